@@ -1,0 +1,1 @@
+//! synscope hardware (rust-hdl).

@@ -1,0 +1,19 @@
+//! # synscope reference model
+//!
+//! The specification the synscope hardware is held to, and the engine of offline analysis.
+//!
+//! Read first: RFC 9293 §3.3.2 (the state diagram) and §3.10.7 (segment arrival), RFC 5961 §3–4
+//! (RST and SYN validation), and the preamble of [`fsm`], which explains how a passive observer on
+//! the wire infers the state of *both* endpoints.
+//!
+//! Shared definitions, used unchanged by the hardware, the simulator and the host tool:
+//! [`flags`], [`state`], [`descriptor`], [`drop`], [`counters`], [`hash`].
+
+pub mod descriptor;
+pub mod flags;
+pub mod hash;
+pub mod state;
+
+pub use descriptor::{Endpoint, FlowKey, SegmentDescriptor};
+pub use flags::{FlagClass, TcpFlags};
+pub use state::TcpState;

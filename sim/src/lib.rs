@@ -1,0 +1,1 @@
+//! synscope simulation harness.
