@@ -17,3 +17,22 @@ pub mod state;
 pub use descriptor::{Endpoint, FlowKey, SegmentDescriptor};
 pub use flags::{FlagClass, TcpFlags};
 pub use state::TcpState;
+pub mod counters;
+pub mod drop;
+pub mod entry;
+pub mod frame;
+pub mod fsm;
+pub mod seq;
+pub mod table;
+pub mod timeouts;
+pub mod tracker;
+
+pub use counters::{Counter, Counters};
+pub use drop::DropReason;
+pub use entry::Entry;
+pub use table::TableShape;
+pub use timeouts::Timeouts;
+pub use tracker::{Event, EventSink, RstClass, Tracker, TrackerConfig, Verdict};
+pub mod analysis;
+#[cfg(feature = "capture")]
+pub mod capture;

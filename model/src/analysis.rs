@@ -1,0 +1,235 @@
+//! Offline analysis: a capture's frames through the tracker, with per-connection statistics that
+//! the hardware does not keep (packets, bytes, RST classes, flags seen, times).
+
+use crate::counters::Counters;
+use crate::descriptor::{Endpoint, FlowKey};
+use crate::entry::{Entry, LO};
+use crate::flags::TcpFlags;
+use crate::frame::pad_to_minimum;
+use crate::state::TcpState;
+use crate::tracker::{Event, EventSink, RemoveReason, RstClass, Tracker, TrackerConfig, Verdict};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// What is known of one connection (one 4-tuple) at the end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnectionReport {
+    pub client: Endpoint,
+    pub server: Endpoint,
+    pub client_state: TcpState,
+    pub server_state: TcpState,
+    /// First seen mid-stream: the roles were inferred.
+    pub picked_up: bool,
+    /// Successive connections carried by this 4-tuple (1 for most); the states are the last's.
+    pub incarnations: u32,
+    /// Segments client → server and server → client.
+    pub packets: [u64; 2],
+    /// Payload bytes client → server and server → client.
+    pub bytes: [u64; 2],
+    /// RSTs by class: exact, in window, out of window, unverified (RFC 5961 §3).
+    pub rst: [u64; 4],
+    /// Every control bit seen on the connection.
+    pub flags_seen: TcpFlags,
+    pub first_seen: Duration,
+    pub last_seen: Duration,
+    /// Why it left the table, if it did (it is still reported).
+    pub removed: Option<RemoveReason>,
+}
+
+/// The result of an analysis.
+#[derive(Clone, Debug)]
+pub struct AnalysisReport {
+    /// Every connection seen, closed ones included, in order of first appearance.
+    pub connections: Vec<ConnectionReport>,
+    pub counters: Counters,
+    /// Endpoints seen answering a SYN with a SYN-ACK: known to listen.
+    pub listeners: Vec<Endpoint>,
+    /// Frames the capture file cut short (snap length): not offered to the tracker.
+    pub capture_truncated: u64,
+    /// Time of the last frame: the moment the end states are taken at.
+    pub end_time: Duration,
+}
+
+#[derive(Default)]
+struct Record {
+    order: u64,
+    incarnations: u32,
+    /// Indexed by sender: 0 = lo → hi, 1 = hi → lo.
+    packets: [u64; 2],
+    bytes: [u64; 2],
+    rst: [u64; 4],
+    flags_seen: u16,
+    first_seen: Duration,
+    last_seen: Duration,
+    removed: Option<(Entry, RemoveReason)>,
+}
+
+#[derive(Default)]
+struct Records {
+    map: FxHashMap<FlowKey, Record>,
+    next_order: u64,
+    now: Duration,
+}
+
+impl EventSink for Records {
+    fn event(&mut self, e: Event) {
+        match e {
+            Event::Created { entry, .. } => {
+                let now = self.now;
+                let order = self.next_order;
+                let r = self.map.entry(entry.key).or_insert_with(|| Record {
+                    order,
+                    first_seen: now,
+                    ..Record::default()
+                });
+                if r.order == order {
+                    self.next_order += 1;
+                }
+                r.incarnations += 1;
+                r.removed = None;
+            }
+            Event::Reincarnated { key, .. } => {
+                if let Some(r) = self.map.get_mut(&key) {
+                    r.incarnations += 1;
+                }
+            }
+            Event::Removed { entry, reason, .. } => {
+                if let Some(r) = self.map.get_mut(&entry.key) {
+                    r.removed = Some((entry, reason));
+                }
+            }
+            Event::StateChanged { .. } | Event::Refused { .. } => {}
+        }
+    }
+}
+
+/// Runs frames through a tracker and keeps per-connection statistics.
+pub struct Analyzer {
+    tracker: Tracker,
+    records: Records,
+    listeners: BTreeSet<Endpoint>,
+    capture_truncated: u64,
+    pad: Vec<u8>,
+}
+
+impl Analyzer {
+    pub fn new(config: TrackerConfig) -> Self {
+        Analyzer {
+            tracker: Tracker::new(config),
+            records: Records::default(),
+            listeners: BTreeSet::new(),
+            capture_truncated: 0,
+            pad: Vec::with_capacity(64),
+        }
+    }
+
+    pub fn tracker(&self) -> &Tracker {
+        &self.tracker
+    }
+
+    /// One captured frame (as capture files hold it: no FCS, not padded).
+    pub fn frame(&mut self, timestamp: Duration, data: &[u8], truncated: bool) {
+        if truncated {
+            self.capture_truncated += 1;
+            return;
+        }
+        self.records.now = self.records.now.max(timestamp);
+        pad_to_minimum(data, &mut self.pad);
+        let time = timestamp.as_secs() as u32;
+        let Ok((d, verdict)) = self
+            .tracker
+            .process_frame(&self.pad, time, &mut self.records)
+        else {
+            return;
+        };
+        if matches!(
+            verdict,
+            Verdict::Invalid | Verdict::Untracked | Verdict::Refused
+        ) {
+            return;
+        }
+        if d.flags.syn() && d.flags.ack() {
+            self.listeners.insert(d.src);
+        }
+        let (key, src_is_lo) = FlowKey::of(d.src, d.dst);
+        if let Some(r) = self.records.map.get_mut(&key) {
+            let dir = if src_is_lo { 0 } else { 1 };
+            r.packets[dir] += 1;
+            r.bytes[dir] += d.payload_len as u64;
+            r.flags_seen |= d.flags.bits();
+            r.last_seen = timestamp;
+            if let Verdict::Rst(rc) = verdict {
+                r.rst[rc as usize] += 1;
+            }
+        }
+    }
+
+    /// Age everything to the last frame's time and report.
+    pub fn finish(mut self) -> AnalysisReport {
+        self.tracker.finish(&mut self.records);
+        let live: FxHashMap<FlowKey, Entry> =
+            self.tracker.table().entries().map(|e| (e.key, *e)).collect();
+        let mut rows: Vec<(u64, ConnectionReport)> = self
+            .records
+            .map
+            .iter()
+            .filter_map(|(key, r)| {
+                let (entry, removed) = match live.get(key) {
+                    Some(e) => (*e, None),
+                    None => {
+                        let (e, why) = r.removed?;
+                        (e, Some(why))
+                    }
+                };
+                let c = entry.client_index();
+                let dirs = if c == LO { [0, 1] } else { [1, 0] };
+                Some((
+                    r.order,
+                    ConnectionReport {
+                        client: entry.client(),
+                        server: entry.server(),
+                        client_state: entry.client_state(),
+                        server_state: entry.server_state(),
+                        picked_up: entry.picked_up,
+                        incarnations: r.incarnations,
+                        packets: dirs.map(|d| r.packets[d]),
+                        bytes: dirs.map(|d| r.bytes[d]),
+                        rst: r.rst,
+                        flags_seen: TcpFlags::new(r.flags_seen),
+                        first_seen: r.first_seen,
+                        last_seen: r.last_seen,
+                        removed,
+                    },
+                ))
+            })
+            .collect();
+        rows.sort_by_key(|(o, _)| *o);
+        AnalysisReport {
+            connections: rows.into_iter().map(|(_, c)| c).collect(),
+            counters: self.tracker.counters().clone(),
+            listeners: self.listeners.into_iter().collect(),
+            capture_truncated: self.capture_truncated,
+            end_time: self.records.now,
+        }
+    }
+}
+
+/// RST classes in the order of [`ConnectionReport::rst`].
+pub const RST_CLASSES: [RstClass; 4] = [
+    RstClass::Exact,
+    RstClass::InWindow,
+    RstClass::OutOfWindow,
+    RstClass::Unverified,
+];
+
+#[cfg(feature = "capture")]
+/// Analyze a capture file held in memory.
+pub fn analyze_capture(
+    bytes: &[u8],
+    config: TrackerConfig,
+) -> Result<AnalysisReport, crate::capture::CaptureError> {
+    let mut a = Analyzer::new(config);
+    crate::capture::for_each_frame(bytes, |f| a.frame(f.timestamp, f.data, f.is_truncated()))?;
+    Ok(a.finish())
+}

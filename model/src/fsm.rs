@@ -1,0 +1,176 @@
+//! The endpoint state machines, as two tables.
+//!
+//! ## A few words first
+//!
+//! synscope sits on the wire, like the man in the middle of nf_conntrack, but it does not keep
+//! *one* connection state: it keeps the RFC 9293 state of **each endpoint**, as that endpoint's own
+//! kernel would report it once the traffic seen has arrived. Every segment seen says two things:
+//!
+//! * about its **sender** S: what S must have done to send it (a SYN means S is opening, a FIN
+//!   means S has closed its side — RFC 9293 §3.10.4, CLOSE call) — table [`SENDER`];
+//! * about its **receiver** R: what R does when the segment arrives, assuming it does arrive
+//!   (RFC 9293 §3.10.7, SEGMENT ARRIVES) — table [`RECEIVER`].
+//!
+//! Both tables are indexed `[acks][class][state]`:
+//! * `class` is the flag class ([`FlagClass`]: SYN, SYN-ACK, FIN, ACK; RST and invalid
+//!   combinations never reach a table);
+//! * `acks` is one bit: the segment carries ACK and acknowledges everything R has been seen to
+//!   send (`SEG.ACK ≥ R.SND.NXT`, in sequence space). In SYN_SENT / SYN_RECEIVED that means
+//!   "acknowledges R's SYN", in FIN_WAIT_1 / CLOSING / LAST_ACK "acknowledges R's FIN": the
+//!   ACK processing of RFC 9293 §3.10.7.4 (fifth check), done before its FIN processing (eighth
+//!   check), is what each cell folds together.
+//!
+//! What a table cannot say is decided before it, in `tracker`: RST acceptance (RFC 5961 §3),
+//! a SYN on a synchronized connection (RFC 5961 §4), and a SYN that reuses the 4-tuple of a
+//! finished connection (a new incarnation, RFC 9293 §3.10.7.4 on TIME_WAIT).
+//!
+//! Aliases keep each row on one line; the columns are the eleven states in encoding order.
+
+use crate::flags::FlagClass;
+use crate::state::TcpState;
+
+const S_CL: TcpState = TcpState::Closed;
+const S_LI: TcpState = TcpState::Listen;
+const S_SS: TcpState = TcpState::SynSent;
+const S_SR: TcpState = TcpState::SynReceived;
+const S_ES: TcpState = TcpState::Established;
+const S_F1: TcpState = TcpState::FinWait1;
+const S_F2: TcpState = TcpState::FinWait2;
+const S_CW: TcpState = TcpState::CloseWait;
+const S_CG: TcpState = TcpState::Closing;
+const S_LA: TcpState = TcpState::LastAck;
+const S_TW: TcpState = TcpState::TimeWait;
+
+/// `[acks][class][state]` → next state.
+pub type Table = [[[TcpState; TcpState::COUNT]; FlagClass::TABLE_CLASSES]; 2];
+
+/// What sending a segment reveals about its sender.
+#[rustfmt::skip]
+pub const SENDER: Table = [
+    // acks = 0: the segment does not acknowledge all the receiver has sent.
+    [
+        //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
+        /*syn*/   [S_SS, S_SS, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*synack*/[S_SR, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*fin*/   [S_CL, S_LI, S_SS, S_F1, S_F1, S_F1, S_F2, S_CG, S_CG, S_LA, S_TW],
+        /*ack*/   [S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+    ],
+    // acks = 1: the segment acknowledges everything the receiver has sent.
+    [
+        //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
+        /*syn*/   [S_SS, S_SS, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*synack*/[S_SR, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*fin*/   [S_CL, S_LI, S_SS, S_F1, S_F1, S_F1, S_F2, S_LA, S_CG, S_LA, S_TW],
+        /*ack*/   [S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+    ],
+];
+// SENDER, the cells that move:
+//  syn    sCL/sLI -> sSS  OPEN call, active: "send SYN, enter SYN-SENT" (§3.10.1). A SYN from a
+//                         synchronized sender never reaches the table (RFC 5961 §4, reincarnation).
+//  syn    sSS -> sSS      SYN retransmitted.
+//  syn    sSR -> sSR      Simultaneous open: the SYN it sent crossed ours (§3.5, Figure 8).
+//  synack sCL/sLI -> sSR  A SYN-ACK answers a SYN the sender received (§3.10.7.2, LISTEN).
+//  synack sSS -> sSR      Simultaneous open: it received the peer's SYN, now SYN-RECEIVED
+//                         (§3.10.7.3 "Otherwise, enter SYN-RECEIVED, form a SYN,ACK").
+//  fin    sSR/sES -> sF1  CLOSE call: "form a FIN segment … enter FIN-WAIT-1" (§3.10.4).
+//  fin    sCW -> sLA      CLOSE call in CLOSE-WAIT: "send a FIN … enter LAST-ACK" (§3.10.4),
+//                         when the FIN acknowledges the peer's FIN (acks = 1).
+//  fin    sCW -> sCG      acks = 0: the FIN does not acknowledge the peer's FIN, so it was sent
+//                         before that FIN arrived: simultaneous close (§3.6, Figure 13). The
+//                         sender was ESTABLISHED -> FIN-WAIT-1, and the peer's FIN, in flight,
+//                         takes it to CLOSING.
+//  every other cell       unchanged: retransmissions, keep-alives and plain ACKs reveal nothing.
+
+/// What a segment does to its receiver when it arrives (RFC 9293 §3.10.7).
+#[rustfmt::skip]
+pub const RECEIVER: Table = [
+    // acks = 0
+    [
+        //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
+        /*syn*/   [S_SR, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*synack*/[S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*fin*/   [S_CL, S_LI, S_SS, S_SR, S_CW, S_CG, S_TW, S_CW, S_CG, S_LA, S_TW],
+        /*ack*/   [S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+    ],
+    // acks = 1
+    [
+        //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
+        /*syn*/   [S_SR, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*synack*/[S_CL, S_LI, S_ES, S_ES, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*fin*/   [S_CL, S_LI, S_SS, S_CW, S_CW, S_TW, S_TW, S_CW, S_TW, S_CL, S_TW],
+        /*ack*/   [S_CL, S_LI, S_SS, S_ES, S_ES, S_F2, S_F2, S_CW, S_TW, S_CL, S_TW],
+    ],
+];
+// RECEIVER, the cells that move:
+//  syn    sCL/sLI -> sSR  LISTEN: "set RCV.NXT to SEG.SEQ+1 … send SYN,ACK … enter SYN-RECEIVED"
+//                         (§3.10.7.2). The segment is assumed delivered and the port open; a
+//                         refusal shows up as the receiver's RST.
+//  syn    sSS -> sSR      SYN-SENT receiving a SYN without ACK: simultaneous open (§3.10.7.3).
+//  synack sSS -> sES      acks = 1: "our SYN has been ACKed … enter ESTABLISHED" (§3.10.7.3).
+//                         acks = 0: unacceptable ACK, answered by RST, no change.
+//  synack sSR -> sES      Simultaneous open: the peer's SYN-ACK acknowledges our SYN.
+//  fin    sSR -> sCW      acks = 1: the ACK makes it ESTABLISHED (§3.10.7.4 fifth check), the
+//                         FIN then CLOSE-WAIT (eighth check).
+//  fin    sES -> sCW      "Enter the CLOSE-WAIT state" (§3.10.7.4, eighth check).
+//  fin    sF1 -> sTW      acks = 1: our FIN is acknowledged (FIN-WAIT-2), then the FIN: "enter
+//                         TIME-WAIT" (eighth check).
+//  fin    sF1 -> sCG      acks = 0: "Otherwise, enter the CLOSING state" (simultaneous close).
+//  fin    sF2 -> sTW      "Enter the TIME-WAIT state" (eighth check).
+//  fin    sCG -> sTW      acks = 1: our FIN acknowledged in CLOSING (fifth check).
+//  fin    sLA -> sCL      acks = 1: our FIN acknowledged in LAST-ACK: "delete the TCB, enter
+//                         the CLOSED state" (fifth check). A retransmitted FIN (acks = 0): no change.
+//  fin    sTW -> sTW      A retransmitted FIN: acknowledge it, restart the 2MSL timeout.
+//  ack    sSR -> sES      acks = 1: "enter ESTABLISHED state" (fifth check, SYN-RECEIVED).
+//  ack    sF1 -> sF2      acks = 1: "if the FIN segment is now acknowledged, enter FIN-WAIT-2".
+//  ack    sCG -> sTW      acks = 1: "if the ACK acknowledges our FIN, enter the TIME-WAIT state".
+//  ack    sLA -> sCL      acks = 1: "if our FIN is now acknowledged, delete the TCB, enter the
+//                         CLOSED state and return".
+//  every other cell       unchanged: duplicates, retransmissions, window probes, keep-alives and
+//                         out-of-order segments never move a state.
+
+/// Next state of the sender of a segment of `class` (a table class) with `acks`.
+pub fn sender_next(acks: bool, class: FlagClass, state: TcpState) -> TcpState {
+    SENDER[acks as usize][class as usize][state as usize]
+}
+
+/// Next state of the receiver of a segment of `class` (a table class) with `acks`.
+pub fn receiver_next(acks: bool, class: FlagClass, state: TcpState) -> TcpState {
+    RECEIVER[acks as usize][class as usize][state as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_acks_never_change_the_sender() {
+        for acks in [false, true] {
+            for s in TcpState::ALL {
+                assert_eq!(sender_next(acks, FlagClass::Ack, s), s);
+            }
+        }
+    }
+
+    #[test]
+    fn an_ack_that_acknowledges_nothing_new_changes_nothing() {
+        for s in TcpState::ALL {
+            assert_eq!(receiver_next(false, FlagClass::Ack, s), s);
+        }
+    }
+
+    #[test]
+    fn no_state_goes_back_to_an_earlier_phase() {
+        // Listen/closed are entry points; from a synchronized state nothing returns to the
+        // handshake states.
+        for table in [&SENDER, &RECEIVER] {
+            for row in table.iter().flatten() {
+                for s in TcpState::ALL {
+                    let n = row[s as usize];
+                    if s.is_synchronized() {
+                        assert!(n.is_synchronized() || n == TcpState::Closed, "{s} -> {n}");
+                    }
+                }
+            }
+        }
+    }
+}

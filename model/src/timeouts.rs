@@ -1,0 +1,170 @@
+//! Timeouts, and how time moves an entry (aging).
+//!
+//! Time is whole seconds of a time base: capture timestamps offline, a seconds counter in the
+//! hardware (which the simulator sets from capture timestamps, so idle seconds are never simulated
+//! cycle by cycle). Expiry is a pure function of an entry and the current time, applied whenever
+//! an entry is read (lookup, dump) and by the background sweep: an entry is the same whenever and
+//! however often it is aged, so the hardware's sweep order cannot make it differ from the model.
+
+use crate::state::TcpState;
+
+/// Largest timeout in seconds: entries store the time they were last seen in 16 bits, and the
+/// sweep removes every entry older than the largest timeout long before that wraps.
+pub const MAX_TIMEOUT_S: u32 = (1 << 15) - 1;
+
+/// Configurable timeouts, in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// 2MSL: TIME_WAIT → CLOSED (RFC 9293 §3.10.7.4; Linux uses 60 s).
+    pub time_wait: u32,
+    /// A handshake that never completes (no endpoint synchronized): → CLOSED.
+    pub embryonic: u32,
+    /// A connection with no segment for this long is forgotten.
+    pub idle: u32,
+    /// A connection whose both endpoints are CLOSED stays visible this long, so a dump shows
+    /// how it ended.
+    pub linger: u32,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            time_wait: 60,
+            embryonic: 60,
+            idle: 7200,
+            linger: 10,
+        }
+    }
+}
+
+impl Timeouts {
+    /// Check every timeout is within [`MAX_TIMEOUT_S`] and time_wait/embryonic + linger is too.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, v) in [
+            ("time_wait", self.time_wait),
+            ("embryonic", self.embryonic),
+            ("idle", self.idle),
+            ("linger", self.linger),
+        ] {
+            if v == 0 || v > MAX_TIMEOUT_S {
+                return Err(format!("{name} timeout {v} s is outside 1..={MAX_TIMEOUT_S}"));
+            }
+        }
+        if self.time_wait.max(self.embryonic) + self.linger > MAX_TIMEOUT_S {
+            return Err("time_wait/embryonic + linger is too long".into());
+        }
+        Ok(())
+    }
+}
+
+/// Seconds from `since` to `now` (0 if the clock went backwards).
+pub fn elapsed(now: u32, since: u32) -> u32 {
+    now.saturating_sub(since)
+}
+
+/// What time does to a pair of endpoint states last seen at `last_seen`, at `now`.
+///
+/// Returns the new states and the new anchor time, or `None` when the entry is gone:
+/// 1. a handshake with no synchronized endpoint older than `embryonic` → both CLOSED, anchored
+///    at the moment it timed out;
+/// 2. otherwise an endpoint in TIME_WAIT older than `time_wait` → CLOSED (2MSL), anchored
+///    likewise;
+/// 3. both CLOSED for `linger` → gone;
+/// 4. anything else silent for `idle` → gone.
+///
+/// Re-anchoring makes aging composable: aging at t₁ then at t₂ equals aging at t₂.
+pub fn expire(
+    states: [TcpState; 2],
+    last_seen: u32,
+    now: u32,
+    t: &Timeouts,
+) -> Option<([TcpState; 2], u32)> {
+    let [a, b] = states;
+    let mut e = elapsed(now, last_seen);
+    let mut anchor = last_seen;
+    let mut out = states;
+    let embryonic = !a.is_synchronized()
+        && !b.is_synchronized()
+        && !(a == TcpState::Closed && b == TcpState::Closed);
+    if embryonic && e >= t.embryonic {
+        out = [TcpState::Closed, TcpState::Closed];
+        anchor += t.embryonic;
+        e -= t.embryonic;
+    } else if (a == TcpState::TimeWait || b == TcpState::TimeWait) && e >= t.time_wait {
+        out = states.map(|s| {
+            if s == TcpState::TimeWait {
+                TcpState::Closed
+            } else {
+                s
+            }
+        });
+        anchor += t.time_wait;
+        e -= t.time_wait;
+    }
+    let closed = out[0] == TcpState::Closed && out[1] == TcpState::Closed;
+    if (closed && e >= t.linger) || e >= t.idle {
+        return None;
+    }
+    Some((out, anchor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TcpState::*;
+
+    const T: Timeouts = Timeouts {
+        time_wait: 60,
+        embryonic: 30,
+        idle: 1000,
+        linger: 10,
+    };
+
+    #[test]
+    fn time_wait_closes_after_2msl_then_lingers() {
+        let s = [TimeWait, Closed];
+        assert_eq!(expire(s, 100, 159, &T), Some((s, 100)));
+        assert_eq!(expire(s, 100, 160, &T), Some(([Closed, Closed], 160)));
+        assert_eq!(expire(s, 100, 169, &T), Some(([Closed, Closed], 160)));
+        assert_eq!(expire(s, 100, 170, &T), None);
+    }
+
+    #[test]
+    fn aging_is_composable() {
+        for s in [
+            [TimeWait, Closed],
+            [TimeWait, LastAck],
+            [SynSent, SynReceived],
+            [Established, CloseWait],
+            [Closed, Closed],
+        ] {
+            for t1 in 0..120 {
+                for t2 in t1..130 {
+                    let direct = expire(s, 0, t2, &T);
+                    let stepped = expire(s, 0, t1, &T).and_then(|(s1, a1)| expire(s1, a1, t2, &T));
+                    assert_eq!(direct, stepped, "{s:?} {t1} {t2}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn embryonic_and_idle() {
+        assert_eq!(
+            expire([SynSent, SynReceived], 0, 30, &T),
+            Some(([Closed, Closed], 30))
+        );
+        assert_eq!(expire([SynSent, SynReceived], 0, 40, &T), None);
+        assert_eq!(
+            expire([Established, Established], 0, 999, &T),
+            Some(([Established, Established], 0))
+        );
+        assert_eq!(expire([Established, Established], 0, 1000, &T), None);
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        Timeouts::default().validate().unwrap();
+        assert!(Timeouts { idle: 0, ..T }.validate().is_err());
+    }
+}

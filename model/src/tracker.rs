@@ -1,0 +1,613 @@
+//! The passive tracker: segments in, both endpoints' states out. This is the specification the
+//! hardware core is held to, segment by segment.
+//!
+//! The segment path reads top to bottom, like nf_conntrack's: classify the flags (invalid
+//! combinations are counted and go no further), find the connection (aging its bucket on the
+//! way), create it if the segment may open one, then the cases a table cannot say (RST
+//! acceptance, SYN on a synchronized connection, reuse of a finished 4-tuple), then the two
+//! transition tables of [`crate::fsm`] and the sequence/window bookkeeping.
+
+use crate::counters::{Counter, Counters};
+use crate::descriptor::{Endpoint, FlowKey, SegmentDescriptor, WSCALE_NONE};
+use crate::drop::DropReason;
+use crate::entry::{Entry, EndpointTrack, HI, LO};
+use crate::flags::FlagClass;
+use crate::frame::parse_frame;
+use crate::fsm::{receiver_next, sender_next};
+use crate::seq::{ceil_log2, seq_ge, seq_gt};
+use crate::state::TcpState;
+use crate::table::{Store, Table, TableShape};
+use crate::timeouts::{expire, Timeouts};
+
+/// How a RST relates to its receiver's window (RFC 5961 §3.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RstClass {
+    /// SEG.SEQ = RCV.NXT (in SYN_SENT: the ACK acknowledges our SYN, RFC 9293 §3.10.7.3):
+    /// the connection is reset.
+    Exact,
+    /// Inside the window but not exact: "send a challenge ACK", no state change.
+    InWindow,
+    /// Outside the window: "silently drop", no state change.
+    OutOfWindow,
+    /// The receiver's RCV.NXT is unknown (connection picked up mid-stream): accepted.
+    Unverified,
+}
+
+impl RstClass {
+    pub fn accepted(self) -> bool {
+        matches!(self, RstClass::Exact | RstClass::Unverified)
+    }
+
+    pub fn counter(self) -> Counter {
+        match self {
+            RstClass::Exact => Counter::RstExact,
+            RstClass::InWindow => Counter::RstInWindow,
+            RstClass::OutOfWindow => Counter::RstOutOfWindow,
+            RstClass::Unverified => Counter::RstUnverified,
+        }
+    }
+}
+
+/// What happened to one segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Invalid flag combination: counted, nothing else.
+    Invalid,
+    /// No connection, and the segment cannot open one (a RST).
+    Untracked,
+    /// A new connection was refused: its bucket held only live connections.
+    Refused,
+    /// Applied to the connection through the transition tables.
+    Tracked,
+    /// A SYN on a synchronized connection (RFC 5961 §4): challenge ACK, no change.
+    SynChallenged,
+    /// A RST, classified; accepted ones close both endpoints.
+    Rst(RstClass),
+}
+
+/// Why an entry left the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RemoveReason {
+    Expired,
+    Evicted,
+}
+
+/// The tracker's events (design.md: created, state changed, closed, evicted, refused). All
+/// state changes go through one place ([`Tracker`]'s `set_state`), which emits them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    Created {
+        entry: Entry,
+        time: u32,
+    },
+    StateChanged {
+        key: FlowKey,
+        endpoint: Endpoint,
+        is_client: bool,
+        from: TcpState,
+        to: TcpState,
+        time: u32,
+    },
+    /// A SYN reused the 4-tuple of a finished connection.
+    Reincarnated {
+        key: FlowKey,
+        time: u32,
+    },
+    Removed {
+        entry: Entry,
+        reason: RemoveReason,
+        time: u32,
+    },
+    Refused {
+        key: FlowKey,
+        time: u32,
+    },
+}
+
+/// Receives the tracker's events.
+pub trait EventSink {
+    fn event(&mut self, e: Event);
+}
+
+/// Discards events (the fast path of analysis when only end states matter).
+impl EventSink for () {
+    fn event(&mut self, _: Event) {}
+}
+
+impl EventSink for Vec<Event> {
+    fn event(&mut self, e: Event) {
+        self.push(e);
+    }
+}
+
+/// Configuration of a tracker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrackerConfig {
+    pub shape: TableShape,
+    pub timeouts: Timeouts,
+}
+
+impl Default for TrackerConfig {
+    fn default() -> Self {
+        TrackerConfig {
+            shape: TableShape::ARTY_35T,
+            timeouts: Timeouts::default(),
+        }
+    }
+}
+
+/// The passive TCP tracker.
+pub struct Tracker {
+    table: Table,
+    timeouts: Timeouts,
+    counters: Counters,
+    now: u32,
+    swept_at: Option<u32>,
+}
+
+/// Where a looked-up connection is.
+#[derive(Clone, Copy)]
+enum Place {
+    Slot(usize),
+    Map,
+}
+
+impl Tracker {
+    pub fn new(config: TrackerConfig) -> Self {
+        Tracker {
+            table: Table::new(config.shape),
+            timeouts: config.timeouts,
+            counters: Counters::default(),
+            now: 0,
+            swept_at: None,
+        }
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    pub fn table(&self) -> &Table {
+        &self.table
+    }
+
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    pub fn set_timeouts(&mut self, t: Timeouts) {
+        self.timeouts = t;
+    }
+
+    pub fn set_hash_key(&mut self, key: [u8; crate::hash::HASH_KEY_BYTES]) {
+        self.table.set_hash_key(key);
+    }
+
+    /// The current time (the latest seen, in seconds).
+    pub fn now(&self) -> u32 {
+        self.now
+    }
+
+    /// A frame the MAC rejected before parsing (bad FCS, RX_ER, FIFO overflow).
+    pub fn drop_frame(&mut self, reason: DropReason) {
+        self.counters.inc(Counter::Frames);
+        self.counters.inc(Counter::drop(reason));
+    }
+
+    /// One frame (wire form, FCS already checked) seen at `time`.
+    pub fn process_frame<S: EventSink>(
+        &mut self,
+        frame: &[u8],
+        time: u32,
+        sink: &mut S,
+    ) -> Result<(SegmentDescriptor, Verdict), DropReason> {
+        match parse_frame(frame, time) {
+            Ok(d) => {
+                self.counters.inc(Counter::Frames);
+                self.counters.inc(Counter::Processed);
+                Ok((d, self.process(&d, sink)))
+            }
+            Err(r) => {
+                self.drop_frame(r);
+                Err(r)
+            }
+        }
+    }
+
+    /// Move the time base to `time` (never backwards). A bounded table is swept once per new
+    /// second: every entry is aged and the dead ones removed, as the hardware's background sweep
+    /// does; an unbounded one is aged lazily when an entry is read, and by [`Tracker::finish`].
+    pub fn advance_time<S: EventSink>(&mut self, time: u32, sink: &mut S) {
+        if time > self.now {
+            self.now = time;
+        }
+        if self.table.is_bounded() && self.swept_at != Some(self.now) {
+            self.swept_at = Some(self.now);
+            let n = self.table.capacity_slots();
+            for i in 0..n {
+                self.age_slot(i, sink);
+            }
+        }
+    }
+
+    /// Age every entry to the current time (end of a capture): the states a dump shows.
+    pub fn finish<S: EventSink>(&mut self, sink: &mut S) {
+        if self.table.is_bounded() {
+            for i in 0..self.table.capacity_slots() {
+                self.age_slot(i, sink);
+            }
+            return;
+        }
+        if let Store::Unbounded(map) = &mut self.table.store {
+            {
+                let now = self.now;
+                let t = self.timeouts;
+                let mut gone = Vec::new();
+                for e in map.values_mut() {
+                    match expire(e.states(), e.last_seen, now, &t) {
+                        Some((states, anchor)) => {
+                            for (end, s) in e.ends.iter_mut().zip(states) {
+                                end.state = s;
+                            }
+                            e.last_seen = anchor;
+                        }
+                        None => gone.push(e.key),
+                    }
+                }
+                for k in gone {
+                    if let Some(entry) = map.remove(&k) {
+                        self.counters.inc(Counter::Expired);
+                        sink.event(Event::Removed {
+                            entry,
+                            reason: RemoveReason::Expired,
+                            time: now,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Number of entries per (client state, server state) — the per-state histogram.
+    pub fn state_histogram(&self) -> [[u64; TcpState::COUNT]; 2] {
+        let mut h = [[0u64; TcpState::COUNT]; 2];
+        for e in self.table.entries() {
+            h[0][e.client_state() as usize] += 1;
+            h[1][e.server_state() as usize] += 1;
+        }
+        h
+    }
+
+    /// Age the entry at bounded slot `i`; a dead one is removed with an event.
+    fn age_slot<S: EventSink>(&mut self, i: usize, sink: &mut S) {
+        let now = self.now;
+        let t = self.timeouts;
+        let slot = self.table.slot_mut(i);
+        if let Some(e) = slot {
+            match expire(e.states(), e.last_seen, now, &t) {
+                Some((states, anchor)) => {
+                    e.ends[LO].state = states[LO];
+                    e.ends[HI].state = states[HI];
+                    e.last_seen = anchor;
+                }
+                None => {
+                    let entry = *e;
+                    *slot = None;
+                    self.counters.inc(Counter::Expired);
+                    sink.event(Event::Removed {
+                        entry,
+                        reason: RemoveReason::Expired,
+                        time: now,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Process one segment descriptor.
+    pub fn process<S: EventSink>(&mut self, d: &SegmentDescriptor, sink: &mut S) -> Verdict {
+        self.advance_time(d.time, sink);
+        let class = d.flags.class();
+        self.counters.count_flags(d.flags, class);
+        if class == FlagClass::Invalid {
+            return Verdict::Invalid;
+        }
+        let (key, src_is_lo) = FlowKey::of(d.src, d.dst);
+        let sender = if src_is_lo { LO } else { HI };
+
+        let (place, mut entry) = match self.lookup(&key, sink) {
+            Some(found) => found,
+            None => {
+                if class == FlagClass::Rst {
+                    self.counters.inc(Counter::Untracked);
+                    return Verdict::Untracked;
+                }
+                let entry = Self::open(key, sender, d, class, self.now);
+                let Some(place) = self.insert(entry, sink) else {
+                    self.counters.inc(Counter::TableFull);
+                    sink.event(Event::Refused {
+                        key,
+                        time: self.now,
+                    });
+                    return Verdict::Refused;
+                };
+                self.counters.inc(Counter::Created);
+                if entry.picked_up {
+                    self.counters.inc(Counter::PickedUp);
+                }
+                sink.event(Event::Created {
+                    entry,
+                    time: self.now,
+                });
+                (place, entry)
+            }
+        };
+        let verdict = self.apply(&mut entry, sender, d, class, sink);
+        self.store(place, entry);
+        verdict
+    }
+
+    /// A new entry for a segment that matches no connection (RST excluded).
+    /// A SYN opens it with the sender as client; anything else is a mid-stream pickup whose
+    /// roles are inferred: a SYN-ACK's sender is the server, otherwise the lower port is.
+    fn open(
+        key: FlowKey,
+        sender: usize,
+        d: &SegmentDescriptor,
+        class: FlagClass,
+        now: u32,
+    ) -> Entry {
+        let receiver = 1 - sender;
+        let mut ends = [EndpointTrack::new(TcpState::Closed); 2];
+        let client = match class {
+            FlagClass::Syn => sender,
+            FlagClass::SynAck => {
+                // The client sent a SYN we did not see: it is SYN_SENT, its SYN ends where the
+                // SYN-ACK's ACK points; the server was listening.
+                ends[receiver].state = TcpState::SynSent;
+                ends[receiver].snd_nxt = d.ack;
+                ends[receiver].snd_valid = true;
+                ends[sender].state = TcpState::Listen;
+                receiver
+            }
+            _ => {
+                for end in ends.iter_mut() {
+                    end.state = TcpState::Established;
+                }
+                ends[sender].snd_nxt = d.seq;
+                ends[sender].snd_valid = true;
+                ends[receiver].snd_nxt = d.ack;
+                ends[receiver].snd_valid = d.flags.ack();
+                if d.src.port < d.dst.port {
+                    receiver
+                } else {
+                    sender
+                }
+            }
+        };
+        Entry {
+            key,
+            client_is_lo: client == LO,
+            picked_up: class != FlagClass::Syn,
+            ends,
+            last_seen: now,
+        }
+    }
+
+    /// Find `key`, aging what is read on the way.
+    fn lookup<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) -> Option<(Place, Entry)> {
+        if self.table.is_bounded() {
+            let range = self.table.bucket_slots(key);
+            for i in range.clone() {
+                self.age_slot(i, sink);
+            }
+            range
+                .into_iter()
+                .find_map(|i| match self.table.slot(i) {
+                    Some(e) if e.key == *key => Some((Place::Slot(i), *e)),
+                    _ => None,
+                })
+        } else {
+            let Store::Unbounded(map) = &mut self.table.store else {
+                unreachable!()
+            };
+            let e = map.get_mut(key)?;
+            match expire(e.states(), e.last_seen, self.now, &self.timeouts) {
+                Some((states, anchor)) => {
+                    e.ends[LO].state = states[LO];
+                    e.ends[HI].state = states[HI];
+                    e.last_seen = anchor;
+                    Some((Place::Map, *e))
+                }
+                None => {
+                    let entry = map.remove(key).expect("present");
+                    self.counters.inc(Counter::Expired);
+                    sink.event(Event::Removed {
+                        entry,
+                        reason: RemoveReason::Expired,
+                        time: self.now,
+                    });
+                    None
+                }
+            }
+        }
+    }
+
+    /// Make room for `entry`: a free way, else a victim by eviction class (finished, then
+    /// half-open, then closing; the longest silent first; the lowest way on a tie). `None` when
+    /// every way holds a live connection.
+    fn insert<S: EventSink>(&mut self, entry: Entry, sink: &mut S) -> Option<Place> {
+        if !self.table.is_bounded() {
+            return Some(Place::Map);
+        }
+        let range = self.table.bucket_slots(&entry.key);
+        if let Some(i) = range.clone().find(|i| self.table.slot(*i).is_none()) {
+            return Some(Place::Slot(i));
+        }
+        let now = self.now;
+        let victim = range
+            .filter_map(|i| {
+                let e = self.table.slot(i)?;
+                let class = e.eviction_class()?;
+                let age = now.saturating_sub(e.last_seen);
+                Some(((class, u32::MAX - age, i), i))
+            })
+            .min()
+            .map(|(_, i)| i)?;
+        let old = self.table.slot_mut(victim).take().expect("victim present");
+        self.counters.inc(Counter::Evicted);
+        sink.event(Event::Removed {
+            entry: old,
+            reason: RemoveReason::Evicted,
+            time: now,
+        });
+        Some(Place::Slot(victim))
+    }
+
+    fn store(&mut self, place: Place, entry: Entry) {
+        match place {
+            Place::Slot(i) => *self.table.slot_mut(i) = Some(entry),
+            Place::Map => {
+                let Store::Unbounded(map) = &mut self.table.store else {
+                    unreachable!()
+                };
+                map.insert(entry.key, entry);
+            }
+        }
+    }
+
+    /// The one place endpoint states change.
+    fn set_state<S: EventSink>(&mut self, e: &mut Entry, idx: usize, to: TcpState, sink: &mut S) {
+        let from = e.ends[idx].state;
+        if from == to {
+            return;
+        }
+        e.ends[idx].state = to;
+        self.counters.inc(Counter::StateChanges);
+        sink.event(Event::StateChanged {
+            key: e.key,
+            endpoint: if idx == LO { e.key.lo } else { e.key.hi },
+            is_client: idx == e.client_index(),
+            from,
+            to,
+            time: self.now,
+        });
+    }
+
+    /// RFC 5961 §3.2 (and RFC 9293 §3.10.7.3 in SYN_SENT): is this RST from `sender` acceptable
+    /// to the receiver?
+    fn classify_rst(e: &Entry, sender: usize, d: &SegmentDescriptor) -> RstClass {
+        let s = &e.ends[sender];
+        let r = &e.ends[1 - sender];
+        if r.state == TcpState::SynSent {
+            // "If the ACK was acceptable then … enter CLOSED"; without an acceptable ACK the
+            // RST is dropped.
+            return if d.flags.ack() && r.snd_valid && d.ack == r.snd_nxt {
+                RstClass::Exact
+            } else {
+                RstClass::OutOfWindow
+            };
+        }
+        if !s.snd_valid {
+            return RstClass::Unverified;
+        }
+        // The receiver's RCV.NXT is the sender's SND.NXT (everything seen is delivered).
+        let d_seq = d.seq.wrapping_sub(s.snd_nxt);
+        if d_seq == 0 {
+            RstClass::Exact
+        } else if (d_seq as u64) < (1u64 << r.wnd_log2) {
+            RstClass::InWindow
+        } else {
+            RstClass::OutOfWindow
+        }
+    }
+
+    fn apply<S: EventSink>(
+        &mut self,
+        e: &mut Entry,
+        sender: usize,
+        d: &SegmentDescriptor,
+        class: FlagClass,
+        sink: &mut S,
+    ) -> Verdict {
+        let receiver = 1 - sender;
+        let now = self.now;
+        match class {
+            FlagClass::Rst => {
+                let rc = Self::classify_rst(e, sender, d);
+                self.counters.inc(rc.counter());
+                if rc.accepted() {
+                    // RFC 9293 §3.10.7.4 first check / RFC 5961 §3.2: the receiver resets;
+                    // the sender aborted (§3.10.5, ABORT call: "send a reset … enter CLOSED").
+                    self.set_state(e, receiver, TcpState::Closed, sink);
+                    self.set_state(e, sender, TcpState::Closed, sink);
+                    e.last_seen = now;
+                }
+                return Verdict::Rst(rc);
+            }
+            FlagClass::Syn => {
+                let [a, b] = e.states();
+                if a.is_finished() && b.is_finished() {
+                    // A new incarnation of a finished 4-tuple (RFC 9293 §3.10.7.4, SYN in
+                    // TIME_WAIT; RFC 6191): start over with the sender as client.
+                    self.counters.inc(Counter::Reincarnations);
+                    sink.event(Event::Reincarnated { key: e.key, time: now });
+                    for idx in [LO, HI] {
+                        self.set_state(e, idx, TcpState::Closed, sink);
+                        e.ends[idx] = EndpointTrack::new(TcpState::Closed);
+                    }
+                    e.client_is_lo = sender == LO;
+                    e.picked_up = false;
+                } else if a.is_synchronized() || b.is_synchronized() {
+                    // RFC 5961 §4: a SYN in a synchronized state is answered by a challenge
+                    // ACK and changes nothing.
+                    self.counters.inc(Counter::SynInSync);
+                    return Verdict::SynChallenged;
+                }
+            }
+            _ => {}
+        }
+
+        let r = e.ends[receiver];
+        let acks = d.flags.ack() && r.snd_valid && seq_ge(d.ack, r.snd_nxt);
+        let s_next = sender_next(acks, class, e.ends[sender].state);
+        let r_next = receiver_next(acks, class, r.state);
+
+        // Sequence and window bookkeeping of the sender.
+        let s = &mut e.ends[sender];
+        let end = d.seq_end();
+        let handshake = matches!(class, FlagClass::Syn | FlagClass::SynAck);
+        if handshake {
+            // A SYN (re)starts the sender's sequence space and carries its scale offer.
+            s.snd_nxt = end;
+            s.snd_valid = true;
+            s.wscale = d.wscale;
+        } else if !s.snd_valid || seq_gt(end, s.snd_nxt) {
+            s.snd_nxt = end;
+            s.snd_valid = true;
+        }
+        // RFC 7323 §2.2: the window of a SYN is never scaled; scaling is in force only when
+        // both sides offered it.
+        let shift = if !handshake && s.wscale != WSCALE_NONE && r.wscale != WSCALE_NONE {
+            s.wscale as u32
+        } else {
+            0
+        };
+        s.wnd_log2 = ceil_log2((d.window as u32) << shift);
+
+        self.set_state(e, sender, s_next, sink);
+        self.set_state(e, receiver, r_next, sink);
+        e.last_seen = now;
+        Verdict::Tracked
+    }
+}
+
+impl Table {
+    /// Number of slots of a bounded table (0 when unbounded).
+    pub fn capacity_slots(&self) -> usize {
+        match &self.store {
+            Store::Bounded { slots, .. } => slots.len(),
+            Store::Unbounded(_) => 0,
+        }
+    }
+}

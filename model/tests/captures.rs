@@ -1,0 +1,98 @@
+//! Every bundled capture gives exactly the end state, read from the endpoints' own kernels, of
+//! every endpoint in its `.json`.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use synscope_model::analysis::analyze_capture;
+use synscope_model::{TableShape, TrackerConfig};
+
+fn captures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../captures")
+}
+
+fn check(name: &str, shape: TableShape) {
+    let dir = captures_dir();
+    let pcap = std::fs::read(dir.join(format!("{name}.pcap"))).unwrap();
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).unwrap()).unwrap();
+    let config = TrackerConfig {
+        shape,
+        ..TrackerConfig::default()
+    };
+    let report = analyze_capture(&pcap, config).unwrap();
+    let c = report.counters.clone();
+    use synscope_model::Counter;
+    assert_eq!(
+        c.get(Counter::Frames),
+        truth["packet_count"].as_u64().unwrap()
+    );
+    assert_eq!(
+        c.get(Counter::Frames),
+        c.get(Counter::Processed) + c.dropped()
+    );
+    let want = truth["connections"].as_array().unwrap();
+    let mut failures = Vec::new();
+    for w in want {
+        if w.get("in_capture") == Some(&Value::Bool(false)) {
+            continue;
+        }
+        let client = format!("{}:{}", w["client_ip"].as_str().unwrap(), w["client_port"]);
+        let server = format!("{}:{}", w["server_ip"].as_str().unwrap(), w["server_port"]);
+        let Some(got) = report
+            .connections
+            .iter()
+            .find(|r| r.client.to_string() == client && r.server.to_string() == server)
+        else {
+            failures.push(format!("{client} -> {server}: not reported"));
+            continue;
+        };
+        let (wc, ws) = (
+            w["client_state"].as_str().unwrap(),
+            w["server_state"].as_str().unwrap(),
+        );
+        if got.client_state.name() != wc || got.server_state.name() != ws {
+            failures.push(format!(
+                "{client} -> {server} ({}): got {}/{}, kernel says {wc}/{ws}",
+                w.get("note").and_then(|n| n.as_str()).unwrap_or(""),
+                got.client_state,
+                got.server_state
+            ));
+        }
+        if let Some(n) = w.get("incarnations") {
+            assert_eq!(got.incarnations as u64, n.as_u64().unwrap(), "{client}");
+        }
+    }
+    assert_eq!(
+        report.connections.len(),
+        want.iter()
+            .filter(|w| w.get("in_capture") != Some(&Value::Bool(false)))
+            .count(),
+        "connection count"
+    );
+    assert!(failures.is_empty(), "{name}:\n{}", failures.join("\n"));
+}
+
+macro_rules! capture_tests {
+    ($($test:ident => $name:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                check($name, TableShape::Unbounded);
+                check($name, TableShape::ARTY_35T);
+            }
+        )*
+    };
+}
+
+capture_tests! {
+    a_normal => "A_normal",
+    b_server_closes_first => "B_server_closes_first",
+    c_half_close => "C_half_close",
+    d_client_close_server_open => "D_client_close_server_open",
+    e_refused => "E_refused",
+    f_abortive_rst => "F_abortive_rst",
+    j_lossy_transfer => "J_lossy_transfer",
+    k_many => "K_many",
+    n_urgent_push => "N_urgent_push",
+    o_ecn => "O_ecn",
+}
