@@ -218,30 +218,21 @@ pub fn parse_frame(frame: &[u8], time: u32) -> Result<SegmentDescriptor, DropRea
 #[cfg(test)]
 mod tests {
     use super::*;
-    use etherparse::PacketBuilder;
-
-    fn tcp_frame(payload: &[u8], build: impl FnOnce(PacketBuilder) -> Vec<u8>) -> Vec<u8> {
-        let _ = payload;
-        let b = PacketBuilder::ethernet2([1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]);
-        let mut f = build(b);
-        if f.len() < MIN_FRAME_LEN {
-            f.resize(MIN_FRAME_LEN, 0);
-        }
-        f
-    }
+    use etherparse::{PacketBuilder, TcpOptionElement};
 
     fn simple(payload: &[u8]) -> Vec<u8> {
-        tcp_frame(payload, |b| {
-            let p = b
-                .ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
-                .tcp(40000, 80, 1000, 65535)
-                .syn()
-                .window_scale(7)
-                .unwrap();
-            let mut v = Vec::new();
-            p.write(&mut v, payload).unwrap();
-            v
-        })
+        let p = PacketBuilder::ethernet2([1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1])
+            .ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
+            .tcp(40000, 80, 1000, 65535)
+            .syn()
+            .options(&[TcpOptionElement::WindowScale(7)])
+            .unwrap();
+        let mut v = Vec::new();
+        p.write(&mut v, payload).unwrap();
+        if v.len() < MIN_FRAME_LEN {
+            v.resize(MIN_FRAME_LEN, 0);
+        }
+        v
     }
 
     #[test]
