@@ -1,1 +1,14 @@
-//! synscope hardware (rust-hdl).
+//! synscope hardware (rust-hdl), generated to Verilog.
+//!
+//! One block per file, named by what it does in the data path. [`gen`] turns each test top into
+//! a Verilog file whose module is `top` (a rust-hdl rule: one top per file).
+
+pub mod flag_decode;
+pub mod flow_key;
+pub mod gen;
+pub mod toeplitz_hash;
+
+pub use flag_decode::FlagDecode;
+pub use flow_key::FlowKey;
+pub use gen::{generate_all, Top, TOPS};
+pub use toeplitz_hash::ToeplitzHash;
