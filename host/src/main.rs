@@ -1,1 +1,55 @@
-fn main() {}
+//! `synscope`: the host console of the synscope TCP connection-state monitor.
+
+use anyhow::Result;
+use clap::{CommandFactory, Parser, Subcommand};
+use std::process::ExitCode;
+use synscope::{analyze, bench, generate, output};
+
+/// Watch TCP connection state: offline on capture files, or on a synscope board.
+#[derive(Parser)]
+#[command(name = "synscope", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the reference model over a pcap/pcapng capture and print every connection's end
+    /// states (both endpoints).
+    Analyze(analyze::AnalyzeArgs),
+    /// Measure throughput (analysis of a capture; the hardware core).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+    /// Write a large synthetic capture (realistic mix of connection lifetimes and endings).
+    Generate(generate::GenerateArgs),
+    /// Print shell completions.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Analyze(a) => analyze::run(&a),
+        Command::Bench(b) => bench::run(&b),
+        Command::Generate(g) => generate::run(&g),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "synscope", &mut out);
+            output::write_stdout(&out)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("synscope: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

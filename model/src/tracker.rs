@@ -315,8 +315,8 @@ impl Tracker {
         let (key, src_is_lo) = FlowKey::of(d.src, d.dst);
         let sender = if src_is_lo { LO } else { HI };
 
-        let (place, mut entry) = match self.lookup(&key, sink) {
-            Some(found) => found,
+        let (place, mut entry, created) = match self.lookup(&key, sink) {
+            Some((place, entry)) => (place, entry, false),
             None => {
                 if class == FlagClass::Rst {
                     self.counters.inc(Counter::Untracked);
@@ -339,10 +339,10 @@ impl Tracker {
                     entry,
                     time: self.now,
                 });
-                (place, entry)
+                (place, entry, true)
             }
         };
-        let verdict = self.apply(&mut entry, sender, d, class, sink);
+        let verdict = self.apply(&mut entry, sender, d, class, created, sink);
         self.store(place, entry);
         verdict
     }
@@ -528,6 +528,7 @@ impl Tracker {
         sender: usize,
         d: &SegmentDescriptor,
         class: FlagClass,
+        created: bool,
         sink: &mut S,
     ) -> Verdict {
         let receiver = 1 - sender;
@@ -547,7 +548,9 @@ impl Tracker {
             }
             FlagClass::Syn => {
                 let [a, b] = e.states();
-                if a.is_finished() && b.is_finished() {
+                if created {
+                    // The SYN that just opened the entry.
+                } else if a.is_finished() && b.is_finished() {
                     // A new incarnation of a finished 4-tuple (RFC 9293 §3.10.7.4, SYN in
                     // TIME_WAIT; RFC 6191): start over with the sender as client.
                     self.counters.inc(Counter::Reincarnations);

@@ -1,0 +1,8 @@
+//! The synscope console as a library: each subcommand in its own module, `main.rs` only
+//! dispatches.
+
+pub mod analyze;
+pub mod bench;
+pub mod generate;
+pub mod output;
+pub mod report;
