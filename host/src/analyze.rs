@@ -86,8 +86,11 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
     };
     let r = analyze_path(&a.capture, config)?;
     let text = if a.json {
-        let mut s =
-            serde_json::to_string_pretty(&report::to_json(&r, &a.capture.display().to_string(), "model"))?;
+        let mut s = serde_json::to_string_pretty(&report::to_json(
+            &r,
+            &a.capture.display().to_string(),
+            "model",
+        ))?;
         s.push('\n');
         s
     } else {

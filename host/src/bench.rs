@@ -150,11 +150,14 @@ fn bench_analyze(a: &BenchAnalyzeArgs) -> Result<()> {
     );
     for (name, t) in [("tshark -z conv,tcp", tshark), ("tcptrace -n", tcptrace)] {
         match t {
-            Some(t) => s += &format!(
-                "{name}: {:.3} s — synscope is {:.1}× faster\n",
-                t.as_secs_f64(),
-                t.as_secs_f64() / ours.as_secs_f64()
-            ),
+            Some(t) => {
+                s += &format!(
+                    "{name}: {:.3} s — synscope is {:.1}× faster\n",
+                    t.as_secs_f64(),
+                    t.as_secs_f64() / ours.as_secs_f64()
+                )
+            }
+            None if a.no_peers => {}
             None => s += &format!("{name}: not installed (apt-get install tshark tcptrace)\n"),
         }
     }

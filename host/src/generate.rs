@@ -234,8 +234,8 @@ fn noise_frame(rng: &mut fastrand::Rng, out: &mut Vec<u8>) {
 
 /// Write the synthetic capture.
 pub fn generate(args: &GenerateArgs, path: &Path) -> Result<Generated> {
-    let file = std::fs::File::create(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let header = PcapHeader {
         datalink: DataLink::ETHERNET,
         snaplen: 65535,

@@ -5,7 +5,7 @@ use crate::counters::Counters;
 use crate::descriptor::{Endpoint, FlowKey};
 use crate::entry::{Entry, LO};
 use crate::flags::TcpFlags;
-use crate::frame::pad_to_minimum;
+use crate::frame::{pad_to_minimum, MIN_FRAME_LEN};
 use crate::state::TcpState;
 use crate::tracker::{Event, EventSink, RemoveReason, RstClass, Tracker, TrackerConfig, Verdict};
 use rustc_hash::FxHashMap;
@@ -135,12 +135,14 @@ impl Analyzer {
             return;
         }
         self.records.now = self.records.now.max(timestamp);
-        pad_to_minimum(data, &mut self.pad);
         let time = timestamp.as_secs() as u32;
-        let Ok((d, verdict)) = self
-            .tracker
-            .process_frame(&self.pad, time, &mut self.records)
-        else {
+        let frame = if data.len() < MIN_FRAME_LEN {
+            pad_to_minimum(data, &mut self.pad);
+            &self.pad[..]
+        } else {
+            data
+        };
+        let Ok((d, verdict)) = self.tracker.process_frame(frame, time, &mut self.records) else {
             return;
         };
         if matches!(
@@ -168,8 +170,12 @@ impl Analyzer {
     /// Age everything to the last frame's time and report.
     pub fn finish(mut self) -> AnalysisReport {
         self.tracker.finish(&mut self.records);
-        let live: FxHashMap<FlowKey, Entry> =
-            self.tracker.table().entries().map(|e| (e.key, *e)).collect();
+        let live: FxHashMap<FlowKey, Entry> = self
+            .tracker
+            .table()
+            .entries()
+            .map(|e| (e.key, *e))
+            .collect();
         let mut rows: Vec<(u64, ConnectionReport)> = self
             .records
             .map

@@ -33,9 +33,14 @@ pub enum CaptureError {
     /// Not a pcap or pcapng file.
     UnknownFormat,
     /// The file ends inside a header or a frame.
-    Truncated { frames_read: u64 },
+    Truncated {
+        frames_read: u64,
+    },
     /// A header field the format forbids.
-    Malformed { frames_read: u64, what: String },
+    Malformed {
+        frames_read: u64,
+        what: String,
+    },
     /// Not an Ethernet capture.
     LinkType(DataLink),
 }
@@ -83,9 +88,30 @@ const PCAP_MAGICS: [[u8; 4]; 4] = [
 ];
 const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
 
-/// Read a whole capture file into memory.
-pub fn read_file(path: &Path) -> Result<Vec<u8>, CaptureError> {
-    std::fs::read(path).map_err(CaptureError::Io)
+/// A capture file's bytes, mapped into memory (no copy: large captures are read at the speed of
+/// the page cache).
+pub struct CaptureBytes(memmap2::Mmap);
+
+impl std::ops::Deref for CaptureBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Map a capture file into memory.
+pub fn read_file(path: &Path) -> Result<CaptureBytes, CaptureError> {
+    let file = std::fs::File::open(path).map_err(CaptureError::Io)?;
+    let len = file.metadata().map_err(CaptureError::Io)?.len();
+    if len == 0 {
+        return Err(CaptureError::UnknownFormat);
+    }
+    // SAFETY: the map is read-only and every access goes through bounds-checked slices. The
+    // one hazard of a file map remains: a file truncated by another process while it is read
+    // ends the process with SIGBUS. Capture files are not expected to change while analyzed.
+    let map =
+        unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(CaptureError::Io)?;
+    Ok(CaptureBytes(map))
 }
 
 /// Call `f` for every frame of the capture held in `bytes`; returns the number of frames.

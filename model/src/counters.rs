@@ -185,7 +185,10 @@ mod tests {
             assert!(Counter::drop(r).name().ends_with(r.name()));
         }
         for (i, n) in TcpFlags::NAMES.iter().enumerate() {
-            assert_eq!(Counter::flag(i).name(), format!("flag_{}", n.to_lowercase()));
+            assert_eq!(
+                Counter::flag(i).name(),
+                format!("flag_{}", n.to_lowercase())
+            );
         }
         for c in FlagClass::ALL {
             assert_eq!(Counter::class(c).name(), format!("class_{}", c.name()));

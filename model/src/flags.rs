@@ -215,9 +215,8 @@ mod tests {
     fn psh_ece_cwr_ae_never_change_the_class() {
         for b in 0..=TcpFlags::MASK {
             let f = TcpFlags::new(b);
-            let stripped = TcpFlags::new(
-                b & !(TcpFlags::PSH | TcpFlags::ECE | TcpFlags::CWR | TcpFlags::AE),
-            );
+            let stripped =
+                TcpFlags::new(b & !(TcpFlags::PSH | TcpFlags::ECE | TcpFlags::CWR | TcpFlags::AE));
             assert_eq!(f.class(), stripped.class(), "{f}");
         }
     }

@@ -289,10 +289,7 @@ mod tests {
             v[ip + 10..ip + 12].copy_from_slice(&s.to_be_bytes());
         };
         assert_eq!(parse_frame(&good[..59], 0), Err(DropReason::Runt));
-        assert_eq!(
-            parse_frame(&vec![0u8; 1523], 0),
-            Err(DropReason::Oversize)
-        );
+        assert_eq!(parse_frame(&vec![0u8; 1523], 0), Err(DropReason::Oversize));
         assert_eq!(
             mutate(&|v| v[12..14].copy_from_slice(&[0x08, 0x06])),
             Err(DropReason::NotIp)

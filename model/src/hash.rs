@@ -16,7 +16,10 @@ pub const DEFAULT_HASH_KEY: [u8; HASH_KEY_BYTES] = [
 
 /// Toeplitz hash of `input` (at most 12 bytes) under `key`.
 pub fn toeplitz(key: &[u8; HASH_KEY_BYTES], input: &[u8]) -> u32 {
-    assert!(input.len() * 8 + 32 <= HASH_KEY_BYTES * 8, "input too long for key");
+    assert!(
+        input.len() * 8 + 32 <= HASH_KEY_BYTES * 8,
+        "input too long for key"
+    );
     let k = u128::from_be_bytes(*key);
     let mut h = 0u32;
     for (i, byte) in input.iter().enumerate() {

@@ -47,7 +47,9 @@ impl Timeouts {
             ("linger", self.linger),
         ] {
             if v == 0 || v > MAX_TIMEOUT_S {
-                return Err(format!("{name} timeout {v} s is outside 1..={MAX_TIMEOUT_S}"));
+                return Err(format!(
+                    "{name} timeout {v} s is outside 1..={MAX_TIMEOUT_S}"
+                ));
             }
         }
         if self.time_wait.max(self.embryonic) + self.linger > MAX_TIMEOUT_S {
@@ -83,9 +85,8 @@ pub fn expire(
     let mut e = elapsed(now, last_seen);
     let mut anchor = last_seen;
     let mut out = states;
-    let embryonic = !a.is_synchronized()
-        && !b.is_synchronized()
-        && !(a == TcpState::Closed && b == TcpState::Closed);
+    let both_closed = a == TcpState::Closed && b == TcpState::Closed;
+    let embryonic = !(a.is_synchronized() || b.is_synchronized() || both_closed);
     if embryonic && e >= t.embryonic {
         out = [TcpState::Closed, TcpState::Closed];
         anchor += t.embryonic;

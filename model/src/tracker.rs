@@ -10,7 +10,7 @@
 use crate::counters::{Counter, Counters};
 use crate::descriptor::{Endpoint, FlowKey, SegmentDescriptor, WSCALE_NONE};
 use crate::drop::DropReason;
-use crate::entry::{Entry, EndpointTrack, HI, LO};
+use crate::entry::{EndpointTrack, Entry, HI, LO};
 use crate::flags::FlagClass;
 use crate::frame::parse_frame;
 use crate::fsm::{receiver_next, sender_next};
@@ -143,13 +143,6 @@ pub struct Tracker {
     counters: Counters,
     now: u32,
     swept_at: Option<u32>,
-}
-
-/// Where a looked-up connection is.
-#[derive(Clone, Copy)]
-enum Place {
-    Slot(usize),
-    Map,
 }
 
 impl Tracker {
@@ -314,37 +307,84 @@ impl Tracker {
         }
         let (key, src_is_lo) = FlowKey::of(d.src, d.dst);
         let sender = if src_is_lo { LO } else { HI };
-
-        let (place, mut entry, created) = match self.lookup(&key, sink) {
-            Some((place, entry)) => (place, entry, false),
-            None => {
-                if class == FlagClass::Rst {
-                    self.counters.inc(Counter::Untracked);
-                    return Verdict::Untracked;
+        let now = self.now;
+        if self.table.is_bounded() {
+            let (slot, created) = match self.lookup_bounded(&key, sink) {
+                Some(i) => (i, false),
+                None => {
+                    if class == FlagClass::Rst {
+                        return self.untracked();
+                    }
+                    let entry = Self::open(key, sender, d, class, now);
+                    let Some(i) = self.insert_bounded(&key, sink) else {
+                        return self.refused(key, sink);
+                    };
+                    self.created(&entry, sink);
+                    *self.table.slot_mut(i) = Some(entry);
+                    (i, true)
                 }
-                let entry = Self::open(key, sender, d, class, self.now);
-                let Some(place) = self.insert(entry, sink) else {
-                    self.counters.inc(Counter::TableFull);
-                    sink.event(Event::Refused {
-                        key,
-                        time: self.now,
-                    });
-                    return Verdict::Refused;
-                };
-                self.counters.inc(Counter::Created);
-                if entry.picked_up {
-                    self.counters.inc(Counter::PickedUp);
-                }
-                sink.event(Event::Created {
-                    entry,
-                    time: self.now,
-                });
-                (place, entry, true)
+            };
+            let Tracker {
+                table, counters, ..
+            } = self;
+            let entry = table.slot_mut(slot).as_mut().expect("slot holds the entry");
+            Ctx {
+                counters,
+                sink,
+                now,
             }
-        };
-        let verdict = self.apply(&mut entry, sender, d, class, created, sink);
-        self.store(place, entry);
-        verdict
+            .apply(entry, sender, d, class, created)
+        } else {
+            self.age_unbounded(&key, sink);
+            let Tracker {
+                table, counters, ..
+            } = self;
+            let Store::Unbounded(map) = &mut table.store else {
+                unreachable!()
+            };
+            let mut ctx = Ctx {
+                counters,
+                sink,
+                now,
+            };
+            match map.entry(key) {
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    ctx.apply(o.into_mut(), sender, d, class, false)
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    if class == FlagClass::Rst {
+                        ctx.counters.inc(Counter::Untracked);
+                        return Verdict::Untracked;
+                    }
+                    let entry = Self::open(key, sender, d, class, now);
+                    ctx.created(&entry);
+                    ctx.apply(v.insert(entry), sender, d, class, true)
+                }
+            }
+        }
+    }
+
+    fn untracked(&mut self) -> Verdict {
+        self.counters.inc(Counter::Untracked);
+        Verdict::Untracked
+    }
+
+    fn refused<S: EventSink>(&mut self, key: FlowKey, sink: &mut S) -> Verdict {
+        self.counters.inc(Counter::TableFull);
+        sink.event(Event::Refused {
+            key,
+            time: self.now,
+        });
+        Verdict::Refused
+    }
+
+    fn created<S: EventSink>(&mut self, entry: &Entry, sink: &mut S) {
+        Ctx {
+            counters: &mut self.counters,
+            sink,
+            now: self.now,
+        }
+        .created(entry);
     }
 
     /// A new entry for a segment that matches no connection (RST excluded).
@@ -394,55 +434,50 @@ impl Tracker {
         }
     }
 
-    /// Find `key`, aging what is read on the way.
-    fn lookup<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) -> Option<(Place, Entry)> {
-        if self.table.is_bounded() {
-            let range = self.table.bucket_slots(key);
-            for i in range.clone() {
-                self.age_slot(i, sink);
+    /// Find `key` in a bounded table, aging its bucket on the way.
+    fn lookup_bounded<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) -> Option<usize> {
+        let range = self.table.bucket_slots(key);
+        for i in range.clone() {
+            self.age_slot(i, sink);
+        }
+        range
+            .into_iter()
+            .find(|i| self.table.slot(*i).is_some_and(|e| e.key == *key))
+    }
+
+    /// Age `key`'s entry in an unbounded table; a dead one is removed (with its event).
+    fn age_unbounded<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) {
+        let Store::Unbounded(map) = &mut self.table.store else {
+            unreachable!()
+        };
+        let Some(e) = map.get_mut(key) else {
+            return;
+        };
+        match expire(e.states(), e.last_seen, self.now, &self.timeouts) {
+            Some((states, anchor)) => {
+                e.ends[LO].state = states[LO];
+                e.ends[HI].state = states[HI];
+                e.last_seen = anchor;
             }
-            range
-                .into_iter()
-                .find_map(|i| match self.table.slot(i) {
-                    Some(e) if e.key == *key => Some((Place::Slot(i), *e)),
-                    _ => None,
-                })
-        } else {
-            let Store::Unbounded(map) = &mut self.table.store else {
-                unreachable!()
-            };
-            let e = map.get_mut(key)?;
-            match expire(e.states(), e.last_seen, self.now, &self.timeouts) {
-                Some((states, anchor)) => {
-                    e.ends[LO].state = states[LO];
-                    e.ends[HI].state = states[HI];
-                    e.last_seen = anchor;
-                    Some((Place::Map, *e))
-                }
-                None => {
-                    let entry = map.remove(key).expect("present");
-                    self.counters.inc(Counter::Expired);
-                    sink.event(Event::Removed {
-                        entry,
-                        reason: RemoveReason::Expired,
-                        time: self.now,
-                    });
-                    None
-                }
+            None => {
+                let entry = map.remove(key).expect("present");
+                self.counters.inc(Counter::Expired);
+                sink.event(Event::Removed {
+                    entry,
+                    reason: RemoveReason::Expired,
+                    time: self.now,
+                });
             }
         }
     }
 
-    /// Make room for `entry`: a free way, else a victim by eviction class (finished, then
+    /// Make room in `key`'s bucket: a free way, else a victim by eviction class (finished, then
     /// half-open, then closing; the longest silent first; the lowest way on a tie). `None` when
     /// every way holds a live connection.
-    fn insert<S: EventSink>(&mut self, entry: Entry, sink: &mut S) -> Option<Place> {
-        if !self.table.is_bounded() {
-            return Some(Place::Map);
-        }
-        let range = self.table.bucket_slots(&entry.key);
+    fn insert_bounded<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) -> Option<usize> {
+        let range = self.table.bucket_slots(key);
         if let Some(i) = range.clone().find(|i| self.table.slot(*i).is_none()) {
-            return Some(Place::Slot(i));
+            return Some(i);
         }
         let now = self.now;
         let victim = range
@@ -461,30 +496,39 @@ impl Tracker {
             reason: RemoveReason::Evicted,
             time: now,
         });
-        Some(Place::Slot(victim))
+        Some(victim)
     }
+}
 
-    fn store(&mut self, place: Place, entry: Entry) {
-        match place {
-            Place::Slot(i) => *self.table.slot_mut(i) = Some(entry),
-            Place::Map => {
-                let Store::Unbounded(map) = &mut self.table.store else {
-                    unreachable!()
-                };
-                map.insert(entry.key, entry);
-            }
+/// What applying a segment to an entry needs besides the entry: split from [`Tracker`] so the
+/// entry can be changed in place inside the table.
+struct Ctx<'a, S> {
+    counters: &'a mut Counters,
+    sink: &'a mut S,
+    now: u32,
+}
+
+impl<S: EventSink> Ctx<'_, S> {
+    fn created(&mut self, entry: &Entry) {
+        self.counters.inc(Counter::Created);
+        if entry.picked_up {
+            self.counters.inc(Counter::PickedUp);
         }
+        self.sink.event(Event::Created {
+            entry: *entry,
+            time: self.now,
+        });
     }
 
     /// The one place endpoint states change.
-    fn set_state<S: EventSink>(&mut self, e: &mut Entry, idx: usize, to: TcpState, sink: &mut S) {
+    fn set_state(&mut self, e: &mut Entry, idx: usize, to: TcpState) {
         let from = e.ends[idx].state;
         if from == to {
             return;
         }
         e.ends[idx].state = to;
         self.counters.inc(Counter::StateChanges);
-        sink.event(Event::StateChanged {
+        self.sink.event(Event::StateChanged {
             key: e.key,
             endpoint: if idx == LO { e.key.lo } else { e.key.hi },
             is_client: idx == e.client_index(),
@@ -493,55 +537,56 @@ impl Tracker {
             time: self.now,
         });
     }
+}
 
-    /// RFC 5961 §3.2 (and RFC 9293 §3.10.7.3 in SYN_SENT): is this RST from `sender` acceptable
-    /// to the receiver?
-    fn classify_rst(e: &Entry, sender: usize, d: &SegmentDescriptor) -> RstClass {
-        let s = &e.ends[sender];
-        let r = &e.ends[1 - sender];
-        if r.state == TcpState::SynSent {
-            // "If the ACK was acceptable then … enter CLOSED"; without an acceptable ACK the
-            // RST is dropped.
-            return if d.flags.ack() && r.snd_valid && d.ack == r.snd_nxt {
-                RstClass::Exact
-            } else {
-                RstClass::OutOfWindow
-            };
-        }
-        if !s.snd_valid {
-            return RstClass::Unverified;
-        }
-        // The receiver's RCV.NXT is the sender's SND.NXT (everything seen is delivered).
-        let d_seq = d.seq.wrapping_sub(s.snd_nxt);
-        if d_seq == 0 {
+/// RFC 5961 §3.2 (and RFC 9293 §3.10.7.3 in SYN_SENT): is this RST from `sender` acceptable
+/// to the receiver?
+fn classify_rst(e: &Entry, sender: usize, d: &SegmentDescriptor) -> RstClass {
+    let s = &e.ends[sender];
+    let r = &e.ends[1 - sender];
+    if r.state == TcpState::SynSent {
+        // "If the ACK was acceptable then … enter CLOSED"; without an acceptable ACK the
+        // RST is dropped.
+        return if d.flags.ack() && r.snd_valid && d.ack == r.snd_nxt {
             RstClass::Exact
-        } else if (d_seq as u64) < (1u64 << r.wnd_log2) {
-            RstClass::InWindow
         } else {
             RstClass::OutOfWindow
-        }
+        };
     }
+    if !s.snd_valid {
+        return RstClass::Unverified;
+    }
+    // The receiver's RCV.NXT is the sender's SND.NXT (everything seen is delivered).
+    let d_seq = d.seq.wrapping_sub(s.snd_nxt);
+    if d_seq == 0 {
+        RstClass::Exact
+    } else if (d_seq as u64) < (1u64 << r.wnd_log2) {
+        RstClass::InWindow
+    } else {
+        RstClass::OutOfWindow
+    }
+}
 
-    fn apply<S: EventSink>(
+impl<S: EventSink> Ctx<'_, S> {
+    fn apply(
         &mut self,
         e: &mut Entry,
         sender: usize,
         d: &SegmentDescriptor,
         class: FlagClass,
         created: bool,
-        sink: &mut S,
     ) -> Verdict {
         let receiver = 1 - sender;
         let now = self.now;
         match class {
             FlagClass::Rst => {
-                let rc = Self::classify_rst(e, sender, d);
+                let rc = classify_rst(e, sender, d);
                 self.counters.inc(rc.counter());
                 if rc.accepted() {
                     // RFC 9293 §3.10.7.4 first check / RFC 5961 §3.2: the receiver resets;
                     // the sender aborted (§3.10.5, ABORT call: "send a reset … enter CLOSED").
-                    self.set_state(e, receiver, TcpState::Closed, sink);
-                    self.set_state(e, sender, TcpState::Closed, sink);
+                    self.set_state(e, receiver, TcpState::Closed);
+                    self.set_state(e, sender, TcpState::Closed);
                     e.last_seen = now;
                 }
                 return Verdict::Rst(rc);
@@ -554,9 +599,12 @@ impl Tracker {
                     // A new incarnation of a finished 4-tuple (RFC 9293 §3.10.7.4, SYN in
                     // TIME_WAIT; RFC 6191): start over with the sender as client.
                     self.counters.inc(Counter::Reincarnations);
-                    sink.event(Event::Reincarnated { key: e.key, time: now });
+                    self.sink.event(Event::Reincarnated {
+                        key: e.key,
+                        time: now,
+                    });
                     for idx in [LO, HI] {
-                        self.set_state(e, idx, TcpState::Closed, sink);
+                        self.set_state(e, idx, TcpState::Closed);
                         e.ends[idx] = EndpointTrack::new(TcpState::Closed);
                     }
                     e.client_is_lo = sender == LO;
@@ -598,8 +646,8 @@ impl Tracker {
         };
         s.wnd_log2 = ceil_log2((d.window as u32) << shift);
 
-        self.set_state(e, sender, s_next, sink);
-        self.set_state(e, receiver, r_next, sink);
+        self.set_state(e, sender, s_next);
+        self.set_state(e, receiver, r_next);
         e.last_seen = now;
         Verdict::Tracked
     }

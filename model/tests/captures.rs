@@ -59,7 +59,10 @@ fn check(name: &str, shape: TableShape) {
             ));
         }
         let incarnations = w.get("incarnations").and_then(|n| n.as_u64()).unwrap_or(1);
-        assert_eq!(got.incarnations as u64, incarnations, "{client} incarnations");
+        assert_eq!(
+            got.incarnations as u64, incarnations,
+            "{client} incarnations"
+        );
     }
     assert_eq!(
         report.connections.len(),

@@ -1,0 +1,176 @@
+//! The command-line contract: JSON document shape, and one clear error line (never a panic) for
+//! every kind of bad input.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn synscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_synscope"))
+        .args(args)
+        .output()
+        .expect("run synscope")
+}
+
+fn capture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../captures")
+        .join(name)
+}
+
+fn assert_clean_error(out: &Output, needle: &str) {
+    assert!(!out.status.success(), "should fail");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "one line on stderr: {err}");
+    assert!(err.starts_with("synscope: "), "{err}");
+    assert!(err.contains(needle), "`{needle}` not in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn analyze_json_follows_the_contract() {
+    let p = capture("K_many.pcap");
+    let out = synscope(&["analyze", p.to_str().unwrap(), "--json"]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let conns = v["connections"].as_array().unwrap();
+    assert_eq!(conns.len(), 300);
+    let states: Vec<&str> = [
+        "CLOSED",
+        "LISTEN",
+        "SYN_SENT",
+        "SYN_RECEIVED",
+        "ESTABLISHED",
+        "FIN_WAIT_1",
+        "FIN_WAIT_2",
+        "CLOSE_WAIT",
+        "CLOSING",
+        "LAST_ACK",
+        "TIME_WAIT",
+    ]
+    .to_vec();
+    for c in conns {
+        assert!(c["client"].as_str().unwrap().starts_with("10.77.1.10:"));
+        assert_eq!(c["server"], "10.77.1.20:1883");
+        assert!(states.contains(&c["client_state"].as_str().unwrap()));
+        assert!(states.contains(&c["server_state"].as_str().unwrap()));
+    }
+    let k = &v["counters"];
+    assert_eq!(k["frames"], 4693);
+    let drops: u64 = k
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(n, _)| n.starts_with("drop_"))
+        .map(|(_, v)| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(k["processed"].as_u64().unwrap() + drops, 4693);
+    assert_eq!(v["state_counts"]["client"]["ESTABLISHED"], 57);
+    assert_eq!(v["listeners"][0]["endpoint"], "10.77.1.20:1883");
+}
+
+#[test]
+fn analyze_table_is_readable() {
+    let p = capture("A_normal.pcap");
+    let out = synscope(&["analyze", p.to_str().unwrap()]);
+    assert!(out.status.success());
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("10.77.1.10:47960"));
+    assert!(s.contains("TIME_WAIT"));
+    assert!(s.contains("1 connections; 29 frames: 29 processed, 0 dropped"));
+}
+
+#[test]
+fn a_missing_capture_is_one_clear_line() {
+    let out = synscope(&["analyze", "/nonexistent/x.pcap"]);
+    assert_clean_error(&out, "No such file");
+}
+
+#[test]
+fn a_file_that_is_not_a_capture_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("notes.txt");
+    std::fs::write(&p, "hello, this is not a pcap").unwrap();
+    assert_clean_error(
+        &synscope(&["analyze", p.to_str().unwrap()]),
+        "not a capture file",
+    );
+    let empty = dir.path().join("empty.pcap");
+    std::fs::write(&empty, "").unwrap();
+    assert_clean_error(
+        &synscope(&["analyze", empty.to_str().unwrap()]),
+        "not a capture file",
+    );
+}
+
+#[test]
+fn a_truncated_capture_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(capture("A_normal.pcap")).unwrap();
+    for cut in [10, 24 + 8, bytes.len() - 7] {
+        let p = dir.path().join(format!("cut{cut}.pcap"));
+        std::fs::write(&p, &bytes[..cut]).unwrap();
+        assert_clean_error(&synscope(&["analyze", p.to_str().unwrap()]), "truncated");
+    }
+}
+
+#[test]
+fn a_capture_lying_about_lengths_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(capture("A_normal.pcap")).unwrap();
+    // First record header: incl_len at offset 24 + 8.
+    bytes[32..36].copy_from_slice(&0x00ff_ffffu32.to_le_bytes());
+    let p = dir.path().join("liar.pcap");
+    std::fs::write(&p, &bytes).unwrap();
+    let out = synscope(&["analyze", p.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn a_non_ethernet_capture_names_the_link_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(capture("E_refused.pcap")).unwrap();
+    bytes[20..24].copy_from_slice(&113u32.to_le_bytes()); // LINUX_SLL ("-i any")
+    let p = dir.path().join("sll.pcap");
+    std::fs::write(&p, &bytes).unwrap();
+    assert_clean_error(&synscope(&["analyze", p.to_str().unwrap()]), "link type");
+}
+
+#[test]
+fn generated_captures_analyze_and_account_every_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("g.pcap");
+    let out = synscope(&[
+        "generate",
+        p.to_str().unwrap(),
+        "--packets",
+        "20000",
+        "--connections",
+        "2000",
+        "--concurrency",
+        "300",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = synscope(&["analyze", p.to_str().unwrap(), "--json"]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["connections"].as_array().unwrap().len(), 2000);
+    let k = &v["counters"];
+    let drops: u64 = k
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(n, _)| n.starts_with("drop_"))
+        .map(|(_, v)| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        k["processed"].as_u64().unwrap() + drops,
+        k["frames"].as_u64().unwrap()
+    );
+    assert!(k["drop_not_ip"].as_u64().unwrap() > 0);
+    assert!(k["class_invalid"].as_u64().unwrap() > 0);
+    // Every generated ending is orderly, so no RST may be out of window.
+    assert_eq!(k["rst_out_of_window"], 0);
+    assert_eq!(k["rst_in_window"], 0);
+}
