@@ -151,7 +151,11 @@ fn generated_captures_analyze_and_account_every_frame() {
         "--concurrency",
         "300",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = synscope(&["analyze", p.to_str().unwrap(), "--json"]);
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -51,7 +51,7 @@ pub struct AnalysisReport {
     pub end_time: Duration,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Record {
     order: u64,
     incarnations: u32,
@@ -65,9 +65,11 @@ struct Record {
     removed: Option<(Entry, RemoveReason)>,
 }
 
+/// Statistics of live connections by table slot, and of connections that left the table by key.
 #[derive(Default)]
 struct Records {
-    map: FxHashMap<FlowKey, Record>,
+    live: Vec<Option<Record>>,
+    gone: FxHashMap<FlowKey, Record>,
     next_order: u64,
     now: Duration,
 }
@@ -75,28 +77,42 @@ struct Records {
 impl EventSink for Records {
     fn event(&mut self, e: Event) {
         match e {
-            Event::Created { entry, .. } => {
-                let now = self.now;
-                let order = self.next_order;
-                let r = self.map.entry(entry.key).or_insert_with(|| Record {
-                    order,
-                    first_seen: now,
-                    ..Record::default()
-                });
-                if r.order == order {
-                    self.next_order += 1;
+            Event::Created { entry, slot, .. } => {
+                let r = match self.gone.remove(&entry.key) {
+                    // The same 4-tuple again after its entry left the table.
+                    Some(mut r) => {
+                        r.removed = None;
+                        r
+                    }
+                    None => {
+                        self.next_order += 1;
+                        Record {
+                            order: self.next_order,
+                            first_seen: self.now,
+                            ..Record::default()
+                        }
+                    }
+                };
+                if self.live.len() <= slot {
+                    self.live.resize(slot + 1, None);
                 }
+                let r = self.live[slot].insert(r);
                 r.incarnations += 1;
-                r.removed = None;
             }
-            Event::Reincarnated { key, .. } => {
-                if let Some(r) = self.map.get_mut(&key) {
+            Event::Reincarnated { slot, .. } => {
+                if let Some(Some(r)) = self.live.get_mut(slot) {
                     r.incarnations += 1;
                 }
             }
-            Event::Removed { entry, reason, .. } => {
-                if let Some(r) = self.map.get_mut(&entry.key) {
+            Event::Removed {
+                entry,
+                slot,
+                reason,
+                ..
+            } => {
+                if let Some(mut r) = self.live.get_mut(slot).and_then(Option::take) {
                     r.removed = Some((entry, reason));
+                    self.gone.insert(entry.key, r);
                 }
             }
             Event::StateChanged { .. } | Event::Refused { .. } => {}
@@ -145,18 +161,14 @@ impl Analyzer {
         let Ok((d, verdict)) = self.tracker.process_frame(frame, time, &mut self.records) else {
             return;
         };
-        if matches!(
-            verdict,
-            Verdict::Invalid | Verdict::Untracked | Verdict::Refused
-        ) {
+        let Some(slot) = self.tracker.last_slot() else {
             return;
-        }
+        };
         if d.flags.syn() && d.flags.ack() {
             self.listeners.insert(d.src);
         }
-        let (key, src_is_lo) = FlowKey::of(d.src, d.dst);
-        if let Some(r) = self.records.map.get_mut(&key) {
-            let dir = if src_is_lo { 0 } else { 1 };
+        if let Some(Some(r)) = self.records.live.get_mut(slot) {
+            let dir = (d.src > d.dst) as usize;
             r.packets[dir] += 1;
             r.bytes[dir] += d.payload_len as u64;
             r.flags_seen |= d.flags.bits();
@@ -170,27 +182,27 @@ impl Analyzer {
     /// Age everything to the last frame's time and report.
     pub fn finish(mut self) -> AnalysisReport {
         self.tracker.finish(&mut self.records);
-        let live: FxHashMap<FlowKey, Entry> = self
+        let live = self
             .tracker
             .table()
-            .entries()
-            .map(|e| (e.key, *e))
-            .collect();
-        let mut rows: Vec<(u64, ConnectionReport)> = self
-            .records
-            .map
-            .iter()
-            .filter_map(|(key, r)| {
-                let (entry, removed) = match live.get(key) {
-                    Some(e) => (*e, None),
-                    None => {
-                        let (e, why) = r.removed?;
-                        (e, Some(why))
-                    }
+            .entries_with_slot()
+            .filter_map(|(i, e)| {
+                let r = self.records.live.get(i)?.as_ref()?;
+                Some((*e, None, r))
+            });
+        let gone = self.records.gone.values().filter_map(|r| {
+            let (e, why) = r.removed?;
+            Some((e, Some(why), r))
+        });
+        let mut rows: Vec<(u64, ConnectionReport)> = live
+            .chain(gone)
+            .map(|(entry, removed, r)| {
+                let dirs = if entry.client_index() == LO {
+                    [0, 1]
+                } else {
+                    [1, 0]
                 };
-                let c = entry.client_index();
-                let dirs = if c == LO { [0, 1] } else { [1, 0] };
-                Some((
+                (
                     r.order,
                     ConnectionReport {
                         client: entry.client(),
@@ -207,10 +219,10 @@ impl Analyzer {
                         last_seen: r.last_seen,
                         removed,
                     },
-                ))
+                )
             })
             .collect();
-        rows.sort_by_key(|(o, _)| *o);
+        rows.sort_unstable_by_key(|(o, _)| *o);
         AnalysisReport {
             connections: rows.into_iter().map(|(_, c)| c).collect(),
             counters: self.tracker.counters().clone(),

@@ -40,46 +40,52 @@ impl TableShape {
     }
 }
 
-/// Where a key lives, or could live.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Slot {
-    Bounded(usize),
-    Unbounded,
-}
-
-pub(crate) enum Store {
-    Bounded {
-        ways: usize,
-        bucket_mask: u32,
-        slots: Vec<Option<Entry>>,
+enum Index {
+    /// Set-associative: the bucket of a key is its hash's low bits.
+    Bounded { ways: usize, bucket_mask: u32 },
+    /// A hash map from key to slot, and the slots freed for reuse.
+    Unbounded {
+        map: FxHashMap<FlowKey, u32>,
+        free: Vec<u32>,
     },
-    Unbounded(FxHashMap<FlowKey, Entry>),
 }
 
-/// The connection table.
+/// The connection table: slots holding entries, and how a key finds its slot. A slot index is
+/// stable for the life of an entry (the hardware's table address; offline, a handle for
+/// per-connection statistics).
 pub struct Table {
-    pub(crate) store: Store,
+    slots: Vec<Option<Entry>>,
+    index: Index,
     hash_key: [u8; HASH_KEY_BYTES],
 }
 
 impl Table {
     pub fn new(shape: TableShape) -> Self {
-        let store = match shape {
+        let (slots, index) = match shape {
             TableShape::Bounded { buckets, ways } => {
                 assert!(
                     buckets.is_power_of_two() && ways > 0,
                     "buckets must be a power of two"
                 );
-                Store::Bounded {
-                    ways,
-                    bucket_mask: (buckets - 1) as u32,
-                    slots: vec![None; buckets * ways],
-                }
+                (
+                    vec![None; buckets * ways],
+                    Index::Bounded {
+                        ways,
+                        bucket_mask: (buckets - 1) as u32,
+                    },
+                )
             }
-            TableShape::Unbounded => Store::Unbounded(FxHashMap::default()),
+            TableShape::Unbounded => (
+                Vec::new(),
+                Index::Unbounded {
+                    map: FxHashMap::default(),
+                    free: Vec::new(),
+                },
+            ),
         };
         Table {
-            store,
+            slots,
+            index,
             hash_key: DEFAULT_HASH_KEY,
         }
     }
@@ -96,57 +102,95 @@ impl Table {
     }
 
     pub fn clear(&mut self) {
-        match &mut self.store {
-            Store::Bounded { slots, .. } => slots.iter_mut().for_each(|s| *s = None),
-            Store::Unbounded(m) => m.clear(),
+        match &mut self.index {
+            Index::Bounded { .. } => self.slots.iter_mut().for_each(|s| *s = None),
+            Index::Unbounded { map, free } => {
+                map.clear();
+                free.clear();
+                self.slots.clear();
+            }
         }
     }
 
-    /// The bucket index of `key` (bounded tables).
+    /// The bucket index of `key` (0 for an unbounded table).
     pub fn bucket_of(&self, key: &FlowKey) -> usize {
-        match &self.store {
-            Store::Bounded { bucket_mask, .. } => {
+        match &self.index {
+            Index::Bounded { bucket_mask, .. } => {
                 (toeplitz(&self.hash_key, &key.hash_input()) & bucket_mask) as usize
             }
-            Store::Unbounded(_) => 0,
+            Index::Unbounded { .. } => 0,
         }
     }
 
     /// The slot indices of the bucket of `key` (empty for an unbounded table).
     pub fn bucket_slots(&self, key: &FlowKey) -> std::ops::Range<usize> {
-        match &self.store {
-            Store::Bounded { ways, .. } => {
+        match &self.index {
+            Index::Bounded { ways, .. } => {
                 let b = self.bucket_of(key);
                 b * ways..(b + 1) * ways
             }
-            Store::Unbounded(_) => 0..0,
+            Index::Unbounded { .. } => 0..0,
         }
     }
 
-    /// The entry at a slot index of a bounded table.
-    pub fn slot(&self, i: usize) -> Option<&Entry> {
-        match &self.store {
-            Store::Bounded { slots, .. } => slots.get(i).and_then(|s| s.as_ref()),
-            Store::Unbounded(_) => None,
+    /// The slot of `key` in an unbounded table (without aging).
+    pub(crate) fn find_unbounded(&self, key: &FlowKey) -> Option<usize> {
+        match &self.index {
+            Index::Unbounded { map, .. } => map.get(key).map(|i| *i as usize),
+            Index::Bounded { .. } => None,
         }
+    }
+
+    /// Put `entry` into a new slot of an unbounded table.
+    pub(crate) fn alloc_unbounded(&mut self, entry: Entry) -> usize {
+        let Index::Unbounded { map, free } = &mut self.index else {
+            unreachable!("alloc_unbounded on a bounded table")
+        };
+        let i = match free.pop() {
+            Some(i) => i as usize,
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        map.insert(entry.key, i as u32);
+        self.slots[i] = Some(entry);
+        i
+    }
+
+    /// Empty slot `i`, returning what it held.
+    pub(crate) fn remove(&mut self, i: usize) -> Option<Entry> {
+        let e = self.slots[i].take()?;
+        if let Index::Unbounded { map, free } = &mut self.index {
+            map.remove(&e.key);
+            free.push(i as u32);
+        }
+        Some(e)
+    }
+
+    /// The entry at slot `i`.
+    pub fn slot(&self, i: usize) -> Option<&Entry> {
+        self.slots.get(i).and_then(|s| s.as_ref())
     }
 
     pub(crate) fn slot_mut(&mut self, i: usize) -> &mut Option<Entry> {
-        match &mut self.store {
-            Store::Bounded { slots, .. } => &mut slots[i],
-            Store::Unbounded(_) => unreachable!("slot_mut on an unbounded table"),
-        }
+        &mut self.slots[i]
+    }
+
+    /// Number of slots (bounded: the capacity; unbounded: as many as were ever needed at once).
+    pub fn capacity_slots(&self) -> usize {
+        self.slots.len()
     }
 
     pub fn is_bounded(&self) -> bool {
-        matches!(self.store, Store::Bounded { .. })
+        matches!(self.index, Index::Bounded { .. })
     }
 
     /// Number of live entries.
     pub fn len(&self) -> usize {
-        match &self.store {
-            Store::Bounded { slots, .. } => slots.iter().filter(|s| s.is_some()).count(),
-            Store::Unbounded(m) => m.len(),
+        match &self.index {
+            Index::Bounded { .. } => self.slots.iter().filter(|s| s.is_some()).count(),
+            Index::Unbounded { map, .. } => map.len(),
         }
     }
 
@@ -154,11 +198,16 @@ impl Table {
         self.len() == 0
     }
 
-    /// All entries (bounded: in slot order; unbounded: in no particular order).
-    pub fn entries(&self) -> Box<dyn Iterator<Item = &Entry> + '_> {
-        match &self.store {
-            Store::Bounded { slots, .. } => Box::new(slots.iter().flatten()),
-            Store::Unbounded(m) => Box::new(m.values()),
-        }
+    /// All entries, in slot order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.slots.iter().flatten()
+    }
+
+    /// All entries with their slot index.
+    pub fn entries_with_slot(&self) -> impl Iterator<Item = (usize, &Entry)> + '_ {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.as_ref().map(|e| (i, e)))
     }
 }

@@ -16,7 +16,7 @@ use crate::frame::parse_frame;
 use crate::fsm::{receiver_next, sender_next};
 use crate::seq::{ceil_log2, seq_ge, seq_gt};
 use crate::state::TcpState;
-use crate::table::{Store, Table, TableShape};
+use crate::table::{Table, TableShape};
 use crate::timeouts::{expire, Timeouts};
 
 /// How a RST relates to its receiver's window (RFC 5961 §3.2).
@@ -78,6 +78,8 @@ pub enum RemoveReason {
 pub enum Event {
     Created {
         entry: Entry,
+        /// Table slot (stable while the entry lives).
+        slot: usize,
         time: u32,
     },
     StateChanged {
@@ -91,10 +93,12 @@ pub enum Event {
     /// A SYN reused the 4-tuple of a finished connection.
     Reincarnated {
         key: FlowKey,
+        slot: usize,
         time: u32,
     },
     Removed {
         entry: Entry,
+        slot: usize,
         reason: RemoveReason,
         time: u32,
     },
@@ -143,6 +147,7 @@ pub struct Tracker {
     counters: Counters,
     now: u32,
     swept_at: Option<u32>,
+    last_slot: Option<usize>,
 }
 
 impl Tracker {
@@ -153,6 +158,7 @@ impl Tracker {
             counters: Counters::default(),
             now: 0,
             swept_at: None,
+            last_slot: None,
         }
     }
 
@@ -216,48 +222,18 @@ impl Tracker {
         }
         if self.table.is_bounded() && self.swept_at != Some(self.now) {
             self.swept_at = Some(self.now);
-            let n = self.table.capacity_slots();
-            for i in 0..n {
-                self.age_slot(i, sink);
-            }
+            self.age_all(sink);
         }
     }
 
     /// Age every entry to the current time (end of a capture): the states a dump shows.
     pub fn finish<S: EventSink>(&mut self, sink: &mut S) {
-        if self.table.is_bounded() {
-            for i in 0..self.table.capacity_slots() {
-                self.age_slot(i, sink);
-            }
-            return;
-        }
-        if let Store::Unbounded(map) = &mut self.table.store {
-            {
-                let now = self.now;
-                let t = self.timeouts;
-                let mut gone = Vec::new();
-                for e in map.values_mut() {
-                    match expire(e.states(), e.last_seen, now, &t) {
-                        Some((states, anchor)) => {
-                            for (end, s) in e.ends.iter_mut().zip(states) {
-                                end.state = s;
-                            }
-                            e.last_seen = anchor;
-                        }
-                        None => gone.push(e.key),
-                    }
-                }
-                for k in gone {
-                    if let Some(entry) = map.remove(&k) {
-                        self.counters.inc(Counter::Expired);
-                        sink.event(Event::Removed {
-                            entry,
-                            reason: RemoveReason::Expired,
-                            time: now,
-                        });
-                    }
-                }
-            }
+        self.age_all(sink);
+    }
+
+    fn age_all<S: EventSink>(&mut self, sink: &mut S) {
+        for i in 0..self.table.capacity_slots() {
+            self.age_slot(i, sink);
         }
     }
 
@@ -271,34 +247,40 @@ impl Tracker {
         h
     }
 
-    /// Age the entry at bounded slot `i`; a dead one is removed with an event.
+    /// The slot of the connection the last segment was applied to (a handle for statistics).
+    pub fn last_slot(&self) -> Option<usize> {
+        self.last_slot
+    }
+
+    /// Age the entry at slot `i`; a dead one is removed with an event.
     fn age_slot<S: EventSink>(&mut self, i: usize, sink: &mut S) {
         let now = self.now;
         let t = self.timeouts;
-        let slot = self.table.slot_mut(i);
-        if let Some(e) = slot {
-            match expire(e.states(), e.last_seen, now, &t) {
-                Some((states, anchor)) => {
-                    e.ends[LO].state = states[LO];
-                    e.ends[HI].state = states[HI];
-                    e.last_seen = anchor;
-                }
-                None => {
-                    let entry = *e;
-                    *slot = None;
-                    self.counters.inc(Counter::Expired);
-                    sink.event(Event::Removed {
-                        entry,
-                        reason: RemoveReason::Expired,
-                        time: now,
-                    });
-                }
+        let Some(e) = self.table.slot_mut(i) else {
+            return;
+        };
+        match expire(e.states(), e.last_seen, now, &t) {
+            Some((states, anchor)) => {
+                e.ends[LO].state = states[LO];
+                e.ends[HI].state = states[HI];
+                e.last_seen = anchor;
+            }
+            None => {
+                let entry = self.table.remove(i).expect("slot holds an entry");
+                self.counters.inc(Counter::Expired);
+                sink.event(Event::Removed {
+                    entry,
+                    slot: i,
+                    reason: RemoveReason::Expired,
+                    time: now,
+                });
             }
         }
     }
 
     /// Process one segment descriptor.
     pub fn process<S: EventSink>(&mut self, d: &SegmentDescriptor, sink: &mut S) -> Verdict {
+        self.last_slot = None;
         self.advance_time(d.time, sink);
         let class = d.flags.class();
         self.counters.count_flags(d.flags, class);
@@ -308,83 +290,49 @@ impl Tracker {
         let (key, src_is_lo) = FlowKey::of(d.src, d.dst);
         let sender = if src_is_lo { LO } else { HI };
         let now = self.now;
-        if self.table.is_bounded() {
-            let (slot, created) = match self.lookup_bounded(&key, sink) {
-                Some(i) => (i, false),
-                None => {
-                    if class == FlagClass::Rst {
-                        return self.untracked();
-                    }
-                    let entry = Self::open(key, sender, d, class, now);
+        let (slot, created) = match self.lookup(&key, sink) {
+            Some(i) => (i, false),
+            None => {
+                if class == FlagClass::Rst {
+                    self.counters.inc(Counter::Untracked);
+                    return Verdict::Untracked;
+                }
+                let entry = Self::open(key, sender, d, class, now);
+                let slot = if self.table.is_bounded() {
                     let Some(i) = self.insert_bounded(&key, sink) else {
-                        return self.refused(key, sink);
+                        self.counters.inc(Counter::TableFull);
+                        sink.event(Event::Refused { key, time: now });
+                        return Verdict::Refused;
                     };
-                    self.created(&entry, sink);
                     *self.table.slot_mut(i) = Some(entry);
-                    (i, true)
+                    i
+                } else {
+                    self.table.alloc_unbounded(entry)
+                };
+                self.counters.inc(Counter::Created);
+                if entry.picked_up {
+                    self.counters.inc(Counter::PickedUp);
                 }
-            };
-            let Tracker {
-                table, counters, ..
-            } = self;
-            let entry = table.slot_mut(slot).as_mut().expect("slot holds the entry");
-            Ctx {
-                counters,
-                sink,
-                now,
+                sink.event(Event::Created {
+                    entry,
+                    slot,
+                    time: now,
+                });
+                (slot, true)
             }
-            .apply(entry, sender, d, class, created)
-        } else {
-            self.age_unbounded(&key, sink);
-            let Tracker {
-                table, counters, ..
-            } = self;
-            let Store::Unbounded(map) = &mut table.store else {
-                unreachable!()
-            };
-            let mut ctx = Ctx {
-                counters,
-                sink,
-                now,
-            };
-            match map.entry(key) {
-                std::collections::hash_map::Entry::Occupied(o) => {
-                    ctx.apply(o.into_mut(), sender, d, class, false)
-                }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    if class == FlagClass::Rst {
-                        ctx.counters.inc(Counter::Untracked);
-                        return Verdict::Untracked;
-                    }
-                    let entry = Self::open(key, sender, d, class, now);
-                    ctx.created(&entry);
-                    ctx.apply(v.insert(entry), sender, d, class, true)
-                }
-            }
-        }
-    }
-
-    fn untracked(&mut self) -> Verdict {
-        self.counters.inc(Counter::Untracked);
-        Verdict::Untracked
-    }
-
-    fn refused<S: EventSink>(&mut self, key: FlowKey, sink: &mut S) -> Verdict {
-        self.counters.inc(Counter::TableFull);
-        sink.event(Event::Refused {
-            key,
-            time: self.now,
-        });
-        Verdict::Refused
-    }
-
-    fn created<S: EventSink>(&mut self, entry: &Entry, sink: &mut S) {
+        };
+        self.last_slot = Some(slot);
+        let Tracker {
+            table, counters, ..
+        } = self;
+        let entry = table.slot_mut(slot).as_mut().expect("slot holds the entry");
         Ctx {
-            counters: &mut self.counters,
+            counters,
             sink,
-            now: self.now,
+            now,
+            slot,
         }
-        .created(entry);
+        .apply(entry, sender, d, class, created)
     }
 
     /// A new entry for a segment that matches no connection (RST excluded).
@@ -434,8 +382,13 @@ impl Tracker {
         }
     }
 
-    /// Find `key` in a bounded table, aging its bucket on the way.
-    fn lookup_bounded<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) -> Option<usize> {
+    /// Find `key`, aging what is read on the way (a bounded table's whole bucket).
+    fn lookup<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) -> Option<usize> {
+        if !self.table.is_bounded() {
+            let i = self.table.find_unbounded(key)?;
+            self.age_slot(i, sink);
+            return self.table.slot(i).is_some().then_some(i);
+        }
         let range = self.table.bucket_slots(key);
         for i in range.clone() {
             self.age_slot(i, sink);
@@ -443,32 +396,6 @@ impl Tracker {
         range
             .into_iter()
             .find(|i| self.table.slot(*i).is_some_and(|e| e.key == *key))
-    }
-
-    /// Age `key`'s entry in an unbounded table; a dead one is removed (with its event).
-    fn age_unbounded<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) {
-        let Store::Unbounded(map) = &mut self.table.store else {
-            unreachable!()
-        };
-        let Some(e) = map.get_mut(key) else {
-            return;
-        };
-        match expire(e.states(), e.last_seen, self.now, &self.timeouts) {
-            Some((states, anchor)) => {
-                e.ends[LO].state = states[LO];
-                e.ends[HI].state = states[HI];
-                e.last_seen = anchor;
-            }
-            None => {
-                let entry = map.remove(key).expect("present");
-                self.counters.inc(Counter::Expired);
-                sink.event(Event::Removed {
-                    entry,
-                    reason: RemoveReason::Expired,
-                    time: self.now,
-                });
-            }
-        }
     }
 
     /// Make room in `key`'s bucket: a free way, else a victim by eviction class (finished, then
@@ -489,10 +416,11 @@ impl Tracker {
             })
             .min()
             .map(|(_, i)| i)?;
-        let old = self.table.slot_mut(victim).take().expect("victim present");
+        let old = self.table.remove(victim).expect("victim present");
         self.counters.inc(Counter::Evicted);
         sink.event(Event::Removed {
             entry: old,
+            slot: victim,
             reason: RemoveReason::Evicted,
             time: now,
         });
@@ -506,20 +434,10 @@ struct Ctx<'a, S> {
     counters: &'a mut Counters,
     sink: &'a mut S,
     now: u32,
+    slot: usize,
 }
 
 impl<S: EventSink> Ctx<'_, S> {
-    fn created(&mut self, entry: &Entry) {
-        self.counters.inc(Counter::Created);
-        if entry.picked_up {
-            self.counters.inc(Counter::PickedUp);
-        }
-        self.sink.event(Event::Created {
-            entry: *entry,
-            time: self.now,
-        });
-    }
-
     /// The one place endpoint states change.
     fn set_state(&mut self, e: &mut Entry, idx: usize, to: TcpState) {
         let from = e.ends[idx].state;
@@ -601,6 +519,7 @@ impl<S: EventSink> Ctx<'_, S> {
                     self.counters.inc(Counter::Reincarnations);
                     self.sink.event(Event::Reincarnated {
                         key: e.key,
+                        slot: self.slot,
                         time: now,
                     });
                     for idx in [LO, HI] {
@@ -650,15 +569,5 @@ impl<S: EventSink> Ctx<'_, S> {
         self.set_state(e, receiver, r_next);
         e.last_seen = now;
         Verdict::Tracked
-    }
-}
-
-impl Table {
-    /// Number of slots of a bounded table (0 when unbounded).
-    pub fn capacity_slots(&self) -> usize {
-        match &self.store {
-            Store::Bounded { slots, .. } => slots.len(),
-            Store::Unbounded(_) => 0,
-        }
     }
 }
