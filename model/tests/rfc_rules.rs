@@ -124,14 +124,18 @@ impl Conn {
 
     /// The client sends at its SND.NXT, acknowledging everything the server sent.
     fn client(&mut self, flags: u16, len: u16) -> Verdict {
-        let d = seg(CLIENT, SERVER, self.c_nxt, self.s_nxt, flags, len, self.time);
+        let d = seg(
+            CLIENT, SERVER, self.c_nxt, self.s_nxt, flags, len, self.time,
+        );
         self.c_nxt = d.seq_end();
         self.send(d)
     }
 
     /// The server sends at its SND.NXT, acknowledging everything the client sent.
     fn server(&mut self, flags: u16, len: u16) -> Verdict {
-        let d = seg(SERVER, CLIENT, self.s_nxt, self.c_nxt, flags, len, self.time);
+        let d = seg(
+            SERVER, CLIENT, self.s_nxt, self.c_nxt, flags, len, self.time,
+        );
         self.s_nxt = d.seq_end();
         self.send(d)
     }
@@ -420,7 +424,10 @@ fn test_syn_received_fin_acking_syn_close_wait() {
     assert_eq!(c.states(), (FinWait1, CloseWait));
     assert_eq!(
         c.changes(),
-        vec![(true, Established, FinWait1), (false, SynReceived, CloseWait)]
+        vec![
+            (true, Established, FinWait1),
+            (false, SynReceived, CloseWait)
+        ]
     );
 }
 
@@ -588,7 +595,10 @@ fn test_established_client_fin() {
     assert_eq!(c.states(), (FinWait1, CloseWait));
     assert_eq!(
         c.changes(),
-        vec![(true, Established, FinWait1), (false, Established, CloseWait)]
+        vec![
+            (true, Established, FinWait1),
+            (false, Established, CloseWait)
+        ]
     );
     assert_eq!(c.count(Counter::ClassFin), 1);
 }
@@ -614,7 +624,10 @@ fn test_established_server_close_to_time_wait() {
     assert_eq!(c.states(), (CloseWait, FinWait1));
     assert_eq!(
         c.changes(),
-        vec![(false, Established, FinWait1), (true, Established, CloseWait)]
+        vec![
+            (false, Established, FinWait1),
+            (true, Established, CloseWait)
+        ]
     );
     c.client(ACK, 0);
     assert_eq!(c.states(), (CloseWait, FinWait2));
@@ -948,10 +961,7 @@ fn test_time_wait_syn_new_incarnation() {
 #[test]
 fn test_time_wait_syn_from_old_server_swaps_roles() {
     let mut c = client_time_wait();
-    assert_eq!(
-        c.server_raw(S_ISS + 9_000_000, 0, SYN, 0),
-        Verdict::Tracked
-    );
+    assert_eq!(c.server_raw(S_ISS + 9_000_000, 0, SYN, 0), Verdict::Tracked);
     let e = c.entry().unwrap();
     assert_eq!(e.client(), SERVER);
     assert_eq!((e.client_state(), e.server_state()), (SynSent, SynReceived));
@@ -1175,7 +1185,15 @@ fn test_close_wait_syn_challenged() {
 #[test]
 fn test_flags_invalid_count() {
     assert_eq!(invalid_flags().len(), 512 - 9 * 16);
-    for b in [0, FIN, SYN | FIN, SYN | RST, RST | FIN, FIN | PSH | 0x20, SYN | ACK | FIN] {
+    for b in [
+        0,
+        FIN,
+        SYN | FIN,
+        SYN | RST,
+        RST | FIN,
+        FIN | PSH | 0x20,
+        SYN | ACK | FIN,
+    ] {
         assert!(invalid_flags().contains(&b), "{}", TcpFlags::new(b));
     }
 }
@@ -1188,7 +1206,10 @@ fn test_established_invalid_flags_change_nothing() {
     let before = c.entry().unwrap();
     assert_no_change(&mut c, |c| {
         for b in &bad {
-            for (seq, ack) in [(c.c_nxt, c.s_nxt), (c.c_nxt + 5, c.s_nxt.wrapping_add(1 << 20))] {
+            for (seq, ack) in [
+                (c.c_nxt, c.s_nxt),
+                (c.c_nxt + 5, c.s_nxt.wrapping_add(1 << 20)),
+            ] {
                 assert_eq!(c.client_raw(seq, ack, *b, 0), Verdict::Invalid);
                 assert_eq!(c.server_raw(ack, seq, *b, 17), Verdict::Invalid);
             }
@@ -1217,7 +1238,12 @@ fn test_closed_invalid_flags_create_nothing() {
 // design.md: invalid combinations during the handshake and the close move nothing either.
 #[test]
 fn test_syn_sent_and_fin_wait_1_invalid_flags_change_nothing() {
-    for mut c in [syn_sent(), client_fin_wait_1(), closing(), server_last_ack()] {
+    for mut c in [
+        syn_sent(),
+        client_fin_wait_1(),
+        closing(),
+        server_last_ack(),
+    ] {
         assert_no_change(&mut c, |c| {
             for b in invalid_flags() {
                 c.client_raw(c.c_nxt, c.s_nxt, b, 0);
@@ -1236,7 +1262,10 @@ fn test_syn_sent_and_fin_wait_1_invalid_flags_change_nothing() {
 fn test_closed_data_picks_up_mid_stream() {
     for (src, dst) in [(CLIENT, SERVER), (SERVER, CLIENT)] {
         let mut c = Conn::new();
-        assert_eq!(c.send(seg(src, dst, 777, 888, PSH | ACK, 100, T0)), Verdict::Tracked);
+        assert_eq!(
+            c.send(seg(src, dst, 777, 888, PSH | ACK, 100, T0)),
+            Verdict::Tracked
+        );
         assert_eq!(c.states(), (Established, Established));
         let e = c.entry().unwrap();
         assert!(e.picked_up);
@@ -1280,15 +1309,29 @@ fn test_closed_synack_picks_up_sender_is_server() {
     let hi_server = Endpoint::new(0x0a00_0002, 50000);
     let lo_client = Endpoint::new(0x0a00_0001, 22);
     let mut c = Conn::new();
-    c.send(seg(hi_server, lo_client, S_ISS, C_ISS + 1, SYN | ACK, 0, T0));
+    c.send(seg(
+        hi_server,
+        lo_client,
+        S_ISS,
+        C_ISS + 1,
+        SYN | ACK,
+        0,
+        T0,
+    ));
     let e = *c.t.table().entries().next().unwrap();
     assert!(e.picked_up);
     assert_eq!((e.client(), e.server()), (lo_client, hi_server));
-    assert_eq!((e.client_state(), e.server_state()), (Established, SynReceived));
+    assert_eq!(
+        (e.client_state(), e.server_state()),
+        (Established, SynReceived)
+    );
     assert_eq!(c.count(Counter::PickedUp), 1);
     c.send(seg(lo_client, hi_server, C_ISS + 1, S_ISS + 1, ACK, 0, T0));
     let e = *c.t.table().entries().next().unwrap();
-    assert_eq!((e.client_state(), e.server_state()), (Established, Established));
+    assert_eq!(
+        (e.client_state(), e.server_state()),
+        (Established, Established)
+    );
 }
 
 // ================================================================================================
