@@ -15,7 +15,7 @@
 //! * `class` is the flag class ([`FlagClass`]: SYN, SYN-ACK, FIN, ACK; RST and invalid
 //!   combinations never reach a table);
 //! * `acks` is one bit: the segment carries ACK and acknowledges everything R has been seen to
-//!   send (`SEG.ACK ≥ R.SND.NXT`, in sequence space). In SYN_SENT / SYN_RECEIVED that means
+//!   send (`SEG.ACK = R.SND.NXT`; beyond it, the ACK is for data not yet sent and is dropped). In SYN_SENT / SYN_RECEIVED that means
 //!   "acknowledges R's SYN", in FIN_WAIT_1 / CLOSING / LAST_ACK "acknowledges R's FIN": the
 //!   ACK processing of RFC 9293 §3.10.7.4 (fifth check), done before its FIN processing (eighth
 //!   check), is what each cell folds together.
@@ -51,7 +51,7 @@ pub const SENDER: Table = [
     [
         //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
         /*syn*/   [S_SS, S_SS, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
-        /*synack*/[S_SR, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*synack*/[S_CL, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
         /*fin*/   [S_CL, S_LI, S_SS, S_F1, S_F1, S_F1, S_F2, S_CG, S_CG, S_LA, S_TW],
         /*ack*/   [S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
     ],
@@ -59,7 +59,7 @@ pub const SENDER: Table = [
     [
         //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
         /*syn*/   [S_SS, S_SS, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
-        /*synack*/[S_SR, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*synack*/[S_CL, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
         /*fin*/   [S_CL, S_LI, S_SS, S_F1, S_F1, S_F1, S_F2, S_LA, S_CG, S_LA, S_TW],
         /*ack*/   [S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
     ],
@@ -69,7 +69,9 @@ pub const SENDER: Table = [
 //                         synchronized sender never reaches the table (RFC 5961 §4, reincarnation).
 //  syn    sSS -> sSS      SYN retransmitted.
 //  syn    sSR -> sSR      Simultaneous open: the SYN it sent crossed ours (§3.5, Figure 8).
-//  synack sCL/sLI -> sSR  A SYN-ACK answers a SYN the sender received (§3.10.7.2, LISTEN).
+//  synack sLI -> sSR      A SYN-ACK answers a SYN the sender received (§3.10.7.2, LISTEN); a
+//                         picked-up connection starts with its server in LISTEN. From CLOSED
+//                         (no SYN seen, e.g. a stray SYN-ACK after the end) it reveals nothing.
 //  synack sSS -> sSR      Simultaneous open: it received the peer's SYN, now SYN-RECEIVED
 //                         (§3.10.7.3 "Otherwise, enter SYN-RECEIVED, form a SYN,ACK").
 //  fin    sSR/sES -> sF1  CLOSE call: "form a FIN segment … enter FIN-WAIT-1" (§3.10.4).

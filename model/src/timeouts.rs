@@ -52,8 +52,16 @@ impl Timeouts {
                 ));
             }
         }
-        if self.time_wait.max(self.embryonic) + self.linger > MAX_TIMEOUT_S {
-            return Err("time_wait/embryonic + linger is too long".into());
+        if self.time_wait + self.embryonic + self.linger > MAX_TIMEOUT_S {
+            return Err("time_wait + embryonic + linger is too long".into());
+        }
+        // Aging is composable only if a connection cannot go idle before its handshake or its
+        // TIME_WAIT has timed out and lingered.
+        if self.idle <= self.time_wait.max(self.embryonic) + self.linger {
+            return Err(format!(
+                "idle timeout {} s must be longer than time_wait/embryonic + linger",
+                self.idle
+            ));
         }
         Ok(())
     }
@@ -69,8 +77,8 @@ pub fn elapsed(now: u32, since: u32) -> u32 {
 /// Returns the new states and the new anchor time, or `None` when the entry is gone:
 /// 1. a handshake with no synchronized endpoint older than `embryonic` → both CLOSED, anchored
 ///    at the moment it timed out;
-/// 2. otherwise an endpoint in TIME_WAIT older than `time_wait` → CLOSED (2MSL), anchored
-///    likewise;
+/// 2. an endpoint in TIME_WAIT older than `time_wait` → CLOSED (2MSL), anchored likewise;
+///    (1 and 2 repeat while they apply: [TIME_WAIT, SYN_RECEIVED] becomes half-open after 2MSL);
 /// 3. both CLOSED for `linger` → gone;
 /// 4. anything else silent for `idle` → gone.
 ///
@@ -81,26 +89,32 @@ pub fn expire(
     now: u32,
     t: &Timeouts,
 ) -> Option<([TcpState; 2], u32)> {
-    let [a, b] = states;
     let mut e = elapsed(now, last_seen);
     let mut anchor = last_seen;
     let mut out = states;
-    let both_closed = a == TcpState::Closed && b == TcpState::Closed;
-    let embryonic = !(a.is_synchronized() || b.is_synchronized() || both_closed);
-    if embryonic && e >= t.embryonic {
-        out = [TcpState::Closed, TcpState::Closed];
-        anchor += t.embryonic;
-        e -= t.embryonic;
-    } else if (a == TcpState::TimeWait || b == TcpState::TimeWait) && e >= t.time_wait {
-        out = states.map(|s| {
-            if s == TcpState::TimeWait {
-                TcpState::Closed
-            } else {
-                s
-            }
-        });
-        anchor += t.time_wait;
-        e -= t.time_wait;
+    // At most three steps ([TIME_WAIT, SYN_RECEIVED] → [CLOSED, SYN_RECEIVED] → [CLOSED,
+    // CLOSED]); each consumes its timeout, so the loop ends.
+    loop {
+        let [a, b] = out;
+        let both_closed = a == TcpState::Closed && b == TcpState::Closed;
+        let embryonic = !(a.is_synchronized() || b.is_synchronized() || both_closed);
+        if embryonic && e >= t.embryonic {
+            out = [TcpState::Closed, TcpState::Closed];
+            anchor += t.embryonic;
+            e -= t.embryonic;
+        } else if (a == TcpState::TimeWait || b == TcpState::TimeWait) && e >= t.time_wait {
+            out = out.map(|s| {
+                if s == TcpState::TimeWait {
+                    TcpState::Closed
+                } else {
+                    s
+                }
+            });
+            anchor += t.time_wait;
+            e -= t.time_wait;
+        } else {
+            break;
+        }
     }
     let closed = out[0] == TcpState::Closed && out[1] == TcpState::Closed;
     if (closed && e >= t.linger) || e >= t.idle {

@@ -14,7 +14,7 @@ use crate::entry::{EndpointTrack, Entry, HI, LO};
 use crate::flags::FlagClass;
 use crate::frame::parse_frame;
 use crate::fsm::{receiver_next, sender_next};
-use crate::seq::{ceil_log2, seq_ge, seq_gt};
+use crate::seq::{ceil_log2, seq_gt};
 use crate::state::TcpState;
 use crate::table::{Table, TableShape};
 use crate::timeouts::{expire, Timeouts};
@@ -535,11 +535,30 @@ impl<S: EventSink> Ctx<'_, S> {
                     return Verdict::SynChallenged;
                 }
             }
+            FlagClass::SynAck => {
+                let s = &e.ends[sender];
+                if e.ends[1 - sender].state.is_synchronized() {
+                    if s.snd_valid && d.seq_end() == s.snd_nxt {
+                        // A retransmitted SYN-ACK (its ACK was lost): acknowledged again by
+                        // the receiver, nothing moves (RFC 9293 §3.10.7.4).
+                        e.last_seen = now;
+                        return Verdict::Tracked;
+                    }
+                    // RFC 5961 §4.2: "If the SYN bit is set, irrespective of the sequence
+                    // number", a synchronized receiver answers with a challenge ACK; nothing
+                    // moves (nor is the sender's sequence space rewound).
+                    self.counters.inc(Counter::SynInSync);
+                    return Verdict::SynChallenged;
+                }
+            }
             _ => {}
         }
 
         let r = e.ends[receiver];
-        let acks = d.flags.ack() && r.snd_valid && seq_ge(d.ack, r.snd_nxt);
+        // Acknowledges all the receiver sent: SEG.ACK = SND.NXT. An ACK beyond SND.NXT
+        // acknowledges something not yet sent and is dropped (RFC 9293 §3.10.7.3 in SYN-SENT,
+        // §3.10.7.4 fifth check elsewhere).
+        let acks = d.flags.ack() && r.snd_valid && d.ack == r.snd_nxt;
         let s_next = sender_next(acks, class, e.ends[sender].state);
         let r_next = receiver_next(acks, class, r.state);
 

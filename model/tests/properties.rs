@@ -401,7 +401,7 @@ fn run(shape: TableShape, ops: &[Op]) -> Result<(Tracker, Vec<SegmentDescriptor>
                 prop_assert!(old.is_none());
             }
             Verdict::SynChallenged => {
-                prop_assert_eq!(class, FlagClass::Syn);
+                prop_assert!(matches!(class, FlagClass::Syn | FlagClass::SynAck));
                 let e = entry_of(&t, &key);
                 prop_assert!(e.is_some());
                 prop_assert_eq!(e, old, "a challenged SYN changed its entry");
@@ -502,6 +502,9 @@ proptest! {
             [TcpState::FinWait2, TcpState::CloseWait],
             [TcpState::Closing, TcpState::Closing],
             [TcpState::TimeWait, TcpState::LastAck],
+            [TcpState::TimeWait, TcpState::SynReceived],
+            [TcpState::SynSent, TcpState::TimeWait],
+            [TcpState::TimeWait, TcpState::Listen],
             [TcpState::TimeWait, TcpState::Closing],
             [TcpState::TimeWait, TcpState::Closed],
             [TcpState::Closed, TcpState::TimeWait],
@@ -516,7 +519,7 @@ proptest! {
         idle_extra in 0u32..300,
         linger in 1u32..60,
     ) {
-        let t = Timeouts { time_wait: tw, embryonic: emb, idle: tw.max(emb) + idle_extra, linger };
+        let t = Timeouts { time_wait: tw, embryonic: emb, idle: tw.max(emb) + linger + 1 + idle_extra, linger };
         prop_assert!(t.validate().is_ok());
         let (t1, t2) = (last_seen + d1, last_seen + d1 + d2);
         let direct = expire(pair, last_seen, t2, &t);
@@ -788,21 +791,10 @@ proptest! {
     fn bounded_without_pressure_equals_unbounded(ops in ops(250)) {
         let (u, descs) = run(TableShape::Unbounded, &ops)?;
         let mut b = Tracker::new(TrackerConfig::default());
-        // Known model bug (see the report): aging [TIME_WAIT, LISTEN|SYN_SENT|SYN_RECEIVED] is
-        // not composable, so streams that reach such a pair are left out.
-        let mut probe = Tracker::new(TrackerConfig { shape: TableShape::Unbounded, ..TrackerConfig::default() });
-        let mut odd_pair = false;
         for d in &descs {
             b.process(d, &mut ());
-            probe.process(d, &mut ());
-            if let Some(e) = entry_of(&probe, &FlowKey::of(d.src, d.dst).0) {
-                let [x, y] = e.states();
-                let odd = |p: TcpState, q: TcpState| p == TcpState::TimeWait && !q.is_synchronized() && q != TcpState::Closed;
-                odd_pair |= odd(x, y) || odd(y, x);
-            }
         }
         b.finish(&mut ());
-        prop_assume!(!odd_pair);
         prop_assume!(b.counters().get(Counter::Evicted) == 0);
         prop_assume!(b.counters().get(Counter::TableFull) == 0);
         prop_assert_eq!(snapshot(&b), snapshot(&u));

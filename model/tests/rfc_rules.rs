@@ -1600,3 +1600,58 @@ fn test_table_unbounded_never_refuses() {
     assert_eq!(t.table().len(), 40);
     assert_eq!(t.counters().get(Counter::TableFull), 0);
 }
+
+// ===================================================================================== //
+// Regressions (found by review of the model; each was a real divergence from the RFCs)
+// ===================================================================================== //
+
+// RFC 9293 §3.10.7.3: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset": a SYN-ACK whose
+// ACK is beyond the SYN does not establish the client (a blind SYN-ACK injection).
+#[test]
+fn test_syn_sent_synack_acking_beyond_snd_nxt_ignored() {
+    let mut c = syn_sent();
+    c.server_raw(S_ISS, C_ISS + 77, SYN | ACK, 0);
+    assert_eq!(c.states().0, SynSent);
+}
+
+// RFC 9293 §3.10.7.4 (fifth check): an ACK of something not yet sent is dropped, so it does
+// not acknowledge our FIN.
+#[test]
+fn test_fin_wait_1_ack_beyond_fin_ignored() {
+    let mut c = client_fin_wait_1();
+    c.server_raw(S_ISS + 1, C_ISS + 100_000, ACK, 0);
+    assert_eq!(c.states(), (FinWait1, CloseWait));
+}
+
+// RFC 5961 §4.2: a duplicate SYN-ACK on a synchronized connection is answered by a challenge
+// ACK; it must not rewind the server's sequence space, so a later exact RST still resets.
+#[test]
+fn test_established_duplicate_synack_does_not_rewind_sequence_space() {
+    let mut c = established();
+    c.server(PSH | ACK, 100);
+    c.client(ACK, 0);
+    assert_eq!(
+        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0),
+        Verdict::SynChallenged
+    );
+    assert_eq!(c.count(Counter::SynInSync), 1);
+    let v = c.server_raw(S_ISS + 101, 0, RST, 0);
+    assert_eq!(v, Verdict::Rst(RstClass::Exact));
+    assert_eq!(c.states(), (Closed, Closed));
+}
+
+// A late duplicate SYN-ACK after an orderly close changes nothing, and the entry then ages
+// out (2MSL, then linger).
+#[test]
+fn test_time_wait_late_synack_then_aging() {
+    let mut c = client_time_wait();
+    c.tick(T0 + 2);
+    assert_eq!(
+        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0),
+        Verdict::SynChallenged
+    );
+    assert_eq!(c.states(), (TimeWait, Closed));
+    c.tick(T0 + 200);
+    c.t.finish(&mut c.ev);
+    assert!(c.entry().is_none());
+}
