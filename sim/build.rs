@@ -206,6 +206,7 @@ fn shim_cpp(name: &str, ports: &[Port]) -> String {
 #include "{cls}.h"
 #include "verilated.h"
 #include "synscope_glue.h"
+#include <cstdint>
 #if VM_TRACE
 #include "verilated_vcd_c.h"
 #endif
@@ -264,7 +265,7 @@ int synscope_{name}_vcd_open(void* p, const char* path) {{
 #endif
 }}
 
-void synscope_{name}_vcd_dump(void* p, unsigned long long time) {{
+void synscope_{name}_vcd_dump(void* p, uint64_t time) {{
 #if VM_TRACE
     Handle* h = static_cast<Handle*>(p);
     if (h->vcd) h->vcd->dump(time);
