@@ -103,3 +103,168 @@ impl Entry {
         }
     }
 }
+
+/// The bit layout of an entry in the hardware table, LSB first, in this order (a rust-hdl
+/// `LogicStruct` packs its fields the same way, in declaration order). `last_seen` keeps its low
+/// 16 bits: the sweep removes every entry long before 2¹⁶ s pass (see `timeouts`).
+pub mod layout {
+    /// `(name, width)` of every field, LSB first.
+    pub const FIELDS: [(&str, usize); 18] = [
+        ("valid", 1),
+        ("lo_ip", 32),
+        ("lo_port", 16),
+        ("hi_ip", 32),
+        ("hi_port", 16),
+        ("client_is_lo", 1),
+        ("picked_up", 1),
+        ("lo_state", 4),
+        ("lo_snd_nxt", 32),
+        ("lo_snd_valid", 1),
+        ("lo_wscale", 4),
+        ("lo_wnd_log2", 5),
+        ("hi_state", 4),
+        ("hi_snd_nxt", 32),
+        ("hi_snd_valid", 1),
+        ("hi_wscale", 4),
+        ("hi_wnd_log2", 5),
+        ("last_seen", 16),
+    ];
+    /// Bits of one entry.
+    pub const ENTRY_BITS: usize = {
+        let mut n = 0;
+        let mut i = 0;
+        while i < FIELDS.len() {
+            n += FIELDS[i].1;
+            i += 1;
+        }
+        n
+    };
+    /// Bits of the stored time.
+    pub const TIME_BITS: u32 = 16;
+}
+
+/// A little bit-writer/reader over `[u64; 4]` (256 bits ≥ `ENTRY_BITS`).
+struct Bits<'a> {
+    words: &'a mut [u64; 4],
+    at: usize,
+}
+
+impl Bits<'_> {
+    fn put(&mut self, v: u64, width: usize) {
+        for i in 0..width {
+            if v >> i & 1 == 1 {
+                self.words[(self.at + i) / 64] |= 1 << ((self.at + i) % 64);
+            }
+        }
+        self.at += width;
+    }
+
+    fn get(&mut self, width: usize) -> u64 {
+        let mut v = 0;
+        for i in 0..width {
+            v |= (self.words[(self.at + i) / 64] >> ((self.at + i) % 64) & 1) << i;
+        }
+        self.at += width;
+        v
+    }
+}
+
+impl Entry {
+    /// The hardware word of this entry (`valid` set), per [`layout`].
+    pub fn pack(&self) -> [u64; 4] {
+        let mut words = [0u64; 4];
+        let mut b = Bits {
+            words: &mut words,
+            at: 0,
+        };
+        b.put(1, 1);
+        b.put(self.key.lo.ip as u64, 32);
+        b.put(self.key.lo.port as u64, 16);
+        b.put(self.key.hi.ip as u64, 32);
+        b.put(self.key.hi.port as u64, 16);
+        b.put(self.client_is_lo as u64, 1);
+        b.put(self.picked_up as u64, 1);
+        for end in &self.ends {
+            b.put(end.state as u64, 4);
+            b.put(end.snd_nxt as u64, 32);
+            b.put(end.snd_valid as u64, 1);
+            b.put(end.wscale as u64, 4);
+            b.put(end.wnd_log2 as u64, 5);
+        }
+        b.put(self.last_seen as u64 & 0xffff, 16);
+        words
+    }
+
+    /// The entry of a hardware word, `None` if its `valid` bit is clear. The 16-bit time is
+    /// extended to the latest time ≤ `now` with those low bits.
+    pub fn unpack(words: &[u64; 4], now: u32) -> Option<Entry> {
+        let mut copy = *words;
+        let mut b = Bits {
+            words: &mut copy,
+            at: 0,
+        };
+        if b.get(1) == 0 {
+            return None;
+        }
+        let lo = Endpoint::new(b.get(32) as u32, b.get(16) as u16);
+        let hi = Endpoint::new(b.get(32) as u32, b.get(16) as u16);
+        let client_is_lo = b.get(1) == 1;
+        let picked_up = b.get(1) == 1;
+        let mut ends = [EndpointTrack::default(); 2];
+        for end in ends.iter_mut() {
+            end.state = TcpState::from_bits(b.get(4) as u8)?;
+            end.snd_nxt = b.get(32) as u32;
+            end.snd_valid = b.get(1) == 1;
+            end.wscale = b.get(4) as u8;
+            end.wnd_log2 = b.get(5) as u8;
+        }
+        let t16 = b.get(16) as u32;
+        let last_seen = now.wrapping_sub(now.wrapping_sub(t16) & 0xffff);
+        Some(Entry {
+            key: FlowKey { lo, hi },
+            client_is_lo,
+            picked_up,
+            ends,
+            last_seen,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_round_trips_and_fits_the_layout() {
+        assert_eq!(layout::ENTRY_BITS, 207);
+        let e = Entry {
+            key: FlowKey {
+                lo: Endpoint::new(0x0a00_0001, 80),
+                hi: Endpoint::new(0xc0a8_0101, 65535),
+            },
+            client_is_lo: false,
+            picked_up: true,
+            ends: [
+                EndpointTrack {
+                    state: TcpState::TimeWait,
+                    snd_nxt: 0xdead_beef,
+                    snd_valid: true,
+                    wscale: 15,
+                    wnd_log2: 30,
+                },
+                EndpointTrack {
+                    state: TcpState::CloseWait,
+                    snd_nxt: 7,
+                    snd_valid: false,
+                    wscale: 7,
+                    wnd_log2: 16,
+                },
+            ],
+            last_seen: 1_800_000_123,
+        };
+        let w = e.pack();
+        assert_eq!(w[3] >> (207 - 192), 0, "nothing above ENTRY_BITS");
+        assert_eq!(Entry::unpack(&w, 1_800_000_200), Some(e));
+        assert_eq!(Entry::unpack(&[0; 4], 0), None);
+    }
+}

@@ -8,13 +8,12 @@
 //! transition tables of [`crate::fsm`] and the sequence/window bookkeeping.
 
 use crate::counters::{Counter, Counters};
-use crate::descriptor::{Endpoint, FlowKey, SegmentDescriptor, WSCALE_NONE};
+use crate::descriptor::{Endpoint, FlowKey, SegmentDescriptor};
 use crate::drop::DropReason;
-use crate::entry::{EndpointTrack, Entry, HI, LO};
+use crate::entry::{Entry, HI, LO};
 use crate::flags::FlagClass;
 use crate::frame::parse_frame;
-use crate::fsm::{receiver_next, sender_next};
-use crate::seq::{ceil_log2, seq_gt};
+use crate::segment::{self, Applied};
 use crate::state::TcpState;
 use crate::table::{Table, TableShape};
 use crate::timeouts::{expire, Timeouts};
@@ -297,7 +296,7 @@ impl Tracker {
                     self.counters.inc(Counter::Untracked);
                     return Verdict::Untracked;
                 }
-                let entry = Self::open(key, sender, d, class, now);
+                let entry = segment::open(key, sender, d, class, now);
                 let slot = if self.table.is_bounded() {
                     let Some(i) = self.insert_bounded(&key, sink) else {
                         self.counters.inc(Counter::TableFull);
@@ -322,63 +321,60 @@ impl Tracker {
             }
         };
         self.last_slot = Some(slot);
-        let Tracker {
-            table, counters, ..
-        } = self;
-        let entry = table.slot_mut(slot).as_mut().expect("slot holds the entry");
-        Ctx {
-            counters,
-            sink,
-            now,
-            slot,
-        }
-        .apply(entry, sender, d, class, created)
+        let entry = self
+            .table
+            .slot_mut(slot)
+            .as_mut()
+            .expect("slot holds the entry");
+        let before = *entry;
+        let applied = segment::apply(entry, sender, d, class, created, now);
+        let after = *entry;
+        self.account(&before, &after, slot, sender, &applied, sink);
+        applied.verdict
     }
 
-    /// A new entry for a segment that matches no connection (RST excluded).
-    /// A SYN opens it with the sender as client; anything else is a mid-stream pickup whose
-    /// roles are inferred: a SYN-ACK's sender is the server, otherwise the lower port is.
-    fn open(
-        key: FlowKey,
+    /// Counters and events of one applied segment: the one place state changes are reported.
+    fn account<S: EventSink>(
+        &mut self,
+        before: &Entry,
+        after: &Entry,
+        slot: usize,
         sender: usize,
-        d: &SegmentDescriptor,
-        class: FlagClass,
-        now: u32,
-    ) -> Entry {
-        let receiver = 1 - sender;
-        let mut ends = [EndpointTrack::new(TcpState::Closed); 2];
-        let client = match class {
-            FlagClass::Syn => sender,
-            FlagClass::SynAck => {
-                // The client sent a SYN we did not see: it is SYN_SENT, its SYN ends where the
-                // SYN-ACK's ACK points; the server was listening.
-                ends[receiver].state = TcpState::SynSent;
-                ends[receiver].snd_nxt = d.ack;
-                ends[receiver].snd_valid = true;
-                ends[sender].state = TcpState::Listen;
-                receiver
+        applied: &Applied,
+        sink: &mut S,
+    ) {
+        let now = self.now;
+        match applied.verdict {
+            Verdict::Rst(rc) => self.counters.inc(rc.counter()),
+            Verdict::SynChallenged => self.counters.inc(Counter::SynInSync),
+            _ => {}
+        }
+        if applied.reincarnated {
+            self.counters.inc(Counter::Reincarnations);
+            sink.event(Event::Reincarnated {
+                key: after.key,
+                slot,
+                time: now,
+            });
+        }
+        // The sender's change first, then the receiver's.
+        for idx in [sender, 1 - sender] {
+            let (from, to) = (before.ends[idx].state, after.ends[idx].state);
+            if from != to {
+                self.counters.inc(Counter::StateChanges);
+                sink.event(Event::StateChanged {
+                    key: after.key,
+                    endpoint: if idx == LO {
+                        after.key.lo
+                    } else {
+                        after.key.hi
+                    },
+                    is_client: idx == after.client_index(),
+                    from,
+                    to,
+                    time: now,
+                });
             }
-            _ => {
-                for end in ends.iter_mut() {
-                    end.state = TcpState::Established;
-                }
-                ends[sender].snd_nxt = d.seq;
-                ends[sender].snd_valid = true;
-                ends[receiver].snd_nxt = d.ack;
-                ends[receiver].snd_valid = d.flags.ack();
-                if d.src.port < d.dst.port {
-                    receiver
-                } else {
-                    sender
-                }
-            }
-        };
-        Entry {
-            key,
-            client_is_lo: client == LO,
-            picked_up: class != FlagClass::Syn,
-            ends,
-            last_seen: now,
         }
     }
 
@@ -425,168 +421,5 @@ impl Tracker {
             time: now,
         });
         Some(victim)
-    }
-}
-
-/// What applying a segment to an entry needs besides the entry: split from [`Tracker`] so the
-/// entry can be changed in place inside the table.
-struct Ctx<'a, S> {
-    counters: &'a mut Counters,
-    sink: &'a mut S,
-    now: u32,
-    slot: usize,
-}
-
-impl<S: EventSink> Ctx<'_, S> {
-    /// The one place endpoint states change.
-    fn set_state(&mut self, e: &mut Entry, idx: usize, to: TcpState) {
-        let from = e.ends[idx].state;
-        if from == to {
-            return;
-        }
-        e.ends[idx].state = to;
-        self.counters.inc(Counter::StateChanges);
-        self.sink.event(Event::StateChanged {
-            key: e.key,
-            endpoint: if idx == LO { e.key.lo } else { e.key.hi },
-            is_client: idx == e.client_index(),
-            from,
-            to,
-            time: self.now,
-        });
-    }
-}
-
-/// RFC 5961 §3.2 (and RFC 9293 §3.10.7.3 in SYN_SENT): is this RST from `sender` acceptable
-/// to the receiver?
-fn classify_rst(e: &Entry, sender: usize, d: &SegmentDescriptor) -> RstClass {
-    let s = &e.ends[sender];
-    let r = &e.ends[1 - sender];
-    if r.state == TcpState::SynSent {
-        // "If the ACK was acceptable then … enter CLOSED"; without an acceptable ACK the
-        // RST is dropped.
-        return if d.flags.ack() && r.snd_valid && d.ack == r.snd_nxt {
-            RstClass::Exact
-        } else {
-            RstClass::OutOfWindow
-        };
-    }
-    if !s.snd_valid {
-        return RstClass::Unverified;
-    }
-    // The receiver's RCV.NXT is the sender's SND.NXT (everything seen is delivered).
-    let d_seq = d.seq.wrapping_sub(s.snd_nxt);
-    if d_seq == 0 {
-        RstClass::Exact
-    } else if (d_seq as u64) < (1u64 << r.wnd_log2) {
-        RstClass::InWindow
-    } else {
-        RstClass::OutOfWindow
-    }
-}
-
-impl<S: EventSink> Ctx<'_, S> {
-    fn apply(
-        &mut self,
-        e: &mut Entry,
-        sender: usize,
-        d: &SegmentDescriptor,
-        class: FlagClass,
-        created: bool,
-    ) -> Verdict {
-        let receiver = 1 - sender;
-        let now = self.now;
-        match class {
-            FlagClass::Rst => {
-                let rc = classify_rst(e, sender, d);
-                self.counters.inc(rc.counter());
-                if rc.accepted() {
-                    // RFC 9293 §3.10.7.4 first check / RFC 5961 §3.2: the receiver resets;
-                    // the sender aborted (§3.10.5, ABORT call: "send a reset … enter CLOSED").
-                    self.set_state(e, receiver, TcpState::Closed);
-                    self.set_state(e, sender, TcpState::Closed);
-                    e.last_seen = now;
-                }
-                return Verdict::Rst(rc);
-            }
-            FlagClass::Syn => {
-                let [a, b] = e.states();
-                if created {
-                    // The SYN that just opened the entry.
-                } else if a.is_finished() && b.is_finished() {
-                    // A new incarnation of a finished 4-tuple (RFC 9293 §3.10.7.4, SYN in
-                    // TIME_WAIT; RFC 6191): start over with the sender as client.
-                    self.counters.inc(Counter::Reincarnations);
-                    self.sink.event(Event::Reincarnated {
-                        key: e.key,
-                        slot: self.slot,
-                        time: now,
-                    });
-                    for idx in [LO, HI] {
-                        self.set_state(e, idx, TcpState::Closed);
-                        e.ends[idx] = EndpointTrack::new(TcpState::Closed);
-                    }
-                    e.client_is_lo = sender == LO;
-                    e.picked_up = false;
-                } else if a.is_synchronized() || b.is_synchronized() {
-                    // RFC 5961 §4: a SYN in a synchronized state is answered by a challenge
-                    // ACK and changes nothing.
-                    self.counters.inc(Counter::SynInSync);
-                    return Verdict::SynChallenged;
-                }
-            }
-            FlagClass::SynAck => {
-                let s = &e.ends[sender];
-                if e.ends[1 - sender].state.is_synchronized() {
-                    if s.snd_valid && d.seq_end() == s.snd_nxt {
-                        // A retransmitted SYN-ACK (its ACK was lost): acknowledged again by
-                        // the receiver, nothing moves (RFC 9293 §3.10.7.4).
-                        e.last_seen = now;
-                        return Verdict::Tracked;
-                    }
-                    // RFC 5961 §4.2: "If the SYN bit is set, irrespective of the sequence
-                    // number", a synchronized receiver answers with a challenge ACK; nothing
-                    // moves (nor is the sender's sequence space rewound).
-                    self.counters.inc(Counter::SynInSync);
-                    return Verdict::SynChallenged;
-                }
-            }
-            _ => {}
-        }
-
-        let r = e.ends[receiver];
-        // Acknowledges all the receiver sent: SEG.ACK = SND.NXT. An ACK beyond SND.NXT
-        // acknowledges something not yet sent and is dropped (RFC 9293 §3.10.7.3 in SYN-SENT,
-        // §3.10.7.4 fifth check elsewhere).
-        let acks = d.flags.ack() && r.snd_valid && d.ack == r.snd_nxt;
-        let s_next = sender_next(acks, class, e.ends[sender].state);
-        let r_next = receiver_next(acks, class, r.state);
-
-        // Sequence and window bookkeeping of the sender.
-        let s = &mut e.ends[sender];
-        let end = d.seq_end();
-        let handshake = matches!(class, FlagClass::Syn | FlagClass::SynAck);
-        if handshake {
-            // A SYN (re)starts the sender's sequence space and carries its scale offer.
-            s.snd_nxt = end;
-            s.snd_valid = true;
-            s.wscale = d.wscale;
-        } else if !s.snd_valid || seq_gt(end, s.snd_nxt) {
-            s.snd_nxt = end;
-            s.snd_valid = true;
-        }
-        // RFC 7323 §2.2: the window of a SYN is never scaled; scaling is in force only when
-        // both sides offered it.
-        let shift = if !handshake && s.wscale != WSCALE_NONE && r.wscale != WSCALE_NONE {
-            s.wscale as u32
-        } else {
-            0
-        };
-        s.wnd_log2 = ceil_log2((d.window as u32) << shift);
-
-        self.set_state(e, sender, s_next);
-        self.set_state(e, receiver, r_next);
-        e.last_seen = now;
-        Verdict::Tracked
     }
 }
