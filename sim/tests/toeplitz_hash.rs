@@ -27,7 +27,7 @@ fn run(m: &mut ToeplitzHash, key: &mut u128, cycles: &[Cycle]) -> usize {
     for c in cycles
         .iter()
         .copied()
-        .chain(std::iter::repeat_n(Cycle::default(), LATENCY))
+        .chain(std::iter::repeat(Cycle::default()).take(LATENCY))
     {
         if due.len() == LATENCY {
             let want = due.pop_front().unwrap();
