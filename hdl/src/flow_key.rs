@@ -11,6 +11,21 @@ pub const IP_BITS: usize = 32;
 /// TCP port width.
 pub const PORT_BITS: usize = 16;
 
+/// An endpoint as one 48-bit number, address above port, so that a single magnitude compare
+/// (one carry chain) orders endpoints like the model's derived `Ord` (address, then port).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct EndpointKey {
+    pub port: Bits<PORT_BITS>,
+    pub ip: Bits<IP_BITS>,
+}
+
+/// The order of the packed 48-bit value (what the Verilog compares): address, then port.
+impl PartialOrd for EndpointKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some((self.ip, self.port).cmp(&(other.ip, other.port)))
+    }
+}
+
 #[derive(LogicBlock, Default)]
 pub struct FlowKey {
     pub src_ip: Signal<In, Bits<IP_BITS>>,
@@ -23,17 +38,22 @@ pub struct FlowKey {
     pub hi_port: Signal<Out, Bits<PORT_BITS>>,
     /// The source endpoint is `lo` (`FlowKey::of(..).1`).
     pub src_is_lo: Signal<Out, Bit>,
+    src_key: Signal<Local, EndpointKey>,
+    dst_key: Signal<Local, EndpointKey>,
     src_le_dst: Signal<Local, Bit>,
 }
 
 impl Logic for FlowKey {
     #[hdl_gen]
     fn update(&mut self) {
-        // src <= dst, address first, then port (the derived `Ord` of `Endpoint`). Two compares of
-        // sized signals, no concatenation: nothing here depends on Verilog's expression widths.
-        self.src_le_dst.next = (self.src_ip.val() < self.dst_ip.val())
-            | ((self.src_ip.val() == self.dst_ip.val())
-                & (self.src_port.val() <= self.dst_port.val()));
+        // src <= dst, address first, then port (the derived `Ord` of `Endpoint`): one 48-bit
+        // compare of sized signals (no concatenation inside an expression, whose width Verilog
+        // would decide).
+        self.src_key.next.ip = self.src_ip.val();
+        self.src_key.next.port = self.src_port.val();
+        self.dst_key.next.ip = self.dst_ip.val();
+        self.dst_key.next.port = self.dst_port.val();
+        self.src_le_dst.next = self.src_key.val() <= self.dst_key.val();
         self.src_is_lo.next = self.src_le_dst.val();
         if self.src_le_dst.val() {
             self.lo_ip.next = self.src_ip.val();

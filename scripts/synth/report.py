@@ -153,7 +153,12 @@ def main():
             with open(path) as f:
                 r = json.load(f)
             tops[r["top"]] = r
-        out = {"board": a.board, "part": a.part, "tool": "yosys synth_xilinx -family xc7 -flatten"}
+        first = next(iter(tops.values()), {})
+        out = {
+            "board": a.board or first.get("board", ""),
+            "part": a.part or first.get("part", ""),
+            "tool": "yosys synth_xilinx -family xc7 -flatten",
+        }
         for k in SUMMED:
             out[k] = sum(r[k] for r in tops.values())
         for k in MAXED:

@@ -1,0 +1,41 @@
+# Hardware targets: Verilog generation, lint, synthesis. Included by the top Makefile.
+#
+#   make verilog        build/verilog/<top>.v for every top synscope-hdl generates
+#   make lint           verilator --lint-only -Wall on each, waivers in hdl/lint.vlt
+#   make synth          yosys synth_xilinx per top -> build/synth/$(BOARD)/<top>/report.json,
+#                       merged into build/synth/$(BOARD)/report.json (lut ff ramb36 ramb18 dsp
+#                       logic_levels; sums over tops, logic_levels the deepest)
+#   make synth-check    checks the logic-depth measurement on designs of known depth
+
+CARGO        ?= cargo
+BOARD        ?= arty-a7-35
+VERILATOR    ?= verilator
+VERILOG_DIR  ?= build/verilog
+SYNTH_DIR    ?= build/synth/$(BOARD)
+HDL_LINT_VLT := hdl/lint.vlt
+
+.PHONY: verilog lint synth synth-check
+
+verilog:
+	$(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- $(VERILOG_DIR)
+
+lint: verilog
+	@command -v $(VERILATOR) >/dev/null || { echo "lint: verilator not found (make deps installs it)" >&2; exit 1; }
+	@set -e; for f in $(VERILOG_DIR)/*.v; do \
+	  echo "verilator --lint-only -Wall $$f"; \
+	  $(VERILATOR) --lint-only -Wall $(HDL_LINT_VLT) $$f; \
+	done
+
+synth: verilog
+	@case "$(BOARD)" in arty-a7-35|arty-a7-100) ;; \
+	  *) echo "synth: unknown BOARD=$(BOARD) (arty-a7-35 or arty-a7-100)" >&2; exit 2;; esac
+	@set -e; reports=""; for f in $(VERILOG_DIR)/*.v; do \
+	  n=$$(basename $$f .v); \
+	  BOARD=$(BOARD) scripts/synth/synth.sh $$n $$f $(SYNTH_DIR)/$$n >/dev/null; \
+	  reports="$$reports $(SYNTH_DIR)/$$n/report.json"; \
+	done; \
+	python3 scripts/synth/report.py --merge $$reports -o $(SYNTH_DIR)/report.json; \
+	echo "wrote $(SYNTH_DIR)/report.json"
+
+synth-check:
+	scripts/synth/selftest.sh build/synth/selftest
