@@ -3,17 +3,20 @@ CAPTURE ?= captures/K_many.pcap
 BOARD   ?= arty-a7-35
 CARGO   ?= cargo
 
-.PHONY: demo test verilog lint synth bitstream program bench deps fmt clippy
+.PHONY: demo test bench deps fmt
 
 ## Installs what a fresh machine lacks, then runs the main job on a bundled capture.
 demo: deps
 	$(CARGO) run --release -q -p synscope -- analyze $(CAPTURE)
 
-## Every test (what .ci/run calls).
+## Every test (what .ci/run calls): formatting, clippy, Verilog lint, all cargo tests.
 test: deps
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --all-targets -q -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -q -- -D warnings
+	$(MAKE) --no-print-directory lint
 	$(CARGO) test --workspace
+
+include mk/hdl.mk
 
 deps:
 	@./scripts/install-deps.sh

@@ -178,3 +178,43 @@ fn generated_captures_analyze_and_account_every_frame() {
     assert_eq!(k["rst_out_of_window"], 0);
     assert_eq!(k["rst_in_window"], 0);
 }
+
+#[test]
+fn pcapng_gives_the_same_result_as_pcap() {
+    use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
+    use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionBlock;
+    use pcap_file::pcapng::PcapNgWriter;
+    use std::borrow::Cow;
+
+    let src = capture("K_many.pcap");
+    let bytes = std::fs::read(&src).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ng = dir.path().join("k.pcapng");
+    let mut w = PcapNgWriter::new(std::fs::File::create(&ng).unwrap()).unwrap();
+    w.write_pcapng_block(InterfaceDescriptionBlock {
+        linktype: pcap_file::DataLink::ETHERNET,
+        snaplen: 65535,
+        options: vec![],
+    })
+    .unwrap();
+    synscope_model::capture::for_each_frame(&bytes, |f| {
+        w.write_pcapng_block(EnhancedPacketBlock {
+            interface_id: 0,
+            timestamp: f.timestamp,
+            original_len: f.orig_len,
+            data: Cow::Borrowed(f.data),
+            options: vec![],
+        })
+        .unwrap();
+    })
+    .unwrap();
+    drop(w);
+    let a = synscope(&["analyze", src.to_str().unwrap(), "--json"]);
+    let b = synscope(&["analyze", ng.to_str().unwrap(), "--json"]);
+    assert!(a.status.success() && b.status.success());
+    let mut va: Value = serde_json::from_slice(&a.stdout).unwrap();
+    let mut vb: Value = serde_json::from_slice(&b.stdout).unwrap();
+    va["source"] = Value::Null;
+    vb["source"] = Value::Null;
+    assert_eq!(va, vb);
+}
