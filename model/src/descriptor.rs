@@ -29,10 +29,18 @@ impl fmt::Display for Endpoint {
 
 /// The direction-free key of a connection: its two endpoints in canonical order (`lo < hi`,
 /// comparing address then port), so both directions of a conversation find the same entry.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub struct FlowKey {
     pub lo: Endpoint,
     pub hi: Endpoint,
+}
+
+/// Hashed as two words (addresses, ports): half the work of hashing four fields.
+impl std::hash::Hash for FlowKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64((self.lo.ip as u64) << 32 | self.hi.ip as u64);
+        state.write_u32((self.lo.port as u32) << 16 | self.hi.port as u32);
+    }
 }
 
 impl FlowKey {

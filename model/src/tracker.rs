@@ -326,17 +326,29 @@ impl Tracker {
             .slot_mut(slot)
             .as_mut()
             .expect("slot holds the entry");
-        let before = *entry;
+        let before = entry.states();
         let applied = segment::apply(entry, sender, d, class, created, now);
-        let after = *entry;
-        self.account(&before, &after, slot, sender, &applied, sink);
+        if applied.reincarnated || entry.states() != before {
+            let after = *entry;
+            self.account(before, &after, slot, sender, &applied, sink);
+        } else {
+            self.count_verdict(applied.verdict);
+        }
         applied.verdict
     }
 
     /// Counters and events of one applied segment: the one place state changes are reported.
+    fn count_verdict(&mut self, verdict: Verdict) {
+        match verdict {
+            Verdict::Rst(rc) => self.counters.inc(rc.counter()),
+            Verdict::SynChallenged => self.counters.inc(Counter::SynInSync),
+            _ => {}
+        }
+    }
+
     fn account<S: EventSink>(
         &mut self,
-        before: &Entry,
+        before: [TcpState; 2],
         after: &Entry,
         slot: usize,
         sender: usize,
@@ -344,11 +356,7 @@ impl Tracker {
         sink: &mut S,
     ) {
         let now = self.now;
-        match applied.verdict {
-            Verdict::Rst(rc) => self.counters.inc(rc.counter()),
-            Verdict::SynChallenged => self.counters.inc(Counter::SynInSync),
-            _ => {}
-        }
+        self.count_verdict(applied.verdict);
         if applied.reincarnated {
             self.counters.inc(Counter::Reincarnations);
             sink.event(Event::Reincarnated {
@@ -359,7 +367,7 @@ impl Tracker {
         }
         // The sender's change first, then the receiver's.
         for idx in [sender, 1 - sender] {
-            let (from, to) = (before.ends[idx].state, after.ends[idx].state);
+            let (from, to) = (before[idx], after.ends[idx].state);
             if from != to {
                 self.counters.inc(Counter::StateChanges);
                 sink.event(Event::StateChanged {
