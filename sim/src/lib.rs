@@ -3,7 +3,8 @@
 //! `build.rs` verilates every top that `synscope-hdl` generates (plus the harness fixtures in
 //! `rtl/`) and generates one safe type per model in [`models`]: `set_<input>(v)`, `<output>()`,
 //! `eval()`, and `tick()` for models with a `clock`. Port values are `bool` (1 bit), `u64`
-//! (≤ 64 bits) or `u128` (≤ 128 bits). A `$stop`, `$fatal` or Verilator fatal error panics
+//! (≤ 64 bits), `u128` (≤ 128 bits) or `[u32; N]` (wider: 32-bit words, least significant
+//! first). A `$stop`, `$fatal` or Verilator fatal error panics
 //! the calling thread instead of aborting the process. With the `vcd` feature, `open_vcd`
 //! traces a model.
 

@@ -71,3 +71,35 @@ pub unsafe fn read_u128(p: *mut c_void, width: usize) -> u128 {
     }
     v
 }
+
+/// # Safety
+/// `p` points to the model's `VlWide` field for a port of `width` > 128 bits, `N` its words.
+pub unsafe fn write_words<const N: usize>(p: *mut c_void, width: usize, value: [u32; N]) {
+    debug_assert_eq!(N, width.div_ceil(32));
+    if width % 32 != 0 {
+        let top = value[N - 1];
+        assert!(
+            top >> (width % 32) == 0,
+            "value does not fit a {width}-bit port (top word {top:#x})"
+        );
+    }
+    let words = p as *mut u32;
+    for (i, w) in value.iter().enumerate() {
+        *words.add(i) = *w;
+    }
+}
+
+/// # Safety
+/// `p` points to the model's `VlWide` field for a port of `width` > 128 bits, `N` its words.
+pub unsafe fn read_words<const N: usize>(p: *mut c_void, width: usize) -> [u32; N] {
+    debug_assert_eq!(N, width.div_ceil(32));
+    let words = p as *const u32;
+    let mut v = [0u32; N];
+    for (i, w) in v.iter_mut().enumerate() {
+        *w = *words.add(i);
+    }
+    if width % 32 != 0 {
+        v[N - 1] &= (1u32 << (width % 32)) - 1;
+    }
+    v
+}

@@ -71,3 +71,33 @@ fn vcd_trace_is_written() {
     assert!(text.contains("count"), "{text}");
     assert!(text.contains("#19"), "{text}");
 }
+
+#[test]
+fn ports_wider_than_128_bits_are_word_arrays() {
+    use synscope_sim::models::WideEcho;
+    let mut m = WideEcho::new();
+    let a = [
+        0x0123_4567,
+        0x89ab_cdef,
+        0xdead_beef,
+        0xfeed_f00d,
+        0x1111_2222,
+        0x3333_4444,
+        0x7fff, // 207 bits: 15 in the top word
+    ];
+    m.set_a(a);
+    m.eval();
+    assert_eq!(m.y(), a);
+    m.set_invert(true);
+    m.eval();
+    let mut inv = a.map(|w| !w);
+    inv[6] &= (1 << 15) - 1;
+    assert_eq!(m.y(), inv);
+}
+
+#[test]
+#[should_panic(expected = "does not fit a 207-bit port")]
+fn a_value_too_wide_for_its_port_panics() {
+    let mut m = synscope_sim::models::WideEcho::new();
+    m.set_a([0, 0, 0, 0, 0, 0, 1 << 15]);
+}
