@@ -21,10 +21,11 @@ verilog:
 
 lint: verilog
 	@command -v $(VERILATOR) >/dev/null || { echo "lint: verilator not found (make deps installs it)" >&2; exit 1; }
-	@set -e; for f in $(VERILOG_DIR)/*.v; do \
+	@bad=""; for f in $(VERILOG_DIR)/*.v; do \
 	  echo "verilator --lint-only -Wall $$f"; \
-	  $(VERILATOR) --lint-only -Wall $(HDL_LINT_VLT) $$f; \
-	done
+	  $(VERILATOR) --lint-only -Wall $(HDL_LINT_VLT) $$f || bad="$$bad $$f"; \
+	done; \
+	if [ -n "$$bad" ]; then echo "lint: warnings in$$bad" >&2; exit 1; fi
 
 synth: verilog
 	@case "$(BOARD)" in arty-a7-35|arty-a7-100) ;; \
