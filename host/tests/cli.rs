@@ -18,6 +18,17 @@ fn capture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Σ of the `drop_*` counters of a JSON document's `counters`.
+fn drop_sum(counters: &Value) -> u64 {
+    counters
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(n, _)| n.starts_with("drop_"))
+        .map(|(_, v)| v.as_u64().unwrap())
+        .sum()
+}
+
 fn assert_clean_error(out: &Output, needle: &str) {
     assert!(!out.status.success(), "should fail");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -57,13 +68,7 @@ fn analyze_json_follows_the_contract() {
     }
     let k = &v["counters"];
     assert_eq!(k["frames"], 4693);
-    let drops: u64 = k
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(n, _)| n.starts_with("drop_"))
-        .map(|(_, v)| v.as_u64().unwrap())
-        .sum();
+    let drops = drop_sum(k);
     assert_eq!(k["processed"].as_u64().unwrap() + drops, 4693);
     assert_eq!(v["state_counts"]["client"]["ESTABLISHED"], 57);
     assert_eq!(v["listeners"][0]["endpoint"], "10.77.1.20:1883");
@@ -161,13 +166,7 @@ fn generated_captures_analyze_and_account_every_frame() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["connections"].as_array().unwrap().len(), 2000);
     let k = &v["counters"];
-    let drops: u64 = k
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(n, _)| n.starts_with("drop_"))
-        .map(|(_, v)| v.as_u64().unwrap())
-        .sum();
+    let drops = drop_sum(k);
     assert_eq!(
         k["processed"].as_u64().unwrap() + drops,
         k["frames"].as_u64().unwrap()
