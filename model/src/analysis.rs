@@ -62,14 +62,14 @@ struct Record {
     flags_seen: u16,
     first_seen: Duration,
     last_seen: Duration,
-    removed: Option<(Entry, RemoveReason)>,
 }
 
 /// Statistics of live connections by table slot, and of connections that left the table by key.
 #[derive(Default)]
 struct Records {
     live: Vec<Option<Record>>,
-    gone: FxHashMap<FlowKey, Record>,
+    /// Connections whose entry left the table: the entry as it left, why, and the statistics.
+    gone: FxHashMap<FlowKey, (Entry, RemoveReason, Record)>,
     next_order: u64,
     now: Duration,
 }
@@ -80,10 +80,7 @@ impl EventSink for Records {
             Event::Created { entry, slot, .. } => {
                 let r = match self.gone.remove(&entry.key) {
                     // The same 4-tuple again after its entry left the table.
-                    Some(mut r) => {
-                        r.removed = None;
-                        r
-                    }
+                    Some((_, _, r)) => r,
                     None => {
                         self.next_order += 1;
                         Record {
@@ -110,9 +107,8 @@ impl EventSink for Records {
                 reason,
                 ..
             } => {
-                if let Some(mut r) = self.live.get_mut(slot).and_then(Option::take) {
-                    r.removed = Some((entry, reason));
-                    self.gone.insert(entry.key, r);
+                if let Some(r) = self.live.get_mut(slot).and_then(Option::take) {
+                    self.gone.insert(entry.key, (entry, reason, r));
                 }
             }
             Event::StateChanged { .. } | Event::Refused { .. } => {}
@@ -190,10 +186,11 @@ impl Analyzer {
                 let r = self.records.live.get(i)?.as_ref()?;
                 Some((*e, None, r))
             });
-        let gone = self.records.gone.values().filter_map(|r| {
-            let (e, why) = r.removed?;
-            Some((e, Some(why), r))
-        });
+        let gone = self
+            .records
+            .gone
+            .values()
+            .map(|(e, why, r)| (*e, Some(*why), r));
         let mut rows: Vec<(u64, ConnectionReport)> = live
             .chain(gone)
             .map(|(entry, removed, r)| {
