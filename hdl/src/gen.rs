@@ -1,6 +1,6 @@
 //! Verilog generation: one file per top, module `top`.
 
-use crate::{FlagDecode, FlowKey, ToeplitzHash};
+use crate::{FlagDecode, FlowKey, SegmentApply, ToeplitzHash};
 use rust_hdl::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,10 @@ pub const TOPS: &[Top] = &[
     Top {
         name: "toeplitz_hash",
         verilog: toeplitz_hash_verilog,
+    },
+    Top {
+        name: "segment_apply",
+        verilog: segment_apply_verilog,
     },
 ];
 
@@ -64,6 +68,26 @@ pub fn toeplitz_hash_verilog() -> String {
         u.key_load.connect();
         u.data.connect();
         u.in_valid.connect();
+    })
+}
+
+pub fn segment_apply_verilog() -> String {
+    generate("segment_apply", SegmentApply::default(), |u| {
+        u.entry_in.connect();
+        u.hit.connect();
+        u.sender_is_lo.connect();
+        u.seq.connect();
+        u.ack.connect();
+        u.flags.connect();
+        u.flag_class.connect();
+        u.window.connect();
+        u.wscale.connect();
+        u.payload_len.connect();
+        u.lo_ip.connect();
+        u.lo_port.connect();
+        u.hi_ip.connect();
+        u.hi_port.connect();
+        u.now.connect();
     })
 }
 

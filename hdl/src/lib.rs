@@ -3,12 +3,15 @@
 //! One block per file, named by what it does in the data path. [`gen`] turns each test top into
 //! a Verilog file whose module is `top` (a rust-hdl rule: one top per file).
 
+pub mod entry;
 pub mod flag_decode;
 pub mod flow_key;
 pub mod gen;
+pub mod segment_apply;
 pub mod toeplitz_hash;
 
 pub use flag_decode::FlagDecode;
 pub use flow_key::FlowKey;
 pub use gen::{generate_all, Top, TOPS};
+pub use segment_apply::SegmentApply;
 pub use toeplitz_hash::ToeplitzHash;
