@@ -1,6 +1,6 @@
 //! Verilog generation: one file per top, module `top`.
 
-use crate::{FlagDecode, FlowKey, SegmentApply, ToeplitzHash};
+use crate::{EntryAge, EvictionClass, FlagDecode, FlowKey, SegmentApply, ToeplitzHash};
 use rust_hdl::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,14 @@ pub const TOPS: &[Top] = &[
     Top {
         name: "toeplitz_hash",
         verilog: toeplitz_hash_verilog,
+    },
+    Top {
+        name: "entry_age",
+        verilog: entry_age_verilog,
+    },
+    Top {
+        name: "eviction_class",
+        verilog: eviction_class_verilog,
     },
     Top {
         name: "segment_apply",
@@ -68,6 +76,26 @@ pub fn toeplitz_hash_verilog() -> String {
         u.key_load.connect();
         u.data.connect();
         u.in_valid.connect();
+    })
+}
+
+pub fn entry_age_verilog() -> String {
+    generate("entry_age", EntryAge::default(), |u| {
+        u.lo_state.connect();
+        u.hi_state.connect();
+        u.last_seen.connect();
+        u.now.connect();
+        u.time_wait.connect();
+        u.embryonic.connect();
+        u.idle.connect();
+        u.linger.connect();
+    })
+}
+
+pub fn eviction_class_verilog() -> String {
+    generate("eviction_class", EvictionClass::default(), |u| {
+        u.lo_state.connect();
+        u.hi_state.connect();
     })
 }
 
