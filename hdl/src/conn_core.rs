@@ -1,0 +1,1346 @@
+//! `conn_core`: the connection-state core (docs/core.md) — segment descriptors in, one per
+//! clock, both endpoints' RFC 9293 states tracked in a bounded 4-way set-associative table,
+//! exactly as `synscope_model::tracker::Tracker::process` with
+//! `TableShape::Bounded { buckets: 2^B, ways: 4 }`.
+//!
+//! ## Pipeline (II = 1, never stalls)
+//! ```text
+//!  S0  input register; flag_decode; flow_key; now = max(now, time); hash input
+//!  S1..S4  toeplitz_hash (latency 4); the decoded descriptor travels beside it
+//!  R   arbitration (descriptor > host read > sweep); bucket address to the 4 way RAMs
+//!  C   forward · age 4 ways (entry_age) · match · free/victim · segment_apply · write back
+//!  O   output registers (per-descriptor record, host read data); counters count from them
+//! ```
+//! **Latency**: a descriptor presented with `in_valid` before clock edge *n* appears on `out_*`
+//! with `out_valid` after edge *n + 6* (7 `tick()`s including the one that samples it). The
+//! counters include it one edge later (*n + 7*); `counter_value` is registered (one more edge
+//! after `counter_index`).
+//!
+//! **Forwarding**: the C stage writes the bucket in the cycle it reads it; the next item read
+//! the RAM in that same cycle, so when its bucket is the one just written it takes the copy kept
+//! in `fwd*` instead of the RAM output. One register covers every hazard.
+//!
+//! **Time**: the descriptor carries `now` (its own `max`); host reads and sweep visits age with
+//! `now_r`, the `now` of the last descriptor that passed R, so the C stage sees a monotone time
+//! (aging is composable only forwards).
+//!
+//! **Host read**: `rd_req` with `rd_bucket`/`rd_way` (held until `rd_valid`): served in the
+//! first cycle R has no descriptor; `rd_entry` (the entry aged to `now_r`, `valid` = `rd_alive`)
+//! appears with `rd_valid` two edges later. It writes nothing.
+//!
+//! **Sweep**: every cycle R has neither a descriptor nor a read, the next bucket in order goes
+//! through C: aged, written back, dead entries counted as `expired`.
+//!
+//! Not done here: clearing the table on `key_load` (the model empties it): load the key before
+//! traffic, or reset the board.
+
+use crate::entry::{EntryBits, ENTRY_BITS, STATE_BITS, TIME_BITS};
+use crate::entry_age::{EntryAge, TIMEOUT_BITS};
+use crate::flag_decode::FlagDecode;
+use crate::flow_key::FlowKey;
+use crate::segment_apply::{SegmentApply, V_RST, V_SYN_CHALLENGED, V_UNTRACKED};
+use crate::toeplitz_hash::{ToeplitzHash, KEY_BITS};
+use rust_hdl::prelude::*;
+use synscope_model::timeouts::Timeouts;
+use synscope_model::{Counter, FlagClass};
+
+/// Width of the verdict output (segment_apply's 3-bit codes + [`V_REFUSED`]).
+pub const OUT_VERDICT_BITS: usize = 4;
+/// A new connection refused: every way of its bucket holds a live connection.
+pub const V_REFUSED: u64 = 8;
+/// Ways per bucket.
+pub const WAYS: usize = 4;
+/// Ticks from the one that samples a descriptor to the one after which `out_valid` shows it.
+pub const LATENCY: usize = 7;
+/// Bucket address bits of the 35T core (2048 buckets × 4 ways = 8K entries).
+pub const BUCKET_BITS_35T: usize = 11;
+/// Bucket address bits of the simulation core (64 buckets: collisions and evictions happen).
+pub const BUCKET_BITS_SMALL: usize = 6;
+/// Width of a counter.
+pub const COUNTER_BITS: usize = 48;
+/// Width of `counter_index` (the model's `Counter` discriminant).
+pub const COUNTER_INDEX_BITS: usize = 6;
+/// The counters the core owns: `Counter::FlagFin ..= Counter::TableFull`, in bank order.
+pub const FIRST_COUNTER: Counter = Counter::FlagFin;
+pub const LAST_COUNTER: Counter = Counter::TableFull;
+/// Number of counters the core owns.
+pub const CORE_COUNTERS: usize = LAST_COUNTER as usize - FIRST_COUNTER as usize + 1;
+
+const _: () = assert!(Counter::COUNT <= 1 << COUNTER_INDEX_BITS);
+const _: () = assert!(CORE_COUNTERS == 28);
+
+/// The registered input descriptor.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct RawDesc {
+    pub src_ip: Bits<32>,
+    pub dst_ip: Bits<32>,
+    pub src_port: Bits<16>,
+    pub dst_port: Bits<16>,
+    pub seq: Bits<32>,
+    pub ack: Bits<32>,
+    pub flags: Bits<9>,
+    pub window: Bits<16>,
+    pub wscale: Bits<4>,
+    pub payload_len: Bits<16>,
+    pub seg_time: Bits<32>,
+}
+
+/// The decoded descriptor that travels beside the hash.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct Desc {
+    pub seq: Bits<32>,
+    pub ack: Bits<32>,
+    pub flags: Bits<9>,
+    pub flag_class: Bits<3>,
+    pub window: Bits<16>,
+    pub wscale: Bits<4>,
+    pub payload_len: Bits<16>,
+    pub lo_ip: Bits<32>,
+    pub lo_port: Bits<16>,
+    pub hi_ip: Bits<32>,
+    pub hi_port: Bits<16>,
+    pub src_is_lo: Bit,
+    pub now: Bits<TIME_BITS>,
+}
+
+/// `toeplitz_hash::input_word`: {lo.ip, hi.ip, lo.port, hi.port}, MSB first.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct HashWord {
+    pub hi_port: Bits<16>,
+    pub lo_port: Bits<16>,
+    pub hi_ip: Bits<32>,
+    pub lo_ip: Bits<32>,
+}
+
+/// Inputs of the counter bank: one processed item's record.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct CountRecord {
+    /// A descriptor (every field below but `expired` is for descriptors only).
+    pub desc: Bit,
+    pub flags: Bits<9>,
+    pub flag_class: Bits<3>,
+    pub verdict: Bits<OUT_VERDICT_BITS>,
+    pub reincarnated: Bit,
+    pub picked_up: Bit,
+    pub created: Bit,
+    pub state_changes: Bits<2>,
+    pub evicted: Bit,
+    pub refused: Bit,
+    /// Dead entries removed by a descriptor or a sweep visit.
+    pub expired: Bits<3>,
+}
+
+/// The increment of each owned counter for one record, in bank order (the rust-hdl
+/// simulation of [`CounterBank`]; the Verilog computes the same).
+pub fn increments(r: &CountRecord) -> [u64; CORE_COUNTERS] {
+    let mut inc = [0u64; CORE_COUNTERS];
+    let d = r.desc;
+    let idx = |c: Counter| c as usize - FIRST_COUNTER as usize;
+    if d {
+        for (i, v) in inc.iter_mut().enumerate().take(9) {
+            *v = r.flags.get_bit(i) as u64;
+        }
+        let class = r.flag_class.to_u64() as usize;
+        if class <= FlagClass::Invalid as usize {
+            inc[idx(Counter::ClassSyn) + class] = 1;
+        }
+        let v = r.verdict.to_u64();
+        if (V_RST..V_RST + 4).contains(&v) {
+            inc[idx(Counter::RstExact) + (v - V_RST) as usize] = 1;
+        }
+        inc[idx(Counter::SynInSync)] = (v == V_SYN_CHALLENGED) as u64;
+        inc[idx(Counter::Reincarnations)] = r.reincarnated as u64;
+        inc[idx(Counter::PickedUp)] = r.picked_up as u64;
+        inc[idx(Counter::Untracked)] = (v == V_UNTRACKED) as u64;
+        inc[idx(Counter::Created)] = r.created as u64;
+        inc[idx(Counter::StateChanges)] = r.state_changes.to_u64();
+        inc[idx(Counter::Evicted)] = r.evicted as u64;
+        inc[idx(Counter::TableFull)] = r.refused as u64;
+    }
+    inc[idx(Counter::Expired)] = r.expired.to_u64();
+    inc
+}
+
+/// The counter bank: [`CORE_COUNTERS`] 48-bit counters, each incremented from one registered
+/// [`CountRecord`] per clock, and a registered read port indexed by the model's `Counter`
+/// discriminant (0 for the counters the core does not own). Custom Verilog (28 adders side by
+/// side, a case for the read mux); `update` simulates the same for rust-hdl.
+#[derive(LogicBlock)]
+pub struct CounterBank {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    pub record: Signal<In, CountRecord>,
+    pub index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
+    pub value: Signal<Out, Bits<COUNTER_BITS>>,
+    _counts: [u64; CORE_COUNTERS],
+}
+
+impl Default for CounterBank {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            record: Default::default(),
+            index: Default::default(),
+            value: Default::default(),
+            _counts: [0; CORE_COUNTERS],
+        }
+    }
+}
+
+impl Logic for CounterBank {
+    fn update(&mut self) {
+        if self.clock.pos_edge() {
+            let i = self.index.val().to_u64() as usize;
+            let first = FIRST_COUNTER as usize;
+            let v = if (first..first + CORE_COUNTERS).contains(&i) {
+                self._counts[i - first]
+            } else {
+                0
+            };
+            self.value.next = (v & ((1 << COUNTER_BITS) - 1)).to_bits();
+            if self.reset.val() {
+                self._counts = [0; CORE_COUNTERS];
+            } else {
+                let inc = increments(&self.record.val());
+                for (c, n) in self._counts.iter_mut().zip(inc) {
+                    *c = c.wrapping_add(n) & ((1 << COUNTER_BITS) - 1);
+                }
+            }
+        }
+    }
+
+    fn connect(&mut self) {
+        self.value.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let r = CountRecord::default();
+        // Field offsets of the record (LSB first).
+        let f = |off: usize, w: usize| {
+            if w == 1 {
+                format!("record[{off}]")
+            } else {
+                format!("record[{}:{off}]", off + w - 1)
+            }
+        };
+        let desc = f(r.get_my_offset_desc(), 1);
+        let flags = r.get_my_offset_flags();
+        let class = f(r.get_my_offset_flag_class(), 3);
+        let verdict = f(r.get_my_offset_verdict(), OUT_VERDICT_BITS);
+        let mut incs: Vec<(String, usize)> = Vec::new();
+        for i in 0..9 {
+            incs.push((format!("{desc} & record[{}]", flags + i), 1));
+        }
+        for c in 0..=FlagClass::Invalid as usize {
+            incs.push((format!("{desc} & ({class} == 3'd{c})"), 1));
+        }
+        for k in 0..4 {
+            incs.push((
+                format!("{desc} & ({verdict} == {OUT_VERDICT_BITS}'d{})", V_RST + k),
+                1,
+            ));
+        }
+        incs.push((
+            format!("{desc} & ({verdict} == {OUT_VERDICT_BITS}'d{V_SYN_CHALLENGED})"),
+            1,
+        ));
+        incs.push((
+            format!("{desc} & {}", f(r.get_my_offset_reincarnated(), 1)),
+            1,
+        ));
+        incs.push((format!("{desc} & {}", f(r.get_my_offset_picked_up(), 1)), 1));
+        incs.push((
+            format!("{desc} & ({verdict} == {OUT_VERDICT_BITS}'d{V_UNTRACKED})"),
+            1,
+        ));
+        incs.push((format!("{desc} & {}", f(r.get_my_offset_created(), 1)), 1));
+        incs.push((
+            format!(
+                "{{2{{{desc}}}}} & {}",
+                f(r.get_my_offset_state_changes(), 2)
+            ),
+            2,
+        ));
+        incs.push((f(r.get_my_offset_expired(), 3), 3));
+        incs.push((format!("{desc} & {}", f(r.get_my_offset_evicted(), 1)), 1));
+        incs.push((format!("{desc} & {}", f(r.get_my_offset_refused(), 1)), 1));
+        assert_eq!(incs.len(), CORE_COUNTERS);
+        let n = COUNTER_BITS;
+        let mut v = String::new();
+        for (k, (expr, w)) in incs.iter().enumerate() {
+            v.push_str(&format!(
+                "reg [{}:0] cnt_{k};\nwire [{}:0] inc_{k} = {expr};\ninitial cnt_{k} = {n}'d0;\n",
+                n - 1,
+                w - 1
+            ));
+        }
+        v.push_str("always @(posedge clock) begin\n");
+        for (k, (_, w)) in incs.iter().enumerate() {
+            v.push_str(&format!(
+                "   cnt_{k} <= reset ? {n}'d0 : cnt_{k} + {{{}'d0, inc_{k}}};\n",
+                n - w
+            ));
+        }
+        v.push_str("   case (index)\n");
+        for k in 0..CORE_COUNTERS {
+            v.push_str(&format!(
+                "   {COUNTER_INDEX_BITS}'d{}: value <= cnt_{k};\n",
+                FIRST_COUNTER as usize + k
+            ));
+        }
+        v.push_str(&format!("   default: value <= {n}'d0;\n   endcase\nend\n"));
+        // Unused record bits: none (every field is read).
+        Verilog::Custom(v)
+    }
+
+    fn timing(&self) -> Vec<TimingInfo> {
+        vec![TimingInfo {
+            name: "counter_bank".into(),
+            clock: "clock".into(),
+            inputs: vec!["record".into(), "index".into(), "reset".into()],
+            outputs: vec!["value".into()],
+        }]
+    }
+}
+
+fn timeout(v: u32) -> Bits<TIMEOUT_BITS> {
+    (v as u64).to_bits()
+}
+
+/// The core, with `2^B` buckets × 4 ways.
+#[derive(LogicBlock)]
+pub struct ConnCore<const B: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous: clears the pipeline, the time, the counters and the timeouts (to their
+    /// defaults); not the table nor the hash key.
+    pub reset: Signal<In, Bit>,
+    // ---- descriptor in
+    pub in_valid: Signal<In, Bit>,
+    pub src_ip: Signal<In, Bits<32>>,
+    pub dst_ip: Signal<In, Bits<32>>,
+    pub src_port: Signal<In, Bits<16>>,
+    pub dst_port: Signal<In, Bits<16>>,
+    pub seq: Signal<In, Bits<32>>,
+    pub ack: Signal<In, Bits<32>>,
+    pub flags: Signal<In, Bits<9>>,
+    pub window: Signal<In, Bits<16>>,
+    pub wscale: Signal<In, Bits<4>>,
+    pub payload_len: Signal<In, Bits<16>>,
+    /// Capture time in seconds (`SegmentDescriptor::time`).
+    pub seg_time: Signal<In, Bits<32>>,
+    // ---- configuration
+    /// `toeplitz_hash::key_word` of the key, taken when `key_load` is high.
+    pub hash_key: Signal<In, Bits<KEY_BITS>>,
+    pub key_load: Signal<In, Bit>,
+    /// The four timeouts (seconds), taken when `timeouts_load` is high; power-on and reset
+    /// values are `Timeouts::default()`.
+    pub time_wait: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub embryonic: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub idle: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub linger: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub timeouts_load: Signal<In, Bit>,
+    // ---- host table read
+    pub rd_req: Signal<In, Bit>,
+    pub rd_bucket: Signal<In, Bits<B>>,
+    pub rd_way: Signal<In, Bits<2>>,
+    pub rd_valid: Signal<Out, Bit>,
+    pub rd_entry: Signal<Out, EntryBits>,
+    pub rd_alive: Signal<Out, Bit>,
+    // ---- counters
+    pub counter_index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
+    pub counter_value: Signal<Out, Bits<COUNTER_BITS>>,
+    // ---- per-descriptor record
+    pub out_valid: Signal<Out, Bit>,
+    pub out_verdict: Signal<Out, Bits<OUT_VERDICT_BITS>>,
+    /// The segment was applied to an entry (hit, or created).
+    pub out_has_entry: Signal<Out, Bit>,
+    pub out_created: Signal<Out, Bit>,
+    pub out_evicted: Signal<Out, Bit>,
+    pub out_refused: Signal<Out, Bit>,
+    pub out_reincarnated: Signal<Out, Bit>,
+    /// Dead entries of this bucket removed (`expired`) by this descriptor's aging.
+    pub out_expired: Signal<Out, Bits<3>>,
+    pub out_lo_before: Signal<Out, Bits<STATE_BITS>>,
+    pub out_hi_before: Signal<Out, Bits<STATE_BITS>>,
+    pub out_lo_after: Signal<Out, Bits<STATE_BITS>>,
+    pub out_hi_after: Signal<Out, Bits<STATE_BITS>>,
+    pub out_lo_changed: Signal<Out, Bit>,
+    pub out_hi_changed: Signal<Out, Bit>,
+    pub out_src_is_lo: Signal<Out, Bit>,
+    pub out_bucket: Signal<Out, Bits<B>>,
+    pub out_way: Signal<Out, Bits<2>>,
+    /// The entry after the segment (meaningful with `out_has_entry`).
+    pub out_entry: Signal<Out, EntryBits>,
+    // ---- blocks
+    decode: FlagDecode,
+    key: FlowKey,
+    hasher: ToeplitzHash,
+    age0: EntryAge,
+    age1: EntryAge,
+    age2: EntryAge,
+    age3: EntryAge,
+    apply: SegmentApply,
+    ram0: RAM<EntryBits, B>,
+    ram1: RAM<EntryBits, B>,
+    ram2: RAM<EntryBits, B>,
+    ram3: RAM<EntryBits, B>,
+    bank: CounterBank,
+    // ---- configuration registers
+    tw_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
+    emb_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
+    idle_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
+    linger_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
+    tw_default: Constant<Bits<TIMEOUT_BITS>>,
+    emb_default: Constant<Bits<TIMEOUT_BITS>>,
+    idle_default: Constant<Bits<TIMEOUT_BITS>>,
+    linger_default: Constant<Bits<TIMEOUT_BITS>>,
+    // ---- S0
+    s0_valid: DFF<Bit>,
+    s0: DFF<RawDesc>,
+    now_q: DFF<Bits<32>>,
+    now_s0: Signal<Local, Bits<32>>,
+    s0_desc: Signal<Local, Desc>,
+    hash_word: Signal<Local, HashWord>,
+    // ---- S1..S4
+    p1_valid: DFF<Bit>,
+    p2_valid: DFF<Bit>,
+    p3_valid: DFF<Bit>,
+    p4_valid: DFF<Bit>,
+    p1: DFF<Desc>,
+    p2: DFF<Desc>,
+    p3: DFF<Desc>,
+    p4: DFF<Desc>,
+    // ---- R
+    now_r: DFF<Bits<TIME_BITS>>,
+    rd_pending: DFF<Bit>,
+    rd_bucket_q: DFF<Bits<B>>,
+    rd_way_q: DFF<Bits<2>>,
+    sweep_ptr: DFF<Bits<B>>,
+    one_b: Constant<Bits<B>>,
+    r_bucket: Signal<Local, Bits<B>>,
+    // ---- C (registered at the R→C edge)
+    c_desc: DFF<Bit>,
+    c_read: DFF<Bit>,
+    c_sweep: DFF<Bit>,
+    c_bucket: DFF<Bits<B>>,
+    c_way: DFF<Bits<2>>,
+    c_now: DFF<Bits<TIME_BITS>>,
+    c: DFF<Desc>,
+    // forwarding: the bucket C wrote last cycle
+    fwd_valid: DFF<Bit>,
+    fwd_bucket: DFF<Bits<B>>,
+    fwd0: DFF<EntryBits>,
+    fwd1: DFF<EntryBits>,
+    fwd2: DFF<EntryBits>,
+    fwd3: DFF<EntryBits>,
+    use_fwd: Signal<Local, Bit>,
+    raw0: Signal<Local, EntryBits>,
+    raw1: Signal<Local, EntryBits>,
+    raw2: Signal<Local, EntryBits>,
+    raw3: Signal<Local, EntryBits>,
+    aged0: Signal<Local, EntryBits>,
+    aged1: Signal<Local, EntryBits>,
+    aged2: Signal<Local, EntryBits>,
+    aged3: Signal<Local, EntryBits>,
+    alive0: Signal<Local, Bit>,
+    alive1: Signal<Local, Bit>,
+    alive2: Signal<Local, Bit>,
+    alive3: Signal<Local, Bit>,
+    dead0: Signal<Local, Bit>,
+    dead1: Signal<Local, Bit>,
+    dead2: Signal<Local, Bit>,
+    dead3: Signal<Local, Bit>,
+    match0: Signal<Local, Bit>,
+    match1: Signal<Local, Bit>,
+    match2: Signal<Local, Bit>,
+    match3: Signal<Local, Bit>,
+    hit: Signal<Local, Bit>,
+    hit_way: Signal<Local, Bits<2>>,
+    free_any: Signal<Local, Bit>,
+    free_way: Signal<Local, Bits<2>>,
+    // victim tournament: (class, age), lowest class then oldest then lowest way
+    v01_way: Signal<Local, Bits<2>>,
+    v01_class: Signal<Local, Bits<2>>,
+    v01_age: Signal<Local, Bits<TIME_BITS>>,
+    v23_way: Signal<Local, Bits<2>>,
+    v23_class: Signal<Local, Bits<2>>,
+    v23_age: Signal<Local, Bits<TIME_BITS>>,
+    victim_way: Signal<Local, Bits<2>>,
+    victim_ok: Signal<Local, Bit>,
+    class_never: Constant<Bits<2>>,
+    is_invalid: Signal<Local, Bit>,
+    is_rst: Signal<Local, Bit>,
+    created: Signal<Local, Bit>,
+    evicted: Signal<Local, Bit>,
+    refused: Signal<Local, Bit>,
+    applied: Signal<Local, Bit>,
+    sel_way: Signal<Local, Bits<2>>,
+    sel_entry: Signal<Local, EntryBits>,
+    expired_n: Signal<Local, Bits<3>>,
+    d0: Signal<Local, Bits<3>>,
+    d1: Signal<Local, Bits<3>>,
+    d2: Signal<Local, Bits<3>>,
+    d3: Signal<Local, Bits<3>>,
+    write_en: Signal<Local, Bit>,
+    w0: Signal<Local, EntryBits>,
+    w1: Signal<Local, EntryBits>,
+    w2: Signal<Local, EntryBits>,
+    w3: Signal<Local, EntryBits>,
+    rd_sel: Signal<Local, EntryBits>,
+    rd_sel_alive: Signal<Local, Bit>,
+    c_verdict: Signal<Local, Bits<OUT_VERDICT_BITS>>,
+    v_refused: Constant<Bits<OUT_VERDICT_BITS>>,
+    verdict4: Signal<Local, VerdictWide>,
+    changes: Signal<Local, Bits<2>>,
+    ch_lo: Signal<Local, Bits<2>>,
+    ch_hi: Signal<Local, Bits<2>>,
+    class_invalid: Constant<Bits<3>>,
+    class_rst: Constant<Bits<3>>,
+    way0: Constant<Bits<2>>,
+    way1: Constant<Bits<2>>,
+    way2: Constant<Bits<2>>,
+    way3: Constant<Bits<2>>,
+    zero3: Constant<Bits<3>>,
+    one3: Constant<Bits<3>>,
+    zero2: Constant<Bits<2>>,
+    zero16: Constant<Bits<TIME_BITS>>,
+    zero32: Constant<Bits<32>>,
+    one2: Constant<Bits<2>>,
+    // ---- O
+    o_valid: DFF<Bit>,
+    o_verdict: DFF<Bits<OUT_VERDICT_BITS>>,
+    o_has_entry: DFF<Bit>,
+    o_created: DFF<Bit>,
+    o_evicted: DFF<Bit>,
+    o_refused: DFF<Bit>,
+    o_reincarnated: DFF<Bit>,
+    o_expired: DFF<Bits<3>>,
+    o_lo_before: DFF<Bits<STATE_BITS>>,
+    o_hi_before: DFF<Bits<STATE_BITS>>,
+    o_lo_changed: DFF<Bit>,
+    o_hi_changed: DFF<Bit>,
+    o_src_is_lo: DFF<Bit>,
+    o_bucket: DFF<Bits<B>>,
+    o_way: DFF<Bits<2>>,
+    o_entry: DFF<EntryBits>,
+    o_rd_valid: DFF<Bit>,
+    o_rd_entry: DFF<EntryBits>,
+    o_rd_alive: DFF<Bit>,
+    o_count: DFF<CountRecord>,
+}
+
+/// segment_apply's 3-bit verdict widened to 4 bits.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct VerdictWide {
+    pub code: Bits<3>,
+    pub top: Bit,
+}
+
+impl<const B: usize> Default for ConnCore<B> {
+    fn default() -> Self {
+        let t = Timeouts::default();
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            in_valid: Default::default(),
+            src_ip: Default::default(),
+            dst_ip: Default::default(),
+            src_port: Default::default(),
+            dst_port: Default::default(),
+            seq: Default::default(),
+            ack: Default::default(),
+            flags: Default::default(),
+            window: Default::default(),
+            wscale: Default::default(),
+            payload_len: Default::default(),
+            seg_time: Default::default(),
+            hash_key: Default::default(),
+            key_load: Default::default(),
+            time_wait: Default::default(),
+            embryonic: Default::default(),
+            idle: Default::default(),
+            linger: Default::default(),
+            timeouts_load: Default::default(),
+            rd_req: Default::default(),
+            rd_bucket: Default::default(),
+            rd_way: Default::default(),
+            rd_valid: Default::default(),
+            rd_entry: Default::default(),
+            rd_alive: Default::default(),
+            counter_index: Default::default(),
+            counter_value: Default::default(),
+            out_valid: Default::default(),
+            out_verdict: Default::default(),
+            out_has_entry: Default::default(),
+            out_created: Default::default(),
+            out_evicted: Default::default(),
+            out_refused: Default::default(),
+            out_reincarnated: Default::default(),
+            out_expired: Default::default(),
+            out_lo_before: Default::default(),
+            out_hi_before: Default::default(),
+            out_lo_after: Default::default(),
+            out_hi_after: Default::default(),
+            out_lo_changed: Default::default(),
+            out_hi_changed: Default::default(),
+            out_src_is_lo: Default::default(),
+            out_bucket: Default::default(),
+            out_way: Default::default(),
+            out_entry: Default::default(),
+            decode: Default::default(),
+            key: Default::default(),
+            hasher: Default::default(),
+            age0: Default::default(),
+            age1: Default::default(),
+            age2: Default::default(),
+            age3: Default::default(),
+            apply: Default::default(),
+            ram0: Default::default(),
+            ram1: Default::default(),
+            ram2: Default::default(),
+            ram3: Default::default(),
+            bank: Default::default(),
+            tw_q: DFFWithInit::new(timeout(t.time_wait)),
+            emb_q: DFFWithInit::new(timeout(t.embryonic)),
+            idle_q: DFFWithInit::new(timeout(t.idle)),
+            linger_q: DFFWithInit::new(timeout(t.linger)),
+            tw_default: Constant::new(timeout(t.time_wait)),
+            emb_default: Constant::new(timeout(t.embryonic)),
+            idle_default: Constant::new(timeout(t.idle)),
+            linger_default: Constant::new(timeout(t.linger)),
+            s0_valid: Default::default(),
+            s0: Default::default(),
+            now_q: Default::default(),
+            now_s0: Default::default(),
+            s0_desc: Default::default(),
+            hash_word: Default::default(),
+            p1_valid: Default::default(),
+            p2_valid: Default::default(),
+            p3_valid: Default::default(),
+            p4_valid: Default::default(),
+            p1: Default::default(),
+            p2: Default::default(),
+            p3: Default::default(),
+            p4: Default::default(),
+            now_r: Default::default(),
+            rd_pending: Default::default(),
+            rd_bucket_q: Default::default(),
+            rd_way_q: Default::default(),
+            sweep_ptr: Default::default(),
+            one_b: Constant::new(1u64.to_bits()),
+            r_bucket: Default::default(),
+            c_desc: Default::default(),
+            c_read: Default::default(),
+            c_sweep: Default::default(),
+            c_bucket: Default::default(),
+            c_way: Default::default(),
+            c_now: Default::default(),
+            c: Default::default(),
+            fwd_valid: Default::default(),
+            fwd_bucket: Default::default(),
+            fwd0: Default::default(),
+            fwd1: Default::default(),
+            fwd2: Default::default(),
+            fwd3: Default::default(),
+            use_fwd: Default::default(),
+            raw0: Default::default(),
+            raw1: Default::default(),
+            raw2: Default::default(),
+            raw3: Default::default(),
+            aged0: Default::default(),
+            aged1: Default::default(),
+            aged2: Default::default(),
+            aged3: Default::default(),
+            alive0: Default::default(),
+            alive1: Default::default(),
+            alive2: Default::default(),
+            alive3: Default::default(),
+            dead0: Default::default(),
+            dead1: Default::default(),
+            dead2: Default::default(),
+            dead3: Default::default(),
+            match0: Default::default(),
+            match1: Default::default(),
+            match2: Default::default(),
+            match3: Default::default(),
+            hit: Default::default(),
+            hit_way: Default::default(),
+            free_any: Default::default(),
+            free_way: Default::default(),
+            v01_way: Default::default(),
+            v01_class: Default::default(),
+            v01_age: Default::default(),
+            v23_way: Default::default(),
+            v23_class: Default::default(),
+            v23_age: Default::default(),
+            victim_way: Default::default(),
+            victim_ok: Default::default(),
+            class_never: Constant::new(crate::entry_age::CLASS_NEVER.to_bits()),
+            is_invalid: Default::default(),
+            is_rst: Default::default(),
+            created: Default::default(),
+            evicted: Default::default(),
+            refused: Default::default(),
+            applied: Default::default(),
+            sel_way: Default::default(),
+            sel_entry: Default::default(),
+            expired_n: Default::default(),
+            d0: Default::default(),
+            d1: Default::default(),
+            d2: Default::default(),
+            d3: Default::default(),
+            write_en: Default::default(),
+            w0: Default::default(),
+            w1: Default::default(),
+            w2: Default::default(),
+            w3: Default::default(),
+            rd_sel: Default::default(),
+            rd_sel_alive: Default::default(),
+            c_verdict: Default::default(),
+            v_refused: Constant::new(V_REFUSED.to_bits()),
+            verdict4: Default::default(),
+            changes: Default::default(),
+            ch_lo: Default::default(),
+            ch_hi: Default::default(),
+            class_invalid: Constant::new((FlagClass::Invalid as u64).to_bits()),
+            class_rst: Constant::new((FlagClass::Rst as u64).to_bits()),
+            way0: Constant::new(0u64.to_bits()),
+            way1: Constant::new(1u64.to_bits()),
+            way2: Constant::new(2u64.to_bits()),
+            way3: Constant::new(3u64.to_bits()),
+            zero3: Constant::new(0u64.to_bits()),
+            one3: Constant::new(1u64.to_bits()),
+            zero2: Constant::new(0u64.to_bits()),
+            zero16: Constant::new(0u64.to_bits()),
+            zero32: Constant::new(0u64.to_bits()),
+            one2: Constant::new(1u64.to_bits()),
+            o_valid: Default::default(),
+            o_verdict: Default::default(),
+            o_has_entry: Default::default(),
+            o_created: Default::default(),
+            o_evicted: Default::default(),
+            o_refused: Default::default(),
+            o_reincarnated: Default::default(),
+            o_expired: Default::default(),
+            o_lo_before: Default::default(),
+            o_hi_before: Default::default(),
+            o_lo_changed: Default::default(),
+            o_hi_changed: Default::default(),
+            o_src_is_lo: Default::default(),
+            o_bucket: Default::default(),
+            o_way: Default::default(),
+            o_entry: Default::default(),
+            o_rd_valid: Default::default(),
+            o_rd_entry: Default::default(),
+            o_rd_alive: Default::default(),
+            o_count: Default::default(),
+        }
+    }
+}
+
+impl<const B: usize> Logic for ConnCore<B> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            tw_q,
+            emb_q,
+            idle_q,
+            linger_q,
+            s0_valid,
+            s0,
+            now_q,
+            p1_valid,
+            p2_valid,
+            p3_valid,
+            p4_valid,
+            p1,
+            p2,
+            p3,
+            p4,
+            now_r,
+            rd_pending,
+            rd_bucket_q,
+            rd_way_q,
+            sweep_ptr,
+            c_desc,
+            c_read,
+            c_sweep,
+            c_bucket,
+            c_way,
+            c_now,
+            c,
+            fwd_valid,
+            fwd_bucket,
+            fwd0,
+            fwd1,
+            fwd2,
+            fwd3,
+            o_valid,
+            o_verdict,
+            o_has_entry,
+            o_created,
+            o_evicted,
+            o_refused,
+            o_reincarnated,
+            o_expired,
+            o_lo_before,
+            o_hi_before,
+            o_lo_changed,
+            o_hi_changed,
+            o_src_is_lo,
+            o_bucket,
+            o_way,
+            o_entry,
+            o_rd_valid,
+            o_rd_entry,
+            o_rd_alive,
+            o_count
+        );
+        self.ram0.read_clock.next = self.clock.val();
+        self.ram0.write_clock.next = self.clock.val();
+        self.ram1.read_clock.next = self.clock.val();
+        self.ram1.write_clock.next = self.clock.val();
+        self.ram2.read_clock.next = self.clock.val();
+        self.ram2.write_clock.next = self.clock.val();
+        self.ram3.read_clock.next = self.clock.val();
+        self.ram3.write_clock.next = self.clock.val();
+        self.hasher.clock.next = self.clock.val();
+        self.hasher.reset.next = self.reset.val();
+        self.hasher.key.next = self.hash_key.val();
+        self.hasher.key_load.next = self.key_load.val();
+        self.bank.clock.next = self.clock.val();
+        self.bank.reset.next = self.reset.val();
+
+        // ---- configuration
+        if self.timeouts_load.val() {
+            self.tw_q.d.next = self.time_wait.val();
+            self.emb_q.d.next = self.embryonic.val();
+            self.idle_q.d.next = self.idle.val();
+            self.linger_q.d.next = self.linger.val();
+        }
+
+        // ---- S0: input register, decode, key, time, hash input
+        self.s0_valid.d.next = self.in_valid.val();
+        self.s0.d.next.src_ip = self.src_ip.val();
+        self.s0.d.next.dst_ip = self.dst_ip.val();
+        self.s0.d.next.src_port = self.src_port.val();
+        self.s0.d.next.dst_port = self.dst_port.val();
+        self.s0.d.next.seq = self.seq.val();
+        self.s0.d.next.ack = self.ack.val();
+        self.s0.d.next.flags = self.flags.val();
+        self.s0.d.next.window = self.window.val();
+        self.s0.d.next.wscale = self.wscale.val();
+        self.s0.d.next.payload_len = self.payload_len.val();
+        self.s0.d.next.seg_time = self.seg_time.val();
+
+        self.decode.flags.next = self.s0.q.val().flags;
+        self.key.src_ip.next = self.s0.q.val().src_ip;
+        self.key.src_port.next = self.s0.q.val().src_port;
+        self.key.dst_ip.next = self.s0.q.val().dst_ip;
+        self.key.dst_port.next = self.s0.q.val().dst_port;
+        self.now_s0.next = self.now_q.q.val();
+        if self.s0_valid.q.val() && (self.s0.q.val().seg_time > self.now_q.q.val()) {
+            self.now_s0.next = self.s0.q.val().seg_time;
+        }
+        self.now_q.d.next = self.now_s0.val();
+        self.s0_desc.next.seq = self.s0.q.val().seq;
+        self.s0_desc.next.ack = self.s0.q.val().ack;
+        self.s0_desc.next.flags = self.s0.q.val().flags;
+        self.s0_desc.next.flag_class = self.decode.flag_class.val();
+        self.s0_desc.next.window = self.s0.q.val().window;
+        self.s0_desc.next.wscale = self.s0.q.val().wscale;
+        self.s0_desc.next.payload_len = self.s0.q.val().payload_len;
+        self.s0_desc.next.lo_ip = self.key.lo_ip.val();
+        self.s0_desc.next.lo_port = self.key.lo_port.val();
+        self.s0_desc.next.hi_ip = self.key.hi_ip.val();
+        self.s0_desc.next.hi_port = self.key.hi_port.val();
+        self.s0_desc.next.src_is_lo = self.key.src_is_lo.val();
+        self.s0_desc.next.now = self.now_s0.val().get_bits::<16>(0);
+        self.hash_word.next.lo_ip = self.key.lo_ip.val();
+        self.hash_word.next.hi_ip = self.key.hi_ip.val();
+        self.hash_word.next.lo_port = self.key.lo_port.val();
+        self.hash_word.next.hi_port = self.key.hi_port.val();
+        self.hasher.data.next = self.hash_word.val().into();
+        self.hasher.in_valid.next = self.s0_valid.q.val();
+
+        // ---- S1..S4 beside the hash
+        self.p1_valid.d.next = self.s0_valid.q.val();
+        self.p1.d.next = self.s0_desc.val();
+        self.p2_valid.d.next = self.p1_valid.q.val();
+        self.p2.d.next = self.p1.q.val();
+        self.p3_valid.d.next = self.p2_valid.q.val();
+        self.p3.d.next = self.p2.q.val();
+        self.p4_valid.d.next = self.p3_valid.q.val();
+        self.p4.d.next = self.p3.q.val();
+
+        // ---- R: arbitration (descriptor, host read, sweep)
+        if self.rd_req.val() && !self.rd_pending.q.val() {
+            self.rd_pending.d.next = true;
+            self.rd_bucket_q.d.next = self.rd_bucket.val();
+            self.rd_way_q.d.next = self.rd_way.val();
+        }
+        self.c.d.next = self.p4.q.val();
+        self.c_desc.d.next = false;
+        self.c_read.d.next = false;
+        self.c_sweep.d.next = false;
+        self.c_way.d.next = self.rd_way_q.q.val();
+        self.c_now.d.next = self.now_r.q.val();
+        if self.p4_valid.q.val() {
+            self.r_bucket.next = self.hasher.hash.val().get_bits::<B>(0);
+            self.c_desc.d.next = true;
+            self.c_now.d.next = self.p4.q.val().now;
+            self.now_r.d.next = self.p4.q.val().now;
+        } else if self.rd_pending.q.val() {
+            self.r_bucket.next = self.rd_bucket_q.q.val();
+            self.c_read.d.next = true;
+            self.rd_pending.d.next = false;
+        } else {
+            self.r_bucket.next = self.sweep_ptr.q.val();
+            self.c_sweep.d.next = true;
+            self.sweep_ptr.d.next = self.sweep_ptr.q.val() + self.one_b.val();
+        }
+        self.c_bucket.d.next = self.r_bucket.val();
+        self.ram0.read_address.next = self.r_bucket.val();
+        self.ram1.read_address.next = self.r_bucket.val();
+        self.ram2.read_address.next = self.r_bucket.val();
+        self.ram3.read_address.next = self.r_bucket.val();
+
+        // ---- C: forward
+        self.use_fwd.next =
+            self.fwd_valid.q.val() && (self.fwd_bucket.q.val() == self.c_bucket.q.val());
+        if self.use_fwd.val() {
+            self.raw0.next = self.fwd0.q.val();
+            self.raw1.next = self.fwd1.q.val();
+            self.raw2.next = self.fwd2.q.val();
+            self.raw3.next = self.fwd3.q.val();
+        } else {
+            self.raw0.next = self.ram0.read_data.val();
+            self.raw1.next = self.ram1.read_data.val();
+            self.raw2.next = self.ram2.read_data.val();
+            self.raw3.next = self.ram3.read_data.val();
+        }
+
+        // ---- C: age the four ways
+        self.age0.lo_state.next = self.raw0.val().lo_state;
+        self.age0.hi_state.next = self.raw0.val().hi_state;
+        self.age0.last_seen.next = self.raw0.val().last_seen;
+        self.age0.now.next = self.c_now.q.val();
+        self.age0.time_wait.next = self.tw_q.q.val();
+        self.age0.embryonic.next = self.emb_q.q.val();
+        self.age0.idle.next = self.idle_q.q.val();
+        self.age0.linger.next = self.linger_q.q.val();
+        self.age1.lo_state.next = self.raw1.val().lo_state;
+        self.age1.hi_state.next = self.raw1.val().hi_state;
+        self.age1.last_seen.next = self.raw1.val().last_seen;
+        self.age1.now.next = self.c_now.q.val();
+        self.age1.time_wait.next = self.tw_q.q.val();
+        self.age1.embryonic.next = self.emb_q.q.val();
+        self.age1.idle.next = self.idle_q.q.val();
+        self.age1.linger.next = self.linger_q.q.val();
+        self.age2.lo_state.next = self.raw2.val().lo_state;
+        self.age2.hi_state.next = self.raw2.val().hi_state;
+        self.age2.last_seen.next = self.raw2.val().last_seen;
+        self.age2.now.next = self.c_now.q.val();
+        self.age2.time_wait.next = self.tw_q.q.val();
+        self.age2.embryonic.next = self.emb_q.q.val();
+        self.age2.idle.next = self.idle_q.q.val();
+        self.age2.linger.next = self.linger_q.q.val();
+        self.age3.lo_state.next = self.raw3.val().lo_state;
+        self.age3.hi_state.next = self.raw3.val().hi_state;
+        self.age3.last_seen.next = self.raw3.val().last_seen;
+        self.age3.now.next = self.c_now.q.val();
+        self.age3.time_wait.next = self.tw_q.q.val();
+        self.age3.embryonic.next = self.emb_q.q.val();
+        self.age3.idle.next = self.idle_q.q.val();
+        self.age3.linger.next = self.linger_q.q.val();
+
+        self.alive0.next = self.raw0.val().valid && self.age0.alive.val();
+        self.alive1.next = self.raw1.val().valid && self.age1.alive.val();
+        self.alive2.next = self.raw2.val().valid && self.age2.alive.val();
+        self.alive3.next = self.raw3.val().valid && self.age3.alive.val();
+        self.dead0.next = self.raw0.val().valid && !self.age0.alive.val();
+        self.dead1.next = self.raw1.val().valid && !self.age1.alive.val();
+        self.dead2.next = self.raw2.val().valid && !self.age2.alive.val();
+        self.dead3.next = self.raw3.val().valid && !self.age3.alive.val();
+
+        self.aged0.next = self.raw0.val();
+        self.aged0.next.valid = self.alive0.val();
+        self.aged0.next.lo_state = self.age0.new_lo_state.val();
+        self.aged0.next.hi_state = self.age0.new_hi_state.val();
+        self.aged0.next.last_seen = self.age0.new_last_seen.val();
+        self.aged1.next = self.raw1.val();
+        self.aged1.next.valid = self.alive1.val();
+        self.aged1.next.lo_state = self.age1.new_lo_state.val();
+        self.aged1.next.hi_state = self.age1.new_hi_state.val();
+        self.aged1.next.last_seen = self.age1.new_last_seen.val();
+        self.aged2.next = self.raw2.val();
+        self.aged2.next.valid = self.alive2.val();
+        self.aged2.next.lo_state = self.age2.new_lo_state.val();
+        self.aged2.next.hi_state = self.age2.new_hi_state.val();
+        self.aged2.next.last_seen = self.age2.new_last_seen.val();
+        self.aged3.next = self.raw3.val();
+        self.aged3.next.valid = self.alive3.val();
+        self.aged3.next.lo_state = self.age3.new_lo_state.val();
+        self.aged3.next.hi_state = self.age3.new_hi_state.val();
+        self.aged3.next.last_seen = self.age3.new_last_seen.val();
+
+        // ---- C: match (the key is not changed by aging)
+        self.match0.next = self.alive0.val()
+            && (self.raw0.val().lo_ip == self.c.q.val().lo_ip)
+            && (self.raw0.val().hi_ip == self.c.q.val().hi_ip)
+            && (self.raw0.val().lo_port == self.c.q.val().lo_port)
+            && (self.raw0.val().hi_port == self.c.q.val().hi_port);
+        self.match1.next = self.alive1.val()
+            && (self.raw1.val().lo_ip == self.c.q.val().lo_ip)
+            && (self.raw1.val().hi_ip == self.c.q.val().hi_ip)
+            && (self.raw1.val().lo_port == self.c.q.val().lo_port)
+            && (self.raw1.val().hi_port == self.c.q.val().hi_port);
+        self.match2.next = self.alive2.val()
+            && (self.raw2.val().lo_ip == self.c.q.val().lo_ip)
+            && (self.raw2.val().hi_ip == self.c.q.val().hi_ip)
+            && (self.raw2.val().lo_port == self.c.q.val().lo_port)
+            && (self.raw2.val().hi_port == self.c.q.val().hi_port);
+        self.match3.next = self.alive3.val()
+            && (self.raw3.val().lo_ip == self.c.q.val().lo_ip)
+            && (self.raw3.val().hi_ip == self.c.q.val().hi_ip)
+            && (self.raw3.val().lo_port == self.c.q.val().lo_port)
+            && (self.raw3.val().hi_port == self.c.q.val().hi_port);
+        self.hit.next =
+            self.match0.val() || self.match1.val() || self.match2.val() || self.match3.val();
+        self.hit_way.next = self.way0.val();
+        if self.match1.val() {
+            self.hit_way.next = self.way1.val();
+        }
+        if self.match2.val() {
+            self.hit_way.next = self.way2.val();
+        }
+        if self.match3.val() {
+            self.hit_way.next = self.way3.val();
+        }
+
+        // ---- C: the lowest free way
+        self.free_any.next =
+            !self.alive0.val() || !self.alive1.val() || !self.alive2.val() || !self.alive3.val();
+        if !self.alive0.val() {
+            self.free_way.next = self.way0.val();
+        } else if !self.alive1.val() {
+            self.free_way.next = self.way1.val();
+        } else if !self.alive2.val() {
+            self.free_way.next = self.way2.val();
+        } else {
+            self.free_way.next = self.way3.val();
+        }
+
+        // ---- C: the victim (all ways alive): lowest class, then oldest, then lowest way
+        self.v01_way.next = self.way0.val();
+        self.v01_class.next = self.age0.evict_class.val();
+        self.v01_age.next = self.age0.age.val();
+        if (self.age1.evict_class.val() < self.age0.evict_class.val())
+            || ((self.age1.evict_class.val() == self.age0.evict_class.val())
+                && (self.age1.age.val() > self.age0.age.val()))
+        {
+            self.v01_way.next = self.way1.val();
+            self.v01_class.next = self.age1.evict_class.val();
+            self.v01_age.next = self.age1.age.val();
+        }
+        self.v23_way.next = self.way2.val();
+        self.v23_class.next = self.age2.evict_class.val();
+        self.v23_age.next = self.age2.age.val();
+        if (self.age3.evict_class.val() < self.age2.evict_class.val())
+            || ((self.age3.evict_class.val() == self.age2.evict_class.val())
+                && (self.age3.age.val() > self.age2.age.val()))
+        {
+            self.v23_way.next = self.way3.val();
+            self.v23_class.next = self.age3.evict_class.val();
+            self.v23_age.next = self.age3.age.val();
+        }
+        self.victim_way.next = self.v01_way.val();
+        self.victim_ok.next = self.v01_class.val() != self.class_never.val();
+        if (self.v23_class.val() < self.v01_class.val())
+            || ((self.v23_class.val() == self.v01_class.val())
+                && (self.v23_age.val() > self.v01_age.val()))
+        {
+            self.victim_way.next = self.v23_way.val();
+            self.victim_ok.next = self.v23_class.val() != self.class_never.val();
+        }
+
+        // ---- C: decide
+        self.is_invalid.next = self.c.q.val().flag_class == self.class_invalid.val();
+        self.is_rst.next = self.c.q.val().flag_class == self.class_rst.val();
+        self.created.next = self.c_desc.q.val()
+            && !self.hit.val()
+            && !self.is_invalid.val()
+            && !self.is_rst.val()
+            && (self.free_any.val() || self.victim_ok.val());
+        self.evicted.next = self.created.val() && !self.free_any.val();
+        self.refused.next = self.c_desc.q.val()
+            && !self.hit.val()
+            && !self.is_invalid.val()
+            && !self.is_rst.val()
+            && !self.free_any.val()
+            && !self.victim_ok.val();
+        self.applied.next =
+            self.c_desc.q.val() && !self.is_invalid.val() && (self.hit.val() || self.created.val());
+        if self.hit.val() {
+            self.sel_way.next = self.hit_way.val();
+        } else if self.free_any.val() {
+            self.sel_way.next = self.free_way.val();
+        } else {
+            self.sel_way.next = self.victim_way.val();
+        }
+        self.sel_entry.next = self.aged0.val();
+        if self.sel_way.val() == self.way1.val() {
+            self.sel_entry.next = self.aged1.val();
+        }
+        if self.sel_way.val() == self.way2.val() {
+            self.sel_entry.next = self.aged2.val();
+        }
+        if self.sel_way.val() == self.way3.val() {
+            self.sel_entry.next = self.aged3.val();
+        }
+
+        // ---- C: apply
+        self.apply.entry_in.next = self.sel_entry.val();
+        self.apply.hit.next = self.hit.val();
+        self.apply.sender_is_lo.next = self.c.q.val().src_is_lo;
+        self.apply.seq.next = self.c.q.val().seq;
+        self.apply.ack.next = self.c.q.val().ack;
+        self.apply.flags.next = self.c.q.val().flags;
+        self.apply.flag_class.next = self.c.q.val().flag_class;
+        self.apply.window.next = self.c.q.val().window;
+        self.apply.wscale.next = self.c.q.val().wscale;
+        self.apply.payload_len.next = self.c.q.val().payload_len;
+        self.apply.lo_ip.next = self.c.q.val().lo_ip;
+        self.apply.lo_port.next = self.c.q.val().lo_port;
+        self.apply.hi_ip.next = self.c.q.val().hi_ip;
+        self.apply.hi_port.next = self.c.q.val().hi_port;
+        self.apply.now.next = self.c.q.val().now;
+
+        // ---- C: write back (descriptors and sweeps; a host read writes nothing)
+        self.w0.next = self.aged0.val();
+        self.w1.next = self.aged1.val();
+        self.w2.next = self.aged2.val();
+        self.w3.next = self.aged3.val();
+        if self.applied.val() {
+            if self.sel_way.val() == self.way0.val() {
+                self.w0.next = self.apply.entry_out.val();
+            }
+            if self.sel_way.val() == self.way1.val() {
+                self.w1.next = self.apply.entry_out.val();
+            }
+            if self.sel_way.val() == self.way2.val() {
+                self.w2.next = self.apply.entry_out.val();
+            }
+            if self.sel_way.val() == self.way3.val() {
+                self.w3.next = self.apply.entry_out.val();
+            }
+        }
+        self.write_en.next = self.c_desc.q.val() || self.c_sweep.q.val();
+        self.ram0.write_enable.next = self.write_en.val();
+        self.ram1.write_enable.next = self.write_en.val();
+        self.ram2.write_enable.next = self.write_en.val();
+        self.ram3.write_enable.next = self.write_en.val();
+        self.ram0.write_address.next = self.c_bucket.q.val();
+        self.ram1.write_address.next = self.c_bucket.q.val();
+        self.ram2.write_address.next = self.c_bucket.q.val();
+        self.ram3.write_address.next = self.c_bucket.q.val();
+        self.ram0.write_data.next = self.w0.val();
+        self.ram1.write_data.next = self.w1.val();
+        self.ram2.write_data.next = self.w2.val();
+        self.ram3.write_data.next = self.w3.val();
+        self.fwd_valid.d.next = self.write_en.val();
+        self.fwd_bucket.d.next = self.c_bucket.q.val();
+        self.fwd0.d.next = self.w0.val();
+        self.fwd1.d.next = self.w1.val();
+        self.fwd2.d.next = self.w2.val();
+        self.fwd3.d.next = self.w3.val();
+
+        // ---- C: expired count (dead ways removed by a descriptor or a sweep)
+        self.d0.next = self.zero3.val();
+        self.d1.next = self.zero3.val();
+        self.d2.next = self.zero3.val();
+        self.d3.next = self.zero3.val();
+        if self.dead0.val() {
+            self.d0.next = self.one3.val();
+        }
+        if self.dead1.val() {
+            self.d1.next = self.one3.val();
+        }
+        if self.dead2.val() {
+            self.d2.next = self.one3.val();
+        }
+        if self.dead3.val() {
+            self.d3.next = self.one3.val();
+        }
+        self.expired_n.next = self.zero3.val();
+        if self.write_en.val() {
+            self.expired_n.next = self.d0.val() + self.d1.val() + self.d2.val() + self.d3.val();
+        }
+
+        // ---- C: verdict and state changes
+        self.verdict4.next.code = self.apply.verdict.val();
+        self.verdict4.next.top = false;
+        self.c_verdict.next = self.verdict4.val().into();
+        if self.refused.val() {
+            self.c_verdict.next = self.v_refused.val();
+        }
+        self.ch_lo.next = self.zero2.val();
+        self.ch_hi.next = self.zero2.val();
+        if self.apply.lo_changed.val() {
+            self.ch_lo.next = self.one2.val();
+        }
+        if self.apply.hi_changed.val() {
+            self.ch_hi.next = self.one2.val();
+        }
+        self.changes.next = self.zero2.val();
+        if self.applied.val() {
+            self.changes.next = self.ch_lo.val() + self.ch_hi.val();
+        }
+
+        // ---- host read: the aged way
+        self.rd_sel.next = self.aged0.val();
+        self.rd_sel_alive.next = self.alive0.val();
+        if self.c_way.q.val() == self.way1.val() {
+            self.rd_sel.next = self.aged1.val();
+            self.rd_sel_alive.next = self.alive1.val();
+        }
+        if self.c_way.q.val() == self.way2.val() {
+            self.rd_sel.next = self.aged2.val();
+            self.rd_sel_alive.next = self.alive2.val();
+        }
+        if self.c_way.q.val() == self.way3.val() {
+            self.rd_sel.next = self.aged3.val();
+            self.rd_sel_alive.next = self.alive3.val();
+        }
+
+        // ---- O: registered outputs
+        self.o_valid.d.next = self.c_desc.q.val();
+        self.o_verdict.d.next = self.c_verdict.val();
+        self.o_has_entry.d.next = self.applied.val();
+        self.o_created.d.next = self.created.val();
+        self.o_evicted.d.next = self.evicted.val();
+        self.o_refused.d.next = self.refused.val();
+        self.o_reincarnated.d.next = self.applied.val() && self.apply.reincarnated.val();
+        self.o_expired.d.next = self.expired_n.val();
+        self.o_lo_before.d.next = self.apply.lo_before.val();
+        self.o_hi_before.d.next = self.apply.hi_before.val();
+        self.o_lo_changed.d.next = self.applied.val() && self.apply.lo_changed.val();
+        self.o_hi_changed.d.next = self.applied.val() && self.apply.hi_changed.val();
+        self.o_src_is_lo.d.next = self.c.q.val().src_is_lo;
+        self.o_bucket.d.next = self.c_bucket.q.val();
+        self.o_way.d.next = self.sel_way.val();
+        self.o_entry.d.next = self.apply.entry_out.val();
+        self.o_rd_valid.d.next = self.c_read.q.val();
+        self.o_rd_entry.d.next = self.rd_sel.val();
+        self.o_rd_alive.d.next = self.rd_sel_alive.val();
+        self.o_count.d.next.desc = self.c_desc.q.val();
+        self.o_count.d.next.flags = self.c.q.val().flags;
+        self.o_count.d.next.flag_class = self.c.q.val().flag_class;
+        self.o_count.d.next.verdict = self.c_verdict.val();
+        self.o_count.d.next.reincarnated = self.applied.val() && self.apply.reincarnated.val();
+        self.o_count.d.next.picked_up = self.created.val() && self.apply.entry_out.val().picked_up;
+        self.o_count.d.next.created = self.created.val();
+        self.o_count.d.next.state_changes = self.changes.val();
+        self.o_count.d.next.evicted = self.evicted.val();
+        self.o_count.d.next.refused = self.refused.val();
+        self.o_count.d.next.expired = self.expired_n.val();
+        self.bank.record.next = self.o_count.q.val();
+        self.bank.index.next = self.counter_index.val();
+        self.counter_value.next = self.bank.value.val();
+
+        self.out_valid.next = self.o_valid.q.val();
+        self.out_verdict.next = self.o_verdict.q.val();
+        self.out_has_entry.next = self.o_has_entry.q.val();
+        self.out_created.next = self.o_created.q.val();
+        self.out_evicted.next = self.o_evicted.q.val();
+        self.out_refused.next = self.o_refused.q.val();
+        self.out_reincarnated.next = self.o_reincarnated.q.val();
+        self.out_expired.next = self.o_expired.q.val();
+        self.out_lo_before.next = self.o_lo_before.q.val();
+        self.out_hi_before.next = self.o_hi_before.q.val();
+        self.out_lo_after.next = self.o_entry.q.val().lo_state;
+        self.out_hi_after.next = self.o_entry.q.val().hi_state;
+        self.out_lo_changed.next = self.o_lo_changed.q.val();
+        self.out_hi_changed.next = self.o_hi_changed.q.val();
+        self.out_src_is_lo.next = self.o_src_is_lo.q.val();
+        self.out_bucket.next = self.o_bucket.q.val();
+        self.out_way.next = self.o_way.q.val();
+        self.out_entry.next = self.o_entry.q.val();
+        self.rd_valid.next = self.o_rd_valid.q.val();
+        self.rd_entry.next = self.o_rd_entry.q.val();
+        self.rd_alive.next = self.o_rd_alive.q.val();
+
+        // ---- synchronous reset (last: it wins)
+        if self.reset.val() {
+            self.s0_valid.d.next = false;
+            self.p1_valid.d.next = false;
+            self.p2_valid.d.next = false;
+            self.p3_valid.d.next = false;
+            self.p4_valid.d.next = false;
+            self.c_desc.d.next = false;
+            self.c_read.d.next = false;
+            self.c_sweep.d.next = false;
+            self.fwd_valid.d.next = false;
+            self.o_valid.d.next = false;
+            self.o_rd_valid.d.next = false;
+            self.o_count.d.next.desc = false;
+            self.o_count.d.next.expired = self.zero3.val();
+            self.rd_pending.d.next = false;
+            self.now_q.d.next = self.zero32.val();
+            self.now_r.d.next = self.zero16.val();
+            self.tw_q.d.next = self.tw_default.val();
+            self.emb_q.d.next = self.emb_default.val();
+            self.idle_q.d.next = self.idle_default.val();
+            self.linger_q.d.next = self.linger_default.val();
+        }
+    }
+}
+
+/// A connected instance (every input driven from outside).
+pub fn connected<const B: usize>() -> ConnCore<B> {
+    let mut u = ConnCore::<B>::default();
+    u.clock.connect();
+    u.reset.connect();
+    u.in_valid.connect();
+    u.src_ip.connect();
+    u.dst_ip.connect();
+    u.src_port.connect();
+    u.dst_port.connect();
+    u.seq.connect();
+    u.ack.connect();
+    u.flags.connect();
+    u.window.connect();
+    u.wscale.connect();
+    u.payload_len.connect();
+    u.seg_time.connect();
+    u.hash_key.connect();
+    u.key_load.connect();
+    u.time_wait.connect();
+    u.embryonic.connect();
+    u.idle.connect();
+    u.linger.connect();
+    u.timeouts_load.connect();
+    u.rd_req.connect();
+    u.rd_bucket.connect();
+    u.rd_way.connect();
+    u.counter_index.connect();
+    u
+}
+
+/// Bits of `EntryBits` (re-exported for the harness).
+pub const ENTRY_WIDTH: usize = ENTRY_BITS;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conn_core_small_is_synthesizable() {
+        let mut u = connected::<BUCKET_BITS_SMALL>();
+        u.connect_all();
+        yosys_validate("synscope_conn_core_small", &generate_verilog(&u)).unwrap();
+    }
+}

@@ -1,0 +1,765 @@
+//! conn_core (64 buckets × 4 ways) under Verilator, in lock-step with the model's `Tracker`
+//! (same bucket count, 4 ways, same hash key and timeouts): every per-descriptor output as it
+//! comes out, then, after a full sweep and `Tracker::finish`, every table slot through the read
+//! port and every counter the core owns. The first mismatch stops the test with the descriptor
+//! index, the field, both values and the seed (`SYNSCOPE_SEED=N` replays it).
+//!
+//! Streams: every capture in `captures/`, seeded random streams (few hosts and ports so
+//! connections collide in buckets; all flag combinations; retransmissions, RSTs in and out of
+//! window, simultaneous open/close, table-full floods, time jumps past the timeouts), one
+//! connection back to back (the forwarding hazard), and streams with idle gaps.
+//! `SYNSCOPE_LONG=1` (`make diff-long`) runs a stream of 10⁶ segments.
+
+mod common;
+
+use common::Rng;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::time::Instant;
+use synscope_hdl::conn_core::{
+    BUCKET_BITS_SMALL, FIRST_COUNTER, LAST_COUNTER, LATENCY, V_REFUSED, WAYS,
+};
+use synscope_hdl::entry::{unpack_bits, EntryBits};
+use synscope_hdl::segment_apply::{
+    rst_code, V_INVALID, V_RST, V_SYN_CHALLENGED, V_TRACKED, V_UNTRACKED,
+};
+use synscope_model::descriptor::{SegmentDescriptor, WSCALE_NONE};
+use synscope_model::flags::TcpFlags;
+use synscope_model::frame::{pad_to_minimum, parse_frame};
+use synscope_model::hash::DEFAULT_HASH_KEY;
+use synscope_model::table::TableShape;
+use synscope_model::timeouts::Timeouts;
+use synscope_model::tracker::{Event, RemoveReason, Tracker, TrackerConfig, Verdict};
+use synscope_model::{Counter, Endpoint, FlowKey};
+use synscope_sim::models::ConnCoreSmall;
+
+const BUCKETS: usize = 1 << BUCKET_BITS_SMALL;
+
+/// Time may advance at most this far between two full sweeps (the stored time is 16 bits).
+const SWEEP_EVERY_S: u32 = 30_000;
+
+fn verdict_code(v: Verdict) -> u64 {
+    match v {
+        Verdict::Tracked => V_TRACKED,
+        Verdict::SynChallenged => V_SYN_CHALLENGED,
+        Verdict::Invalid => V_INVALID,
+        Verdict::Untracked => V_UNTRACKED,
+        Verdict::Refused => V_REFUSED,
+        Verdict::Rst(c) => V_RST + rst_code(c),
+    }
+}
+
+fn to_words(w: [u32; 7]) -> [u64; 4] {
+    let mut out = [0u64; 4];
+    for (i, x) in w.iter().enumerate() {
+        out[i / 2] |= (*x as u64) << (32 * (i % 2));
+    }
+    out
+}
+
+fn entry_of(w: [u32; 7]) -> EntryBits {
+    unpack_bits(&to_words(w))
+}
+
+/// What the model says about one descriptor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Expect {
+    index: usize,
+    verdict: u64,
+    has_entry: bool,
+    created: bool,
+    evicted: bool,
+    refused: bool,
+    reincarnated: bool,
+    slot: usize,
+    lo_before: u64,
+    hi_before: u64,
+    entry: Option<EntryBits>,
+}
+
+/// One item of a stream: a descriptor, or `n` idle cycles.
+#[derive(Clone, Copy, Debug)]
+enum Item {
+    Seg(SegmentDescriptor),
+    Idle(usize),
+}
+
+struct Harness {
+    hw: ConnCoreSmall,
+    model: Tracker,
+    pending: VecDeque<Option<Expect>>,
+    seed: u64,
+    name: String,
+    fed: usize,
+    /// Time of the last full sweep (every entry re-anchored).
+    swept_at: u32,
+    last_time: u32,
+    events: Vec<Event>,
+}
+
+impl Harness {
+    fn new(name: &str, seed: u64, timeouts: Timeouts) -> Harness {
+        let mut hw = ConnCoreSmall::new();
+        let model = Tracker::new(TrackerConfig {
+            shape: TableShape::Bounded {
+                buckets: BUCKETS,
+                ways: WAYS,
+            },
+            timeouts,
+        });
+        hw.set_reset(true);
+        hw.tick();
+        hw.set_reset(false);
+        hw.set_time_wait(timeouts.time_wait as u64);
+        hw.set_embryonic(timeouts.embryonic as u64);
+        hw.set_idle(timeouts.idle as u64);
+        hw.set_linger(timeouts.linger as u64);
+        hw.set_timeouts_load(true);
+        hw.set_hash_key(u128::from_be_bytes(DEFAULT_HASH_KEY));
+        hw.set_key_load(true);
+        hw.tick();
+        hw.set_timeouts_load(false);
+        hw.set_key_load(false);
+        Harness {
+            hw,
+            model,
+            pending: VecDeque::new(),
+            seed,
+            name: name.into(),
+            fed: 0,
+            swept_at: 0,
+            last_time: 0,
+            events: Vec::new(),
+        }
+    }
+
+    fn fail(&self, index: usize, field: &str, hw: String, model: String) -> ! {
+        panic!(
+            "conn_core vs model, stream {} (seed {}): descriptor #{index}: {field}: hardware {hw}, model {model}",
+            self.name, self.seed
+        );
+    }
+
+    /// One clock: `d` in (or nothing), then check the output that comes out.
+    fn cycle(&mut self, d: Option<&SegmentDescriptor>) {
+        match d {
+            Some(d) => {
+                let hw = &mut self.hw;
+                hw.set_in_valid(true);
+                hw.set_src_ip(d.src.ip as u64);
+                hw.set_dst_ip(d.dst.ip as u64);
+                hw.set_src_port(d.src.port as u64);
+                hw.set_dst_port(d.dst.port as u64);
+                hw.set_seq(d.seq as u64);
+                hw.set_ack(d.ack as u64);
+                hw.set_flags(d.flags.bits() as u64);
+                hw.set_window(d.window as u64);
+                hw.set_wscale(d.wscale as u64);
+                hw.set_payload_len(d.payload_len as u64);
+                hw.set_seg_time(d.time as u64);
+                let e = self.expect(d);
+                self.pending.push_back(Some(e));
+                self.fed += 1;
+            }
+            None => {
+                self.hw.set_in_valid(false);
+                self.pending.push_back(None);
+            }
+        }
+        self.hw.tick();
+        if self.pending.len() == LATENCY {
+            let e = self.pending.pop_front().unwrap();
+            self.check(e);
+        }
+    }
+
+    /// Run the model on `d`; what the hardware must output for it.
+    fn expect(&mut self, d: &SegmentDescriptor) -> Expect {
+        let index = self.fed;
+        self.model.advance_time(d.time, &mut ());
+        let (key, _) = FlowKey::of(d.src, d.dst);
+        let before = self
+            .model
+            .table()
+            .bucket_slots(&key)
+            .find_map(|i| self.model.table().slot(i).filter(|e| e.key == key).copied());
+        self.events.clear();
+        let v = self.model.process(d, &mut self.events);
+        let created = self.events.iter().find_map(|e| match e {
+            Event::Created { entry, .. } => Some(*entry),
+            _ => None,
+        });
+        let evicted = self.events.iter().any(|e| {
+            matches!(
+                e,
+                Event::Removed {
+                    reason: RemoveReason::Evicted,
+                    ..
+                }
+            )
+        });
+        let reincarnated = self
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::Reincarnated { .. }));
+        let slot = self.model.last_slot();
+        let base = created.or(before);
+        let entry = slot.and_then(|s| self.model.table().slot(s).map(EntryBits::of));
+        Expect {
+            index,
+            verdict: verdict_code(v),
+            has_entry: slot.is_some() && v != Verdict::Invalid,
+            created: created.is_some(),
+            evicted,
+            refused: v == Verdict::Refused,
+            reincarnated,
+            slot: slot.unwrap_or(0),
+            lo_before: base.map(|e| e.ends[0].state as u64).unwrap_or(0),
+            hi_before: base.map(|e| e.ends[1].state as u64).unwrap_or(0),
+            entry,
+        }
+    }
+
+    fn check(&self, e: Option<Expect>) {
+        let hw = &self.hw;
+        let Some(e) = e else {
+            if hw.out_valid() {
+                self.fail(
+                    self.fed,
+                    "out_valid in an idle slot",
+                    "1".into(),
+                    "0".into(),
+                );
+            }
+            return;
+        };
+        let i = e.index;
+        macro_rules! cmp {
+            ($field:expr, $hw:expr, $model:expr) => {
+                if $hw != $model {
+                    self.fail(i, $field, format!("{:?}", $hw), format!("{:?}", $model));
+                }
+            };
+        }
+        cmp!("out_valid", hw.out_valid(), true);
+        cmp!("verdict", hw.out_verdict(), e.verdict);
+        cmp!("has_entry", hw.out_has_entry(), e.has_entry);
+        cmp!("created", hw.out_created(), e.created);
+        cmp!("evicted", hw.out_evicted(), e.evicted);
+        cmp!("refused", hw.out_refused(), e.refused);
+        cmp!("reincarnated", hw.out_reincarnated(), e.reincarnated);
+        if e.has_entry {
+            let slot = hw.out_bucket() as usize * WAYS + hw.out_way() as usize;
+            cmp!("slot (bucket*4+way)", slot, e.slot);
+            cmp!("lo state before", hw.out_lo_before(), e.lo_before);
+            cmp!("hi state before", hw.out_hi_before(), e.hi_before);
+            let want = e.entry.expect("entry");
+            cmp!("lo state after", hw.out_lo_after(), want.lo_state.to_u64());
+            cmp!("hi state after", hw.out_hi_after(), want.hi_state.to_u64());
+            cmp!(
+                "lo changed",
+                hw.out_lo_changed(),
+                e.lo_before != want.lo_state.to_u64()
+            );
+            cmp!(
+                "hi changed",
+                hw.out_hi_changed(),
+                e.hi_before != want.hi_state.to_u64()
+            );
+            let got = entry_of(hw.out_entry());
+            if got != want {
+                self.fail(i, "entry after", format!("{got:?}"), format!("{want:?}"));
+            }
+        }
+    }
+
+    fn feed(&mut self, item: &Item) {
+        match item {
+            Item::Seg(d) => {
+                // The stored time is 16 bits: let the sweep visit every bucket before the
+                // time runs more than SWEEP_EVERY_S past the last full sweep.
+                if d.time.saturating_sub(self.swept_at) > SWEEP_EVERY_S {
+                    self.idle(BUCKETS + LATENCY);
+                }
+                self.cycle(Some(d));
+                self.last_time = self.last_time.max(d.time);
+            }
+            Item::Idle(n) => self.idle(*n),
+        }
+    }
+
+    fn idle(&mut self, n: usize) {
+        for _ in 0..n {
+            self.cycle(None);
+        }
+        if n >= BUCKETS + LATENCY {
+            self.swept_at = self.last_time;
+        }
+    }
+
+    /// Drain the pipeline, sweep everything, and compare the whole table and every counter.
+    fn finish(&mut self) {
+        self.idle(BUCKETS + 2 * LATENCY);
+        self.model.finish(&mut ());
+        let n = self.fed;
+        for slot in 0..BUCKETS * WAYS {
+            self.hw.set_rd_req(true);
+            self.hw.set_rd_bucket((slot / WAYS) as u64);
+            self.hw.set_rd_way((slot % WAYS) as u64);
+            let mut waited = 0;
+            loop {
+                self.hw.tick();
+                self.hw.set_rd_req(false);
+                waited += 1;
+                if self.hw.rd_valid() {
+                    break;
+                }
+                assert!(waited < 10, "rd_valid never came for slot {slot}");
+            }
+            let want = self.model.table().slot(slot);
+            let alive = self.hw.rd_alive();
+            if alive != want.is_some() {
+                self.fail(
+                    n,
+                    &format!("table slot {slot} alive (end of stream)"),
+                    alive.to_string(),
+                    want.is_some().to_string(),
+                );
+            }
+            if let Some(w) = want {
+                let got = entry_of(self.hw.rd_entry());
+                let want = EntryBits::of(w);
+                if got != want {
+                    self.fail(
+                        n,
+                        &format!("table slot {slot} (end of stream)"),
+                        format!("{got:?}"),
+                        format!("{want:?}"),
+                    );
+                }
+            }
+        }
+        for c in FIRST_COUNTER as usize..=LAST_COUNTER as usize {
+            let counter = Counter::ALL[c];
+            self.hw.set_counter_index(c as u64);
+            self.hw.tick();
+            let got = self.hw.counter_value();
+            let want = self.model.counters().get(counter);
+            if got != want {
+                self.fail(
+                    n,
+                    &format!("counter {} (end of stream)", counter.name()),
+                    got.to_string(),
+                    want.to_string(),
+                );
+            }
+        }
+    }
+}
+
+fn run(name: &str, seed: u64, timeouts: Timeouts, items: &[Item]) -> usize {
+    let t = Instant::now();
+    let mut h = Harness::new(name, seed, timeouts);
+    for it in items {
+        h.feed(it);
+    }
+    h.finish();
+    eprintln!(
+        "conn_core {name}: {} descriptors, {} entries left, {:.2} s",
+        h.fed,
+        h.model.table().len(),
+        t.elapsed().as_secs_f64()
+    );
+    h.fed
+}
+
+// ---- captures
+
+fn captures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../captures")
+}
+
+/// Frames of a classic pcap file (the sim crate reads captures without the model's `capture`
+/// feature): (seconds, bytes).
+fn pcap_frames(bytes: &[u8]) -> Vec<(u32, Vec<u8>)> {
+    let magic = u32::from_le_bytes(bytes[0..4].try_into().unwrap());
+    let le = match magic {
+        0xa1b2_c3d4 | 0xa1b2_3c4d => true,
+        0xd4c3_b2a1 | 0x4d3c_b2a1 => false,
+        m => panic!("not a classic pcap (magic {m:#x})"),
+    };
+    let u32_at = |b: &[u8], o: usize| {
+        let a: [u8; 4] = b[o..o + 4].try_into().unwrap();
+        if le {
+            u32::from_le_bytes(a)
+        } else {
+            u32::from_be_bytes(a)
+        }
+    };
+    let mut out = Vec::new();
+    let mut at = 24;
+    while at + 16 <= bytes.len() {
+        let secs = u32_at(bytes, at);
+        let incl = u32_at(bytes, at + 8) as usize;
+        at += 16;
+        out.push((secs, bytes[at..at + incl].to_vec()));
+        at += incl;
+    }
+    out
+}
+
+#[test]
+fn conn_core_matches_the_model_on_every_capture() {
+    let mut dir: Vec<PathBuf> = std::fs::read_dir(captures_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap"))
+        .collect();
+    dir.sort();
+    assert!(!dir.is_empty());
+    let mut all = Vec::new();
+    for path in &dir {
+        let bytes = std::fs::read(path).unwrap();
+        let mut buf = Vec::new();
+        let items: Vec<Item> = pcap_frames(&bytes)
+            .into_iter()
+            .filter_map(|(t, f)| {
+                pad_to_minimum(&f, &mut buf);
+                parse_frame(&buf, t).ok().map(Item::Seg)
+            })
+            .collect();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert!(!items.is_empty(), "{name}: no descriptors");
+        run(&name, 0, Timeouts::default(), &items);
+        all.extend(items);
+    }
+    // All of them in one table, one after another.
+    run("all captures", 0, Timeouts::default(), &all);
+}
+
+// ---- random streams
+
+/// A seeded stream generator: few hosts and ports (connections collide in 64 buckets), mostly
+/// plausible conversations with every flag combination mixed in.
+struct Gen {
+    rng: Rng,
+    time: u32,
+    hosts: Vec<u32>,
+    ports: Vec<u16>,
+    /// Recently used (src, dst) pairs and a sequence number per direction.
+    conns: Vec<(Endpoint, Endpoint, u32, u32)>,
+}
+
+impl Gen {
+    fn new(rng: Rng) -> Gen {
+        Gen {
+            rng,
+            time: 1000,
+            hosts: vec![
+                0x0a00_0001,
+                0x0a00_0002,
+                0x0a00_0003,
+                0xc0a8_0001,
+                0xc0a8_0102,
+            ],
+            ports: vec![80, 443, 22, 40000, 40001, 40002, 50000, 65535, 1],
+            conns: Vec::new(),
+        }
+    }
+
+    fn endpoint(&mut self) -> Endpoint {
+        let h = self.hosts[self.rng.below(self.hosts.len() as u64) as usize];
+        let p = self.ports[self.rng.below(self.ports.len() as u64) as usize];
+        Endpoint::new(h, p)
+    }
+
+    fn advance_time(&mut self) {
+        let r = self.rng.below(1000);
+        self.time += match r {
+            0..=899 => 0,
+            900..=979 => 1 + self.rng.below(5) as u32,
+            980..=993 => 30 + self.rng.below(60) as u32,
+            994..=997 => 500 + self.rng.below(2000) as u32,
+            _ => 7000 + self.rng.below(8000) as u32,
+        };
+    }
+
+    fn flags(&mut self) -> u16 {
+        use TcpFlags as F;
+        let r = self.rng.below(100);
+        match r {
+            0..=14 => F::SYN,
+            15..=27 => F::SYN | F::ACK,
+            28..=57 => F::ACK | if self.rng.chance(1, 3) { F::PSH } else { 0 },
+            58..=71 => F::FIN | F::ACK,
+            72..=79 => F::RST,
+            80..=85 => F::RST | F::ACK,
+            86..=89 => F::ACK | F::ECE | F::CWR,
+            // Anything at all (invalid combinations included).
+            _ => self.rng.below(1 << 9) as u16,
+        }
+    }
+
+    fn next(&mut self) -> SegmentDescriptor {
+        self.advance_time();
+        let flags = self.flags();
+        // Mostly a known conversation (either direction), sometimes a new pair.
+        let (src, dst, seq, ack, k) = if !self.conns.is_empty() && self.rng.chance(4, 5) {
+            let k = self.rng.below(self.conns.len() as u64) as usize;
+            let (a, b, sa, sb) = self.conns[k];
+            if self.rng.chance(1, 2) {
+                (a, b, sa, sb, Some((k, true)))
+            } else {
+                (b, a, sb, sa, Some((k, false)))
+            }
+        } else {
+            let a = self.endpoint();
+            let b = self.endpoint();
+            let (sa, sb) = (self.rng.next_u64() as u32, self.rng.next_u64() as u32);
+            self.conns.push((a, b, sa, sb));
+            if self.conns.len() > 300 {
+                self.conns.remove(0);
+            }
+            (a, b, sa, sb, Some((self.conns.len() - 1, true)))
+        };
+        // Sequence numbers: usually exact, sometimes retransmitted, off by a little or random.
+        let seq = match self.rng.below(10) {
+            0..=5 => seq,
+            6 => seq.wrapping_sub(self.rng.below(3000) as u32),
+            7 => seq.wrapping_add(self.rng.below(70000) as u32),
+            8 => seq.wrapping_add(1),
+            _ => self.rng.next_u64() as u32,
+        };
+        let ack = match self.rng.below(8) {
+            0..=5 => ack,
+            6 => ack.wrapping_add(1),
+            _ => self.rng.next_u64() as u32,
+        };
+        let syn_or_fin = flags & (TcpFlags::SYN | TcpFlags::FIN) != 0;
+        let payload_len = if self.rng.chance(1, 3) {
+            self.rng.below(1500) as u16
+        } else {
+            0
+        };
+        let adv = payload_len as u32 + syn_or_fin as u32;
+        if let Some((k, fwd)) = k {
+            let c = &mut self.conns[k];
+            if fwd {
+                c.2 = seq.wrapping_add(adv);
+            } else {
+                c.3 = seq.wrapping_add(adv);
+            }
+        }
+        SegmentDescriptor {
+            src,
+            dst,
+            seq,
+            ack,
+            flags: TcpFlags::new(flags),
+            window: match self.rng.below(4) {
+                0 => 0,
+                1 => 65535,
+                _ => self.rng.next_u64() as u16,
+            },
+            wscale: if flags & TcpFlags::SYN != 0 {
+                match self.rng.below(4) {
+                    0 => WSCALE_NONE,
+                    1 => 14,
+                    _ => self.rng.below(16) as u8,
+                }
+            } else {
+                WSCALE_NONE
+            },
+            payload_len,
+            time: self.time,
+        }
+    }
+
+    /// A flood of new connections into few buckets (table full, eviction, refusal).
+    fn flood(&mut self, n: usize) -> Vec<SegmentDescriptor> {
+        (0..n)
+            .map(|i| {
+                let mut d = self.next();
+                d.src = Endpoint::new(0x0b00_0000 + (i as u32 % 97), 1024 + i as u16);
+                d.flags = TcpFlags::new(if i % 3 == 0 {
+                    TcpFlags::ACK
+                } else {
+                    TcpFlags::SYN
+                });
+                d
+            })
+            .collect()
+    }
+}
+
+fn random_stream(seed: u64, n: usize, gaps: bool) -> Vec<Item> {
+    let mut g = Gen::new(Rng::new(seed));
+    let mut items = Vec::with_capacity(n + n / 10);
+    let mut count = 0;
+    while count < n {
+        match g.rng.below(1000) {
+            0..=1 => {
+                let k = 50 + g.rng.below(300) as usize;
+                for d in g.flood(k) {
+                    items.push(Item::Seg(d));
+                }
+                count += k;
+            }
+            2..=4 => {
+                // The same connection back to back.
+                let d = g.next();
+                let k = 2 + g.rng.below(20) as usize;
+                for j in 0..k {
+                    let mut e = d;
+                    if j % 2 == 1 {
+                        std::mem::swap(&mut e.src, &mut e.dst);
+                        std::mem::swap(&mut e.seq, &mut e.ack);
+                    }
+                    items.push(Item::Seg(e));
+                }
+                count += k;
+            }
+            _ => {
+                items.push(Item::Seg(g.next()));
+                count += 1;
+            }
+        }
+        if gaps && g.rng.chance(1, 20) {
+            items.push(Item::Idle(1 + g.rng.below(8) as usize));
+        }
+    }
+    items
+}
+
+fn seed(default: u64) -> u64 {
+    std::env::var("SYNSCOPE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+#[test]
+fn conn_core_matches_the_model_on_random_streams() {
+    let s = seed(0xc0ffee);
+    let n = run(
+        "random back-to-back",
+        s,
+        Timeouts::default(),
+        &random_stream(s, 12_000, false),
+    );
+    // Short timeouts: aging, embryonic and TIME_WAIT expiry happen all the time.
+    let short = Timeouts {
+        time_wait: 7,
+        embryonic: 5,
+        idle: 40,
+        linger: 3,
+    };
+    let m = run(
+        "random short timeouts, gaps",
+        s + 1,
+        short,
+        &random_stream(s + 1, 10_000, true),
+    );
+    assert!(n + m >= 20_000, "{}", n + m);
+}
+
+#[test]
+fn conn_core_same_connection_back_to_back() {
+    // A whole conversation of one connection, one segment per clock, both directions: every
+    // segment reads the bucket its predecessor is writing (the forwarding path).
+    let a = Endpoint::new(0x0a00_0001, 40000);
+    let b = Endpoint::new(0x0a00_0002, 80);
+    let seg = |from_a: bool, flags: u16, seq: u32, ack: u32, len: u16, time: u32| {
+        let (src, dst) = if from_a { (a, b) } else { (b, a) };
+        Item::Seg(SegmentDescriptor {
+            src,
+            dst,
+            seq,
+            ack,
+            flags: TcpFlags::new(flags),
+            window: 1000,
+            wscale: if flags & TcpFlags::SYN != 0 {
+                7
+            } else {
+                WSCALE_NONE
+            },
+            payload_len: len,
+            time,
+        })
+    };
+    use TcpFlags as F;
+    let mut items = Vec::new();
+    for round in 0..50u32 {
+        let t = 10 + round * 100;
+        let (ca, cb) = (round.wrapping_mul(7919), round.wrapping_mul(104_729));
+        items.push(seg(true, F::SYN, ca, 0, 0, t));
+        items.push(seg(false, F::SYN | F::ACK, cb, ca + 1, 0, t));
+        items.push(seg(true, F::ACK, ca + 1, cb + 1, 0, t));
+        for k in 0..20 {
+            items.push(seg(true, F::ACK | F::PSH, ca + 1 + k * 10, cb + 1, 10, t));
+            items.push(seg(false, F::ACK, cb + 1, ca + 11 + k * 10, 0, t));
+        }
+        let fa = ca + 201;
+        items.push(seg(true, F::FIN | F::ACK, fa, cb + 1, 0, t));
+        items.push(seg(false, F::FIN | F::ACK, cb + 1, fa + 1, 0, t + 1));
+        items.push(seg(true, F::ACK, fa + 1, cb + 2, 0, t + 1));
+        // Retransmissions and RSTs on the finished connection.
+        items.push(seg(false, F::FIN | F::ACK, cb + 1, fa + 1, 0, t + 1));
+        items.push(seg(false, F::RST, cb + 2, 0, 0, t + 1));
+        items.push(seg(true, F::RST | F::ACK, fa + 5, cb + 2, 0, t + 2));
+    }
+    let n = run(
+        "one connection back to back",
+        0,
+        Timeouts::default(),
+        &items,
+    );
+    assert!(n > 2000);
+}
+
+#[test]
+fn conn_core_with_idle_gaps() {
+    let s = seed(0x9a95);
+    let mut items = random_stream(s, 5_000, true);
+    // Longer gaps too: the sweep runs between segments.
+    let mut rng = Rng::new(s ^ 0x55);
+    let mut i = 0;
+    while i < items.len() {
+        if rng.chance(1, 100) {
+            items.insert(i, Item::Idle(1 + rng.below(200) as usize));
+        }
+        i += 1;
+    }
+    run("random with gaps", s, Timeouts::default(), &items);
+}
+
+#[test]
+fn conn_core_long_run() {
+    if std::env::var("SYNSCOPE_LONG").ok().as_deref() != Some("1") {
+        eprintln!("conn_core_long_run: set SYNSCOPE_LONG=1 (make diff-long) to run 10^6 segments");
+        return;
+    }
+    let s = seed(0x10_0000);
+    let short = Timeouts {
+        time_wait: 20,
+        embryonic: 10,
+        idle: 300,
+        linger: 5,
+    };
+    let mut total = 0;
+    for k in 0..4u64 {
+        total += run(
+            &format!("long {k} default timeouts"),
+            s + k,
+            Timeouts::default(),
+            &random_stream(s + k, 150_000, k % 2 == 1),
+        );
+        total += run(
+            &format!("long {k} short timeouts"),
+            s + 100 + k,
+            short,
+            &random_stream(s + 100 + k, 110_000, k % 2 == 0),
+        );
+    }
+    assert!(total >= 1_000_000, "{total}");
+}
