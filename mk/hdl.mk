@@ -6,6 +6,7 @@
 #                       merged into build/synth/$(BOARD)/report.json (lut ff ramb36 ramb18 dsp
 #                       logic_levels; sums over tops, logic_levels the deepest)
 #   make synth-check    checks the logic-depth measurement on designs of known depth
+#   make diff-long      conn_core vs the model on 10^6 random segments (SYNSCOPE_LONG=1)
 
 CARGO        ?= cargo
 BOARD        ?= arty-a7-35
@@ -14,7 +15,7 @@ VERILOG_DIR  ?= build/verilog
 SYNTH_DIR    ?= build/synth/$(BOARD)
 HDL_LINT_VLT := hdl/lint.vlt
 
-.PHONY: verilog lint synth synth-check
+.PHONY: verilog lint synth synth-check diff-long
 
 verilog:
 	$(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- $(VERILOG_DIR)
@@ -40,3 +41,6 @@ synth: verilog
 
 synth-check:
 	scripts/synth/selftest.sh build/synth/selftest
+
+diff-long:
+	SYNSCOPE_LONG=1 $(CARGO) test -p synscope-sim --test conn_core conn_core_long_run -- --nocapture

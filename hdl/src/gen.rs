@@ -38,6 +38,14 @@ pub const TOPS: &[Top] = &[
         name: "segment_apply",
         verilog: segment_apply_verilog,
     },
+    Top {
+        name: "conn_core",
+        verilog: conn_core_verilog,
+    },
+    Top {
+        name: "conn_core_small",
+        verilog: conn_core_small_verilog,
+    },
 ];
 
 /// Header on every file: where it comes from, and no implicit nets.
@@ -117,6 +125,18 @@ pub fn segment_apply_verilog() -> String {
         u.hi_port.connect();
         u.now.connect();
     })
+}
+
+/// The connection-state core of the 35T: 2048 buckets × 4 ways.
+pub fn conn_core_verilog() -> String {
+    let u = crate::conn_core::connected::<{ crate::conn_core::BUCKET_BITS_35T }>();
+    generate("conn_core", u, |_| {})
+}
+
+/// The same core with 64 buckets (simulation: collisions, eviction and refusal happen).
+pub fn conn_core_small_verilog() -> String {
+    let u = crate::conn_core::connected::<{ crate::conn_core::BUCKET_BITS_SMALL }>();
+    generate("conn_core_small", u, |_| {})
 }
 
 /// Write `<dir>/<name>.v` for every top (creating `dir`); returns the paths written. A file whose

@@ -5,6 +5,7 @@
 
 pub mod entry;
 pub mod entry_age;
+pub mod conn_core;
 pub mod flag_decode;
 pub mod flow_key;
 pub mod gen;
@@ -12,6 +13,7 @@ pub mod segment_apply;
 pub mod toeplitz_hash;
 
 pub use entry_age::{EntryAge, EvictionClass};
+pub use conn_core::ConnCore;
 pub use flag_decode::FlagDecode;
 pub use flow_key::FlowKey;
 pub use gen::{generate_all, Top, TOPS};
