@@ -3,17 +3,17 @@
 //! One block per file, named by what it does in the data path. [`gen`] turns each test top into
 //! a Verilog file whose module is `top` (a rust-hdl rule: one top per file).
 
+pub mod conn_core;
 pub mod entry;
 pub mod entry_age;
-pub mod conn_core;
 pub mod flag_decode;
 pub mod flow_key;
 pub mod gen;
 pub mod segment_apply;
 pub mod toeplitz_hash;
 
-pub use entry_age::{EntryAge, EvictionClass};
 pub use conn_core::ConnCore;
+pub use entry_age::{EntryAge, EvictionClass};
 pub use flag_decode::FlagDecode;
 pub use flow_key::FlowKey;
 pub use gen::{generate_all, Top, TOPS};
