@@ -33,6 +33,38 @@ pub fn toeplitz(key: &[u8; HASH_KEY_BYTES], input: &[u8]) -> u32 {
     h
 }
 
+/// Input bytes of the hash (a 4-tuple of IPv4 addresses and ports).
+pub const HASH_INPUT_BYTES: usize = 12;
+
+/// [`toeplitz`] by table: for each input byte position and byte value, the XOR of the key
+/// windows its set bits select (linearity over GF(2)), so a hash is 12 lookups instead of 96
+/// conditional XORs. Built once per key.
+#[derive(Clone)]
+pub struct ToeplitzTable {
+    table: Box<[[u32; 256]; HASH_INPUT_BYTES]>,
+}
+
+impl ToeplitzTable {
+    pub fn new(key: &[u8; HASH_KEY_BYTES]) -> Self {
+        let mut table = Box::new([[0u32; 256]; HASH_INPUT_BYTES]);
+        for (pos, row) in table.iter_mut().enumerate() {
+            for (v, cell) in row.iter_mut().enumerate() {
+                let mut input = [0u8; HASH_INPUT_BYTES];
+                input[pos] = v as u8;
+                *cell = toeplitz(key, &input);
+            }
+        }
+        ToeplitzTable { table }
+    }
+
+    pub fn hash(&self, input: &[u8; HASH_INPUT_BYTES]) -> u32 {
+        input
+            .iter()
+            .zip(self.table.iter())
+            .fold(0, |h, (b, row)| h ^ row[*b as usize])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +79,24 @@ mod tests {
         input[8..10].copy_from_slice(&2794u16.to_be_bytes());
         input[10..12].copy_from_slice(&1766u16.to_be_bytes());
         assert_eq!(toeplitz(&DEFAULT_HASH_KEY, &input), 0x51cc_c178);
+    }
+
+    #[test]
+    fn table_equals_the_definition() {
+        let key = [
+            0x3cu8, 7, 1, 0xff, 0x80, 0, 9, 0x42, 0x11, 0x5a, 0xa5, 3, 0, 0, 0x77, 0xee,
+        ];
+        let t = ToeplitzTable::new(&key);
+        let mut x = 0x1234_5678_9abc_def0_u64;
+        for _ in 0..1000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mut input = [0u8; HASH_INPUT_BYTES];
+            input[..8].copy_from_slice(&x.to_le_bytes());
+            input[8..].copy_from_slice(&(x as u32).rotate_left(5).to_be_bytes());
+            assert_eq!(t.hash(&input), toeplitz(&key, &input));
+        }
     }
 
     #[test]

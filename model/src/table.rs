@@ -8,7 +8,7 @@
 
 use crate::descriptor::FlowKey;
 use crate::entry::Entry;
-use crate::hash::{toeplitz, DEFAULT_HASH_KEY, HASH_KEY_BYTES};
+use crate::hash::{ToeplitzTable, DEFAULT_HASH_KEY, HASH_KEY_BYTES};
 use rustc_hash::FxHashMap;
 
 /// Shape of the table.
@@ -57,6 +57,7 @@ pub struct Table {
     slots: Vec<Option<Entry>>,
     index: Index,
     hash_key: [u8; HASH_KEY_BYTES],
+    hasher: ToeplitzTable,
 }
 
 impl Table {
@@ -87,6 +88,7 @@ impl Table {
             slots,
             index,
             hash_key: DEFAULT_HASH_KEY,
+            hasher: ToeplitzTable::new(&DEFAULT_HASH_KEY),
         }
     }
 
@@ -94,6 +96,7 @@ impl Table {
     /// hardware does on a key change).
     pub fn set_hash_key(&mut self, key: [u8; HASH_KEY_BYTES]) {
         self.hash_key = key;
+        self.hasher = ToeplitzTable::new(&key);
         self.clear();
     }
 
@@ -116,7 +119,7 @@ impl Table {
     pub fn bucket_of(&self, key: &FlowKey) -> usize {
         match &self.index {
             Index::Bounded { bucket_mask, .. } => {
-                (toeplitz(&self.hash_key, &key.hash_input()) & bucket_mask) as usize
+                (self.hasher.hash(&key.hash_input()) & bucket_mask) as usize
             }
             Index::Unbounded { .. } => 0,
         }
