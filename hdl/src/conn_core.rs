@@ -31,8 +31,19 @@
 //! **Sweep**: every cycle R has neither a descriptor nor a read, the next bucket in order goes
 //! through C: aged, written back, dead entries counted as `expired`.
 //!
-//! Not done here: clearing the table on `key_load` (the model empties it): load the key before
-//! traffic, or reset the board.
+//! **Events**: a descriptor that created, refused, evicted, reincarnated, moved an endpoint or
+//! removed dead ways of its bucket pushes one [`EventRecord`] (and its bucket) into the event
+//! FIFO at the O stage; when the FIFO is full the record is dropped and `events_dropped`
+//! counts it. The host side is first-word fall-through: `ev_valid`, `ev_*`, `ev_pop`.
+//!
+//! **Gauges**: [`GAUGES`] counters of live entries per (client | server) state, moved by every
+//! write-back (old bucket vs new), read at `counter_index` `FIRST_GAUGE..`.
+//!
+//! **Key change**: `key_load` empties the table at once: a one-bit epoch per bucket (`ep_ram`,
+//! written with every write-back) is compared with `epoch_q`, which `key_load` flips; a bucket
+//! of another epoch reads as empty. The gauges are zeroed with it. Load the key at an idle
+//! point (no descriptor in the last `LATENCY` cycles): a descriptor in flight was hashed with
+//! the old key and would be placed by it in the new table.
 
 use crate::entry::{EntryBits, ENTRY_BITS, STATE_BITS, TIME_BITS};
 use crate::entry_age::{EntryAge, TIMEOUT_BITS};
@@ -42,7 +53,7 @@ use crate::segment_apply::{SegmentApply, V_RST, V_SYN_CHALLENGED, V_UNTRACKED};
 use crate::toeplitz_hash::{ToeplitzHash, KEY_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::timeouts::Timeouts;
-use synscope_model::{Counter, FlagClass};
+use synscope_model::{Counter, FlagClass, TcpState};
 
 /// Width of the verdict output (segment_apply's 3-bit codes + [`V_REFUSED`]).
 pub const OUT_VERDICT_BITS: usize = 4;
@@ -58,16 +69,31 @@ pub const BUCKET_BITS_35T: usize = 11;
 pub const BUCKET_BITS_SMALL: usize = 6;
 /// Width of a counter.
 pub const COUNTER_BITS: usize = 48;
-/// Width of `counter_index` (the model's `Counter` discriminant).
-pub const COUNTER_INDEX_BITS: usize = 6;
-/// The counters the core owns: `Counter::FlagFin ..= Counter::TableFull`, in bank order.
+/// Width of `counter_index`: the model's `Counter` discriminants, then the state gauges.
+pub const COUNTER_INDEX_BITS: usize = 7;
+/// The counters the core owns: `Counter::FlagFin ..= Counter::EventsDropped`, in bank order.
 pub const FIRST_COUNTER: Counter = Counter::FlagFin;
-pub const LAST_COUNTER: Counter = Counter::TableFull;
+pub const LAST_COUNTER: Counter = Counter::EventsDropped;
 /// Number of counters the core owns.
 pub const CORE_COUNTERS: usize = LAST_COUNTER as usize - FIRST_COUNTER as usize + 1;
+/// Live state gauges: the number of live entries whose client endpoint is in state `s` is at
+/// counter index `FIRST_GAUGE + s`, whose server endpoint is in state `s` at
+/// `FIRST_GAUGE + STATES + s` (`s` = `TcpState` discriminant).
+pub const FIRST_GAUGE: usize = Counter::COUNT;
+/// Number of endpoint states (`TcpState::COUNT`).
+pub const STATES: usize = TcpState::COUNT;
+/// Number of gauges (client and server, per state).
+pub const GAUGES: usize = 2 * STATES;
+/// Width of a gauge (up to 32K entries on the 100T).
+pub const GAUGE_BITS: usize = 16;
+/// Event FIFO address bits of the 35T core (512 records).
+pub const EVENT_FIFO_BITS_35T: usize = 9;
+/// Event FIFO address bits of the simulation core (16 records).
+pub const EVENT_FIFO_BITS_SMALL: usize = 4;
 
-const _: () = assert!(Counter::COUNT <= 1 << COUNTER_INDEX_BITS);
-const _: () = assert!(CORE_COUNTERS == 28);
+const _: () = assert!(FIRST_GAUGE + GAUGES <= 1 << COUNTER_INDEX_BITS);
+const _: () = assert!(CORE_COUNTERS == 29);
+const _: () = assert!(Counter::EventsDropped as usize == Counter::COUNT - 1);
 
 /// The registered input descriptor.
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
@@ -128,6 +154,78 @@ pub struct CountRecord {
     pub refused: Bit,
     /// Dead entries removed by a descriptor or a sweep visit.
     pub expired: Bits<3>,
+    /// An event record was dropped (the event FIFO was full).
+    pub events_dropped: Bit,
+}
+
+/// What the state gauges need of one way of a bucket (before or after a write-back).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct WaySnap {
+    pub valid: Bit,
+    pub client_is_lo: Bit,
+    pub lo_state: Bits<STATE_BITS>,
+    pub hi_state: Bits<STATE_BITS>,
+}
+
+impl WaySnap {
+    /// `(client state, server state)` of a valid way.
+    pub fn states(&self) -> Option<(usize, usize)> {
+        let lo = self.lo_state.to_u64() as usize;
+        let hi = self.hi_state.to_u64() as usize;
+        self.valid.then_some(if self.client_is_lo {
+            (lo, hi)
+        } else {
+            (hi, lo)
+        })
+    }
+}
+
+/// One event record (per processed descriptor that produced something reportable), as the
+/// event FIFO stores it; its bucket travels in a second FIFO in lock step (a `LogicStruct`
+/// cannot be generic over the bucket width).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct EventRecord {
+    pub created: Bit,
+    pub refused: Bit,
+    pub evicted: Bit,
+    pub reincarnated: Bit,
+    pub lo_changed: Bit,
+    pub hi_changed: Bit,
+    /// Dead ways of the bucket removed by this descriptor's aging (0..4).
+    pub expired: Bits<3>,
+    /// The way (0 when no entry was applied: refused, or expiry only without an entry).
+    pub way: Bits<2>,
+    /// States before/after (0 = CLOSED when no entry was applied).
+    pub lo_before: Bits<STATE_BITS>,
+    pub hi_before: Bits<STATE_BITS>,
+    pub lo_after: Bits<STATE_BITS>,
+    pub hi_after: Bits<STATE_BITS>,
+    pub lo_ip: Bits<32>,
+    pub lo_port: Bits<16>,
+    pub hi_ip: Bits<32>,
+    pub hi_port: Bits<16>,
+    /// The descriptor's `now`, low 16 bits.
+    pub time: Bits<TIME_BITS>,
+}
+
+/// The change of each gauge for one write-back: `[client per state, server per state]`.
+pub fn gauge_deltas(valid: bool, old: &[WaySnap; WAYS], new: &[WaySnap; WAYS]) -> [i64; GAUGES] {
+    let mut d = [0i64; GAUGES];
+    if valid {
+        for (snaps, sign) in [(old, -1), (new, 1)] {
+            for w in snaps {
+                if let Some((c, s)) = w.states() {
+                    if c < STATES {
+                        d[c] += sign;
+                    }
+                    if s < STATES {
+                        d[STATES + s] += sign;
+                    }
+                }
+            }
+        }
+    }
+    d
 }
 
 /// The increment of each owned counter for one record, in bank order (the rust-hdl
@@ -158,21 +256,39 @@ pub fn increments(r: &CountRecord) -> [u64; CORE_COUNTERS] {
         inc[idx(Counter::TableFull)] = r.refused as u64;
     }
     inc[idx(Counter::Expired)] = r.expired.to_u64();
+    inc[idx(Counter::EventsDropped)] = r.events_dropped as u64;
     inc
 }
 
 /// The counter bank: [`CORE_COUNTERS`] 48-bit counters, each incremented from one registered
-/// [`CountRecord`] per clock, and a registered read port indexed by the model's `Counter`
-/// discriminant (0 for the counters the core does not own). Custom Verilog (28 adders side by
-/// side, a case for the read mux); `update` simulates the same for rust-hdl.
+/// [`CountRecord`] per clock; [`GAUGES`] live state gauges, each moved by the change one
+/// write-back makes to its bucket (`gvalid`, the four ways before `old*` and after `new*`: a
+/// delta register, then the add, so a gauge follows its write-back two edges later); and a
+/// registered read port indexed by the model's `Counter` discriminant, then the gauges (0 for
+/// anything else). `reset` clears the counters, not the gauges (they describe the table, which
+/// reset keeps); `clear` (a hash-key load: the table is emptied) zeroes the gauges and the
+/// delta in flight. Custom Verilog (adders side by side, a case for the read mux); `update`
+/// simulates the same for rust-hdl.
 #[derive(LogicBlock)]
 pub struct CounterBank {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
     pub record: Signal<In, CountRecord>,
+    pub clear: Signal<In, Bit>,
+    pub gvalid: Signal<In, Bit>,
+    pub old0: Signal<In, WaySnap>,
+    pub old1: Signal<In, WaySnap>,
+    pub old2: Signal<In, WaySnap>,
+    pub old3: Signal<In, WaySnap>,
+    pub new0: Signal<In, WaySnap>,
+    pub new1: Signal<In, WaySnap>,
+    pub new2: Signal<In, WaySnap>,
+    pub new3: Signal<In, WaySnap>,
     pub index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
     pub value: Signal<Out, Bits<COUNTER_BITS>>,
     _counts: [u64; CORE_COUNTERS],
+    _gauges: [u64; GAUGES],
+    _deltas: [i64; GAUGES],
 }
 
 impl Default for CounterBank {
@@ -181,9 +297,21 @@ impl Default for CounterBank {
             clock: Default::default(),
             reset: Default::default(),
             record: Default::default(),
+            clear: Default::default(),
+            gvalid: Default::default(),
+            old0: Default::default(),
+            old1: Default::default(),
+            old2: Default::default(),
+            old3: Default::default(),
+            new0: Default::default(),
+            new1: Default::default(),
+            new2: Default::default(),
+            new3: Default::default(),
             index: Default::default(),
             value: Default::default(),
             _counts: [0; CORE_COUNTERS],
+            _gauges: [0; GAUGES],
+            _deltas: [0; GAUGES],
         }
     }
 }
@@ -195,6 +323,8 @@ impl Logic for CounterBank {
             let first = FIRST_COUNTER as usize;
             let v = if (first..first + CORE_COUNTERS).contains(&i) {
                 self._counts[i - first]
+            } else if (FIRST_GAUGE..FIRST_GAUGE + GAUGES).contains(&i) {
+                self._gauges[i - FIRST_GAUGE]
             } else {
                 0
             };
@@ -206,6 +336,27 @@ impl Logic for CounterBank {
                 for (c, n) in self._counts.iter_mut().zip(inc) {
                     *c = c.wrapping_add(n) & ((1 << COUNTER_BITS) - 1);
                 }
+            }
+            if self.clear.val() {
+                self._gauges = [0; GAUGES];
+                self._deltas = [0; GAUGES];
+            } else {
+                for (g, d) in self._gauges.iter_mut().zip(self._deltas) {
+                    *g = g.wrapping_add(d as u64) & ((1 << GAUGE_BITS) - 1);
+                }
+                let old = [
+                    self.old0.val(),
+                    self.old1.val(),
+                    self.old2.val(),
+                    self.old3.val(),
+                ];
+                let new = [
+                    self.new0.val(),
+                    self.new1.val(),
+                    self.new2.val(),
+                    self.new3.val(),
+                ];
+                self._deltas = gauge_deltas(self.gvalid.val(), &old, &new);
             }
         }
     }
@@ -265,6 +416,7 @@ impl Logic for CounterBank {
         incs.push((f(r.get_my_offset_expired(), 3), 3));
         incs.push((format!("{desc} & {}", f(r.get_my_offset_evicted(), 1)), 1));
         incs.push((format!("{desc} & {}", f(r.get_my_offset_refused(), 1)), 1));
+        incs.push((f(r.get_my_offset_events_dropped(), 1), 1));
         assert_eq!(incs.len(), CORE_COUNTERS);
         let n = COUNTER_BITS;
         let mut v = String::new();
@@ -275,6 +427,36 @@ impl Logic for CounterBank {
                 w - 1
             ));
         }
+        // Gauges: per gauge, how many ways match after minus before (a 4-bit two's
+        // complement delta, registered), then the add.
+        let ws = WaySnap::default();
+        let (sv, sc) = (ws.get_my_offset_valid(), ws.get_my_offset_client_is_lo());
+        let (slo, shi) = (ws.get_my_offset_lo_state(), ws.get_my_offset_hi_state());
+        let sb = STATE_BITS;
+        let g = GAUGE_BITS;
+        for k in 0..GAUGES {
+            let (s, client) = (k % STATES, k < STATES);
+            let m = |x: &str| {
+                let lo = format!("{x}[{}:{slo}]", slo + sb - 1);
+                let hi = format!("{x}[{}:{shi}]", shi + sb - 1);
+                let (a, b) = if client { (lo, hi) } else { (hi, lo) };
+                format!("{{2'd0, {x}[{sv}] & (({x}[{sc}] ? {a} : {b}) == {sb}'d{s})}}")
+            };
+            let sum = |p: &str| {
+                (0..WAYS)
+                    .map(|w| m(&format!("{p}{w}")))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
+            v.push_str(&format!(
+                "reg [{}:0] gauge_{k};\ninitial gauge_{k} = {g}'d0;\n\
+                 reg [3:0] gd_{k};\ninitial gd_{k} = 4'd0;\n\
+                 wire [2:0] gnew_{k} = {};\nwire [2:0] gold_{k} = {};\n",
+                g - 1,
+                sum("new"),
+                sum("old")
+            ));
+        }
         v.push_str("always @(posedge clock) begin\n");
         for (k, (_, w)) in incs.iter().enumerate() {
             v.push_str(&format!(
@@ -282,11 +464,25 @@ impl Logic for CounterBank {
                 n - w
             ));
         }
+        for k in 0..GAUGES {
+            v.push_str(&format!(
+                "   gd_{k} <= (clear | ~gvalid) ? 4'd0 : {{1'b0, gnew_{k}}} - {{1'b0, gold_{k}}};\n\
+                 \x20  gauge_{k} <= clear ? {g}'d0 : gauge_{k} + {{{{{}{{gd_{k}[3]}}}}, gd_{k}}};\n",
+                g - 4
+            ));
+        }
         v.push_str("   case (index)\n");
         for k in 0..CORE_COUNTERS {
             v.push_str(&format!(
                 "   {COUNTER_INDEX_BITS}'d{}: value <= cnt_{k};\n",
                 FIRST_COUNTER as usize + k
+            ));
+        }
+        for k in 0..GAUGES {
+            v.push_str(&format!(
+                "   {COUNTER_INDEX_BITS}'d{}: value <= {{{}'d0, gauge_{k}}};\n",
+                FIRST_GAUGE + k,
+                n - g
             ));
         }
         v.push_str(&format!("   default: value <= {n}'d0;\n   endcase\nend\n"));
@@ -298,7 +494,21 @@ impl Logic for CounterBank {
         vec![TimingInfo {
             name: "counter_bank".into(),
             clock: "clock".into(),
-            inputs: vec!["record".into(), "index".into(), "reset".into()],
+            inputs: vec![
+                "record".into(),
+                "index".into(),
+                "reset".into(),
+                "clear".into(),
+                "gvalid".into(),
+                "old0".into(),
+                "old1".into(),
+                "old2".into(),
+                "old3".into(),
+                "new0".into(),
+                "new1".into(),
+                "new2".into(),
+                "new3".into(),
+            ],
             outputs: vec!["value".into()],
         }]
     }
@@ -308,9 +518,9 @@ fn timeout(v: u32) -> Bits<TIMEOUT_BITS> {
     (v as u64).to_bits()
 }
 
-/// The core, with `2^B` buckets × 4 ways.
+/// The core, with `2^B` buckets × 4 ways and an event FIFO of `2^E` records (`EP1 = E + 1`).
 #[derive(LogicBlock)]
-pub struct ConnCore<const B: usize> {
+pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub clock: Signal<In, Clock>,
     /// Synchronous: clears the pipeline, the time, the counters and the timeouts (to their
     /// defaults); not the table nor the hash key.
@@ -372,6 +582,28 @@ pub struct ConnCore<const B: usize> {
     pub out_way: Signal<Out, Bits<2>>,
     /// The entry after the segment (meaningful with `out_has_entry`).
     pub out_entry: Signal<Out, EntryBits>,
+    // ---- event FIFO read side (first-word fall-through: `ev_*` show the oldest record while
+    // `ev_valid`; `ev_pop` removes it at the clock edge)
+    pub ev_pop: Signal<In, Bit>,
+    pub ev_valid: Signal<Out, Bit>,
+    pub ev_created: Signal<Out, Bit>,
+    pub ev_refused: Signal<Out, Bit>,
+    pub ev_evicted: Signal<Out, Bit>,
+    pub ev_reincarnated: Signal<Out, Bit>,
+    pub ev_lo_changed: Signal<Out, Bit>,
+    pub ev_hi_changed: Signal<Out, Bit>,
+    pub ev_expired: Signal<Out, Bits<3>>,
+    pub ev_bucket: Signal<Out, Bits<B>>,
+    pub ev_way: Signal<Out, Bits<2>>,
+    pub ev_lo_before: Signal<Out, Bits<STATE_BITS>>,
+    pub ev_hi_before: Signal<Out, Bits<STATE_BITS>>,
+    pub ev_lo_after: Signal<Out, Bits<STATE_BITS>>,
+    pub ev_hi_after: Signal<Out, Bits<STATE_BITS>>,
+    pub ev_lo_ip: Signal<Out, Bits<32>>,
+    pub ev_lo_port: Signal<Out, Bits<16>>,
+    pub ev_hi_ip: Signal<Out, Bits<32>>,
+    pub ev_hi_port: Signal<Out, Bits<16>>,
+    pub ev_time: Signal<Out, Bits<TIME_BITS>>,
     // ---- blocks
     decode: FlagDecode,
     key: FlowKey,
@@ -386,6 +618,13 @@ pub struct ConnCore<const B: usize> {
     ram2: RAM<EntryBits, B>,
     ram3: RAM<EntryBits, B>,
     bank: CounterBank,
+    ev_fifo: SynchronousFIFO<EventRecord, E, EP1, 1>,
+    ev_bucket_fifo: SynchronousFIFO<Bits<B>, E, EP1, 1>,
+    // ---- table epoch: a bucket whose epoch bit is not `epoch_q` is empty (a key load flips
+    // `epoch_q`: the whole table is emptied at once)
+    ep_ram: RAM<Bit, B>,
+    epoch_q: DFF<Bit>,
+    stale: Signal<Local, Bit>,
     // ---- configuration registers
     tw_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
     emb_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
@@ -528,6 +767,31 @@ pub struct ConnCore<const B: usize> {
     o_rd_entry: DFF<EntryBits>,
     o_rd_alive: DFF<Bit>,
     o_count: DFF<CountRecord>,
+    // event record and gauge snapshots (C → O)
+    c_ev: Signal<Local, EventRecord>,
+    c_ev_valid: Signal<Local, Bit>,
+    o_ev: DFF<EventRecord>,
+    o_ev_bucket: DFF<Bits<B>>,
+    o_ev_valid: DFF<Bit>,
+    ev_drop: Signal<Local, Bit>,
+    zero4: Constant<Bits<STATE_BITS>>,
+    sn_old0: Signal<Local, WaySnap>,
+    sn_old1: Signal<Local, WaySnap>,
+    sn_old2: Signal<Local, WaySnap>,
+    sn_old3: Signal<Local, WaySnap>,
+    sn_new0: Signal<Local, WaySnap>,
+    sn_new1: Signal<Local, WaySnap>,
+    sn_new2: Signal<Local, WaySnap>,
+    sn_new3: Signal<Local, WaySnap>,
+    o_gvalid: DFF<Bit>,
+    o_gold0: DFF<WaySnap>,
+    o_gold1: DFF<WaySnap>,
+    o_gold2: DFF<WaySnap>,
+    o_gold3: DFF<WaySnap>,
+    o_gnew0: DFF<WaySnap>,
+    o_gnew1: DFF<WaySnap>,
+    o_gnew2: DFF<WaySnap>,
+    o_gnew3: DFF<WaySnap>,
 }
 
 /// segment_apply's 3-bit verdict widened to 4 bits.
@@ -537,7 +801,7 @@ pub struct VerdictWide {
     pub top: Bit,
 }
 
-impl<const B: usize> Default for ConnCore<B> {
+impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E, EP1> {
     fn default() -> Self {
         let t = Timeouts::default();
         Self {
@@ -588,6 +852,26 @@ impl<const B: usize> Default for ConnCore<B> {
             out_bucket: Default::default(),
             out_way: Default::default(),
             out_entry: Default::default(),
+            ev_pop: Default::default(),
+            ev_valid: Default::default(),
+            ev_created: Default::default(),
+            ev_refused: Default::default(),
+            ev_evicted: Default::default(),
+            ev_reincarnated: Default::default(),
+            ev_lo_changed: Default::default(),
+            ev_hi_changed: Default::default(),
+            ev_expired: Default::default(),
+            ev_bucket: Default::default(),
+            ev_way: Default::default(),
+            ev_lo_before: Default::default(),
+            ev_hi_before: Default::default(),
+            ev_lo_after: Default::default(),
+            ev_hi_after: Default::default(),
+            ev_lo_ip: Default::default(),
+            ev_lo_port: Default::default(),
+            ev_hi_ip: Default::default(),
+            ev_hi_port: Default::default(),
+            ev_time: Default::default(),
             decode: Default::default(),
             key: Default::default(),
             hasher: Default::default(),
@@ -601,6 +885,11 @@ impl<const B: usize> Default for ConnCore<B> {
             ram2: Default::default(),
             ram3: Default::default(),
             bank: Default::default(),
+            ev_fifo: Default::default(),
+            ev_bucket_fifo: Default::default(),
+            ep_ram: Default::default(),
+            epoch_q: Default::default(),
+            stale: Default::default(),
             tw_q: DFFWithInit::new(timeout(t.time_wait)),
             emb_q: DFFWithInit::new(timeout(t.embryonic)),
             idle_q: DFFWithInit::new(timeout(t.idle)),
@@ -735,11 +1024,35 @@ impl<const B: usize> Default for ConnCore<B> {
             o_rd_entry: Default::default(),
             o_rd_alive: Default::default(),
             o_count: Default::default(),
+            c_ev: Default::default(),
+            c_ev_valid: Default::default(),
+            o_ev: Default::default(),
+            o_ev_bucket: Default::default(),
+            o_ev_valid: Default::default(),
+            ev_drop: Default::default(),
+            zero4: Constant::new(0u64.to_bits()),
+            sn_old0: Default::default(),
+            sn_old1: Default::default(),
+            sn_old2: Default::default(),
+            sn_old3: Default::default(),
+            sn_new0: Default::default(),
+            sn_new1: Default::default(),
+            sn_new2: Default::default(),
+            sn_new3: Default::default(),
+            o_gvalid: Default::default(),
+            o_gold0: Default::default(),
+            o_gold1: Default::default(),
+            o_gold2: Default::default(),
+            o_gold3: Default::default(),
+            o_gnew0: Default::default(),
+            o_gnew1: Default::default(),
+            o_gnew2: Default::default(),
+            o_gnew3: Default::default(),
         }
     }
 }
 
-impl<const B: usize> Logic for ConnCore<B> {
+impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, EP1> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -797,7 +1110,20 @@ impl<const B: usize> Logic for ConnCore<B> {
             o_rd_valid,
             o_rd_entry,
             o_rd_alive,
-            o_count
+            o_count,
+            epoch_q,
+            o_ev,
+            o_ev_bucket,
+            o_ev_valid,
+            o_gvalid,
+            o_gold0,
+            o_gold1,
+            o_gold2,
+            o_gold3,
+            o_gnew0,
+            o_gnew1,
+            o_gnew2,
+            o_gnew3
         );
         self.ram0.read_clock.next = self.clock.val();
         self.ram0.write_clock.next = self.clock.val();
@@ -813,6 +1139,11 @@ impl<const B: usize> Logic for ConnCore<B> {
         self.hasher.key_load.next = self.key_load.val();
         self.bank.clock.next = self.clock.val();
         self.bank.reset.next = self.reset.val();
+        self.bank.clear.next = self.key_load.val();
+        self.ev_fifo.clock.next = self.clock.val();
+        self.ev_bucket_fifo.clock.next = self.clock.val();
+        self.ep_ram.read_clock.next = self.clock.val();
+        self.ep_ram.write_clock.next = self.clock.val();
 
         // ---- configuration
         if self.timeouts_load.val() {
@@ -907,6 +1238,7 @@ impl<const B: usize> Logic for ConnCore<B> {
         self.ram1.read_address.next = self.r_bucket.val();
         self.ram2.read_address.next = self.r_bucket.val();
         self.ram3.read_address.next = self.r_bucket.val();
+        self.ep_ram.read_address.next = self.r_bucket.val();
 
         // ---- C: forward
         self.use_fwd.next =
@@ -921,6 +1253,15 @@ impl<const B: usize> Logic for ConnCore<B> {
             self.raw1.next = self.ram1.read_data.val();
             self.raw2.next = self.ram2.read_data.val();
             self.raw3.next = self.ram3.read_data.val();
+        }
+        // A bucket last written before the latest key load is empty.
+        self.stale.next =
+            !self.use_fwd.val() && (self.ep_ram.read_data.val() != self.epoch_q.q.val());
+        if self.stale.val() {
+            self.raw0.next.valid = false;
+            self.raw1.next.valid = false;
+            self.raw2.next.valid = false;
+            self.raw3.next.valid = false;
         }
 
         // ---- C: age the four ways
@@ -1151,6 +1492,9 @@ impl<const B: usize> Logic for ConnCore<B> {
         self.ram1.write_data.next = self.w1.val();
         self.ram2.write_data.next = self.w2.val();
         self.ram3.write_data.next = self.w3.val();
+        self.ep_ram.write_enable.next = self.write_en.val();
+        self.ep_ram.write_address.next = self.c_bucket.q.val();
+        self.ep_ram.write_data.next = self.epoch_q.q.val();
         self.fwd_valid.d.next = self.write_en.val();
         self.fwd_bucket.d.next = self.c_bucket.q.val();
         self.fwd0.d.next = self.w0.val();
@@ -1247,7 +1591,128 @@ impl<const B: usize> Logic for ConnCore<B> {
         self.o_count.d.next.evicted = self.evicted.val();
         self.o_count.d.next.refused = self.refused.val();
         self.o_count.d.next.expired = self.expired_n.val();
+
+        // ---- C: the event record
+        self.c_ev_valid.next = self.c_desc.q.val()
+            && (self.created.val()
+                || self.refused.val()
+                || (self.applied.val()
+                    && (self.apply.reincarnated.val()
+                        || self.apply.lo_changed.val()
+                        || self.apply.hi_changed.val()))
+                || (self.expired_n.val() != self.zero3.val()));
+        self.c_ev.next.created = self.created.val();
+        self.c_ev.next.refused = self.refused.val();
+        self.c_ev.next.evicted = self.evicted.val();
+        self.c_ev.next.reincarnated = self.applied.val() && self.apply.reincarnated.val();
+        self.c_ev.next.lo_changed = self.applied.val() && self.apply.lo_changed.val();
+        self.c_ev.next.hi_changed = self.applied.val() && self.apply.hi_changed.val();
+        self.c_ev.next.expired = self.expired_n.val();
+        self.c_ev.next.way = self.way0.val();
+        self.c_ev.next.lo_before = self.zero4.val();
+        self.c_ev.next.hi_before = self.zero4.val();
+        self.c_ev.next.lo_after = self.zero4.val();
+        self.c_ev.next.hi_after = self.zero4.val();
+        if self.applied.val() {
+            self.c_ev.next.way = self.sel_way.val();
+            self.c_ev.next.lo_before = self.apply.lo_before.val();
+            self.c_ev.next.hi_before = self.apply.hi_before.val();
+            self.c_ev.next.lo_after = self.apply.entry_out.val().lo_state;
+            self.c_ev.next.hi_after = self.apply.entry_out.val().hi_state;
+        }
+        self.c_ev.next.lo_ip = self.c.q.val().lo_ip;
+        self.c_ev.next.lo_port = self.c.q.val().lo_port;
+        self.c_ev.next.hi_ip = self.c.q.val().hi_ip;
+        self.c_ev.next.hi_port = self.c.q.val().hi_port;
+        self.c_ev.next.time = self.c.q.val().now;
+        self.o_ev.d.next = self.c_ev.val();
+        self.o_ev_bucket.d.next = self.c_bucket.q.val();
+        self.o_ev_valid.d.next = self.c_ev_valid.val();
+
+        // ---- O: push into the event FIFO; a full FIFO drops the record (never a stall)
+        self.ev_drop.next = self.o_ev_valid.q.val() && self.ev_fifo.full.val();
+        self.ev_fifo.write.next = self.o_ev_valid.q.val() && !self.ev_fifo.full.val();
+        self.ev_fifo.data_in.next = self.o_ev.q.val();
+        self.ev_bucket_fifo.write.next = self.o_ev_valid.q.val() && !self.ev_fifo.full.val();
+        self.ev_bucket_fifo.data_in.next = self.o_ev_bucket.q.val();
+        self.ev_fifo.read.next = self.ev_pop.val();
+        self.ev_bucket_fifo.read.next = self.ev_pop.val();
+        self.ev_valid.next = !self.ev_fifo.empty.val();
+        self.ev_created.next = self.ev_fifo.data_out.val().created;
+        self.ev_refused.next = self.ev_fifo.data_out.val().refused;
+        self.ev_evicted.next = self.ev_fifo.data_out.val().evicted;
+        self.ev_reincarnated.next = self.ev_fifo.data_out.val().reincarnated;
+        self.ev_lo_changed.next = self.ev_fifo.data_out.val().lo_changed;
+        self.ev_hi_changed.next = self.ev_fifo.data_out.val().hi_changed;
+        self.ev_expired.next = self.ev_fifo.data_out.val().expired;
+        self.ev_bucket.next = self.ev_bucket_fifo.data_out.val();
+        self.ev_way.next = self.ev_fifo.data_out.val().way;
+        self.ev_lo_before.next = self.ev_fifo.data_out.val().lo_before;
+        self.ev_hi_before.next = self.ev_fifo.data_out.val().hi_before;
+        self.ev_lo_after.next = self.ev_fifo.data_out.val().lo_after;
+        self.ev_hi_after.next = self.ev_fifo.data_out.val().hi_after;
+        self.ev_lo_ip.next = self.ev_fifo.data_out.val().lo_ip;
+        self.ev_lo_port.next = self.ev_fifo.data_out.val().lo_port;
+        self.ev_hi_ip.next = self.ev_fifo.data_out.val().hi_ip;
+        self.ev_hi_port.next = self.ev_fifo.data_out.val().hi_port;
+        self.ev_time.next = self.ev_fifo.data_out.val().time;
+
+        // ---- C: gauge snapshots of the bucket before (as read) and after (as written)
+        self.sn_old0.next.valid = self.raw0.val().valid;
+        self.sn_old0.next.client_is_lo = self.raw0.val().client_is_lo;
+        self.sn_old0.next.lo_state = self.raw0.val().lo_state;
+        self.sn_old0.next.hi_state = self.raw0.val().hi_state;
+        self.sn_old1.next.valid = self.raw1.val().valid;
+        self.sn_old1.next.client_is_lo = self.raw1.val().client_is_lo;
+        self.sn_old1.next.lo_state = self.raw1.val().lo_state;
+        self.sn_old1.next.hi_state = self.raw1.val().hi_state;
+        self.sn_old2.next.valid = self.raw2.val().valid;
+        self.sn_old2.next.client_is_lo = self.raw2.val().client_is_lo;
+        self.sn_old2.next.lo_state = self.raw2.val().lo_state;
+        self.sn_old2.next.hi_state = self.raw2.val().hi_state;
+        self.sn_old3.next.valid = self.raw3.val().valid;
+        self.sn_old3.next.client_is_lo = self.raw3.val().client_is_lo;
+        self.sn_old3.next.lo_state = self.raw3.val().lo_state;
+        self.sn_old3.next.hi_state = self.raw3.val().hi_state;
+        self.sn_new0.next.valid = self.w0.val().valid;
+        self.sn_new0.next.client_is_lo = self.w0.val().client_is_lo;
+        self.sn_new0.next.lo_state = self.w0.val().lo_state;
+        self.sn_new0.next.hi_state = self.w0.val().hi_state;
+        self.sn_new1.next.valid = self.w1.val().valid;
+        self.sn_new1.next.client_is_lo = self.w1.val().client_is_lo;
+        self.sn_new1.next.lo_state = self.w1.val().lo_state;
+        self.sn_new1.next.hi_state = self.w1.val().hi_state;
+        self.sn_new2.next.valid = self.w2.val().valid;
+        self.sn_new2.next.client_is_lo = self.w2.val().client_is_lo;
+        self.sn_new2.next.lo_state = self.w2.val().lo_state;
+        self.sn_new2.next.hi_state = self.w2.val().hi_state;
+        self.sn_new3.next.valid = self.w3.val().valid;
+        self.sn_new3.next.client_is_lo = self.w3.val().client_is_lo;
+        self.sn_new3.next.lo_state = self.w3.val().lo_state;
+        self.sn_new3.next.hi_state = self.w3.val().hi_state;
+        // A write-back in the cycle of a key load is discarded with the table (it carries the
+        // old epoch), so it moves no gauge.
+        self.o_gvalid.d.next = self.write_en.val() && !self.key_load.val();
+        self.o_gold0.d.next = self.sn_old0.val();
+        self.o_gold1.d.next = self.sn_old1.val();
+        self.o_gold2.d.next = self.sn_old2.val();
+        self.o_gold3.d.next = self.sn_old3.val();
+        self.o_gnew0.d.next = self.sn_new0.val();
+        self.o_gnew1.d.next = self.sn_new1.val();
+        self.o_gnew2.d.next = self.sn_new2.val();
+        self.o_gnew3.d.next = self.sn_new3.val();
+        self.bank.gvalid.next = self.o_gvalid.q.val();
+        self.bank.old0.next = self.o_gold0.q.val();
+        self.bank.old1.next = self.o_gold1.q.val();
+        self.bank.old2.next = self.o_gold2.q.val();
+        self.bank.old3.next = self.o_gold3.q.val();
+        self.bank.new0.next = self.o_gnew0.q.val();
+        self.bank.new1.next = self.o_gnew1.q.val();
+        self.bank.new2.next = self.o_gnew2.q.val();
+        self.bank.new3.next = self.o_gnew3.q.val();
+
         self.bank.record.next = self.o_count.q.val();
+        self.bank.record.next.events_dropped = self.ev_drop.val();
         self.bank.index.next = self.counter_index.val();
         self.counter_value.next = self.bank.value.val();
 
@@ -1296,12 +1761,24 @@ impl<const B: usize> Logic for ConnCore<B> {
             self.idle_q.d.next = self.idle_default.val();
             self.linger_q.d.next = self.linger_default.val();
         }
+        // ---- hash key load: the table is emptied (new epoch; no forwarding of a bucket
+        // written under the old one). Not undone by reset.
+        if self.key_load.val() {
+            self.epoch_q.d.next = !self.epoch_q.q.val();
+            self.fwd_valid.d.next = false;
+        }
     }
 }
 
+/// The 35T core: 2048 buckets × 4 ways, 512 event records.
+pub type ConnCore35T = ConnCore<BUCKET_BITS_35T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }>;
+/// The simulation core: 64 buckets × 4 ways, 16 event records.
+pub type ConnCoreSmall =
+    ConnCore<BUCKET_BITS_SMALL, EVENT_FIFO_BITS_SMALL, { EVENT_FIFO_BITS_SMALL + 1 }>;
+
 /// A connected instance (every input driven from outside).
-pub fn connected<const B: usize>() -> ConnCore<B> {
-    let mut u = ConnCore::<B>::default();
+pub fn connected<const B: usize, const E: usize, const EP1: usize>() -> ConnCore<B, E, EP1> {
+    let mut u = ConnCore::<B, E, EP1>::default();
     u.clock.connect();
     u.reset.connect();
     u.in_valid.connect();
@@ -1327,6 +1804,7 @@ pub fn connected<const B: usize>() -> ConnCore<B> {
     u.rd_bucket.connect();
     u.rd_way.connect();
     u.counter_index.connect();
+    u.ev_pop.connect();
     u
 }
 
@@ -1339,7 +1817,7 @@ mod tests {
 
     #[test]
     fn conn_core_small_is_synthesizable() {
-        let mut u = connected::<BUCKET_BITS_SMALL>();
+        let mut u: ConnCoreSmall = connected();
         u.connect_all();
         yosys_validate("synscope_conn_core_small", &generate_verilog(&u)).unwrap();
     }

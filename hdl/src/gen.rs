@@ -129,13 +129,13 @@ pub fn segment_apply_verilog() -> String {
 
 /// The connection-state core of the 35T: 2048 buckets × 4 ways.
 pub fn conn_core_verilog() -> String {
-    let u = crate::conn_core::connected::<{ crate::conn_core::BUCKET_BITS_35T }>();
+    let u: crate::conn_core::ConnCore35T = crate::conn_core::connected();
     generate("conn_core", u, |_| {})
 }
 
 /// The same core with 64 buckets (simulation: collisions, eviction and refusal happen).
 pub fn conn_core_small_verilog() -> String {
-    let u = crate::conn_core::connected::<{ crate::conn_core::BUCKET_BITS_SMALL }>();
+    let u: crate::conn_core::ConnCoreSmall = crate::conn_core::connected();
     generate("conn_core_small", u, |_| {})
 }
 

@@ -9,6 +9,17 @@
 //! window, simultaneous open/close, table-full floods, time jumps past the timeouts), one
 //! connection back to back (the forwarding hazard), and streams with idle gaps.
 //! `SYNSCOPE_LONG=1` (`make diff-long`) runs a stream of 10⁶ segments.
+//!
+//! Events: the model's events of each descriptor become one expected record (created,
+//! refused, evicted, reincarnated, which endpoints changed, slot, states, key, time) and the
+//! records popped from the core's event FIFO (popped every cycle) are compared in order. The
+//! hardware also reports dead ways its descriptor's aging removed (`ev_expired`); the model
+//! counts expiry in its per-second sweep, so that field is not compared and a record with only
+//! expiry in it is skipped. Gauges: the 22 live state gauges against `Tracker::state_histogram`
+//! at the end of every stream.
+//!
+//! On a mismatch, built with `--features vcd`, the stream is run again with tracing from 200
+//! cycles before the failing check into `<target>/conn_core-mismatch-<seed>.vcd`.
 
 mod common;
 
@@ -17,7 +28,8 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Instant;
 use synscope_hdl::conn_core::{
-    BUCKET_BITS_SMALL, FIRST_COUNTER, LAST_COUNTER, LATENCY, V_REFUSED, WAYS,
+    BUCKET_BITS_SMALL, EVENT_FIFO_BITS_SMALL, FIRST_COUNTER, FIRST_GAUGE, LAST_COUNTER, LATENCY,
+    STATES, V_REFUSED, WAYS,
 };
 use synscope_hdl::entry::{unpack_bits, EntryBits};
 use synscope_hdl::segment_apply::{
@@ -34,6 +46,10 @@ use synscope_model::{Counter, Endpoint, FlowKey};
 use synscope_sim::models::ConnCoreSmall;
 
 const BUCKETS: usize = 1 << BUCKET_BITS_SMALL;
+/// Records the small core's event FIFO holds.
+const EVENT_DEPTH: usize = 1 << EVENT_FIFO_BITS_SMALL;
+/// Cycles traced before the failing check.
+const VCD_WINDOW: u64 = 200;
 
 /// Time may advance at most this far between two full sweeps (the stored time is 16 bits).
 const SWEEP_EVERY_S: u32 = 30_000;
@@ -77,11 +93,67 @@ struct Expect {
     entry: Option<EntryBits>,
 }
 
-/// One item of a stream: a descriptor, or `n` idle cycles.
+/// One item of a stream: a descriptor, `n` idle cycles, or a new hash key (loaded at an idle
+/// point: the pipeline is drained first).
 #[derive(Clone, Copy, Debug)]
 enum Item {
     Seg(SegmentDescriptor),
     Idle(usize),
+    KeyLoad([u8; 16]),
+}
+
+/// One event record, as compared (`ev_expired` is not: see the module doc).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct EvRec {
+    created: bool,
+    refused: bool,
+    evicted: bool,
+    reincarnated: bool,
+    lo_changed: bool,
+    hi_changed: bool,
+    bucket: u64,
+    way: u64,
+    lo_before: u64,
+    hi_before: u64,
+    lo_after: u64,
+    hi_after: u64,
+    lo_ip: u64,
+    lo_port: u64,
+    hi_ip: u64,
+    hi_port: u64,
+    time: u64,
+}
+
+/// How a stream is run.
+#[derive(Clone, Copy, Debug)]
+struct Opts {
+    /// Pop the event FIFO every cycle (else never: records beyond its depth are dropped).
+    pop: bool,
+    /// Load other timeouts into the hardware than the model's (a deliberate mismatch).
+    sabotage: bool,
+}
+
+const POP: Opts = Opts {
+    pop: true,
+    sabotage: false,
+};
+
+/// A difference between the core and the model, at the check in cycle `cycle`.
+#[derive(Debug)]
+struct Mismatch {
+    cycle: u64,
+    msg: String,
+}
+
+/// What a stream did.
+#[derive(Debug, Default)]
+struct Summary {
+    fed: usize,
+    /// Records the core produced (reportable descriptors, expiry-only ones included).
+    records: usize,
+    /// Model records compared with popped ones.
+    compared: usize,
+    events_dropped: u64,
 }
 
 struct Harness {
@@ -95,10 +167,25 @@ struct Harness {
     swept_at: u32,
     last_time: u32,
     events: Vec<Event>,
+    opts: Opts,
+    /// Clock edges so far.
+    cycle: u64,
+    /// Trace from this cycle into this file.
+    trace: Option<(u64, PathBuf)>,
+    /// Model records not yet matched by a popped one.
+    ev_expected: VecDeque<EvRec>,
+    summary: Summary,
+    key_load: Option<[u8; 16]>,
 }
 
 impl Harness {
-    fn new(name: &str, seed: u64, timeouts: Timeouts) -> Harness {
+    fn new(
+        name: &str,
+        seed: u64,
+        timeouts: Timeouts,
+        opts: Opts,
+        trace: Option<(u64, PathBuf)>,
+    ) -> Harness {
         let mut hw = ConnCoreSmall::new();
         let model = Tracker::new(TrackerConfig {
             shape: TableShape::Bounded {
@@ -120,7 +207,13 @@ impl Harness {
         hw.tick();
         hw.set_timeouts_load(false);
         hw.set_key_load(false);
-        Harness {
+        if opts.sabotage {
+            hw.set_time_wait(timeouts.time_wait as u64 + 3);
+            hw.set_timeouts_load(true);
+            hw.tick();
+            hw.set_timeouts_load(false);
+        }
+        let mut h = Harness {
             hw,
             model,
             pending: VecDeque::new(),
@@ -130,18 +223,120 @@ impl Harness {
             swept_at: 0,
             last_time: 0,
             events: Vec::new(),
+            opts,
+            cycle: 0,
+            trace,
+            ev_expected: VecDeque::new(),
+            summary: Summary::default(),
+            key_load: None,
+        };
+        h.open_trace();
+        h
+    }
+
+    fn fail(&self, index: usize, field: &str, hw: String, model: String) -> Mismatch {
+        Mismatch {
+            cycle: self.cycle,
+            msg: format!(
+                "conn_core vs model, stream {} (seed {}): descriptor #{index} (cycle {}): {field}: hardware {hw}, model {model}",
+                self.name, self.seed, self.cycle
+            ),
         }
     }
 
-    fn fail(&self, index: usize, field: &str, hw: String, model: String) -> ! {
-        panic!(
-            "conn_core vs model, stream {} (seed {}): descriptor #{index}: {field}: hardware {hw}, model {model}",
-            self.name, self.seed
-        );
+    fn open_trace(&mut self) {
+        if let Some((from, path)) = &self.trace {
+            if *from == self.cycle {
+                self.hw.open_vcd(path).expect("opening the VCD");
+            }
+        }
+    }
+
+    /// One clock edge; pops and compares the event FIFO's head when popping.
+    fn tick(&mut self) -> Result<(), Mismatch> {
+        self.hw.tick();
+        self.cycle += 1;
+        self.open_trace();
+        if self.opts.pop {
+            let head = self.ev_head();
+            self.hw.set_ev_pop(head.is_some());
+            if let Some((rec, expired)) = head {
+                self.take_record(rec, expired)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The FIFO's head record (and its `ev_expired`), if any.
+    fn ev_head(&self) -> Option<(EvRec, u64)> {
+        let hw = &self.hw;
+        hw.ev_valid().then(|| {
+            (
+                EvRec {
+                    created: hw.ev_created(),
+                    refused: hw.ev_refused(),
+                    evicted: hw.ev_evicted(),
+                    reincarnated: hw.ev_reincarnated(),
+                    lo_changed: hw.ev_lo_changed(),
+                    hi_changed: hw.ev_hi_changed(),
+                    bucket: hw.ev_bucket(),
+                    way: hw.ev_way(),
+                    lo_before: hw.ev_lo_before(),
+                    hi_before: hw.ev_hi_before(),
+                    lo_after: hw.ev_lo_after(),
+                    hi_after: hw.ev_hi_after(),
+                    lo_ip: hw.ev_lo_ip(),
+                    lo_port: hw.ev_lo_port(),
+                    hi_ip: hw.ev_hi_ip(),
+                    hi_port: hw.ev_hi_port(),
+                    time: hw.ev_time(),
+                },
+                hw.ev_expired(),
+            )
+        })
+    }
+
+    /// Compare one popped record with the model's next one (expiry-only records are skipped).
+    fn take_record(&mut self, got: EvRec, expired: u64) -> Result<(), Mismatch> {
+        let reportable = got.created
+            || got.refused
+            || got.reincarnated
+            || got.lo_changed
+            || got.hi_changed
+            || got.evicted;
+        if !reportable {
+            if expired == 0 {
+                return Err(self.fail(
+                    self.fed,
+                    "event record with nothing in it",
+                    format!("{got:?}"),
+                    "none".into(),
+                ));
+            }
+            return Ok(());
+        }
+        match self.ev_expected.pop_front() {
+            Some(want) if want == got => {
+                self.summary.compared += 1;
+                Ok(())
+            }
+            Some(want) => Err(self.fail(
+                self.fed,
+                &format!("event record #{}", self.summary.compared),
+                format!("{got:?}"),
+                format!("{want:?}"),
+            )),
+            None => Err(self.fail(
+                self.fed,
+                "event record (the model has none left)",
+                format!("{got:?}"),
+                "none".into(),
+            )),
+        }
     }
 
     /// One clock: `d` in (or nothing), then check the output that comes out.
-    fn cycle(&mut self, d: Option<&SegmentDescriptor>) {
+    fn cycle(&mut self, d: Option<&SegmentDescriptor>) -> Result<(), Mismatch> {
         match d {
             Some(d) => {
                 let hw = &mut self.hw;
@@ -157,7 +352,7 @@ impl Harness {
                 hw.set_wscale(d.wscale as u64);
                 hw.set_payload_len(d.payload_len as u64);
                 hw.set_seg_time(d.time as u64);
-                let e = self.expect(d);
+                let e = self.expect(d)?;
                 self.pending.push_back(Some(e));
                 self.fed += 1;
             }
@@ -166,15 +361,24 @@ impl Harness {
                 self.pending.push_back(None);
             }
         }
-        self.hw.tick();
+        if let Some(k) = self.key_load {
+            self.hw.set_hash_key(u128::from_be_bytes(k));
+            self.hw.set_key_load(true);
+        }
+        self.tick()?;
+        self.hw.set_key_load(false);
+        if let Some(k) = self.key_load.take() {
+            self.model.set_hash_key(k);
+        }
         if self.pending.len() == LATENCY {
             let e = self.pending.pop_front().unwrap();
-            self.check(e);
+            self.check(e)?;
         }
+        Ok(())
     }
 
     /// Run the model on `d`; what the hardware must output for it.
-    fn expect(&mut self, d: &SegmentDescriptor) -> Expect {
+    fn expect(&mut self, d: &SegmentDescriptor) -> Result<Expect, Mismatch> {
         let index = self.fed;
         self.model.advance_time(d.time, &mut ());
         let (key, _) = FlowKey::of(d.src, d.dst);
@@ -205,7 +409,63 @@ impl Harness {
         let slot = self.model.last_slot();
         let base = created.or(before);
         let entry = slot.and_then(|s| self.model.table().slot(s).map(EntryBits::of));
-        Expect {
+        let lo_before = base.map(|e| e.ends[0].state as u64).unwrap_or(0);
+        let hi_before = base.map(|e| e.ends[1].state as u64).unwrap_or(0);
+        // The event record of this descriptor, from the model's events.
+        let refused = self
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::Refused { .. }));
+        let changes = self
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::StateChanged { .. }))
+            .count();
+        if created.is_some() || refused || reincarnated || changes > 0 {
+            let applied = slot.filter(|_| v != Verdict::Invalid);
+            let (lo_after, hi_after) = entry
+                .filter(|_| applied.is_some())
+                .map(|e| (e.lo_state.to_u64(), e.hi_state.to_u64()))
+                .unwrap_or((0, 0));
+            let (lo_before, hi_before) = if applied.is_some() {
+                (lo_before, hi_before)
+            } else {
+                (0, 0)
+            };
+            let rec = EvRec {
+                created: created.is_some(),
+                refused,
+                evicted,
+                reincarnated,
+                lo_changed: lo_before != lo_after,
+                hi_changed: hi_before != hi_after,
+                bucket: match applied {
+                    Some(s) => (s / WAYS) as u64,
+                    None => self.model.table().bucket_of(&key) as u64,
+                },
+                way: applied.map(|s| (s % WAYS) as u64).unwrap_or(0),
+                lo_before,
+                hi_before,
+                lo_after,
+                hi_after,
+                lo_ip: key.lo.ip as u64,
+                lo_port: key.lo.port as u64,
+                hi_ip: key.hi.ip as u64,
+                hi_port: key.hi.port as u64,
+                time: (self.model.now() & 0xffff) as u64,
+            };
+            let n = rec.lo_changed as usize + rec.hi_changed as usize;
+            if n != changes {
+                return Err(self.fail(
+                    index,
+                    "model: StateChanged events vs states before/after",
+                    format!("{n} endpoints moved"),
+                    format!("{changes} events"),
+                ));
+            }
+            self.ev_expected.push_back(rec);
+        }
+        Ok(Expect {
             index,
             verdict: verdict_code(v),
             has_entry: slot.is_some() && v != Verdict::Invalid,
@@ -214,30 +474,45 @@ impl Harness {
             refused: v == Verdict::Refused,
             reincarnated,
             slot: slot.unwrap_or(0),
-            lo_before: base.map(|e| e.ends[0].state as u64).unwrap_or(0),
-            hi_before: base.map(|e| e.ends[1].state as u64).unwrap_or(0),
+            lo_before,
+            hi_before,
             entry,
-        }
+        })
     }
 
-    fn check(&self, e: Option<Expect>) {
+    fn check(&mut self, e: Option<Expect>) -> Result<(), Mismatch> {
         let hw = &self.hw;
         let Some(e) = e else {
             if hw.out_valid() {
-                self.fail(
+                return Err(self.fail(
                     self.fed,
                     "out_valid in an idle slot",
                     "1".into(),
                     "0".into(),
-                );
+                ));
             }
-            return;
+            return Ok(());
         };
+        if hw.out_created()
+            || hw.out_refused()
+            || hw.out_reincarnated()
+            || hw.out_lo_changed()
+            || hw.out_hi_changed()
+            || hw.out_expired() != 0
+        {
+            self.summary.records += 1;
+        }
+        let hw = &self.hw;
         let i = e.index;
         macro_rules! cmp {
             ($field:expr, $hw:expr, $model:expr) => {
                 if $hw != $model {
-                    self.fail(i, $field, format!("{:?}", $hw), format!("{:?}", $model));
+                    return Err(self.fail(
+                        i,
+                        $field,
+                        format!("{:?}", $hw),
+                        format!("{:?}", $model),
+                    ));
                 }
             };
         }
@@ -268,38 +543,50 @@ impl Harness {
             );
             let got = entry_of(hw.out_entry());
             if got != want {
-                self.fail(i, "entry after", format!("{got:?}"), format!("{want:?}"));
+                return Err(self.fail(i, "entry after", format!("{got:?}"), format!("{want:?}")));
             }
         }
+        Ok(())
     }
 
-    fn feed(&mut self, item: &Item) {
+    fn feed(&mut self, item: &Item) -> Result<(), Mismatch> {
         match item {
             Item::Seg(d) => {
                 // The stored time is 16 bits: let the sweep visit every bucket before the
                 // time runs more than SWEEP_EVERY_S past the last full sweep.
                 if d.time.saturating_sub(self.swept_at) > SWEEP_EVERY_S {
-                    self.idle(BUCKETS + LATENCY);
+                    self.idle(BUCKETS + LATENCY)?;
                 }
-                self.cycle(Some(d));
+                self.cycle(Some(d))?;
                 self.last_time = self.last_time.max(d.time);
             }
-            Item::Idle(n) => self.idle(*n),
+            Item::Idle(n) => self.idle(*n)?,
+            Item::KeyLoad(k) => {
+                // An idle point: nothing in flight and a full sweep done (dead entries not yet
+                // swept would be discarded uncounted, while the model's per-second sweep has
+                // counted them as expired), then one cycle with `key_load`.
+                self.idle(BUCKETS + 2 * LATENCY)?;
+                self.key_load = Some(*k);
+                self.cycle(None)?;
+            }
         }
+        Ok(())
     }
 
-    fn idle(&mut self, n: usize) {
+    fn idle(&mut self, n: usize) -> Result<(), Mismatch> {
         for _ in 0..n {
-            self.cycle(None);
+            self.cycle(None)?;
         }
         if n >= BUCKETS + LATENCY {
             self.swept_at = self.last_time;
         }
+        Ok(())
     }
 
-    /// Drain the pipeline, sweep everything, and compare the whole table and every counter.
-    fn finish(&mut self) {
-        self.idle(BUCKETS + 2 * LATENCY);
+    /// Drain the pipeline, sweep everything, and compare the whole table, every counter, every
+    /// gauge and the rest of the event stream.
+    fn finish(&mut self) -> Result<(), Mismatch> {
+        self.idle(BUCKETS + 2 * LATENCY)?;
         self.model.finish(&mut ());
         let n = self.fed;
         for slot in 0..BUCKETS * WAYS {
@@ -308,7 +595,7 @@ impl Harness {
             self.hw.set_rd_way((slot % WAYS) as u64);
             let mut waited = 0;
             loop {
-                self.hw.tick();
+                self.tick()?;
                 self.hw.set_rd_req(false);
                 waited += 1;
                 if self.hw.rd_valid() {
@@ -319,58 +606,196 @@ impl Harness {
             let want = self.model.table().slot(slot);
             let alive = self.hw.rd_alive();
             if alive != want.is_some() {
-                self.fail(
+                return Err(self.fail(
                     n,
                     &format!("table slot {slot} alive (end of stream)"),
                     alive.to_string(),
                     want.is_some().to_string(),
-                );
+                ));
             }
             if let Some(w) = want {
                 let got = entry_of(self.hw.rd_entry());
                 let want = EntryBits::of(w);
                 if got != want {
-                    self.fail(
+                    return Err(self.fail(
                         n,
                         &format!("table slot {slot} (end of stream)"),
                         format!("{got:?}"),
                         format!("{want:?}"),
-                    );
+                    ));
                 }
             }
         }
+        // The model never drops an event; the core drops what does not fit its FIFO.
+        let dropped = if self.opts.pop {
+            0
+        } else {
+            self.summary.records.saturating_sub(EVENT_DEPTH) as u64
+        };
         for c in FIRST_COUNTER as usize..=LAST_COUNTER as usize {
             let counter = Counter::ALL[c];
             self.hw.set_counter_index(c as u64);
-            self.hw.tick();
+            self.tick()?;
             let got = self.hw.counter_value();
-            let want = self.model.counters().get(counter);
+            let want = if counter == Counter::EventsDropped {
+                dropped
+            } else {
+                self.model.counters().get(counter)
+            };
             if got != want {
-                self.fail(
+                return Err(self.fail(
                     n,
                     &format!("counter {} (end of stream)", counter.name()),
                     got.to_string(),
                     want.to_string(),
-                );
+                ));
             }
         }
+        self.summary.events_dropped = dropped;
+        let hist = self.model.state_histogram();
+        for g in 0..2 * STATES {
+            self.hw.set_counter_index((FIRST_GAUGE + g) as u64);
+            self.tick()?;
+            let got = self.hw.counter_value();
+            let want = hist[g / STATES][g % STATES];
+            if got != want {
+                return Err(self.fail(
+                    n,
+                    &format!(
+                        "gauge {} state {} (end of stream)",
+                        if g < STATES { "client" } else { "server" },
+                        g % STATES
+                    ),
+                    got.to_string(),
+                    want.to_string(),
+                ));
+            }
+        }
+        if self.opts.pop {
+            if self.hw.ev_valid() || !self.ev_expected.is_empty() {
+                return Err(self.fail(
+                    n,
+                    "event records left (end of stream)",
+                    format!("ev_valid {}", self.hw.ev_valid()),
+                    format!("{} not popped", self.ev_expected.len()),
+                ));
+            }
+        } else {
+            // The FIFO kept the first records produced: pop and compare them.
+            let mut kept = 0;
+            while let Some((rec, expired)) = self.ev_head() {
+                self.take_record(rec, expired)?;
+                self.hw.set_ev_pop(true);
+                self.tick()?;
+                self.hw.set_ev_pop(false);
+                kept += 1;
+            }
+            let want = self.summary.records.min(EVENT_DEPTH);
+            if kept != want {
+                return Err(self.fail(
+                    n,
+                    "records kept in the event FIFO",
+                    kept.to_string(),
+                    want.to_string(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a mismatch VCD goes: `<target>/conn_core-mismatch-<seed>.vcd` (the test binary is
+/// `<target>/<profile>/deps/conn_core-*`).
+fn vcd_path(seed: u64) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    target.join(format!("conn_core-mismatch-{seed}.vcd"))
+}
+
+fn run_items(
+    name: &str,
+    seed: u64,
+    timeouts: Timeouts,
+    items: &[Item],
+    opts: Opts,
+    trace: Option<(u64, PathBuf)>,
+) -> Result<Summary, Mismatch> {
+    let t = Instant::now();
+    let mut h = Harness::new(name, seed, timeouts, opts, trace);
+    for it in items {
+        h.feed(it)?;
+    }
+    h.finish()?;
+    eprintln!(
+        "conn_core {name}: {} descriptors, {} entries left, {} event records ({} compared, {} dropped), {:.2} s",
+        h.fed,
+        h.model.table().len(),
+        h.summary.records,
+        h.summary.compared,
+        h.summary.events_dropped,
+        t.elapsed().as_secs_f64()
+    );
+    h.summary.fed = h.fed;
+    Ok(h.summary)
+}
+
+/// The failure message of a mismatch; with the `vcd` feature, the same stream is run again
+/// with tracing on from `VCD_WINDOW` cycles before the failing check.
+fn mismatch_report(
+    name: &str,
+    seed: u64,
+    timeouts: Timeouts,
+    items: &[Item],
+    opts: Opts,
+    m: Mismatch,
+) -> String {
+    let from = m.cycle.saturating_sub(VCD_WINDOW);
+    if cfg!(feature = "vcd") {
+        let path = vcd_path(seed);
+        let again = run_items(
+            name,
+            seed,
+            timeouts,
+            items,
+            opts,
+            Some((from, path.clone())),
+        );
+        let same = match again {
+            Err(m2) if m2.msg == m.msg => "the same mismatch".to_string(),
+            Err(m2) => format!("another mismatch on the traced run: {}", m2.msg),
+            Ok(_) => "no mismatch on the traced run".to_string(),
+        };
+        format!(
+            "{}\nVCD of cycles {from}..={} ({same}): {}",
+            m.msg,
+            m.cycle,
+            path.display()
+        )
+    } else {
+        format!(
+            "{}\nFor a VCD of cycles {from}..={}: run this test again built with tracing, \
+             `cargo test -p synscope-sim --features vcd --test conn_core` (same seed: \
+             SYNSCOPE_SEED for the random streams); it writes {}",
+            m.msg,
+            m.cycle,
+            vcd_path(seed).display()
+        )
+    }
+}
+
+fn run_opts(name: &str, seed: u64, timeouts: Timeouts, items: &[Item], opts: Opts) -> Summary {
+    match run_items(name, seed, timeouts, items, opts, None) {
+        Ok(s) => s,
+        Err(m) => panic!("{}", mismatch_report(name, seed, timeouts, items, opts, m)),
     }
 }
 
 fn run(name: &str, seed: u64, timeouts: Timeouts, items: &[Item]) -> usize {
-    let t = Instant::now();
-    let mut h = Harness::new(name, seed, timeouts);
-    for it in items {
-        h.feed(it);
-    }
-    h.finish();
-    eprintln!(
-        "conn_core {name}: {} descriptors, {} entries left, {:.2} s",
-        h.fed,
-        h.model.table().len(),
-        t.elapsed().as_secs_f64()
-    );
-    h.fed
+    run_opts(name, seed, timeouts, items, POP).fed
 }
 
 // ---- captures
@@ -762,4 +1187,94 @@ fn conn_core_long_run() {
         );
     }
     assert!(total >= 1_000_000, "{total}");
+}
+
+#[test]
+fn conn_core_event_fifo_full_drops_and_counts() {
+    // Nobody pops: the FIFO keeps the first EVENT_DEPTH records, every later one is dropped
+    // and counted in events_dropped; the descriptors still go through one per clock (every
+    // per-descriptor output is checked at the fixed latency, so II stays 1).
+    let s = seed(0xf1f0);
+    let opts = Opts {
+        pop: false,
+        sabotage: false,
+    };
+    let sum = run_opts(
+        "events never popped",
+        s,
+        Timeouts::default(),
+        &random_stream(s, 3_000, false),
+        opts,
+    );
+    assert!(sum.records > EVENT_DEPTH + 100, "{sum:?}");
+    assert_eq!(sum.events_dropped, (sum.records - EVENT_DEPTH) as u64);
+    assert!(sum.compared > 0 && sum.compared <= EVENT_DEPTH, "{sum:?}");
+}
+
+#[test]
+fn conn_core_key_change_clears_the_table() {
+    // New hash keys loaded at idle points mid-stream: the core empties its table (and its
+    // gauges) as the model's set_hash_key does, and places later connections by the new key.
+    let s = seed(0x6e7);
+    let mut items = random_stream(s, 4_000, true);
+    let mut k1 = DEFAULT_HASH_KEY;
+    k1.reverse();
+    let mut k2 = DEFAULT_HASH_KEY;
+    k2.iter_mut()
+        .enumerate()
+        .for_each(|(i, b)| *b ^= 0x5a ^ i as u8);
+    items.insert(1_500, Item::KeyLoad(k1));
+    items.insert(3_000, Item::KeyLoad(k2));
+    let sum = run_opts("key change mid-stream", s, Timeouts::default(), &items, POP);
+    assert!(sum.fed >= 4_000 && sum.compared > 1_000, "{sum:?}");
+}
+
+#[test]
+fn conn_core_mismatch_names_the_cycle_and_the_vcd() {
+    // A deliberate mismatch (the hardware's TIME_WAIT timeout differs from the model's): the
+    // report names the descriptor and the cycle, and either writes the VCD (`--features vcd`)
+    // or says how to get it.
+    let short = Timeouts {
+        time_wait: 7,
+        embryonic: 5,
+        idle: 40,
+        linger: 3,
+    };
+    let opts = Opts {
+        pop: true,
+        sabotage: true,
+    };
+    let s = 0x5ab0;
+    let items = random_stream(s, 3_000, true);
+    let m = run_items("sabotaged", s, short, &items, opts, None)
+        .expect_err("different timeouts must show");
+    assert!(m.msg.contains("descriptor #"), "{}", m.msg);
+    let cycle = m.cycle;
+    let report = mismatch_report("sabotaged", s, short, &items, opts, m);
+    let path = vcd_path(s);
+    if cfg!(feature = "vcd") {
+        assert!(report.contains("the same mismatch"), "{report}");
+        let vcd = std::fs::read_to_string(&path).expect("the VCD file");
+        assert!(
+            vcd.contains("$enddefinitions"),
+            "not a VCD: {}",
+            path.display()
+        );
+        // Trace time is one unit per eval (two per cycle): the window before the failure.
+        let times: Vec<u64> = vcd
+            .lines()
+            .filter_map(|l| l.strip_prefix('#'))
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        let span = times.iter().max().unwrap() - times.iter().min().unwrap();
+        let window = cycle - cycle.saturating_sub(VCD_WINDOW);
+        assert!(
+            span + 4 >= 2 * window && span <= 2 * window + 4,
+            "{span} vs {window}"
+        );
+        std::fs::remove_file(&path).unwrap();
+    } else {
+        assert!(report.contains("--features vcd"), "{report}");
+        assert!(report.contains(&path.display().to_string()), "{report}");
+    }
 }
