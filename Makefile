@@ -26,3 +26,4 @@ fmt:
 
 bench: deps
 	$(CARGO) run --release -q -p synscope -- bench analyze --generate 1000000
+	$(CARGO) run --release -q -p synscope -- bench core

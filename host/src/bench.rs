@@ -16,6 +16,7 @@ use synscope_model::{Counter, TableShape, TrackerConfig};
 pub enum BenchCommand {
     /// Packets per second of `analyze` (one core), against tshark and tcptrace on the same file.
     Analyze(BenchAnalyzeArgs),
+    Core(crate::bench_core::BenchCoreArgs),
 }
 
 #[derive(Args, Debug)]
@@ -39,6 +40,7 @@ pub struct BenchAnalyzeArgs {
 pub fn run(cmd: &BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Analyze(a) => bench_analyze(a),
+        BenchCommand::Core(a) => crate::bench_core::run(a),
     }
 }
 

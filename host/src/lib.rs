@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod bench;
+pub mod bench_core;
 pub mod generate;
 pub mod output;
 pub mod report;

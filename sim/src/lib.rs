@@ -11,6 +11,7 @@
 use std::ffi::{c_char, CStr, CString};
 use std::path::Path;
 
+pub mod bench;
 pub mod port;
 
 /// The Verilated models, one module per generated top.
