@@ -69,7 +69,9 @@ struct Record {
 struct Records {
     live: Vec<Option<Record>>,
     /// Connections whose entry left the table: the entry as it left, why, and the statistics.
-    gone: FxHashMap<FlowKey, (Entry, RemoveReason, Record)>,
+    gone: Vec<Option<(Entry, RemoveReason, Record)>>,
+    /// Where in `gone` a 4-tuple's last departed connection is.
+    gone_index: FxHashMap<FlowKey, u32>,
     next_order: u64,
     now: Duration,
 }
@@ -78,7 +80,8 @@ impl EventSink for Records {
     fn event(&mut self, e: Event) {
         match e {
             Event::Created { entry, slot, .. } => {
-                let r = match self.gone.remove(&entry.key) {
+                let again = self.gone_index.remove(&entry.key);
+                let r = match again.and_then(|i| self.gone[i as usize].take()) {
                     // The same 4-tuple again after its entry left the table.
                     Some((_, _, r)) => r,
                     None => {
@@ -108,12 +111,20 @@ impl EventSink for Records {
                 ..
             } => {
                 if let Some(r) = self.live.get_mut(slot).and_then(Option::take) {
-                    self.gone.insert(entry.key, (entry, reason, r));
+                    self.gone_index.insert(entry.key, self.gone.len() as u32);
+                    self.gone.push(Some((entry, reason, r)));
                 }
             }
             Event::StateChanged { .. } | Event::Refused { .. } => {}
         }
     }
+}
+
+/// Where a connection's report comes from: a live table slot or a departed record.
+#[derive(Clone, Copy)]
+enum Source {
+    Live(u32),
+    Gone(u32),
 }
 
 /// Runs frames through a tracker and keeps per-connection statistics.
@@ -178,50 +189,63 @@ impl Analyzer {
     /// Age everything to the last frame's time and report.
     pub fn finish(mut self) -> AnalysisReport {
         self.tracker.finish(&mut self.records);
-        let live = self
-            .tracker
-            .table()
+        // Order first (small keys: first appearance, and where the connection is), then build
+        // each report once, in order.
+        let table = self.tracker.table();
+        let records = &self.records;
+        let mut order: Vec<(u64, Source)> = table
             .entries_with_slot()
-            .filter_map(|(i, e)| {
-                let r = self.records.live.get(i)?.as_ref()?;
-                Some((*e, None, r))
-            });
-        let gone = self
-            .records
-            .gone
-            .values()
-            .map(|(e, why, r)| (*e, Some(*why), r));
-        let mut rows: Vec<(u64, ConnectionReport)> = live
-            .chain(gone)
-            .map(|(entry, removed, r)| {
+            .filter_map(|(i, _)| {
+                let r = records.live.get(i)?.as_ref()?;
+                Some((r.order, Source::Live(i as u32)))
+            })
+            .chain(
+                records
+                    .gone
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, g)| Some((g.as_ref()?.2.order, Source::Gone(i as u32)))),
+            )
+            .collect();
+        order.sort_unstable_by_key(|(o, _)| *o);
+        let connections = order
+            .iter()
+            .map(|(_, src)| {
+                let (entry, removed, r) = match *src {
+                    Source::Live(i) => (
+                        *table.slot(i as usize).expect("live slot"),
+                        None,
+                        records.live[i as usize].as_ref().expect("live record"),
+                    ),
+                    Source::Gone(i) => {
+                        let (e, why, r) = records.gone[i as usize].as_ref().expect("gone record");
+                        (*e, Some(*why), r)
+                    }
+                };
                 let dirs = if entry.client_index() == LO {
                     [0, 1]
                 } else {
                     [1, 0]
                 };
-                (
-                    r.order,
-                    ConnectionReport {
-                        client: entry.client(),
-                        server: entry.server(),
-                        client_state: entry.client_state(),
-                        server_state: entry.server_state(),
-                        picked_up: entry.picked_up,
-                        incarnations: r.incarnations,
-                        packets: dirs.map(|d| r.packets[d]),
-                        bytes: dirs.map(|d| r.bytes[d]),
-                        rst: r.rst,
-                        flags_seen: TcpFlags::new(r.flags_seen),
-                        first_seen: r.first_seen,
-                        last_seen: r.last_seen,
-                        removed,
-                    },
-                )
+                ConnectionReport {
+                    client: entry.client(),
+                    server: entry.server(),
+                    client_state: entry.client_state(),
+                    server_state: entry.server_state(),
+                    picked_up: entry.picked_up,
+                    incarnations: r.incarnations,
+                    packets: dirs.map(|d| r.packets[d]),
+                    bytes: dirs.map(|d| r.bytes[d]),
+                    rst: r.rst,
+                    flags_seen: TcpFlags::new(r.flags_seen),
+                    first_seen: r.first_seen,
+                    last_seen: r.last_seen,
+                    removed,
+                }
             })
             .collect();
-        rows.sort_unstable_by_key(|(o, _)| *o);
         AnalysisReport {
-            connections: rows.into_iter().map(|(_, c)| c).collect(),
+            connections,
             counters: self.tracker.counters().clone(),
             listeners: self.listeners.into_iter().collect(),
             capture_truncated: self.capture_truncated,
