@@ -331,22 +331,8 @@ fn run_verilator(descs: &[SegmentDescriptor], expected: &[u8]) -> Result<Verilat
     let mut last_out = 0u64;
     let mut gaps = 0u64;
     let mut tick = 0u64;
-    let t0 = Instant::now();
-    hw.set_in_valid(true);
-    for d in descs {
-        hw.set_src_ip(d.src.ip as u64);
-        hw.set_dst_ip(d.dst.ip as u64);
-        hw.set_src_port(d.src.port as u64);
-        hw.set_dst_port(d.dst.port as u64);
-        hw.set_seq(d.seq as u64);
-        hw.set_ack(d.ack as u64);
-        hw.set_flags(d.flags.bits() as u64);
-        hw.set_window(d.window as u64);
-        hw.set_wscale(d.wscale as u64);
-        hw.set_payload_len(d.payload_len as u64);
-        hw.set_seg_time(d.time as u64);
-        hw.tick();
-        tick += 1;
+    // One output observed after a tick: in order, and no gap after the first.
+    let mut observe = |hw: &mut VConnCore, tick: u64| {
         if hw.out_valid() {
             if first_out == 0 {
                 first_out = tick;
@@ -356,21 +342,21 @@ fn run_verilator(descs: &[SegmentDescriptor], expected: &[u8]) -> Result<Verilat
             last_out = tick;
             outputs.push(hw.out_verdict() as u8);
         }
+    };
+    let t0 = Instant::now();
+    hw.set_in_valid(true);
+    for d in descs {
+        crate::set_descriptor!(hw, d);
+        hw.tick();
+        tick += 1;
+        observe(&mut hw, tick);
     }
     hw.set_in_valid(false);
     // Drain: the last descriptor's output, and a few ticks to catch any extra out_valid.
     for _ in 0..2 * LATENCY {
         hw.tick();
         tick += 1;
-        if hw.out_valid() {
-            if first_out == 0 {
-                first_out = tick;
-            } else if tick != last_out + 1 {
-                gaps += 1;
-            }
-            last_out = tick;
-            outputs.push(hw.out_verdict() as u8);
-        }
+        observe(&mut hw, tick);
     }
     let elapsed = t0.elapsed();
 

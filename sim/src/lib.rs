@@ -37,3 +37,23 @@ fn c_path(path: &Path) -> std::io::Result<CString> {
     CString::new(path.as_os_str().as_bytes())
         .map_err(|_| std::io::Error::other("path contains a NUL byte"))
 }
+
+/// Drive a Verilated core's descriptor inputs from a `SegmentDescriptor` (every core top has the
+/// same descriptor ports; the generated model types differ, hence a macro).
+#[macro_export]
+macro_rules! set_descriptor {
+    ($hw:expr, $d:expr) => {{
+        let d: &synscope_model::SegmentDescriptor = $d;
+        $hw.set_src_ip(d.src.ip as u64);
+        $hw.set_dst_ip(d.dst.ip as u64);
+        $hw.set_src_port(d.src.port as u64);
+        $hw.set_dst_port(d.dst.port as u64);
+        $hw.set_seq(d.seq as u64);
+        $hw.set_ack(d.ack as u64);
+        $hw.set_flags(d.flags.bits() as u64);
+        $hw.set_window(d.window as u64);
+        $hw.set_wscale(d.wscale as u64);
+        $hw.set_payload_len(d.payload_len as u64);
+        $hw.set_seg_time(d.time as u64);
+    }};
+}

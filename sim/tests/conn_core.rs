@@ -341,17 +341,7 @@ impl Harness {
             Some(d) => {
                 let hw = &mut self.hw;
                 hw.set_in_valid(true);
-                hw.set_src_ip(d.src.ip as u64);
-                hw.set_dst_ip(d.dst.ip as u64);
-                hw.set_src_port(d.src.port as u64);
-                hw.set_dst_port(d.dst.port as u64);
-                hw.set_seq(d.seq as u64);
-                hw.set_ack(d.ack as u64);
-                hw.set_flags(d.flags.bits() as u64);
-                hw.set_window(d.window as u64);
-                hw.set_wscale(d.wscale as u64);
-                hw.set_payload_len(d.payload_len as u64);
-                hw.set_seg_time(d.time as u64);
+                synscope_sim::set_descriptor!(hw, d);
                 let e = self.expect(d)?;
                 self.pending.push_back(Some(e));
                 self.fed += 1;
