@@ -2,11 +2,14 @@
 #
 #   make verilog        build/verilog/<top>.v for every top synscope-hdl generates
 #   make lint           verilator --lint-only -Wall on each, waivers in hdl/lint.vlt
-#   make synth          yosys synth_xilinx per top -> build/synth/$(BOARD)/<top>/report.json,
-#                       merged into build/synth/$(BOARD)/report.json (lut ff ramb36 ramb18 dsp
-#                       logic_levels; sums over tops, logic_levels the deepest)
+#   make synth          yosys synth_xilinx per top of $(BOARD) (synscope-hdl --tops)
+#                       -> build/synth/$(BOARD)/<top>/report.json,
+#                       merged into build/synth/$(BOARD)/report.json: the figures (lut ff
+#                       ramb36 ramb18 dsp logic_levels) of the board's design, its blocks listed
 #   make synth-check    checks the logic-depth measurement on designs of known depth
 #   make diff-long      conn_core vs the model on 10^6 random segments (SYNSCOPE_LONG=1)
+#   make planted-bug    builds the sim with one FSM rule changed in the hardware's copy
+#                       (SYNSCOPE_PLANTED_BUG=1) and checks the differential test catches it
 
 CARGO        ?= cargo
 BOARD        ?= arty-a7-35
@@ -15,7 +18,7 @@ VERILOG_DIR  ?= build/verilog
 SYNTH_DIR    ?= build/synth/$(BOARD)
 HDL_LINT_VLT := hdl/lint.vlt
 
-.PHONY: verilog lint synth synth-check diff-long
+.PHONY: verilog lint synth synth-check diff-long planted-bug
 
 verilog:
 	$(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- $(VERILOG_DIR)
@@ -31,9 +34,10 @@ lint: verilog
 synth: verilog
 	@case "$(BOARD)" in arty-a7-35|arty-a7-100) ;; \
 	  *) echo "synth: unknown BOARD=$(BOARD) (arty-a7-35 or arty-a7-100)" >&2; exit 2;; esac
-	@set -e; reports=""; for f in $(VERILOG_DIR)/*.v; do \
-	  n=$$(basename $$f .v); \
-	  BOARD=$(BOARD) scripts/synth/synth.sh $$n $$f $(SYNTH_DIR)/$$n >/dev/null; \
+	@set -e; reports=""; \
+	tops=$$($(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- --tops $(BOARD)); \
+	for n in $$tops; do \
+	  BOARD=$(BOARD) scripts/synth/synth.sh $$n $(VERILOG_DIR)/$$n.v $(SYNTH_DIR)/$$n >/dev/null; \
 	  reports="$$reports $(SYNTH_DIR)/$$n/report.json"; \
 	done; \
 	python3 scripts/synth/report.py --merge $$reports -o $(SYNTH_DIR)/report.json; \
@@ -44,3 +48,16 @@ synth-check:
 
 diff-long:
 	SYNSCOPE_LONG=1 $(CARGO) test -p synscope-sim --test conn_core conn_core_long_run -- --nocapture
+
+# Own target dir: the planted build re-verilates every model, and the normal build must not
+# pick it up.
+planted-bug:
+	@echo "building the simulator with a planted bug (RECEIVER: FIN_WAIT_1 ignores the ACK of its FIN)"
+	@out=$$(SYNSCOPE_PLANTED_BUG=1 CARGO_TARGET_DIR=target/planted-bug $(CARGO) test -p synscope-sim \
+	    --test conn_core conn_core_matches_the_model_on_every_capture 2>&1); \
+	if echo "$$out" | grep -q "test result: ok"; then \
+	  echo "planted-bug: NOT caught: the differential test passed with a wrong rule" >&2; exit 1; fi; \
+	if ! echo "$$out" | grep -q "descriptor #"; then \
+	  echo "$$out" | tail -n 30 >&2; echo "planted-bug: the test failed, but not on a mismatch" >&2; exit 1; fi; \
+	echo "$$out" | grep -m1 -B2 -A6 "descriptor #"; \
+	echo "planted-bug: caught by the differential test"

@@ -36,6 +36,7 @@ fn main() {
     let vcd = env::var_os("CARGO_FEATURE_VCD").is_some();
     let waivers = manifest.join("../hdl/lint.vlt");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=SYNSCOPE_PLANTED_BUG");
     println!("cargo:rerun-if-changed=csrc");
     println!("cargo:rerun-if-changed=rtl");
     println!("cargo:rerun-if-changed=../hdl/src");
@@ -44,6 +45,21 @@ fn main() {
     // 1. The Verilog.
     let vdir = out.join("verilog");
     let mut files = synscope_hdl::generate_all(&vdir).expect("writing the generated Verilog");
+    if env::var_os("SYNSCOPE_PLANTED_BUG").is_some_and(|v| v == "1") {
+        // `make planted-bug`: the small core with one rule changed (the test must catch it).
+        println!("cargo:warning=SYNSCOPE_PLANTED_BUG=1: conn_core_small has a planted bug");
+        fs::write(
+            vdir.join("conn_core_small.v"),
+            synscope_hdl::gen::conn_core_small_planted_verilog(),
+        )
+        .expect("writing the planted-bug Verilog");
+    }
+    files.retain(|f| {
+        let stem = f.file_stem().and_then(|s| s.to_str());
+        synscope_hdl::TOPS
+            .iter()
+            .any(|t| t.simulated && Some(t.name) == stem)
+    });
     let mut fixtures: Vec<PathBuf> = fs::read_dir(manifest.join("rtl"))
         .expect("sim/rtl")
         .map(|e| e.expect("sim/rtl entry").path())

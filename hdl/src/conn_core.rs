@@ -65,6 +65,10 @@ pub const WAYS: usize = 4;
 pub const LATENCY: usize = 7;
 /// Bucket address bits of the 35T core (2048 buckets × 4 ways = 8K entries).
 pub const BUCKET_BITS_35T: usize = 11;
+/// Bucket address bits of the 100T core (4096 buckets × 4 ways = 16K entries). An entry is
+/// `ENTRY_BITS` (207) wide, so 16K entries take 3.4 Mb of the 100T's 4.86 Mb of block RAM;
+/// 32K would take 6.8 Mb, more than the part's block RAM and distributed RAM together.
+pub const BUCKET_BITS_100T: usize = 12;
 /// Bucket address bits of the simulation core (64 buckets: collisions and evictions happen).
 pub const BUCKET_BITS_SMALL: usize = 6;
 /// Width of a counter.
@@ -84,7 +88,7 @@ pub const FIRST_GAUGE: usize = Counter::COUNT;
 pub const STATES: usize = TcpState::COUNT;
 /// Number of gauges (client and server, per state).
 pub const GAUGES: usize = 2 * STATES;
-/// Width of a gauge (up to 32K entries on the 100T).
+/// Width of a gauge (up to 16K entries on the 100T).
 pub const GAUGE_BITS: usize = 16;
 /// Event FIFO address bits of the 35T core (512 records).
 pub const EVENT_FIFO_BITS_35T: usize = 9;
@@ -1772,9 +1776,23 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
 
 /// The 35T core: 2048 buckets × 4 ways, 512 event records.
 pub type ConnCore35T = ConnCore<BUCKET_BITS_35T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }>;
+/// The 100T core: 4096 buckets × 4 ways, 512 event records.
+pub type ConnCore100T =
+    ConnCore<BUCKET_BITS_100T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }>;
 /// The simulation core: 64 buckets × 4 ways, 16 event records.
 pub type ConnCoreSmall =
     ConnCore<BUCKET_BITS_SMALL, EVENT_FIFO_BITS_SMALL, { EVENT_FIFO_BITS_SMALL + 1 }>;
+
+/// A connected instance whose `segment_apply` uses other transition tables (the planted-bug
+/// check only; see `SegmentApply::with_tables`).
+pub fn connected_with_tables<const B: usize, const E: usize, const EP1: usize>(
+    sender: &synscope_model::fsm::Table,
+    receiver: &synscope_model::fsm::Table,
+) -> ConnCore<B, E, EP1> {
+    let mut u = connected::<B, E, EP1>();
+    u.apply = SegmentApply::with_tables(sender, receiver);
+    u
+}
 
 /// A connected instance (every input driven from outside).
 pub fn connected<const B: usize, const E: usize, const EP1: usize>() -> ConnCore<B, E, EP1> {

@@ -5,46 +5,75 @@ use rust_hdl::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// A generated top: the file stem (`<name>.v`) and the generator.
+/// A generated top: the file stem (`<name>.v`), the generator, and where it is used.
 #[derive(Clone, Copy)]
 pub struct Top {
     pub name: &'static str,
     pub verilog: fn() -> String,
+    /// The board this top is sized for (`make synth BOARD=…` synthesizes only the tops of its
+    /// board and the board-independent ones); `None`: every board.
+    pub board: Option<&'static str>,
+    /// Verilated by `synscope-sim` (a top that differs from a simulated one only in its size
+    /// parameters is not: it would double the simulator's build time and test nothing new).
+    pub simulated: bool,
+    /// Synthesized by `make synth` (not a simulation-sized variant).
+    pub synthesized: bool,
 }
+
+impl Top {
+    /// A board-independent top, simulated.
+    const fn any(name: &'static str, verilog: fn() -> String) -> Top {
+        Top {
+            name,
+            verilog,
+            board: None,
+            simulated: true,
+            synthesized: true,
+        }
+    }
+
+    /// `make synth BOARD=board` synthesizes it.
+    pub fn for_board(&self, board: &str) -> bool {
+        self.synthesized && (self.board.is_none() || self.board == Some(board))
+    }
+}
+
+/// The top that stands for `board` in its synthesis report (the largest design built for it).
+pub fn design_top(board: &str) -> Option<&'static Top> {
+    TOPS.iter().find(|t| t.board == Some(board))
+}
+
+/// The boards synscope builds for (`make synth BOARD=…`).
+pub const BOARDS: [&str; 2] = ["arty-a7-35", "arty-a7-100"];
 
 /// Every top this crate generates.
 pub const TOPS: &[Top] = &[
-    Top {
-        name: "flag_decode",
-        verilog: flag_decode_verilog,
-    },
-    Top {
-        name: "flow_key",
-        verilog: flow_key_verilog,
-    },
-    Top {
-        name: "toeplitz_hash",
-        verilog: toeplitz_hash_verilog,
-    },
-    Top {
-        name: "entry_age",
-        verilog: entry_age_verilog,
-    },
-    Top {
-        name: "eviction_class",
-        verilog: eviction_class_verilog,
-    },
-    Top {
-        name: "segment_apply",
-        verilog: segment_apply_verilog,
-    },
+    Top::any("flag_decode", flag_decode_verilog),
+    Top::any("flow_key", flow_key_verilog),
+    Top::any("toeplitz_hash", toeplitz_hash_verilog),
+    Top::any("entry_age", entry_age_verilog),
+    Top::any("eviction_class", eviction_class_verilog),
+    Top::any("segment_apply", segment_apply_verilog),
     Top {
         name: "conn_core",
         verilog: conn_core_verilog,
+        board: Some("arty-a7-35"),
+        simulated: true,
+        synthesized: true,
+    },
+    Top {
+        name: "conn_core_100t",
+        verilog: conn_core_100t_verilog,
+        board: Some("arty-a7-100"),
+        simulated: false,
+        synthesized: true,
     },
     Top {
         name: "conn_core_small",
         verilog: conn_core_small_verilog,
+        board: None,
+        simulated: true,
+        synthesized: false,
     },
 ];
 
@@ -133,9 +162,30 @@ pub fn conn_core_verilog() -> String {
     generate("conn_core", u, |_| {})
 }
 
+/// The connection-state core of the 100T: 4096 buckets × 4 ways (see `ConnCore100T`).
+pub fn conn_core_100t_verilog() -> String {
+    let u: crate::conn_core::ConnCore100T = crate::conn_core::connected();
+    generate("conn_core_100t", u, |_| {})
+}
+
 /// The same core with 64 buckets (simulation: collisions, eviction and refusal happen).
 pub fn conn_core_small_verilog() -> String {
     let u: crate::conn_core::ConnCoreSmall = crate::conn_core::connected();
+    generate("conn_core_small", u, |_| {})
+}
+
+/// `conn_core_small` with a planted bug: a copy of `fsm::RECEIVER` in which the ACK of a FIN no
+/// longer moves FIN_WAIT_1 to FIN_WAIT_2 (RFC 9293 §3.10.7.4). `synscope-sim` builds it in place
+/// of `conn_core_small` when `SYNSCOPE_PLANTED_BUG=1` (`make planted-bug`), and the differential
+/// test must then fail.
+pub fn conn_core_small_planted_verilog() -> String {
+    use synscope_model::flags::FlagClass;
+    use synscope_model::fsm::{RECEIVER, SENDER};
+    use synscope_model::TcpState;
+    let mut receiver = RECEIVER;
+    receiver[1][FlagClass::Ack as usize][TcpState::FinWait1 as usize] = TcpState::FinWait1;
+    let u: crate::conn_core::ConnCoreSmall =
+        crate::conn_core::connected_with_tables(&SENDER, &receiver);
     generate("conn_core_small", u, |_| {})
 }
 

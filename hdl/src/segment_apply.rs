@@ -285,6 +285,25 @@ pub struct SegmentApply {
     one5: Constant<Bits<5>>,
 }
 
+impl SegmentApply {
+    /// The same block with other transition tables. Only the planted-bug check uses it
+    /// (`make planted-bug`: a copy of a rule with one cell changed must be caught by the
+    /// differential test); the design's tables are always `fsm::SENDER` / `fsm::RECEIVER`.
+    pub fn with_tables(sender: &Table, receiver: &Table) -> Self {
+        Self {
+            sender_plane0: table_plane(sender, 0),
+            sender_plane1: table_plane(sender, 1),
+            sender_plane2: table_plane(sender, 2),
+            sender_plane3: table_plane(sender, 3),
+            receiver_plane0: table_plane(receiver, 0),
+            receiver_plane1: table_plane(receiver, 1),
+            receiver_plane2: table_plane(receiver, 2),
+            receiver_plane3: table_plane(receiver, 3),
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for SegmentApply {
     fn default() -> Self {
         Self {

@@ -15,7 +15,7 @@ pub enum TableChoice {
     Unbounded,
     /// As the Arty A7-35T: 2048 buckets × 4 ways (8K).
     Arty35,
-    /// As the Arty A7-100T: 8192 buckets × 4 ways (32K).
+    /// As the Arty A7-100T: 4096 buckets × 4 ways (16K).
     Arty100,
 }
 

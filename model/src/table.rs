@@ -26,9 +26,10 @@ impl TableShape {
         buckets: 2048,
         ways: 4,
     };
-    /// 32K entries, 8192 buckets × 4 ways (Arty A7-100T).
+    /// 16K entries, 4096 buckets × 4 ways (Arty A7-100T: the most its block RAM holds at the
+    /// entry's 207 bits; see `docs/core.md`).
     pub const ARTY_100T: TableShape = TableShape::Bounded {
-        buckets: 8192,
+        buckets: 4096,
         ways: 4,
     };
 

@@ -2,7 +2,8 @@
 """Resource and logic-depth report of a yosys `synth_xilinx` netlist (write_json output).
 
     report.py NETLIST.json --top NAME [--board B --part P] -o REPORT.json
-    report.py --merge OUT.json --board B --part P REPORT.json...
+    report.py --merge DESIGN_REPORT.json BLOCK_REPORT.json... -o OUT.json
+                              (figures of the first, the board's design; the rest listed)
 
 Counts (Xilinx 7-series primitives after synth_xilinx):
   lut    LUT1..LUT6 (a LUT6_2 pair is not produced by yosys; LUT-based wide muxes are MUXF7/MUXF8,
@@ -126,8 +127,8 @@ def analyse(netlist, top):
     }
 
 
-SUMMED = ["lut", "ff", "ramb36", "ramb18", "dsp", "muxf", "carry4", "lutram", "latches"]
-MAXED = ["logic_levels", "cell_levels", "carry4_chain"]
+FIGURES = ["lut", "ff", "ramb36", "ramb18", "dsp", "muxf", "carry4", "lutram", "latches"]
+FIGURES += ["logic_levels", "cell_levels", "carry4_chain"]
 KEYS = ["lut", "ff", "ramb36", "ramb18", "dsp", "logic_levels"]
 
 
@@ -153,20 +154,20 @@ def main():
             with open(path) as f:
                 r = json.load(f)
             tops[r["top"]] = r
+        # The first report is the board's design (its figures head the merged report); the
+        # others are its blocks, synthesized alone (a block's figures are part of the design's).
         first = next(iter(tops.values()), {})
         out = {
             "board": a.board or first.get("board", ""),
             "part": a.part or first.get("part", ""),
             "tool": "yosys synth_xilinx -family xc7 -flatten",
+            "design": first.get("top", ""),
         }
-        for k in SUMMED:
-            out[k] = sum(r[k] for r in tops.values())
-        for k in MAXED:
-            out[k] = max((r[k] for r in tops.values()), default=0)
+        for k in FIGURES:
+            out[k] = first.get(k, 0)
         out["tops"] = tops
         for name, r in tops.items():
             print(line(name, r))
-        print(line("total", out))
     else:
         with open(a.netlist) as f:
             netlist = json.load(f)

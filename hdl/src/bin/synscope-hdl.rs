@@ -1,18 +1,51 @@
-//! Writes the Verilog of every synscope top: `synscope-hdl [DIR]` (default `build/verilog`).
+//! Writes the Verilog of every synscope top.
+//!
+//! `synscope-hdl [DIR]`: writes `DIR/<top>.v` (default `build/verilog`) and prints the paths.
+//! `synscope-hdl --tops BOARD`: prints the names of the tops `make synth BOARD=…` synthesizes,
+//! the board's design first (the top whose figures head its report).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use synscope_hdl::gen::BOARDS;
+use synscope_hdl::TOPS;
+
+const USAGE: &str =
+    "usage: synscope-hdl [DIR]         writes DIR/<top>.v (default build/verilog)\n       \
+                     synscope-hdl --tops BOARD  lists the tops synthesized for BOARD";
 
 fn main() -> ExitCode {
-    let mut args = std::env::args_os().skip(1);
-    let dir = args
-        .next()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("build/verilog"));
-    if args.next().is_some() {
-        eprintln!("usage: synscope-hdl [DIR]   (writes DIR/<top>.v, default build/verilog)");
+    let args: Vec<_> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [flag, board] if flag == "--tops" => list_tops(board),
+        [] => write_all(PathBuf::from("build/verilog")),
+        [dir] if !dir.starts_with('-') => write_all(PathBuf::from(dir)),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn list_tops(board: &str) -> ExitCode {
+    if !BOARDS.contains(&board) {
+        eprintln!(
+            "synscope-hdl: unknown board '{board}' (one of: {})",
+            BOARDS.join(", ")
+        );
         return ExitCode::from(2);
     }
+    let design = synscope_hdl::gen::design_top(board).map(|t| t.name);
+    design.into_iter().for_each(|n| println!("{n}"));
+    for top in TOPS
+        .iter()
+        .filter(|t| t.for_board(board) && Some(t.name) != design)
+    {
+        println!("{}", top.name);
+    }
+    ExitCode::SUCCESS
+}
+
+fn write_all(dir: PathBuf) -> ExitCode {
     match synscope_hdl::generate_all(&dir) {
         Ok(paths) => {
             for p in paths {
