@@ -22,6 +22,7 @@ pub mod drop;
 pub mod entry;
 pub mod frame;
 pub mod fsm;
+pub mod protocol;
 pub mod segment;
 pub mod seq;
 pub mod table;
