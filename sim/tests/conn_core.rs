@@ -1300,9 +1300,12 @@ fn seg(
     }
 }
 
+/// A live connection: client, server, client's SND.NXT, server's SND.NXT.
+type Conn = (Endpoint, Endpoint, u32, u32);
+
 /// `n` connections through the three-way handshake, client port 20000 + i; returns the items
-/// and, per connection, (client, server, client's SND.NXT, server's SND.NXT).
-fn established(n: usize, rng: &mut Rng) -> (Vec<Item>, Vec<(Endpoint, Endpoint, u32, u32)>) {
+/// and the connections.
+fn established(n: usize, rng: &mut Rng) -> (Vec<Item>, Vec<Conn>) {
     let mut items = Vec::new();
     let mut conns = Vec::new();
     for i in 0..n {
