@@ -6,6 +6,7 @@
 #                       -> build/synth/$(BOARD)/<top>/report.json,
 #                       merged into build/synth/$(BOARD)/report.json: the figures (lut ff
 #                       ramb36 ramb18 dsp logic_levels) of the board's design, its blocks listed
+#   make constraints    constraints/<board>.xdc for both boards, from hdl/src/pins.rs
 #   make synth-check    checks the logic-depth measurement on designs of known depth
 #   make diff-long      conn_core vs the model on 10^6 random segments (SYNSCOPE_LONG=1)
 #   make planted-bug    builds the sim with one FSM rule changed in the hardware's copy
@@ -18,10 +19,16 @@ VERILOG_DIR  ?= build/verilog
 SYNTH_DIR    ?= build/synth/$(BOARD)
 HDL_LINT_VLT := hdl/lint.vlt
 
-.PHONY: verilog lint synth synth-check diff-long planted-bug
+.PHONY: constraints verilog lint synth synth-check diff-long planted-bug
 
 verilog:
 	$(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- $(VERILOG_DIR)
+
+constraints:
+	@for b in arty-a7-35 arty-a7-100; do \
+	  $(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- --xdc $$b > constraints/$$b.xdc || exit 1; \
+	  echo "wrote constraints/$$b.xdc"; \
+	done
 
 lint: verilog
 	@command -v $(VERILATOR) >/dev/null || { echo "lint: verilator not found (make deps installs it)" >&2; exit 1; }

@@ -9,6 +9,7 @@ pub mod entry_age;
 pub mod flag_decode;
 pub mod flow_key;
 pub mod gen;
+pub mod pins;
 pub mod segment_apply;
 pub mod toeplitz_hash;
 

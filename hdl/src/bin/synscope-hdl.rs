@@ -3,6 +3,7 @@
 //! `synscope-hdl [DIR]`: writes `DIR/<top>.v` (default `build/verilog`) and prints the paths.
 //! `synscope-hdl --tops BOARD`: prints the names of the tops `make synth BOARD=…` synthesizes,
 //! the board's design first (the top whose figures head its report).
+//! `synscope-hdl --xdc BOARD`: prints the board's pin constraints (`constraints/BOARD.xdc`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,12 +12,14 @@ use synscope_hdl::TOPS;
 
 const USAGE: &str =
     "usage: synscope-hdl [DIR]         writes DIR/<top>.v (default build/verilog)\n       \
-                     synscope-hdl --tops BOARD  lists the tops synthesized for BOARD";
+                     synscope-hdl --tops BOARD  lists the tops synthesized for BOARD\n       \
+                     synscope-hdl --xdc BOARD   prints the pin constraints of BOARD";
 
 fn main() -> ExitCode {
     let args: Vec<_> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [flag, board] if flag == "--tops" => list_tops(board),
+        [flag, board] if flag == "--xdc" => print_xdc(board),
         [] => write_all(PathBuf::from("build/verilog")),
         [dir] if !dir.starts_with('-') => write_all(PathBuf::from(dir)),
         _ => {
@@ -43,6 +46,22 @@ fn list_tops(board: &str) -> ExitCode {
         println!("{}", top.name);
     }
     ExitCode::SUCCESS
+}
+
+fn print_xdc(board: &str) -> ExitCode {
+    match synscope_hdl::pins::part(board) {
+        Some(part) => {
+            print!("{}", synscope_hdl::pins::xdc(board, part));
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "synscope-hdl: unknown board '{board}' (one of: {})",
+                BOARDS.join(", ")
+            );
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn write_all(dir: PathBuf) -> ExitCode {
