@@ -39,6 +39,10 @@ pub const TOPS: &[Top] = &[
         verilog: segment_apply_verilog,
     },
     Top {
+        name: "mii_rx",
+        verilog: mii_rx_verilog,
+    },
+    Top {
         name: "conn_core",
         verilog: conn_core_verilog,
     },
@@ -125,6 +129,11 @@ pub fn segment_apply_verilog() -> String {
         u.hi_port.connect();
         u.now.connect();
     })
+}
+
+/// The MII receiver and its frame FIFO: two clocks, `rx_clk` (PHY) and `clock` (system).
+pub fn mii_rx_verilog() -> String {
+    generate("mii_rx", crate::mii_rx::connected(), |_| {})
 }
 
 /// The connection-state core of the 35T: 2048 buckets × 4 ways.

@@ -9,6 +9,7 @@ pub mod entry_age;
 pub mod flag_decode;
 pub mod flow_key;
 pub mod gen;
+pub mod mii_rx;
 pub mod segment_apply;
 pub mod toeplitz_hash;
 
@@ -17,5 +18,6 @@ pub use entry_age::{EntryAge, EvictionClass};
 pub use flag_decode::FlagDecode;
 pub use flow_key::FlowKey;
 pub use gen::{generate_all, Top, TOPS};
+pub use mii_rx::MiiRx;
 pub use segment_apply::SegmentApply;
 pub use toeplitz_hash::ToeplitzHash;

@@ -413,9 +413,9 @@ mod tests {
         assert_eq!(reg, FCS_RESIDUE);
         assert_eq!(reg.reverse_bits(), 0xc704_dd7b);
         // Nibble steps (MII order: low nibble first) equal byte steps.
-        let by_nibble = f
-            .iter()
-            .fold(!0u32, |c, &b| crc32_step(crc32_step(c, b & 15, 4), b >> 4, 4));
+        let by_nibble = f.iter().fold(!0u32, |c, &b| {
+            crc32_step(crc32_step(c, b & 15, 4), b >> 4, 4)
+        });
         assert_eq!(by_nibble, reg);
     }
 
