@@ -43,6 +43,10 @@ pub const TOPS: &[Top] = &[
         verilog: mii_rx_verilog,
     },
     Top {
+        name: "frame_parser",
+        verilog: frame_parser_verilog,
+    },
+    Top {
         name: "conn_core",
         verilog: conn_core_verilog,
     },
@@ -134,6 +138,11 @@ pub fn segment_apply_verilog() -> String {
 /// The MII receiver and its frame FIFO: two clocks, `rx_clk` (PHY) and `clock` (system).
 pub fn mii_rx_verilog() -> String {
     generate("mii_rx", crate::mii_rx::connected(), |_| {})
+}
+
+/// The frame parser: receive-FIFO entries in, descriptors or drop reasons out.
+pub fn frame_parser_verilog() -> String {
+    generate("frame_parser", crate::frame_parser::connected(), |_| {})
 }
 
 /// The connection-state core of the 35T: 2048 buckets × 4 ways.
