@@ -12,7 +12,8 @@
 //! the minimum inter-frame gap; a seeded random stream of good and malformed frames (runts and
 //! giants around both limits, bad FCS, RX_ER anywhere, odd nibble counts, short preambles,
 //! carriers without SFD), with and without a read side that idles at random; the same with the
-//! system side stalled long enough to overflow the FIFO; a few frames at 10 Mb/s.
+//! system side stalled long enough to overflow the FIFO; a few frames at 10 Mb/s; and the whole
+//! front end (mii_rx feeding frame_parser) against the model's `receive`.
 //! `SYNSCOPE_LONG=1` runs 10⁵ random frames. `SYNSCOPE_SEED=N` replays a seed.
 
 mod common;
@@ -20,11 +21,12 @@ mod common;
 use common::{capture_frames, long_run, Rng};
 use std::time::Instant;
 use synscope_hdl::mii_rx::{FIFO_DEPTH, NIBBLE_PREAMBLE, NIBBLE_SFD, STATUS_DROP, STATUS_OK};
+use synscope_model::frame::receive;
 use synscope_model::frame::{
     mac_receive, pad_to_minimum, with_fcs, FCS_LEN, MAX_FRAME_LEN, MIN_FRAME_LEN,
 };
-use synscope_model::DropReason;
-use synscope_sim::models::MiiRx;
+use synscope_model::{DropReason, Endpoint, SegmentDescriptor, TcpFlags};
+use synscope_sim::models::{FrameParser, MiiRx};
 
 /// Minimum inter-frame gap: 96 bit times = 24 nibbles (IEEE 802.3 §4.4.2).
 const IFG_NIBBLES: usize = 24;
@@ -47,6 +49,9 @@ struct Nibble {
 struct Carrier {
     nibbles: Vec<Nibble>,
     expect: Option<FrameResult>,
+    /// The bytes after the SFD and whether RX_ER was asserted (the whole front end's input).
+    bytes: Vec<u8>,
+    rx_error: bool,
     what: String,
 }
 
@@ -65,7 +70,7 @@ fn carrier(
         er: false,
         d,
     };
-    nibbles.extend(std::iter::repeat_n(nib(NIBBLE_PREAMBLE), preamble));
+    nibbles.resize(preamble, nib(NIBBLE_PREAMBLE));
     nibbles.push(nib(NIBBLE_SFD));
     for &b in bytes {
         nibbles.push(nib(b & 15));
@@ -84,9 +89,14 @@ fn carrier(
     Carrier {
         expect: Some(mac_receive(bytes, er).map(<[u8]>::to_vec)),
         nibbles,
+        bytes: bytes.to_vec(),
+        rx_error: er,
         what: what.to_string(),
     }
 }
+
+/// Whether the read side idles in a system cycle (arguments: the cycle, what it has read).
+type Stall = Box<dyn FnMut(u64, &Sink) -> bool>;
 
 /// What the system side saw: frames (bytes, then the status) in order.
 #[derive(Default)]
@@ -131,13 +141,16 @@ struct Bench {
     rx_high: bool,
     rx_half: u64,
     sink: Sink,
+    /// With a parser: it reads the FIFO, and its results are collected here.
+    parser: Option<FrameParser>,
+    parsed: Vec<Result<SegmentDescriptor, DropReason>>,
     /// The read side idles while this says so (argument: system cycle).
-    stall: Box<dyn FnMut(u64, &Sink) -> bool>,
+    stall: Stall,
     sys_cycles: u64,
 }
 
 impl Bench {
-    fn new(rx_half: u64, stall: Box<dyn FnMut(u64, &Sink) -> bool>) -> Bench {
+    fn new(rx_half: u64, stall: Stall) -> Bench {
         let mut m = MiiRx::new();
         m.set_rx_dv(false);
         m.set_rx_er(false);
@@ -152,6 +165,8 @@ impl Bench {
             rx_high: false,
             rx_half,
             sink: Sink::default(),
+            parser: None,
+            parsed: Vec::new(),
             stall,
             sys_cycles: 0,
         }
@@ -166,15 +181,35 @@ impl Bench {
             if !self.sys_high {
                 // Before the rising edge: take the head entry unless stalled.
                 let stalled = (self.stall)(self.sys_cycles, &self.sink);
-                let take = !self.m.empty() && !stalled;
+                let take = if let Some(p) = self.parser.as_mut() {
+                    p.set_in_empty(self.m.empty());
+                    p.set_in_data(self.m.data());
+                    p.set_in_last(self.m.last());
+                    p.set_out_ready(!stalled);
+                    p.eval();
+                    if p.out_valid() && !stalled {
+                        self.parsed.push(parsed(p));
+                    }
+                    p.in_read()
+                } else {
+                    !self.m.empty() && !stalled
+                };
                 if take {
                     self.sink.take(self.m.data() as u8, self.m.last());
                 }
                 self.m.set_read(take);
                 self.m.set_clock(true);
+                if let Some(p) = self.parser.as_mut() {
+                    p.set_clock(true);
+                    p.eval();
+                }
                 self.sys_cycles += 1;
             } else {
                 self.m.set_clock(false);
+                if let Some(p) = self.parser.as_mut() {
+                    p.set_clock(false);
+                    p.eval();
+                }
             }
             self.sys_high = !self.sys_high;
             self.m.eval();
@@ -274,6 +309,24 @@ fn check(seed: u64, carriers: &[Carrier], got: &[FrameResult], overflow_ok: bool
         expected.len()
     );
     overflows
+}
+
+/// The parser's result on its outputs.
+fn parsed(p: &FrameParser) -> Result<SegmentDescriptor, DropReason> {
+    if p.out_drop() {
+        return Err(DropReason::from_bits(p.out_reason() as u8).expect("a reason code"));
+    }
+    Ok(SegmentDescriptor {
+        src: Endpoint::new(p.src_ip() as u32, p.src_port() as u16),
+        dst: Endpoint::new(p.dst_ip() as u32, p.dst_port() as u16),
+        seq: p.seq() as u32,
+        ack: p.ack() as u32,
+        flags: TcpFlags::new(p.flags() as u16),
+        window: p.window() as u16,
+        wscale: p.wscale() as u8,
+        payload_len: p.payload_len() as u16,
+        time: p.seg_time() as u32,
+    })
 }
 
 fn seed(default: u64) -> u64 {
@@ -384,6 +437,8 @@ fn random_carriers(rng: &mut Rng, n: usize) -> Vec<Carrier> {
             out.push(Carrier {
                 nibbles,
                 expect: None,
+                bytes: vec![],
+                rx_error: false,
                 what: "carrier without SFD".into(),
             });
         }
@@ -419,7 +474,7 @@ fn random_run(default_seed: u64, n: usize, idle_reads: bool) {
     let mut gaps = Rng::new(seed ^ 0x9e37_79b9);
     let mut stalls = Rng::new(seed ^ 0x7f4a_7c15);
     let t = Instant::now();
-    let stall: Box<dyn FnMut(u64, &Sink) -> bool> = if idle_reads {
+    let stall: Stall = if idle_reads {
         Box::new(move |_, _| stalls.chance(1, 2))
     } else {
         Box::new(|_, _| false)
@@ -506,4 +561,43 @@ fn mii_rx_largest_frames_with_a_slow_reader() {
     let mut b = Bench::new(RX_HALF_100M, stall);
     b.send(&carriers, |_| IFG_NIBBLES);
     check(0, &carriers, &b.sink.frames, false);
+}
+
+#[test]
+fn mii_rx_and_frame_parser_together_match_receive() {
+    // The whole front end: MII pins → mii_rx → FIFO → frame_parser, against the model's
+    // `receive` (mac_receive, then parse_frame) for every carrier with an SFD: every capture
+    // frame, then the random malformed stream, back to back.
+    let seed = seed(0xf00d);
+    let mut rng = Rng::new(seed);
+    let mut carriers = capture_carriers();
+    carriers.extend(random_carriers(&mut rng, 1_000));
+    let t = Instant::now();
+    let mut b = Bench::new(RX_HALF_100M, Box::new(|_, _| false));
+    let mut p = FrameParser::new();
+    p.set_reset(true);
+    p.set_clock(true);
+    p.eval();
+    p.set_clock(false);
+    p.set_reset(false);
+    p.set_now(0);
+    p.eval();
+    b.parser = Some(p);
+    b.send(&carriers, |_| IFG_NIBBLES);
+    let expected: Vec<(&Carrier, Result<SegmentDescriptor, DropReason>)> = carriers
+        .iter()
+        .filter(|c| c.expect.is_some())
+        .map(|c| (c, receive(&c.bytes, c.rx_error, 0)))
+        .collect();
+    for (i, ((c, e), g)) in expected.iter().zip(&b.parsed).enumerate() {
+        assert_eq!(e, g, "seed {seed}: frame {i} ({})", c.what);
+    }
+    assert_eq!(
+        b.parsed.len(),
+        expected.len(),
+        "seed {seed}: results vs frames"
+    );
+    let descriptors = b.parsed.iter().filter(|r| r.is_ok()).count();
+    assert!(descriptors > 1000);
+    report("front end", carriers.len(), t, &b);
 }
