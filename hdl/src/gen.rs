@@ -54,6 +54,8 @@ pub const TOPS: &[Top] = &[
     Top::any("entry_age", entry_age_verilog),
     Top::any("eviction_class", eviction_class_verilog),
     Top::any("segment_apply", segment_apply_verilog),
+    Top::any("mii_rx", mii_rx_verilog),
+    Top::any("frame_parser", frame_parser_verilog),
     Top {
         name: "conn_core",
         verilog: conn_core_verilog,
@@ -154,6 +156,16 @@ pub fn segment_apply_verilog() -> String {
         u.hi_port.connect();
         u.now.connect();
     })
+}
+
+/// The MII receiver and its frame FIFO: two clocks, `rx_clk` (PHY) and `clock` (system).
+pub fn mii_rx_verilog() -> String {
+    generate("mii_rx", crate::mii_rx::connected(), |_| {})
+}
+
+/// The frame parser: receive-FIFO entries in, descriptors or drop reasons out.
+pub fn frame_parser_verilog() -> String {
+    generate("frame_parser", crate::frame_parser::connected(), |_| {})
 }
 
 /// The connection-state core of the 35T: 2048 buckets × 4 ways.

@@ -2,6 +2,9 @@
 //! parser can implement exactly the same ones (same offsets, same order of checks, same drop
 //! reason for every frame).
 //!
+//! [`mac_receive`] holds the receiver's checks before that (RX_ER, length, FCS; in that order),
+//! and [`receive`] chains both.
+//!
 //! The input is an Ethernet frame as the MAC delivers it once the FCS has been checked: from the
 //! destination MAC address to the last byte before the FCS, padded by the sender to the 60-byte
 //! minimum (a capture taken on an endpoint holds frames before padding: [`pad_to_minimum`] puts
@@ -31,6 +34,14 @@ pub const MIN_FRAME_LEN: usize = 60;
 pub const MAX_FRAME_LEN: usize = 1522;
 /// Most VLAN tags skipped before the EtherType must be IP.
 pub const MAX_VLAN_TAGS: usize = 2;
+/// Length of the frame check sequence (CRC-32) that ends every frame on the wire.
+pub const FCS_LEN: usize = 4;
+/// The CRC-32 generator polynomial in reflected (LSB-first) form (IEEE 802.3 §3.2.9).
+pub const CRC32_POLY_REFLECTED: u32 = 0xedb8_8320;
+/// What a receiver's CRC register (reflected, preset to all ones, not complemented) holds after
+/// a frame *and its FCS* when the FCS is right: the CRC-32 residue (0xC704DD7B bit-reversed, the
+/// form of IEEE 802.3 §3.2.9).
+pub const FCS_RESIDUE: u32 = 0xdebb_20e3;
 
 /// Byte offsets and constants of the headers (shared with the hardware parser).
 pub mod field {
@@ -101,6 +112,70 @@ pub fn ones_complement_sum(bytes: &[u8]) -> u16 {
         sum = (sum & 0xffff) + (sum >> 16);
     }
     sum as u16
+}
+
+/// One step of the receiver's CRC register over the low `bits` bits of `data`, LSB first (the
+/// order bits arrive in: IEEE 802.3 §3.3; MII nibble 0 is bits 0–3 of the byte).
+pub const fn crc32_step(mut crc: u32, data: u8, bits: u32) -> u32 {
+    let mut i = 0;
+    while i < bits {
+        let b = (data >> i) as u32 & 1;
+        crc = if (crc ^ b) & 1 != 0 {
+            (crc >> 1) ^ CRC32_POLY_REFLECTED
+        } else {
+            crc >> 1
+        };
+        i += 1;
+    }
+    crc
+}
+
+/// The FCS a transmitter appends to `frame` (IEEE 802.3 §3.2.9), to be sent least significant
+/// byte first (`to_le_bytes`).
+pub fn fcs(frame: &[u8]) -> u32 {
+    !frame.iter().fold(!0u32, |c, &b| crc32_step(c, b, 8))
+}
+
+/// Copy of `frame` with its FCS appended: the bytes a MAC puts on the wire after the SFD.
+pub fn with_fcs(frame: &[u8]) -> Vec<u8> {
+    let mut v = frame.to_vec();
+    v.extend_from_slice(&fcs(frame).to_le_bytes());
+    v
+}
+
+/// The MAC receive checks (IEEE 802.3 §4.2.4.2, counted as in clause 30) on the bytes an MII
+/// receiver assembles between the SFD and the end of RX_DV, FCS included: the frame without its
+/// FCS, or why it is dropped. `rx_error`: RX_ER was asserted while RX_DV was (clause 22.2.2.5).
+///
+/// Checks, in order (the first that fails names the reason; the hardware receiver follows it):
+/// 1. RX_ER → [`DropReason::RxError`] (the PHY says the bytes are not what was sent: nothing
+///    else about them means anything);
+/// 2. `< 64` bytes with FCS → [`DropReason::Runt`], `> 1526` → [`DropReason::Oversize`]: length
+///    errors before the FCS, as clause 30 counts them (aFrameCheckSequenceErrors excludes
+///    frame-too-long and frame-too-short frames, 30.3.1.1.6-7);
+/// 3. CRC → [`DropReason::BadFcs`].
+///
+/// A trailing half byte (an odd number of nibbles: dribble) is not part of `bytes`: the
+/// receiver truncates to the last octet boundary (§4.2.4.2.1) and checks the FCS there.
+pub fn mac_receive(bytes: &[u8], rx_error: bool) -> Result<&[u8], DropReason> {
+    if rx_error {
+        return Err(DropReason::RxError);
+    }
+    if bytes.len() < MIN_FRAME_LEN + FCS_LEN {
+        return Err(DropReason::Runt);
+    }
+    if bytes.len() > MAX_FRAME_LEN + FCS_LEN {
+        return Err(DropReason::Oversize);
+    }
+    if bytes.iter().fold(!0u32, |c, &b| crc32_step(c, b, 8)) != FCS_RESIDUE {
+        return Err(DropReason::BadFcs);
+    }
+    Ok(&bytes[..bytes.len() - FCS_LEN])
+}
+
+/// The whole front end: [`mac_receive`], then [`parse_frame`].
+pub fn receive(bytes: &[u8], rx_error: bool, time: u32) -> Result<SegmentDescriptor, DropReason> {
+    parse_frame(mac_receive(bytes, rx_error)?, time)
 }
 
 /// Copy of `frame` padded with zeros to [`MIN_FRAME_LEN`], as a transmitting MAC would
@@ -327,6 +402,44 @@ mod tests {
             mutate(&|v| v[ip + 20 + 12] = 0xf0),
             Err(DropReason::BadTcpHeader)
         );
+    }
+
+    #[test]
+    fn fcs_matches_the_standard_check_value_and_residue() {
+        // CRC-32 check value of "123456789" (the usual CRC catalogue entry for CRC-32/ISO-HDLC).
+        assert_eq!(fcs(b"123456789"), 0xcbf4_3926);
+        let f = with_fcs(&simple(b"x"));
+        let reg = f.iter().fold(!0u32, |c, &b| crc32_step(c, b, 8));
+        assert_eq!(reg, FCS_RESIDUE);
+        assert_eq!(reg.reverse_bits(), 0xc704_dd7b);
+        // Nibble steps (MII order: low nibble first) equal byte steps.
+        let by_nibble = f.iter().fold(!0u32, |c, &b| {
+            crc32_step(crc32_step(c, b & 15, 4), b >> 4, 4)
+        });
+        assert_eq!(by_nibble, reg);
+    }
+
+    #[test]
+    fn mac_checks_in_order_rx_error_length_fcs() {
+        let good = with_fcs(&simple(b""));
+        assert_eq!(mac_receive(&good, false), Ok(&good[..good.len() - 4]));
+        let mut bad = good.clone();
+        bad[20] ^= 1;
+        assert_eq!(mac_receive(&bad, false), Err(DropReason::BadFcs));
+        assert_eq!(mac_receive(&bad, true), Err(DropReason::RxError));
+        // A runt or a giant with a bad FCS is a length error; with RX_ER, an RX error.
+        assert_eq!(mac_receive(&bad[..63], false), Err(DropReason::Runt));
+        assert_eq!(mac_receive(&[], false), Err(DropReason::Runt));
+        assert_eq!(mac_receive(&bad[..63], true), Err(DropReason::RxError));
+        let giant = vec![0u8; MAX_FRAME_LEN + FCS_LEN + 1];
+        assert_eq!(mac_receive(&giant, false), Err(DropReason::Oversize));
+        assert_eq!(mac_receive(&giant, true), Err(DropReason::RxError));
+        // The limits themselves are accepted.
+        let min = with_fcs(&[0u8; MIN_FRAME_LEN]);
+        assert_eq!(mac_receive(&min, false).map(<[u8]>::len), Ok(MIN_FRAME_LEN));
+        let max = with_fcs(&[0u8; MAX_FRAME_LEN]);
+        assert_eq!(mac_receive(&max, false).map(<[u8]>::len), Ok(MAX_FRAME_LEN));
+        assert_eq!(receive(&good, false, 3).unwrap().time, 3);
     }
 
     #[test]

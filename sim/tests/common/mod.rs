@@ -34,3 +34,31 @@ impl Rng {
         self.next_u64() % n
     }
 }
+
+/// Every frame of every bundled capture (`captures/*.pcap`, in name order), read with the
+/// model's capture reader: (file name, seconds, bytes as captured).
+pub fn capture_frames() -> Vec<(String, u32, Vec<u8>)> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../captures");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("captures/")
+        .map(|e| e.expect("captures/ entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no captures in {}", dir.display());
+    let mut out = Vec::new();
+    for p in paths {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = synscope_model::capture::read_file(&p).expect("reading a capture");
+        synscope_model::capture::for_each_frame(&bytes, |f| {
+            out.push((name.clone(), f.timestamp.as_secs() as u32, f.data.to_vec()))
+        })
+        .expect("parsing a capture");
+    }
+    out
+}
+
+/// Runs of at least 10⁵ frames when `SYNSCOPE_LONG=1`.
+pub fn long_run() -> bool {
+    std::env::var("SYNSCOPE_LONG").is_ok_and(|v| v == "1")
+}
