@@ -1,5 +1,6 @@
 //! Verilog generation: one file per top, module `top`.
 
+use crate::conn_core::{BUCKET_BITS_100T, BUCKET_BITS_35T, EVENT_FIFO_BITS_35T};
 use crate::{EntryAge, EvictionClass, FlagDecode, FlowKey, SegmentApply, ToeplitzHash};
 use rust_hdl::prelude::*;
 use std::io;
@@ -66,6 +67,20 @@ pub const TOPS: &[Top] = &[
     Top {
         name: "conn_core_100t",
         verilog: conn_core_100t_verilog,
+        board: Some("arty-a7-100"),
+        simulated: false,
+        synthesized: true,
+    },
+    Top {
+        name: "arty_a7_35",
+        verilog: arty_a7_35_verilog,
+        board: Some("arty-a7-35"),
+        simulated: false,
+        synthesized: true,
+    },
+    Top {
+        name: "arty_a7_100",
+        verilog: arty_a7_100_verilog,
         board: Some("arty-a7-100"),
         simulated: false,
         synthesized: true,
@@ -172,6 +187,38 @@ pub fn frame_parser_verilog() -> String {
 pub fn conn_core_verilog() -> String {
     let u: crate::conn_core::ConnCore35T = crate::conn_core::connected();
     generate("conn_core", u, |_| {})
+}
+
+/// The Arty A7-35T board top (pins: `pins::PINS`).
+pub fn arty_a7_35_verilog() -> String {
+    let u: crate::board::ArtyTop<
+        BUCKET_BITS_35T,
+        EVENT_FIFO_BITS_35T,
+        { EVENT_FIFO_BITS_35T + 1 },
+    > = Default::default();
+    generate("arty_a7_35", u, arty_pins)
+}
+
+/// The Arty A7-100T board top.
+pub fn arty_a7_100_verilog() -> String {
+    let u: crate::board::ArtyTop<
+        BUCKET_BITS_100T,
+        EVENT_FIFO_BITS_35T,
+        { EVENT_FIFO_BITS_35T + 1 },
+    > = Default::default();
+    generate("arty_a7_100", u, arty_pins)
+}
+
+fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
+    u: &mut crate::board::ArtyTop<B, E, EP1>,
+) {
+    u.clk100mhz.connect();
+    u.ck_rst.connect();
+    u.uart_txd_in.connect();
+    u.eth_rx_clk.connect();
+    u.eth_rx_dv.connect();
+    u.eth_rxerr.connect();
+    u.eth_rxd.connect();
 }
 
 /// The connection-state core of the 100T: 4096 buckets × 4 ways (see `ConnCore100T`).

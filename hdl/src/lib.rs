@@ -3,6 +3,7 @@
 //! One block per file, named by what it does in the data path. [`gen`] turns each test top into
 //! a Verilog file whose module is `top` (a rust-hdl rule: one top per file).
 
+pub mod board;
 pub mod conn_core;
 pub mod entry;
 pub mod entry_age;

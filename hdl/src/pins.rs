@@ -121,6 +121,46 @@ mod tests {
         }
     }
 
+    /// The ports of `module top` in generated Verilog, buses expanded to `name[i]`.
+    fn top_ports(verilog: &str) -> Vec<String> {
+        let mut ports = Vec::new();
+        let body = &verilog[verilog.find("module top(").unwrap()..];
+        let body = &body[..body.find("endmodule").unwrap()];
+        for line in body.lines().map(str::trim) {
+            let Some(decl) = line
+                .strip_prefix("input wire")
+                .or_else(|| line.strip_prefix("output reg"))
+                .or_else(|| line.strip_prefix("output wire"))
+            else {
+                continue;
+            };
+            let decl = decl.trim().trim_end_matches(';');
+            match decl.strip_prefix('[') {
+                Some(rest) => {
+                    let (range, name) = rest.split_once(']').unwrap();
+                    let msb: usize = range.split(':').next().unwrap().parse().unwrap();
+                    ports.extend((0..=msb).map(|i| format!("{}[{i}]", name.trim())));
+                }
+                None => ports.push(decl.to_string()),
+            }
+        }
+        ports
+    }
+
+    #[test]
+    fn every_port_of_the_board_tops_is_constrained_and_every_pin_is_a_port() {
+        for verilog in [
+            crate::gen::arty_a7_35_verilog(),
+            crate::gen::arty_a7_100_verilog(),
+        ] {
+            let mut ports = top_ports(&verilog);
+            ports.sort();
+            let mut pins: Vec<String> = PINS.iter().map(|p| p.port.to_string()).collect();
+            pins.sort();
+            assert_eq!(ports, pins);
+        }
+    }
+
     #[test]
     fn committed_xdc_files_are_the_generated_ones() {
         for board in ["arty-a7-35", "arty-a7-100"] {

@@ -1,0 +1,620 @@
+//! The board's data path, shared by the Arty top and the simulated board: MII pins →
+//! [`MiiRx`] (PHY clock domain, frame FIFO) → [`FrameParser`] → [`ConnCore`], the front-end
+//! counters (`frames`, `processed`, one per drop reason: design.md `rx = processed + Σ drops`),
+//! and the host ports (counters, table read, configuration, events) the command engine drives.
+//!
+//! Time is an input (`now`, seconds): the Arty top counts it from its 100 MHz clock, the
+//! simulated board takes it from the capture, so capture time is honoured without simulating
+//! idle seconds.
+
+use crate::conn_core::{ConnCore, COUNTER_BITS, COUNTER_INDEX_BITS};
+use crate::entry::EntryBits;
+use crate::entry_age::TIMEOUT_BITS;
+use crate::frame_parser::{FrameParser, TIME_BITS};
+use crate::mii_rx::MiiRx;
+use crate::toeplitz_hash::KEY_BITS;
+use rust_hdl::prelude::*;
+use synscope_model::{Counter, DropReason};
+
+/// The model's front-end counters, `Counter::Frames ..= Counter::DropFifoOverflow`, counted per
+/// frame the parser finishes; read like the core's (`index` → `value` one edge later).
+#[derive(LogicBlock)]
+pub struct FrontCounters {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous: clears the counters (with the core's, by `CLEAR_COUNTERS`).
+    pub reset: Signal<In, Bit>,
+    /// A frame was finished: processed, or dropped for `reason`.
+    pub done: Signal<In, Bit>,
+    pub dropped: Signal<In, Bit>,
+    pub reason: Signal<In, Bits<4>>,
+    pub index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
+    pub value: Signal<Out, Bits<COUNTER_BITS>>,
+    /// `index` names one of these counters (registered with `value`).
+    pub selected: Signal<Out, Bit>,
+    frames: DFF<Bits<COUNTER_BITS>>,
+    processed: DFF<Bits<COUNTER_BITS>>,
+    drop_bad_fcs: DFF<Bits<COUNTER_BITS>>,
+    drop_rx_error: DFF<Bits<COUNTER_BITS>>,
+    drop_runt: DFF<Bits<COUNTER_BITS>>,
+    drop_oversize: DFF<Bits<COUNTER_BITS>>,
+    drop_not_ip: DFF<Bits<COUNTER_BITS>>,
+    drop_unsupported: DFF<Bits<COUNTER_BITS>>,
+    drop_bad_ip_header: DFF<Bits<COUNTER_BITS>>,
+    drop_bad_ip_checksum: DFF<Bits<COUNTER_BITS>>,
+    drop_ip_fragment: DFF<Bits<COUNTER_BITS>>,
+    drop_not_tcp: DFF<Bits<COUNTER_BITS>>,
+    drop_bad_tcp_header: DFF<Bits<COUNTER_BITS>>,
+    drop_fifo_overflow: DFF<Bits<COUNTER_BITS>>,
+    value_q: DFF<Bits<COUNTER_BITS>>,
+    selected_q: DFF<Bit>,
+    one: Constant<Bits<COUNTER_BITS>>,
+    zero: Constant<Bits<COUNTER_BITS>>,
+    front_last: Constant<Bits<COUNTER_INDEX_BITS>>,
+    r0: Constant<Bits<4>>,
+    r1: Constant<Bits<4>>,
+    r2: Constant<Bits<4>>,
+    r3: Constant<Bits<4>>,
+    r4: Constant<Bits<4>>,
+    r5: Constant<Bits<4>>,
+    r6: Constant<Bits<4>>,
+    r7: Constant<Bits<4>>,
+    r8: Constant<Bits<4>>,
+    r9: Constant<Bits<4>>,
+    r10: Constant<Bits<4>>,
+    r11: Constant<Bits<4>>,
+    i0: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i1: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i2: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i3: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i4: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i5: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i6: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i7: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i8: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i9: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i10: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i11: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i12: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i13: Constant<Bits<COUNTER_INDEX_BITS>>,
+}
+
+const _: () = assert!(Counter::DropFifoOverflow as usize == 13 && Counter::Frames as usize == 0);
+
+impl Default for FrontCounters {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            done: Default::default(),
+            dropped: Default::default(),
+            reason: Default::default(),
+            index: Default::default(),
+            value: Default::default(),
+            selected: Default::default(),
+            frames: Default::default(),
+            processed: Default::default(),
+            drop_bad_fcs: Default::default(),
+            drop_rx_error: Default::default(),
+            drop_runt: Default::default(),
+            drop_oversize: Default::default(),
+            drop_not_ip: Default::default(),
+            drop_unsupported: Default::default(),
+            drop_bad_ip_header: Default::default(),
+            drop_bad_ip_checksum: Default::default(),
+            drop_ip_fragment: Default::default(),
+            drop_not_tcp: Default::default(),
+            drop_bad_tcp_header: Default::default(),
+            drop_fifo_overflow: Default::default(),
+            value_q: Default::default(),
+            selected_q: Default::default(),
+            one: Constant::new(Bits::from(1u64)),
+            zero: Constant::new(Bits::from(0u64)),
+            front_last: Constant::new(Bits::from(Counter::DropFifoOverflow as u64)),
+            r0: Constant::new(Bits::from(DropReason::ALL[0] as u64)),
+            r1: Constant::new(Bits::from(DropReason::ALL[1] as u64)),
+            r2: Constant::new(Bits::from(DropReason::ALL[2] as u64)),
+            r3: Constant::new(Bits::from(DropReason::ALL[3] as u64)),
+            r4: Constant::new(Bits::from(DropReason::ALL[4] as u64)),
+            r5: Constant::new(Bits::from(DropReason::ALL[5] as u64)),
+            r6: Constant::new(Bits::from(DropReason::ALL[6] as u64)),
+            r7: Constant::new(Bits::from(DropReason::ALL[7] as u64)),
+            r8: Constant::new(Bits::from(DropReason::ALL[8] as u64)),
+            r9: Constant::new(Bits::from(DropReason::ALL[9] as u64)),
+            r10: Constant::new(Bits::from(DropReason::ALL[10] as u64)),
+            r11: Constant::new(Bits::from(DropReason::ALL[11] as u64)),
+            i0: Constant::new(Bits::from(Counter::Frames as u64)),
+            i1: Constant::new(Bits::from(Counter::Processed as u64)),
+            i2: Constant::new(Bits::from(Counter::DropBadFcs as u64)),
+            i3: Constant::new(Bits::from(Counter::DropRxError as u64)),
+            i4: Constant::new(Bits::from(Counter::DropRunt as u64)),
+            i5: Constant::new(Bits::from(Counter::DropOversize as u64)),
+            i6: Constant::new(Bits::from(Counter::DropNotIp as u64)),
+            i7: Constant::new(Bits::from(Counter::DropUnsupported as u64)),
+            i8: Constant::new(Bits::from(Counter::DropBadIpHeader as u64)),
+            i9: Constant::new(Bits::from(Counter::DropBadIpChecksum as u64)),
+            i10: Constant::new(Bits::from(Counter::DropIpFragment as u64)),
+            i11: Constant::new(Bits::from(Counter::DropNotTcp as u64)),
+            i12: Constant::new(Bits::from(Counter::DropBadTcpHeader as u64)),
+            i13: Constant::new(Bits::from(Counter::DropFifoOverflow as u64)),
+        }
+    }
+}
+
+impl Logic for FrontCounters {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            frames,
+            processed,
+            drop_bad_fcs,
+            drop_rx_error,
+            drop_runt,
+            drop_oversize,
+            drop_not_ip,
+            drop_unsupported,
+            drop_bad_ip_header,
+            drop_bad_ip_checksum,
+            drop_ip_fragment,
+            drop_not_tcp,
+            drop_bad_tcp_header,
+            drop_fifo_overflow,
+            value_q,
+            selected_q
+        );
+        if self.done.val() {
+            self.frames.d.next = self.frames.q.val() + self.one.val();
+            if !self.dropped.val() {
+                self.processed.d.next = self.processed.q.val() + self.one.val();
+            }
+        }
+        if self.done.val() && self.dropped.val() {
+            if self.reason.val() == self.r0.val() {
+                self.drop_bad_fcs.d.next = self.drop_bad_fcs.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r1.val() {
+                self.drop_rx_error.d.next = self.drop_rx_error.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r2.val() {
+                self.drop_runt.d.next = self.drop_runt.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r3.val() {
+                self.drop_oversize.d.next = self.drop_oversize.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r4.val() {
+                self.drop_not_ip.d.next = self.drop_not_ip.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r5.val() {
+                self.drop_unsupported.d.next = self.drop_unsupported.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r6.val() {
+                self.drop_bad_ip_header.d.next = self.drop_bad_ip_header.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r7.val() {
+                self.drop_bad_ip_checksum.d.next =
+                    self.drop_bad_ip_checksum.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r8.val() {
+                self.drop_ip_fragment.d.next = self.drop_ip_fragment.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r9.val() {
+                self.drop_not_tcp.d.next = self.drop_not_tcp.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r10.val() {
+                self.drop_bad_tcp_header.d.next = self.drop_bad_tcp_header.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r11.val() {
+                self.drop_fifo_overflow.d.next = self.drop_fifo_overflow.q.val() + self.one.val();
+            }
+        }
+        if self.reset.val() {
+            self.frames.d.next = self.zero.val();
+            self.processed.d.next = self.zero.val();
+            self.drop_bad_fcs.d.next = self.zero.val();
+            self.drop_rx_error.d.next = self.zero.val();
+            self.drop_runt.d.next = self.zero.val();
+            self.drop_oversize.d.next = self.zero.val();
+            self.drop_not_ip.d.next = self.zero.val();
+            self.drop_unsupported.d.next = self.zero.val();
+            self.drop_bad_ip_header.d.next = self.zero.val();
+            self.drop_bad_ip_checksum.d.next = self.zero.val();
+            self.drop_ip_fragment.d.next = self.zero.val();
+            self.drop_not_tcp.d.next = self.zero.val();
+            self.drop_bad_tcp_header.d.next = self.zero.val();
+            self.drop_fifo_overflow.d.next = self.zero.val();
+        }
+        self.value_q.d.next = self.zero.val();
+        if self.index.val() == self.i0.val() {
+            self.value_q.d.next = self.frames.q.val();
+        }
+        if self.index.val() == self.i1.val() {
+            self.value_q.d.next = self.processed.q.val();
+        }
+        if self.index.val() == self.i2.val() {
+            self.value_q.d.next = self.drop_bad_fcs.q.val();
+        }
+        if self.index.val() == self.i3.val() {
+            self.value_q.d.next = self.drop_rx_error.q.val();
+        }
+        if self.index.val() == self.i4.val() {
+            self.value_q.d.next = self.drop_runt.q.val();
+        }
+        if self.index.val() == self.i5.val() {
+            self.value_q.d.next = self.drop_oversize.q.val();
+        }
+        if self.index.val() == self.i6.val() {
+            self.value_q.d.next = self.drop_not_ip.q.val();
+        }
+        if self.index.val() == self.i7.val() {
+            self.value_q.d.next = self.drop_unsupported.q.val();
+        }
+        if self.index.val() == self.i8.val() {
+            self.value_q.d.next = self.drop_bad_ip_header.q.val();
+        }
+        if self.index.val() == self.i9.val() {
+            self.value_q.d.next = self.drop_bad_ip_checksum.q.val();
+        }
+        if self.index.val() == self.i10.val() {
+            self.value_q.d.next = self.drop_ip_fragment.q.val();
+        }
+        if self.index.val() == self.i11.val() {
+            self.value_q.d.next = self.drop_not_tcp.q.val();
+        }
+        if self.index.val() == self.i12.val() {
+            self.value_q.d.next = self.drop_bad_tcp_header.q.val();
+        }
+        if self.index.val() == self.i13.val() {
+            self.value_q.d.next = self.drop_fifo_overflow.q.val();
+        }
+        self.selected_q.d.next = self.index.val() <= self.front_last.val();
+        self.value.next = self.value_q.q.val();
+        self.selected.next = self.selected_q.q.val();
+    }
+}
+
+/// The data path: MII in, host ports out. `2^B` buckets × 4 ways, `2^E` event records.
+#[derive(LogicBlock)]
+pub struct Board<const B: usize, const E: usize, const EP1: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous: the parser, the core's pipeline and every counter (not the table).
+    pub reset: Signal<In, Bit>,
+    /// Seconds since start (the time base of timeouts).
+    pub now: Signal<In, Bits<TIME_BITS>>,
+    // ---- MII receive (PHY clock domain)
+    pub rx_clk: Signal<In, Clock>,
+    pub rx_dv: Signal<In, Bit>,
+    pub rx_er: Signal<In, Bit>,
+    pub rxd: Signal<In, Bits<4>>,
+    // ---- host ports (see ConnCore; counters 0..=13 are the front end's)
+    pub counter_index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
+    pub counter_value: Signal<Out, Bits<COUNTER_BITS>>,
+    pub rd_req: Signal<In, Bit>,
+    pub rd_bucket: Signal<In, Bits<B>>,
+    pub rd_way: Signal<In, Bits<2>>,
+    pub rd_valid: Signal<Out, Bit>,
+    pub rd_entry: Signal<Out, EntryBits>,
+    pub rd_alive: Signal<Out, Bit>,
+    pub hash_key: Signal<In, Bits<KEY_BITS>>,
+    pub key_load: Signal<In, Bit>,
+    pub time_wait: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub embryonic: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub idle: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub linger: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub timeouts_load: Signal<In, Bit>,
+    pub ev_pop: Signal<In, Bit>,
+    pub ev_valid: Signal<Out, Bit>,
+    // ---- activity (one-cycle pulses, for LEDs)
+    /// A frame was finished (processed or dropped).
+    pub frame_done: Signal<Out, Bit>,
+    /// A segment changed an endpoint's state.
+    pub state_changed: Signal<Out, Bit>,
+    /// A new connection evicted another or was refused (the table is under pressure).
+    pub table_pressure: Signal<Out, Bit>,
+    mii: MiiRx,
+    parser: FrameParser,
+    front: FrontCounters,
+    core: ConnCore<B, E, EP1>,
+}
+
+impl<const B: usize, const E: usize, const EP1: usize> Default for Board<B, E, EP1> {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            now: Default::default(),
+            rx_clk: Default::default(),
+            rx_dv: Default::default(),
+            rx_er: Default::default(),
+            rxd: Default::default(),
+            counter_index: Default::default(),
+            counter_value: Default::default(),
+            rd_req: Default::default(),
+            rd_bucket: Default::default(),
+            rd_way: Default::default(),
+            rd_valid: Default::default(),
+            rd_entry: Default::default(),
+            rd_alive: Default::default(),
+            hash_key: Default::default(),
+            key_load: Default::default(),
+            time_wait: Default::default(),
+            embryonic: Default::default(),
+            idle: Default::default(),
+            linger: Default::default(),
+            timeouts_load: Default::default(),
+            ev_pop: Default::default(),
+            ev_valid: Default::default(),
+            frame_done: Default::default(),
+            state_changed: Default::default(),
+            table_pressure: Default::default(),
+            mii: Default::default(),
+            parser: Default::default(),
+            front: Default::default(),
+            core: Default::default(),
+        }
+    }
+}
+
+impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        // MII receiver: pins in the PHY domain, FIFO read side in ours.
+        self.mii.rx_clk.next = self.rx_clk.val();
+        self.mii.rx_dv.next = self.rx_dv.val();
+        self.mii.rx_er.next = self.rx_er.val();
+        self.mii.rxd.next = self.rxd.val();
+        self.mii.clock.next = self.clock.val();
+        self.mii.read.next = self.parser.in_read.val();
+        // Parser: one result at a time; the core takes one every clock, so it is always ready.
+        self.parser.clock.next = self.clock.val();
+        self.parser.reset.next = self.reset.val();
+        self.parser.now.next = self.now.val();
+        self.parser.in_empty.next = self.mii.empty.val();
+        self.parser.in_data.next = self.mii.data.val();
+        self.parser.in_last.next = self.mii.last.val();
+        self.parser.out_ready.next = true;
+        // Front-end counters.
+        self.front.clock.next = self.clock.val();
+        self.front.reset.next = self.reset.val();
+        self.front.done.next = self.parser.out_valid.val();
+        self.front.dropped.next = self.parser.out_drop.val();
+        self.front.reason.next = self.parser.out_reason.val();
+        self.front.index.next = self.counter_index.val();
+        // Core.
+        self.core.clock.next = self.clock.val();
+        self.core.reset.next = self.reset.val();
+        self.core.in_valid.next = self.parser.out_valid.val() && !self.parser.out_drop.val();
+        self.core.src_ip.next = self.parser.src_ip.val();
+        self.core.dst_ip.next = self.parser.dst_ip.val();
+        self.core.src_port.next = self.parser.src_port.val();
+        self.core.dst_port.next = self.parser.dst_port.val();
+        self.core.seq.next = self.parser.seq.val();
+        self.core.ack.next = self.parser.ack.val();
+        self.core.flags.next = self.parser.flags.val();
+        self.core.window.next = self.parser.window.val();
+        self.core.wscale.next = self.parser.wscale.val();
+        self.core.payload_len.next = self.parser.payload_len.val();
+        self.core.seg_time.next = self.parser.seg_time.val();
+        self.core.hash_key.next = self.hash_key.val();
+        self.core.key_load.next = self.key_load.val();
+        self.core.time_wait.next = self.time_wait.val();
+        self.core.embryonic.next = self.embryonic.val();
+        self.core.idle.next = self.idle.val();
+        self.core.linger.next = self.linger.val();
+        self.core.timeouts_load.next = self.timeouts_load.val();
+        self.core.rd_req.next = self.rd_req.val();
+        self.core.rd_bucket.next = self.rd_bucket.val();
+        self.core.rd_way.next = self.rd_way.val();
+        self.core.counter_index.next = self.counter_index.val();
+        self.core.ev_pop.next = self.ev_pop.val();
+        // Host ports.
+        self.rd_valid.next = self.core.rd_valid.val();
+        self.rd_entry.next = self.core.rd_entry.val();
+        self.rd_alive.next = self.core.rd_alive.val();
+        self.ev_valid.next = self.core.ev_valid.val();
+        self.counter_value.next = self.core.counter_value.val();
+        if self.front.selected.val() {
+            self.counter_value.next = self.front.value.val();
+        }
+        // Activity.
+        self.frame_done.next = self.parser.out_valid.val();
+        self.state_changed.next = self.core.out_valid.val()
+            && (self.core.out_lo_changed.val() || self.core.out_hi_changed.val());
+        self.table_pressure.next = self.core.out_valid.val()
+            && (self.core.out_evicted.val() || self.core.out_refused.val());
+    }
+}
+
+/// System clock of the Arty (pin E3).
+pub const CLOCK_HZ: u64 = 100_000_000;
+/// Cycles the PHY is held in reset after configuration or the reset button: 2^24 - 1 at
+/// 100 MHz, 168 ms (DP83848J: ≥ 1 µs with the reference clock running, 167 ms after power-up).
+pub const PHY_RESET_BITS: usize = 24;
+/// LED pulse stretch: 2^23 cycles, 84 ms, long enough to see one frame.
+pub const LED_STRETCH_BITS: usize = 23;
+
+/// The four LEDs, `led[0]` first (a LogicStruct packs LSB first).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct Leds {
+    pub heartbeat: Bit,
+    pub frame: Bit,
+    pub state: Bit,
+    pub full: Bit,
+}
+
+/// The Arty A7 top: pins as `pins::PINS` names them. The 25 MHz PHY reference clock is the
+/// 100 MHz clock divided by 4 in fabric (board.md: the open flow's PLLs are not trusted); the
+/// PHY is held in reset for 168 ms after the reset button; the transmit pins are held idle (a
+/// passive monitor never transmits). LEDs: 0 heartbeat (1 Hz), 1 a frame arrived, 2 a
+/// connection changed state, 3 the table is full (an insert evicted or was refused).
+#[derive(LogicBlock)]
+pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
+    pub clk100mhz: Signal<In, Clock>,
+    /// Reset button, active low.
+    pub ck_rst: Signal<In, Bit>,
+    pub uart_rxd_out: Signal<Out, Bit>,
+    pub uart_txd_in: Signal<In, Bit>,
+    pub eth_ref_clk: Signal<Out, Bit>,
+    pub eth_rstn: Signal<Out, Bit>,
+    pub eth_rx_clk: Signal<In, Clock>,
+    pub eth_rx_dv: Signal<In, Bit>,
+    pub eth_rxerr: Signal<In, Bit>,
+    pub eth_rxd: Signal<In, Bits<4>>,
+    pub eth_tx_en: Signal<Out, Bit>,
+    pub eth_txd: Signal<Out, Bits<4>>,
+    pub led: Signal<Out, Bits<4>>,
+    rst_meta: DFF<Bit>,
+    rst_sync: DFF<Bit>,
+    ref_div: DFF<Bits<2>>,
+    phy_hold: DFF<Bits<PHY_RESET_BITS>>,
+    prescale: DFF<Bits<27>>,
+    seconds: DFF<Bits<TIME_BITS>>,
+    led_frame: DFF<Bits<LED_STRETCH_BITS>>,
+    led_state: DFF<Bits<LED_STRETCH_BITS>>,
+    led_full: DFF<Bits<LED_STRETCH_BITS>>,
+    leds: Signal<Local, Leds>,
+    one2: Constant<Bits<2>>,
+    zero2: Constant<Bits<2>>,
+    zero4: Constant<Bits<4>>,
+    one23: Constant<Bits<LED_STRETCH_BITS>>,
+    zero23: Constant<Bits<LED_STRETCH_BITS>>,
+    one24: Constant<Bits<PHY_RESET_BITS>>,
+    zero24: Constant<Bits<PHY_RESET_BITS>>,
+    one27: Constant<Bits<27>>,
+    zero27: Constant<Bits<27>>,
+    one32: Constant<Bits<TIME_BITS>>,
+    zero_index: Constant<Bits<COUNTER_INDEX_BITS>>,
+    zero_bucket: Constant<Bits<B>>,
+    zero_key: Constant<Bits<KEY_BITS>>,
+    zero_timeout: Constant<Bits<TIMEOUT_BITS>>,
+    phy_release: Constant<Bits<PHY_RESET_BITS>>,
+    last_tick: Constant<Bits<27>>,
+    stretch: Constant<Bits<LED_STRETCH_BITS>>,
+    board: Board<B, E, EP1>,
+}
+
+impl<const B: usize, const E: usize, const EP1: usize> Default for ArtyTop<B, E, EP1> {
+    fn default() -> Self {
+        Self {
+            clk100mhz: Default::default(),
+            ck_rst: Default::default(),
+            uart_rxd_out: Default::default(),
+            uart_txd_in: Default::default(),
+            eth_ref_clk: Default::default(),
+            eth_rstn: Default::default(),
+            eth_rx_clk: Default::default(),
+            eth_rx_dv: Default::default(),
+            eth_rxerr: Default::default(),
+            eth_rxd: Default::default(),
+            eth_tx_en: Default::default(),
+            eth_txd: Default::default(),
+            led: Default::default(),
+            rst_meta: Default::default(),
+            rst_sync: Default::default(),
+            ref_div: Default::default(),
+            phy_hold: Default::default(),
+            prescale: Default::default(),
+            seconds: Default::default(),
+            led_frame: Default::default(),
+            led_state: Default::default(),
+            led_full: Default::default(),
+            leds: Default::default(),
+            one2: Constant::new(Bits::from(1u64)),
+            zero2: Constant::new(Bits::from(0u64)),
+            zero4: Constant::new(Bits::from(0u64)),
+            one23: Constant::new(Bits::from(1u64)),
+            zero23: Constant::new(Bits::from(0u64)),
+            one24: Constant::new(Bits::from(1u64)),
+            zero24: Constant::new(Bits::from(0u64)),
+            one27: Constant::new(Bits::from(1u64)),
+            zero27: Constant::new(Bits::from(0u64)),
+            one32: Constant::new(Bits::from(1u64)),
+            zero_index: Constant::new(Bits::from(0u64)),
+            zero_bucket: Constant::new(Bits::from(0u64)),
+            zero_key: Constant::new(Bits::from(0u64)),
+            zero_timeout: Constant::new(Bits::from(0u64)),
+            phy_release: Constant::new(Bits::from((1u64 << PHY_RESET_BITS) - 1)),
+            last_tick: Constant::new(Bits::from(CLOCK_HZ - 1)),
+            stretch: Constant::new(Bits::from((1u64 << LED_STRETCH_BITS) - 1)),
+            board: Default::default(),
+        }
+    }
+}
+
+impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, EP1> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clk100mhz, rst_meta, rst_sync, ref_div, phy_hold, prescale, seconds, led_frame,
+            led_state, led_full
+        );
+        // Reset button (active low) through two flops.
+        self.rst_meta.d.next = !self.ck_rst.val();
+        self.rst_sync.d.next = self.rst_meta.q.val();
+        // 25 MHz PHY reference clock.
+        self.ref_div.d.next = self.ref_div.q.val() + self.one2.val();
+        self.eth_ref_clk.next = self.ref_div.q.val().get_bit(1);
+        // PHY reset: held low until the counter reaches `phy_release`.
+        if self.phy_hold.q.val() != self.phy_release.val() {
+            self.phy_hold.d.next = self.phy_hold.q.val() + self.one24.val();
+        }
+        if self.rst_sync.q.val() {
+            self.phy_hold.d.next = self.zero24.val();
+        }
+        self.eth_rstn.next = self.phy_hold.q.val() == self.phy_release.val();
+        // Seconds.
+        self.prescale.d.next = self.prescale.q.val() + self.one27.val();
+        if self.prescale.q.val() == self.last_tick.val() {
+            self.prescale.d.next = self.zero27.val();
+            self.seconds.d.next = self.seconds.q.val() + self.one32.val();
+        }
+        // Transmit side idle; the UART line idles high.
+        self.eth_tx_en.next = false;
+        self.eth_txd.next = self.zero4.val();
+        self.uart_rxd_out.next = true;
+        // The data path.
+        self.board.clock.next = self.clk100mhz.val();
+        self.board.reset.next = self.rst_sync.q.val();
+        self.board.now.next = self.seconds.q.val();
+        self.board.rx_clk.next = self.eth_rx_clk.val();
+        self.board.rx_dv.next = self.eth_rx_dv.val();
+        self.board.rx_er.next = self.eth_rxerr.val();
+        self.board.rxd.next = self.eth_rxd.val();
+        self.board.counter_index.next = self.zero_index.val();
+        self.board.rd_req.next = false;
+        self.board.rd_bucket.next = self.zero_bucket.val();
+        self.board.rd_way.next = self.zero2.val();
+        self.board.hash_key.next = self.zero_key.val();
+        self.board.key_load.next = false;
+        self.board.time_wait.next = self.zero_timeout.val();
+        self.board.embryonic.next = self.zero_timeout.val();
+        self.board.idle.next = self.zero_timeout.val();
+        self.board.linger.next = self.zero_timeout.val();
+        self.board.timeouts_load.next = false;
+        self.board.ev_pop.next = false;
+        // LEDs: stretched pulses.
+        if self.led_frame.q.val() != self.zero23.val() {
+            self.led_frame.d.next = self.led_frame.q.val() - self.one23.val();
+        }
+        if self.led_state.q.val() != self.zero23.val() {
+            self.led_state.d.next = self.led_state.q.val() - self.one23.val();
+        }
+        if self.led_full.q.val() != self.zero23.val() {
+            self.led_full.d.next = self.led_full.q.val() - self.one23.val();
+        }
+        if self.board.frame_done.val() {
+            self.led_frame.d.next = self.stretch.val();
+        }
+        if self.board.state_changed.val() {
+            self.led_state.d.next = self.stretch.val();
+        }
+        if self.board.table_pressure.val() {
+            self.led_full.d.next = self.stretch.val();
+        }
+        self.leds.next.heartbeat = self.seconds.q.val().get_bit(0);
+        self.leds.next.frame = self.led_frame.q.val() != self.zero23.val();
+        self.leds.next.state = self.led_state.q.val() != self.zero23.val();
+        self.leds.next.full = self.led_full.q.val() != self.zero23.val();
+        self.led.next = self.leds.val().into();
+    }
+}
