@@ -1,6 +1,8 @@
 //! Verilog generation: one file per top, module `top`.
 
-use crate::{EntryAge, EvictionClass, FlagDecode, FlowKey, SegmentApply, ToeplitzHash};
+use crate::{
+    EntryAge, EvictionClass, FlagDecode, FlowKey, SegmentApply, ToeplitzHash, UartRx, UartTx,
+};
 use rust_hdl::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -54,6 +56,8 @@ pub const TOPS: &[Top] = &[
     Top::any("entry_age", entry_age_verilog),
     Top::any("eviction_class", eviction_class_verilog),
     Top::any("segment_apply", segment_apply_verilog),
+    Top::any("uart_rx", uart_rx_verilog),
+    Top::any("uart_tx", uart_tx_verilog),
     Top {
         name: "conn_core",
         verilog: conn_core_verilog,
@@ -153,6 +157,25 @@ pub fn segment_apply_verilog() -> String {
         u.hi_ip.connect();
         u.hi_port.connect();
         u.now.connect();
+    })
+}
+
+pub fn uart_rx_verilog() -> String {
+    generate("uart_rx", UartRx::default(), |u| {
+        u.clock.connect();
+        u.reset.connect();
+        u.divisor.connect();
+        u.rxd.connect();
+    })
+}
+
+pub fn uart_tx_verilog() -> String {
+    generate("uart_tx", UartTx::default(), |u| {
+        u.clock.connect();
+        u.reset.connect();
+        u.divisor.connect();
+        u.data.connect();
+        u.valid.connect();
     })
 }
 

@@ -11,6 +11,7 @@ pub mod flow_key;
 pub mod gen;
 pub mod segment_apply;
 pub mod toeplitz_hash;
+pub mod uart;
 
 pub use conn_core::ConnCore;
 pub use entry_age::{EntryAge, EvictionClass};
@@ -19,3 +20,4 @@ pub use flow_key::FlowKey;
 pub use gen::{generate_all, Top, TOPS};
 pub use segment_apply::SegmentApply;
 pub use toeplitz_hash::ToeplitzHash;
+pub use uart::{UartRx, UartTx};
