@@ -1,7 +1,8 @@
 //! Verilog generation: one file per top, module `top`.
 
 use crate::{
-    EntryAge, EvictionClass, FlagDecode, FlowKey, SegmentApply, ToeplitzHash, UartRx, UartTx,
+    EntryAge, EvictionClass, FlagDecode, FlowKey, HdlcDeframer, HdlcFramer, SegmentApply,
+    ToeplitzHash, UartRx, UartTx,
 };
 use rust_hdl::prelude::*;
 use std::io;
@@ -58,6 +59,8 @@ pub const TOPS: &[Top] = &[
     Top::any("segment_apply", segment_apply_verilog),
     Top::any("uart_rx", uart_rx_verilog),
     Top::any("uart_tx", uart_tx_verilog),
+    Top::any("hdlc_deframer", hdlc_deframer_verilog),
+    Top::any("hdlc_framer", hdlc_framer_verilog),
     Top {
         name: "conn_core",
         verilog: conn_core_verilog,
@@ -176,6 +179,26 @@ pub fn uart_tx_verilog() -> String {
         u.divisor.connect();
         u.data.connect();
         u.valid.connect();
+    })
+}
+
+pub fn hdlc_deframer_verilog() -> String {
+    generate("hdlc_deframer", HdlcDeframer::default(), |u| {
+        u.clock.connect();
+        u.reset.connect();
+        u.s_data.connect();
+        u.s_valid.connect();
+    })
+}
+
+pub fn hdlc_framer_verilog() -> String {
+    generate("hdlc_framer", HdlcFramer::default(), |u| {
+        u.clock.connect();
+        u.reset.connect();
+        u.s_data.connect();
+        u.s_last.connect();
+        u.s_valid.connect();
+        u.m_ready.connect();
     })
 }
 
