@@ -1,7 +1,10 @@
 //! Verilog generation: one file per top, module `top`.
 
 use crate::conn_core::{BUCKET_BITS_100T, BUCKET_BITS_35T, EVENT_FIFO_BITS_35T};
-use crate::{EntryAge, EvictionClass, FlagDecode, FlowKey, SegmentApply, ToeplitzHash};
+use crate::{
+    EntryAge, EvictionClass, FlagDecode, FlowKey, HdlcDeframer, HdlcFramer, SegmentApply,
+    ToeplitzHash, UartRx, UartTx,
+};
 use rust_hdl::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -57,6 +60,10 @@ pub const TOPS: &[Top] = &[
     Top::any("segment_apply", segment_apply_verilog),
     Top::any("mii_rx", mii_rx_verilog),
     Top::any("frame_parser", frame_parser_verilog),
+    Top::any("uart_rx", uart_rx_verilog),
+    Top::any("uart_tx", uart_tx_verilog),
+    Top::any("hdlc_deframer", hdlc_deframer_verilog),
+    Top::any("hdlc_framer", hdlc_framer_verilog),
     Top {
         name: "conn_core",
         verilog: conn_core_verilog,
@@ -181,6 +188,43 @@ pub fn mii_rx_verilog() -> String {
 /// The frame parser: receive-FIFO entries in, descriptors or drop reasons out.
 pub fn frame_parser_verilog() -> String {
     generate("frame_parser", crate::frame_parser::connected(), |_| {})
+pub fn uart_rx_verilog() -> String {
+    generate("uart_rx", UartRx::default(), |u| {
+        u.clock.connect();
+        u.reset.connect();
+        u.divisor.connect();
+        u.rxd.connect();
+    })
+}
+
+pub fn uart_tx_verilog() -> String {
+    generate("uart_tx", UartTx::default(), |u| {
+        u.clock.connect();
+        u.reset.connect();
+        u.divisor.connect();
+        u.data.connect();
+        u.valid.connect();
+    })
+}
+
+pub fn hdlc_deframer_verilog() -> String {
+    generate("hdlc_deframer", HdlcDeframer::default(), |u| {
+        u.clock.connect();
+        u.reset.connect();
+        u.s_data.connect();
+        u.s_valid.connect();
+    })
+}
+
+pub fn hdlc_framer_verilog() -> String {
+    generate("hdlc_framer", HdlcFramer::default(), |u| {
+        u.clock.connect();
+        u.reset.connect();
+        u.s_data.connect();
+        u.s_last.connect();
+        u.s_valid.connect();
+        u.m_ready.connect();
+    })
 }
 
 /// The connection-state core of the 35T: 2048 buckets × 4 ways.

@@ -13,8 +13,10 @@ pub mod frame_parser;
 pub mod gen;
 pub mod mii_rx;
 pub mod pins;
+pub mod hdlc;
 pub mod segment_apply;
 pub mod toeplitz_hash;
+pub mod uart;
 
 pub use conn_core::ConnCore;
 pub use entry_age::{EntryAge, EvictionClass};
@@ -23,5 +25,7 @@ pub use flow_key::FlowKey;
 pub use frame_parser::FrameParser;
 pub use gen::{generate_all, Top, TOPS};
 pub use mii_rx::MiiRx;
+pub use hdlc::{HdlcDeframer, HdlcFramer};
 pub use segment_apply::SegmentApply;
 pub use toeplitz_hash::ToeplitzHash;
+pub use uart::{UartRx, UartTx};
