@@ -188,6 +188,8 @@ pub fn mii_rx_verilog() -> String {
 /// The frame parser: receive-FIFO entries in, descriptors or drop reasons out.
 pub fn frame_parser_verilog() -> String {
     generate("frame_parser", crate::frame_parser::connected(), |_| {})
+}
+
 pub fn uart_rx_verilog() -> String {
     generate("uart_rx", UartRx::default(), |u| {
         u.clock.connect();
