@@ -146,10 +146,11 @@ pub enum LinkCounter {
     Responses,
     EventsSent,
     EventsRateLimited,
+    TooShort,
 }
 
 impl LinkCounter {
-    pub const ALL: [LinkCounter; 10] = [
+    pub const ALL: [LinkCounter; 11] = [
         LinkCounter::FramesOk,
         LinkCounter::BadFcs,
         LinkCounter::TooLong,
@@ -160,6 +161,7 @@ impl LinkCounter {
         LinkCounter::Responses,
         LinkCounter::EventsSent,
         LinkCounter::EventsRateLimited,
+        LinkCounter::TooShort,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -175,6 +177,7 @@ impl LinkCounter {
             LinkCounter::Responses => "responses",
             LinkCounter::EventsSent => "events_sent",
             LinkCounter::EventsRateLimited => "events_rate_limited",
+            LinkCounter::TooShort => "too_short",
         }
     }
 }
