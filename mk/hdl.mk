@@ -7,6 +7,8 @@
 #                       merged into build/synth/$(BOARD)/report.json: the figures (lut ff
 #                       ramb36 ramb18 dsp logic_levels) of the board's design, its blocks listed
 #   make constraints    constraints/<board>.xdc for both boards, from hdl/src/pins.rs
+#   make bitstream      openXC7 place & route + bitstream of the $(BOARD) top (says what is missing)
+#   make program        openFPGALoader loads it (FLASH=1: into the SPI flash)
 #   make synth-check    checks the logic-depth measurement on designs of known depth
 #   make diff-long      conn_core vs the model on 10^6 random segments (SYNSCOPE_LONG=1)
 #   make planted-bug    builds the sim with one FSM rule changed in the hardware's copy
@@ -19,7 +21,7 @@ VERILOG_DIR  ?= build/verilog
 SYNTH_DIR    ?= build/synth/$(BOARD)
 HDL_LINT_VLT := hdl/lint.vlt
 
-.PHONY: constraints verilog lint synth synth-check diff-long planted-bug
+.PHONY: bitstream program constraints verilog lint synth synth-check diff-long planted-bug
 
 verilog:
 	$(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- $(VERILOG_DIR)
@@ -68,3 +70,12 @@ planted-bug:
 	  echo "$$out" | tail -n 30 >&2; echo "planted-bug: the test failed, but not on a mismatch" >&2; exit 1; fi; \
 	echo "$$out" | grep -m1 -B2 -A6 "descriptor #"; \
 	echo "planted-bug: caught by the differential test"
+
+BOARD_TOP = $(subst -,_,$(BOARD))
+BITSTREAM_DIR ?= build/bitstream/$(BOARD)
+
+bitstream: verilog
+	scripts/board/bitstream.sh $(BOARD) $(VERILOG_DIR)/$(BOARD_TOP).v constraints/$(BOARD).xdc $(BITSTREAM_DIR)
+
+program:
+	scripts/board/program.sh $(BOARD) $(BITSTREAM_DIR)/top.bit

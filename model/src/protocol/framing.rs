@@ -50,7 +50,7 @@ pub struct Decoder {
     in_frame: bool,
     escaped: bool,
     overflow: bool,
-    /// Bytes received outside any frame (before the first flag, or between frames).
+    /// Bytes received before the first flag (after it, every byte belongs to some frame).
     pub garbage: u64,
 }
 
