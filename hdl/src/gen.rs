@@ -93,6 +93,13 @@ pub const TOPS: &[Top] = &[
         synthesized: true,
     },
     Top {
+        name: "board_sim",
+        verilog: board_sim_verilog,
+        board: None,
+        simulated: true,
+        synthesized: false,
+    },
+    Top {
         name: "conn_core_small",
         verilog: conn_core_small_verilog,
         board: None,
@@ -265,6 +272,34 @@ fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
     u.eth_rx_dv.connect();
     u.eth_rxerr.connect();
     u.eth_rxd.connect();
+}
+
+/// The simulated board: the 35T board's data path (`board::Board`, 2048 buckets) with its time
+/// and host ports as pins, so the simulator can set the time from a capture and read the table.
+pub fn board_sim_verilog() -> String {
+    let u: crate::board::Board<BUCKET_BITS_35T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }> =
+        Default::default();
+    generate("board_sim", u, |u| {
+        u.clock.connect();
+        u.reset.connect();
+        u.now.connect();
+        u.rx_clk.connect();
+        u.rx_dv.connect();
+        u.rx_er.connect();
+        u.rxd.connect();
+        u.counter_index.connect();
+        u.rd_req.connect();
+        u.rd_bucket.connect();
+        u.rd_way.connect();
+        u.hash_key.connect();
+        u.key_load.connect();
+        u.time_wait.connect();
+        u.embryonic.connect();
+        u.idle.connect();
+        u.linger.connect();
+        u.timeouts_load.connect();
+        u.ev_pop.connect();
+    })
 }
 
 /// The connection-state core of the 100T: 4096 buckets × 4 ways (see `ConnCore100T`).

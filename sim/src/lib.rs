@@ -12,6 +12,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::path::Path;
 
 pub mod bench;
+pub mod board;
 pub mod port;
 
 /// The Verilated models, one module per generated top.
