@@ -128,7 +128,7 @@ impl BoardSim {
     /// Send one frame as the PHY would: preamble, SFD, `bytes` (which must end with the FCS),
     /// low nibble first, RX_ER raised during byte `rx_er_at`, then the inter-frame gap.
     pub fn send_raw(&mut self, bytes: &[u8], rx_er_at: Option<usize>) {
-        let pre = std::iter::repeat_n(0x55u8, PREAMBLE).chain([SFD]);
+        let pre = [0x55u8; PREAMBLE].into_iter().chain([SFD]);
         for b in pre {
             self.nibble(true, false, b & 0xf);
             self.nibble(true, false, b >> 4);
