@@ -37,3 +37,4 @@ pub use tracker::{Event, EventSink, RstClass, Tracker, TrackerConfig, Verdict};
 pub mod analysis;
 #[cfg(feature = "capture")]
 pub mod capture;
+mod prefetch;
