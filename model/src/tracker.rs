@@ -15,7 +15,7 @@ use crate::flags::FlagClass;
 use crate::frame::parse_frame;
 use crate::segment::{self, Applied};
 use crate::state::TcpState;
-use crate::table::{Table, TableShape};
+use crate::table::{flow_hash, Table, TableShape};
 use crate::timeouts::{expire, Timeouts};
 
 /// How a RST relates to its receiver's window (RFC 5961 §3.2).
@@ -246,6 +246,21 @@ impl Tracker {
         h
     }
 
+    /// Hint: a segment from `src` to `dst` comes soon. Starts loading what finding its
+    /// connection reads first; changes nothing.
+    #[inline]
+    pub fn prefetch_lookup(&self, src: Endpoint, dst: Endpoint) {
+        self.table.prefetch_lookup(&FlowKey::of(src, dst).0);
+    }
+
+    /// Hint, some time after [`Tracker::prefetch_lookup`] for the same segment: the slot that
+    /// most likely holds its connection now (unconfirmed, not aged), whose entry starts loading.
+    /// Changes nothing.
+    #[inline]
+    pub fn peek_slot(&self, src: Endpoint, dst: Endpoint) -> Option<usize> {
+        self.table.peek_slot(&FlowKey::of(src, dst).0)
+    }
+
     /// The slot of the connection the last segment was applied to (a handle for statistics).
     pub fn last_slot(&self) -> Option<usize> {
         self.last_slot
@@ -389,7 +404,7 @@ impl Tracker {
     /// Find `key`, aging what is read on the way (a bounded table's whole bucket).
     fn lookup<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) -> Option<usize> {
         if !self.table.is_bounded() {
-            let i = self.table.find_unbounded(key)?;
+            let i = self.table.find_unbounded(key, flow_hash(key))?;
             self.age_slot(i, sink);
             return self.table.slot(i).is_some().then_some(i);
         }
