@@ -5,7 +5,8 @@ use crate::counters::Counters;
 use crate::descriptor::{Endpoint, FlowKey};
 use crate::entry::{Entry, LO};
 use crate::flags::TcpFlags;
-use crate::frame::{pad_to_minimum, MIN_FRAME_LEN};
+use crate::frame::{pad_to_minimum, peek_endpoints, MIN_FRAME_LEN};
+use crate::prefetch::prefetch;
 use crate::state::TcpState;
 use crate::tracker::{Event, EventSink, RemoveReason, RstClass, Tracker, TrackerConfig, Verdict};
 use rustc_hash::FxHashMap;
@@ -151,6 +152,26 @@ impl Analyzer {
         &self.tracker
     }
 
+    /// Hint: the frame `data` comes a few frames from now. Starts loading what finding its
+    /// connection reads first; changes nothing.
+    #[inline]
+    pub fn prefetch_lookup(&self, data: &[u8]) {
+        if let Some((src, dst)) = peek_endpoints(data) {
+            self.tracker.prefetch_lookup(src, dst);
+        }
+    }
+
+    /// Hint, between [`Analyzer::prefetch_lookup`] and [`Analyzer::frame`] for the same frame:
+    /// starts loading its connection's entry and statistics; changes nothing.
+    #[inline]
+    pub fn prefetch_connection(&self, data: &[u8]) {
+        if let Some(slot) = peek_endpoints(data).and_then(|(s, d)| self.tracker.peek_slot(s, d)) {
+            if let Some(r) = self.records.live.get(slot) {
+                prefetch(r);
+            }
+        }
+    }
+
     /// One captured frame (as capture files hold it: no FCS, not padded).
     pub fn frame(&mut self, timestamp: Duration, data: &[u8], truncated: bool) {
         if truncated {
@@ -268,7 +289,28 @@ pub fn analyze_capture(
     bytes: &[u8],
     config: TrackerConfig,
 ) -> Result<AnalysisReport, crate::capture::CaptureError> {
+    use crate::capture::CapturedFrame;
+    // Frames are processed in order, LOOKAHEAD frames behind the reader: each connection's
+    // lookup is started when its frame is read, and its entry and statistics halfway, so none
+    // of them waits for memory when the frame's turn comes.
+    const LOOKAHEAD: usize = 8;
     let mut a = Analyzer::new(config);
-    crate::capture::for_each_frame(bytes, |f| a.frame(f.timestamp, f.data, f.is_truncated()))?;
+    let mut ahead: [Option<CapturedFrame<'_>>; LOOKAHEAD] = [None; LOOKAHEAD];
+    let mut n = 0usize;
+    crate::capture::for_each_frame(bytes, |f| {
+        a.prefetch_lookup(f.data);
+        if let Some(half) = &ahead[(n + LOOKAHEAD / 2) % LOOKAHEAD] {
+            a.prefetch_connection(half.data);
+        }
+        if let Some(due) = ahead[n % LOOKAHEAD].replace(f) {
+            a.frame(due.timestamp, due.data, due.is_truncated());
+        }
+        n += 1;
+    })?;
+    for i in n..n + LOOKAHEAD {
+        if let Some(due) = ahead[i % LOOKAHEAD].take() {
+            a.frame(due.timestamp, due.data, due.is_truncated());
+        }
+    }
     Ok(a.finish())
 }
