@@ -146,29 +146,25 @@ impl Table {
         }
     }
 
-    /// Start loading what a lookup of `key` reads first: the bucket's slots, or the index's
-    /// bucket (a hint).
+    /// Start loading the index bucket a lookup of `key` reads first (a hint for an unbounded
+    /// table; a bounded one is small enough to stay in the cache, and hashing its key once more
+    /// costs more than it saves).
     #[inline]
     pub(crate) fn prefetch_lookup(&self, key: &FlowKey) {
-        match &self.index {
-            Index::Bounded { .. } => self
-                .bucket_slots(key)
-                .for_each(|i| prefetch(&self.slots[i])),
-            Index::Unbounded { map, .. } => map.prefetch(flow_hash(key)),
+        if let Index::Unbounded { map, .. } = &self.index {
+            map.prefetch(flow_hash(key));
         }
     }
 
-    /// The slot that most likely holds `key`, read without aging and, in an unbounded table,
-    /// without confirming the key (a hint, after [`Table::prefetch_lookup`] has had time to
-    /// load the index); its entry is being loaded.
+    /// The slot that most likely holds `key` in an unbounded table, read without aging or
+    /// confirming the key (a hint, once [`Table::prefetch_lookup`] has had time to load the
+    /// index bucket); its entry starts loading. `None` for a bounded table.
     #[inline]
     pub(crate) fn peek_slot(&self, key: &FlowKey) -> Option<usize> {
-        let i = match &self.index {
-            Index::Bounded { .. } => self
-                .bucket_slots(key)
-                .find(|i| self.slots[*i].as_ref().is_some_and(|e| e.key == *key))?,
-            Index::Unbounded { map, .. } => map.candidate(flow_hash(key))?,
+        let Index::Unbounded { map, .. } = &self.index else {
+            return None;
         };
+        let i = map.candidate(flow_hash(key))?;
         prefetch(&self.slots[i]);
         Some(i)
     }

@@ -16,7 +16,7 @@ use crate::frame::parse_frame;
 use crate::segment::{self, Applied};
 use crate::state::TcpState;
 use crate::table::{flow_hash, Table, TableShape};
-use crate::timeouts::{expire, Timeouts};
+use crate::timeouts::{elapsed, expire, Timeouts};
 
 /// How a RST relates to its receiver's window (RFC 5961 §3.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,10 +139,17 @@ impl Default for TrackerConfig {
     }
 }
 
+/// The shortest of the timeouts.
+fn shortest(t: &Timeouts) -> u32 {
+    t.time_wait.min(t.embryonic).min(t.idle).min(t.linger)
+}
+
 /// The passive TCP tracker.
 pub struct Tracker {
     table: Table,
     timeouts: Timeouts,
+    /// The shortest timeout: aging leaves an entry seen more recently than this unchanged.
+    shortest_timeout: u32,
     counters: Counters,
     now: u32,
     swept_at: Option<u32>,
@@ -154,6 +161,7 @@ impl Tracker {
         Tracker {
             table: Table::new(config.shape),
             timeouts: config.timeouts,
+            shortest_timeout: shortest(&config.timeouts),
             counters: Counters::default(),
             now: 0,
             swept_at: None,
@@ -175,6 +183,7 @@ impl Tracker {
 
     pub fn set_timeouts(&mut self, t: Timeouts) {
         self.timeouts = t;
+        self.shortest_timeout = shortest(&t);
     }
 
     pub fn set_hash_key(&mut self, key: [u8; crate::hash::HASH_KEY_BYTES]) {
@@ -254,8 +263,8 @@ impl Tracker {
     }
 
     /// Hint, some time after [`Tracker::prefetch_lookup`] for the same segment: the slot that
-    /// most likely holds its connection now (unconfirmed, not aged), whose entry starts loading.
-    /// Changes nothing.
+    /// most likely holds its connection now (unconfirmed, not aged; unbounded tables only),
+    /// whose entry starts loading. Changes nothing.
     #[inline]
     pub fn peek_slot(&self, src: Endpoint, dst: Endpoint) -> Option<usize> {
         self.table.peek_slot(&FlowKey::of(src, dst).0)
@@ -273,6 +282,11 @@ impl Tracker {
         let Some(e) = self.table.slot_mut(i) else {
             return;
         };
+        // Every rule of `expire` waits at least the shortest timeout: until then it would
+        // return the entry as it is.
+        if elapsed(now, e.last_seen) < self.shortest_timeout {
+            return;
+        }
         match expire(e.states(), e.last_seen, now, &t) {
             Some((states, anchor)) => {
                 e.ends[LO].state = states[LO];
