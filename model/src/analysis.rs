@@ -317,15 +317,20 @@ pub fn analyze_capture(
     bytes: &[u8],
     config: TrackerConfig,
 ) -> Result<AnalysisReport, crate::capture::CaptureError> {
-    use crate::capture::CapturedFrame;
+    use crate::capture::{for_each_frame, CapturedFrame};
+    let mut a = Analyzer::new(config);
+    if config.shape.capacity().is_some() {
+        // A bounded table stays in the cache: nothing to load ahead.
+        for_each_frame(bytes, |f| a.frame(f.timestamp, f.data, f.is_truncated()))?;
+        return Ok(a.finish());
+    }
     // Frames are processed in order, LOOKAHEAD frames behind the reader: each connection's
     // lookup is started when its frame is read, and its entry and statistics halfway, so none
     // of them waits for memory when the frame's turn comes.
     const LOOKAHEAD: usize = 8;
-    let mut a = Analyzer::new(config);
     let mut ahead: [Option<CapturedFrame<'_>>; LOOKAHEAD] = [None; LOOKAHEAD];
     let mut n = 0usize;
-    crate::capture::for_each_frame(bytes, |f| {
+    for_each_frame(bytes, |f| {
         a.prefetch_lookup(f.data);
         if let Some(half) = &ahead[(n + LOOKAHEAD / 2) % LOOKAHEAD] {
             a.prefetch_connection(half.data);
