@@ -5,11 +5,11 @@ use crate::counters::Counters;
 use crate::descriptor::{Endpoint, FlowKey};
 use crate::entry::{Entry, LO};
 use crate::flags::TcpFlags;
-use crate::frame::{pad_to_minimum, MIN_FRAME_LEN};
+use crate::frame::{pad_to_minimum, peek_endpoints, MIN_FRAME_LEN};
+use crate::prefetch::prefetch;
 use crate::state::TcpState;
 use crate::tracker::{Event, EventSink, RemoveReason, RstClass, Tracker, TrackerConfig, Verdict};
-use rustc_hash::FxHashMap;
-use std::collections::BTreeSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::time::Duration;
 
 /// What is known of one connection (one 4-tuple) at the end.
@@ -51,57 +51,74 @@ pub struct AnalysisReport {
     pub end_time: Duration,
 }
 
-#[derive(Default, Clone)]
-struct Record {
-    order: u64,
-    incarnations: u32,
+/// What every segment of a connection updates: one cache line.
+#[derive(Default, Clone, Copy)]
+#[repr(align(64))]
+struct Counts {
     /// Indexed by sender: 0 = lo → hi, 1 = hi → lo.
     packets: [u64; 2],
     bytes: [u64; 2],
-    rst: [u64; 4],
-    flags_seen: u16,
-    first_seen: Duration,
     last_seen: Duration,
+    flags_seen: u16,
 }
 
-/// Statistics of live connections by table slot, and of connections that left the table by key.
+/// What a connection's creation, removal or RSTs update.
+#[derive(Clone, Copy)]
+struct Life {
+    incarnations: u32,
+    rst: [u64; 4],
+    first_seen: Duration,
+    /// Where the connection's entry is.
+    place: Place,
+}
+
+/// Where a connection's entry is: a live table slot, or among the departed.
+#[derive(Clone, Copy)]
+enum Place {
+    Live(u32),
+    Gone(u32),
+}
+
+/// No connection in this slot.
+const NO_CONNECTION: u32 = u32::MAX;
+
+/// Statistics of every connection by number, in order of first appearance (a connection keeps
+/// its number when its 4-tuple comes back after its entry left the table), so the report is
+/// built in one pass, with no sort.
 #[derive(Default)]
 struct Records {
-    live: Vec<Option<Record>>,
-    /// Connections whose entry left the table: the entry as it left, why, and the statistics.
-    gone: Vec<Option<(Entry, RemoveReason, Record)>>,
-    /// Where in `gone` a 4-tuple's last departed connection is.
+    counts: Vec<Counts>,
+    life: Vec<Life>,
+    /// The connection in each table slot, or [`NO_CONNECTION`].
+    by_slot: Vec<u32>,
+    /// Entries that left the table, as they left, and why.
+    gone: Vec<(Entry, RemoveReason)>,
+    /// The connection of a 4-tuple whose entry left the table.
     gone_index: FxHashMap<FlowKey, u32>,
-    next_order: u64,
+    /// The analysis is over: no 4-tuple comes back.
+    finishing: bool,
     now: Duration,
 }
 
+impl Records {
+    /// The connection in table slot `slot`.
+    #[inline]
+    fn in_slot(&self, slot: usize) -> Option<usize> {
+        match self.by_slot.get(slot) {
+            Some(&c) if c != NO_CONNECTION => Some(c as usize),
+            _ => None,
+        }
+    }
+}
+
 impl EventSink for Records {
+    #[inline]
     fn event(&mut self, e: Event) {
         match e {
-            Event::Created { entry, slot, .. } => {
-                let again = self.gone_index.remove(&entry.key);
-                let r = match again.and_then(|i| self.gone[i as usize].take()) {
-                    // The same 4-tuple again after its entry left the table.
-                    Some((_, _, r)) => r,
-                    None => {
-                        self.next_order += 1;
-                        Record {
-                            order: self.next_order,
-                            first_seen: self.now,
-                            ..Record::default()
-                        }
-                    }
-                };
-                if self.live.len() <= slot {
-                    self.live.resize(slot + 1, None);
-                }
-                let r = self.live[slot].insert(r);
-                r.incarnations += 1;
-            }
+            Event::Created { entry, slot, .. } => self.created(&entry, slot),
             Event::Reincarnated { slot, .. } => {
-                if let Some(Some(r)) = self.live.get_mut(slot) {
-                    r.incarnations += 1;
+                if let Some(c) = self.in_slot(slot) {
+                    self.life[c].incarnations += 1;
                 }
             }
             Event::Removed {
@@ -109,29 +126,56 @@ impl EventSink for Records {
                 slot,
                 reason,
                 ..
-            } => {
-                if let Some(r) = self.live.get_mut(slot).and_then(Option::take) {
-                    self.gone_index.insert(entry.key, self.gone.len() as u32);
-                    self.gone.push(Some((entry, reason, r)));
-                }
-            }
+            } => self.removed(&entry, slot, reason),
             Event::StateChanged { .. } | Event::Refused { .. } => {}
         }
     }
 }
 
-/// Where a connection's report comes from: a live table slot or a departed record.
-#[derive(Clone, Copy)]
-enum Source {
-    Live(u32),
-    Gone(u32),
+impl Records {
+    fn created(&mut self, entry: &Entry, slot: usize) {
+        let c = match self.gone_index.remove(&entry.key) {
+            // The same 4-tuple again after its entry left the table.
+            Some(c) => c,
+            None => {
+                self.counts.push(Counts::default());
+                self.life.push(Life {
+                    incarnations: 0,
+                    rst: [0; 4],
+                    first_seen: self.now,
+                    place: Place::Live(0),
+                });
+                (self.life.len() - 1) as u32
+            }
+        };
+        if self.by_slot.len() <= slot {
+            self.by_slot.resize(slot + 1, NO_CONNECTION);
+        }
+        self.by_slot[slot] = c;
+        let life = &mut self.life[c as usize];
+        life.place = Place::Live(slot as u32);
+        life.incarnations += 1;
+    }
+
+    fn removed(&mut self, entry: &Entry, slot: usize, reason: RemoveReason) {
+        let Some(c) = self.in_slot(slot) else {
+            return;
+        };
+        self.by_slot[slot] = NO_CONNECTION;
+        self.life[c].place = Place::Gone(self.gone.len() as u32);
+        self.gone.push((*entry, reason));
+        if !self.finishing {
+            self.gone_index.insert(entry.key, c as u32);
+        }
+    }
 }
 
 /// Runs frames through a tracker and keeps per-connection statistics.
 pub struct Analyzer {
     tracker: Tracker,
     records: Records,
-    listeners: BTreeSet<Endpoint>,
+    /// Unordered while frames come; sorted once at the end.
+    listeners: FxHashSet<Endpoint>,
     capture_truncated: u64,
     pad: Vec<u8>,
 }
@@ -141,7 +185,7 @@ impl Analyzer {
         Analyzer {
             tracker: Tracker::new(config),
             records: Records::default(),
-            listeners: BTreeSet::new(),
+            listeners: FxHashSet::default(),
             capture_truncated: 0,
             pad: Vec::with_capacity(64),
         }
@@ -149,6 +193,26 @@ impl Analyzer {
 
     pub fn tracker(&self) -> &Tracker {
         &self.tracker
+    }
+
+    /// Hint: the frame `data` comes a few frames from now. Starts loading what finding its
+    /// connection reads first; changes nothing.
+    #[inline]
+    pub fn prefetch_lookup(&self, data: &[u8]) {
+        if let Some((src, dst)) = peek_endpoints(data) {
+            self.tracker.prefetch_lookup(src, dst);
+        }
+    }
+
+    /// Hint, between [`Analyzer::prefetch_lookup`] and [`Analyzer::frame`] for the same frame:
+    /// starts loading its connection's entry and statistics; changes nothing.
+    #[inline]
+    pub fn prefetch_connection(&self, data: &[u8]) {
+        if let Some(slot) = peek_endpoints(data).and_then(|(s, d)| self.tracker.peek_slot(s, d)) {
+            if let Some(c) = self.records.in_slot(slot) {
+                prefetch(&self.records.counts[c]);
+            }
+        }
     }
 
     /// One captured frame (as capture files hold it: no FCS, not padded).
@@ -174,52 +238,35 @@ impl Analyzer {
         if d.flags.syn() && d.flags.ack() {
             self.listeners.insert(d.src);
         }
-        if let Some(Some(r)) = self.records.live.get_mut(slot) {
+        if let Some(c) = self.records.in_slot(slot) {
             let dir = (d.src > d.dst) as usize;
-            r.packets[dir] += 1;
-            r.bytes[dir] += d.payload_len as u64;
-            r.flags_seen |= d.flags.bits();
-            r.last_seen = timestamp;
+            let n = &mut self.records.counts[c];
+            n.packets[dir] += 1;
+            n.bytes[dir] += d.payload_len as u64;
+            n.flags_seen |= d.flags.bits();
+            n.last_seen = timestamp;
             if let Verdict::Rst(rc) = verdict {
-                r.rst[rc as usize] += 1;
+                self.records.life[c].rst[rc as usize] += 1;
             }
         }
     }
 
     /// Age everything to the last frame's time and report.
     pub fn finish(mut self) -> AnalysisReport {
+        self.records.finishing = true;
         self.tracker.finish(&mut self.records);
-        // Order first (small keys: first appearance, and where the connection is), then build
-        // each report once, in order.
         let table = self.tracker.table();
         let records = &self.records;
-        let mut order: Vec<(u64, Source)> = table
-            .entries_with_slot()
-            .filter_map(|(i, _)| {
-                let r = records.live.get(i)?.as_ref()?;
-                Some((r.order, Source::Live(i as u32)))
-            })
-            .chain(
-                records
-                    .gone
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, g)| Some((g.as_ref()?.2.order, Source::Gone(i as u32)))),
-            )
-            .collect();
-        order.sort_unstable_by_key(|(o, _)| *o);
-        let connections = order
+        let connections = records
+            .counts
             .iter()
-            .map(|(_, src)| {
-                let (entry, removed, r) = match *src {
-                    Source::Live(i) => (
-                        *table.slot(i as usize).expect("live slot"),
-                        None,
-                        records.live[i as usize].as_ref().expect("live record"),
-                    ),
-                    Source::Gone(i) => {
-                        let (e, why, r) = records.gone[i as usize].as_ref().expect("gone record");
-                        (*e, Some(*why), r)
+            .zip(&records.life)
+            .map(|(n, life)| {
+                let (entry, removed) = match life.place {
+                    Place::Live(i) => (*table.slot(i as usize).expect("live slot"), None),
+                    Place::Gone(i) => {
+                        let (e, why) = records.gone[i as usize];
+                        (e, Some(why))
                     }
                 };
                 let dirs = if entry.client_index() == LO {
@@ -233,21 +280,23 @@ impl Analyzer {
                     client_state: entry.client_state(),
                     server_state: entry.server_state(),
                     picked_up: entry.picked_up,
-                    incarnations: r.incarnations,
-                    packets: dirs.map(|d| r.packets[d]),
-                    bytes: dirs.map(|d| r.bytes[d]),
-                    rst: r.rst,
-                    flags_seen: TcpFlags::new(r.flags_seen),
-                    first_seen: r.first_seen,
-                    last_seen: r.last_seen,
+                    incarnations: life.incarnations,
+                    packets: dirs.map(|d| n.packets[d]),
+                    bytes: dirs.map(|d| n.bytes[d]),
+                    rst: life.rst,
+                    flags_seen: TcpFlags::new(n.flags_seen),
+                    first_seen: life.first_seen,
+                    last_seen: n.last_seen,
                     removed,
                 }
             })
             .collect();
+        let mut listeners: Vec<Endpoint> = self.listeners.into_iter().collect();
+        listeners.sort_unstable();
         AnalysisReport {
             connections,
             counters: self.tracker.counters().clone(),
-            listeners: self.listeners.into_iter().collect(),
+            listeners,
             capture_truncated: self.capture_truncated,
             end_time: self.records.now,
         }
@@ -268,7 +317,33 @@ pub fn analyze_capture(
     bytes: &[u8],
     config: TrackerConfig,
 ) -> Result<AnalysisReport, crate::capture::CaptureError> {
+    use crate::capture::{for_each_frame, CapturedFrame};
     let mut a = Analyzer::new(config);
-    crate::capture::for_each_frame(bytes, |f| a.frame(f.timestamp, f.data, f.is_truncated()))?;
+    if config.shape.capacity().is_some() {
+        // A bounded table stays in the cache: nothing to load ahead.
+        for_each_frame(bytes, |f| a.frame(f.timestamp, f.data, f.is_truncated()))?;
+        return Ok(a.finish());
+    }
+    // Frames are processed in order, LOOKAHEAD frames behind the reader: each connection's
+    // lookup is started when its frame is read, and its entry and statistics halfway, so none
+    // of them waits for memory when the frame's turn comes.
+    const LOOKAHEAD: usize = 8;
+    let mut ahead: [Option<CapturedFrame<'_>>; LOOKAHEAD] = [None; LOOKAHEAD];
+    let mut n = 0usize;
+    for_each_frame(bytes, |f| {
+        a.prefetch_lookup(f.data);
+        if let Some(half) = &ahead[(n + LOOKAHEAD / 2) % LOOKAHEAD] {
+            a.prefetch_connection(half.data);
+        }
+        if let Some(due) = ahead[n % LOOKAHEAD].replace(f) {
+            a.frame(due.timestamp, due.data, due.is_truncated());
+        }
+        n += 1;
+    })?;
+    for i in n..n + LOOKAHEAD {
+        if let Some(due) = ahead[i % LOOKAHEAD].take() {
+            a.frame(due.timestamp, due.data, due.is_truncated());
+        }
+    }
     Ok(a.finish())
 }

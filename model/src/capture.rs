@@ -3,6 +3,7 @@
 use pcap_file::pcap::PcapParser;
 use pcap_file::pcapng::{Block, PcapNgParser};
 use pcap_file::{DataLink, PcapError};
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
@@ -115,9 +116,9 @@ pub fn read_file(path: &Path) -> Result<CaptureBytes, CaptureError> {
 }
 
 /// Call `f` for every frame of the capture held in `bytes`; returns the number of frames.
-pub fn for_each_frame(
-    bytes: &[u8],
-    mut f: impl FnMut(CapturedFrame<'_>),
+pub fn for_each_frame<'a>(
+    bytes: &'a [u8],
+    mut f: impl FnMut(CapturedFrame<'a>),
 ) -> Result<u64, CaptureError> {
     let magic: [u8; 4] = bytes
         .get(..4)
@@ -132,31 +133,30 @@ pub fn for_each_frame(
     }
 }
 
-/// Ask the CPU to start loading the next record while this one is processed: records are a
-/// few hundred bytes apart, too far for the hardware prefetcher, and reading a large capture
-/// is otherwise bound by memory latency.
+/// How far ahead of the record being read the file is loaded into the cache, in bytes.
+const READ_AHEAD: usize = 4096;
+
+/// Ask the CPU to load the capture `READ_AHEAD` bytes ahead of `at`, every cache line of it
+/// from `*loaded` on. Records are a few hundred bytes apart and each one's place is known only
+/// once the one before is read: without this, reading a large capture waits for memory at
+/// every record.
 #[inline(always)]
-fn prefetch(next: Option<&[u8]>) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(next) = next {
-        // SAFETY: a prefetch is a hint; it reads nothing and cannot fault.
-        unsafe {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            _mm_prefetch::<_MM_HINT_T0>(next.as_ptr() as *const i8);
-            if next.len() > 64 {
-                _mm_prefetch::<_MM_HINT_T0>(next.as_ptr().add(64) as *const i8);
-            }
-        }
+fn read_ahead(bytes: &[u8], at: usize, loaded: &mut usize) {
+    let end = (at + READ_AHEAD).min(bytes.len());
+    while *loaded < end {
+        crate::prefetch::prefetch(&bytes[*loaded]);
+        *loaded += 64;
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = next;
 }
 
 /// Classic pcap: the file header through `pcap-file`, then the records by a small walker of
 /// their 16-byte headers (ts_sec, ts_frac, incl_len, orig_len; the hot loop of `analyze`, about
 /// twice as fast as building a `PcapPacket` per frame; `records_match_pcap_file` holds it to the
 /// crate's parser).
-fn read_pcap(bytes: &[u8], f: &mut impl FnMut(CapturedFrame<'_>)) -> Result<u64, CaptureError> {
+fn read_pcap<'a>(
+    bytes: &'a [u8],
+    f: &mut impl FnMut(CapturedFrame<'a>),
+) -> Result<u64, CaptureError> {
     let (mut rest, parser) = PcapParser::new(bytes).map_err(|e| map_err(e, 0))?;
     let header = parser.header();
     if header.datalink != DataLink::ETHERNET {
@@ -173,7 +173,9 @@ fn read_pcap(bytes: &[u8], f: &mut impl FnMut(CapturedFrame<'_>)) -> Result<u64,
         }
     };
     let mut n = 0u64;
+    let mut loaded = bytes.len() - rest.len();
     while !rest.is_empty() {
+        read_ahead(bytes, bytes.len() - rest.len(), &mut loaded);
         if rest.len() < 16 {
             return Err(CaptureError::Truncated { frames_read: n });
         }
@@ -189,7 +191,6 @@ fn read_pcap(bytes: &[u8], f: &mut impl FnMut(CapturedFrame<'_>)) -> Result<u64,
             return Err(CaptureError::Truncated { frames_read: n });
         };
         let sub = if nanos { ts_frac } else { ts_frac * 1000 };
-        prefetch(rest.get(16 + incl..));
         f(CapturedFrame {
             timestamp: Duration::new(ts_sec as u64, sub),
             data,
@@ -201,16 +202,24 @@ fn read_pcap(bytes: &[u8], f: &mut impl FnMut(CapturedFrame<'_>)) -> Result<u64,
     Ok(n)
 }
 
-fn read_pcapng(bytes: &[u8], f: &mut impl FnMut(CapturedFrame<'_>)) -> Result<u64, CaptureError> {
+fn read_pcapng<'a>(
+    bytes: &'a [u8],
+    f: &mut impl FnMut(CapturedFrame<'a>),
+) -> Result<u64, CaptureError> {
     let (mut rest, mut parser) = PcapNgParser::new(bytes).map_err(|e| map_err(e, 0))?;
     let mut n = 0u64;
     while !rest.is_empty() {
         let (r, block) = parser.next_block(rest).map_err(|e| map_err(e, n))?;
         rest = r;
-        let (iface, timestamp, data, orig_len) = match &block {
-            Block::EnhancedPacket(p) => (p.interface_id, p.timestamp, &p.data, p.original_len),
-            Block::SimplePacket(p) => (0, Duration::ZERO, &p.data, p.original_len),
+        let (iface, timestamp, data, orig_len) = match block {
+            Block::EnhancedPacket(p) => (p.interface_id, p.timestamp, p.data, p.original_len),
+            Block::SimplePacket(p) => (0, Duration::ZERO, p.data, p.original_len),
             _ => continue,
+        };
+        // Parsed from a slice, a packet's data is a slice of it (frames live as long as the
+        // capture, so a reader may hold a few while it looks ahead).
+        let Cow::Borrowed(data) = data else {
+            unreachable!("pcap-file borrows packet data from the slice it parses")
         };
         let link = parser
             .interfaces()

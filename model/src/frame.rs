@@ -211,6 +211,26 @@ fn window_scale(opts: &[u8]) -> u8 {
     WSCALE_NONE
 }
 
+/// The source and destination of an untagged IPv4 frame, read without any check: a hint for
+/// loading a connection ahead of time ([`parse_frame`] alone decides what a frame is). `None`
+/// when the frame is not that simple or too short.
+#[inline]
+pub fn peek_endpoints(frame: &[u8]) -> Option<(Endpoint, Endpoint)> {
+    use field::*;
+    if be16(frame.get(..ETH_HEADER_LEN)?, ETHERTYPE) != ETHERTYPE_IPV4 {
+        return None;
+    }
+    let ip = &frame[ETH_HEADER_LEN..];
+    let ihl = ((*ip.first()? & 0x0f) as usize) * 4;
+    if ihl < IP_MIN_HEADER || ip.len() < ihl + TCP_DST_PORT + 2 {
+        return None;
+    }
+    Some((
+        Endpoint::new(be32(ip, IP_SRC), be16(ip, ihl + TCP_SRC_PORT)),
+        Endpoint::new(be32(ip, IP_DST), be16(ip, ihl + TCP_DST_PORT)),
+    ))
+}
+
 /// Parse one frame (wire form, without FCS) seen at `time` seconds into a descriptor, or the
 /// reason it is dropped.
 pub fn parse_frame(frame: &[u8], time: u32) -> Result<SegmentDescriptor, DropReason> {

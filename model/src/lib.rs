@@ -38,3 +38,4 @@ pub use tracker::{Event, EventSink, RstClass, Tracker, TrackerConfig, Verdict};
 pub mod analysis;
 #[cfg(feature = "capture")]
 pub mod capture;
+mod prefetch;

@@ -9,7 +9,11 @@
 use crate::descriptor::FlowKey;
 use crate::entry::Entry;
 use crate::hash::{ToeplitzTable, DEFAULT_HASH_KEY, HASH_KEY_BYTES};
-use rustc_hash::FxHashMap;
+use crate::prefetch::prefetch;
+
+mod index;
+pub(crate) use index::flow_hash;
+use index::SlotIndex;
 
 /// Shape of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,11 +48,8 @@ impl TableShape {
 enum Index {
     /// Set-associative: the bucket of a key is its hash's low bits.
     Bounded { ways: usize, bucket_mask: u32 },
-    /// A hash map from key to slot, and the slots freed for reuse.
-    Unbounded {
-        map: FxHashMap<FlowKey, u32>,
-        free: Vec<u32>,
-    },
+    /// An index from key to slot, and the slots freed for reuse.
+    Unbounded { map: SlotIndex, free: Vec<u32> },
 }
 
 /// The connection table: slots holding entries, and how a key finds its slot. A slot index is
@@ -80,7 +81,7 @@ impl Table {
             TableShape::Unbounded => (
                 Vec::new(),
                 Index::Unbounded {
-                    map: FxHashMap::default(),
+                    map: SlotIndex::new(),
                     free: Vec::new(),
                 },
             ),
@@ -137,12 +138,36 @@ impl Table {
         }
     }
 
-    /// The slot of `key` in an unbounded table (without aging).
-    pub(crate) fn find_unbounded(&self, key: &FlowKey) -> Option<usize> {
+    /// The slot of `key`, whose [`flow_hash`] is `hash`, in an unbounded table (without aging).
+    #[inline]
+    pub(crate) fn find_unbounded(&self, key: &FlowKey, hash: u32) -> Option<usize> {
         match &self.index {
-            Index::Unbounded { map, .. } => map.get(key).map(|i| *i as usize),
+            Index::Unbounded { map, .. } => map.find(key, hash, &self.slots),
             Index::Bounded { .. } => None,
         }
+    }
+
+    /// Start loading the index bucket a lookup of `key` reads first (a hint for an unbounded
+    /// table; a bounded one is small enough to stay in the cache, and hashing its key once more
+    /// costs more than it saves).
+    #[inline]
+    pub(crate) fn prefetch_lookup(&self, key: &FlowKey) {
+        if let Index::Unbounded { map, .. } = &self.index {
+            map.prefetch(flow_hash(key));
+        }
+    }
+
+    /// The slot that most likely holds `key` in an unbounded table, read without aging or
+    /// confirming the key (a hint, once [`Table::prefetch_lookup`] has had time to load the
+    /// index bucket); its entry starts loading. `None` for a bounded table.
+    #[inline]
+    pub(crate) fn peek_slot(&self, key: &FlowKey) -> Option<usize> {
+        let Index::Unbounded { map, .. } = &self.index else {
+            return None;
+        };
+        let i = map.candidate(flow_hash(key))?;
+        prefetch(&self.slots[i]);
+        Some(i)
     }
 
     /// Put `entry` into a new slot of an unbounded table.
@@ -157,7 +182,7 @@ impl Table {
                 self.slots.len() - 1
             }
         };
-        map.insert(entry.key, i as u32);
+        map.insert(flow_hash(&entry.key), i);
         self.slots[i] = Some(entry);
         i
     }
@@ -166,7 +191,7 @@ impl Table {
     pub(crate) fn remove(&mut self, i: usize) -> Option<Entry> {
         let e = self.slots[i].take()?;
         if let Index::Unbounded { map, free } = &mut self.index {
-            map.remove(&e.key);
+            map.remove(flow_hash(&e.key), i);
             free.push(i as u32);
         }
         Some(e)

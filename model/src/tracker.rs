@@ -15,8 +15,8 @@ use crate::flags::FlagClass;
 use crate::frame::parse_frame;
 use crate::segment::{self, Applied};
 use crate::state::TcpState;
-use crate::table::{Table, TableShape};
-use crate::timeouts::{expire, Timeouts};
+use crate::table::{flow_hash, Table, TableShape};
+use crate::timeouts::{elapsed, expire, Timeouts};
 
 /// How a RST relates to its receiver's window (RFC 5961 §3.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,10 +139,17 @@ impl Default for TrackerConfig {
     }
 }
 
+/// The shortest of the timeouts.
+fn shortest(t: &Timeouts) -> u32 {
+    t.time_wait.min(t.embryonic).min(t.idle).min(t.linger)
+}
+
 /// The passive TCP tracker.
 pub struct Tracker {
     table: Table,
     timeouts: Timeouts,
+    /// The shortest timeout: aging leaves an entry seen more recently than this unchanged.
+    shortest_timeout: u32,
     counters: Counters,
     now: u32,
     swept_at: Option<u32>,
@@ -154,6 +161,7 @@ impl Tracker {
         Tracker {
             table: Table::new(config.shape),
             timeouts: config.timeouts,
+            shortest_timeout: shortest(&config.timeouts),
             counters: Counters::default(),
             now: 0,
             swept_at: None,
@@ -175,6 +183,7 @@ impl Tracker {
 
     pub fn set_timeouts(&mut self, t: Timeouts) {
         self.timeouts = t;
+        self.shortest_timeout = shortest(&t);
     }
 
     pub fn set_hash_key(&mut self, key: [u8; crate::hash::HASH_KEY_BYTES]) {
@@ -246,6 +255,21 @@ impl Tracker {
         h
     }
 
+    /// Hint: a segment from `src` to `dst` comes soon. Starts loading what finding its
+    /// connection reads first; changes nothing.
+    #[inline]
+    pub fn prefetch_lookup(&self, src: Endpoint, dst: Endpoint) {
+        self.table.prefetch_lookup(&FlowKey::of(src, dst).0);
+    }
+
+    /// Hint, some time after [`Tracker::prefetch_lookup`] for the same segment: the slot that
+    /// most likely holds its connection now (unconfirmed, not aged; unbounded tables only),
+    /// whose entry starts loading. Changes nothing.
+    #[inline]
+    pub fn peek_slot(&self, src: Endpoint, dst: Endpoint) -> Option<usize> {
+        self.table.peek_slot(&FlowKey::of(src, dst).0)
+    }
+
     /// The slot of the connection the last segment was applied to (a handle for statistics).
     pub fn last_slot(&self) -> Option<usize> {
         self.last_slot
@@ -258,6 +282,11 @@ impl Tracker {
         let Some(e) = self.table.slot_mut(i) else {
             return;
         };
+        // Every rule of `expire` waits at least the shortest timeout: until then it would
+        // return the entry as it is.
+        if elapsed(now, e.last_seen) < self.shortest_timeout {
+            return;
+        }
         match expire(e.states(), e.last_seen, now, &t) {
             Some((states, anchor)) => {
                 e.ends[LO].state = states[LO];
@@ -389,7 +418,7 @@ impl Tracker {
     /// Find `key`, aging what is read on the way (a bounded table's whole bucket).
     fn lookup<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) -> Option<usize> {
         if !self.table.is_bounded() {
-            let i = self.table.find_unbounded(key)?;
+            let i = self.table.find_unbounded(key, flow_hash(key))?;
             self.age_slot(i, sink);
             return self.table.slot(i).is_some().then_some(i);
         }
