@@ -10,3 +10,4 @@ pub mod link;
 pub mod output;
 pub mod ports;
 pub mod report;
+pub mod sim;

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
-use synscope::{analyze, bench, console, generate, output, ports};
+use synscope::{analyze, bench, console, generate, output, ports, sim};
 
 /// Watch TCP connection state: offline on capture files, or on a synscope board.
 #[derive(Parser)]
@@ -20,6 +20,9 @@ enum Command {
     /// Run the reference model over a pcap/pcapng capture and print every connection's end
     /// states (both endpoints).
     Analyze(analyze::AnalyzeArgs),
+    /// Run a capture through the simulated board (the generated Verilog under Verilator, frames
+    /// on its MII pins) and print the end states read out of the simulated hardware.
+    Sim(sim::SimArgs),
     /// Measure throughput (analysis of a capture; the hardware core).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -43,6 +46,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Analyze(a) => analyze::run(&a),
         Command::Bench(b) => bench::run(&b),
+        Command::Sim(s) => sim::run(&s),
         Command::Generate(g) => generate::run(&g),
         Command::Ports { json } => ports::run(json),
         Command::Board(b) => console::run(&b, &cli.port),

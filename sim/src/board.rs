@@ -70,6 +70,17 @@ impl BoardSim {
         b
     }
 
+    /// Trace every later cycle to a VCD file (needs the crate's `vcd` feature; otherwise an
+    /// error that says so).
+    pub fn open_vcd(&mut self, path: &std::path::Path) -> std::io::Result<()> {
+        self.m.open_vcd(path)
+    }
+
+    /// The board's time (seconds).
+    pub fn now(&self) -> u32 {
+        self.now
+    }
+
     /// System clock cycles simulated so far.
     pub fn cycles(&self) -> u64 {
         self.cycles

@@ -1,0 +1,179 @@
+//! `synscope sim CAPTURE [--json] [--vcd FILE]`: the capture through the simulated board — the
+//! generated Verilog under Verilator, frames on its MII pins at 100 Mb/s with preamble and FCS —
+//! and the end states read out of the simulated hardware (its table and counters, through the
+//! board's host read port until the command engine is in the top), printed like `analyze`.
+
+use crate::output::write_stdout;
+use anyhow::{Context, Result};
+use clap::Args;
+use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+use synscope_model::capture::{for_each_frame, read_file};
+use synscope_model::{Counter, TcpState};
+use synscope_sim::board::{BoardSim, SlotEntry};
+
+#[derive(Args, Debug)]
+pub struct SimArgs {
+    /// pcap or pcapng capture (Ethernet link type).
+    pub capture: PathBuf,
+    /// Print the JSON document (the same contract as `analyze --json`).
+    #[arg(long)]
+    pub json: bool,
+    /// Trace the simulation to a VCD file (a synscope built with `--features vcd`).
+    #[arg(long)]
+    pub vcd: Option<PathBuf>,
+}
+
+pub fn run(a: &SimArgs) -> Result<()> {
+    let bytes =
+        read_file(&a.capture).with_context(|| format!("cannot read {}", a.capture.display()))?;
+    let mut board = BoardSim::new();
+    if let Some(v) = &a.vcd {
+        board.open_vcd(v).with_context(|| {
+            format!(
+                "cannot trace to {} (`sim --vcd` needs synscope built with `--features vcd`)",
+                v.display()
+            )
+        })?;
+    }
+    let t0 = Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let (mut n, mut truncated) = (0u64, 0u64);
+    for_each_frame(&bytes, |f| {
+        if f.is_truncated() {
+            truncated += 1;
+            return;
+        }
+        board.set_time(f.timestamp.as_secs() as u32);
+        board.send_captured(f.data);
+        n += 1;
+        if tty && n % 256 == 0 {
+            eprint!("\rsimulating: {n} frames");
+        }
+    })
+    .with_context(|| format!("cannot read {}", a.capture.display()))?;
+    if tty && n >= 256 {
+        eprintln!();
+    }
+    board.finish();
+    let table = board.table();
+    let counters = board.counters();
+    let secs = t0.elapsed().as_secs_f64();
+    let text = if a.json {
+        let mut s = serde_json::to_string_pretty(&document(
+            &a.capture.display().to_string(),
+            &table,
+            &counters,
+            truncated,
+        ))?;
+        s.push('\n');
+        s
+    } else {
+        table_text(&table, &counters, n, board.cycles(), secs)
+    };
+    write_stdout(text.as_bytes())
+}
+
+fn connection(s: &SlotEntry) -> Value {
+    let e = &s.entry;
+    json!({
+        "client": e.client().to_string(),
+        "server": e.server().to_string(),
+        "client_state": e.client_state().name(),
+        "server_state": e.server_state().name(),
+        "picked_up": e.picked_up,
+        "slot": {"bucket": s.bucket, "way": s.way},
+    })
+}
+
+/// The JSON document: the connections the board holds, the states' counts and every counter.
+fn document(
+    source: &str,
+    table: &[SlotEntry],
+    counters: &[(Counter, u64)],
+    truncated: u64,
+) -> Value {
+    let mut client = [0u64; TcpState::COUNT];
+    let mut server = [0u64; TcpState::COUNT];
+    for s in table {
+        client[s.entry.client_state() as usize] += 1;
+        server[s.entry.server_state() as usize] += 1;
+    }
+    let side = |h: [u64; TcpState::COUNT]| -> Value {
+        TcpState::ALL
+            .iter()
+            .filter(|s| h[**s as usize] > 0)
+            .map(|s| (s.name().to_string(), json!(h[*s as usize])))
+            .collect::<Map<_, _>>()
+            .into()
+    };
+    let counters: Map<String, Value> = counters
+        .iter()
+        .map(|(c, v)| (c.name().to_string(), json!(v)))
+        .collect();
+    json!({
+        "source": source,
+        "engine": "board-sim",
+        "connection_count": table.len(),
+        "state_counts": {"client": side(client), "server": side(server)},
+        "connections": table.iter().map(connection).collect::<Vec<_>>(),
+        "counters": counters,
+        "capture_truncated": truncated,
+    })
+}
+
+fn table_text(
+    table: &[SlotEntry],
+    counters: &[(Counter, u64)],
+    frames: u64,
+    cycles: u64,
+    secs: f64,
+) -> String {
+    let mut s = format!(
+        "{:<22} {:<22} {:<12} {:<12}  SLOT\n",
+        "CLIENT", "SERVER", "CLIENT", "SERVER"
+    );
+    for x in table {
+        let e = &x.entry;
+        let _ = writeln!(
+            s,
+            "{:<22} {:<22} {:<12} {:<12}  {}/{}{}",
+            e.client().to_string(),
+            e.server().to_string(),
+            e.client_state().name(),
+            e.server_state().name(),
+            x.bucket,
+            x.way,
+            if e.picked_up { " picked-up" } else { "" }
+        );
+    }
+    let get = |c: Counter| {
+        counters
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map_or(0, |(_, v)| *v)
+    };
+    let dropped: u64 = counters
+        .iter()
+        .filter(|(c, _)| c.name().starts_with("drop_"))
+        .map(|(_, v)| v)
+        .sum();
+    let _ = writeln!(
+        s,
+        "\n{} connections in the simulated board's table; {} frames: {} processed, {} dropped",
+        table.len(),
+        get(Counter::Frames),
+        get(Counter::Processed),
+        dropped
+    );
+    let _ = writeln!(
+        s,
+        "simulated {frames} frames in {cycles} cycles at 100 MHz in {secs:.1} s ({:.0} frames/s, {:.2} Mcycles/s)",
+        frames as f64 / secs,
+        cycles as f64 / secs / 1e6
+    );
+    s
+}

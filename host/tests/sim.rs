@@ -1,0 +1,66 @@
+//! `synscope sim`: the simulated board's end states equal `synscope analyze`'s with the same
+//! table shape (every capture is compared entry by entry in `sim/tests/board.rs`; here the
+//! command itself, on three small captures, and its errors).
+
+use serde_json::Value;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_synscope"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .unwrap();
+    (
+        o.status.success(),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
+fn end_states(doc: &Value) -> Vec<(String, String, String, String)> {
+    let mut v: Vec<_> = doc["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap().to_string();
+            (
+                s("client"),
+                s("server"),
+                s("client_state"),
+                s("server_state"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn sim_and_analyze_agree_on_end_states_and_counters() {
+    for cap in ["A_normal", "E_refused", "F_abortive_rst"] {
+        let path = format!("captures/{cap}.pcap");
+        let (ok, sim, err) = run(&["sim", &path, "--json"]);
+        assert!(ok, "{err}");
+        let (ok, model, err) = run(&["analyze", &path, "--json", "--table", "arty35"]);
+        assert!(ok, "{err}");
+        let sim: Value = serde_json::from_str(&sim).unwrap();
+        let model: Value = serde_json::from_str(&model).unwrap();
+        assert_eq!(sim["engine"], "board-sim");
+        assert_eq!(end_states(&sim), end_states(&model), "{cap}");
+        assert_eq!(sim["counters"], model["counters"], "{cap}");
+        assert_eq!(sim["state_counts"], model["state_counts"], "{cap}");
+    }
+}
+
+#[test]
+fn sim_errors_are_one_line() {
+    let (ok, _, err) = run(&["sim", "no/such.pcap"]);
+    assert!(!ok);
+    assert!(
+        err.starts_with("synscope: cannot read no/such.pcap"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
