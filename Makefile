@@ -5,9 +5,10 @@ CARGO   ?= cargo
 
 .PHONY: demo test bench deps fmt fuzz
 
-## Installs what a fresh machine lacks, then runs the main job on a bundled capture.
+## Installs what a fresh machine lacks, then runs the main job: the simulated board (the
+## generated Verilog under Verilator) on a bundled capture, end states read out of the hardware.
 demo: deps
-	$(CARGO) run --release -q -p synscope -- analyze $(CAPTURE)
+	$(CARGO) run --release -q -p synscope -- sim $(CAPTURE)
 
 ## Every test (what .ci/run calls): formatting, clippy, Verilog lint, all cargo tests.
 test: deps
