@@ -6,10 +6,13 @@
 //! held to the captures' kernel truth by `model/tests/captures.rs`, so these are too.
 //! Then damaged frames (bad FCS, RX_ER, runts, giants) through the same pins.
 
+mod common;
+
+use common::{capture_frames, long_run, Rng};
 use std::path::PathBuf;
 use std::time::Instant;
 use synscope_model::capture::{for_each_frame, read_file};
-use synscope_model::frame::{pad_to_minimum, with_fcs, MIN_FRAME_LEN};
+use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs, MIN_FRAME_LEN};
 use synscope_model::tracker::{Tracker, TrackerConfig};
 use synscope_model::{Counter, TableShape, Timeouts};
 use synscope_sim::board::BoardSim;
@@ -149,4 +152,118 @@ fn board_counts_damaged_frames_by_reason() {
     compare("damaged", &mut board, &mut model);
     let k = model.counters();
     assert!(k.get(Counter::DropBadFcs) > 0 && k.get(Counter::DropOversize) > 0);
+}
+
+/// A damaged or odd version of a good frame (as captured, no FCS): what goes on the pins (FCS
+/// included) and where RX_ER is raised.
+fn mangle(rng: &mut Rng, good: &[u8]) -> (Vec<u8>, Option<usize>) {
+    let mut f = good.to_vec();
+    if f.len() < MIN_FRAME_LEN {
+        f.resize(MIN_FRAME_LEN, 0);
+    }
+    match rng.below(12) {
+        0 => {
+            // FCS wrong.
+            let mut b = with_fcs(&f);
+            let i = rng.below(b.len() as u64) as usize;
+            b[i] ^= 1 << rng.below(8);
+            (b, None)
+        }
+        1 => {
+            let b = with_fcs(&f);
+            let at = rng.below(b.len() as u64) as usize;
+            (b, Some(at))
+        }
+        2 => {
+            // Runt with a good FCS.
+            let n = 1 + rng.below(MIN_FRAME_LEN as u64 - 1) as usize;
+            (with_fcs(&f[..n.min(f.len())]), None)
+        }
+        3 => {
+            // Giant.
+            f.resize(1519 + rng.below(200) as usize, 0x5a);
+            (with_fcs(&f), None)
+        }
+        4 => {
+            // A header byte changed (IP version/IHL, lengths, protocol, TCP offset…), FCS good.
+            let i = 12 + rng.below(40) as usize;
+            f[i] = rng.next_u64() as u8;
+            (with_fcs(&f), None)
+        }
+        5 => {
+            // Random bytes.
+            let n = MIN_FRAME_LEN + rng.below(200) as usize;
+            let r: Vec<u8> = (0..n).map(|_| rng.next_u64() as u8).collect();
+            (with_fcs(&r), None)
+        }
+        6 => {
+            // An 802.1Q tag (or two) inserted.
+            let tags = 1 + rng.below(3) as usize;
+            for _ in 0..tags {
+                f.splice(12..12, [0x81, 0x00, 0x00, rng.below(64) as u8]);
+            }
+            (with_fcs(&f), None)
+        }
+        7 => {
+            // Every flag byte value.
+            let ip = 14;
+            let ihl = ((f[ip] & 0x0f) as usize) * 4;
+            if f.len() > ip + ihl + 13 {
+                f[ip + ihl + 13] = rng.next_u64() as u8;
+                f[ip + ihl + 12] ^= (rng.below(2) as u8) & 1;
+            }
+            (with_fcs(&f), None)
+        }
+        _ => (with_fcs(&f), None),
+    }
+}
+
+#[test]
+fn board_random_malformed_frames() {
+    // Capture frames, most of them damaged (bad FCS, RX_ER, runts, giants, changed header
+    // bytes, random bytes, VLAN tags, any flag byte), in time order, through the pins: the
+    // table and every counter equal the model's, so every frame was counted once under the
+    // same reason. 10^5 frames with SYNSCOPE_LONG=1, 1,500 otherwise.
+    let n = if long_run() { 100_000 } else { 1_500 };
+    let seed = 0xb0a2d;
+    let mut rng = Rng::new(seed);
+    let frames = capture_frames();
+    let mut board = BoardSim::new();
+    let mut model = model();
+    let t = Instant::now();
+    let mut time = 0u32;
+    for i in 0..n {
+        let (_, _, good) = &frames[rng.below(frames.len() as u64) as usize];
+        if rng.chance(1, 50) {
+            time += rng.below(90) as u32;
+        }
+        board.set_time(time);
+        let (bytes, er) = mangle(&mut rng, good);
+        board.send_raw(&bytes, er);
+        match mac_receive(&bytes, er.is_some()) {
+            Ok(f) => {
+                let _ = model.process_frame(f, time, &mut ());
+            }
+            Err(r) => model.drop_frame(r),
+        }
+        if i % 10_000 == 9_999 {
+            eprintln!(
+                "board random: {} frames, {:.0} s",
+                i + 1,
+                t.elapsed().as_secs_f64()
+            );
+        }
+    }
+    compare(&format!("random (seed {seed})"), &mut board, &mut model);
+    let k = model.counters();
+    let s = t.elapsed().as_secs_f64();
+    eprintln!(
+        "board random: {n} frames (seed {seed}): {} processed, {} dropped, {} entries; {:.1} s, {:.0} frames/s",
+        k.get(Counter::Processed),
+        k.dropped(),
+        model.table().len(),
+        s,
+        n as f64 / s
+    );
+    assert!(k.dropped() > n as u64 / 3 && k.get(Counter::Processed) > n as u64 / 10);
 }
