@@ -49,11 +49,17 @@ fn connection_json(c: &ConnectionReport) -> Value {
 
 /// `{STATE: n}` for the client and the server side, states with no connection left out.
 pub fn state_counts(conns: &[ConnectionReport]) -> Value {
+    state_counts_of(conns.iter().map(|c| (c.client_state, c.server_state)))
+}
+
+/// `state_counts` of any (client state, server state) pairs (the model's reports, or a table
+/// read out of the hardware).
+pub fn state_counts_of(states: impl Iterator<Item = (TcpState, TcpState)>) -> Value {
     let mut client = [0u64; TcpState::COUNT];
     let mut server = [0u64; TcpState::COUNT];
-    for c in conns {
-        client[c.client_state as usize] += 1;
-        server[c.server_state as usize] += 1;
+    for (c, s) in states {
+        client[c as usize] += 1;
+        server[s as usize] += 1;
     }
     let side = |h: [u64; TcpState::COUNT]| -> Value {
         TcpState::ALL

@@ -12,7 +12,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 use synscope_model::capture::{for_each_frame, read_file};
-use synscope_model::{Counter, TcpState};
+use synscope_model::Counter;
 use synscope_sim::board::{BoardSim, SlotEntry};
 
 #[derive(Args, Debug)]
@@ -96,20 +96,6 @@ fn document(
     counters: &[(Counter, u64)],
     truncated: u64,
 ) -> Value {
-    let mut client = [0u64; TcpState::COUNT];
-    let mut server = [0u64; TcpState::COUNT];
-    for s in table {
-        client[s.entry.client_state() as usize] += 1;
-        server[s.entry.server_state() as usize] += 1;
-    }
-    let side = |h: [u64; TcpState::COUNT]| -> Value {
-        TcpState::ALL
-            .iter()
-            .filter(|s| h[**s as usize] > 0)
-            .map(|s| (s.name().to_string(), json!(h[*s as usize])))
-            .collect::<Map<_, _>>()
-            .into()
-    };
     let counters: Map<String, Value> = counters
         .iter()
         .map(|(c, v)| (c.name().to_string(), json!(v)))
@@ -118,7 +104,9 @@ fn document(
         "source": source,
         "engine": "board-sim",
         "connection_count": table.len(),
-        "state_counts": {"client": side(client), "server": side(server)},
+        "state_counts": crate::report::state_counts_of(
+            table.iter().map(|s| (s.entry.client_state(), s.entry.server_state()))
+        ),
         "connections": table.iter().map(connection).collect::<Vec<_>>(),
         "counters": counters,
         "capture_truncated": truncated,
