@@ -3,7 +3,7 @@ CAPTURE ?= captures/K_many.pcap
 BOARD   ?= arty-a7-35
 CARGO   ?= cargo
 
-.PHONY: demo test bench deps fmt
+.PHONY: demo test bench deps fmt fuzz
 
 ## Installs what a fresh machine lacks, then runs the main job on a bundled capture.
 demo: deps
@@ -27,3 +27,11 @@ fmt:
 bench: deps
 	$(CARGO) run --release -q -p synscope -- bench analyze --generate 1000000
 	$(CARGO) run --release -q -p synscope -- bench core
+
+## libFuzzer on the frame parser, the tracker and the UART decoders (docs/attacks.md).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && for t in frame tracker protocol; do \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done

@@ -4,6 +4,9 @@
 pub mod analyze;
 pub mod bench;
 pub mod bench_core;
+pub mod console;
 pub mod generate;
+pub mod link;
 pub mod output;
+pub mod ports;
 pub mod report;

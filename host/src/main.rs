@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
-use synscope::{analyze, bench, generate, output};
+use synscope::{analyze, bench, console, generate, output, ports};
 
 /// Watch TCP connection state: offline on capture files, or on a synscope board.
 #[derive(Parser)]
@@ -11,6 +11,8 @@ use synscope::{analyze, bench, generate, output};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    port: console::PortArgs,
 }
 
 #[derive(Subcommand)]
@@ -23,6 +25,13 @@ enum Command {
     Bench(bench::BenchCommand),
     /// Write a large synthetic capture (realistic mix of connection lifetimes and endings).
     Generate(generate::GenerateArgs),
+    /// List serial ports, a board's UART first.
+    Ports {
+        #[arg(long)]
+        json: bool,
+    },
+    #[command(flatten)]
+    Board(console::BoardCommand),
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -35,6 +44,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Analyze(a) => analyze::run(&a),
         Command::Bench(b) => bench::run(&b),
         Command::Generate(g) => generate::run(&g),
+        Command::Ports { json } => ports::run(json),
+        Command::Board(b) => console::run(&b, &cli.port),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "synscope", &mut out);

@@ -8,7 +8,8 @@
 //! connections collide in buckets; all flag combinations; retransmissions, RSTs in and out of
 //! window, simultaneous open/close, table-full floods, time jumps past the timeouts), one
 //! connection back to back (the forwarding hazard), and streams with idle gaps.
-//! `SYNSCOPE_LONG=1` (`make diff-long`) runs a stream of 10⁶ segments.
+//! `SYNSCOPE_LONG=1` (`make diff-long`) runs a stream of 10⁶ segments. Hostile traffic
+//! (`hostile_*`, docs/attacks.md): a SYN flood, blind RSTs and SYNs, a hash-collision flood.
 //!
 //! Events: the model's events of each descriptor become one expected record (created,
 //! refused, evicted, reincarnated, which endpoints changed, slot, states, key, time) and the
@@ -42,7 +43,7 @@ use synscope_model::hash::DEFAULT_HASH_KEY;
 use synscope_model::table::TableShape;
 use synscope_model::timeouts::Timeouts;
 use synscope_model::tracker::{Event, RemoveReason, Tracker, TrackerConfig, Verdict};
-use synscope_model::{Counter, Endpoint, FlowKey};
+use synscope_model::{Counter, Endpoint, FlowKey, TcpState};
 use synscope_sim::models::ConnCoreSmall;
 
 const BUCKETS: usize = 1 << BUCKET_BITS_SMALL;
@@ -149,6 +150,10 @@ struct Mismatch {
 #[derive(Debug, Default)]
 struct Summary {
     fed: usize,
+    /// The model's table at the end (equal to the core's: compared slot by slot).
+    entries: Vec<synscope_model::Entry>,
+    /// The model's counters at the end (the core's own ones are compared with them).
+    counters: Option<synscope_model::Counters>,
     /// Records the core produced (reportable descriptors, expiry-only ones included).
     records: usize,
     /// Model records compared with popped ones.
@@ -730,6 +735,8 @@ fn run_items(
         t.elapsed().as_secs_f64()
     );
     h.summary.fed = h.fed;
+    h.summary.entries = h.model.table().entries().copied().collect();
+    h.summary.counters = Some(h.model.counters().clone());
     Ok(h.summary)
 }
 
@@ -1267,4 +1274,267 @@ fn conn_core_mismatch_names_the_cycle_and_the_vcd() {
         assert!(report.contains("--features vcd"), "{report}");
         assert!(report.contains(&path.display().to_string()), "{report}");
     }
+}
+
+// ---- hostile traffic (what an attacker on the mirrored link can send)
+
+/// A segment from `src` to `dst` at second `time`.
+fn seg(
+    src: Endpoint,
+    dst: Endpoint,
+    seq: u32,
+    ack: u32,
+    flags: u16,
+    time: u32,
+) -> SegmentDescriptor {
+    SegmentDescriptor {
+        src,
+        dst,
+        seq,
+        ack,
+        flags: TcpFlags::new(flags),
+        window: 65_535,
+        wscale: WSCALE_NONE,
+        payload_len: 0,
+        time,
+    }
+}
+
+/// A live connection: client, server, client's SND.NXT, server's SND.NXT.
+type Conn = (Endpoint, Endpoint, u32, u32);
+
+/// `n` connections through the three-way handshake, client port 20000 + i; returns the items
+/// and the connections.
+fn established(n: usize, rng: &mut Rng) -> (Vec<Item>, Vec<Conn>) {
+    let mut items = Vec::new();
+    let mut conns = Vec::new();
+    for i in 0..n {
+        let c = Endpoint::new(0x0a00_0000 | rng.below(1 << 16) as u32, 20_000 + i as u16);
+        let s = Endpoint::new(0x0a01_0001, 443);
+        let (ic, is) = (rng.next_u64() as u32, rng.next_u64() as u32);
+        items.push(Item::Seg(seg(c, s, ic, 0, TcpFlags::SYN, 1)));
+        items.push(Item::Seg(seg(
+            s,
+            c,
+            is,
+            ic.wrapping_add(1),
+            TcpFlags::SYN | TcpFlags::ACK,
+            1,
+        )));
+        items.push(Item::Seg(seg(
+            c,
+            s,
+            ic.wrapping_add(1),
+            is.wrapping_add(1),
+            TcpFlags::ACK,
+            1,
+        )));
+        conns.push((c, s, ic.wrapping_add(1), is.wrapping_add(1)));
+    }
+    (items, conns)
+}
+
+fn both_established(entries: &[synscope_model::Entry]) -> usize {
+    entries
+        .iter()
+        .filter(|e| e.states() == [TcpState::Established; 2])
+        .count()
+}
+
+#[test]
+fn hostile_syn_flood_keeps_every_established_connection() {
+    // Issue 6.1: 10^5 SYNs from random sources into a
+    // table holding established connections. Eviction takes half-open entries first and
+    // never a live one: every established connection survives, every refused insert is
+    // counted, and the core takes one descriptor per clock throughout (the harness feeds it
+    // back to back and checks every output against the model).
+    let s = seed(0x5f1d);
+    let mut rng = Rng::new(s);
+    let (mut items, _) = established(96, &mut rng);
+    let n = 100_000;
+    let server = Endpoint::new(0x0a01_0001, 443);
+    for _ in 0..n {
+        let src = Endpoint::new(rng.next_u64() as u32, rng.below(1 << 16) as u16);
+        items.push(Item::Seg(seg(
+            src,
+            server,
+            rng.next_u64() as u32,
+            0,
+            TcpFlags::SYN,
+            2,
+        )));
+    }
+    let pre = run_opts(
+        "syn flood: before",
+        s,
+        Timeouts::default(),
+        &items[..288],
+        POP,
+    );
+    let before = both_established(&pre.entries);
+    let k0 = pre.counters.unwrap();
+    let sum = run_opts("syn flood", s, Timeouts::default(), &items, POP);
+    let k = sum.counters.unwrap();
+    let delta = |c: Counter| k.get(c) - k0.get(c);
+    let after = both_established(&sum.entries);
+    eprintln!(
+        "syn flood: {n} SYNs; established {before} -> {after}; created {} evicted {} refused (table_full) {}; \
+         class_syn {} class_synack {}; occupancy {}/{}",
+        k.get(Counter::Created),
+        k.get(Counter::Evicted),
+        k.get(Counter::TableFull),
+        k.get(Counter::ClassSyn),
+        k.get(Counter::ClassSynAck),
+        sum.entries.len(),
+        BUCKETS * WAYS
+    );
+    assert!(before > 80, "{before} established before the flood");
+    assert_eq!(after, before, "established connections lost to the flood");
+    assert!(k.get(Counter::TableFull) > 0 && k.get(Counter::Evicted) > 0);
+    // Every flood SYN either made an entry (maybe by evicting a half-open one) or was refused.
+    assert_eq!(delta(Counter::ClassSyn), n as u64);
+    assert_eq!(
+        delta(Counter::Created) + delta(Counter::TableFull),
+        n as u64
+    );
+}
+
+#[test]
+fn hostile_blind_rst_and_syn_tear_down_nothing() {
+    // Issue 6.2 (RFC 5961 §3, §4): RSTs outside the window and SYNs on synchronized
+    // connections, 10^4 in all, against live connections: none is torn down, each is counted
+    // by class. Then in-window (not exact) RSTs: challenged, no teardown; exact ones close.
+    let s = seed(0xb11d);
+    let mut rng = Rng::new(s);
+    let (mut items, conns) = established(64, &mut rng);
+    for i in 0..10_000usize {
+        let (c, srv, c_nxt, s_nxt) = conns[rng.below(conns.len() as u64) as usize];
+        let (src, dst, rcv_nxt) = if i % 2 == 0 {
+            (c, srv, c_nxt)
+        } else {
+            (srv, c, s_nxt)
+        };
+        let d = if i % 4 < 2 {
+            // Far outside any window (2^31 away from RCV.NXT of the receiver).
+            let far = rcv_nxt.wrapping_add(0x8000_0000 + rng.below(1 << 20) as u32);
+            seg(src, dst, far, 0, TcpFlags::RST, 2)
+        } else {
+            seg(src, dst, rng.next_u64() as u32, 0, TcpFlags::SYN, 2)
+        };
+        items.push(Item::Seg(d));
+    }
+    let sum = run_opts("blind rst/syn", s, Timeouts::default(), &items, POP);
+    let k = sum.counters.unwrap();
+    let live = both_established(&sum.entries);
+    eprintln!(
+        "blind: 5000 RST + 5000 SYN; established {live}/64; rst_out_of_window {} syn_in_sync {}",
+        k.get(Counter::RstOutOfWindow),
+        k.get(Counter::SynInSync)
+    );
+    assert_eq!(live, 64);
+    assert_eq!(k.get(Counter::RstOutOfWindow), 5_000);
+    assert_eq!(k.get(Counter::SynInSync), 5_000);
+
+    // In-window but not exact: challenge ACK, nothing closes; exact: the connection closes.
+    let (mut items, conns) = established(32, &mut rng);
+    for (c, srv, c_nxt, _) in &conns[..16] {
+        items.push(Item::Seg(seg(
+            *c,
+            *srv,
+            c_nxt.wrapping_add(100),
+            0,
+            TcpFlags::RST,
+            3,
+        )));
+    }
+    for (c, srv, c_nxt, _) in &conns[16..] {
+        items.push(Item::Seg(seg(*c, *srv, *c_nxt, 0, TcpFlags::RST, 3)));
+    }
+    let sum = run_opts(
+        "in-window and exact rst",
+        s,
+        Timeouts::default(),
+        &items,
+        POP,
+    );
+    let k = sum.counters.unwrap();
+    assert_eq!(k.get(Counter::RstInWindow), 16);
+    assert_eq!(k.get(Counter::RstExact), 16);
+    assert_eq!(both_established(&sum.entries), 16);
+}
+
+/// Tuples from one source to one server that all fall in `bucket` under `key` (what an
+/// attacker who knows the key can aim at one bucket).
+fn colliding(key: &[u8; 16], bucket: usize, n: usize) -> Vec<(Endpoint, Endpoint)> {
+    let mut t = synscope_model::table::Table::new(TableShape::Bounded {
+        buckets: BUCKETS,
+        ways: WAYS,
+    });
+    t.set_hash_key(*key);
+    let dst = Endpoint::new(0x0a01_0001, 80);
+    (1024..=u16::MAX)
+        .map(|p| (Endpoint::new(0xc633_6401, p), dst))
+        .filter(|(a, b)| t.bucket_of(&FlowKey::of(*a, *b).0) == bucket)
+        .take(n)
+        .collect()
+}
+
+#[test]
+fn hostile_hash_flood_is_spread_by_a_random_key() {
+    // Issue 6.3: with the default (known) key an attacker aims 200 handshakes at one bucket:
+    // 4 ways hold, the rest are refused. With a key the host loaded (an idle point, as
+    // `config --hash-key random` does) the same tuples spread over the table.
+    let s = seed(0x4a54);
+    let aimed = colliding(&DEFAULT_HASH_KEY, 7, 200);
+    let stream = |pairs: &[(Endpoint, Endpoint)]| -> Vec<Item> {
+        let mut v = Vec::new();
+        for (i, (c, srv)) in pairs.iter().enumerate() {
+            let ic = 1000 * i as u32;
+            v.push(Item::Seg(seg(*c, *srv, ic, 0, TcpFlags::SYN, 1)));
+            v.push(Item::Seg(seg(
+                *srv,
+                *c,
+                7,
+                ic + 1,
+                TcpFlags::SYN | TcpFlags::ACK,
+                1,
+            )));
+            v.push(Item::Seg(seg(*c, *srv, ic + 1, 8, TcpFlags::ACK, 1)));
+        }
+        v
+    };
+    let known = run_opts(
+        "hash flood, known key",
+        s,
+        Timeouts::default(),
+        &stream(&aimed),
+        POP,
+    );
+    let k1 = known.counters.unwrap();
+    let mut key = [0u8; 16];
+    let mut rng = Rng::new(s);
+    key.iter_mut().for_each(|b| *b = rng.next_u64() as u8);
+    let mut items = vec![Item::KeyLoad(key), Item::Idle(LATENCY + 2)];
+    items.extend(stream(&aimed));
+    let random = run_opts(
+        "hash flood, random key",
+        s,
+        Timeouts::default(),
+        &items,
+        POP,
+    );
+    let k2 = random.counters.unwrap();
+    eprintln!(
+        "hash flood: 200 aimed connections; known key: {} in the table, {} refused; \
+         random key: {} in the table ({:.0} % of {}), {} refused",
+        known.entries.len(),
+        k1.get(Counter::TableFull),
+        random.entries.len(),
+        100.0 * random.entries.len() as f64 / (BUCKETS * WAYS) as f64,
+        BUCKETS * WAYS,
+        k2.get(Counter::TableFull)
+    );
+    assert_eq!(known.entries.len(), WAYS);
+    assert!(k1.get(Counter::TableFull) >= 190);
+    assert!(random.entries.len() >= 180, "{}", random.entries.len());
 }

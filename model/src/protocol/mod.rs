@@ -8,6 +8,7 @@
 
 pub mod framing;
 pub mod message;
+pub mod payload;
 
 pub use framing::{encode_frame, Decoder, FrameError};
 pub use message::{Frame, Header, Kind};

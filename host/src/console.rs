@@ -1,0 +1,522 @@
+//! The board commands: `ping`, `stats`, `table`, `lookup`, `config`, `events`. Each opens the
+//! link (`--port`, or the Arty's UART found by `ports::pick`; `--baud`), checks that a synscope
+//! answers, and prints a table or, with `--json`, one JSON document.
+
+use crate::link::Link;
+use crate::output::write_stdout;
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Subcommand};
+use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::net::Ipv4Addr;
+use std::time::{Duration, Instant};
+use synscope_model::protocol::payload::{
+    decode_lookup_answer, encode_lookup, encode_timeouts, event_bits, Config, CounterSnapshot,
+    DumpChunk, EventRecord, Histogram, Identity, Slot,
+};
+use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
+use synscope_model::timeouts::elapsed;
+use synscope_model::{Counter, Endpoint, TcpState};
+
+/// Where the board is.
+#[derive(Args, Clone, Debug)]
+pub struct PortArgs {
+    /// Serial port of the board (default: the Arty's USB-UART, found by `synscope ports`), or
+    /// the pseudo-terminal printed by `synscope sim CAPTURE --serve`.
+    #[arg(long, global = true)]
+    pub port: Option<String>,
+    /// Line rate the board is at (it starts at 115200; `config --baud` changes it).
+    #[arg(long, global = true, default_value_t = BAUD_RATES[0])]
+    pub baud: u32,
+}
+
+impl PortArgs {
+    /// Open the link and identify the board.
+    pub fn connect(&self) -> Result<(Link, Identity)> {
+        let name = match &self.port {
+            Some(p) => p.clone(),
+            None => crate::ports::pick()?,
+        };
+        let mut link = Link::open(&name, self.baud)?;
+        let id = link.identify()?;
+        Ok((link, id))
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BoardCommand {
+    /// Check the board answers; print what it is and the round-trip time.
+    Ping(JsonArg),
+    /// Counters (every drop reason, flag, class, RST class…) and the per-state histogram.
+    Stats(JsonArg),
+    /// Dump the connection table (both endpoints' states).
+    Table(JsonArg),
+    /// Look up one connection by its 4-tuple (either direction).
+    Lookup(LookupArgs),
+    /// Show the configuration, or change it.
+    Config(ConfigArgs),
+    /// Stream events (created, state changed, evicted, refused) like `conntrack -E`.
+    Events(EventsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct JsonArg {
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LookupArgs {
+    /// One endpoint, ADDR:PORT.
+    pub src: String,
+    /// The other endpoint, ADDR:PORT.
+    pub dst: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// TIME_WAIT timeout, seconds (all four timeouts are sent together).
+    #[arg(long)]
+    pub time_wait: Option<u32>,
+    #[arg(long)]
+    pub embryonic: Option<u32>,
+    #[arg(long)]
+    pub idle: Option<u32>,
+    #[arg(long)]
+    pub linger: Option<u32>,
+    /// Switch the board's line rate (115200, 921600, 1000000, 2000000, 3000000).
+    #[arg(long)]
+    pub set_baud: Option<u32>,
+    /// Load a new hash key: 32 hex digits, or `random` (empties the table).
+    #[arg(long)]
+    pub hash_key: Option<String>,
+    /// Events per millisecond before the board drops (and counts) them; 0 = unlimited.
+    #[arg(long)]
+    pub event_rate: Option<u16>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EventsArgs {
+    /// Stop after this many events (default: until interrupted).
+    #[arg(long)]
+    pub count: Option<u64>,
+    /// Stop after this many seconds without an event.
+    #[arg(long)]
+    pub idle_exit: Option<f64>,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(cmd: &BoardCommand, port: &PortArgs) -> Result<()> {
+    let (mut link, id) = port.connect()?;
+    match cmd {
+        BoardCommand::Ping(a) => ping(&mut link, &id, a.json),
+        BoardCommand::Stats(a) => stats(&mut link, a.json),
+        BoardCommand::Table(a) => table(&mut link, &id, a.json),
+        BoardCommand::Lookup(a) => lookup(&mut link, a),
+        BoardCommand::Config(a) => config(&mut link, a),
+        BoardCommand::Events(a) => events(&mut link, a),
+    }
+}
+
+fn print_json(v: &Value) -> Result<()> {
+    let mut s = serde_json::to_string_pretty(v)?;
+    s.push('\n');
+    write_stdout(s.as_bytes())
+}
+
+fn identity_json(id: &Identity) -> Value {
+    json!({
+        "board": id.board_name(),
+        "protocol": id.protocol,
+        "design": id.design,
+        "buckets": 1u32 << id.bucket_bits,
+        "ways": id.ways,
+        "capacity": id.capacity(),
+        "clock_mhz": id.clock_mhz,
+    })
+}
+
+fn ping(link: &mut Link, id: &Identity, json: bool) -> Result<()> {
+    let payload: Vec<u8> = (0..32u8).collect();
+    let t0 = Instant::now();
+    let echo = link.request(Op::Ping, payload.clone())?;
+    let rtt = t0.elapsed();
+    if echo != payload {
+        bail!("{}: ping answered with other bytes", link.name());
+    }
+    if json {
+        let mut v = identity_json(id);
+        v["port"] = json!(link.name());
+        v["rtt_ms"] = json!(rtt.as_secs_f64() * 1e3);
+        return print_json(&v);
+    }
+    let text = format!(
+        "{}: synscope on {} (protocol {}, design {}), {} entries ({} x {}), {} MHz; \
+         round trip {:.1} ms\n",
+        link.name(),
+        id.board_name(),
+        id.protocol,
+        id.design,
+        id.capacity(),
+        1u32 << id.bucket_bits,
+        id.ways,
+        id.clock_mhz,
+        rtt.as_secs_f64() * 1e3
+    );
+    write_stdout(text.as_bytes())
+}
+
+fn read_stats(link: &mut Link) -> Result<(CounterSnapshot, Histogram, Vec<u32>)> {
+    let c = CounterSnapshot::decode(&link.request(Op::ReadCounters, vec![])?)
+        .ok_or_else(|| anyhow!("{}: short counter answer", link.name()))?;
+    let h = Histogram::decode(&link.request(Op::ReadHistogram, vec![])?)
+        .ok_or_else(|| anyhow!("{}: short histogram answer", link.name()))?;
+    let raw = link.request(Op::ReadLink, vec![])?;
+    let l = raw
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    Ok((c, h, l))
+}
+
+fn stats(link: &mut Link, json: bool) -> Result<()> {
+    let (c, h, l) = read_stats(link)?;
+    let counters: Map<String, Value> = Counter::ALL
+        .iter()
+        .map(|k| (k.name().to_string(), json!(c.get(*k))))
+        .collect();
+    let side = |x: &[u16; TcpState::COUNT]| -> Map<String, Value> {
+        TcpState::ALL
+            .iter()
+            .map(|s| (s.name().to_string(), json!(x[*s as usize])))
+            .collect()
+    };
+    let linkc: Map<String, Value> = LinkCounter::ALL
+        .iter()
+        .zip(&l)
+        .map(|(k, v)| (k.name().to_string(), json!(v)))
+        .collect();
+    if json {
+        return print_json(&json!({
+            "now": c.now,
+            "counters": counters,
+            "state_counts": {"client": side(&h.client), "server": side(&h.server)},
+            "link": linkc,
+        }));
+    }
+    let mut s = String::new();
+    let _ = writeln!(s, "board time {} s", c.now);
+    let _ = writeln!(s, "{:<12} {:>8} {:>8}", "STATE", "CLIENT", "SERVER");
+    for st in TcpState::ALL {
+        let _ = writeln!(
+            s,
+            "{:<12} {:>8} {:>8}",
+            st.name(),
+            h.client[st as usize],
+            h.server[st as usize]
+        );
+    }
+    let _ = writeln!(s);
+    for k in Counter::ALL {
+        let _ = writeln!(s, "{:<24} {:>12}", k.name(), c.get(*k));
+    }
+    let _ = writeln!(s);
+    for (k, v) in LinkCounter::ALL.iter().zip(&l) {
+        let _ = writeln!(s, "link_{:<19} {:>12}", k.name(), v);
+    }
+    write_stdout(s.as_bytes())
+}
+
+/// Every live entry, reading the dump frame by frame (progress on stderr when it is a terminal).
+pub fn dump(link: &mut Link, id: &Identity) -> Result<(u32, Vec<Slot>)> {
+    let tty = std::io::stderr().is_terminal();
+    let cap = id.capacity();
+    let mut shown = 0;
+    let frames = link.request_with(Op::DumpTable, vec![0, 0], |n| {
+        if tty && n - shown >= 32 {
+            shown = n;
+            eprint!("\rreading the table: {n} frames (up to {cap} entries)");
+        }
+    })?;
+    if tty && shown > 0 {
+        eprintln!();
+    }
+    let mut now = 0;
+    let mut slots = Vec::new();
+    for f in frames {
+        let chunk = DumpChunk::decode(&f.payload)
+            .ok_or_else(|| anyhow!("{}: malformed table dump frame", link.name()))?;
+        now = chunk.now;
+        slots.extend(chunk.slots);
+    }
+    Ok((now, slots))
+}
+
+fn slot_json(now: u32, s: &Slot) -> Value {
+    let e = &s.entry;
+    json!({
+        "client": e.client().to_string(),
+        "server": e.server().to_string(),
+        "client_state": e.client_state().name(),
+        "server_state": e.server_state().name(),
+        "picked_up": e.picked_up,
+        "bucket": s.slot >> 2,
+        "way": s.slot & 3,
+        "idle_s": elapsed(now, e.last_seen),
+    })
+}
+
+fn table(link: &mut Link, id: &Identity, json: bool) -> Result<()> {
+    let (now, slots) = dump(link, id)?;
+    if json {
+        return print_json(&json!({
+            "source": link.name(),
+            "engine": "board",
+            "board": identity_json(id),
+            "now": now,
+            "connection_count": slots.len(),
+            "connections": slots.iter().map(|s| slot_json(now, s)).collect::<Vec<_>>(),
+        }));
+    }
+    let mut s = format!(
+        "{:<22} {:<22} {:<12} {:<12} {:>7}  SLOT\n",
+        "CLIENT", "SERVER", "CLIENT", "SERVER", "IDLE"
+    );
+    for x in &slots {
+        let e = &x.entry;
+        let _ = writeln!(
+            s,
+            "{:<22} {:<22} {:<12} {:<12} {:>6}s  {}/{}{}",
+            e.client().to_string(),
+            e.server().to_string(),
+            e.client_state().name(),
+            e.server_state().name(),
+            elapsed(now, e.last_seen),
+            x.slot >> 2,
+            x.slot & 3,
+            if e.picked_up { " picked-up" } else { "" }
+        );
+    }
+    let _ = writeln!(s, "\n{} of {} entries in use", slots.len(), id.capacity());
+    write_stdout(s.as_bytes())
+}
+
+/// `ADDR:PORT` (IPv4).
+pub fn parse_endpoint(s: &str) -> Result<Endpoint> {
+    let (a, p) = s
+        .rsplit_once(':')
+        .ok_or_else(|| anyhow!("'{s}': expected ADDR:PORT"))?;
+    let ip: Ipv4Addr = a
+        .parse()
+        .with_context(|| format!("'{a}' is not an IPv4 address"))?;
+    let port: u16 = p.parse().with_context(|| format!("'{p}' is not a port"))?;
+    Ok(Endpoint::new(u32::from(ip), port))
+}
+
+fn lookup(link: &mut Link, a: &LookupArgs) -> Result<()> {
+    let (src, dst) = (parse_endpoint(&a.src)?, parse_endpoint(&a.dst)?);
+    let now = CounterSnapshot::decode(&link.request(Op::ReadCounters, vec![])?)
+        .map(|c| c.now)
+        .unwrap_or(0);
+    let p = link.request(Op::Lookup, encode_lookup(src, dst))?;
+    let found = decode_lookup_answer(&p, now)
+        .ok_or_else(|| anyhow!("{}: malformed lookup answer", link.name()))?;
+    if a.json {
+        return print_json(&match &found {
+            Some(s) => json!({"found": true, "connection": slot_json(now, s)}),
+            None => json!({"found": false}),
+        });
+    }
+    let text = match found {
+        None => format!("{src} <-> {dst}: not in the table\n"),
+        Some(s) => {
+            let e = &s.entry;
+            format!(
+                "{} {} -> {} {}  (slot {}/{}, idle {} s{})\n",
+                e.client(),
+                e.client_state().name(),
+                e.server(),
+                e.server_state().name(),
+                s.slot >> 2,
+                s.slot & 3,
+                elapsed(now, e.last_seen),
+                if e.picked_up { ", picked up" } else { "" }
+            )
+        }
+    };
+    write_stdout(text.as_bytes())
+}
+
+fn read_config(link: &mut Link) -> Result<Config> {
+    Config::decode(&link.request(Op::GetConfig, vec![])?)
+        .ok_or_else(|| anyhow!("{}: malformed configuration answer", link.name()))
+}
+
+fn hash_key(s: &str) -> Result<[u8; 16]> {
+    if s == "random" {
+        let mut k = [0u8; 16];
+        k.iter_mut().for_each(|b| *b = fastrand::u8(..));
+        return Ok(k);
+    }
+    let s = s.trim_start_matches("0x");
+    if s.len() != 32 || !s.chars().all(|c| c.is_ascii_hexdigit()) {
+        bail!("--hash-key: 32 hex digits, or `random`");
+    }
+    let mut k = [0u8; 16];
+    for (i, b) in k.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16)?;
+    }
+    Ok(k)
+}
+
+fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
+    let mut cfg = read_config(link)?;
+    let set = |link: &mut Link, item: ConfigItem, mut v: Vec<u8>| -> Result<()> {
+        v.insert(0, item as u8);
+        link.request(Op::SetConfig, v).map(|_| ())
+    };
+    if a.time_wait
+        .or(a.embryonic)
+        .or(a.idle)
+        .or(a.linger)
+        .is_some()
+    {
+        let mut t = cfg.timeouts;
+        t.time_wait = a.time_wait.unwrap_or(t.time_wait);
+        t.embryonic = a.embryonic.unwrap_or(t.embryonic);
+        t.idle = a.idle.unwrap_or(t.idle);
+        t.linger = a.linger.unwrap_or(t.linger);
+        t.validate().map_err(anyhow::Error::msg)?;
+        set(link, ConfigItem::Timeouts, encode_timeouts(&t))?;
+    }
+    if let Some(r) = a.event_rate {
+        set(link, ConfigItem::EventRate, r.to_le_bytes().to_vec())?;
+    }
+    if let Some(k) = &a.hash_key {
+        set(link, ConfigItem::HashKey, hash_key(k)?.to_vec())?;
+    }
+    if let Some(b) = a.set_baud {
+        let code = BAUD_RATES
+            .iter()
+            .position(|r| *r == b)
+            .ok_or_else(|| anyhow!("--set-baud: one of {BAUD_RATES:?}"))?;
+        set(link, ConfigItem::Baud, vec![code as u8])?;
+        eprintln!("board now at {b} baud: pass --baud {b} to the next commands");
+        *link = Link::open(link.name(), b)?;
+    }
+    cfg = read_config(link)?;
+    let t = cfg.timeouts;
+    if a.json {
+        return print_json(&json!({
+            "time_wait": t.time_wait, "embryonic": t.embryonic, "idle": t.idle,
+            "linger": t.linger, "event_mask": cfg.event_mask, "event_rate": cfg.event_rate,
+            "baud": BAUD_RATES.get(cfg.baud_code as usize),
+            "hash_key": cfg.hash_key.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        }));
+    }
+    let text = format!(
+        "time_wait {} s, embryonic {} s, idle {} s, linger {} s\nevents: mask {:#04x}, rate {}\n\
+         baud {}\nhash key {}\n",
+        t.time_wait,
+        t.embryonic,
+        t.idle,
+        t.linger,
+        cfg.event_mask,
+        if cfg.event_rate == 0 {
+            "unlimited".to_string()
+        } else {
+            format!("{}/ms", cfg.event_rate)
+        },
+        BAUD_RATES
+            .get(cfg.baud_code as usize)
+            .map_or("?".to_string(), |b| b.to_string()),
+        cfg.hash_key
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    write_stdout(text.as_bytes())
+}
+
+/// One event as a line, like `conntrack -E`.
+pub fn event_line(e: &EventRecord) -> String {
+    let mut what = Vec::new();
+    for (bit, name) in [
+        (event_bits::CREATED, "NEW"),
+        (event_bits::REFUSED, "REFUSED"),
+        (event_bits::EVICTED, "EVICTED"),
+        (event_bits::REINCARNATED, "REUSED"),
+    ] {
+        if e.what & bit != 0 {
+            what.push(name);
+        }
+    }
+    if what.is_empty() {
+        what.push("UPDATE");
+    }
+    format!(
+        "[{:>5}] {:<8} {} {}->{}  {} {}->{}  slot {}/{}",
+        e.time,
+        what.join(","),
+        e.key.lo,
+        e.lo_before.name(),
+        e.lo_after.name(),
+        e.key.hi,
+        e.hi_before.name(),
+        e.hi_after.name(),
+        e.slot >> 2,
+        e.slot & 3
+    )
+}
+
+fn events(link: &mut Link, a: &EventsArgs) -> Result<()> {
+    let mut n = 0u64;
+    let mut expect_seq: Option<u8> = None;
+    let mut last = Instant::now();
+    loop {
+        if a.count.is_some_and(|c| n >= c) {
+            return Ok(());
+        }
+        if a.idle_exit
+            .is_some_and(|s| last.elapsed() >= Duration::from_secs_f64(s))
+        {
+            return Ok(());
+        }
+        let Some(f) = link.next_event(Duration::from_millis(200))? else {
+            continue;
+        };
+        last = Instant::now();
+        if let Some(s) = expect_seq {
+            if f.header.seq != s {
+                eprintln!(
+                    "synscope: {} event frame(s) lost on the link",
+                    f.header.seq.wrapping_sub(s)
+                );
+            }
+        }
+        expect_seq = Some(f.header.seq.wrapping_add(1));
+        let e = EventRecord::decode(&f.payload)
+            .ok_or_else(|| anyhow!("{}: malformed event frame", link.name()))?;
+        n += 1;
+        let line = if a.json {
+            json!({
+                "time": e.time, "what": e.what, "slot": e.slot,
+                "lo": e.key.lo.to_string(), "hi": e.key.hi.to_string(),
+                "lo_state": [e.lo_before.name(), e.lo_after.name()],
+                "hi_state": [e.hi_before.name(), e.hi_after.name()],
+            })
+            .to_string()
+        } else {
+            event_line(&e)
+        };
+        write_stdout(format!("{line}\n").as_bytes())?;
+    }
+}

@@ -1,0 +1,442 @@
+//! The payloads of each operation (docs/protocol.md, "Operations"), encoded and decoded once:
+//! the hardware's command engine is checked against `encode`, the host reads with `decode`.
+//! A payload too short for its type decodes to `None`, never a panic.
+
+use super::message::{put_uint, Reader};
+use super::{ENTRY_BYTES, MAGIC};
+use crate::counters::Counter;
+use crate::descriptor::{Endpoint, FlowKey};
+use crate::entry::Entry;
+use crate::hash::HASH_KEY_BYTES;
+use crate::state::TcpState;
+use crate::timeouts::Timeouts;
+
+/// `IDENTIFY` answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub protocol: u8,
+    pub design: u16,
+    /// 0 simulated, 1 Arty A7-35T, 2 Arty A7-100T.
+    pub board: u8,
+    pub bucket_bits: u8,
+    pub ways: u8,
+    pub counters: u8,
+    pub clock_mhz: u8,
+}
+
+impl Identity {
+    pub fn board_name(&self) -> &'static str {
+        match self.board {
+            0 => "simulated board",
+            1 => "Arty A7-35T",
+            2 => "Arty A7-100T",
+            _ => "unknown board",
+        }
+    }
+
+    pub fn capacity(&self) -> usize {
+        (1usize << self.bucket_bits) * self.ways as usize
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = MAGIC.to_vec();
+        v.push(self.protocol);
+        put_uint(&mut v, self.design as u64, 2);
+        v.extend([
+            self.board,
+            self.bucket_bits,
+            self.ways,
+            self.counters,
+            self.clock_mhz,
+        ]);
+        v
+    }
+
+    /// `None` if the payload is short or lacks the magic (not a synscope).
+    pub fn decode(p: &[u8]) -> Option<Identity> {
+        let mut r = Reader::new(p);
+        if r.take(4)? != MAGIC {
+            return None;
+        }
+        Some(Identity {
+            protocol: r.u8()?,
+            design: r.u16()?,
+            board: r.u8()?,
+            bucket_bits: r.u8()?,
+            ways: r.u8()?,
+            counters: r.u8()?,
+            clock_mhz: r.u8()?,
+        })
+    }
+}
+
+/// Bytes of one counter on the wire.
+pub const COUNTER_BYTES: usize = 6;
+
+/// `READ_COUNTERS` answer: the board's time and every `Counter`, in bank order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CounterSnapshot {
+    pub now: u32,
+    pub values: Vec<u64>,
+}
+
+impl CounterSnapshot {
+    pub fn get(&self, c: Counter) -> u64 {
+        self.values.get(c as usize).copied().unwrap_or(0)
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(4 + self.values.len() * COUNTER_BYTES);
+        put_uint(&mut v, self.now as u64, 4);
+        for x in &self.values {
+            put_uint(&mut v, *x, COUNTER_BYTES);
+        }
+        v
+    }
+
+    pub fn decode(p: &[u8]) -> Option<CounterSnapshot> {
+        let mut r = Reader::new(p);
+        let now = r.u32()?;
+        let values = (0..Counter::COUNT)
+            .map(|_| r.uint(COUNTER_BYTES))
+            .collect::<Option<Vec<_>>>()?;
+        Some(CounterSnapshot { now, values })
+    }
+}
+
+/// `READ_HISTOGRAM` answer: live entries per state of the client and of the server endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Histogram {
+    pub client: [u16; TcpState::COUNT],
+    pub server: [u16; TcpState::COUNT],
+}
+
+impl Histogram {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = Vec::new();
+        for x in self.client.iter().chain(self.server.iter()) {
+            put_uint(&mut v, *x as u64, 2);
+        }
+        v
+    }
+
+    pub fn decode(p: &[u8]) -> Option<Histogram> {
+        let mut r = Reader::new(p);
+        let mut h = Histogram::default();
+        for x in h.client.iter_mut().chain(h.server.iter_mut()) {
+            *x = r.u16()?;
+        }
+        Some(h)
+    }
+}
+
+/// The 26 wire bytes of a packed entry word (`Entry::pack`, LSB first).
+pub fn entry_bytes(words: &[u64; 4]) -> [u8; ENTRY_BYTES] {
+    let mut b = [0u8; ENTRY_BYTES];
+    for (i, x) in b.iter_mut().enumerate() {
+        *x = (words[i / 8] >> (8 * (i % 8))) as u8;
+    }
+    b
+}
+
+/// The packed entry word of 26 wire bytes.
+pub fn entry_words(bytes: &[u8]) -> Option<[u64; 4]> {
+    if bytes.len() < ENTRY_BYTES {
+        return None;
+    }
+    let mut w = [0u64; 4];
+    for (i, x) in bytes[..ENTRY_BYTES].iter().enumerate() {
+        w[i / 8] |= (*x as u64) << (8 * (i % 8));
+    }
+    Some(w)
+}
+
+/// A table slot as dumped: `bucket << 2 | way` and the entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub slot: u16,
+    pub entry: Entry,
+}
+
+/// One `DUMP_TABLE` response frame: the board's time and the live entries it carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DumpChunk {
+    pub now: u32,
+    pub slots: Vec<Slot>,
+}
+
+impl DumpChunk {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = Vec::new();
+        put_uint(&mut v, self.now as u64, 4);
+        for s in &self.slots {
+            put_uint(&mut v, s.slot as u64, 2);
+            v.extend(entry_bytes(&s.entry.pack()));
+        }
+        v
+    }
+
+    /// `None` if short, or if an entry is not a valid one (the board never sends empty ways).
+    pub fn decode(p: &[u8]) -> Option<DumpChunk> {
+        let mut r = Reader::new(p);
+        let now = r.u32()?;
+        let mut slots = Vec::new();
+        while r.remaining() > 0 {
+            let slot = r.u16()?;
+            let entry = Entry::unpack(&entry_words(r.take(ENTRY_BYTES)?)?, now)?;
+            slots.push(Slot { slot, entry });
+        }
+        Some(DumpChunk { now, slots })
+    }
+}
+
+/// `LOOKUP` request: the tuple as seen (either direction finds the connection).
+pub fn encode_lookup(src: Endpoint, dst: Endpoint) -> Vec<u8> {
+    let mut v = Vec::new();
+    put_uint(&mut v, src.ip as u64, 4);
+    put_uint(&mut v, src.port as u64, 2);
+    put_uint(&mut v, dst.ip as u64, 4);
+    put_uint(&mut v, dst.port as u64, 2);
+    v
+}
+
+pub fn decode_lookup(p: &[u8]) -> Option<FlowKey> {
+    let mut r = Reader::new(p);
+    let src = Endpoint::new(r.u32()?, r.u16()?);
+    let dst = Endpoint::new(r.u32()?, r.u16()?);
+    (r.remaining() == 0).then(|| FlowKey::of(src, dst).0)
+}
+
+/// `LOOKUP` answer: the slot and entry, or not found. Decoded with the board's time.
+pub fn encode_lookup_answer(found: Option<&Slot>) -> Vec<u8> {
+    match found {
+        None => vec![0],
+        Some(s) => {
+            let mut v = vec![1];
+            put_uint(&mut v, s.slot as u64, 2);
+            v.extend(entry_bytes(&s.entry.pack()));
+            v
+        }
+    }
+}
+
+pub fn decode_lookup_answer(p: &[u8], now: u32) -> Option<Option<Slot>> {
+    let mut r = Reader::new(p);
+    match r.u8()? {
+        0 => Some(None),
+        1 => {
+            let slot = r.u16()?;
+            let entry = Entry::unpack(&entry_words(r.take(ENTRY_BYTES)?)?, now)?;
+            Some(Some(Slot { slot, entry }))
+        }
+        _ => None,
+    }
+}
+
+/// `GET_CONFIG` answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub timeouts: Timeouts,
+    pub event_mask: u8,
+    /// Events per millisecond, 0 = unlimited.
+    pub event_rate: u16,
+    /// Index into `BAUD_RATES`.
+    pub baud_code: u8,
+    pub hash_key: [u8; HASH_KEY_BYTES],
+}
+
+impl Config {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = encode_timeouts(&self.timeouts);
+        v.push(self.event_mask);
+        put_uint(&mut v, self.event_rate as u64, 2);
+        v.push(self.baud_code);
+        v.extend(self.hash_key);
+        v
+    }
+
+    pub fn decode(p: &[u8]) -> Option<Config> {
+        let mut r = Reader::new(p);
+        let timeouts = decode_timeouts(&mut r)?;
+        Some(Config {
+            timeouts,
+            event_mask: r.u8()?,
+            event_rate: r.u16()?,
+            baud_code: r.u8()?,
+            hash_key: r.take(HASH_KEY_BYTES)?.try_into().ok()?,
+        })
+    }
+}
+
+/// Timeouts as four u32 (time_wait, embryonic, idle, linger).
+pub fn encode_timeouts(t: &Timeouts) -> Vec<u8> {
+    let mut v = Vec::new();
+    for x in [t.time_wait, t.embryonic, t.idle, t.linger] {
+        put_uint(&mut v, x as u64, 4);
+    }
+    v
+}
+
+pub fn decode_timeouts(r: &mut Reader) -> Option<Timeouts> {
+    Some(Timeouts {
+        time_wait: r.u32()?,
+        embryonic: r.u32()?,
+        idle: r.u32()?,
+        linger: r.u32()?,
+    })
+}
+
+/// Event kinds (bits of `EventRecord::what` and of the event mask).
+pub mod event_bits {
+    pub const CREATED: u8 = 1 << 0;
+    pub const REFUSED: u8 = 1 << 1;
+    pub const EVICTED: u8 = 1 << 2;
+    pub const REINCARNATED: u8 = 1 << 3;
+    pub const LO_CHANGED: u8 = 1 << 4;
+    pub const HI_CHANGED: u8 = 1 << 5;
+    /// Every kind.
+    pub const ALL: u8 = 0x3f;
+}
+
+/// An `EVENT` frame's payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventRecord {
+    pub what: u8,
+    pub slot: u16,
+    pub lo_before: TcpState,
+    pub lo_after: TcpState,
+    pub hi_before: TcpState,
+    pub hi_after: TcpState,
+    pub key: FlowKey,
+    /// Low 16 bits of the board's seconds.
+    pub time: u16,
+}
+
+impl EventRecord {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = vec![self.what];
+        put_uint(&mut v, self.slot as u64, 2);
+        v.push((self.lo_before as u8) << 4 | self.lo_after as u8);
+        v.push((self.hi_before as u8) << 4 | self.hi_after as u8);
+        put_uint(&mut v, self.key.lo.ip as u64, 4);
+        put_uint(&mut v, self.key.lo.port as u64, 2);
+        put_uint(&mut v, self.key.hi.ip as u64, 4);
+        put_uint(&mut v, self.key.hi.port as u64, 2);
+        put_uint(&mut v, self.time as u64, 2);
+        v
+    }
+
+    pub fn decode(p: &[u8]) -> Option<EventRecord> {
+        let mut r = Reader::new(p);
+        let what = r.u8()?;
+        let slot = r.u16()?;
+        let lo = r.u8()?;
+        let hi = r.u8()?;
+        let state = |b: u8| TcpState::from_bits(b & 0x0f);
+        Some(EventRecord {
+            what,
+            slot,
+            lo_before: state(lo >> 4)?,
+            lo_after: state(lo)?,
+            hi_before: state(hi >> 4)?,
+            hi_after: state(hi)?,
+            key: FlowKey {
+                lo: Endpoint::new(r.u32()?, r.u16()?),
+                hi: Endpoint::new(r.u32()?, r.u16()?),
+            },
+            time: r.u16()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::EndpointTrack;
+
+    fn entry() -> Entry {
+        let mut e = Entry {
+            key: FlowKey::of(
+                Endpoint::new(0x0a00_0001, 40000),
+                Endpoint::new(0x0a00_0002, 80),
+            )
+            .0,
+            client_is_lo: true,
+            picked_up: false,
+            ends: [EndpointTrack::new(TcpState::Established); 2],
+            last_seen: 70_000,
+        };
+        e.ends[1].snd_nxt = 0xdead_beef;
+        e.ends[1].snd_valid = true;
+        e
+    }
+
+    #[test]
+    fn payloads_round_trip() {
+        let id = Identity {
+            protocol: 1,
+            design: 3,
+            board: 1,
+            bucket_bits: 11,
+            ways: 4,
+            counters: Counter::COUNT as u8,
+            clock_mhz: 100,
+        };
+        assert_eq!(Identity::decode(&id.encode()), Some(id));
+        assert_eq!(Identity::decode(b"NOPE\x01\x00"), None);
+        let c = CounterSnapshot {
+            now: 7,
+            values: (0..Counter::COUNT as u64).map(|i| i << 40 | i).collect(),
+        };
+        assert_eq!(CounterSnapshot::decode(&c.encode()), Some(c));
+        let d = DumpChunk {
+            now: 70_001,
+            slots: vec![Slot {
+                slot: 0x1234,
+                entry: entry(),
+            }],
+        };
+        assert_eq!(DumpChunk::decode(&d.encode()), Some(d.clone()));
+        assert_eq!(DumpChunk::decode(&d.encode()[..20]), None);
+        let cfg = Config {
+            timeouts: Timeouts::default(),
+            event_mask: event_bits::ALL,
+            event_rate: 100,
+            baud_code: 4,
+            hash_key: [7; 16],
+        };
+        assert_eq!(Config::decode(&cfg.encode()), Some(cfg));
+        let s = Slot {
+            slot: 9,
+            entry: entry(),
+        };
+        let a = encode_lookup_answer(Some(&s));
+        assert_eq!(decode_lookup_answer(&a, 70_001), Some(Some(s)));
+        assert_eq!(decode_lookup_answer(&[0], 0), Some(None));
+        let ev = EventRecord {
+            what: event_bits::CREATED | event_bits::LO_CHANGED,
+            slot: 77,
+            lo_before: TcpState::Closed,
+            lo_after: TcpState::SynSent,
+            hi_before: TcpState::Closed,
+            hi_after: TcpState::Listen,
+            key: entry().key,
+            time: 5,
+        };
+        assert_eq!(EventRecord::decode(&ev.encode()), Some(ev));
+    }
+
+    #[test]
+    fn short_payloads_are_none_not_a_panic() {
+        for n in 0..40 {
+            let junk = vec![0xffu8; n];
+            let _ = Identity::decode(&junk);
+            let _ = CounterSnapshot::decode(&junk);
+            let _ = Histogram::decode(&junk);
+            let _ = DumpChunk::decode(&junk);
+            let _ = Config::decode(&junk);
+            let _ = EventRecord::decode(&junk);
+            let _ = decode_lookup_answer(&junk, 0);
+        }
+    }
+}
