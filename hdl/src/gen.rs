@@ -82,6 +82,13 @@ pub const TOPS: &[Top] = &[
         simulated: true,
         synthesized: false,
     },
+    Top {
+        name: "link_small",
+        verilog: link_small_verilog,
+        board: None,
+        simulated: true,
+        synthesized: false,
+    },
 ];
 
 /// Header on every file: where it comes from, and no implicit nets.
@@ -218,6 +225,13 @@ pub fn conn_core_100t_verilog() -> String {
 pub fn conn_core_small_verilog() -> String {
     let u: crate::conn_core::ConnCoreSmall = crate::conn_core::connected();
     generate("conn_core_small", u, |_| {})
+}
+
+/// The small core answered over the link by the command engine, bytes in and out (no UART):
+/// a simulated board (`command_engine::BOARD_SIM`) at 100 MHz.
+pub fn link_small_verilog() -> String {
+    let u: crate::link::LinkSmall = crate::link::connected(crate::command_engine::BOARD_SIM, 100);
+    generate("link_small", u, |_| {})
 }
 
 /// `conn_core_small` with a planted bug: a copy of `fsm::RECEIVER` in which the ACK of a FIN no

@@ -3,6 +3,7 @@
 //! One block per file, named by what it does in the data path. [`gen`] turns each test top into
 //! a Verilog file whose module is `top` (a rust-hdl rule: one top per file).
 
+pub mod command_engine;
 pub mod conn_core;
 pub mod entry;
 pub mod entry_age;
@@ -10,6 +11,7 @@ pub mod flag_decode;
 pub mod flow_key;
 pub mod gen;
 pub mod hdlc;
+pub mod link;
 pub mod segment_apply;
 pub mod toeplitz_hash;
 pub mod uart;
