@@ -128,7 +128,6 @@ mod st {
     pub const BAUD_WAIT: u64 = 23;
     /// The request is answered: release it.
     pub const DONE: u64 = 24;
-    pub const DUMP_FRAME: u64 = 25;
     pub const LK_ANS: u64 = 26;
 }
 const ST_BITS: usize = 5;
@@ -182,6 +181,26 @@ pub struct LookupPiece {
     pub found: Bits<8>,
     pub slot: Bits<16>,
     pub entry: Bits<{ ENTRY_BYTES * 8 }>,
+}
+
+/// `READ_LINK`, first part: the deframer's counters (`LinkCounter` order).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct LinkPieceA {
+    pub frames_ok: Bits<32>,
+    pub bad_fcs: Bits<32>,
+    pub too_long: Bits<32>,
+    pub garbage: Bits<32>,
+    pub aborted: Bits<32>,
+}
+
+/// `READ_LINK`, second part: the engine's counters.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct LinkPieceB {
+    pub unknown_op: Bits<32>,
+    pub bad_length: Bits<32>,
+    pub responses: Bits<32>,
+    pub events_sent: Bits<32>,
+    pub events_rate_limited: Bits<32>,
 }
 
 /// The `what` byte of an event (`event_bits`).
@@ -238,6 +257,7 @@ const _: () = assert!(SlotPiece::BITS == SLOT_BYTES * 8);
 const _: () = assert!(EventPiece::BITS == 19 * 8);
 const _: () = assert!(ConfigPiece::BITS == 20 * 8);
 const _: () = assert!(LookupPiece::BITS <= TX_BITS);
+const _: () = assert!(LinkPieceA::BITS + LinkPieceB::BITS == LinkCounter::COUNT * 32);
 
 /// Bits of `HdlcDeframer`'s counters.
 const LINK_BITS: usize = crate::hdlc::COUNTER_BITS;
@@ -275,7 +295,6 @@ pub struct CommandEngine<const B: usize> {
     pub tx_idle: Signal<In, Bit>,
     /// Clock cycles per bit for the UART (`uart::divisor` of the baud code).
     pub divisor: Signal<Out, Bits<DIVISOR_BITS>>,
-    pub baud_code: Signal<Out, Bits<3>>,
     // ---- core ports
     pub core_hash_key: Signal<Out, Bits<128>>,
     pub core_key_load: Signal<Out, Bit>,
@@ -380,7 +399,8 @@ pub struct CommandEngine<const B: usize> {
     n_responses: DFF<Bits<LINK_BITS>>,
     n_events_sent: DFF<Bits<LINK_BITS>>,
     n_rate_limited: DFF<Bits<LINK_BITS>>,
-    link_val: Signal<Local, Bits<LINK_BITS>>,
+    link_a: Signal<Local, LinkPieceA>,
+    link_b: Signal<Local, LinkPieceB>,
     // ---- dump
     cur_bucket: DFF<Bits<B>>,
     cur_way: DFF<Bits<2>>,
@@ -445,7 +465,6 @@ pub struct CommandEngine<const B: usize> {
     len_17: Constant<Bits<LEN_BITS>>,
     len_last_counter: Constant<Bits<LEN_BITS>>,
     len_last_gauge: Constant<Bits<LEN_BITS>>,
-    len_last_link: Constant<Bits<LEN_BITS>>,
     n_zero: Constant<Bits<6>>,
     n_one: Constant<Bits<6>>,
     n_hdr: Constant<Bits<6>>,
@@ -481,7 +500,6 @@ pub struct CommandEngine<const B: usize> {
     zero16: Constant<Bits<16>>,
     one16: Constant<Bits<16>>,
     zero32: Constant<Bits<32>>,
-    zero34: Constant<Bits<34>>,
     ms_zero: Constant<Bits<MS_BITS>>,
     ms_one: Constant<Bits<MS_BITS>>,
     version: Constant<Bits<4>>,
@@ -532,7 +550,6 @@ pub struct CommandEngine<const B: usize> {
     s_dump_now: Constant<Bits<ST_BITS>>,
     s_dump_body: Constant<Bits<ST_BITS>>,
     s_dump_next: Constant<Bits<ST_BITS>>,
-    s_dump_frame: Constant<Bits<ST_BITS>>,
     s_cfg_t: Constant<Bits<ST_BITS>>,
     s_cfg_rest: Constant<Bits<ST_BITS>>,
     s_lk_hash: Constant<Bits<ST_BITS>>,
@@ -592,7 +609,6 @@ impl<const B: usize> CommandEngine<B> {
             m_ready: Default::default(),
             tx_idle: Default::default(),
             divisor: Default::default(),
-            baud_code: Default::default(),
             core_hash_key: Default::default(),
             core_key_load: Default::default(),
             core_time_wait: Default::default(),
@@ -688,7 +704,8 @@ impl<const B: usize> CommandEngine<B> {
             n_responses: Default::default(),
             n_events_sent: Default::default(),
             n_rate_limited: Default::default(),
-            link_val: Default::default(),
+            link_a: Default::default(),
+            link_b: Default::default(),
             cur_bucket: Default::default(),
             cur_way: Default::default(),
             scan_done: Default::default(),
@@ -748,7 +765,6 @@ impl<const B: usize> CommandEngine<B> {
             len_17: c(PL_BYTES as u64),
             len_last_counter: c(Counter::COUNT as u64 - 1),
             len_last_gauge: c(GAUGES as u64 - 1),
-            len_last_link: c(LinkCounter::COUNT as u64 - 1),
             n_zero: c(0),
             n_one: c(1),
             n_hdr: c(HeaderPiece::BITS as u64 / 8),
@@ -757,7 +773,7 @@ impl<const B: usize> CommandEngine<B> {
             n_now: c(4),
             n_counter: c(6),
             n_gauge: c(2),
-            n_link: c(4),
+            n_link: c(LinkPieceA::BITS as u64 / 8),
             n_slot: c(SLOT_BYTES as u64),
             n_cfg_t: c(TimeoutsPiece::BITS as u64 / 8),
             n_cfg_rest: c(ConfigPiece::BITS as u64 / 8),
@@ -784,7 +800,6 @@ impl<const B: usize> CommandEngine<B> {
             zero16: c(0),
             one16: c(1),
             zero32: c(0),
-            zero34: c(0),
             ms_zero: c(0),
             ms_one: c(1),
             version: c(VERSION as u64),
@@ -835,7 +850,6 @@ impl<const B: usize> CommandEngine<B> {
             s_dump_now: c(st::DUMP_NOW),
             s_dump_body: c(st::DUMP_BODY),
             s_dump_next: c(st::DUMP_NEXT),
-            s_dump_frame: c(st::DUMP_FRAME),
             s_cfg_t: c(st::CFG_T),
             s_cfg_rest: c(st::CFG_REST),
             s_lk_hash: c(st::LK_HASH),
@@ -959,7 +973,6 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.core_rd_bucket.next = self.cur_bucket.q.val();
         self.core_rd_way.next = self.cur_way.q.val();
         self.core_ev_pop.next = false;
-        self.baud_code.next = self.baud_q.q.val();
         self.divisor.next = self.div4.val();
         if self.baud_q.q.val() == self.baud_zero.val() {
             self.divisor.next = self.div0.val();
@@ -1069,7 +1082,16 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.cfg_rest.next.event_rate = self.rate_q.q.val();
         self.cfg_rest.next.baud_code = bit_cast::<8, 3>(self.baud_q.q.val());
         self.cfg_rest.next.key = self.key_wire.q.val();
-        self.link_val.next = self.zero_link.val();
+        self.link_a.next.frames_ok = self.frames_ok.val();
+        self.link_a.next.bad_fcs = self.bad_fcs.val();
+        self.link_a.next.too_long = self.too_long.val();
+        self.link_a.next.garbage = self.garbage.val();
+        self.link_a.next.aborted = self.aborted.val();
+        self.link_b.next.unknown_op = self.n_unknown_op.q.val();
+        self.link_b.next.bad_length = self.n_bad_length.q.val();
+        self.link_b.next.responses = self.n_responses.q.val();
+        self.link_b.next.events_sent = self.n_events_sent.q.val();
+        self.link_b.next.events_rate_limited = self.n_rate_limited.q.val();
         self.d_err.next = self.zero8.val();
         self.cur_slot.next = (bit_cast::<16, B>(self.cur_bucket.q.val()) << 2)
             | bit_cast::<16, 2>(self.cur_way.q.val());
@@ -1373,34 +1395,18 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 }
             }
         } else if self.state.q.val() == self.s_link_body.val() {
-            // `LinkCounter` order, one u32 a piece.
-            if self.idx.q.val().get_bits::<4>(0) == 0 {
-                self.link_val.next = self.frames_ok.val();
-            } else if self.idx.q.val().get_bits::<4>(0) == 1 {
-                self.link_val.next = self.bad_fcs.val();
-            } else if self.idx.q.val().get_bits::<4>(0) == 2 {
-                self.link_val.next = self.too_long.val();
-            } else if self.idx.q.val().get_bits::<4>(0) == 3 {
-                self.link_val.next = self.garbage.val();
-            } else if self.idx.q.val().get_bits::<4>(0) == 4 {
-                self.link_val.next = self.aborted.val();
-            } else if self.idx.q.val().get_bits::<4>(0) == 5 {
-                self.link_val.next = self.n_unknown_op.q.val();
-            } else if self.idx.q.val().get_bits::<4>(0) == 6 {
-                self.link_val.next = self.n_bad_length.q.val();
-            } else if self.idx.q.val().get_bits::<4>(0) == 7 {
-                self.link_val.next = self.n_responses.q.val();
-            } else if self.idx.q.val().get_bits::<4>(0) == 8 {
-                self.link_val.next = self.n_events_sent.q.val();
-            } else {
-                self.link_val.next = self.n_rate_limited.q.val();
-            }
+            // `LinkCounter` order: the deframer's five, then the engine's five.
             if self.free.val() {
-                self.tx_sr.d.next = bit_cast::<TX_BITS, LINK_BITS>(self.link_val.val());
                 self.tx_n.d.next = self.n_link.val();
-                self.tx_final.d.next = self.idx.q.val() == self.len_last_link.val();
-                self.idx.d.next = self.idx.q.val() + self.len_one.val();
-                if self.idx.q.val() == self.len_last_link.val() {
+                if self.idx.q.val() == self.len_zero.val() {
+                    self.tx_sr.d.next =
+                        bit_cast::<TX_BITS, { LinkPieceA::BITS }>(self.link_a.val().into());
+                    self.tx_final.d.next = false;
+                    self.idx.d.next = self.len_one.val();
+                } else {
+                    self.tx_sr.d.next =
+                        bit_cast::<TX_BITS, { LinkPieceB::BITS }>(self.link_b.val().into());
+                    self.tx_final.d.next = true;
                     self.state.d.next = self.s_done.val();
                 }
             }
@@ -1600,4 +1606,47 @@ impl<const B: usize> Logic for CommandEngine<B> {
             self.ev_in_ms.d.next = self.zero16.val();
         }
     }
+}
+
+/// A connected instance (every input driven from outside).
+pub fn connected<const B: usize>(board: u8, clock_mhz: u8) -> CommandEngine<B> {
+    let mut u = CommandEngine::<B>::new(board, clock_mhz);
+    u.clock.connect();
+    u.reset.connect();
+    u.s_data.connect();
+    u.s_valid.connect();
+    u.s_first.connect();
+    u.s_end.connect();
+    u.s_status.connect();
+    u.frames_ok.connect();
+    u.bad_fcs.connect();
+    u.too_long.connect();
+    u.garbage.connect();
+    u.aborted.connect();
+    u.m_ready.connect();
+    u.tx_idle.connect();
+    u.core_rd_valid.connect();
+    u.core_rd_entry.connect();
+    u.core_rd_alive.connect();
+    u.core_counter_value.connect();
+    u.core_now.connect();
+    u.core_ev_valid.connect();
+    u.core_ev_created.connect();
+    u.core_ev_refused.connect();
+    u.core_ev_evicted.connect();
+    u.core_ev_reincarnated.connect();
+    u.core_ev_lo_changed.connect();
+    u.core_ev_hi_changed.connect();
+    u.core_ev_bucket.connect();
+    u.core_ev_way.connect();
+    u.core_ev_lo_before.connect();
+    u.core_ev_hi_before.connect();
+    u.core_ev_lo_after.connect();
+    u.core_ev_hi_after.connect();
+    u.core_ev_lo_ip.connect();
+    u.core_ev_lo_port.connect();
+    u.core_ev_hi_ip.connect();
+    u.core_ev_hi_port.connect();
+    u.core_ev_time.connect();
+    u
 }

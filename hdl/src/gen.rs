@@ -83,6 +83,13 @@ pub const TOPS: &[Top] = &[
         synthesized: false,
     },
     Top {
+        name: "command_engine",
+        verilog: command_engine_verilog,
+        board: Some("arty-a7-35"),
+        simulated: false,
+        synthesized: true,
+    },
+    Top {
         name: "link_small",
         verilog: link_small_verilog,
         board: None,
@@ -225,6 +232,13 @@ pub fn conn_core_100t_verilog() -> String {
 pub fn conn_core_small_verilog() -> String {
     let u: crate::conn_core::ConnCoreSmall = crate::conn_core::connected();
     generate("conn_core_small", u, |_| {})
+}
+
+/// The command engine of the 35T (2048 buckets, 100 MHz), alone: its size and depth.
+pub fn command_engine_verilog() -> String {
+    let u: crate::command_engine::CommandEngine<{ crate::conn_core::BUCKET_BITS_35T }> =
+        crate::command_engine::connected(crate::command_engine::BOARD_35T, 100);
+    generate("command_engine", u, |_| {})
 }
 
 /// The small core answered over the link by the command engine, bytes in and out (no UART):
