@@ -39,6 +39,10 @@
 //! **Gauges**: [`GAUGES`] counters of live entries per (client | server) state, moved by every
 //! write-back (old bucket vs new), read at `counter_index` `FIRST_GAUGE..`.
 //!
+//! **Snapshot** (the command engine's `READ_COUNTERS`): `counter_snap` copies every counter
+//! and gauge at one edge; `counter_frozen` makes the read port read the copy (docs/core.md).
+//! `clear_counters` clears the counters alone (time, timeouts, pipeline and gauges stay).
+//!
 //! **Key change**: `key_load` empties the table at once: a one-bit epoch per bucket (`ep_ram`,
 //! written with every write-back) is compared with `epoch_q`, which `key_load` flips; a bucket
 //! of another epoch reads as empty. The gauges are zeroed with it. Load the key at an idle
