@@ -1650,3 +1650,24 @@ pub fn connected<const B: usize>(board: u8, clock_mhz: u8) -> CommandEngine<B> {
     u.core_ev_time.connect();
     u
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_engine_is_synthesizable() {
+        let mut u: CommandEngine<{ crate::conn_core::BUCKET_BITS_SMALL }> =
+            connected(BOARD_SIM, 100);
+        u.connect_all();
+        yosys_validate("synscope_command_engine", &generate_verilog(&u)).unwrap();
+    }
+
+    #[test]
+    fn identity_is_the_models_encoding() {
+        let id = identity(11, BOARD_35T, 100);
+        assert_eq!(id.encode().len(), IDENT_BYTES);
+        assert_eq!(Identity::decode(&id.encode()), Some(id));
+        assert_eq!(id.capacity(), 8192);
+    }
+}
