@@ -289,6 +289,12 @@ pub struct Board<const B: usize, const E: usize, const EP1: usize> {
     // ---- host ports (see ConnCore; counters 0..=13 are the front end's)
     pub counter_index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
     pub counter_value: Signal<Out, Bits<COUNTER_BITS>>,
+    /// The core's snapshot bank and counter clear (front-end counters: live, cleared by reset).
+    pub counter_snap: Signal<In, Bit>,
+    pub counter_frozen: Signal<In, Bit>,
+    pub clear_counters: Signal<In, Bit>,
+    /// The core's time (latest descriptor time).
+    pub core_now: Signal<Out, Bits<32>>,
     pub rd_req: Signal<In, Bit>,
     pub rd_bucket: Signal<In, Bits<B>>,
     pub rd_way: Signal<In, Bits<2>>,
@@ -329,6 +335,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for Board<B, E, E
             rxd: Default::default(),
             counter_index: Default::default(),
             counter_value: Default::default(),
+            counter_snap: Default::default(),
+            counter_frozen: Default::default(),
+            clear_counters: Default::default(),
+            core_now: Default::default(),
             rd_req: Default::default(),
             rd_bucket: Default::default(),
             rd_way: Default::default(),
@@ -406,6 +416,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.core.rd_bucket.next = self.rd_bucket.val();
         self.core.rd_way.next = self.rd_way.val();
         self.core.counter_index.next = self.counter_index.val();
+        self.core.counter_snap.next = self.counter_snap.val();
+        self.core.counter_frozen.next = self.counter_frozen.val();
+        self.core.clear_counters.next = self.clear_counters.val();
+        self.core_now.next = self.core.now.val();
         self.core.ev_pop.next = self.ev_pop.val();
         // Host ports.
         self.rd_valid.next = self.core.rd_valid.val();
@@ -581,6 +595,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
         self.board.rx_er.next = self.eth_rxerr.val();
         self.board.rxd.next = self.eth_rxd.val();
         self.board.counter_index.next = self.zero_index.val();
+        self.board.counter_snap.next = false;
+        self.board.counter_frozen.next = false;
+        self.board.clear_counters.next = false;
         self.board.rd_req.next = false;
         self.board.rd_bucket.next = self.zero_bucket.val();
         self.board.rd_way.next = self.zero2.val();

@@ -39,6 +39,10 @@
 //! **Gauges**: [`GAUGES`] counters of live entries per (client | server) state, moved by every
 //! write-back (old bucket vs new), read at `counter_index` `FIRST_GAUGE..`.
 //!
+//! **Snapshot** (the command engine's `READ_COUNTERS`): `counter_snap` copies every counter
+//! and gauge at one edge; `counter_frozen` makes the read port read the copy (docs/core.md).
+//! `clear_counters` clears the counters alone (time, timeouts, pipeline and gauges stay).
+//!
 //! **Key change**: `key_load` empties the table at once: a one-bit epoch per bucket (`ep_ram`,
 //! written with every write-back) is compared with `epoch_q`, which `key_load` flips; a bucket
 //! of another epoch reads as empty. The gauges are zeroed with it. Load the key at an idle
@@ -271,7 +275,10 @@ pub fn increments(r: &CountRecord) -> [u64; CORE_COUNTERS] {
 /// registered read port indexed by the model's `Counter` discriminant, then the gauges (0 for
 /// anything else). `reset` clears the counters, not the gauges (they describe the table, which
 /// reset keeps); `clear` (a hash-key load: the table is emptied) zeroes the gauges and the
-/// delta in flight. Custom Verilog (adders side by side, a case for the read mux); `update`
+/// delta in flight. `snap` copies every counter and gauge at one edge into a snapshot bank,
+/// which the read port reads while `frozen` (the host's consistent `READ_COUNTERS`,
+/// docs/protocol.md "Operations": a copy rather than a freeze, because a frozen counter would
+/// have to catch up on the increments it missed). Custom Verilog (adders side by side, a case for the read mux); `update`
 /// simulates the same for rust-hdl.
 #[derive(LogicBlock)]
 pub struct CounterBank {
@@ -289,10 +296,16 @@ pub struct CounterBank {
     pub new2: Signal<In, WaySnap>,
     pub new3: Signal<In, WaySnap>,
     pub index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
+    /// Copy every counter and gauge into the snapshot at this edge.
+    pub snap: Signal<In, Bit>,
+    /// The read port reads the snapshot (else the live values).
+    pub frozen: Signal<In, Bit>,
     pub value: Signal<Out, Bits<COUNTER_BITS>>,
     _counts: [u64; CORE_COUNTERS],
     _gauges: [u64; GAUGES],
     _deltas: [i64; GAUGES],
+    _snap_counts: [u64; CORE_COUNTERS],
+    _snap_gauges: [u64; GAUGES],
 }
 
 impl Default for CounterBank {
@@ -312,10 +325,14 @@ impl Default for CounterBank {
             new2: Default::default(),
             new3: Default::default(),
             index: Default::default(),
+            snap: Default::default(),
+            frozen: Default::default(),
             value: Default::default(),
             _counts: [0; CORE_COUNTERS],
             _gauges: [0; GAUGES],
             _deltas: [0; GAUGES],
+            _snap_counts: [0; CORE_COUNTERS],
+            _snap_gauges: [0; GAUGES],
         }
     }
 }
@@ -325,14 +342,23 @@ impl Logic for CounterBank {
         if self.clock.pos_edge() {
             let i = self.index.val().to_u64() as usize;
             let first = FIRST_COUNTER as usize;
+            let (counts, gauges) = if self.frozen.val() {
+                (self._snap_counts, self._snap_gauges)
+            } else {
+                (self._counts, self._gauges)
+            };
             let v = if (first..first + CORE_COUNTERS).contains(&i) {
-                self._counts[i - first]
+                counts[i - first]
             } else if (FIRST_GAUGE..FIRST_GAUGE + GAUGES).contains(&i) {
-                self._gauges[i - FIRST_GAUGE]
+                gauges[i - FIRST_GAUGE]
             } else {
                 0
             };
             self.value.next = (v & ((1 << COUNTER_BITS) - 1)).to_bits();
+            if self.snap.val() {
+                self._snap_counts = self._counts;
+                self._snap_gauges = self._gauges;
+            }
             if self.reset.val() {
                 self._counts = [0; CORE_COUNTERS];
             } else {
@@ -461,7 +487,28 @@ impl Logic for CounterBank {
                 sum("old")
             ));
         }
+        // The snapshot: a copy of every counter and gauge taken at one edge (`snap`).
+        for k in 0..CORE_COUNTERS {
+            v.push_str(&format!(
+                "reg [{}:0] snap_cnt_{k};\ninitial snap_cnt_{k} = {n}'d0;\n",
+                n - 1
+            ));
+        }
+        for k in 0..GAUGES {
+            v.push_str(&format!(
+                "reg [{}:0] snap_gauge_{k};\ninitial snap_gauge_{k} = {g}'d0;\n",
+                g - 1
+            ));
+        }
         v.push_str("always @(posedge clock) begin\n");
+        v.push_str("   if (snap) begin\n");
+        for k in 0..CORE_COUNTERS {
+            v.push_str(&format!("      snap_cnt_{k} <= cnt_{k};\n"));
+        }
+        for k in 0..GAUGES {
+            v.push_str(&format!("      snap_gauge_{k} <= gauge_{k};\n"));
+        }
+        v.push_str("   end\n");
         for (k, (_, w)) in incs.iter().enumerate() {
             v.push_str(&format!(
                 "   cnt_{k} <= reset ? {n}'d0 : cnt_{k} + {{{}'d0, inc_{k}}};\n",
@@ -478,13 +525,13 @@ impl Logic for CounterBank {
         v.push_str("   case (index)\n");
         for k in 0..CORE_COUNTERS {
             v.push_str(&format!(
-                "   {COUNTER_INDEX_BITS}'d{}: value <= cnt_{k};\n",
+                "   {COUNTER_INDEX_BITS}'d{}: value <= frozen ? snap_cnt_{k} : cnt_{k};\n",
                 FIRST_COUNTER as usize + k
             ));
         }
         for k in 0..GAUGES {
             v.push_str(&format!(
-                "   {COUNTER_INDEX_BITS}'d{}: value <= {{{}'d0, gauge_{k}}};\n",
+                "   {COUNTER_INDEX_BITS}'d{}: value <= {{{}'d0, frozen ? snap_gauge_{k} : gauge_{k}}};\n",
                 FIRST_GAUGE + k,
                 n - g
             ));
@@ -501,6 +548,8 @@ impl Logic for CounterBank {
             inputs: vec![
                 "record".into(),
                 "index".into(),
+                "snap".into(),
+                "frozen".into(),
                 "reset".into(),
                 "clear".into(),
                 "gvalid".into(),
@@ -564,6 +613,14 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     // ---- counters
     pub counter_index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
     pub counter_value: Signal<Out, Bits<COUNTER_BITS>>,
+    /// Copy every counter and gauge into the snapshot bank at this edge.
+    pub counter_snap: Signal<In, Bit>,
+    /// `counter_value` reads the snapshot bank (else the live counters).
+    pub counter_frozen: Signal<In, Bit>,
+    /// Synchronous: clears the counters only (not the time, timeouts, pipeline or gauges).
+    pub clear_counters: Signal<In, Bit>,
+    /// The core's time: the latest descriptor time seen (`Tracker::now`).
+    pub now: Signal<Out, Bits<32>>,
     // ---- per-descriptor record
     pub out_valid: Signal<Out, Bit>,
     pub out_verdict: Signal<Out, Bits<OUT_VERDICT_BITS>>,
@@ -838,6 +895,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             rd_alive: Default::default(),
             counter_index: Default::default(),
             counter_value: Default::default(),
+            counter_snap: Default::default(),
+            counter_frozen: Default::default(),
+            clear_counters: Default::default(),
+            now: Default::default(),
             out_valid: Default::default(),
             out_verdict: Default::default(),
             out_has_entry: Default::default(),
@@ -1142,7 +1203,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.hasher.key.next = self.hash_key.val();
         self.hasher.key_load.next = self.key_load.val();
         self.bank.clock.next = self.clock.val();
-        self.bank.reset.next = self.reset.val();
+        self.bank.reset.next = self.reset.val() | self.clear_counters.val();
+        self.bank.snap.next = self.counter_snap.val();
+        self.bank.frozen.next = self.counter_frozen.val();
+        self.now.next = self.now_q.q.val();
         self.bank.clear.next = self.key_load.val();
         self.ev_fifo.clock.next = self.clock.val();
         self.ev_bucket_fifo.clock.next = self.clock.val();
@@ -1822,6 +1886,9 @@ pub fn connected<const B: usize, const E: usize, const EP1: usize>() -> ConnCore
     u.rd_bucket.connect();
     u.rd_way.connect();
     u.counter_index.connect();
+    u.counter_snap.connect();
+    u.counter_frozen.connect();
+    u.clear_counters.connect();
     u.ev_pop.connect();
     u
 }

@@ -106,6 +106,20 @@ pub const TOPS: &[Top] = &[
         simulated: true,
         synthesized: false,
     },
+    Top {
+        name: "command_engine",
+        verilog: command_engine_verilog,
+        board: Some("arty-a7-35"),
+        simulated: false,
+        synthesized: true,
+    },
+    Top {
+        name: "link_small",
+        verilog: link_small_verilog,
+        board: None,
+        simulated: true,
+        synthesized: false,
+    },
 ];
 
 /// Header on every file: where it comes from, and no implicit nets.
@@ -288,6 +302,9 @@ pub fn board_sim_verilog() -> String {
         u.rx_er.connect();
         u.rxd.connect();
         u.counter_index.connect();
+        u.counter_snap.connect();
+        u.counter_frozen.connect();
+        u.clear_counters.connect();
         u.rd_req.connect();
         u.rd_bucket.connect();
         u.rd_way.connect();
@@ -312,6 +329,20 @@ pub fn conn_core_100t_verilog() -> String {
 pub fn conn_core_small_verilog() -> String {
     let u: crate::conn_core::ConnCoreSmall = crate::conn_core::connected();
     generate("conn_core_small", u, |_| {})
+}
+
+/// The command engine of the 35T (2048 buckets, 100 MHz), alone: its size and depth.
+pub fn command_engine_verilog() -> String {
+    let u: crate::command_engine::CommandEngine<{ crate::conn_core::BUCKET_BITS_35T }> =
+        crate::command_engine::connected(crate::command_engine::BOARD_35T, 100);
+    generate("command_engine", u, |_| {})
+}
+
+/// The small core answered over the link by the command engine, bytes in and out (no UART):
+/// a simulated board (`command_engine::BOARD_SIM`) at 100 MHz.
+pub fn link_small_verilog() -> String {
+    let u: crate::link::LinkSmall = crate::link::connected(crate::command_engine::BOARD_SIM, 100);
+    generate("link_small", u, |_| {})
 }
 
 /// `conn_core_small` with a planted bug: a copy of `fsm::RECEIVER` in which the ACK of a FIN no

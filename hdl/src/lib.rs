@@ -4,6 +4,7 @@
 //! a Verilog file whose module is `top` (a rust-hdl rule: one top per file).
 
 pub mod board;
+pub mod command_engine;
 pub mod conn_core;
 pub mod entry;
 pub mod entry_age;
@@ -12,6 +13,7 @@ pub mod flow_key;
 pub mod frame_parser;
 pub mod gen;
 pub mod hdlc;
+pub mod link;
 pub mod mii_rx;
 pub mod pins;
 pub mod segment_apply;

@@ -55,6 +55,9 @@ impl BoardSim {
         m.set_rxd(0);
         m.set_rx_clk(false);
         m.set_ev_pop(false);
+        m.set_counter_snap(false);
+        m.set_counter_frozen(false);
+        m.set_clear_counters(false);
         m.set_reset(true);
         let mut b = BoardSim {
             m,
