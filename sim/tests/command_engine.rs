@@ -26,14 +26,12 @@ mod common;
 
 use common::Rng;
 use std::collections::VecDeque;
-use std::path::PathBuf;
 use std::time::Instant;
 use synscope_hdl::command_engine::{identity, BOARD_SIM};
 use synscope_hdl::conn_core::{BUCKET_BITS_SMALL, FIRST_COUNTER, LAST_COUNTER, WAYS};
 use synscope_hdl::uart::baud_divisor;
 use synscope_model::descriptor::{SegmentDescriptor, WSCALE_NONE};
 use synscope_model::flags::TcpFlags;
-use synscope_model::frame::{pad_to_minimum, parse_frame};
 use synscope_model::hash::DEFAULT_HASH_KEY;
 use synscope_model::protocol::payload::{
     decode_lookup_answer, encode_lookup, encode_timeouts, event_bits, Config, CounterSnapshot,
@@ -459,59 +457,9 @@ fn garbage_and_damaged_frames_are_dropped() {
 
 // ---- descriptor streams
 
-/// Frames of a classic pcap file: (seconds, bytes).
-fn pcap_frames(bytes: &[u8]) -> Vec<(u32, Vec<u8>)> {
-    let magic = u32::from_le_bytes(bytes[0..4].try_into().unwrap());
-    let le = match magic {
-        0xa1b2_c3d4 | 0xa1b2_3c4d => true,
-        0xd4c3_b2a1 | 0x4d3c_b2a1 => false,
-        m => panic!("not a classic pcap (magic {m:#x})"),
-    };
-    let u32_at = |b: &[u8], o: usize| {
-        let a: [u8; 4] = b[o..o + 4].try_into().unwrap();
-        if le {
-            u32::from_le_bytes(a)
-        } else {
-            u32::from_be_bytes(a)
-        }
-    };
-    let mut out = Vec::new();
-    let mut at = 24;
-    while at + 16 <= bytes.len() {
-        let secs = u32_at(bytes, at);
-        let incl = u32_at(bytes, at + 8) as usize;
-        at += 16;
-        out.push((secs, bytes[at..at + incl].to_vec()));
-        at += incl;
-    }
-    out
-}
-
 /// Every bundled capture's descriptors, one capture after another.
 fn captures() -> Vec<(String, Vec<SegmentDescriptor>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../captures");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pcap"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty());
-    paths
-        .iter()
-        .map(|p| {
-            let bytes = std::fs::read(p).unwrap();
-            let mut buf = Vec::new();
-            let ds = pcap_frames(&bytes)
-                .into_iter()
-                .filter_map(|(t, f)| {
-                    pad_to_minimum(&f, &mut buf);
-                    parse_frame(&buf, t).ok()
-                })
-                .collect();
-            (p.file_name().unwrap().to_string_lossy().to_string(), ds)
-        })
-        .collect()
+    common::capture_descriptors()
 }
 
 /// A seeded stream (conn_core.rs's generator, shortened): few hosts and ports, so connections

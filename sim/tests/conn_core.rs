@@ -38,7 +38,6 @@ use synscope_hdl::segment_apply::{
 };
 use synscope_model::descriptor::{SegmentDescriptor, WSCALE_NONE};
 use synscope_model::flags::TcpFlags;
-use synscope_model::frame::{pad_to_minimum, parse_frame};
 use synscope_model::hash::DEFAULT_HASH_KEY;
 use synscope_model::table::TableShape;
 use synscope_model::timeouts::Timeouts;
@@ -797,60 +796,11 @@ fn run(name: &str, seed: u64, timeouts: Timeouts, items: &[Item]) -> usize {
 
 // ---- captures
 
-fn captures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../captures")
-}
-
-/// Frames of a classic pcap file (the sim crate reads captures without the model's `capture`
-/// feature): (seconds, bytes).
-fn pcap_frames(bytes: &[u8]) -> Vec<(u32, Vec<u8>)> {
-    let magic = u32::from_le_bytes(bytes[0..4].try_into().unwrap());
-    let le = match magic {
-        0xa1b2_c3d4 | 0xa1b2_3c4d => true,
-        0xd4c3_b2a1 | 0x4d3c_b2a1 => false,
-        m => panic!("not a classic pcap (magic {m:#x})"),
-    };
-    let u32_at = |b: &[u8], o: usize| {
-        let a: [u8; 4] = b[o..o + 4].try_into().unwrap();
-        if le {
-            u32::from_le_bytes(a)
-        } else {
-            u32::from_be_bytes(a)
-        }
-    };
-    let mut out = Vec::new();
-    let mut at = 24;
-    while at + 16 <= bytes.len() {
-        let secs = u32_at(bytes, at);
-        let incl = u32_at(bytes, at + 8) as usize;
-        at += 16;
-        out.push((secs, bytes[at..at + incl].to_vec()));
-        at += incl;
-    }
-    out
-}
-
 #[test]
 fn conn_core_matches_the_model_on_every_capture() {
-    let mut dir: Vec<PathBuf> = std::fs::read_dir(captures_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pcap"))
-        .collect();
-    dir.sort();
-    assert!(!dir.is_empty());
     let mut all = Vec::new();
-    for path in &dir {
-        let bytes = std::fs::read(path).unwrap();
-        let mut buf = Vec::new();
-        let items: Vec<Item> = pcap_frames(&bytes)
-            .into_iter()
-            .filter_map(|(t, f)| {
-                pad_to_minimum(&f, &mut buf);
-                parse_frame(&buf, t).ok().map(Item::Seg)
-            })
-            .collect();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
+    for (name, descriptors) in common::capture_descriptors() {
+        let items: Vec<Item> = descriptors.into_iter().map(Item::Seg).collect();
         assert!(!items.is_empty(), "{name}: no descriptors");
         run(&name, 0, Timeouts::default(), &items);
         all.extend(items);

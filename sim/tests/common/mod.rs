@@ -58,6 +58,23 @@ pub fn capture_frames() -> Vec<(String, u32, Vec<u8>)> {
     out
 }
 
+/// Every bundled capture's segment descriptors (frames padded as a sender's MAC would, parsed
+/// by the model; the others left out), one capture after another: (file name, descriptors).
+pub fn capture_descriptors() -> Vec<(String, Vec<synscope_model::SegmentDescriptor>)> {
+    let mut out: Vec<(String, Vec<synscope_model::SegmentDescriptor>)> = Vec::new();
+    let mut buf = Vec::new();
+    for (name, t, f) in capture_frames() {
+        if out.last().map(|(n, _)| n) != Some(&name) {
+            out.push((name, Vec::new()));
+        }
+        synscope_model::frame::pad_to_minimum(&f, &mut buf);
+        if let Ok(d) = synscope_model::frame::parse_frame(&buf, t) {
+            out.last_mut().unwrap().1.push(d);
+        }
+    }
+    out
+}
+
 /// Runs of at least 10⁵ frames when `SYNSCOPE_LONG=1`.
 pub fn long_run() -> bool {
     std::env::var("SYNSCOPE_LONG").is_ok_and(|v| v == "1")
