@@ -250,7 +250,8 @@ pub fn bench_core(opts: &CoreBenchOptions) -> Result<CoreBench, BenchError> {
 
 // ---- expected outputs (the model)
 
-fn verdict_code(v: Verdict) -> u64 {
+/// The core's `out_verdict` code of a model verdict (the differential tests use it too).
+pub fn verdict_code(v: Verdict) -> u64 {
     match v {
         Verdict::Tracked => V_TRACKED,
         Verdict::SynChallenged => V_SYN_CHALLENGED,

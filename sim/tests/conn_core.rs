@@ -30,12 +30,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 use synscope_hdl::conn_core::{
     BUCKET_BITS_SMALL, EVENT_FIFO_BITS_SMALL, FIRST_COUNTER, FIRST_GAUGE, LAST_COUNTER, LATENCY,
-    STATES, V_REFUSED, WAYS,
+    STATES, WAYS,
 };
 use synscope_hdl::entry::{unpack_bits, EntryBits};
-use synscope_hdl::segment_apply::{
-    rst_code, V_INVALID, V_RST, V_SYN_CHALLENGED, V_TRACKED, V_UNTRACKED,
-};
 use synscope_model::descriptor::{SegmentDescriptor, WSCALE_NONE};
 use synscope_model::flags::TcpFlags;
 use synscope_model::hash::DEFAULT_HASH_KEY;
@@ -54,16 +51,7 @@ const VCD_WINDOW: u64 = 200;
 /// Time may advance at most this far between two full sweeps (the stored time is 16 bits).
 const SWEEP_EVERY_S: u32 = 30_000;
 
-fn verdict_code(v: Verdict) -> u64 {
-    match v {
-        Verdict::Tracked => V_TRACKED,
-        Verdict::SynChallenged => V_SYN_CHALLENGED,
-        Verdict::Invalid => V_INVALID,
-        Verdict::Untracked => V_UNTRACKED,
-        Verdict::Refused => V_REFUSED,
-        Verdict::Rst(c) => V_RST + rst_code(c),
-    }
-}
+use synscope_sim::bench::verdict_code;
 
 fn to_words(w: [u32; 7]) -> [u64; 4] {
     let mut out = [0u64; 4];
