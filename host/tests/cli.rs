@@ -217,3 +217,50 @@ fn pcapng_gives_the_same_result_as_pcap() {
     vb["source"] = Value::Null;
     assert_eq!(va, vb);
 }
+
+/// `bench analyze --json`: the design.md keys, wall and CPU figures, and the peers' ratios when
+/// they are installed (CI installs both).
+#[test]
+fn bench_analyze_json_has_rates_and_peer_ratios() {
+    let a = capture("K_many.pcap");
+    let out = synscope(&[
+        "bench",
+        "analyze",
+        a.to_str().unwrap(),
+        "--json",
+        "--runs",
+        "1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["frames"], 4693, "{v}");
+    for key in [
+        "packets_per_s",
+        "packets_per_s_cpu",
+        "packets_per_s_bounded_8k",
+        "packets_per_s_bounded_8k_cpu",
+    ] {
+        assert!(v[key].as_f64().unwrap() > 0.0, "{key}: {v}");
+    }
+    // CPU time never exceeds wall time for one thread, so the CPU rate is the higher one.
+    assert!(
+        v["packets_per_s_cpu"].as_f64() >= v["packets_per_s"].as_f64(),
+        "{v}"
+    );
+    for (peer, key) in [
+        ("tshark", "speedup_vs_tshark"),
+        ("tcptrace", "speedup_vs_tcptrace"),
+    ] {
+        let installed = Command::new(peer).arg("-v").output().is_ok();
+        assert_eq!(v[key].is_f64(), installed, "{key}: {v}");
+        assert_eq!(
+            v[format!("{key}_cpu")].is_f64(),
+            installed,
+            "{key}_cpu: {v}"
+        );
+    }
+}
