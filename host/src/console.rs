@@ -204,16 +204,25 @@ fn stats(link: &mut Link, json: bool) -> Result<()> {
         .zip(&l)
         .map(|(k, v)| (k.name().to_string(), json!(v)))
         .collect();
+    let half_open = h.half_open();
+    let syn_to_synack = syn_to_synack(&c);
     if json {
         return print_json(&json!({
             "now": c.now,
             "counters": counters,
             "state_counts": {"client": side(&h.client), "server": side(&h.server)},
+            "half_open": half_open,
+            "syn_to_synack": syn_to_synack,
             "link": linkc,
         }));
     }
     let mut s = String::new();
     let _ = writeln!(s, "board time {} s", c.now);
+    let _ = writeln!(
+        s,
+        "half-open connections {half_open}, SYN:SYN-ACK {}",
+        syn_to_synack.map_or("- (no SYN-ACK yet)".to_string(), |r| format!("{r:.2}"))
+    );
     let _ = writeln!(s, "{:<12} {:>8} {:>8}", "STATE", "CLIENT", "SERVER");
     for st in TcpState::ALL {
         let _ = writeln!(
@@ -233,6 +242,14 @@ fn stats(link: &mut Link, json: bool) -> Result<()> {
         let _ = writeln!(s, "link_{:<19} {:>12}", k.name(), v);
     }
     write_stdout(s.as_bytes())
+}
+
+/// SYNs per SYN-ACK seen: about 1 on healthy traffic (a retransmitted SYN adds a little), far
+/// above it under a SYN flood or a port scan, whose SYNs go unanswered. `None` before the first
+/// SYN-ACK.
+pub fn syn_to_synack(c: &CounterSnapshot) -> Option<f64> {
+    let synack = c.get(Counter::ClassSynAck);
+    (synack > 0).then(|| c.get(Counter::ClassSyn) as f64 / synack as f64)
 }
 
 /// Every live entry, reading the dump frame by frame (progress on stderr when it is a terminal).

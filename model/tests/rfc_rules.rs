@@ -1651,3 +1651,52 @@ fn test_time_wait_late_synack_then_aging() {
     c.t.finish(&mut c.ev);
     assert!(c.entry().is_none());
 }
+
+// The host's half-open gauge, read from the per-state histogram (`Histogram::half_open`),
+// counts the entries the table evicts first as half-open (`Entry::eviction_class` 1) on a
+// flood's mix: lone SYNs and simultaneous opens are half-open; SYN + SYN-ACK is not (its client
+// is ESTABLISHED as soon as it is seen to receive the SYN-ACK), nor are completed or closing
+// connections.
+#[test]
+fn test_half_open_gauge_counts_the_half_open_eviction_class() {
+    use synscope_model::protocol::payload::Histogram;
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut ev = Vec::new();
+    let mut time = T0;
+    for i in 0..40u32 {
+        let c = Endpoint::new(0x0b00_0000 + i, 30_000 + i as u16);
+        let s = Endpoint::new(0x0a00_0002, 80);
+        let mut go = |src, dst, seq, ack, flags| {
+            time += 1;
+            t.process(&seg(src, dst, seq, ack, flags, 0, time / 8), &mut ev);
+        };
+        go(c, s, C_ISS, 0, SYN);
+        match i % 5 {
+            0 => {} // a flood's lone SYN
+            1 => go(s, c, S_ISS, C_ISS + 1, SYN | ACK),
+            2 => go(s, c, S_ISS, 0, SYN), // simultaneous open
+            3 => {
+                go(s, c, S_ISS, C_ISS + 1, SYN | ACK);
+                go(c, s, C_ISS + 1, S_ISS + 1, ACK);
+            }
+            _ => {
+                go(s, c, S_ISS, C_ISS + 1, SYN | ACK);
+                go(c, s, C_ISS + 1, S_ISS + 1, ACK);
+                go(c, s, C_ISS + 1, S_ISS + 1, FIN | ACK);
+            }
+        }
+    }
+    let [client, server] = t.state_histogram();
+    let mut h = Histogram::default();
+    for s in TcpState::ALL {
+        h.client[s as usize] = client[s as usize] as u16;
+        h.server[s as usize] = server[s as usize] as u16;
+    }
+    let half_open = t
+        .table()
+        .entries()
+        .filter(|e| e.eviction_class() == Some(1))
+        .count();
+    assert_eq!(half_open, 16, "lone SYNs and simultaneous opens");
+    assert_eq!(h.half_open() as usize, half_open);
+}

@@ -112,6 +112,18 @@ pub struct Histogram {
 }
 
 impl Histogram {
+    /// Half-open connections (the SYN-flood gauge): clients whose handshake is in progress,
+    /// `SYN_SENT` (their SYN seen, no SYN-ACK) or `SYN_RECEIVED` (simultaneous open, RFC 9293
+    /// §3.5). A client is synchronized no later than its server (it is seen receiving the
+    /// SYN-ACK before it sends the third segment), so these are half-open entries in the sense
+    /// of `Entry::eviction_class` (neither endpoint synchronized), read from the per-state
+    /// histogram without a second gauge in the hardware. Not counted: entries whose client
+    /// already went back to CLOSED (a refused or reset attempt).
+    pub fn half_open(&self) -> u32 {
+        self.client[TcpState::SynSent as usize] as u32
+            + self.client[TcpState::SynReceived as usize] as u32
+    }
+
     pub fn encode(&self) -> Vec<u8> {
         let mut v = Vec::new();
         for x in self.client.iter().chain(self.server.iter()) {
