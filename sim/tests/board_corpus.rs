@@ -15,15 +15,12 @@
 
 mod common;
 
-use common::capture_frames;
+use common::{first_syn, fix_ip_checksum, ETH};
 use std::path::PathBuf;
 use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs};
 use synscope_model::tracker::{Tracker, TrackerConfig};
 use synscope_model::{Counter, TableShape, Timeouts};
 use synscope_sim::board::BoardSim;
-
-/// Ethernet header length; IPv4 header offset in an untagged frame.
-const ETH: usize = 14;
 
 /// The inputs cargo-fuzz kept for the `frame` target, in name order.
 fn fuzz_corpus() -> Vec<Vec<u8>> {
@@ -35,39 +32,6 @@ fn fuzz_corpus() -> Vec<Vec<u8>> {
     paths.sort();
     assert!(paths.len() >= 10, "the committed corpus is missing");
     paths.iter().map(|p| std::fs::read(p).unwrap()).collect()
-}
-
-/// The first SYN of the bundled captures (untagged IPv4, 20-byte IP header, TCP options).
-fn template() -> Vec<u8> {
-    capture_frames()
-        .into_iter()
-        .map(|(_, _, f)| f)
-        .find(|f| {
-            f.len() > ETH + 40
-                && f[12..14] == [0x08, 0x00]
-                && f[ETH] == 0x45
-                && f[ETH + 9] == 6
-                && f[ETH + 20 + 13] == 0x02
-        })
-        .expect("a SYN in the captures")
-}
-
-/// Recompute the IPv4 header checksum of an untagged frame (RFC 791 §3.1), over the header
-/// length its IHL gives, when the frame holds that much: a changed field is then seen by the
-/// parser's field checks, not only by its checksum check.
-fn fix_ip_checksum(v: &mut [u8]) {
-    let ihl = (v[ETH] & 0x0f) as usize * 4;
-    if ihl < 20 || v.len() < ETH + ihl {
-        return;
-    }
-    v[ETH + 10..ETH + 12].fill(0);
-    let sum: u32 = v[ETH..ETH + ihl]
-        .chunks(2)
-        .map(|w| u16::from_be_bytes([w[0], w[1]]) as u32)
-        .sum();
-    let folded = (sum & 0xffff) + (sum >> 16);
-    let folded = (folded & 0xffff) + (folded >> 16);
-    v[ETH + 10..ETH + 12].copy_from_slice(&(!(folded as u16)).to_be_bytes());
 }
 
 /// One header field at a time over its range (frames as captured: no FCS). A changed IP
@@ -151,7 +115,7 @@ fn catalogue(syn: &[u8]) -> Vec<Vec<u8>> {
 
 #[test]
 fn board_matches_the_model_on_the_malformed_corpus() {
-    let syn = template();
+    let syn = first_syn();
     let mut frames = fuzz_corpus();
     let fuzzed = frames.len();
     frames.extend(catalogue(&syn));

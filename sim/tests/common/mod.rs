@@ -79,3 +79,39 @@ pub fn capture_descriptors() -> Vec<(String, Vec<synscope_model::SegmentDescript
 pub fn long_run() -> bool {
     std::env::var("SYNSCOPE_LONG").is_ok_and(|v| v == "1")
 }
+
+/// Ethernet header length: the IPv4 header's offset in an untagged frame.
+pub const ETH: usize = 14;
+
+/// The first SYN of the bundled captures (untagged IPv4, 20-byte IP header, TCP options).
+pub fn first_syn() -> Vec<u8> {
+    capture_frames()
+        .into_iter()
+        .map(|(_, _, f)| f)
+        .find(|f| {
+            f.len() > ETH + 40
+                && f[12..14] == [0x08, 0x00]
+                && f[ETH] == 0x45
+                && f[ETH + 9] == 6
+                && f[ETH + 20 + 13] == 0x02
+        })
+        .expect("a SYN in the captures")
+}
+
+/// Recompute the IPv4 header checksum of an untagged frame (RFC 791 §3.1), over the header
+/// length its IHL gives, when the frame holds that much: a changed field is then seen by the
+/// parser's field checks, not only by its checksum check.
+pub fn fix_ip_checksum(v: &mut [u8]) {
+    let ihl = (v[ETH] & 0x0f) as usize * 4;
+    if ihl < 20 || v.len() < ETH + ihl {
+        return;
+    }
+    v[ETH + 10..ETH + 12].fill(0);
+    let sum: u32 = v[ETH..ETH + ihl]
+        .chunks(2)
+        .map(|w| u16::from_be_bytes([w[0], w[1]]) as u32)
+        .sum();
+    let folded = (sum & 0xffff) + (sum >> 16);
+    let folded = (folded & 0xffff) + (folded >> 16);
+    v[ETH + 10..ETH + 12].copy_from_slice(&(!(folded as u16)).to_be_bytes());
+}
