@@ -167,10 +167,7 @@ fn a_server_that_dies_is_a_clear_error() {
         .unwrap();
     // Let it connect and listen, then take the board away.
     thread::sleep(Duration::from_secs(2));
-    assert!(
-        client.try_wait().unwrap().is_none(),
-        "events exited early"
-    );
+    assert!(client.try_wait().unwrap().is_none(), "events exited early");
     server.stop(libc::SIGKILL);
     let status = wait_bounded(&mut client);
     let out = client.wait_with_output().unwrap();
@@ -179,5 +176,8 @@ fn a_server_that_dies_is_a_clear_error() {
     assert!(err.starts_with("synscope: "), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!err.contains("panicked"), "{err}");
-    eprintln!("dead port: {err:?} after {:.1} s", t.elapsed().as_secs_f64());
+    eprintln!(
+        "dead port: {err:?} after {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 }
