@@ -469,8 +469,9 @@ fn garbage_and_damaged_frames_are_dropped() {
         count(FrameError::TooShort) + extra(FrameError::TooShort)
     );
     assert_eq!(l[LinkCounter::Garbage as usize] as u64, d2.garbage);
-    // Frames with a good FCS: the stray ones, then PING and READ_LINK.
-    assert_eq!(l[LinkCounter::FramesOk as usize], ok + 2);
+    // Frames with a good FCS: the harness's SET_CONFIG baud, the stray ones, then PING and
+    // READ_LINK.
+    assert_eq!(l[LinkCounter::FramesOk as usize], 1 + ok + 2);
     assert!(count(FrameError::BadFcs) >= 40 && count(FrameError::TooLong) >= 40);
     eprintln!(
         "command_engine robustness: {} bytes in ({} bad FCS, {} too long, {} aborted, {} too \
