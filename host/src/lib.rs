@@ -10,4 +10,5 @@ pub mod link;
 pub mod output;
 pub mod ports;
 pub mod report;
+pub mod serve;
 pub mod sim;

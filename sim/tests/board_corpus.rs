@@ -119,7 +119,7 @@ fn board_matches_the_model_on_the_malformed_corpus() {
     let mut frames = fuzz_corpus();
     let fuzzed = frames.len();
     frames.extend(catalogue(&syn));
-    let mut board = BoardSim::new();
+    let mut board = BoardSim::quiet().unwrap();
     let mut model = Tracker::new(TrackerConfig {
         shape: TableShape::ARTY_35T,
         timeouts: Timeouts::default(),
@@ -148,7 +148,7 @@ fn board_matches_the_model_on_the_malformed_corpus() {
     board.finish();
     model.finish(&mut ());
     let k = model.counters();
-    for (c, v) in board.counters() {
+    for (c, v) in board.counters().unwrap() {
         assert_eq!(v, k.get(c), "counter {}", c.name());
     }
     assert_eq!(k.get(Counter::Frames), sent, "every frame counted once");
@@ -158,6 +158,7 @@ fn board_matches_the_model_on_the_malformed_corpus() {
     );
     let mut got: Vec<_> = board
         .table()
+        .unwrap()
         .into_iter()
         .map(|s| (s.bucket * 4 + s.way, s.entry))
         .collect();
