@@ -250,7 +250,7 @@ fn the_screen_shows_states_counters_rates_table_events_and_status() {
     let v = full_view();
     let s = screen(&v);
     let text = s.join("\n");
-    assert!(s[0].contains("/dev/pts/99 @ 3000000 baud"), "{}", s[0]);
+    assert!(s[0].contains("/dev/pts/99 @ 3000000 |"), "{}", s[0]);
     assert!(s[0].contains("simulated board"), "{}", s[0]);
     assert!(s[0].contains("256 entries"), "{}", s[0]);
     assert!(s[0].contains("refreshed 1.0 s ago"), "{}", s[0]);
@@ -262,7 +262,10 @@ fn the_screen_shows_states_counters_rates_table_events_and_status() {
     // frames: 3500, 2500 per second; zero counters are left out.
     assert!(
         s.iter().any(|l| {
-            let w: Vec<&str> = l.split_whitespace().collect();
+            let w: Vec<&str> = l
+                .split(|c: char| c.is_whitespace() || c == '│')
+                .filter(|w| !w.is_empty())
+                .collect();
             w.windows(3).any(|x| x == ["frames", "3500", "2.5k"])
         }),
         "{text}"
@@ -326,10 +329,11 @@ fn the_screen_follows_filter_sort_pause_help_and_errors() {
     let s = screen(&v);
     let text = s.join("\n");
     assert!(s[0].contains("PAUSED"), "{}", s[0]);
+    assert!(s[0].contains("| error: /dev/pts/99"), "{}", s[0]);
     assert!(
-        s[0].contains("error: /dev/pts/99: the link failed"),
+        s[49].starts_with("error: /dev/pts/99: the link failed"),
         "{}",
-        s[0]
+        s[49]
     );
     assert!(text.contains("this help"), "{text}");
 }
@@ -508,8 +512,13 @@ fn fastrand_suffix() -> u64 {
         .unwrap_or(0)
 }
 
-fn lines_with(screen: &str, needle: &str) -> usize {
-    screen.lines().filter(|l| l.contains(needle)).count()
+/// Rows of the connection pane (right of the left column) that contain `needle`.
+fn rows_with(screen: &str, needle: &str) -> usize {
+    let lines: Vec<String> = screen.lines().map(str::to_string).collect();
+    table_rows(&lines)
+        .iter()
+        .filter(|l| l.contains(needle))
+        .count()
 }
 
 #[test]
@@ -550,17 +559,20 @@ fn monitor_in_tmux_filters_sorts_and_quits_cleanly() {
 
     // Filter: only the 192.168.1.7 row stays.
     tmux.keys(&["/", "192.168", "Enter"]);
-    let s = tmux.wait_for("the filter", limit, |s| s.contains("connections: 1 of 38"));
-    assert_eq!(lines_with(&s, "192.168.1.7:33333"), 1, "{s}");
-    assert_eq!(lines_with(&s, "10.0.0.1:4"), 0, "{s}");
+    let s = tmux.wait_for("the filter", limit, |s| {
+        s.contains("filter \"192.168\"") && s.contains("q quit")
+    });
+    assert!(s.contains("connections: 1 of 38"), "{s}");
+    assert_eq!(rows_with(&s, "192.168.1.7:33333"), 1, "{s}");
+    assert_eq!(rows_with(&s, "10.0.0.1:4"), 0, "{s}");
     assert!(s.contains("FIN_WAIT_2"), "{s}");
     // Another filter: the five half-open connections; then sort.
     tmux.keys(&["/", ":443", "Enter"]);
     let s = tmux.wait_for("the second filter", limit, |s| {
         s.contains("connections: 5 of 38")
     });
-    assert_eq!(lines_with(&s, "10.0.0.4:443"), 5, "{s}");
-    assert_eq!(lines_with(&s, "192.168.1.7:33333"), 0, "{s}");
+    assert_eq!(rows_with(&s, "10.0.0.4:443"), 5, "{s}");
+    assert_eq!(rows_with(&s, "192.168.1.7:33333"), 0, "{s}");
     tmux.keys(&["s"]);
     tmux.wait_for("sort by server", limit, |s| s.contains("sort SERVER asc"));
     tmux.keys(&["c"]);

@@ -39,8 +39,12 @@ pub fn draw(f: &mut Frame, v: &View, now: Duration) {
     f.render_widget(counters_table(v), counters);
     connections(f, v, right);
     f.render_widget(events_pane(v, events.height.saturating_sub(2)), events);
+    let bottom = match &v.error {
+        Some(e) if v.editing.is_none() => format!("error: {e}"),
+        _ => key_line(v),
+    };
     f.render_widget(
-        Paragraph::new(key_line(v)).style(Style::new().add_modifier(Modifier::REVERSED)),
+        Paragraph::new(bottom).style(Style::new().add_modifier(Modifier::REVERSED)),
         keys,
     );
     if v.help {
@@ -48,7 +52,8 @@ pub fn draw(f: &mut Frame, v: &View, now: Duration) {
     }
 }
 
-/// The status line: port, baud, board, last refresh, state, error.
+/// The status line: port, baud, board, last refresh, state, error (the error is also on the
+/// bottom line, where a long one has the whole width).
 pub fn status_line(v: &View, now: Duration) -> String {
     let id = &v.identity;
     let refreshed = match v.last_refresh {
@@ -56,13 +61,13 @@ pub fn status_line(v: &View, now: Duration) -> String {
         None => "waiting for the board".to_string(),
     };
     let mut s = format!(
-        "synscope monitor | {} @ {} baud | {} (protocol {}, design {}, {} entries) | {}",
+        "synscope monitor | {} @ {} | {}, {} entries (protocol {}, design {}) | {}",
         v.port,
         v.baud,
         id.board_name(),
+        id.capacity(),
         id.protocol,
         id.design,
-        id.capacity(),
         refreshed
     );
     if v.paused {
