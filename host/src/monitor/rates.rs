@@ -31,7 +31,7 @@ pub fn rates(prev: &Timed, cur: &Timed) -> Vec<Option<f64>> {
 pub fn format_rate(r: Option<f64>) -> String {
     match r {
         None => "-".to_string(),
-        Some(x) if x == 0.0 => "0".to_string(),
+        Some(0.0) => "0".to_string(),
         Some(x) if x < 10.0 => format!("{x:.2}"),
         Some(x) if x < 1e3 => format!("{x:.0}"),
         Some(x) if x < 1e6 => format!("{:.1}k", x / 1e3),
