@@ -602,6 +602,32 @@ fn monitor_in_tmux_exits_with_one_line_when_the_board_goes_away() {
     assert!(s.contains("monitor exited 1"), "{s}");
     let err: Vec<&str> = s.lines().filter(|l| l.starts_with("synscope: ")).collect();
     assert_eq!(err.len(), 1, "{s}");
-    assert!(err[0].contains(&board.path), "{s}");
+    assert!(
+        err[0].contains("lost the board") && err[0].contains(&board.path),
+        "{s}"
+    );
     assert!(!s.contains("panicked"), "{s}");
+}
+
+#[test]
+fn demo_says_why_when_the_capture_or_the_simulated_board_fails() {
+    let out = synscope(&["demo", "/no/such.pcap"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim(), "synscope: no such capture: /no/such.pcap");
+    // A file that is not a capture: the simulated board (a child) exits, and its own words
+    // are part of the one line.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.pcap");
+    std::fs::write(&bad, b"not a capture").unwrap();
+    let t0 = Instant::now();
+    let out = synscope(&["demo", bad.to_str().unwrap()]);
+    assert!(t0.elapsed() < Duration::from_secs(60));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("the simulated board exited") && err.contains("it said: "),
+        "{err}"
+    );
 }

@@ -60,7 +60,7 @@ pub fn spawn(link: Link, timing: Timing, start: Instant) -> Worker {
             events: EventStream::new(),
         };
         if let Err(e) = w.run() {
-            let _ = w.tx.send(Update::Error(format!("{e:#}")));
+            let _ = w.tx.send(Update::Error(format!("lost the board: {e:#}")));
         }
     });
     Worker {
