@@ -140,6 +140,9 @@ impl SimBoard {
         if let Some(err) = err {
             thread::spawn(move || {
                 for line in err.lines().map_while(Result::ok) {
+                    if line.trim().is_empty() {
+                        continue;
+                    }
                     let mut k = keep.lock().unwrap_or_else(|p| p.into_inner());
                     if k.len() == STDERR_LINES {
                         k.pop_front();

@@ -12,6 +12,8 @@ use synscope_model::protocol::payload::{CounterSnapshot, Histogram, Identity, Sl
 
 /// Recent event lines kept.
 pub const EVENT_LINES: usize = 200;
+/// Updates held while paused, at most (the oldest go first).
+pub const HELD: usize = 10_000;
 
 /// What the link worker sends.
 #[derive(Clone, Debug)]
@@ -120,6 +122,9 @@ impl View {
     /// Take an update from the link worker (held while paused; errors always shown).
     pub fn apply(&mut self, u: Update) {
         if self.paused && !matches!(u, Update::Error(_)) {
+            if self.held.len() == HELD {
+                self.held.remove(0);
+            }
             self.held.push(u);
             return;
         }

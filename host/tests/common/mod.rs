@@ -296,7 +296,10 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
                 }
                 Some(Op::SetConfig) => out = respond(&req, vec![]),
                 Some(Op::DumpTable) => {
-                    let chunks: Vec<&[Slot]> = slots.chunks(DUMP_ENTRIES_PER_FRAME).collect();
+                    let mut chunks: Vec<&[Slot]> = slots.chunks(DUMP_ENTRIES_PER_FRAME).collect();
+                    if chunks.is_empty() {
+                        chunks.push(&[]); // an empty table is one frame with no entries
+                    }
                     for (i, ch) in chunks.iter().enumerate() {
                         let more = if i + 1 < chunks.len() { FLAG_MORE } else { 0 };
                         let chunk = DumpChunk {
