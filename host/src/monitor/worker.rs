@@ -13,6 +13,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// The longest wait for events before the worker looks at its switches again.
+const IDLE_WAIT: Duration = Duration::from_millis(50);
+
 /// How often the worker reads the board.
 #[derive(Clone, Copy, Debug)]
 pub struct Timing {
@@ -104,10 +107,14 @@ impl Run {
                 }
                 next_table = Instant::now() + self.timing.table_every;
             }
-            let due = next_stats.min(next_table);
-            let wait = due
-                .saturating_duration_since(Instant::now())
-                .clamp(Duration::from_millis(1), Duration::from_millis(50));
+            let wait = if polling {
+                next_stats
+                    .min(next_table)
+                    .saturating_duration_since(Instant::now())
+                    .clamp(Duration::from_millis(1), IDLE_WAIT)
+            } else {
+                IDLE_WAIT
+            };
             if self.pass_events(wait)? {
                 return Ok(());
             }
