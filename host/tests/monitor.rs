@@ -631,3 +631,15 @@ fn demo_says_why_when_the_capture_or_the_simulated_board_fails() {
         "{err}"
     );
 }
+
+#[test]
+fn demo_finds_the_bundled_capture() {
+    let p = synscope::demo::resolve_capture(None).unwrap();
+    assert!(p.ends_with("captures/K_many.pcap"), "{}", p.display());
+    assert!(p.is_file());
+    let given = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../captures/A_normal.pcap");
+    assert_eq!(
+        synscope::demo::resolve_capture(Some(&given)).unwrap(),
+        given
+    );
+}
