@@ -83,7 +83,12 @@ fn full_view() -> View {
 
 /// The screen of `v` drawn at 160 x 50, as lines.
 fn screen(v: &View) -> Vec<String> {
-    let mut t = Terminal::new(TestBackend::new(160, 50)).unwrap();
+    screen_of(v, 160, 50)
+}
+
+/// The screen of `v` drawn at `w` x `h`, as lines.
+fn screen_of(v: &View, w: u16, h: u16) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| render::draw(f, v, Duration::from_secs(3)))
         .unwrap();
     let buf = t.backend().buffer();
@@ -642,4 +647,22 @@ fn demo_finds_the_bundled_capture() {
         synscope::demo::resolve_capture(Some(&given)).unwrap(),
         given
     );
+}
+
+#[test]
+fn small_terminals_still_show_the_status_and_keys() {
+    let mut v = full_view();
+    v.help = true;
+    for (w, h) in [(80, 24), (40, 10), (10, 3), (1, 1)] {
+        let s = screen_of(&v, w, h);
+        assert_eq!(s.len(), h as usize);
+        assert!(
+            s[0].starts_with(&"synscope monitor"[..w.min(16) as usize]),
+            "{s:?}"
+        );
+    }
+    v.help = false;
+    let s = screen_of(&v, 80, 24);
+    assert!(s[23].starts_with("q quit"), "{s:?}");
+    assert!(s.iter().any(|l| l.contains("10.0.0.1:40000")), "{s:?}");
 }

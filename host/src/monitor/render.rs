@@ -20,6 +20,10 @@ const EVENTS: u16 = 9;
 
 /// Draw the whole screen; `now` is the time since the monitor started.
 pub fn draw(f: &mut Frame, v: &View, now: Duration) {
+    let a = f.area();
+    if a.width < MIN_WIDTH || a.height < MIN_HEIGHT {
+        return too_small(f, v, now);
+    }
     let [status, main, events, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(6),
@@ -39,16 +43,45 @@ pub fn draw(f: &mut Frame, v: &View, now: Duration) {
     f.render_widget(counters_table(v), counters);
     connections(f, v, right);
     f.render_widget(events_pane(v, events.height.saturating_sub(2)), events);
-    let bottom = match &v.error {
-        Some(e) if v.editing.is_none() => format!("error: {e}"),
-        _ => key_line(v),
-    };
     f.render_widget(
-        Paragraph::new(bottom).style(Style::new().add_modifier(Modifier::REVERSED)),
+        Paragraph::new(bottom_line(v)).style(Style::new().add_modifier(Modifier::REVERSED)),
         keys,
     );
     if v.help {
-        help(f, f.area());
+        // Between the status line and the key line.
+        let a = f.area();
+        help(
+            f,
+            Rect::new(a.x, a.y + 1, a.width, a.height.saturating_sub(2)),
+        );
+    }
+}
+
+/// Below this size only the status line, a note and the key line are drawn.
+const MIN_WIDTH: u16 = 60;
+const MIN_HEIGHT: u16 = 16;
+
+fn too_small(f: &mut Frame, v: &View, now: Duration) {
+    let a = f.area();
+    let line = |y: u16| Rect::new(a.x, a.y + y, a.width, 1);
+    f.render_widget(Paragraph::new(status_line(v, now)), line(0));
+    if a.height >= 3 {
+        let note = format!("enlarge the terminal (at least {MIN_WIDTH} x {MIN_HEIGHT})");
+        f.render_widget(Paragraph::new(note), line(a.height / 2));
+    }
+    if a.height >= 2 {
+        f.render_widget(
+            Paragraph::new(bottom_line(v)).style(Style::new().add_modifier(Modifier::REVERSED)),
+            line(a.height - 1),
+        );
+    }
+}
+
+/// The bottom line: the error if there is one (not while a filter is typed), else the keys.
+fn bottom_line(v: &View) -> String {
+    match &v.error {
+        Some(e) if v.editing.is_none() => format!("error: {e}"),
+        _ => key_line(v),
     }
 }
 
