@@ -1,18 +1,22 @@
-//! The board's data path, shared by the Arty top and the simulated board: MII pins →
-//! [`MiiRx`] (PHY clock domain, frame FIFO) → [`FrameParser`] → [`ConnCore`], the front-end
-//! counters (`frames`, `processed`, one per drop reason: design.md `rx = processed + Σ drops`),
-//! and the host ports (counters, table read, configuration, events) the command engine drives.
+//! The board's data path and link, shared by the Arty top and the simulated board (both through
+//! [`Station`], which adds the UART): MII pins → [`MiiRx`] (PHY clock domain, frame FIFO) →
+//! [`FrameParser`] → [`ConnCore`], the front-end counters (`frames`, `processed`, one per drop
+//! reason: design.md `rx = processed + Σ drops`), and the link — [`HdlcDeframer`] →
+//! [`CommandEngine`] → [`HdlcFramer`] — whose engine drives every host port of the core
+//! (counters, table read, configuration, events) and reads the front-end counters at indices
+//! `0..=13`.
 //!
 //! Time is an input (`now`, seconds): the Arty top counts it from its 100 MHz clock, the
 //! simulated board takes it from the capture, so capture time is honoured without simulating
 //! idle seconds.
 
+use crate::command_engine::CommandEngine;
 use crate::conn_core::{ConnCore, COUNTER_BITS, COUNTER_INDEX_BITS};
-use crate::entry::EntryBits;
-use crate::entry_age::TIMEOUT_BITS;
 use crate::frame_parser::{FrameParser, TIME_BITS};
+use crate::hdlc::{HdlcDeframer, HdlcFramer};
 use crate::mii_rx::MiiRx;
-use crate::toeplitz_hash::KEY_BITS;
+use crate::station::Station;
+use crate::uart::DIVISOR_BITS;
 use rust_hdl::prelude::*;
 use synscope_model::{Counter, DropReason};
 
@@ -273,11 +277,23 @@ impl Logic for FrontCounters {
     }
 }
 
-/// The data path: MII in, host ports out. `2^B` buckets × 4 ways, `2^E` event records.
+/// The data path and the link: MII in, request/answer bytes in and out. `2^B` buckets × 4
+/// ways, `2^E` event records.
+///
+/// ```text
+///  MII → mii_rx → frame_parser → conn_core ← host ports → command_engine
+///                      ↓                                   ↑        ↓
+///                 FrontCounters ─── counter index 0..=13 ──┘   hdlc_framer → tx bytes
+///  rx bytes → hdlc_deframer ────────────────────────────────→ command_engine
+/// ```
+///
+/// The engine↔core connections exist here once: the board top ([`crate::station::Station`])
+/// only adds the UART's bit timing around the byte streams.
 #[derive(LogicBlock)]
 pub struct Board<const B: usize, const E: usize, const EP1: usize> {
     pub clock: Signal<In, Clock>,
-    /// Synchronous: the parser, the core's pipeline and every counter (not the table).
+    /// Synchronous: the parser, the core's pipeline, the link and every counter (not the
+    /// table, not the hash key).
     pub reset: Signal<In, Bit>,
     /// Seconds since start (the time base of timeouts).
     pub now: Signal<In, Bits<TIME_BITS>>,
@@ -286,30 +302,17 @@ pub struct Board<const B: usize, const E: usize, const EP1: usize> {
     pub rx_dv: Signal<In, Bit>,
     pub rx_er: Signal<In, Bit>,
     pub rxd: Signal<In, Bits<4>>,
-    // ---- host ports (see ConnCore; counters 0..=13 are the front end's)
-    pub counter_index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
-    pub counter_value: Signal<Out, Bits<COUNTER_BITS>>,
-    /// The core's snapshot bank and counter clear (front-end counters: live, cleared by reset).
-    pub counter_snap: Signal<In, Bit>,
-    pub counter_frozen: Signal<In, Bit>,
-    pub clear_counters: Signal<In, Bit>,
-    /// The core's time (latest descriptor time).
-    pub core_now: Signal<Out, Bits<32>>,
-    pub rd_req: Signal<In, Bit>,
-    pub rd_bucket: Signal<In, Bits<B>>,
-    pub rd_way: Signal<In, Bits<2>>,
-    pub rd_valid: Signal<Out, Bit>,
-    pub rd_entry: Signal<Out, EntryBits>,
-    pub rd_alive: Signal<Out, Bit>,
-    pub hash_key: Signal<In, Bits<KEY_BITS>>,
-    pub key_load: Signal<In, Bit>,
-    pub time_wait: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub embryonic: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub idle: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub linger: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub timeouts_load: Signal<In, Bit>,
-    pub ev_pop: Signal<In, Bit>,
-    pub ev_valid: Signal<Out, Bit>,
+    // ---- the link: request bytes in (at most one a cycle, as the receiver delivers them),
+    // answer and event bytes out (as the transmitter takes them)
+    pub rx_data: Signal<In, Bits<8>>,
+    pub rx_valid: Signal<In, Bit>,
+    pub tx_data: Signal<Out, Bits<8>>,
+    pub tx_valid: Signal<Out, Bit>,
+    pub tx_ready: Signal<In, Bit>,
+    /// The transmitter has sent its last byte (a new baud rate may take effect).
+    pub tx_idle: Signal<In, Bit>,
+    /// The UART's cycles per bit (`SET_CONFIG baud`).
+    pub divisor: Signal<Out, Bits<DIVISOR_BITS>>,
     // ---- activity (one-cycle pulses, for LEDs)
     /// A frame was finished (processed or dropped).
     pub frame_done: Signal<Out, Bit>,
@@ -321,10 +324,15 @@ pub struct Board<const B: usize, const E: usize, const EP1: usize> {
     parser: FrameParser,
     front: FrontCounters,
     core: ConnCore<B, E, EP1>,
+    deframer: HdlcDeframer,
+    engine: CommandEngine<B>,
+    framer: HdlcFramer,
 }
 
-impl<const B: usize, const E: usize, const EP1: usize> Default for Board<B, E, EP1> {
-    fn default() -> Self {
+impl<const B: usize, const E: usize, const EP1: usize> Board<B, E, EP1> {
+    /// `board`: the `IDENTIFY` board code (`command_engine::BOARD_*`); `clock_mhz`: the system
+    /// clock (the UART divisors are computed from it).
+    pub fn new(board: u8, clock_mhz: u8) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -333,27 +341,13 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for Board<B, E, E
             rx_dv: Default::default(),
             rx_er: Default::default(),
             rxd: Default::default(),
-            counter_index: Default::default(),
-            counter_value: Default::default(),
-            counter_snap: Default::default(),
-            counter_frozen: Default::default(),
-            clear_counters: Default::default(),
-            core_now: Default::default(),
-            rd_req: Default::default(),
-            rd_bucket: Default::default(),
-            rd_way: Default::default(),
-            rd_valid: Default::default(),
-            rd_entry: Default::default(),
-            rd_alive: Default::default(),
-            hash_key: Default::default(),
-            key_load: Default::default(),
-            time_wait: Default::default(),
-            embryonic: Default::default(),
-            idle: Default::default(),
-            linger: Default::default(),
-            timeouts_load: Default::default(),
-            ev_pop: Default::default(),
-            ev_valid: Default::default(),
+            rx_data: Default::default(),
+            rx_valid: Default::default(),
+            tx_data: Default::default(),
+            tx_valid: Default::default(),
+            tx_ready: Default::default(),
+            tx_idle: Default::default(),
+            divisor: Default::default(),
             frame_done: Default::default(),
             state_changed: Default::default(),
             table_pressure: Default::default(),
@@ -361,6 +355,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for Board<B, E, E
             parser: Default::default(),
             front: Default::default(),
             core: Default::default(),
+            deframer: Default::default(),
+            engine: CommandEngine::new(board, clock_mhz),
+            framer: Default::default(),
         }
     }
 }
@@ -383,14 +380,14 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.parser.in_data.next = self.mii.data.val();
         self.parser.in_last.next = self.mii.last.val();
         self.parser.out_ready.next = true;
-        // Front-end counters.
+        // Front-end counters: cleared with the core's by `CLEAR_COUNTERS`.
         self.front.clock.next = self.clock.val();
-        self.front.reset.next = self.reset.val();
+        self.front.reset.next = self.reset.val() || self.engine.core_clear_counters.val();
         self.front.done.next = self.parser.out_valid.val();
         self.front.dropped.next = self.parser.out_drop.val();
         self.front.reason.next = self.parser.out_reason.val();
-        self.front.index.next = self.counter_index.val();
-        // Core.
+        self.front.index.next = self.engine.core_counter_index.val();
+        // Core: descriptors from the parser.
         self.core.clock.next = self.clock.val();
         self.core.reset.next = self.reset.val();
         self.core.in_valid.next = self.parser.out_valid.val() && !self.parser.out_drop.val();
@@ -405,31 +402,78 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.core.wscale.next = self.parser.wscale.val();
         self.core.payload_len.next = self.parser.payload_len.val();
         self.core.seg_time.next = self.parser.seg_time.val();
-        self.core.hash_key.next = self.hash_key.val();
-        self.core.key_load.next = self.key_load.val();
-        self.core.time_wait.next = self.time_wait.val();
-        self.core.embryonic.next = self.embryonic.val();
-        self.core.idle.next = self.idle.val();
-        self.core.linger.next = self.linger.val();
-        self.core.timeouts_load.next = self.timeouts_load.val();
-        self.core.rd_req.next = self.rd_req.val();
-        self.core.rd_bucket.next = self.rd_bucket.val();
-        self.core.rd_way.next = self.rd_way.val();
-        self.core.counter_index.next = self.counter_index.val();
-        self.core.counter_snap.next = self.counter_snap.val();
-        self.core.counter_frozen.next = self.counter_frozen.val();
-        self.core.clear_counters.next = self.clear_counters.val();
-        self.core_now.next = self.core.now.val();
-        self.core.ev_pop.next = self.ev_pop.val();
-        // Host ports.
-        self.rd_valid.next = self.core.rd_valid.val();
-        self.rd_entry.next = self.core.rd_entry.val();
-        self.rd_alive.next = self.core.rd_alive.val();
-        self.ev_valid.next = self.core.ev_valid.val();
-        self.counter_value.next = self.core.counter_value.val();
+        // The link: bytes → deframer → engine → framer → bytes.
+        self.deframer.clock.next = self.clock.val();
+        self.engine.clock.next = self.clock.val();
+        self.framer.clock.next = self.clock.val();
+        self.deframer.reset.next = self.reset.val();
+        self.engine.reset.next = self.reset.val();
+        self.framer.reset.next = self.reset.val();
+        self.deframer.s_data.next = self.rx_data.val();
+        self.deframer.s_valid.next = self.rx_valid.val();
+        self.engine.s_data.next = self.deframer.m_data.val();
+        self.engine.s_valid.next = self.deframer.m_valid.val();
+        self.engine.s_first.next = self.deframer.m_first.val();
+        self.engine.s_end.next = self.deframer.m_end.val();
+        self.engine.s_status.next = self.deframer.m_status.val();
+        self.engine.frames_ok.next = self.deframer.frames_ok.val();
+        self.engine.bad_fcs.next = self.deframer.bad_fcs.val();
+        self.engine.too_long.next = self.deframer.too_long.val();
+        self.engine.too_short.next = self.deframer.too_short.val();
+        self.engine.garbage.next = self.deframer.garbage.val();
+        self.engine.aborted.next = self.deframer.aborted.val();
+        self.framer.s_data.next = self.engine.m_data.val();
+        self.framer.s_last.next = self.engine.m_last.val();
+        self.framer.s_valid.next = self.engine.m_valid.val();
+        self.engine.m_ready.next = self.framer.s_ready.val();
+        self.tx_data.next = self.framer.m_data.val();
+        self.tx_valid.next = self.framer.m_valid.val();
+        self.framer.m_ready.next = self.tx_ready.val();
+        // The line is idle when the framer has nothing left and the transmitter is done.
+        self.engine.tx_idle.next = self.tx_idle.val() && !self.framer.m_valid.val();
+        self.divisor.next = self.engine.divisor.val();
+        // Engine ↔ core host ports (counter indices 0..=13 answered by the front end).
+        self.core.hash_key.next = self.engine.core_hash_key.val();
+        self.core.key_load.next = self.engine.core_key_load.val();
+        self.core.time_wait.next = self.engine.core_time_wait.val();
+        self.core.embryonic.next = self.engine.core_embryonic.val();
+        self.core.idle.next = self.engine.core_idle.val();
+        self.core.linger.next = self.engine.core_linger.val();
+        self.core.timeouts_load.next = self.engine.core_timeouts_load.val();
+        self.core.clear_counters.next = self.engine.core_clear_counters.val();
+        self.core.rd_req.next = self.engine.core_rd_req.val();
+        self.core.rd_bucket.next = self.engine.core_rd_bucket.val();
+        self.core.rd_way.next = self.engine.core_rd_way.val();
+        self.engine.core_rd_valid.next = self.core.rd_valid.val();
+        self.engine.core_rd_entry.next = self.core.rd_entry.val();
+        self.engine.core_rd_alive.next = self.core.rd_alive.val();
+        self.core.counter_index.next = self.engine.core_counter_index.val();
+        self.core.counter_snap.next = self.engine.core_counter_snap.val();
+        self.core.counter_frozen.next = self.engine.core_counter_frozen.val();
+        self.engine.core_counter_value.next = self.core.counter_value.val();
         if self.front.selected.val() {
-            self.counter_value.next = self.front.value.val();
+            self.engine.core_counter_value.next = self.front.value.val();
         }
+        self.engine.core_now.next = self.core.now.val();
+        self.core.ev_pop.next = self.engine.core_ev_pop.val();
+        self.engine.core_ev_valid.next = self.core.ev_valid.val();
+        self.engine.core_ev_created.next = self.core.ev_created.val();
+        self.engine.core_ev_refused.next = self.core.ev_refused.val();
+        self.engine.core_ev_evicted.next = self.core.ev_evicted.val();
+        self.engine.core_ev_reincarnated.next = self.core.ev_reincarnated.val();
+        self.engine.core_ev_lo_changed.next = self.core.ev_lo_changed.val();
+        self.engine.core_ev_hi_changed.next = self.core.ev_hi_changed.val();
+        self.engine.core_ev_bucket.next = self.core.ev_bucket.val();
+        self.engine.core_ev_way.next = self.core.ev_way.val();
+        self.engine.core_ev_lo_before.next = self.core.ev_lo_before.val();
+        self.engine.core_ev_hi_before.next = self.core.ev_hi_before.val();
+        self.engine.core_ev_lo_after.next = self.core.ev_lo_after.val();
+        self.engine.core_ev_hi_after.next = self.core.ev_hi_after.val();
+        self.engine.core_ev_lo_ip.next = self.core.ev_lo_ip.val();
+        self.engine.core_ev_lo_port.next = self.core.ev_lo_port.val();
+        self.engine.core_ev_hi_ip.next = self.core.ev_hi_ip.val();
+        self.engine.core_ev_hi_port.next = self.core.ev_hi_port.val();
+        self.engine.core_ev_time.next = self.core.ev_time.val();
         // Activity.
         self.frame_done.next = self.parser.out_valid.val();
         self.state_changed.next = self.core.out_valid.val()
@@ -458,8 +502,9 @@ pub struct Leds {
 
 /// The Arty A7 top: pins as `pins::PINS` names them. The 25 MHz PHY reference clock is the
 /// 100 MHz clock divided by 4 in fabric (board.md: the open flow's PLLs are not trusted); the
-/// PHY is held in reset for 168 ms after the reset button; the transmit pins are held idle (a
-/// passive monitor never transmits). LEDs: 0 heartbeat (1 Hz), 1 a frame arrived, 2 a
+/// PHY is held in reset for 168 ms after the reset button; the Ethernet transmit pins are held
+/// idle (a passive monitor never transmits); the USB-UART pins are the [`Station`]'s line
+/// (`uart_txd_in` is the FTDI's transmit, our receive). LEDs: 0 heartbeat (1 Hz), 1 a frame arrived, 2 a
 /// connection changed state, 3 the table is full (an insert evicted or was refused).
 #[derive(LogicBlock)]
 pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
@@ -488,7 +533,6 @@ pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
     led_full: DFF<Bits<LED_STRETCH_BITS>>,
     leds: Signal<Local, Leds>,
     one2: Constant<Bits<2>>,
-    zero2: Constant<Bits<2>>,
     zero4: Constant<Bits<4>>,
     one23: Constant<Bits<LED_STRETCH_BITS>>,
     zero23: Constant<Bits<LED_STRETCH_BITS>>,
@@ -497,18 +541,15 @@ pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
     one27: Constant<Bits<27>>,
     zero27: Constant<Bits<27>>,
     one32: Constant<Bits<TIME_BITS>>,
-    zero_index: Constant<Bits<COUNTER_INDEX_BITS>>,
-    zero_bucket: Constant<Bits<B>>,
-    zero_key: Constant<Bits<KEY_BITS>>,
-    zero_timeout: Constant<Bits<TIMEOUT_BITS>>,
     phy_release: Constant<Bits<PHY_RESET_BITS>>,
     last_tick: Constant<Bits<27>>,
     stretch: Constant<Bits<LED_STRETCH_BITS>>,
-    board: Board<B, E, EP1>,
+    station: Station<B, E, EP1>,
 }
 
-impl<const B: usize, const E: usize, const EP1: usize> Default for ArtyTop<B, E, EP1> {
-    fn default() -> Self {
+impl<const B: usize, const E: usize, const EP1: usize> ArtyTop<B, E, EP1> {
+    /// `board`: the `IDENTIFY` board code (`command_engine::BOARD_35T` / `BOARD_100T`).
+    pub fn new(board: u8) -> Self {
         Self {
             clk100mhz: Default::default(),
             ck_rst: Default::default(),
@@ -534,7 +575,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ArtyTop<B, E,
             led_full: Default::default(),
             leds: Default::default(),
             one2: Constant::new(Bits::from(1u64)),
-            zero2: Constant::new(Bits::from(0u64)),
             zero4: Constant::new(Bits::from(0u64)),
             one23: Constant::new(Bits::from(1u64)),
             zero23: Constant::new(Bits::from(0u64)),
@@ -543,14 +583,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ArtyTop<B, E,
             one27: Constant::new(Bits::from(1u64)),
             zero27: Constant::new(Bits::from(0u64)),
             one32: Constant::new(Bits::from(1u64)),
-            zero_index: Constant::new(Bits::from(0u64)),
-            zero_bucket: Constant::new(Bits::from(0u64)),
-            zero_key: Constant::new(Bits::from(0u64)),
-            zero_timeout: Constant::new(Bits::from(0u64)),
             phy_release: Constant::new(Bits::from((1u64 << PHY_RESET_BITS) - 1)),
             last_tick: Constant::new(Bits::from(CLOCK_HZ - 1)),
             stretch: Constant::new(Bits::from((1u64 << LED_STRETCH_BITS) - 1)),
-            board: Default::default(),
+            station: Station::new(board, (CLOCK_HZ / 1_000_000) as u8),
         }
     }
 }
@@ -582,33 +618,19 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
             self.prescale.d.next = self.zero27.val();
             self.seconds.d.next = self.seconds.q.val() + self.one32.val();
         }
-        // Transmit side idle; the UART line idles high.
+        // Ethernet transmit side idle.
         self.eth_tx_en.next = false;
         self.eth_txd.next = self.zero4.val();
-        self.uart_rxd_out.next = true;
-        // The data path.
-        self.board.clock.next = self.clk100mhz.val();
-        self.board.reset.next = self.rst_sync.q.val();
-        self.board.now.next = self.seconds.q.val();
-        self.board.rx_clk.next = self.eth_rx_clk.val();
-        self.board.rx_dv.next = self.eth_rx_dv.val();
-        self.board.rx_er.next = self.eth_rxerr.val();
-        self.board.rxd.next = self.eth_rxd.val();
-        self.board.counter_index.next = self.zero_index.val();
-        self.board.counter_snap.next = false;
-        self.board.counter_frozen.next = false;
-        self.board.clear_counters.next = false;
-        self.board.rd_req.next = false;
-        self.board.rd_bucket.next = self.zero_bucket.val();
-        self.board.rd_way.next = self.zero2.val();
-        self.board.hash_key.next = self.zero_key.val();
-        self.board.key_load.next = false;
-        self.board.time_wait.next = self.zero_timeout.val();
-        self.board.embryonic.next = self.zero_timeout.val();
-        self.board.idle.next = self.zero_timeout.val();
-        self.board.linger.next = self.zero_timeout.val();
-        self.board.timeouts_load.next = false;
-        self.board.ev_pop.next = false;
+        // The station: MII, UART, time.
+        self.station.clock.next = self.clk100mhz.val();
+        self.station.reset.next = self.rst_sync.q.val();
+        self.station.now.next = self.seconds.q.val();
+        self.station.rx_clk.next = self.eth_rx_clk.val();
+        self.station.rx_dv.next = self.eth_rx_dv.val();
+        self.station.rx_er.next = self.eth_rxerr.val();
+        self.station.rxd.next = self.eth_rxd.val();
+        self.station.uart_rx.next = self.uart_txd_in.val();
+        self.uart_rxd_out.next = self.station.uart_tx.val();
         // LEDs: stretched pulses.
         if self.led_frame.q.val() != self.zero23.val() {
             self.led_frame.d.next = self.led_frame.q.val() - self.one23.val();
@@ -619,13 +641,13 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
         if self.led_full.q.val() != self.zero23.val() {
             self.led_full.d.next = self.led_full.q.val() - self.one23.val();
         }
-        if self.board.frame_done.val() {
+        if self.station.frame_done.val() {
             self.led_frame.d.next = self.stretch.val();
         }
-        if self.board.state_changed.val() {
+        if self.station.state_changed.val() {
             self.led_state.d.next = self.stretch.val();
         }
-        if self.board.table_pressure.val() {
+        if self.station.table_pressure.val() {
             self.led_full.d.next = self.stretch.val();
         }
         self.leds.next.heartbeat = self.seconds.q.val().get_bit(0);

@@ -113,13 +113,6 @@ pub const TOPS: &[Top] = &[
         simulated: false,
         synthesized: true,
     },
-    Top {
-        name: "link_small",
-        verilog: link_small_verilog,
-        board: None,
-        simulated: true,
-        synthesized: false,
-    },
 ];
 
 /// Header on every file: where it comes from, and no implicit nets.
@@ -262,7 +255,7 @@ pub fn arty_a7_35_verilog() -> String {
         BUCKET_BITS_35T,
         EVENT_FIFO_BITS_35T,
         { EVENT_FIFO_BITS_35T + 1 },
-    > = Default::default();
+    > = crate::board::ArtyTop::new(crate::command_engine::BOARD_35T);
     generate("arty_a7_35", u, arty_pins)
 }
 
@@ -272,7 +265,7 @@ pub fn arty_a7_100_verilog() -> String {
         BUCKET_BITS_100T,
         EVENT_FIFO_BITS_35T,
         { EVENT_FIFO_BITS_35T + 1 },
-    > = Default::default();
+    > = crate::board::ArtyTop::new(crate::command_engine::BOARD_100T);
     generate("arty_a7_100", u, arty_pins)
 }
 
@@ -288,11 +281,15 @@ fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
     u.eth_rxd.connect();
 }
 
-/// The simulated board: the 35T board's data path (`board::Board`, 2048 buckets) with its time
-/// and host ports as pins, so the simulator can set the time from a capture and read the table.
+/// The simulated board: the board's logic (`station::Station`) in the 35T's shape (2048
+/// buckets), board code `BOARD_SIM`, 100 MHz, with its time as a pin (the simulator sets it from
+/// the capture); everything else goes through the MII and UART pins, as on the Arty.
 pub fn board_sim_verilog() -> String {
-    let u: crate::board::Board<BUCKET_BITS_35T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }> =
-        Default::default();
+    let u: crate::station::Station<
+        BUCKET_BITS_35T,
+        EVENT_FIFO_BITS_35T,
+        { EVENT_FIFO_BITS_35T + 1 },
+    > = crate::station::Station::new(crate::command_engine::BOARD_SIM, 100);
     generate("board_sim", u, |u| {
         u.clock.connect();
         u.reset.connect();
@@ -301,21 +298,7 @@ pub fn board_sim_verilog() -> String {
         u.rx_dv.connect();
         u.rx_er.connect();
         u.rxd.connect();
-        u.counter_index.connect();
-        u.counter_snap.connect();
-        u.counter_frozen.connect();
-        u.clear_counters.connect();
-        u.rd_req.connect();
-        u.rd_bucket.connect();
-        u.rd_way.connect();
-        u.hash_key.connect();
-        u.key_load.connect();
-        u.time_wait.connect();
-        u.embryonic.connect();
-        u.idle.connect();
-        u.linger.connect();
-        u.timeouts_load.connect();
-        u.ev_pop.connect();
+        u.uart_rx.connect();
     })
 }
 
@@ -336,13 +319,6 @@ pub fn command_engine_verilog() -> String {
     let u: crate::command_engine::CommandEngine<{ crate::conn_core::BUCKET_BITS_35T }> =
         crate::command_engine::connected(crate::command_engine::BOARD_35T, 100);
     generate("command_engine", u, |_| {})
-}
-
-/// The small core answered over the link by the command engine, bytes in and out (no UART):
-/// a simulated board (`command_engine::BOARD_SIM`) at 100 MHz.
-pub fn link_small_verilog() -> String {
-    let u: crate::link::LinkSmall = crate::link::connected(crate::command_engine::BOARD_SIM, 100);
-    generate("link_small", u, |_| {})
 }
 
 /// `conn_core_small` with a planted bug: a copy of `fsm::RECEIVER` in which the ACK of a FIN no

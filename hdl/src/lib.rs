@@ -13,10 +13,10 @@ pub mod flow_key;
 pub mod frame_parser;
 pub mod gen;
 pub mod hdlc;
-pub mod link;
 pub mod mii_rx;
 pub mod pins;
 pub mod segment_apply;
+pub mod station;
 pub mod toeplitz_hash;
 pub mod uart;
 

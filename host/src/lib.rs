@@ -13,4 +13,5 @@ pub mod monitor;
 pub mod output;
 pub mod ports;
 pub mod report;
+pub mod serve;
 pub mod sim;

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use synscope_model::protocol::payload::Identity;
 use synscope_model::protocol::{Decoder, ErrorCode, Frame, Kind, Op, VERSION};
 
-/// How long to wait for the first frame of an answer, and between frames of a long one.
+/// How long the line may stay silent while an answer is awaited: the wait restarts with every
+/// byte that arrives, so a long answer (a table dump at 115200 baud, or a simulated board that
+/// runs ~100× slower than real time) is never cut short while it is still coming.
 pub const ANSWER_TIMEOUT: Duration = Duration::from_millis(1500);
 /// One read's timeout: the granularity of every wait.
 const READ_SLICE: Duration = Duration::from_millis(20);
@@ -116,8 +118,8 @@ impl Link {
         loop {
             let Some(frame) = self.next_frame(deadline)? else {
                 bail!(
-                    "no answer from {} within {:.1} s: is the board programmed with synscope \
-                     (`make program`), and is {} baud its rate (--baud)?",
+                    "no answer from {} (silent for {:.1} s): is the board programmed with \
+                     synscope (`make program`), and is {} baud its rate (--baud)?",
                     self.name,
                     self.timeout.as_secs_f64(),
                     self.baud
@@ -188,8 +190,11 @@ impl Link {
         Ok(None)
     }
 
-    /// The next well-formed frame before `deadline`, or `None` at the deadline.
+    /// The next well-formed frame before `deadline`, or `None` at the deadline; every byte
+    /// that arrives moves the deadline to at least `timeout` from then (inactivity, not total
+    /// time, ends a wait).
     fn next_frame(&mut self, deadline: Instant) -> Result<Option<Frame>> {
+        let mut deadline = deadline;
         let mut buf = [0u8; 512];
         loop {
             if let Some(f) = self.decoded.pop_front() {
@@ -203,6 +208,9 @@ impl Link {
                 }
                 Err(e) => return Err(self.gone(e)),
             };
+            if n > 0 {
+                deadline = deadline.max(Instant::now() + self.timeout);
+            }
             for b in &buf[..n] {
                 match self.decoder.push(*b) {
                     Some(Ok(content)) => match Frame::parse(&content) {

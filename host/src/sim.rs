@@ -1,7 +1,9 @@
 //! `synscope sim CAPTURE [--json] [--vcd FILE]`: the capture through the simulated board — the
 //! generated Verilog under Verilator, frames on its MII pins at 100 Mb/s with preamble and FCS —
-//! and the end states read out of the simulated hardware (its table and counters, through the
-//! board's host read port until the command engine is in the top), printed like `analyze`.
+//! and the end states read out of the simulated hardware through the protocol on its UART pins
+//! (`DUMP_TABLE`, `READ_COUNTERS`, after switching the line to 3 Mbaud as a host would),
+//! printed like `analyze`. With `--serve`, the board stays up on a pseudo-terminal
+//! ([`crate::serve`]).
 
 use crate::output::write_stdout;
 use anyhow::{Context, Result};
@@ -12,8 +14,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 use synscope_model::capture::{for_each_frame, read_file};
+use synscope_model::protocol::{ConfigItem, BAUD_RATES};
 use synscope_model::Counter;
-use synscope_sim::board::{BoardSim, SlotEntry};
+use synscope_sim::board::{BoardSim, SlotEntry, FASTEST_BAUD};
 
 #[derive(Args, Debug)]
 pub struct SimArgs {
@@ -25,20 +28,35 @@ pub struct SimArgs {
     /// Trace the simulation to a VCD file (a synscope built with `--features vcd`).
     #[arg(long)]
     pub vcd: Option<PathBuf>,
+    /// Keep the simulated board running on a pseudo-terminal (its path is the first line of
+    /// stdout) until interrupted: any synscope command works on it with `--port`.
+    #[arg(long)]
+    pub serve: bool,
+    /// With --serve: the line rate the board is switched to before serving.
+    #[arg(long, default_value_t = BAUD_RATES[0], requires = "serve")]
+    pub baud: u32,
+    /// With --serve: feed the frames while serving, at capture time (divided by --speed).
+    #[arg(long, requires = "serve")]
+    pub paced: bool,
+    /// With --paced: how many times faster than capture time.
+    #[arg(long, default_value_t = 1.0, requires = "paced")]
+    pub speed: f64,
 }
 
 pub fn run(a: &SimArgs) -> Result<()> {
+    if a.serve {
+        return crate::serve::run(a);
+    }
     let bytes =
         read_file(&a.capture).with_context(|| format!("cannot read {}", a.capture.display()))?;
     let mut board = BoardSim::new();
-    if let Some(v) = &a.vcd {
-        board.open_vcd(v).with_context(|| {
-            format!(
-                "cannot trace to {} (`sim --vcd` needs synscope built with `--features vcd`)",
-                v.display()
-            )
-        })?;
-    }
+    trace(&mut board, a)?;
+    board
+        .set_baud(FASTEST_BAUD)
+        .context("the simulated board did not switch its line rate")?;
+    board
+        .set_config(ConfigItem::EventMask, &[0])
+        .context("the simulated board did not take the event mask")?;
     let t0 = Instant::now();
     let tty = std::io::stderr().is_terminal();
     let (mut n, mut truncated) = (0u64, 0u64);
@@ -59,8 +77,12 @@ pub fn run(a: &SimArgs) -> Result<()> {
         eprintln!();
     }
     board.finish();
-    let table = board.table();
-    let counters = board.counters();
+    let table = board
+        .table()
+        .context("reading the simulated board's table")?;
+    let counters = board
+        .counters()
+        .context("reading the simulated board's counters")?;
     let secs = t0.elapsed().as_secs_f64();
     let text = if a.json {
         let mut s = serde_json::to_string_pretty(&document(
@@ -75,6 +97,19 @@ pub fn run(a: &SimArgs) -> Result<()> {
         table_text(&table, &counters, n, board.cycles(), secs)
     };
     write_stdout(text.as_bytes())
+}
+
+/// `--vcd`: trace the board from now on.
+pub(crate) fn trace(board: &mut BoardSim, a: &SimArgs) -> Result<()> {
+    if let Some(v) = &a.vcd {
+        board.open_vcd(v).with_context(|| {
+            format!(
+                "cannot trace to {} (`sim --vcd` needs synscope built with `--features vcd`)",
+                v.display()
+            )
+        })?;
+    }
+    Ok(())
 }
 
 fn connection(s: &SlotEntry) -> Value {

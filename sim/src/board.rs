@@ -1,18 +1,30 @@
-//! The simulated board: the board's data path (`synscope_hdl::board::Board`, generated as
-//! `board_sim`, 2048 buckets × 4 ways as on the 35T) under Verilator, fed whole Ethernet frames
-//! on its MII pins at 100 Mb/s nibble timing (preamble, SFD, FCS, inter-frame gap), its time
-//! set from the capture, and read out through its host ports: counters and the table.
+//! The simulated board: the board's logic (`synscope_hdl::station::Station`, generated as
+//! `board_sim`, 2048 buckets × 4 ways as on the 35T) under Verilator, spoken to only through its
+//! pins, as the Arty is: whole Ethernet frames on its MII pins at 100 Mb/s nibble timing
+//! (preamble, SFD, FCS, inter-frame gap), and the protocol (docs/protocol.md) on its UART pins
+//! through a line model ([`UartLine`]) advanced in the same cycles, so frames and serial traffic
+//! proceed together in simulated time.
 //!
 //! Time: the board counts seconds from its clock; here `now` is set from each frame's capture
 //! time instead, so idle seconds are not simulated cycle by cycle. A frame is stamped when the
 //! parser finishes it, so before the second changes the driver waits until every frame sent
 //! has been finished.
+//!
+//! After reset the line runs at 115200 baud, as on the board; [`BoardSim::set_baud`] switches
+//! it as a host would (`SET_CONFIG baud`, then the line follows the board's `divisor`).
 
 use crate::models::BoardSim as Model;
-use synscope_hdl::conn_core::{BUCKET_BITS_35T, LATENCY, WAYS};
-use synscope_model::entry::Entry;
+use crate::uart::UartLine;
+use std::collections::VecDeque;
+use std::fmt;
+use synscope_hdl::conn_core::{BUCKET_BITS_35T, LATENCY};
+use synscope_hdl::uart::{CLOCK_HZ, DIVISORS_100MHZ};
 use synscope_model::frame::{pad_to_minimum, with_fcs, MIN_FRAME_LEN};
-use synscope_model::Counter;
+use synscope_model::protocol::payload::{CounterSnapshot, DumpChunk};
+use synscope_model::protocol::{
+    ConfigItem, Decoder, ErrorCode, Frame, Kind, Op, BAUD_RATES, MAX_FRAME,
+};
+use synscope_model::{Counter, Entry};
 
 /// System clock cycles per MII clock at 100 Mb/s (100 MHz / 25 MHz).
 pub const SYS_PER_NIBBLE: u64 = 4;
@@ -23,6 +35,11 @@ const SFD: u8 = 0xd5;
 pub const IFG_NIBBLES: usize = 24;
 /// Buckets of the simulated board's table.
 pub const BUCKETS: usize = 1 << BUCKET_BITS_35T;
+/// `BAUD_RATES` index of the fastest rate (3 Mbaud), which drivers switch to first.
+pub const FASTEST_BAUD: u8 = (BAUD_RATES.len() - 1) as u8;
+/// Cycles a request may wait for its next answer frame beyond the frame's own wire time (the
+/// engine scans 8192 slots for a dump frame in the worst case, a few cycles each).
+const ANSWER_SLACK_CYCLES: u64 = 1 << 20;
 
 /// A live table entry as read out of the board.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,12 +49,47 @@ pub struct SlotEntry {
     pub entry: Entry,
 }
 
+/// Why a request got no usable answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestError {
+    /// No answer frame within the cycle budget.
+    Timeout { op: Op, cycles: u64 },
+    /// The board answered with an error frame.
+    Refused { op: Op, code: Option<ErrorCode> },
+    /// An answer that does not decode as the op's response.
+    Malformed { op: Op, why: String },
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestError::Timeout { op, cycles } => {
+                write!(
+                    f,
+                    "{op:?}: no answer from the simulated board in {cycles} cycles"
+                )
+            }
+            RequestError::Refused { op, code } => {
+                let name = code.map_or("unknown error", |c| c.name());
+                write!(f, "{op:?}: the simulated board refused it ({name})")
+            }
+            RequestError::Malformed { op, why } => write!(f, "{op:?}: malformed answer: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for RequestError {}
+
 pub struct BoardSim {
     m: Model,
+    line: UartLine,
     now: u32,
     sent: u64,
     done: u64,
     cycles: u64,
+    seq: u8,
+    /// Unsolicited frames (`EVENT`) that arrived while a request waited for its answer.
+    events: VecDeque<Frame>,
 }
 
 impl Default for BoardSim {
@@ -47,30 +99,40 @@ impl Default for BoardSim {
 }
 
 impl BoardSim {
-    /// A board after reset, with the default hash key and timeouts.
+    /// A board after reset: default hash key, timeouts and event mask, the line at 115200 baud.
     pub fn new() -> BoardSim {
         let mut m = Model::new();
         m.set_rx_dv(false);
         m.set_rx_er(false);
         m.set_rxd(0);
         m.set_rx_clk(false);
-        m.set_ev_pop(false);
-        m.set_counter_snap(false);
-        m.set_counter_frozen(false);
-        m.set_clear_counters(false);
+        m.set_uart_rx(true);
         m.set_reset(true);
         let mut b = BoardSim {
             m,
+            line: UartLine::new(),
             now: 0,
             sent: 0,
             done: 0,
             cycles: 0,
+            seq: 0,
+            events: VecDeque::new(),
         };
         b.cycle();
         b.cycle();
         b.m.set_reset(false);
         b.cycle();
         b
+    }
+
+    /// A board as a host that reads results at the end sets it up: the line switched to
+    /// 3 Mbaud and the event mask cleared (records are dropped by the engine, not queued for a
+    /// slow line: the core's FIFO never fills, so `events_dropped` stays 0, as in the model).
+    pub fn quiet() -> Result<BoardSim, RequestError> {
+        let mut b = BoardSim::new();
+        b.set_baud(FASTEST_BAUD)?;
+        b.set_config(ConfigItem::EventMask, &[0])?;
+        Ok(b)
     }
 
     /// Trace every later cycle to a VCD file (needs the crate's `vcd` feature; otherwise an
@@ -89,14 +151,53 @@ impl BoardSim {
         self.cycles
     }
 
-    /// One system clock cycle; events are drained as the command engine will (they are not
-    /// compared here), and finished frames counted.
+    /// The board's UART divisor (clock cycles per bit).
+    pub fn divisor(&self) -> u32 {
+        self.m.divisor() as u32
+    }
+
+    /// The board's current line rate: the `BAUD_RATES` entry of its divisor.
+    pub fn baud(&self) -> u32 {
+        let d = self.divisor();
+        DIVISORS_100MHZ
+            .iter()
+            .position(|&x| u32::from(x) == d)
+            .map_or(CLOCK_HZ / d.max(1), |i| BAUD_RATES[i])
+    }
+
+    /// Queue bytes for the board's receive pin (sent as simulated time runs).
+    pub fn uart_write(&mut self, bytes: &[u8]) {
+        self.line.write(bytes);
+    }
+
+    /// Bytes the board transmitted since the last call.
+    pub fn uart_read(&mut self) -> Vec<u8> {
+        self.line.take()
+    }
+
+    /// Bytes queued for the board that have not all left the host's end yet.
+    pub fn uart_pending(&self) -> usize {
+        self.line.pending()
+    }
+
+    /// Run `cycles` clock cycles with the MII idle (the serial line keeps going).
+    pub fn run(&mut self, cycles: u64) {
+        for _ in 0..cycles {
+            self.cycle();
+        }
+    }
+
+    /// One system clock cycle: the serial line and the board advance together; finished
+    /// frames are counted.
     fn cycle(&mut self) {
-        self.m.set_ev_pop(self.m.ev_valid());
+        self.m.set_uart_rx(self.line.level());
         self.m.set_clock(true);
         self.m.eval();
         self.m.set_clock(false);
         self.m.eval();
+        let tx = self.m.uart_tx();
+        let divisor = self.divisor();
+        self.line.step(tx, divisor);
         if self.m.frame_done() {
             self.done += 1;
         }
@@ -127,6 +228,11 @@ impl BoardSim {
         self.drain();
         self.now = secs;
         self.m.set_now(secs as u64);
+    }
+
+    /// Frames sent on the MII pins so far.
+    pub fn frames_sent(&self) -> u64 {
+        self.sent
     }
 
     /// Run until every frame sent has come out of the parser.
@@ -180,54 +286,138 @@ impl BoardSim {
         }
     }
 
-    /// One counter (`Counter` index, or a gauge index).
-    pub fn counter(&mut self, index: usize) -> u64 {
-        self.m.set_counter_index(index as u64);
-        self.cycle();
-        self.cycle();
-        self.m.counter_value()
+    fn next_seq(&mut self) -> u8 {
+        self.seq = self.seq.wrapping_add(1);
+        self.seq
     }
 
-    /// Every `Counter`, in bank order.
-    pub fn counters(&mut self) -> Vec<(Counter, u64)> {
-        Counter::ALL
-            .iter()
-            .map(|c| (*c, self.counter(*c as usize)))
-            .collect()
+    /// Unsolicited frames (`EVENT`) that arrived while requests waited, oldest first.
+    pub fn take_events(&mut self) -> Vec<Frame> {
+        self.events.drain(..).collect()
     }
 
-    /// The live entries of the table, read through the host read port (aged to the board's
-    /// time, as the model ages on `finish`).
-    pub fn table(&mut self) -> Vec<SlotEntry> {
-        let mut out = Vec::new();
-        for bucket in 0..BUCKETS {
-            for way in 0..WAYS {
-                self.m.set_rd_req(true);
-                self.m.set_rd_bucket(bucket as u64);
-                self.m.set_rd_way(way as u64);
-                let mut waited = 0;
-                loop {
-                    self.cycle();
-                    self.m.set_rd_req(false);
-                    waited += 1;
-                    if self.m.rd_valid() {
-                        break;
-                    }
-                    assert!(waited < 64, "rd_valid never came for {bucket}/{way}");
-                }
-                if !self.m.rd_alive() {
+    /// Send a request over the simulated line and collect its answer frames (a dump's up to
+    /// the one without `MORE`); events that come meanwhile are kept for [`take_events`].
+    /// Gives up when no answer frame arrives within its wire time at the current rate plus
+    /// `ANSWER_SLACK_CYCLES`, so it never hangs.
+    ///
+    /// [`take_events`]: Self::take_events
+    pub fn exchange(&mut self, op: Op, payload: &[u8]) -> Result<Vec<Frame>, RequestError> {
+        let seq = self.next_seq();
+        let mut wire = Vec::new();
+        Frame::request(seq, op, payload.to_vec()).encode(&mut wire);
+        let budget = |b: &BoardSim| {
+            (wire.len() + 2 * MAX_FRAME) as u64
+                * u64::from(crate::uart::BITS_PER_CHAR)
+                * u64::from(b.divisor())
+                + ANSWER_SLACK_CYCLES
+        };
+        self.line.write(&wire);
+        let mut dec = Decoder::new();
+        let mut answer = Vec::new();
+        let mut limit = self.cycles + budget(self);
+        loop {
+            for b in self.line.take() {
+                let Some(Ok(content)) = dec.push(b) else {
+                    continue;
+                };
+                let Ok(f) = Frame::parse(&content) else {
+                    continue;
+                };
+                if f.header.kind == Kind::Event {
+                    self.events.push_back(f);
                     continue;
                 }
-                let w = self.m.rd_entry();
-                let mut words = [0u64; 4];
-                for (i, x) in w.iter().enumerate() {
-                    words[i / 2] |= (*x as u64) << (32 * (i % 2));
+                if f.header.seq != seq || f.header.kind == Kind::Request {
+                    continue;
                 }
-                if let Some(entry) = Entry::unpack(&words, self.now) {
-                    out.push(SlotEntry { bucket, way, entry });
+                if f.header.kind == Kind::Error {
+                    return Err(RequestError::Refused {
+                        op,
+                        code: f.error_code(),
+                    });
                 }
+                let more = f.header.more();
+                answer.push(f);
+                if !more {
+                    return Ok(answer);
+                }
+                limit = self.cycles + budget(self);
+            }
+            if self.cycles >= limit {
+                return Err(RequestError::Timeout {
+                    op,
+                    cycles: budget(self),
+                });
+            }
+            self.cycle();
+        }
+    }
+
+    /// A request's response payload (`op`'s single answer frame).
+    pub fn request(&mut self, op: Op, payload: &[u8]) -> Result<Vec<u8>, RequestError> {
+        let mut frames = self.exchange(op, payload)?;
+        if frames.len() != 1 {
+            return Err(RequestError::Malformed {
+                op,
+                why: format!("{} frames", frames.len()),
+            });
+        }
+        Ok(frames.remove(0).payload)
+    }
+
+    /// `SET_CONFIG item value` (an empty response).
+    pub fn set_config(&mut self, item: ConfigItem, value: &[u8]) -> Result<(), RequestError> {
+        let mut p = vec![item as u8];
+        p.extend_from_slice(value);
+        self.request(Op::SetConfig, &p).map(|_| ())
+    }
+
+    /// Switch the line to `BAUD_RATES[code]`: `SET_CONFIG baud` answered at the old rate, then
+    /// the board changes its divisor once its transmitter is idle, and the line follows it.
+    pub fn set_baud(&mut self, code: u8) -> Result<(), RequestError> {
+        self.set_config(ConfigItem::Baud, &[code])?;
+        let want = u32::from(DIVISORS_100MHZ[usize::from(code)]);
+        let mut waited = 0u64;
+        while self.divisor() != want {
+            self.cycle();
+            waited += 1;
+            if waited > ANSWER_SLACK_CYCLES {
+                return Err(RequestError::Timeout {
+                    op: Op::SetConfig,
+                    cycles: waited,
+                });
             }
         }
-        out
+        Ok(())
+    }
+
+    /// Every `Counter`, in bank order (`READ_COUNTERS`).
+    pub fn counters(&mut self) -> Result<Vec<(Counter, u64)>, RequestError> {
+        let p = self.request(Op::ReadCounters, &[])?;
+        let snap = CounterSnapshot::decode(&p).ok_or_else(|| RequestError::Malformed {
+            op: Op::ReadCounters,
+            why: format!("{} bytes", p.len()),
+        })?;
+        Ok(Counter::ALL.iter().map(|c| (*c, snap.get(*c))).collect())
+    }
+
+    /// The live entries of the table (`DUMP_TABLE` from bucket 0; aged to the board's time,
+    /// as the model ages on `finish`), in slot order.
+    pub fn table(&mut self) -> Result<Vec<SlotEntry>, RequestError> {
+        let frames = self.exchange(Op::DumpTable, &0u16.to_le_bytes())?;
+        let mut out = Vec::new();
+        for f in frames {
+            let chunk = DumpChunk::decode(&f.payload).ok_or_else(|| RequestError::Malformed {
+                op: Op::DumpTable,
+                why: format!("a dump frame of {} bytes", f.payload.len()),
+            })?;
+            out.extend(chunk.slots.iter().map(|s| SlotEntry {
+                bucket: usize::from(s.slot >> 2),
+                way: usize::from(s.slot & 3),
+                entry: s.entry,
+            }));
+        }
+        Ok(out)
     }
 }

@@ -14,6 +14,7 @@ use std::path::Path;
 pub mod bench;
 pub mod board;
 pub mod port;
+pub mod uart;
 
 /// The Verilated models, one module per generated top.
 #[allow(clippy::missing_safety_doc, clippy::new_without_default)]

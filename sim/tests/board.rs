@@ -1,7 +1,9 @@
-//! The simulated board (MII pins → mii_rx → frame_parser → conn_core, 2048 × 4 entries) on every
-//! bundled capture, frame by frame at 100 Mb/s nibble timing with preamble, FCS and inter-frame
-//! gap, against the model with the same table shape: after the capture and a full aging sweep,
-//! the table read out of the board equals the model's entry for entry, and every counter
+//! The simulated board (the station: MII pins → mii_rx → frame_parser → conn_core, 2048 × 4
+//! entries, and the command engine behind the UART pins) on every bundled capture, frame by
+//! frame at 100 Mb/s nibble timing with preamble, FCS and inter-frame gap, against the model
+//! with the same table shape: after the capture and a full aging sweep, the table read out of
+//! the board through the protocol (`DUMP_TABLE`, `READ_COUNTERS` over the simulated serial
+//! line at 3 Mbaud) equals the model's entry for entry, and every counter
 //! (front end included: `frames = processed + Σ drops`) is equal. The model's end states are
 //! held to the captures' kernel truth by `model/tests/captures.rs`, so these are too.
 //! Then damaged frames (bad FCS, RX_ER, runts, giants) through the same pins.
@@ -41,6 +43,7 @@ fn compare(name: &str, board: &mut BoardSim, model: &mut Tracker) {
     model.finish(&mut ());
     let mut got: Vec<_> = board
         .table()
+        .expect("DUMP_TABLE")
         .into_iter()
         .map(|s| (s.bucket * 4 + s.way, s.entry))
         .collect();
@@ -55,7 +58,7 @@ fn compare(name: &str, board: &mut BoardSim, model: &mut Tracker) {
         assert_eq!(gs, ws, "{name}: slot");
         assert_eq!(ge, we, "{name}: entry in slot {gs}");
     }
-    for (c, v) in board.counters() {
+    for (c, v) in board.counters().expect("READ_COUNTERS") {
         assert_eq!(v, model.counters().get(c), "{name}: counter {}", c.name());
     }
     let k = model.counters();
@@ -71,7 +74,7 @@ fn board_matches_the_model_on_every_capture() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let t = Instant::now();
         let bytes = read_file(&path).unwrap();
-        let mut board = BoardSim::new();
+        let mut board = BoardSim::quiet().expect("the board answers");
         let mut model = model();
         let mut pad = Vec::new();
         let frames = for_each_frame(&bytes, |f| {
@@ -107,7 +110,7 @@ fn board_counts_damaged_frames_by_reason() {
     // Frames of a capture, each also sent damaged: FCS flipped, RX_ER mid-frame, cut to a runt,
     // and a giant: the good ones tracked as the model tracks them, the others counted.
     let bytes = read_file(&captures()[0]).unwrap();
-    let mut board = BoardSim::new();
+    let mut board = BoardSim::quiet().expect("the board answers");
     let mut model = model();
     let mut pad = Vec::new();
     let mut n = 0usize;
@@ -228,7 +231,7 @@ fn board_random_malformed_frames() {
     let seed = 0xb0a2d;
     let mut rng = Rng::new(seed);
     let frames = capture_frames();
-    let mut board = BoardSim::new();
+    let mut board = BoardSim::quiet().expect("the board answers");
     let mut model = model();
     let t = Instant::now();
     let mut time = 0u32;

@@ -79,3 +79,58 @@ pub fn capture_descriptors() -> Vec<(String, Vec<synscope_model::SegmentDescript
 pub fn long_run() -> bool {
     std::env::var("SYNSCOPE_LONG").is_ok_and(|v| v == "1")
 }
+
+/// Payload bytes a frame built by [`descriptor_frame`] carries at most: a descriptor's length is
+/// clamped so that frames stay short on the simulated MII (the model is fed what the frame
+/// says, so the comparison is exact whatever the clamp).
+pub const FRAME_PAYLOAD_CAP: u16 = 200;
+
+/// An Ethernet/IPv4/TCP frame (no FCS) that the parser turns back into `d` (payload length
+/// clamped to [`FRAME_PAYLOAD_CAP`]; a SYN carries its window scale as an option), padded to
+/// the minimum length as a MAC sends it.
+pub fn descriptor_frame(d: &synscope_model::SegmentDescriptor) -> Vec<u8> {
+    use synscope_model::descriptor::WSCALE_NONE;
+    let payload = d.payload_len.min(FRAME_PAYLOAD_CAP) as usize;
+    let opts: &[u8] = if d.flags.syn() && d.wscale != WSCALE_NONE {
+        &[3, 3, d.wscale, 1]
+    } else {
+        &[]
+    };
+    let tcp_len = 20 + opts.len();
+    let total = 20 + tcp_len + payload;
+    let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
+    let ip_at = f.len();
+    f.extend([
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        0,
+        0,
+        0x40,
+        0,
+        64,
+        6,
+        0,
+        0,
+    ]);
+    f.extend(d.src.ip.to_be_bytes());
+    f.extend(d.dst.ip.to_be_bytes());
+    let sum = !synscope_model::frame::ones_complement_sum(&f[ip_at..ip_at + 20]);
+    f[ip_at + 10..ip_at + 12].copy_from_slice(&sum.to_be_bytes());
+    let bits = d.flags.bits();
+    f.extend(d.src.port.to_be_bytes());
+    f.extend(d.dst.port.to_be_bytes());
+    f.extend(d.seq.to_be_bytes());
+    f.extend(d.ack.to_be_bytes());
+    f.push(((tcp_len / 4) as u8) << 4 | (bits >> 8) as u8 & 1);
+    f.push(bits as u8);
+    f.extend(d.window.to_be_bytes());
+    f.extend([0, 0, 0, 0]);
+    f.extend(opts);
+    f.resize(f.len() + payload, 0x5a);
+    if f.len() < synscope_model::frame::MIN_FRAME_LEN {
+        f.resize(synscope_model::frame::MIN_FRAME_LEN, 0);
+    }
+    f
+}

@@ -1,0 +1,105 @@
+//! `Station`: everything between the board's pins — the [`Board`] (MII → parser → core, the
+//! command engine and the HDLC framing) with the UART's bit timing on its byte streams:
+//!
+//! ```text
+//!  rx_clk/rx_dv/rx_er/rxd ──→ Board ──→ frame_done, state_changed, table_pressure
+//!  uart_rx → UartRx → bytes ──→   ↓   ──→ bytes → UartTx → uart_tx
+//!                 ↑ divisor ──────┴────────────────↑
+//! ```
+//!
+//! The engine's `divisor` (`SET_CONFIG baud`) times both UARTs; it takes effect only when the
+//! transmitter is idle (`tx_idle`), so an answer leaves at the rate it was asked at. The Arty top
+//! puts this on the pins; the simulated board (`board_sim`) is this block itself, so the
+//! simulator drives the same UART and MII pins a board has.
+
+use crate::board::Board;
+use crate::frame_parser::TIME_BITS;
+use crate::uart::{UartRx, UartTx, DIVISOR_BITS};
+use rust_hdl::prelude::*;
+
+/// The board's logic: `2^B` buckets × 4 ways, `2^E` event records.
+#[derive(LogicBlock)]
+pub struct Station<const B: usize, const E: usize, const EP1: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous: every block (the table's contents and the hash key stay).
+    pub reset: Signal<In, Bit>,
+    /// Seconds since start (the time base of timeouts).
+    pub now: Signal<In, Bits<TIME_BITS>>,
+    // ---- MII receive (PHY clock domain)
+    pub rx_clk: Signal<In, Clock>,
+    pub rx_dv: Signal<In, Bit>,
+    pub rx_er: Signal<In, Bit>,
+    pub rxd: Signal<In, Bits<4>>,
+    // ---- the serial line (8N1; idles high)
+    /// Line in (host → board); synchronized inside the receiver.
+    pub uart_rx: Signal<In, Bit>,
+    /// Line out (board → host).
+    pub uart_tx: Signal<Out, Bit>,
+    /// Clock cycles per bit the line runs at now (the simulator's line model follows it).
+    pub divisor: Signal<Out, Bits<DIVISOR_BITS>>,
+    // ---- activity (one-cycle pulses)
+    pub frame_done: Signal<Out, Bit>,
+    pub state_changed: Signal<Out, Bit>,
+    pub table_pressure: Signal<Out, Bit>,
+    board: Board<B, E, EP1>,
+    urx: UartRx,
+    utx: UartTx,
+}
+
+impl<const B: usize, const E: usize, const EP1: usize> Station<B, E, EP1> {
+    /// `board`: the `IDENTIFY` board code (`command_engine::BOARD_*`); `clock_mhz`: the system
+    /// clock.
+    pub fn new(board: u8, clock_mhz: u8) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            now: Default::default(),
+            rx_clk: Default::default(),
+            rx_dv: Default::default(),
+            rx_er: Default::default(),
+            rxd: Default::default(),
+            uart_rx: Default::default(),
+            uart_tx: Default::default(),
+            divisor: Default::default(),
+            frame_done: Default::default(),
+            state_changed: Default::default(),
+            table_pressure: Default::default(),
+            board: Board::new(board, clock_mhz),
+            urx: Default::default(),
+            utx: Default::default(),
+        }
+    }
+}
+
+impl<const B: usize, const E: usize, const EP1: usize> Logic for Station<B, E, EP1> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.board.clock.next = self.clock.val();
+        self.urx.clock.next = self.clock.val();
+        self.utx.clock.next = self.clock.val();
+        self.board.reset.next = self.reset.val();
+        self.urx.reset.next = self.reset.val();
+        self.utx.reset.next = self.reset.val();
+        self.board.now.next = self.now.val();
+        self.board.rx_clk.next = self.rx_clk.val();
+        self.board.rx_dv.next = self.rx_dv.val();
+        self.board.rx_er.next = self.rx_er.val();
+        self.board.rxd.next = self.rxd.val();
+        // Line in → bytes → the board.
+        self.urx.divisor.next = self.board.divisor.val();
+        self.urx.rxd.next = self.uart_rx.val();
+        self.board.rx_data.next = self.urx.data.val();
+        self.board.rx_valid.next = self.urx.valid.val();
+        // The board's bytes → line out.
+        self.utx.divisor.next = self.board.divisor.val();
+        self.utx.data.next = self.board.tx_data.val();
+        self.utx.valid.next = self.board.tx_valid.val();
+        self.board.tx_ready.next = self.utx.ready.val();
+        self.board.tx_idle.next = self.utx.ready.val();
+        self.uart_tx.next = self.utx.txd.val();
+        self.divisor.next = self.board.divisor.val();
+        self.frame_done.next = self.board.frame_done.val();
+        self.state_changed.next = self.board.state_changed.val();
+        self.table_pressure.next = self.board.table_pressure.val();
+    }
+}
