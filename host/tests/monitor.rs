@@ -666,3 +666,111 @@ fn small_terminals_still_show_the_status_and_keys() {
     assert!(s[23].starts_with("q quit"), "{s:?}");
     assert!(s.iter().any(|l| l.contains("10.0.0.1:40000")), "{s:?}");
 }
+
+// ---- the simulated board ----
+
+/// `synscope sim CAPTURE --serve --baud 3000000` as a child, killed and reaped on drop.
+struct ServedBoard {
+    child: std::process::Child,
+    serial: String,
+}
+
+impl ServedBoard {
+    fn start(capture: &str) -> ServedBoard {
+        use std::io::{BufRead, BufReader};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../captures")
+            .join(capture);
+        let mut child = Command::new(BIN)
+            .arg("sim")
+            .arg(&path)
+            .args(["--serve", "--baud", "3000000"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("synscope sim --serve starts");
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            for l in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(l);
+            }
+        });
+        let mut board = ServedBoard {
+            child,
+            serial: String::new(),
+        };
+        let first = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the simulated board names its serial port");
+        board.serial = first
+            .strip_prefix("serial:")
+            .unwrap_or_else(|| panic!("first line: {first}"))
+            .trim()
+            .to_string();
+        board
+    }
+}
+
+impl Drop for ServedBoard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn monitor_in_tmux_on_the_simulated_board_shows_the_capture() {
+    // captures/A_normal.json: one connection, 10.77.1.10:47960 -> 10.77.1.20:5432, ending
+    // TIME_WAIT (client) / CLOSED (server).
+    let board = ServedBoard::start("A_normal.pcap");
+    let tmux = Tmux::start(&format!(
+        "'{BIN}' --port {} --baud 3000000 monitor; echo \"monitor exited $?\"; sleep 30",
+        board.serial
+    ));
+    let limit = Duration::from_secs(60);
+    let s = tmux.wait_for("the capture's connection", limit, |s| {
+        s.contains("connections: 1 of 1") && s.contains("10.77.1.10:47960")
+    });
+    let row: String = s
+        .lines()
+        .find(|l| l.contains("10.77.1.10:47960"))
+        .map(|l| l.chars().skip(44).collect())
+        .unwrap();
+    let row: Vec<&str> = row
+        .split(|c: char| c.is_whitespace() || c == '│')
+        .filter(|w| !w.is_empty())
+        .collect();
+    assert_eq!(
+        &row[..4],
+        ["10.77.1.10:47960", "10.77.1.20:5432", "TIME_WAIT", "CLOSED"],
+        "{s}"
+    );
+    let s = tmux.wait_for("the histogram", limit, |s| s.contains("frames"));
+    assert!(s.contains("simulated board"), "{s}");
+    let hist = |st: &str| {
+        s.lines().find_map(|l| {
+            let left: String = l.chars().take(44).collect();
+            let w: Vec<&str> = left
+                .split(|c: char| c.is_whitespace() || c == '│')
+                .filter(|w| !w.is_empty())
+                .collect();
+            (w.len() == 3 && w[0] == st).then(|| (w[1].to_string(), w[2].to_string()))
+        })
+    };
+    assert_eq!(hist("TIME_WAIT"), Some(("1".into(), "0".into())), "{s}");
+    assert_eq!(hist("CLOSED"), Some(("0".into(), "1".into())), "{s}");
+    // 29 frames in the capture, all processed.
+    assert!(
+        s.lines().any(|l| l
+            .split(|c: char| c.is_whitespace() || c == '│')
+            .filter(|w| !w.is_empty())
+            .take(2)
+            .eq(["frames", "29"])),
+        "{s}"
+    );
+    tmux.keys(&["q"]);
+    let s = tmux.wait_for("a clean exit", limit, |s| s.contains("monitor exited"));
+    assert!(s.contains("monitor exited 0"), "{s}");
+}
