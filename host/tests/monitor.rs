@@ -774,3 +774,43 @@ fn monitor_in_tmux_on_the_simulated_board_shows_the_capture() {
     let s = tmux.wait_for("a clean exit", limit, |s| s.contains("monitor exited"));
     assert!(s.contains("monitor exited 0"), "{s}");
 }
+
+#[test]
+fn demo_in_tmux_shows_the_capture_live_and_ends_the_simulated_board() {
+    // A copy under a name of its own, to find the child process by.
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("demo-{}-{}.pcap", std::process::id(), fastrand_suffix());
+    let capture = dir.path().join(&name);
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../captures/A_normal.pcap"),
+        &capture,
+    )
+    .unwrap();
+    let tmux = Tmux::start(&format!(
+        "'{BIN}' demo '{}' --speed 1; echo \"demo exited $?\"; sleep 30",
+        capture.display()
+    ));
+    let limit = Duration::from_secs(60);
+    let s = tmux.wait_for("the connection in TIME_WAIT", limit, |s| {
+        s.contains("connections: 1 of 1") && s.contains("TIME_WAIT    CLOSED")
+    });
+    assert!(s.contains("@ 3000000 |"), "{s}");
+    assert!(s.contains("10.77.1.10:47960      10.77.1.20:5432"), "{s}");
+    // The capture was played while the monitor watched: its events arrived.
+    let s = tmux.wait_for("the events", limit, |s| {
+        s.contains("NEW      10.77.1.10:47960")
+    });
+    assert!(s.contains("TIME_WAIT"), "{s}");
+    let running = || {
+        Command::new("pgrep")
+            .args(["-f", &format!("synscope sim .*{name}")])
+            .output()
+            .map(|o| !o.stdout.is_empty())
+            .unwrap_or(false)
+    };
+    assert!(running(), "the simulated board runs while the demo does");
+    tmux.keys(&["q"]);
+    let s = tmux.wait_for("the demo's end", limit, |s| s.contains("demo exited"));
+    assert!(s.contains("demo exited 0"), "{s}");
+    assert!(!running(), "the simulated board is gone with the demo");
+}
