@@ -28,6 +28,8 @@ use worker::Timing;
 
 /// How long a link error stays on the screen before the monitor exits with it.
 const ERROR_LINGER: Duration = Duration::from_millis(1500);
+/// Updates applied per turn of the screen loop, at most.
+const UPDATES_PER_TURN: usize = 10_000;
 /// The longest the screen loop waits for a key before redrawing.
 const TICK: Duration = Duration::from_millis(100);
 
@@ -96,7 +98,8 @@ fn live(
 ) -> Result<()> {
     let mut failed_at: Option<Instant> = None;
     loop {
-        loop {
+        // At most a bounded batch per turn, so a flood of events cannot starve the keys.
+        for _ in 0..UPDATES_PER_TURN {
             match worker.updates.try_recv() {
                 Ok(u) => view.apply(u),
                 Err(TryRecvError::Empty) => break,
