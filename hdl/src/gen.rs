@@ -65,20 +65,6 @@ pub const TOPS: &[Top] = &[
     Top::any("hdlc_deframer", hdlc_deframer_verilog),
     Top::any("hdlc_framer", hdlc_framer_verilog),
     Top {
-        name: "conn_core",
-        verilog: conn_core_verilog,
-        board: Some("arty-a7-35"),
-        simulated: true,
-        synthesized: true,
-    },
-    Top {
-        name: "conn_core_100t",
-        verilog: conn_core_100t_verilog,
-        board: Some("arty-a7-100"),
-        simulated: false,
-        synthesized: true,
-    },
-    Top {
         name: "arty_a7_35",
         verilog: arty_a7_35_verilog,
         board: Some("arty-a7-35"),
@@ -88,6 +74,20 @@ pub const TOPS: &[Top] = &[
     Top {
         name: "arty_a7_100",
         verilog: arty_a7_100_verilog,
+        board: Some("arty-a7-100"),
+        simulated: false,
+        synthesized: true,
+    },
+    Top {
+        name: "conn_core",
+        verilog: conn_core_verilog,
+        board: Some("arty-a7-35"),
+        simulated: true,
+        synthesized: true,
+    },
+    Top {
+        name: "conn_core_100t",
+        verilog: conn_core_100t_verilog,
         board: Some("arty-a7-100"),
         simulated: false,
         synthesized: true,

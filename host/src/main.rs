@@ -21,7 +21,8 @@ enum Command {
     /// states (both endpoints).
     Analyze(analyze::AnalyzeArgs),
     /// Run a capture through the simulated board (the generated Verilog under Verilator, frames
-    /// on its MII pins) and print the end states read out of the simulated hardware.
+    /// on its MII pins) and print the end states read out of the simulated hardware through its
+    /// UART; or, with --serve, keep it running on a pseudo-terminal for the board commands.
     Sim(sim::SimArgs),
     /// Measure throughput (analysis of a capture; the hardware core).
     #[command(subcommand)]
@@ -51,7 +52,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Analyze(a) => analyze::run(&a),
         Command::Bench(b) => bench::run(&b),
-        Command::Sim(s) => sim::run(&s),
+        Command::Sim(s) => sim::run(&s, cli.port.baud),
         Command::Generate(g) => generate::run(&g),
         Command::Ports { json } => ports::run(json),
         Command::Board(b) => console::run(&b, &cli.port),

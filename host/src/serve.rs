@@ -57,17 +57,13 @@ struct Timed {
     data: Vec<u8>,
 }
 
-pub fn run(a: &SimArgs) -> Result<()> {
+/// `baud`: the line rate to switch the board to (the global `--baud`).
+pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
     let code = BAUD_RATES
         .iter()
-        .position(|&b| b == a.baud)
-        .ok_or_else(|| {
-            anyhow!(
-                "--baud {}: the board runs at one of {:?}",
-                a.baud,
-                BAUD_RATES
-            )
-        })? as u8;
+        .position(|&b| b == baud)
+        .ok_or_else(|| anyhow!("--baud {baud}: the board runs at one of {BAUD_RATES:?}"))?
+        as u8;
     if !(a.speed > 0.0 && a.speed.is_finite()) {
         return Err(anyhow!("--speed {}: must be a positive number", a.speed));
     }
@@ -104,7 +100,7 @@ pub fn run(a: &SimArgs) -> Result<()> {
             .set_config(ConfigItem::EventMask, &[event_bits::ALL])
             .context(setup)?;
     }
-    if board.baud() != a.baud {
+    if board.baud() != baud {
         board.set_baud(code).context(setup)?;
     }
     let (master, slave) = TTYPort::pair().context("cannot open a pseudo-terminal")?;

@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 use synscope_model::capture::{for_each_frame, read_file};
-use synscope_model::protocol::{ConfigItem, BAUD_RATES};
+use synscope_model::protocol::ConfigItem;
 use synscope_model::Counter;
 use synscope_sim::board::{BoardSim, SlotEntry, FASTEST_BAUD};
 
@@ -29,12 +29,10 @@ pub struct SimArgs {
     #[arg(long)]
     pub vcd: Option<PathBuf>,
     /// Keep the simulated board running on a pseudo-terminal (its path is the first line of
-    /// stdout) until interrupted: any synscope command works on it with `--port`.
+    /// stdout) until interrupted: any synscope command works on it with `--port`. The global
+    /// `--baud` is the line rate the board is switched to before serving.
     #[arg(long)]
     pub serve: bool,
-    /// With --serve: the line rate the board is switched to before serving.
-    #[arg(long, default_value_t = BAUD_RATES[0], requires = "serve")]
-    pub baud: u32,
     /// With --serve: feed the frames while serving, at capture time (divided by --speed).
     #[arg(long, requires = "serve")]
     pub paced: bool,
@@ -43,9 +41,10 @@ pub struct SimArgs {
     pub speed: f64,
 }
 
-pub fn run(a: &SimArgs) -> Result<()> {
+/// `baud`: the global `--baud`, the line rate `--serve` switches the board to.
+pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
     if a.serve {
-        return crate::serve::run(a);
+        return crate::serve::run(a, baud);
     }
     let bytes =
         read_file(&a.capture).with_context(|| format!("cannot read {}", a.capture.display()))?;

@@ -142,6 +142,18 @@ impl Board {
         f
     }
 
+    /// Run until the board has sent nothing for 100 000 cycles (ten EVENT frames' time at
+    /// 3 Mbaud): the events still queued have all arrived.
+    fn settle(&mut self) {
+        loop {
+            let n = self.tx_bytes;
+            self.idle(100_000);
+            if self.tx_bytes == n {
+                return;
+            }
+        }
+    }
+
     /// Every frame sent has been parsed, and the core's pipeline is empty.
     fn drain(&mut self) {
         self.hw.drain();
@@ -360,7 +372,8 @@ fn identify_ping_and_errors() {
     let l = b.link();
     assert_eq!(l[LinkCounter::UnknownOp as usize], 6);
     assert_eq!(l[LinkCounter::BadLength as usize], 11);
-    let requests = 1 + 7 + 6 + 11 + 3 + 1;
+    // + 1: the harness's SET_CONFIG baud.
+    let requests = 1 + 7 + 6 + 11 + 3 + 1 + 1;
     assert_eq!(l[LinkCounter::FramesOk as usize], requests + 3);
     assert_eq!(l[LinkCounter::Responses as usize], requests);
     for c in [
@@ -412,8 +425,10 @@ fn garbage_and_damaged_frames_are_dropped() {
         wire.extend(f);
         wire.extend((0..rng.below(5)).map(|_| rng.next_u64() as u8));
     }
-    // What the model's decoder makes of the same bytes.
+    // What the model's decoder makes of the same bytes, after the flag that closed the
+    // harness's SET_CONFIG baud request (the board's deframer has seen it: no garbage count).
     let mut d = Decoder::new();
+    assert!(d.push(FLAG).is_none());
     let (mut ok, mut errs) = (0u32, Vec::new());
     for &x in &wire {
         match d.push(x) {
@@ -454,8 +469,9 @@ fn garbage_and_damaged_frames_are_dropped() {
         count(FrameError::TooShort) + extra(FrameError::TooShort)
     );
     assert_eq!(l[LinkCounter::Garbage as usize] as u64, d2.garbage);
-    // Frames with a good FCS: the stray ones, then PING and READ_LINK.
-    assert_eq!(l[LinkCounter::FramesOk as usize], ok + 2);
+    // Frames with a good FCS: the harness's SET_CONFIG baud, the stray ones, then PING and
+    // READ_LINK.
+    assert_eq!(l[LinkCounter::FramesOk as usize], 1 + ok + 2);
     assert!(count(FrameError::BadFcs) >= 40 && count(FrameError::TooLong) >= 40);
     eprintln!(
         "command_engine robustness: {} bytes in ({} bad FCS, {} too long, {} aborted, {} too \
@@ -1084,7 +1100,7 @@ fn configuration() {
     );
 
     // RESET_TABLE: empty, then tracked again (the model: the same key set again).
-    assert!(p.m.table().len() > 10);
+    assert!(!p.m.table().is_empty());
     assert!(p.b.request(Op::ResetTable, vec![]).is_empty());
     p.m.set_hash_key(DEFAULT_HASH_KEY);
     let (chunks, _) = p.b.dump(0);
@@ -1169,6 +1185,7 @@ fn events_match_the_model() {
     let mut g = Gen::new(77);
     p.feed(&g.stream(400));
     p.finish();
+    p.b.settle();
     let frames: Vec<Frame> = p.b.frames.drain(..).collect();
     assert!(!p.records.is_empty());
     assert_eq!(
@@ -1194,6 +1211,7 @@ fn events_match_the_model() {
     let from = p.records.len();
     p.feed(&g.stream(400));
     p.finish();
+    p.b.settle();
     let want: Vec<&EventRecord> = p.records[from..]
         .iter()
         .filter(|r| r.what & mask != 0)
@@ -1218,6 +1236,7 @@ fn events_match_the_model() {
     let start = p.b.cycle();
     p.feed(&g.stream(1000));
     p.finish();
+    p.b.settle();
     let made = p.records.len() - from;
     let after = p.b.link();
     let sent_now =

@@ -1,8 +1,10 @@
-//! A scripted synscope peer on a pseudo-terminal pair, shared by the link and monitor tests:
-//! frame helpers, a peer answering with a closure, and a board that answers every read
-//! request with a known table, histogram and counters and sends events.
+//! Helpers shared by the host's integration tests: the end states of a JSON document; a
+//! scripted synscope peer on a pseudo-terminal pair (frame helpers, a peer answering with a
+//! closure, and a board that answers every read request with a known table, histogram and
+//! counters and sends events).
 #![allow(dead_code)] // each test binary uses part of it
 
+use serde_json::Value;
 use serialport::{SerialPort, TTYPort};
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -323,4 +325,25 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
             }
         }
     }
+}
+
+/// The `(client, server, client_state, server_state)` of every connection of a JSON document
+/// (`analyze --json`, `sim --json`, `table --json`), sorted.
+pub fn end_states(doc: &Value) -> Vec<(String, String, String, String)> {
+    let mut v: Vec<_> = doc["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap().to_string();
+            (
+                s("client"),
+                s("server"),
+                s("client_state"),
+                s("server_state"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
 }

@@ -1,0 +1,167 @@
+//! `synscope sim CAPTURE --serve`: the simulated board on a pseudo-terminal, driven by the
+//! ordinary console commands through `--port` (the serialport path a real board uses).
+//!
+//! * `serve_answers_the_console_like_a_board`: `table --json` and `stats --json` over the pty
+//!   equal `analyze --json --table arty35` on the same capture (end states, every counter);
+//!   SIGTERM ends the server with exit status 0.
+//! * `a_server_that_dies_is_a_clear_error`: the server killed while `events` listens: the
+//!   client exits non-zero with one clear line on stderr, no panic, within a bounded time.
+
+mod common;
+
+use common::end_states;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+const BAUD: &str = "3000000";
+/// Bound on every wait for a process (the simulated board is slow, the machine may be busy).
+const WAIT: Duration = Duration::from_secs(120);
+
+/// A running `sim --serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: String,
+}
+
+impl Server {
+    fn start(capture: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_synscope"))
+            .args(["sim", capture, "--serve", "--baud", BAUD])
+            .current_dir(ROOT)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("synscope sim --serve starts");
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(out).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = match rx.recv_timeout(WAIT) {
+            Ok(l) => l,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("no serial line from sim --serve within {WAIT:?}");
+            }
+        };
+        let port = line
+            .strip_prefix("serial: ")
+            .unwrap_or_else(|| panic!("first line {line:?}"))
+            .trim()
+            .to_string();
+        assert!(port.starts_with("/dev/"), "{port}");
+        Server { child, port }
+    }
+
+    /// Send `signal` and wait (bounded) for the exit.
+    fn stop(mut self, signal: libc::c_int) -> std::process::ExitStatus {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
+        wait_bounded(&mut self.child)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_bounded(child: &mut Child) -> std::process::ExitStatus {
+    let t = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        if t.elapsed() > WAIT {
+            let _ = child.kill();
+            panic!("a process did not exit within {WAIT:?}");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Run synscope to completion (bounded).
+fn synscope(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synscope"))
+        .args(args)
+        .current_dir(ROOT)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_bounded(&mut child);
+    child.wait_with_output().unwrap()
+}
+
+fn json_of(o: &Output, what: &str) -> Value {
+    assert!(
+        o.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+#[test]
+fn serve_answers_the_console_like_a_board() {
+    let t = Instant::now();
+    let capture = "captures/A_normal.pcap";
+    let server = Server::start(capture);
+    let p = server.port.clone();
+    let table = json_of(
+        &synscope(&["--port", &p, "--baud", BAUD, "table", "--json"]),
+        "table",
+    );
+    let stats = json_of(
+        &synscope(&["--port", &p, "--baud", BAUD, "stats", "--json"]),
+        "stats",
+    );
+    let model = json_of(
+        &synscope(&["analyze", capture, "--json", "--table", "arty35"]),
+        "analyze",
+    );
+    assert_eq!(table["board"]["board"], "simulated board");
+    assert!(!end_states(&model).is_empty());
+    assert_eq!(end_states(&table), end_states(&model));
+    assert_eq!(stats["counters"], model["counters"]);
+    let status = server.stop(libc::SIGTERM);
+    assert!(status.success(), "sim --serve after SIGTERM: {status}");
+    eprintln!("serve: {:.1} s", t.elapsed().as_secs_f64());
+}
+
+#[test]
+fn a_server_that_dies_is_a_clear_error() {
+    let t = Instant::now();
+    let server = Server::start("captures/E_refused.pcap");
+    let mut client = Command::new(env!("CARGO_BIN_EXE_synscope"))
+        .args(["--port", &server.port, "--baud", BAUD, "events"])
+        .current_dir(ROOT)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let it connect and listen, then take the board away.
+    thread::sleep(Duration::from_secs(2));
+    assert!(client.try_wait().unwrap().is_none(), "events exited early");
+    server.stop(libc::SIGKILL);
+    let status = wait_bounded(&mut client);
+    let out = client.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!status.success());
+    assert!(err.starts_with("synscope: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    eprintln!(
+        "dead port: {err:?} after {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+}
