@@ -2,7 +2,7 @@
 //! (`synscope sim CAPTURE --serve --paced --baud 3000000`, a child process), watched by the
 //! monitor at 3 Mbaud. Without a terminal, a few plain-text snapshots (`monitor --once`)
 //! instead, so `make demo` in a script shows something and ends. The child is killed and
-//! reaped on every way out.
+//! reaped on every way out (SIGTERM, then SIGKILL).
 
 use crate::console::PortArgs;
 use crate::monitor::{self, once, state::View, MonitorArgs};
@@ -24,6 +24,8 @@ pub const DEMO_BAUD: u32 = 3_000_000;
 pub const DEFAULT_CAPTURE: &str = "captures/K_many.pcap";
 /// How long the simulated board may take to print its serial port.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the simulated board has to end after SIGTERM before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(1);
 /// Lines of the child's stderr kept to explain a failure.
 const STDERR_LINES: usize = 20;
 
@@ -227,8 +229,23 @@ impl SimBoard {
     }
 }
 
+/// SIGTERM first (the simulated board stops serving cleanly), SIGKILL if it has not ended
+/// within `STOP_GRACE`; reaped either way.
 impl Drop for SimBoard {
     fn drop(&mut self) {
+        if let Ok(pid) = libc::pid_t::try_from(self.child.id()) {
+            // SAFETY: signalling our own child, which has not been reaped yet.
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+            let deadline = Instant::now() + STOP_GRACE;
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
