@@ -6,9 +6,10 @@ CARGO   ?= cargo
 .PHONY: demo test bench deps fmt fuzz
 
 ## Installs what a fresh machine lacks, then runs the main job: the simulated board (the
-## generated Verilog under Verilator) on a bundled capture, end states read out of the hardware.
+## generated Verilog under Verilator) replaying a bundled capture, watched live by the monitor
+## over its UART (without a terminal: a few plain-text snapshots, then it ends).
 demo: deps
-	$(CARGO) run --release -q -p synscope -- sim $(CAPTURE)
+	$(CARGO) run --release -q -p synscope -- demo $(CAPTURE)
 
 ## Every test (what .ci/run calls): formatting, clippy, Verilog lint, all cargo tests.
 test: deps

@@ -2,6 +2,7 @@
 //! link (`--port`, or the Arty's UART found by `ports::pick`; `--baud`), checks that a synscope
 //! answers, and prints a table or, with `--json`, one JSON document.
 
+use crate::events::{enable_all, event_json, event_line, lost_line, EventStream};
 use crate::link::Link;
 use crate::output::write_stdout;
 use anyhow::{anyhow, bail, Context, Result};
@@ -12,8 +13,8 @@ use std::io::IsTerminal;
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 use synscope_model::protocol::payload::{
-    decode_lookup_answer, encode_lookup, encode_timeouts, event_bits, Config, CounterSnapshot,
-    DumpChunk, EventRecord, Histogram, Identity, Slot,
+    decode_lookup_answer, encode_lookup, encode_timeouts, Config, CounterSnapshot, DumpChunk,
+    Histogram, Identity, Slot,
 };
 use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
 use synscope_model::timeouts::elapsed;
@@ -174,11 +175,17 @@ fn ping(link: &mut Link, id: &Identity, json: bool) -> Result<()> {
     write_stdout(text.as_bytes())
 }
 
-fn read_stats(link: &mut Link) -> Result<(CounterSnapshot, Histogram, Vec<u32>)> {
+/// The counters and the per-state histogram.
+pub fn read_states(link: &mut Link) -> Result<(CounterSnapshot, Histogram)> {
     let c = CounterSnapshot::decode(&link.request(Op::ReadCounters, vec![])?)
         .ok_or_else(|| anyhow!("{}: short counter answer", link.name()))?;
     let h = Histogram::decode(&link.request(Op::ReadHistogram, vec![])?)
         .ok_or_else(|| anyhow!("{}: short histogram answer", link.name()))?;
+    Ok((c, h))
+}
+
+fn read_stats(link: &mut Link) -> Result<(CounterSnapshot, Histogram, Vec<u32>)> {
+    let (c, h) = read_states(link)?;
     let raw = link.request(Op::ReadLink, vec![])?;
     let l = raw
         .chunks_exact(4)
@@ -257,15 +264,21 @@ pub fn dump(link: &mut Link, id: &Identity) -> Result<(u32, Vec<Slot>)> {
     let tty = std::io::stderr().is_terminal();
     let cap = id.capacity();
     let mut shown = 0;
-    let frames = link.request_with(Op::DumpTable, vec![0, 0], |n| {
+    let got = dump_with(link, |n| {
         if tty && n - shown >= 32 {
             shown = n;
             eprint!("\rreading the table: {n} frames (up to {cap} entries)");
         }
-    })?;
+    });
     if tty && shown > 0 {
         eprintln!();
     }
+    got
+}
+
+/// Every live entry and the board's time, calling `progress` with the frames so far.
+pub fn dump_with(link: &mut Link, progress: impl FnMut(usize)) -> Result<(u32, Vec<Slot>)> {
+    let frames = link.request_with(Op::DumpTable, vec![0, 0], progress)?;
     let mut now = 0;
     let mut slots = Vec::new();
     for f in frames {
@@ -463,40 +476,10 @@ fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
     write_stdout(text.as_bytes())
 }
 
-/// One event as a line, like `conntrack -E`.
-pub fn event_line(e: &EventRecord) -> String {
-    let mut what = Vec::new();
-    for (bit, name) in [
-        (event_bits::CREATED, "NEW"),
-        (event_bits::REFUSED, "REFUSED"),
-        (event_bits::EVICTED, "EVICTED"),
-        (event_bits::REINCARNATED, "REUSED"),
-    ] {
-        if e.what & bit != 0 {
-            what.push(name);
-        }
-    }
-    if what.is_empty() {
-        what.push("UPDATE");
-    }
-    format!(
-        "[{:>5}] {:<8} {} {}->{}  {} {}->{}  slot {}/{}",
-        e.time,
-        what.join(","),
-        e.key.lo,
-        e.lo_before.name(),
-        e.lo_after.name(),
-        e.key.hi,
-        e.hi_before.name(),
-        e.hi_after.name(),
-        e.slot >> 2,
-        e.slot & 3
-    )
-}
-
 fn events(link: &mut Link, a: &EventsArgs) -> Result<()> {
+    enable_all(link)?;
+    let mut stream = EventStream::new();
     let mut n = 0u64;
-    let mut expect_seq: Option<u8> = None;
     let mut last = Instant::now();
     loop {
         if a.count.is_some_and(|c| n >= c) {
@@ -511,28 +494,17 @@ fn events(link: &mut Link, a: &EventsArgs) -> Result<()> {
             continue;
         };
         last = Instant::now();
-        if let Some(s) = expect_seq {
-            if f.header.seq != s {
-                eprintln!(
-                    "synscope: {} event frame(s) lost on the link",
-                    f.header.seq.wrapping_sub(s)
-                );
-            }
-        }
-        expect_seq = Some(f.header.seq.wrapping_add(1));
-        let e = EventRecord::decode(&f.payload)
+        let r = stream
+            .accept(&f)
             .ok_or_else(|| anyhow!("{}: malformed event frame", link.name()))?;
+        if r.lost_before > 0 {
+            eprintln!("synscope: {}", lost_line(r.lost_before));
+        }
         n += 1;
         let line = if a.json {
-            json!({
-                "time": e.time, "what": e.what, "slot": e.slot,
-                "lo": e.key.lo.to_string(), "hi": e.key.hi.to_string(),
-                "lo_state": [e.lo_before.name(), e.lo_after.name()],
-                "hi_state": [e.hi_before.name(), e.hi_after.name()],
-            })
-            .to_string()
+            event_json(&r.record).to_string()
         } else {
-            event_line(&e)
+            event_line(&r.record)
         };
         write_stdout(format!("{line}\n").as_bytes())?;
     }

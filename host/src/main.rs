@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
-use synscope::{analyze, bench, console, generate, output, ports, sim};
+use synscope::{analyze, bench, console, demo, generate, monitor, output, ports, sim};
 
 /// Watch TCP connection state: offline on capture files, or on a synscope board.
 #[derive(Parser)]
@@ -36,6 +36,11 @@ enum Command {
     },
     #[command(flatten)]
     Board(console::BoardCommand),
+    /// Watch a board live, full screen: connections (sort with s, filter with /), per-state
+    /// counts, counters with rates, events. `--once` prints one plain-text snapshot.
+    Monitor(monitor::MonitorArgs),
+    /// The monitor on the simulated board replaying a capture (default captures/K_many.pcap).
+    Demo(demo::DemoArgs),
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -51,6 +56,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Generate(g) => generate::run(&g),
         Command::Ports { json } => ports::run(json),
         Command::Board(b) => console::run(&b, &cli.port),
+        Command::Monitor(m) => monitor::run(&m, &cli.port),
+        Command::Demo(d) => demo::run(&d),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "synscope", &mut out);

@@ -3,97 +3,12 @@
 //! (silence, another protocol version, an error answer, an unplugged device, a device that is
 //! not a synscope): a clear error within a bounded time, never a panic or a hang.
 
-use serialport::{SerialPort, TTYPort};
-use std::io::{Read, Write};
-use std::thread;
+mod common;
+
+use common::{event_frame, identity, pair, peer, respond};
 use std::time::{Duration, Instant};
-use synscope::link::Link;
-use synscope_model::protocol::payload::{EventRecord, Identity};
-use synscope_model::protocol::{Decoder, ErrorCode, Frame, Kind, Op, FLAG_MORE, MAX_FRAME};
-use synscope_model::{FlowKey, TcpState};
-
-fn identity() -> Identity {
-    Identity {
-        protocol: 1,
-        design: 1,
-        board: 0,
-        bucket_bits: 6,
-        ways: 4,
-        counters: 43,
-        clock_mhz: 100,
-    }
-}
-
-/// A link on the slave end, and the master end for the scripted peer.
-fn pair() -> (Link, TTYPort) {
-    let (mut master, slave) = TTYPort::pair().expect("a pseudo-terminal pair");
-    master.set_timeout(Duration::from_millis(20)).unwrap();
-    let mut link = Link::from_port(Box::new(slave), "pty", 115_200);
-    link.timeout = Duration::from_millis(300);
-    (link, master)
-}
-
-/// Read requests from `master` and answer each with `answer(request)` (bytes to write), until
-/// the link side goes away or `requests` have been served.
-fn peer(
-    mut master: TTYPort,
-    requests: usize,
-    mut answer: impl FnMut(&Frame) -> Vec<u8> + Send + 'static,
-) -> thread::JoinHandle<TTYPort> {
-    thread::spawn(move || {
-        let mut d = Decoder::new();
-        let mut served = 0;
-        let mut buf = [0u8; 256];
-        let t0 = Instant::now();
-        while served < requests && t0.elapsed() < Duration::from_secs(10) {
-            // A read timeout is 0 bytes; the loop is bounded by time.
-            let n: usize = master.read(&mut buf).unwrap_or_default();
-            for b in &buf[..n] {
-                if let Some(Ok(c)) = d.push(*b) {
-                    let req = Frame::parse(&c).unwrap();
-                    let bytes = answer(&req);
-                    master.write_all(&bytes).unwrap();
-                    served += 1;
-                }
-            }
-        }
-        master
-    })
-}
-
-fn respond(req: &Frame, payload: Vec<u8>) -> Vec<u8> {
-    let mut out = Vec::new();
-    Frame::new(
-        Kind::Response,
-        req.header.seq,
-        Op::from_u8(req.header.op).unwrap(),
-        0,
-        payload,
-    )
-    .encode(&mut out);
-    out
-}
-
-fn event_frame(seq: u8) -> Vec<u8> {
-    let key = FlowKey::of(
-        synscope_model::Endpoint::new(1, 2),
-        synscope_model::Endpoint::new(3, 4),
-    )
-    .0;
-    let e = EventRecord {
-        what: 1,
-        slot: 5,
-        lo_before: TcpState::Closed,
-        lo_after: TcpState::SynSent,
-        hi_before: TcpState::Closed,
-        hi_after: TcpState::Listen,
-        key,
-        time: 9,
-    };
-    let mut out = Vec::new();
-    Frame::new(Kind::Event, seq, Op::Event, 0, e.encode()).encode(&mut out);
-    out
-}
+use synscope_model::protocol::payload::EventRecord;
+use synscope_model::protocol::{ErrorCode, Frame, Kind, Op, FLAG_MORE, MAX_FRAME};
 
 #[test]
 fn answers_are_found_among_garbage_bad_frames_and_events() {

@@ -7,6 +7,9 @@
 //! * `a_server_that_dies_is_a_clear_error`: the server killed while `events` listens: the
 //!   client exits non-zero with one clear line on stderr, no panic, within a bounded time.
 
+mod common;
+
+use common::end_states;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
@@ -106,25 +109,6 @@ fn json_of(o: &Output, what: &str) -> Value {
         String::from_utf8_lossy(&o.stderr)
     );
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{what}: {e}"))
-}
-
-fn end_states(doc: &Value) -> Vec<(String, String, String, String)> {
-    let mut v: Vec<_> = doc["connections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            let s = |k: &str| c[k].as_str().unwrap().to_string();
-            (
-                s("client"),
-                s("server"),
-                s("client_state"),
-                s("server_state"),
-            )
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

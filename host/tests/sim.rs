@@ -2,6 +2,9 @@
 //! table shape (every capture is compared entry by entry in `sim/tests/board.rs`; here the
 //! command itself, on three small captures, and its errors).
 
+mod common;
+
+use common::end_states;
 use serde_json::Value;
 use std::process::Command;
 
@@ -16,25 +19,6 @@ fn run(args: &[&str]) -> (bool, String, String) {
         String::from_utf8(o.stdout).unwrap(),
         String::from_utf8(o.stderr).unwrap(),
     )
-}
-
-fn end_states(doc: &Value) -> Vec<(String, String, String, String)> {
-    let mut v: Vec<_> = doc["connections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            let s = |k: &str| c[k].as_str().unwrap().to_string();
-            (
-                s("client"),
-                s("server"),
-                s("client_state"),
-                s("server_state"),
-            )
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

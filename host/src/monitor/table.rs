@@ -1,0 +1,149 @@
+//! The connection table as the monitor shows it: one row per dumped entry, sorted by a column
+//! the user cycles through, filtered by text (address, port or state).
+
+use std::cmp::Ordering;
+use synscope_model::protocol::payload::Slot;
+use synscope_model::timeouts::elapsed;
+use synscope_model::{Endpoint, TcpState};
+
+/// One connection, both endpoints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub client: Endpoint,
+    pub server: Endpoint,
+    pub client_state: TcpState,
+    pub server_state: TcpState,
+    /// Seconds since the connection was last seen.
+    pub idle: u32,
+    /// `bucket << 2 | way`.
+    pub slot: u16,
+    /// First seen mid-stream: the roles were inferred.
+    pub picked_up: bool,
+}
+
+impl Row {
+    /// The row of a dumped slot, its idle time measured at the board's `now`.
+    pub fn of(now: u32, s: &Slot) -> Row {
+        let e = &s.entry;
+        Row {
+            client: e.client(),
+            server: e.server(),
+            client_state: e.client_state(),
+            server_state: e.server_state(),
+            idle: elapsed(now, e.last_seen),
+            slot: s.slot,
+            picked_up: e.picked_up,
+        }
+    }
+
+    /// Whether every whitespace-separated term of `filter` matches this row (case-insensitive).
+    /// A term `:PORT` matches either endpoint's port exactly; any other term matches a
+    /// substring of either endpoint (`ADDR:PORT`) or either state's name.
+    pub fn matches(&self, filter: &str) -> bool {
+        filter
+            .split_whitespace()
+            .all(|term| self.matches_term(term))
+    }
+
+    fn matches_term(&self, term: &str) -> bool {
+        if let Some(port) = term.strip_prefix(':').and_then(|p| p.parse::<u16>().ok()) {
+            return self.client.port == port || self.server.port == port;
+        }
+        let term = term.to_ascii_uppercase();
+        [
+            self.client.to_string(),
+            self.server.to_string(),
+            self.client_state.name().to_string(),
+            self.server_state.name().to_string(),
+        ]
+        .iter()
+        .any(|field| field.contains(&term))
+    }
+}
+
+/// The column the table is sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Client,
+    Server,
+    ClientState,
+    ServerState,
+    Idle,
+    Slot,
+}
+
+impl SortKey {
+    /// Every column, in the order `s` cycles through them.
+    pub const ALL: [SortKey; 6] = [
+        SortKey::Client,
+        SortKey::Server,
+        SortKey::ClientState,
+        SortKey::ServerState,
+        SortKey::Idle,
+        SortKey::Slot,
+    ];
+
+    /// The next column (`s`).
+    pub fn next(self) -> SortKey {
+        let i = Self::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    /// The column's heading.
+    pub const fn title(self) -> &'static str {
+        match self {
+            SortKey::Client => "CLIENT",
+            SortKey::Server => "SERVER",
+            SortKey::ClientState => "CLIENT STATE",
+            SortKey::ServerState => "SERVER STATE",
+            SortKey::Idle => "IDLE",
+            SortKey::Slot => "SLOT",
+        }
+    }
+
+    /// Order two rows by this column, ties broken by client then server (a stable screen).
+    pub fn compare(self, a: &Row, b: &Row) -> Ordering {
+        let primary = match self {
+            SortKey::Client => Ordering::Equal,
+            SortKey::Server => a.server.cmp(&b.server),
+            SortKey::ClientState => (a.client_state as u8).cmp(&(b.client_state as u8)),
+            SortKey::ServerState => (a.server_state as u8).cmp(&(b.server_state as u8)),
+            SortKey::Idle => a.idle.cmp(&b.idle),
+            SortKey::Slot => a.slot.cmp(&b.slot),
+        };
+        primary
+            .then_with(|| a.client.cmp(&b.client))
+            .then_with(|| a.server.cmp(&b.server))
+    }
+}
+
+/// The rows to show: those matching `filter`, sorted by `key` (`descending` reverses).
+pub fn visible<'a>(rows: &'a [Row], filter: &str, key: SortKey, descending: bool) -> Vec<&'a Row> {
+    let mut v: Vec<&Row> = rows.iter().filter(|r| r.matches(filter)).collect();
+    v.sort_by(|a, b| {
+        let o = key.compare(a, b);
+        if descending {
+            o.reverse()
+        } else {
+            o
+        }
+    });
+    v
+}
+
+/// The cells of a row, in column order (`SortKey::ALL`): what the screen and `--once` print.
+pub fn cells(r: &Row) -> [String; 6] {
+    [
+        r.client.to_string(),
+        r.server.to_string(),
+        r.client_state.name().to_string(),
+        r.server_state.name().to_string(),
+        format!("{}s", r.idle),
+        format!(
+            "{}/{}{}",
+            r.slot >> 2,
+            r.slot & 3,
+            if r.picked_up { " picked-up" } else { "" }
+        ),
+    ]
+}

@@ -1,0 +1,349 @@
+//! Helpers shared by the host's integration tests: the end states of a JSON document; a
+//! scripted synscope peer on a pseudo-terminal pair (frame helpers, a peer answering with a
+//! closure, and a board that answers every read request with a known table, histogram and
+//! counters and sends events).
+#![allow(dead_code)] // each test binary uses part of it
+
+use serde_json::Value;
+use serialport::{SerialPort, TTYPort};
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+use synscope::link::Link;
+use synscope_model::entry::EndpointTrack;
+use synscope_model::protocol::payload::{
+    event_bits, Config, CounterSnapshot, DumpChunk, EventRecord, Histogram, Identity, Slot,
+};
+use synscope_model::protocol::{Decoder, Frame, Kind, Op, DUMP_ENTRIES_PER_FRAME, FLAG_MORE};
+use synscope_model::{Counter, Endpoint, Entry, FlowKey, TcpState, Timeouts};
+
+pub fn identity() -> Identity {
+    Identity {
+        protocol: 1,
+        design: 1,
+        board: 0,
+        bucket_bits: 6,
+        ways: 4,
+        counters: 43,
+        clock_mhz: 100,
+    }
+}
+
+/// A link on the slave end, and the master end for the scripted peer.
+pub fn pair() -> (Link, TTYPort) {
+    let (mut master, slave) = TTYPort::pair().expect("a pseudo-terminal pair");
+    master.set_timeout(Duration::from_millis(20)).unwrap();
+    let mut link = Link::from_port(Box::new(slave), "pty", 115_200);
+    link.timeout = Duration::from_millis(300);
+    (link, master)
+}
+
+/// Read requests from `master` and answer each with `answer(request)` (bytes to write), until
+/// the link side goes away or `requests` have been served.
+pub fn peer(
+    mut master: TTYPort,
+    requests: usize,
+    mut answer: impl FnMut(&Frame) -> Vec<u8> + Send + 'static,
+) -> thread::JoinHandle<TTYPort> {
+    thread::spawn(move || {
+        let mut d = Decoder::new();
+        let mut served = 0;
+        let mut buf = [0u8; 256];
+        let t0 = Instant::now();
+        while served < requests && t0.elapsed() < Duration::from_secs(10) {
+            // A read timeout is 0 bytes; the loop is bounded by time.
+            let n: usize = master.read(&mut buf).unwrap_or_default();
+            for b in &buf[..n] {
+                if let Some(Ok(c)) = d.push(*b) {
+                    let req = Frame::parse(&c).unwrap();
+                    let bytes = answer(&req);
+                    master.write_all(&bytes).unwrap();
+                    served += 1;
+                }
+            }
+        }
+        master
+    })
+}
+
+/// The framed response to `req` carrying `payload`.
+pub fn respond(req: &Frame, payload: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::new();
+    Frame::new(
+        Kind::Response,
+        req.header.seq,
+        Op::from_u8(req.header.op).unwrap(),
+        0,
+        payload,
+    )
+    .encode(&mut out);
+    out
+}
+
+/// The event "10.0.0.1:40000 CLOSED->SYN_SENT, 10.0.0.2:80 CLOSED->LISTEN" (created), framed.
+pub fn event_frame(seq: u8) -> Vec<u8> {
+    let key = FlowKey::of(
+        Endpoint::new(0x0a00_0001, 40000),
+        Endpoint::new(0x0a00_0002, 80),
+    )
+    .0;
+    let e = EventRecord {
+        what: event_bits::CREATED | event_bits::LO_CHANGED | event_bits::HI_CHANGED,
+        slot: 5,
+        lo_before: TcpState::Closed,
+        lo_after: TcpState::SynSent,
+        hi_before: TcpState::Closed,
+        hi_after: TcpState::Listen,
+        key,
+        time: 9,
+    };
+    let mut out = Vec::new();
+    Frame::new(Kind::Event, seq, Op::Event, 0, e.encode()).encode(&mut out);
+    out
+}
+
+/// One connection of the scripted board's table.
+#[derive(Clone, Copy, Debug)]
+pub struct Conn {
+    pub client: Endpoint,
+    pub server: Endpoint,
+    pub client_state: TcpState,
+    pub server_state: TcpState,
+    pub idle: u32,
+}
+
+/// `a.b.c.d` as the u32 the model keeps.
+pub fn ip(a: u8, b: u8, c: u8, d: u8) -> u32 {
+    u32::from_be_bytes([a, b, c, d])
+}
+
+/// The scripted board's table: 23 established connections to 10.0.0.2:80, 9 in TIME_WAIT to
+/// 10.0.0.2:80, 5 half-open to 10.0.0.4:443, and one 192.168.1.7:33333 -> 10.0.0.2:22 in
+/// FIN_WAIT_2 / CLOSE_WAIT: 38 in all.
+pub fn known_table() -> Vec<Conn> {
+    let mut v = Vec::new();
+    let server = |p| Endpoint::new(ip(10, 0, 0, 2), p);
+    for i in 0..23u16 {
+        v.push(Conn {
+            client: Endpoint::new(ip(10, 0, 0, 1), 40000 + i),
+            server: server(80),
+            client_state: TcpState::Established,
+            server_state: TcpState::Established,
+            idle: i as u32,
+        });
+    }
+    for i in 0..9u16 {
+        v.push(Conn {
+            client: Endpoint::new(ip(10, 0, 0, 1), 41000 + i),
+            server: server(80),
+            client_state: TcpState::TimeWait,
+            server_state: TcpState::Closed,
+            idle: 30 + i as u32,
+        });
+    }
+    for i in 0..5u16 {
+        v.push(Conn {
+            client: Endpoint::new(ip(10, 0, 0, 3), 50000 + i),
+            server: Endpoint::new(ip(10, 0, 0, 4), 443),
+            client_state: TcpState::SynSent,
+            server_state: TcpState::SynReceived,
+            idle: 2,
+        });
+    }
+    v.push(Conn {
+        client: Endpoint::new(ip(192, 168, 1, 7), 33333),
+        server: server(22),
+        client_state: TcpState::FinWait2,
+        server_state: TcpState::CloseWait,
+        idle: 7,
+    });
+    v
+}
+
+/// The board's time in the scripted answers.
+pub const BOARD_NOW: u32 = 5000;
+
+/// `conns` as dumped slots at `BOARD_NOW` (slot = index).
+pub fn slots(conns: &[Conn]) -> Vec<Slot> {
+    conns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (key, client_is_lo) = FlowKey::of(c.client, c.server);
+            let (lo, hi) = if client_is_lo {
+                (c.client_state, c.server_state)
+            } else {
+                (c.server_state, c.client_state)
+            };
+            Slot {
+                slot: i as u16,
+                entry: Entry {
+                    key,
+                    client_is_lo,
+                    picked_up: false,
+                    ends: [EndpointTrack::new(lo), EndpointTrack::new(hi)],
+                    last_seen: BOARD_NOW - c.idle,
+                },
+            }
+        })
+        .collect()
+}
+
+/// Per-state counts of `conns`.
+pub fn histogram(conns: &[Conn]) -> Histogram {
+    let mut h = Histogram::default();
+    for c in conns {
+        h.client[c.client_state as usize] += 1;
+        h.server[c.server_state as usize] += 1;
+    }
+    h
+}
+
+/// A scripted board serving on the master end of a pty until stopped or dropped.
+pub struct ScriptedBoard {
+    /// The slave end's path (what `--port` names).
+    pub path: String,
+    stop: Arc<AtomicBool>,
+    handle: Option<thread::JoinHandle<()>>,
+    /// Kept open so the master never sees the slave side closed before a client opens it.
+    _slave: TTYPort,
+}
+
+/// `frames` grows by this much at every counter read.
+pub const FRAMES_PER_READ: u64 = 1000;
+
+impl ScriptedBoard {
+    /// Serve `conns` (answers for IDENTIFY, PING, READ_COUNTERS, READ_HISTOGRAM, READ_LINK,
+    /// DUMP_TABLE, GET/SET_CONFIG), sending one event after every counter read, for at most
+    /// `limit`.
+    pub fn start(conns: Vec<Conn>, limit: Duration) -> ScriptedBoard {
+        let (mut master, slave) = TTYPort::pair().expect("a pseudo-terminal pair");
+        master.set_timeout(Duration::from_millis(20)).unwrap();
+        let path = slave.name().expect("the slave's path");
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = stop.clone();
+        let handle = thread::spawn(move || serve(&mut master, &conns, &s, limit));
+        ScriptedBoard {
+            path,
+            stop,
+            handle: Some(handle),
+            _slave: slave,
+        }
+    }
+
+    /// Stop answering and close the master end: the device is gone.
+    pub fn unplug(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for ScriptedBoard {
+    fn drop(&mut self) {
+        self.unplug();
+    }
+}
+
+fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duration) {
+    let mut d = Decoder::new();
+    let mut buf = [0u8; 512];
+    let t0 = Instant::now();
+    let (mut reads, mut event_seq) = (0u64, 0u8);
+    let slots = slots(conns);
+    while !stop.load(Ordering::Relaxed) && t0.elapsed() < limit {
+        let n = match master.read(&mut buf) {
+            Ok(n) => n,
+            Err(_) => {
+                // Timed out, or no slave open yet (EIO): wait and look again.
+                thread::sleep(Duration::from_millis(5));
+                0
+            }
+        };
+        for b in &buf[..n] {
+            let Some(Ok(c)) = d.push(*b) else { continue };
+            let Ok(req) = Frame::parse(&c) else { continue };
+            let mut out = Vec::new();
+            match Op::from_u8(req.header.op) {
+                Some(Op::Identify) => out = respond(&req, identity().encode()),
+                Some(Op::Ping) => out = respond(&req, req.payload.clone()),
+                Some(Op::ReadCounters) => {
+                    reads += 1;
+                    let mut values = vec![0u64; Counter::COUNT];
+                    values[Counter::Frames as usize] = reads * FRAMES_PER_READ;
+                    values[Counter::Processed as usize] = reads * FRAMES_PER_READ;
+                    values[Counter::Created as usize] = conns.len() as u64;
+                    let c = CounterSnapshot {
+                        now: BOARD_NOW,
+                        values,
+                    };
+                    out = respond(&req, c.encode());
+                    out.extend(event_frame(event_seq));
+                    event_seq = event_seq.wrapping_add(1);
+                }
+                Some(Op::ReadHistogram) => out = respond(&req, histogram(conns).encode()),
+                Some(Op::ReadLink) => out = respond(&req, vec![0; 44]),
+                Some(Op::GetConfig) => {
+                    let cfg = Config {
+                        timeouts: Timeouts::default(),
+                        event_mask: event_bits::ALL,
+                        event_rate: 0,
+                        baud_code: 0,
+                        hash_key: [0; 16],
+                    };
+                    out = respond(&req, cfg.encode());
+                }
+                Some(Op::SetConfig) => out = respond(&req, vec![]),
+                Some(Op::DumpTable) => {
+                    let mut chunks: Vec<&[Slot]> = slots.chunks(DUMP_ENTRIES_PER_FRAME).collect();
+                    if chunks.is_empty() {
+                        chunks.push(&[]); // an empty table is one frame with no entries
+                    }
+                    for (i, ch) in chunks.iter().enumerate() {
+                        let more = if i + 1 < chunks.len() { FLAG_MORE } else { 0 };
+                        let chunk = DumpChunk {
+                            now: BOARD_NOW,
+                            slots: ch.to_vec(),
+                        };
+                        Frame::new(
+                            Kind::Response,
+                            req.header.seq,
+                            Op::DumpTable,
+                            more,
+                            chunk.encode(),
+                        )
+                        .encode(&mut out);
+                    }
+                }
+                _ => {}
+            }
+            if master.write_all(&out).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// The `(client, server, client_state, server_state)` of every connection of a JSON document
+/// (`analyze --json`, `sim --json`, `table --json`), sorted.
+pub fn end_states(doc: &Value) -> Vec<(String, String, String, String)> {
+    let mut v: Vec<_> = doc["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap().to_string();
+            (
+                s("client"),
+                s("server"),
+                s("client_state"),
+                s("server_state"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
