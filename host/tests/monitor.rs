@@ -264,6 +264,8 @@ fn the_screen_shows_states_counters_rates_table_events_and_status() {
     assert_eq!(hist_counts(&s, TcpState::Closed), Some((0, 9)));
     assert_eq!(hist_counts(&s, TcpState::SynReceived), Some((0, 5)));
     assert_eq!(hist_counts(&s, TcpState::FinWait2), Some((1, 0)));
+    // The SYN-flood gauge: clients in SYN_SENT / SYN_RECEIVED, as `stats` prints it.
+    assert!(text.contains("half-open 5 · SYN:SYN-ACK"), "{text}");
     // frames: 3500, 2500 per second; zero counters are left out.
     assert!(
         s.iter().any(|l| {

@@ -139,7 +139,18 @@ fn histogram(v: &View) -> Table<'static> {
         ],
     )
     .header(bold_row(["STATE", "CLIENT", "SERVER"]))
-    .block(Block::new().borders(Borders::ALL).title(" states "))
+    .block(Block::new().borders(Borders::ALL).title(states_title(v)))
+}
+
+/// The histogram's title: the SYN-flood signs, the half-open gauge and SYN:SYN-ACK (as `stats`).
+fn states_title(v: &View) -> String {
+    let ratio = v
+        .counters
+        .as_ref()
+        .and_then(|c| crate::console::syn_to_synack(&c.snapshot))
+        .map_or("-".to_string(), |r| format!("{r:.2}"));
+    let half_open = v.histogram.map_or(0, |h| h.half_open());
+    format!(" states · half-open {half_open} · SYN:SYN-ACK {ratio} ")
 }
 
 fn counters_table(v: &View) -> Table<'static> {
