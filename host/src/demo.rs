@@ -34,9 +34,9 @@ pub struct DemoArgs {
     /// pcap or pcapng capture to replay (default: captures/K_many.pcap of this repository).
     pub capture: Option<PathBuf>,
     /// Replay speed: frames are fed no earlier than capture time / SPEED. The simulated
-    /// hardware runs slower than real time (it simulates every clock of the 100 MHz design),
-    /// and must keep answering the monitor as it goes: K_many's 6.7 s take about 2 minutes.
-    #[arg(long, default_value_t = 0.05)]
+    /// hardware runs slower than real time (it simulates every clock of the 100 MHz design);
+    /// at 0.2 K_many's 6.7 s play over about half a minute, slow enough to watch.
+    #[arg(long, default_value_t = 0.2)]
     pub speed: f64,
     /// Without a terminal: how many plain-text snapshots to print...
     #[arg(long, default_value_t = 3)]

@@ -34,6 +34,11 @@ const QUIET_WAIT: Duration = Duration::from_millis(5);
 /// The line counts as busy this long after a byte moved either way.
 const BUSY_FOR: Duration = Duration::from_millis(200);
 
+/// Frames fed per loop turn at most: when the simulation falls behind the capture's pace, the
+/// line is still served between every few frames (a few hundred microseconds of wall time), so
+/// the host's requests are answered while the capture plays, only later than its pace.
+const FRAMES_PER_TURN: usize = 4;
+
 /// Set by SIGINT/SIGTERM.
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -156,9 +161,10 @@ fn serve(mut board: BoardSim, mut master: TTYPort, frames: Vec<Timed>, speed: f6
                 false
             }
         };
-        // Frames whose time has come.
+        // Frames whose time has come (a few per turn).
         let elapsed = start.elapsed().as_secs_f64();
-        while next < frames.len() && (frames[next].at - first) / speed <= elapsed {
+        let turn_end = (next + FRAMES_PER_TURN).min(frames.len());
+        while next < turn_end && (frames[next].at - first) / speed <= elapsed {
             board.set_time(frames[next].secs);
             board.send_captured(&frames[next].data);
             next += 1;
