@@ -27,10 +27,11 @@
 //!   way's new entry aged to the successor's time (`fa`, `pt_way`), and C2 of the successor
 //!   patches it in (`a_same_b`): its match, free/victim choice, dead count, gauges and write
 //!   back all see the bucket as written.
+//!
 //! Nothing stalls and nothing is reordered.
 //!
 //! **Time**: the descriptor carries `now` (its own `max`); host reads and sweep visits age with
-//! `now_r`, the `now` of the last descriptor that passed R, so the C stage sees a monotone time
+//! `now_r`, the `now` of the last descriptor that passed R, so C1 and C2 see a monotone time
 //! (aging is composable only forwards).
 //!
 //! **Host read**: `rd_req` with `rd_bucket`/`rd_way` (held until `rd_valid`): served in the
@@ -38,7 +39,7 @@
 //! appears with `rd_valid` three edges later. It writes nothing.
 //!
 //! **Sweep**: every cycle R has neither a descriptor nor a read, the next bucket in order goes
-//! through C: aged, written back, dead entries counted as `expired`.
+//! through C1 and C2: aged, written back, dead entries counted as `expired`.
 //!
 //! **Events**: a descriptor that created, refused, evicted, reincarnated, moved an endpoint or
 //! removed dead ways of its bucket pushes one [`EventRecord`] (and its bucket) into the event
@@ -683,7 +684,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     age2: EntryAge,
     age3: EntryAge,
     /// C2: the applied entry aged to the time of the item in C1 (its successor).
-    age_fa: EntryAge,
+    age4: EntryAge,
     apply: SegmentApply,
     ram0: RAM<EntryBits, B>,
     ram1: RAM<EntryBits, B>,
@@ -824,21 +825,29 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     vclass1: Signal<Local, Bits<2>>,
     vclass2: Signal<Local, Bits<2>>,
     vclass3: Signal<Local, Bits<2>>,
-    vage0: Signal<Local, Bits<TIME_BITS>>,
-    vage1: Signal<Local, Bits<TIME_BITS>>,
-    vage2: Signal<Local, Bits<TIME_BITS>>,
-    vage3: Signal<Local, Bits<TIME_BITS>>,
     hit: Signal<Local, Bit>,
     hit_way: Signal<Local, Bits<2>>,
     free_any: Signal<Local, Bit>,
     free_way: Signal<Local, Bits<2>>,
-    // victim tournament: (class, age), lowest class then oldest then lowest way
-    v01_way: Signal<Local, Bits<2>>,
-    v01_class: Signal<Local, Bits<2>>,
-    v01_age: Signal<Local, Bits<TIME_BITS>>,
-    v23_way: Signal<Local, Bits<2>>,
-    v23_class: Signal<Local, Bits<2>>,
-    v23_age: Signal<Local, Bits<TIME_BITS>>,
+    // victim order, pairwise: (class, age), lowest class then oldest then lowest way
+    bu01: Signal<Local, Bit>,
+    bu02: Signal<Local, Bit>,
+    bu03: Signal<Local, Bit>,
+    bu12: Signal<Local, Bit>,
+    bu13: Signal<Local, Bit>,
+    bu23: Signal<Local, Bit>,
+    b01: Signal<Local, Bit>,
+    b02: Signal<Local, Bit>,
+    b03: Signal<Local, Bit>,
+    b12: Signal<Local, Bit>,
+    b13: Signal<Local, Bit>,
+    b23: Signal<Local, Bit>,
+    fb0: Signal<Local, Bit>,
+    fb1: Signal<Local, Bit>,
+    fb2: Signal<Local, Bit>,
+    wb1: Signal<Local, Bit>,
+    wb2: Signal<Local, Bit>,
+    wb3: Signal<Local, Bit>,
     victim_way: Signal<Local, Bits<2>>,
     victim_ok: Signal<Local, Bit>,
     class_never: Constant<Bits<2>>,
@@ -901,7 +910,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     o_rd_entry: DFF<EntryBits>,
     o_rd_alive: DFF<Bit>,
     o_count: DFF<CountRecord>,
-    // event record and gauge snapshots (C → O)
+    // event record and gauge snapshots (C2 → O)
     c_ev: Signal<Local, EventRecord>,
     c_ev_valid: Signal<Local, Bit>,
     o_ev: DFF<EventRecord>,
@@ -1017,7 +1026,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             age1: Default::default(),
             age2: Default::default(),
             age3: Default::default(),
-            age_fa: Default::default(),
+            age4: Default::default(),
             apply: Default::default(),
             ram0: Default::default(),
             ram1: Default::default(),
@@ -1142,20 +1151,28 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             vclass1: Default::default(),
             vclass2: Default::default(),
             vclass3: Default::default(),
-            vage0: Default::default(),
-            vage1: Default::default(),
-            vage2: Default::default(),
-            vage3: Default::default(),
             hit: Default::default(),
             hit_way: Default::default(),
             free_any: Default::default(),
             free_way: Default::default(),
-            v01_way: Default::default(),
-            v01_class: Default::default(),
-            v01_age: Default::default(),
-            v23_way: Default::default(),
-            v23_class: Default::default(),
-            v23_age: Default::default(),
+            bu01: Default::default(),
+            bu02: Default::default(),
+            bu03: Default::default(),
+            bu12: Default::default(),
+            bu13: Default::default(),
+            bu23: Default::default(),
+            b01: Default::default(),
+            b02: Default::default(),
+            b03: Default::default(),
+            b12: Default::default(),
+            b13: Default::default(),
+            b23: Default::default(),
+            fb0: Default::default(),
+            fb1: Default::default(),
+            fb2: Default::default(),
+            wb1: Default::default(),
+            wb2: Default::default(),
+            wb3: Default::default(),
             victim_way: Default::default(),
             victim_ok: Default::default(),
             class_never: Constant::new(crate::entry_age::CLASS_NEVER.to_bits()),
@@ -1653,35 +1670,27 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.pw3.next = self.patch.val() && (self.pt_way.q.val() == self.way3.val());
         self.view0.next = self.a_aged0.q.val();
         self.vclass0.next = self.a_class0.q.val();
-        self.vage0.next = self.a_age0.q.val();
         if self.pw0.val() {
             self.view0.next = self.fa.q.val();
             self.vclass0.next = self.fa_class.q.val();
-            self.vage0.next = self.fa_age.q.val();
         }
         self.view1.next = self.a_aged1.q.val();
         self.vclass1.next = self.a_class1.q.val();
-        self.vage1.next = self.a_age1.q.val();
         if self.pw1.val() {
             self.view1.next = self.fa.q.val();
             self.vclass1.next = self.fa_class.q.val();
-            self.vage1.next = self.fa_age.q.val();
         }
         self.view2.next = self.a_aged2.q.val();
         self.vclass2.next = self.a_class2.q.val();
-        self.vage2.next = self.a_age2.q.val();
         if self.pw2.val() {
             self.view2.next = self.fa.q.val();
             self.vclass2.next = self.fa_class.q.val();
-            self.vage2.next = self.fa_age.q.val();
         }
         self.view3.next = self.a_aged3.q.val();
         self.vclass3.next = self.a_class3.q.val();
-        self.vage3.next = self.a_age3.q.val();
         if self.pw3.val() {
             self.view3.next = self.fa.q.val();
             self.vclass3.next = self.fa_class.q.val();
-            self.vage3.next = self.fa_age.q.val();
         }
         // The match: the same connection as the item ahead finds its entry in the patched
         // way (if it is still alive); a match C1 found in the patched way is gone (the item
@@ -1712,36 +1721,105 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.free_way.next = self.way3.val();
         }
 
-        // ---- C2: the victim (all ways alive): lowest class, then oldest, then lowest way
-        self.v01_way.next = self.way0.val();
-        self.v01_class.next = self.vclass0.val();
-        self.v01_age.next = self.vage0.val();
-        if (self.vclass1.val() < self.vclass0.val())
-            || ((self.vclass1.val() == self.vclass0.val()) && (self.vage1.val() > self.vage0.val()))
-        {
-            self.v01_way.next = self.way1.val();
-            self.v01_class.next = self.vclass1.val();
-            self.v01_age.next = self.vage1.val();
+        // ---- C2: the victim (all ways alive): lowest class, then oldest, then lowest way.
+        // Pairwise, side by side (no compare after a compare): `bu_ij` = way j ranks before
+        // way i (i < j) as C1 aged them; `fb_i` = the patched way's entry ranks before way i,
+        // `wb_i` = way i ranks before it (`fb3`, `wb0` are never needed); `b_ij` the pair's
+        // order in the patched view.
+        self.bu01.next = (self.a_class1.q.val() < self.a_class0.q.val())
+            || ((self.a_class1.q.val() == self.a_class0.q.val())
+                && (self.a_age1.q.val() > self.a_age0.q.val()));
+        self.bu02.next = (self.a_class2.q.val() < self.a_class0.q.val())
+            || ((self.a_class2.q.val() == self.a_class0.q.val())
+                && (self.a_age2.q.val() > self.a_age0.q.val()));
+        self.bu03.next = (self.a_class3.q.val() < self.a_class0.q.val())
+            || ((self.a_class3.q.val() == self.a_class0.q.val())
+                && (self.a_age3.q.val() > self.a_age0.q.val()));
+        self.bu12.next = (self.a_class2.q.val() < self.a_class1.q.val())
+            || ((self.a_class2.q.val() == self.a_class1.q.val())
+                && (self.a_age2.q.val() > self.a_age1.q.val()));
+        self.bu13.next = (self.a_class3.q.val() < self.a_class1.q.val())
+            || ((self.a_class3.q.val() == self.a_class1.q.val())
+                && (self.a_age3.q.val() > self.a_age1.q.val()));
+        self.bu23.next = (self.a_class3.q.val() < self.a_class2.q.val())
+            || ((self.a_class3.q.val() == self.a_class2.q.val())
+                && (self.a_age3.q.val() > self.a_age2.q.val()));
+        self.fb0.next = (self.fa_class.q.val() < self.a_class0.q.val())
+            || ((self.fa_class.q.val() == self.a_class0.q.val())
+                && (self.fa_age.q.val() > self.a_age0.q.val()));
+        self.fb1.next = (self.fa_class.q.val() < self.a_class1.q.val())
+            || ((self.fa_class.q.val() == self.a_class1.q.val())
+                && (self.fa_age.q.val() > self.a_age1.q.val()));
+        self.wb1.next = (self.a_class1.q.val() < self.fa_class.q.val())
+            || ((self.a_class1.q.val() == self.fa_class.q.val())
+                && (self.a_age1.q.val() > self.fa_age.q.val()));
+        self.fb2.next = (self.fa_class.q.val() < self.a_class2.q.val())
+            || ((self.fa_class.q.val() == self.a_class2.q.val())
+                && (self.fa_age.q.val() > self.a_age2.q.val()));
+        self.wb2.next = (self.a_class2.q.val() < self.fa_class.q.val())
+            || ((self.a_class2.q.val() == self.fa_class.q.val())
+                && (self.a_age2.q.val() > self.fa_age.q.val()));
+        self.wb3.next = (self.a_class3.q.val() < self.fa_class.q.val())
+            || ((self.a_class3.q.val() == self.fa_class.q.val())
+                && (self.a_age3.q.val() > self.fa_age.q.val()));
+        if self.pw1.val() {
+            self.b01.next = self.fb0.val();
+        } else if self.pw0.val() {
+            self.b01.next = self.wb1.val();
+        } else {
+            self.b01.next = self.bu01.val();
         }
-        self.v23_way.next = self.way2.val();
-        self.v23_class.next = self.vclass2.val();
-        self.v23_age.next = self.vage2.val();
-        if (self.vclass3.val() < self.vclass2.val())
-            || ((self.vclass3.val() == self.vclass2.val()) && (self.vage3.val() > self.vage2.val()))
-        {
-            self.v23_way.next = self.way3.val();
-            self.v23_class.next = self.vclass3.val();
-            self.v23_age.next = self.vage3.val();
+        if self.pw2.val() {
+            self.b02.next = self.fb0.val();
+        } else if self.pw0.val() {
+            self.b02.next = self.wb2.val();
+        } else {
+            self.b02.next = self.bu02.val();
         }
-        self.victim_way.next = self.v01_way.val();
-        self.victim_ok.next = self.v01_class.val() != self.class_never.val();
-        if (self.v23_class.val() < self.v01_class.val())
-            || ((self.v23_class.val() == self.v01_class.val())
-                && (self.v23_age.val() > self.v01_age.val()))
-        {
-            self.victim_way.next = self.v23_way.val();
-            self.victim_ok.next = self.v23_class.val() != self.class_never.val();
+        if self.pw3.val() {
+            self.b03.next = self.fb0.val();
+        } else if self.pw0.val() {
+            self.b03.next = self.wb3.val();
+        } else {
+            self.b03.next = self.bu03.val();
         }
+        if self.pw2.val() {
+            self.b12.next = self.fb1.val();
+        } else if self.pw1.val() {
+            self.b12.next = self.wb2.val();
+        } else {
+            self.b12.next = self.bu12.val();
+        }
+        if self.pw3.val() {
+            self.b13.next = self.fb1.val();
+        } else if self.pw1.val() {
+            self.b13.next = self.wb3.val();
+        } else {
+            self.b13.next = self.bu13.val();
+        }
+        if self.pw3.val() {
+            self.b23.next = self.fb2.val();
+        } else if self.pw2.val() {
+            self.b23.next = self.wb3.val();
+        } else {
+            self.b23.next = self.bu23.val();
+        }
+        // The way every lower way ranks after and no higher way ranks before (a total
+        // order: exactly one).
+        if !self.b01.val() && !self.b02.val() && !self.b03.val() {
+            self.victim_way.next = self.way0.val();
+        } else if self.b01.val() && !self.b12.val() && !self.b13.val() {
+            self.victim_way.next = self.way1.val();
+        } else if self.b02.val() && self.b12.val() && !self.b23.val() {
+            self.victim_way.next = self.way2.val();
+        } else {
+            self.victim_way.next = self.way3.val();
+        }
+        // The victim has the lowest class: evictable iff some way is.
+        self.victim_ok.next = (self.vclass0.val() != self.class_never.val())
+            || (self.vclass1.val() != self.class_never.val())
+            || (self.vclass2.val() != self.class_never.val())
+            || (self.vclass3.val() != self.class_never.val());
 
         // ---- C2: decide
         self.is_invalid.next = self.a.q.val().flag_class == self.class_invalid.val();
@@ -1831,22 +1909,22 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // item's time, so the aging's compares start from registers, beside the apply.
         self.pt_valid.d.next = self.write_en.val() && self.applied.val() && !self.apply.kept.val();
         self.pt_way.d.next = self.sel_way.val();
-        self.age_fa.lo_state.next = self.apply.entry_out.val().lo_state;
-        self.age_fa.hi_state.next = self.apply.entry_out.val().hi_state;
-        self.age_fa.last_seen.next = self.a_now.q.val();
-        self.age_fa.now.next = self.c_now.q.val();
-        self.age_fa.time_wait.next = self.tw_q.q.val();
-        self.age_fa.embryonic.next = self.emb_q.q.val();
-        self.age_fa.idle.next = self.idle_q.q.val();
-        self.age_fa.linger.next = self.linger_q.q.val();
+        self.age4.lo_state.next = self.apply.entry_out.val().lo_state;
+        self.age4.hi_state.next = self.apply.entry_out.val().hi_state;
+        self.age4.last_seen.next = self.a_now.q.val();
+        self.age4.now.next = self.c_now.q.val();
+        self.age4.time_wait.next = self.tw_q.q.val();
+        self.age4.embryonic.next = self.emb_q.q.val();
+        self.age4.idle.next = self.idle_q.q.val();
+        self.age4.linger.next = self.linger_q.q.val();
         self.fa_next.next = self.apply.entry_out.val();
-        self.fa_next.next.valid = self.age_fa.alive.val();
-        self.fa_next.next.lo_state = self.age_fa.new_lo_state.val();
-        self.fa_next.next.hi_state = self.age_fa.new_hi_state.val();
-        self.fa_next.next.last_seen = self.age_fa.new_last_seen.val();
+        self.fa_next.next.valid = self.age4.alive.val();
+        self.fa_next.next.lo_state = self.age4.new_lo_state.val();
+        self.fa_next.next.hi_state = self.age4.new_hi_state.val();
+        self.fa_next.next.last_seen = self.age4.new_last_seen.val();
         self.fa.d.next = self.fa_next.val();
-        self.fa_class.d.next = self.age_fa.evict_class.val();
-        self.fa_age.d.next = self.age_fa.age.val();
+        self.fa_class.d.next = self.age4.evict_class.val();
+        self.fa_age.d.next = self.age4.age.val();
 
         // ---- C2: expired count (dead ways removed by a descriptor or a sweep)
         // Dead ways this item removes: valid in the bucket as the item ahead left it.
