@@ -60,7 +60,7 @@
 //! the old key and would be placed by it in the new table.
 
 use crate::entry::{EntryBits, ENTRY_BITS, STATE_BITS, TIME_BITS};
-use crate::entry_age::{EntryAge, TIMEOUT_BITS};
+use crate::entry_age::{EntryAge, EvictionClass, TIMEOUT_BITS};
 use crate::flag_decode::FlagDecode;
 use crate::flow_key::FlowKey;
 use crate::segment_apply::{SegmentApply, V_RST, V_SYN_CHALLENGED, V_UNTRACKED};
@@ -768,6 +768,10 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     match3: Signal<Local, Bit>,
     c1_hit: Signal<Local, Bit>,
     c1_hit_way: Signal<Local, Bits<2>>,
+    keq0: Signal<Local, Bit>,
+    keq1: Signal<Local, Bit>,
+    keq2: Signal<Local, Bit>,
+    keq3: Signal<Local, Bit>,
     c1_sel: Signal<Local, EntryBits>,
     c1_same_key: Signal<Local, Bit>,
     // ---- C2 (registered at the C1→C2 edge)
@@ -809,8 +813,11 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pt_valid: DFF<Bit>,
     pt_way: DFF<Bits<2>>,
     fa: DFF<EntryBits>,
-    fa_class: DFF<Bits<2>>,
-    fa_age: DFF<Bits<TIME_BITS>>,
+    /// The class and silence of `fa` at this item's time, from the register (not after
+    /// the aging in the predecessor's C2).
+    fa_evict: EvictionClass,
+    fa_class: Signal<Local, Bits<2>>,
+    fa_age: Signal<Local, Bits<TIME_BITS>>,
     fa_next: Signal<Local, EntryBits>,
     patch: Signal<Local, Bit>,
     pw0: Signal<Local, Bit>,
@@ -912,7 +919,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     o_count: DFF<CountRecord>,
     // event record and gauge snapshots (C2 → O)
     c_ev: Signal<Local, EventRecord>,
-    c_ev_valid: Signal<Local, Bit>,
+    ev_push: Signal<Local, Bit>,
     o_ev: DFF<EventRecord>,
     o_ev_bucket: DFF<Bits<B>>,
     o_ev_valid: DFF<Bit>,
@@ -1101,6 +1108,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             match3: Default::default(),
             c1_hit: Default::default(),
             c1_hit_way: Default::default(),
+            keq0: Default::default(),
+            keq1: Default::default(),
+            keq2: Default::default(),
+            keq3: Default::default(),
             c1_sel: Default::default(),
             c1_same_key: Default::default(),
             a_desc: Default::default(),
@@ -1135,6 +1146,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             pt_valid: Default::default(),
             pt_way: Default::default(),
             fa: Default::default(),
+            fa_evict: Default::default(),
             fa_class: Default::default(),
             fa_age: Default::default(),
             fa_next: Default::default(),
@@ -1235,7 +1247,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             o_rd_alive: Default::default(),
             o_count: Default::default(),
             c_ev: Default::default(),
-            c_ev_valid: Default::default(),
+            ev_push: Default::default(),
             o_ev: Default::default(),
             o_ev_bucket: Default::default(),
             o_ev_valid: Default::default(),
@@ -1332,8 +1344,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             pt_valid,
             pt_way,
             fa,
-            fa_class,
-            fa_age,
             o_valid,
             o_verdict,
             o_has_entry,
@@ -1569,40 +1579,54 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.aged3.next.last_seen = self.age3.new_last_seen.val();
 
         // ---- C1: match (the key is not changed by aging)
-        self.match0.next = self.alive0.val()
+        self.keq0.next = self.raw0.val().valid
             && (self.raw0.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw0.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw0.val().lo_port == self.c.q.val().lo_port)
             && (self.raw0.val().hi_port == self.c.q.val().hi_port);
-        self.match1.next = self.alive1.val()
+        self.match0.next = self.alive0.val() && self.keq0.val();
+        self.keq1.next = self.raw1.val().valid
             && (self.raw1.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw1.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw1.val().lo_port == self.c.q.val().lo_port)
             && (self.raw1.val().hi_port == self.c.q.val().hi_port);
-        self.match2.next = self.alive2.val()
+        self.match1.next = self.alive1.val() && self.keq1.val();
+        self.keq2.next = self.raw2.val().valid
             && (self.raw2.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw2.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw2.val().lo_port == self.c.q.val().lo_port)
             && (self.raw2.val().hi_port == self.c.q.val().hi_port);
-        self.match3.next = self.alive3.val()
+        self.match2.next = self.alive2.val() && self.keq2.val();
+        self.keq3.next = self.raw3.val().valid
             && (self.raw3.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw3.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw3.val().lo_port == self.c.q.val().lo_port)
             && (self.raw3.val().hi_port == self.c.q.val().hi_port);
+        self.match3.next = self.alive3.val() && self.keq3.val();
         self.c1_hit.next =
             self.match0.val() || self.match1.val() || self.match2.val() || self.match3.val();
+        // The way that holds the key, from the key compare alone (a key is in at most one
+        // valid way: a write-back keeps live ways and removes dead ones, and a new entry
+        // goes in only when no live way holds its key), so the select does not wait for
+        // the aging; `c1_hit` says whether that entry is alive.
         self.c1_hit_way.next = self.way0.val();
-        self.c1_sel.next = self.aged0.val();
-        if self.match1.val() {
+        if self.keq1.val() {
             self.c1_hit_way.next = self.way1.val();
+        }
+        if self.keq2.val() {
+            self.c1_hit_way.next = self.way2.val();
+        }
+        if self.keq3.val() {
+            self.c1_hit_way.next = self.way3.val();
+        }
+        self.c1_sel.next = self.aged0.val();
+        if self.c1_hit_way.val() == self.way1.val() {
             self.c1_sel.next = self.aged1.val();
         }
-        if self.match2.val() {
-            self.c1_hit_way.next = self.way2.val();
+        if self.c1_hit_way.val() == self.way2.val() {
             self.c1_sel.next = self.aged2.val();
         }
-        if self.match3.val() {
-            self.c1_hit_way.next = self.way3.val();
+        if self.c1_hit_way.val() == self.way3.val() {
             self.c1_sel.next = self.aged3.val();
         }
         // The item in C2 now, against this one: same connection, same bucket written.
@@ -1664,6 +1688,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // applied a segment to and changed (`pt_*`): that way is `fa`, its new entry aged to
         // this item's time.
         self.patch.next = self.a_same_b.q.val() && self.pt_valid.q.val();
+        self.fa_evict.lo_state.next = self.fa.q.val().lo_state;
+        self.fa_evict.hi_state.next = self.fa.q.val().hi_state;
+        self.fa_class.next = self.fa_evict.evict_class.val();
+        self.fa_age.next = self.a_now.q.val() - self.fa.q.val().last_seen;
         self.pw0.next = self.patch.val() && (self.pt_way.q.val() == self.way0.val());
         self.pw1.next = self.patch.val() && (self.pt_way.q.val() == self.way1.val());
         self.pw2.next = self.patch.val() && (self.pt_way.q.val() == self.way2.val());
@@ -1672,25 +1700,25 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.vclass0.next = self.a_class0.q.val();
         if self.pw0.val() {
             self.view0.next = self.fa.q.val();
-            self.vclass0.next = self.fa_class.q.val();
+            self.vclass0.next = self.fa_class.val();
         }
         self.view1.next = self.a_aged1.q.val();
         self.vclass1.next = self.a_class1.q.val();
         if self.pw1.val() {
             self.view1.next = self.fa.q.val();
-            self.vclass1.next = self.fa_class.q.val();
+            self.vclass1.next = self.fa_class.val();
         }
         self.view2.next = self.a_aged2.q.val();
         self.vclass2.next = self.a_class2.q.val();
         if self.pw2.val() {
             self.view2.next = self.fa.q.val();
-            self.vclass2.next = self.fa_class.q.val();
+            self.vclass2.next = self.fa_class.val();
         }
         self.view3.next = self.a_aged3.q.val();
         self.vclass3.next = self.a_class3.q.val();
         if self.pw3.val() {
             self.view3.next = self.fa.q.val();
-            self.vclass3.next = self.fa_class.q.val();
+            self.vclass3.next = self.fa_class.val();
         }
         // The match: the same connection as the item ahead finds its entry in the patched
         // way (if it is still alive); a match C1 found in the patched way is gone (the item
@@ -1744,24 +1772,24 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.bu23.next = (self.a_class3.q.val() < self.a_class2.q.val())
             || ((self.a_class3.q.val() == self.a_class2.q.val())
                 && (self.a_age3.q.val() > self.a_age2.q.val()));
-        self.fb0.next = (self.fa_class.q.val() < self.a_class0.q.val())
-            || ((self.fa_class.q.val() == self.a_class0.q.val())
-                && (self.fa_age.q.val() > self.a_age0.q.val()));
-        self.fb1.next = (self.fa_class.q.val() < self.a_class1.q.val())
-            || ((self.fa_class.q.val() == self.a_class1.q.val())
-                && (self.fa_age.q.val() > self.a_age1.q.val()));
-        self.wb1.next = (self.a_class1.q.val() < self.fa_class.q.val())
-            || ((self.a_class1.q.val() == self.fa_class.q.val())
-                && (self.a_age1.q.val() > self.fa_age.q.val()));
-        self.fb2.next = (self.fa_class.q.val() < self.a_class2.q.val())
-            || ((self.fa_class.q.val() == self.a_class2.q.val())
-                && (self.fa_age.q.val() > self.a_age2.q.val()));
-        self.wb2.next = (self.a_class2.q.val() < self.fa_class.q.val())
-            || ((self.a_class2.q.val() == self.fa_class.q.val())
-                && (self.a_age2.q.val() > self.fa_age.q.val()));
-        self.wb3.next = (self.a_class3.q.val() < self.fa_class.q.val())
-            || ((self.a_class3.q.val() == self.fa_class.q.val())
-                && (self.a_age3.q.val() > self.fa_age.q.val()));
+        self.fb0.next = (self.fa_class.val() < self.a_class0.q.val())
+            || ((self.fa_class.val() == self.a_class0.q.val())
+                && (self.fa_age.val() > self.a_age0.q.val()));
+        self.fb1.next = (self.fa_class.val() < self.a_class1.q.val())
+            || ((self.fa_class.val() == self.a_class1.q.val())
+                && (self.fa_age.val() > self.a_age1.q.val()));
+        self.wb1.next = (self.a_class1.q.val() < self.fa_class.val())
+            || ((self.a_class1.q.val() == self.fa_class.val())
+                && (self.a_age1.q.val() > self.fa_age.val()));
+        self.fb2.next = (self.fa_class.val() < self.a_class2.q.val())
+            || ((self.fa_class.val() == self.a_class2.q.val())
+                && (self.fa_age.val() > self.a_age2.q.val()));
+        self.wb2.next = (self.a_class2.q.val() < self.fa_class.val())
+            || ((self.a_class2.q.val() == self.fa_class.val())
+                && (self.a_age2.q.val() > self.fa_age.val()));
+        self.wb3.next = (self.a_class3.q.val() < self.fa_class.val())
+            || ((self.a_class3.q.val() == self.fa_class.val())
+                && (self.a_age3.q.val() > self.fa_age.val()));
         if self.pw1.val() {
             self.b01.next = self.fb0.val();
         } else if self.pw0.val() {
@@ -1923,8 +1951,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.fa_next.next.hi_state = self.age4.new_hi_state.val();
         self.fa_next.next.last_seen = self.age4.new_last_seen.val();
         self.fa.d.next = self.fa_next.val();
-        self.fa_class.d.next = self.age4.evict_class.val();
-        self.fa_age.d.next = self.age4.age.val();
 
         // ---- C2: expired count (dead ways removed by a descriptor or a sweep)
         // Dead ways this item removes: valid in the bucket as the item ahead left it.
@@ -2038,14 +2064,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.o_count.d.next.expired = self.expired_n.val();
 
         // ---- C2: the event record
-        self.c_ev_valid.next = self.a_desc.q.val()
-            && (self.created.val()
-                || self.refused.val()
-                || (self.applied.val()
-                    && (self.apply.reincarnated.val()
-                        || self.apply.lo_changed.val()
-                        || self.apply.hi_changed.val()))
-                || (self.expired_n.val() != self.zero3.val()));
         self.c_ev.next.created = self.created.val();
         self.c_ev.next.refused = self.refused.val();
         self.c_ev.next.evicted = self.evicted.val();
@@ -2072,13 +2090,21 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.c_ev.next.time = self.a.q.val().now;
         self.o_ev.d.next = self.c_ev.val();
         self.o_ev_bucket.d.next = self.a_bucket.q.val();
-        self.o_ev_valid.d.next = self.c_ev_valid.val();
+        self.o_ev_valid.d.next = self.a_desc.q.val();
 
         // ---- O: push into the event FIFO; a full FIFO drops the record (never a stall)
-        self.ev_drop.next = self.o_ev_valid.q.val() && self.ev_fifo.full.val();
-        self.ev_fifo.write.next = self.o_ev_valid.q.val() && !self.ev_fifo.full.val();
+        // Reportable (decided here from the registered record, not after the apply in C2).
+        self.ev_push.next = self.o_ev_valid.q.val()
+            && (self.o_ev.q.val().created
+                || self.o_ev.q.val().refused
+                || self.o_ev.q.val().reincarnated
+                || self.o_ev.q.val().lo_changed
+                || self.o_ev.q.val().hi_changed
+                || (self.o_ev.q.val().expired != self.zero3.val()));
+        self.ev_drop.next = self.ev_push.val() && self.ev_fifo.full.val();
+        self.ev_fifo.write.next = self.ev_push.val() && !self.ev_fifo.full.val();
         self.ev_fifo.data_in.next = self.o_ev.q.val();
-        self.ev_bucket_fifo.write.next = self.o_ev_valid.q.val() && !self.ev_fifo.full.val();
+        self.ev_bucket_fifo.write.next = self.ev_push.val() && !self.ev_fifo.full.val();
         self.ev_bucket_fifo.data_in.next = self.o_ev_bucket.q.val();
         self.ev_fifo.read.next = self.ev_pop.val();
         self.ev_bucket_fifo.read.next = self.ev_pop.val();
