@@ -8,28 +8,38 @@
 //!  S0  input register; flag_decode; flow_key; now = max(now, time); hash input
 //!  S1..S4  toeplitz_hash (latency 4); the decoded descriptor travels beside it
 //!  R   arbitration (descriptor > host read > sweep); bucket address to the 4 way RAMs
-//!  C   forward · age 4 ways (entry_age) · match · free/victim · segment_apply · write back
+//!  C1  forward (`fwd*`) · age 4 ways (entry_age) · key match · the matching way's entry
+//!  C2  patch (`pt_*`/`fa`) · free/victim · segment_apply · write back · age the new entry
+//!      to the successor's time (`fa`)
 //!  O   output registers (per-descriptor record, host read data); counters count from them
 //! ```
 //! **Latency**: a descriptor presented with `in_valid` before clock edge *n* appears on `out_*`
-//! with `out_valid` after edge *n + 6* (7 `tick()`s including the one that samples it). The
-//! counters include it one edge later (*n + 7*); `counter_value` is registered (one more edge
-//! after `counter_index`).
+//! with `out_valid` after edge *n + 7* ([`LATENCY`] = 8 `tick()`s including the one that
+//! samples it). The counters include it one edge later (*n + 8*); `counter_value` is
+//! registered (one more edge after `counter_index`).
 //!
-//! **Forwarding**: the C stage writes the bucket in the cycle it reads it; the next item read
-//! the RAM in that same cycle, so when its bucket is the one just written it takes the copy kept
-//! in `fwd*` instead of the RAM output. One register covers every hazard.
+//! **Forwarding** (docs/core.md): C2 writes a bucket; the item one behind it (in C1 then) read
+//! the RAM before that write, the item two behind read it in the cycle of the write. So:
+//! * two behind: C1 takes the copy of the last write kept in `fwd*` instead of the RAM output;
+//! * one behind: C1 works on the bucket as it was before the write. That differs from the
+//!   written one by aging (which C1 redoes to its own, later, time: aging composes) and in at
+//!   most one way, the one whose entry the item ahead changed. C2 of the item ahead leaves that
+//!   way's new entry aged to the successor's time (`fa`, `pt_way`), and C2 of the successor
+//!   patches it in (`a_same_b`): its match, free/victim choice, dead count, gauges and write
+//!   back all see the bucket as written.
+//!
+//! Nothing stalls and nothing is reordered.
 //!
 //! **Time**: the descriptor carries `now` (its own `max`); host reads and sweep visits age with
-//! `now_r`, the `now` of the last descriptor that passed R, so the C stage sees a monotone time
+//! `now_r`, the `now` of the last descriptor that passed R, so C1 and C2 see a monotone time
 //! (aging is composable only forwards).
 //!
 //! **Host read**: `rd_req` with `rd_bucket`/`rd_way` (held until `rd_valid`): served in the
 //! first cycle R has no descriptor; `rd_entry` (the entry aged to `now_r`, `valid` = `rd_alive`)
-//! appears with `rd_valid` two edges later. It writes nothing.
+//! appears with `rd_valid` three edges later. It writes nothing.
 //!
 //! **Sweep**: every cycle R has neither a descriptor nor a read, the next bucket in order goes
-//! through C: aged, written back, dead entries counted as `expired`.
+//! through C1 and C2: aged, written back, dead entries counted as `expired`.
 //!
 //! **Events**: a descriptor that created, refused, evicted, reincarnated, moved an endpoint or
 //! removed dead ways of its bucket pushes one [`EventRecord`] (and its bucket) into the event
@@ -50,7 +60,7 @@
 //! the old key and would be placed by it in the new table.
 
 use crate::entry::{EntryBits, ENTRY_BITS, STATE_BITS, TIME_BITS};
-use crate::entry_age::{EntryAge, TIMEOUT_BITS};
+use crate::entry_age::{EntryAge, EvictionClass, TIMEOUT_BITS};
 use crate::flag_decode::FlagDecode;
 use crate::flow_key::FlowKey;
 use crate::segment_apply::{SegmentApply, V_RST, V_SYN_CHALLENGED, V_UNTRACKED};
@@ -66,7 +76,7 @@ pub const V_REFUSED: u64 = 8;
 /// Ways per bucket.
 pub const WAYS: usize = 4;
 /// Ticks from the one that samples a descriptor to the one after which `out_valid` shows it.
-pub const LATENCY: usize = 7;
+pub const LATENCY: usize = 8;
 /// Bucket address bits of the 35T core (2048 buckets × 4 ways = 8K entries).
 pub const BUCKET_BITS_35T: usize = 11;
 /// Bucket address bits of the 100T core (4096 buckets × 4 ways = 16K entries). An entry is
@@ -673,6 +683,8 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     age1: EntryAge,
     age2: EntryAge,
     age3: EntryAge,
+    /// C2: the applied entry aged to the time of the item in C1 (its successor).
+    age4: EntryAge,
     apply: SegmentApply,
     ram0: RAM<EntryBits, B>,
     ram1: RAM<EntryBits, B>,
@@ -727,14 +739,13 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     c_way: DFF<Bits<2>>,
     c_now: DFF<Bits<TIME_BITS>>,
     c: DFF<Desc>,
-    // forwarding: the bucket C wrote last cycle
-    fwd_valid: DFF<Bit>,
-    fwd_bucket: DFF<Bits<B>>,
+    // forwarding: the bucket C2 wrote last cycle
+    /// C1 takes `fwd*`: registered in R (the bucket read is the one C2 writes at that edge).
+    use_fwd: DFF<Bit>,
     fwd0: DFF<EntryBits>,
     fwd1: DFF<EntryBits>,
     fwd2: DFF<EntryBits>,
     fwd3: DFF<EntryBits>,
-    use_fwd: Signal<Local, Bit>,
     raw0: Signal<Local, EntryBits>,
     raw1: Signal<Local, EntryBits>,
     raw2: Signal<Local, EntryBits>,
@@ -755,17 +766,95 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     match1: Signal<Local, Bit>,
     match2: Signal<Local, Bit>,
     match3: Signal<Local, Bit>,
+    c1_hit: Signal<Local, Bit>,
+    c1_hit_way: Signal<Local, Bits<2>>,
+    keq0: Signal<Local, Bit>,
+    keq1: Signal<Local, Bit>,
+    keq2: Signal<Local, Bit>,
+    keq3: Signal<Local, Bit>,
+    c1_sel: Signal<Local, EntryBits>,
+    c1_same_key: Signal<Local, Bit>,
+    // ---- C2 (registered at the C1→C2 edge)
+    a_desc: DFF<Bit>,
+    a_read: DFF<Bit>,
+    a_sweep: DFF<Bit>,
+    /// A key load happened while this item was in C1: its view is of the old table, so it
+    /// writes nothing.
+    a_kill: DFF<Bit>,
+    a_bucket: DFF<Bits<B>>,
+    a_way: DFF<Bits<2>>,
+    a_now: DFF<Bits<TIME_BITS>>,
+    a: DFF<Desc>,
+    /// The item ahead (in C2 while this one was in C1) wrote this bucket.
+    a_same_b: DFF<Bit>,
+    /// ... and is a descriptor of the same connection.
+    a_same_key: DFF<Bit>,
+    a_aged0: DFF<EntryBits>,
+    a_aged1: DFF<EntryBits>,
+    a_aged2: DFF<EntryBits>,
+    a_aged3: DFF<EntryBits>,
+    a_class0: DFF<Bits<2>>,
+    a_class1: DFF<Bits<2>>,
+    a_class2: DFF<Bits<2>>,
+    a_class3: DFF<Bits<2>>,
+    a_age0: DFF<Bits<TIME_BITS>>,
+    a_age1: DFF<Bits<TIME_BITS>>,
+    a_age2: DFF<Bits<TIME_BITS>>,
+    a_age3: DFF<Bits<TIME_BITS>>,
+    a_old0: DFF<WaySnap>,
+    a_old1: DFF<WaySnap>,
+    a_old2: DFF<WaySnap>,
+    a_old3: DFF<WaySnap>,
+    a_hit: DFF<Bit>,
+    a_hit_way: DFF<Bits<2>>,
+    a_sel: DFF<EntryBits>,
+    // the patch C2 leaves for its successor: the way it applied a segment to (an entry it
+    // changed), that entry aged to the successor's time
+    pt_valid: DFF<Bit>,
+    pt_way: DFF<Bits<2>>,
+    fa: DFF<EntryBits>,
+    /// The class and silence of `fa` at this item's time, from the register (not after
+    /// the aging in the predecessor's C2).
+    fa_evict: EvictionClass,
+    fa_class: Signal<Local, Bits<2>>,
+    fa_age: Signal<Local, Bits<TIME_BITS>>,
+    fa_next: Signal<Local, EntryBits>,
+    patch: Signal<Local, Bit>,
+    pw0: Signal<Local, Bit>,
+    pw1: Signal<Local, Bit>,
+    pw2: Signal<Local, Bit>,
+    pw3: Signal<Local, Bit>,
+    view0: Signal<Local, EntryBits>,
+    view1: Signal<Local, EntryBits>,
+    view2: Signal<Local, EntryBits>,
+    view3: Signal<Local, EntryBits>,
+    vclass0: Signal<Local, Bits<2>>,
+    vclass1: Signal<Local, Bits<2>>,
+    vclass2: Signal<Local, Bits<2>>,
+    vclass3: Signal<Local, Bits<2>>,
     hit: Signal<Local, Bit>,
     hit_way: Signal<Local, Bits<2>>,
     free_any: Signal<Local, Bit>,
     free_way: Signal<Local, Bits<2>>,
-    // victim tournament: (class, age), lowest class then oldest then lowest way
-    v01_way: Signal<Local, Bits<2>>,
-    v01_class: Signal<Local, Bits<2>>,
-    v01_age: Signal<Local, Bits<TIME_BITS>>,
-    v23_way: Signal<Local, Bits<2>>,
-    v23_class: Signal<Local, Bits<2>>,
-    v23_age: Signal<Local, Bits<TIME_BITS>>,
+    // victim order, pairwise: (class, age), lowest class then oldest then lowest way
+    bu01: Signal<Local, Bit>,
+    bu02: Signal<Local, Bit>,
+    bu03: Signal<Local, Bit>,
+    bu12: Signal<Local, Bit>,
+    bu13: Signal<Local, Bit>,
+    bu23: Signal<Local, Bit>,
+    b01: Signal<Local, Bit>,
+    b02: Signal<Local, Bit>,
+    b03: Signal<Local, Bit>,
+    b12: Signal<Local, Bit>,
+    b13: Signal<Local, Bit>,
+    b23: Signal<Local, Bit>,
+    fb0: Signal<Local, Bit>,
+    fb1: Signal<Local, Bit>,
+    fb2: Signal<Local, Bit>,
+    wb1: Signal<Local, Bit>,
+    wb2: Signal<Local, Bit>,
+    wb3: Signal<Local, Bit>,
     victim_way: Signal<Local, Bits<2>>,
     victim_ok: Signal<Local, Bit>,
     class_never: Constant<Bits<2>>,
@@ -828,9 +917,9 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     o_rd_entry: DFF<EntryBits>,
     o_rd_alive: DFF<Bit>,
     o_count: DFF<CountRecord>,
-    // event record and gauge snapshots (C → O)
+    // event record and gauge snapshots (C2 → O)
     c_ev: Signal<Local, EventRecord>,
-    c_ev_valid: Signal<Local, Bit>,
+    ev_push: Signal<Local, Bit>,
     o_ev: DFF<EventRecord>,
     o_ev_bucket: DFF<Bits<B>>,
     o_ev_valid: DFF<Bit>,
@@ -944,6 +1033,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             age1: Default::default(),
             age2: Default::default(),
             age3: Default::default(),
+            age4: Default::default(),
             apply: Default::default(),
             ram0: Default::default(),
             ram1: Default::default(),
@@ -991,13 +1081,11 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             c_way: Default::default(),
             c_now: Default::default(),
             c: Default::default(),
-            fwd_valid: Default::default(),
-            fwd_bucket: Default::default(),
+            use_fwd: Default::default(),
             fwd0: Default::default(),
             fwd1: Default::default(),
             fwd2: Default::default(),
             fwd3: Default::default(),
-            use_fwd: Default::default(),
             raw0: Default::default(),
             raw1: Default::default(),
             raw2: Default::default(),
@@ -1018,16 +1106,85 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             match1: Default::default(),
             match2: Default::default(),
             match3: Default::default(),
+            c1_hit: Default::default(),
+            c1_hit_way: Default::default(),
+            keq0: Default::default(),
+            keq1: Default::default(),
+            keq2: Default::default(),
+            keq3: Default::default(),
+            c1_sel: Default::default(),
+            c1_same_key: Default::default(),
+            a_desc: Default::default(),
+            a_read: Default::default(),
+            a_sweep: Default::default(),
+            a_kill: Default::default(),
+            a_bucket: Default::default(),
+            a_way: Default::default(),
+            a_now: Default::default(),
+            a: Default::default(),
+            a_same_b: Default::default(),
+            a_same_key: Default::default(),
+            a_aged0: Default::default(),
+            a_aged1: Default::default(),
+            a_aged2: Default::default(),
+            a_aged3: Default::default(),
+            a_class0: Default::default(),
+            a_class1: Default::default(),
+            a_class2: Default::default(),
+            a_class3: Default::default(),
+            a_age0: Default::default(),
+            a_age1: Default::default(),
+            a_age2: Default::default(),
+            a_age3: Default::default(),
+            a_old0: Default::default(),
+            a_old1: Default::default(),
+            a_old2: Default::default(),
+            a_old3: Default::default(),
+            a_hit: Default::default(),
+            a_hit_way: Default::default(),
+            a_sel: Default::default(),
+            pt_valid: Default::default(),
+            pt_way: Default::default(),
+            fa: Default::default(),
+            fa_evict: Default::default(),
+            fa_class: Default::default(),
+            fa_age: Default::default(),
+            fa_next: Default::default(),
+            patch: Default::default(),
+            pw0: Default::default(),
+            pw1: Default::default(),
+            pw2: Default::default(),
+            pw3: Default::default(),
+            view0: Default::default(),
+            view1: Default::default(),
+            view2: Default::default(),
+            view3: Default::default(),
+            vclass0: Default::default(),
+            vclass1: Default::default(),
+            vclass2: Default::default(),
+            vclass3: Default::default(),
             hit: Default::default(),
             hit_way: Default::default(),
             free_any: Default::default(),
             free_way: Default::default(),
-            v01_way: Default::default(),
-            v01_class: Default::default(),
-            v01_age: Default::default(),
-            v23_way: Default::default(),
-            v23_class: Default::default(),
-            v23_age: Default::default(),
+            bu01: Default::default(),
+            bu02: Default::default(),
+            bu03: Default::default(),
+            bu12: Default::default(),
+            bu13: Default::default(),
+            bu23: Default::default(),
+            b01: Default::default(),
+            b02: Default::default(),
+            b03: Default::default(),
+            b12: Default::default(),
+            b13: Default::default(),
+            b23: Default::default(),
+            fb0: Default::default(),
+            fb1: Default::default(),
+            fb2: Default::default(),
+            wb1: Default::default(),
+            wb2: Default::default(),
+            wb3: Default::default(),
             victim_way: Default::default(),
             victim_ok: Default::default(),
             class_never: Constant::new(crate::entry_age::CLASS_NEVER.to_bits()),
@@ -1090,7 +1247,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             o_rd_alive: Default::default(),
             o_count: Default::default(),
             c_ev: Default::default(),
-            c_ev_valid: Default::default(),
+            ev_push: Default::default(),
             o_ev: Default::default(),
             o_ev_bucket: Default::default(),
             o_ev_valid: Default::default(),
@@ -1150,12 +1307,43 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             c_way,
             c_now,
             c,
-            fwd_valid,
-            fwd_bucket,
+            use_fwd,
             fwd0,
             fwd1,
             fwd2,
             fwd3,
+            a_desc,
+            a_read,
+            a_sweep,
+            a_kill,
+            a_bucket,
+            a_way,
+            a_now,
+            a,
+            a_same_b,
+            a_same_key,
+            a_aged0,
+            a_aged1,
+            a_aged2,
+            a_aged3,
+            a_class0,
+            a_class1,
+            a_class2,
+            a_class3,
+            a_age0,
+            a_age1,
+            a_age2,
+            a_age3,
+            a_old0,
+            a_old1,
+            a_old2,
+            a_old3,
+            a_hit,
+            a_hit_way,
+            a_sel,
+            pt_valid,
+            pt_way,
+            fa,
             o_valid,
             o_verdict,
             o_has_entry,
@@ -1308,10 +1496,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.ram3.read_address.next = self.r_bucket.val();
         self.ep_ram.read_address.next = self.r_bucket.val();
 
-        // ---- C: forward
-        self.use_fwd.next =
-            self.fwd_valid.q.val() && (self.fwd_bucket.q.val() == self.c_bucket.q.val());
-        if self.use_fwd.val() {
+        // ---- C1: forward
+        if self.use_fwd.q.val() {
             self.raw0.next = self.fwd0.q.val();
             self.raw1.next = self.fwd1.q.val();
             self.raw2.next = self.fwd2.q.val();
@@ -1324,7 +1510,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         }
         // A bucket last written before the latest key load is empty.
         self.stale.next =
-            !self.use_fwd.val() && (self.ep_ram.read_data.val() != self.epoch_q.q.val());
+            !self.use_fwd.q.val() && (self.ep_ram.read_data.val() != self.epoch_q.q.val());
         if self.stale.val() {
             self.raw0.next.valid = false;
             self.raw1.next.valid = false;
@@ -1332,7 +1518,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.raw3.next.valid = false;
         }
 
-        // ---- C: age the four ways
+        // ---- C1: age the four ways
         self.age0.lo_state.next = self.raw0.val().lo_state;
         self.age0.hi_state.next = self.raw0.val().hi_state;
         self.age0.last_seen.next = self.raw0.val().last_seen;
@@ -1370,10 +1556,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.alive1.next = self.raw1.val().valid && self.age1.alive.val();
         self.alive2.next = self.raw2.val().valid && self.age2.alive.val();
         self.alive3.next = self.raw3.val().valid && self.age3.alive.val();
-        self.dead0.next = self.raw0.val().valid && !self.age0.alive.val();
-        self.dead1.next = self.raw1.val().valid && !self.age1.alive.val();
-        self.dead2.next = self.raw2.val().valid && !self.age2.alive.val();
-        self.dead3.next = self.raw3.val().valid && !self.age3.alive.val();
 
         self.aged0.next = self.raw0.val();
         self.aged0.next.valid = self.alive0.val();
@@ -1396,103 +1578,294 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.aged3.next.hi_state = self.age3.new_hi_state.val();
         self.aged3.next.last_seen = self.age3.new_last_seen.val();
 
-        // ---- C: match (the key is not changed by aging)
-        self.match0.next = self.alive0.val()
+        // ---- C1: match (the key is not changed by aging)
+        self.keq0.next = self.raw0.val().valid
             && (self.raw0.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw0.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw0.val().lo_port == self.c.q.val().lo_port)
             && (self.raw0.val().hi_port == self.c.q.val().hi_port);
-        self.match1.next = self.alive1.val()
+        self.match0.next = self.alive0.val() && self.keq0.val();
+        self.keq1.next = self.raw1.val().valid
             && (self.raw1.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw1.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw1.val().lo_port == self.c.q.val().lo_port)
             && (self.raw1.val().hi_port == self.c.q.val().hi_port);
-        self.match2.next = self.alive2.val()
+        self.match1.next = self.alive1.val() && self.keq1.val();
+        self.keq2.next = self.raw2.val().valid
             && (self.raw2.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw2.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw2.val().lo_port == self.c.q.val().lo_port)
             && (self.raw2.val().hi_port == self.c.q.val().hi_port);
-        self.match3.next = self.alive3.val()
+        self.match2.next = self.alive2.val() && self.keq2.val();
+        self.keq3.next = self.raw3.val().valid
             && (self.raw3.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw3.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw3.val().lo_port == self.c.q.val().lo_port)
             && (self.raw3.val().hi_port == self.c.q.val().hi_port);
-        self.hit.next =
+        self.match3.next = self.alive3.val() && self.keq3.val();
+        self.c1_hit.next =
             self.match0.val() || self.match1.val() || self.match2.val() || self.match3.val();
-        self.hit_way.next = self.way0.val();
-        if self.match1.val() {
-            self.hit_way.next = self.way1.val();
+        // The way that holds the key, from the key compare alone (a key is in at most one
+        // valid way: a write-back keeps live ways and removes dead ones, and a new entry
+        // goes in only when no live way holds its key), so the select does not wait for
+        // the aging; `c1_hit` says whether that entry is alive.
+        self.c1_hit_way.next = self.way0.val();
+        if self.keq1.val() {
+            self.c1_hit_way.next = self.way1.val();
         }
-        if self.match2.val() {
-            self.hit_way.next = self.way2.val();
+        if self.keq2.val() {
+            self.c1_hit_way.next = self.way2.val();
         }
-        if self.match3.val() {
-            self.hit_way.next = self.way3.val();
+        if self.keq3.val() {
+            self.c1_hit_way.next = self.way3.val();
+        }
+        self.c1_sel.next = self.aged0.val();
+        if self.c1_hit_way.val() == self.way1.val() {
+            self.c1_sel.next = self.aged1.val();
+        }
+        if self.c1_hit_way.val() == self.way2.val() {
+            self.c1_sel.next = self.aged2.val();
+        }
+        if self.c1_hit_way.val() == self.way3.val() {
+            self.c1_sel.next = self.aged3.val();
+        }
+        // The item in C2 now, against this one: same connection, same bucket written.
+        self.c1_same_key.next = (self.c.q.val().lo_ip == self.a.q.val().lo_ip)
+            && (self.c.q.val().hi_ip == self.a.q.val().hi_ip)
+            && (self.c.q.val().lo_port == self.a.q.val().lo_port)
+            && (self.c.q.val().hi_port == self.a.q.val().hi_port);
+
+        // ---- C1 → C2
+        self.a_desc.d.next = self.c_desc.q.val();
+        self.a_read.d.next = self.c_read.q.val();
+        self.a_sweep.d.next = self.c_sweep.q.val();
+        self.a_kill.d.next = self.key_load.val();
+        self.a_bucket.d.next = self.c_bucket.q.val();
+        self.a_way.d.next = self.c_way.q.val();
+        self.a_now.d.next = self.c_now.q.val();
+        self.a.d.next = self.c.q.val();
+        self.a_same_b.d.next = (self.a_desc.q.val() || self.a_sweep.q.val())
+            && !self.a_kill.q.val()
+            && !self.key_load.val()
+            && (self.a_bucket.q.val() == self.c_bucket.q.val());
+        self.a_same_key.d.next =
+            self.c_desc.q.val() && self.a_desc.q.val() && self.c1_same_key.val();
+        self.a_aged0.d.next = self.aged0.val();
+        self.a_aged1.d.next = self.aged1.val();
+        self.a_aged2.d.next = self.aged2.val();
+        self.a_aged3.d.next = self.aged3.val();
+        self.a_class0.d.next = self.age0.evict_class.val();
+        self.a_class1.d.next = self.age1.evict_class.val();
+        self.a_class2.d.next = self.age2.evict_class.val();
+        self.a_class3.d.next = self.age3.evict_class.val();
+        self.a_age0.d.next = self.age0.age.val();
+        self.a_age1.d.next = self.age1.age.val();
+        self.a_age2.d.next = self.age2.age.val();
+        self.a_age3.d.next = self.age3.age.val();
+        self.a_old0.d.next.valid = self.raw0.val().valid;
+        self.a_old0.d.next.client_is_lo = self.raw0.val().client_is_lo;
+        self.a_old0.d.next.lo_state = self.raw0.val().lo_state;
+        self.a_old0.d.next.hi_state = self.raw0.val().hi_state;
+        self.a_old1.d.next.valid = self.raw1.val().valid;
+        self.a_old1.d.next.client_is_lo = self.raw1.val().client_is_lo;
+        self.a_old1.d.next.lo_state = self.raw1.val().lo_state;
+        self.a_old1.d.next.hi_state = self.raw1.val().hi_state;
+        self.a_old2.d.next.valid = self.raw2.val().valid;
+        self.a_old2.d.next.client_is_lo = self.raw2.val().client_is_lo;
+        self.a_old2.d.next.lo_state = self.raw2.val().lo_state;
+        self.a_old2.d.next.hi_state = self.raw2.val().hi_state;
+        self.a_old3.d.next.valid = self.raw3.val().valid;
+        self.a_old3.d.next.client_is_lo = self.raw3.val().client_is_lo;
+        self.a_old3.d.next.lo_state = self.raw3.val().lo_state;
+        self.a_old3.d.next.hi_state = self.raw3.val().hi_state;
+        self.a_hit.d.next = self.c1_hit.val();
+        self.a_hit_way.d.next = self.c1_hit_way.val();
+        self.a_sel.d.next = self.c1_sel.val();
+
+        // ---- C2: the item ahead's change. It wrote this bucket last cycle (`a_same_b`);
+        // C1 read the bucket before that write, which differs from it by aging alone
+        // (composable: C1 aged it to this item's time) except in the way the item ahead
+        // applied a segment to and changed (`pt_*`): that way is `fa`, its new entry aged to
+        // this item's time.
+        self.patch.next = self.a_same_b.q.val() && self.pt_valid.q.val();
+        self.fa_evict.lo_state.next = self.fa.q.val().lo_state;
+        self.fa_evict.hi_state.next = self.fa.q.val().hi_state;
+        self.fa_class.next = self.fa_evict.evict_class.val();
+        self.fa_age.next = self.a_now.q.val() - self.fa.q.val().last_seen;
+        self.pw0.next = self.patch.val() && (self.pt_way.q.val() == self.way0.val());
+        self.pw1.next = self.patch.val() && (self.pt_way.q.val() == self.way1.val());
+        self.pw2.next = self.patch.val() && (self.pt_way.q.val() == self.way2.val());
+        self.pw3.next = self.patch.val() && (self.pt_way.q.val() == self.way3.val());
+        self.view0.next = self.a_aged0.q.val();
+        self.vclass0.next = self.a_class0.q.val();
+        if self.pw0.val() {
+            self.view0.next = self.fa.q.val();
+            self.vclass0.next = self.fa_class.val();
+        }
+        self.view1.next = self.a_aged1.q.val();
+        self.vclass1.next = self.a_class1.q.val();
+        if self.pw1.val() {
+            self.view1.next = self.fa.q.val();
+            self.vclass1.next = self.fa_class.val();
+        }
+        self.view2.next = self.a_aged2.q.val();
+        self.vclass2.next = self.a_class2.q.val();
+        if self.pw2.val() {
+            self.view2.next = self.fa.q.val();
+            self.vclass2.next = self.fa_class.val();
+        }
+        self.view3.next = self.a_aged3.q.val();
+        self.vclass3.next = self.a_class3.q.val();
+        if self.pw3.val() {
+            self.view3.next = self.fa.q.val();
+            self.vclass3.next = self.fa_class.val();
+        }
+        // The match: the same connection as the item ahead finds its entry in the patched
+        // way (if it is still alive); a match C1 found in the patched way is gone (the item
+        // ahead evicted it); any other match C1 found stands.
+        if self.patch.val() && self.a_same_key.q.val() {
+            self.hit.next = self.fa.q.val().valid;
+            self.hit_way.next = self.pt_way.q.val();
+            self.sel_entry.next = self.fa.q.val();
+        } else {
+            self.hit.next = self.a_hit.q.val()
+                && !(self.patch.val() && (self.a_hit_way.q.val() == self.pt_way.q.val()));
+            self.hit_way.next = self.a_hit_way.q.val();
+            self.sel_entry.next = self.a_sel.q.val();
         }
 
-        // ---- C: the lowest free way
-        self.free_any.next =
-            !self.alive0.val() || !self.alive1.val() || !self.alive2.val() || !self.alive3.val();
-        if !self.alive0.val() {
+        // ---- C2: the lowest free way
+        self.free_any.next = !self.view0.val().valid
+            || !self.view1.val().valid
+            || !self.view2.val().valid
+            || !self.view3.val().valid;
+        if !self.view0.val().valid {
             self.free_way.next = self.way0.val();
-        } else if !self.alive1.val() {
+        } else if !self.view1.val().valid {
             self.free_way.next = self.way1.val();
-        } else if !self.alive2.val() {
+        } else if !self.view2.val().valid {
             self.free_way.next = self.way2.val();
         } else {
             self.free_way.next = self.way3.val();
         }
 
-        // ---- C: the victim (all ways alive): lowest class, then oldest, then lowest way
-        self.v01_way.next = self.way0.val();
-        self.v01_class.next = self.age0.evict_class.val();
-        self.v01_age.next = self.age0.age.val();
-        if (self.age1.evict_class.val() < self.age0.evict_class.val())
-            || ((self.age1.evict_class.val() == self.age0.evict_class.val())
-                && (self.age1.age.val() > self.age0.age.val()))
-        {
-            self.v01_way.next = self.way1.val();
-            self.v01_class.next = self.age1.evict_class.val();
-            self.v01_age.next = self.age1.age.val();
+        // ---- C2: the victim (all ways alive): lowest class, then oldest, then lowest way.
+        // Pairwise, side by side (no compare after a compare): `bu_ij` = way j ranks before
+        // way i (i < j) as C1 aged them; `fb_i` = the patched way's entry ranks before way i,
+        // `wb_i` = way i ranks before it (`fb3`, `wb0` are never needed); `b_ij` the pair's
+        // order in the patched view.
+        self.bu01.next = (self.a_class1.q.val() < self.a_class0.q.val())
+            || ((self.a_class1.q.val() == self.a_class0.q.val())
+                && (self.a_age1.q.val() > self.a_age0.q.val()));
+        self.bu02.next = (self.a_class2.q.val() < self.a_class0.q.val())
+            || ((self.a_class2.q.val() == self.a_class0.q.val())
+                && (self.a_age2.q.val() > self.a_age0.q.val()));
+        self.bu03.next = (self.a_class3.q.val() < self.a_class0.q.val())
+            || ((self.a_class3.q.val() == self.a_class0.q.val())
+                && (self.a_age3.q.val() > self.a_age0.q.val()));
+        self.bu12.next = (self.a_class2.q.val() < self.a_class1.q.val())
+            || ((self.a_class2.q.val() == self.a_class1.q.val())
+                && (self.a_age2.q.val() > self.a_age1.q.val()));
+        self.bu13.next = (self.a_class3.q.val() < self.a_class1.q.val())
+            || ((self.a_class3.q.val() == self.a_class1.q.val())
+                && (self.a_age3.q.val() > self.a_age1.q.val()));
+        self.bu23.next = (self.a_class3.q.val() < self.a_class2.q.val())
+            || ((self.a_class3.q.val() == self.a_class2.q.val())
+                && (self.a_age3.q.val() > self.a_age2.q.val()));
+        self.fb0.next = (self.fa_class.val() < self.a_class0.q.val())
+            || ((self.fa_class.val() == self.a_class0.q.val())
+                && (self.fa_age.val() > self.a_age0.q.val()));
+        self.fb1.next = (self.fa_class.val() < self.a_class1.q.val())
+            || ((self.fa_class.val() == self.a_class1.q.val())
+                && (self.fa_age.val() > self.a_age1.q.val()));
+        self.wb1.next = (self.a_class1.q.val() < self.fa_class.val())
+            || ((self.a_class1.q.val() == self.fa_class.val())
+                && (self.a_age1.q.val() > self.fa_age.val()));
+        self.fb2.next = (self.fa_class.val() < self.a_class2.q.val())
+            || ((self.fa_class.val() == self.a_class2.q.val())
+                && (self.fa_age.val() > self.a_age2.q.val()));
+        self.wb2.next = (self.a_class2.q.val() < self.fa_class.val())
+            || ((self.a_class2.q.val() == self.fa_class.val())
+                && (self.a_age2.q.val() > self.fa_age.val()));
+        self.wb3.next = (self.a_class3.q.val() < self.fa_class.val())
+            || ((self.a_class3.q.val() == self.fa_class.val())
+                && (self.a_age3.q.val() > self.fa_age.val()));
+        if self.pw1.val() {
+            self.b01.next = self.fb0.val();
+        } else if self.pw0.val() {
+            self.b01.next = self.wb1.val();
+        } else {
+            self.b01.next = self.bu01.val();
         }
-        self.v23_way.next = self.way2.val();
-        self.v23_class.next = self.age2.evict_class.val();
-        self.v23_age.next = self.age2.age.val();
-        if (self.age3.evict_class.val() < self.age2.evict_class.val())
-            || ((self.age3.evict_class.val() == self.age2.evict_class.val())
-                && (self.age3.age.val() > self.age2.age.val()))
-        {
-            self.v23_way.next = self.way3.val();
-            self.v23_class.next = self.age3.evict_class.val();
-            self.v23_age.next = self.age3.age.val();
+        if self.pw2.val() {
+            self.b02.next = self.fb0.val();
+        } else if self.pw0.val() {
+            self.b02.next = self.wb2.val();
+        } else {
+            self.b02.next = self.bu02.val();
         }
-        self.victim_way.next = self.v01_way.val();
-        self.victim_ok.next = self.v01_class.val() != self.class_never.val();
-        if (self.v23_class.val() < self.v01_class.val())
-            || ((self.v23_class.val() == self.v01_class.val())
-                && (self.v23_age.val() > self.v01_age.val()))
-        {
-            self.victim_way.next = self.v23_way.val();
-            self.victim_ok.next = self.v23_class.val() != self.class_never.val();
+        if self.pw3.val() {
+            self.b03.next = self.fb0.val();
+        } else if self.pw0.val() {
+            self.b03.next = self.wb3.val();
+        } else {
+            self.b03.next = self.bu03.val();
         }
+        if self.pw2.val() {
+            self.b12.next = self.fb1.val();
+        } else if self.pw1.val() {
+            self.b12.next = self.wb2.val();
+        } else {
+            self.b12.next = self.bu12.val();
+        }
+        if self.pw3.val() {
+            self.b13.next = self.fb1.val();
+        } else if self.pw1.val() {
+            self.b13.next = self.wb3.val();
+        } else {
+            self.b13.next = self.bu13.val();
+        }
+        if self.pw3.val() {
+            self.b23.next = self.fb2.val();
+        } else if self.pw2.val() {
+            self.b23.next = self.wb3.val();
+        } else {
+            self.b23.next = self.bu23.val();
+        }
+        // The way every lower way ranks after and no higher way ranks before (a total
+        // order: exactly one).
+        if !self.b01.val() && !self.b02.val() && !self.b03.val() {
+            self.victim_way.next = self.way0.val();
+        } else if self.b01.val() && !self.b12.val() && !self.b13.val() {
+            self.victim_way.next = self.way1.val();
+        } else if self.b02.val() && self.b12.val() && !self.b23.val() {
+            self.victim_way.next = self.way2.val();
+        } else {
+            self.victim_way.next = self.way3.val();
+        }
+        // The victim has the lowest class: evictable iff some way is.
+        self.victim_ok.next = (self.vclass0.val() != self.class_never.val())
+            || (self.vclass1.val() != self.class_never.val())
+            || (self.vclass2.val() != self.class_never.val())
+            || (self.vclass3.val() != self.class_never.val());
 
-        // ---- C: decide
-        self.is_invalid.next = self.c.q.val().flag_class == self.class_invalid.val();
-        self.is_rst.next = self.c.q.val().flag_class == self.class_rst.val();
-        self.created.next = self.c_desc.q.val()
+        // ---- C2: decide
+        self.is_invalid.next = self.a.q.val().flag_class == self.class_invalid.val();
+        self.is_rst.next = self.a.q.val().flag_class == self.class_rst.val();
+        self.created.next = self.a_desc.q.val()
             && !self.hit.val()
             && !self.is_invalid.val()
             && !self.is_rst.val()
             && (self.free_any.val() || self.victim_ok.val());
         self.evicted.next = self.created.val() && !self.free_any.val();
-        self.refused.next = self.c_desc.q.val()
+        self.refused.next = self.a_desc.q.val()
             && !self.hit.val()
             && !self.is_invalid.val()
             && !self.is_rst.val()
             && !self.free_any.val()
             && !self.victim_ok.val();
         self.applied.next =
-            self.c_desc.q.val() && !self.is_invalid.val() && (self.hit.val() || self.created.val());
+            self.a_desc.q.val() && !self.is_invalid.val() && (self.hit.val() || self.created.val());
         if self.hit.val() {
             self.sel_way.next = self.hit_way.val();
         } else if self.free_any.val() {
@@ -1500,39 +1873,29 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         } else {
             self.sel_way.next = self.victim_way.val();
         }
-        self.sel_entry.next = self.aged0.val();
-        if self.sel_way.val() == self.way1.val() {
-            self.sel_entry.next = self.aged1.val();
-        }
-        if self.sel_way.val() == self.way2.val() {
-            self.sel_entry.next = self.aged2.val();
-        }
-        if self.sel_way.val() == self.way3.val() {
-            self.sel_entry.next = self.aged3.val();
-        }
 
-        // ---- C: apply
+        // ---- C2: apply
         self.apply.entry_in.next = self.sel_entry.val();
         self.apply.hit.next = self.hit.val();
-        self.apply.sender_is_lo.next = self.c.q.val().src_is_lo;
-        self.apply.seq.next = self.c.q.val().seq;
-        self.apply.ack.next = self.c.q.val().ack;
-        self.apply.flags.next = self.c.q.val().flags;
-        self.apply.flag_class.next = self.c.q.val().flag_class;
-        self.apply.window.next = self.c.q.val().window;
-        self.apply.wscale.next = self.c.q.val().wscale;
-        self.apply.payload_len.next = self.c.q.val().payload_len;
-        self.apply.lo_ip.next = self.c.q.val().lo_ip;
-        self.apply.lo_port.next = self.c.q.val().lo_port;
-        self.apply.hi_ip.next = self.c.q.val().hi_ip;
-        self.apply.hi_port.next = self.c.q.val().hi_port;
-        self.apply.now.next = self.c.q.val().now;
+        self.apply.sender_is_lo.next = self.a.q.val().src_is_lo;
+        self.apply.seq.next = self.a.q.val().seq;
+        self.apply.ack.next = self.a.q.val().ack;
+        self.apply.flags.next = self.a.q.val().flags;
+        self.apply.flag_class.next = self.a.q.val().flag_class;
+        self.apply.window.next = self.a.q.val().window;
+        self.apply.wscale.next = self.a.q.val().wscale;
+        self.apply.payload_len.next = self.a.q.val().payload_len;
+        self.apply.lo_ip.next = self.a.q.val().lo_ip;
+        self.apply.lo_port.next = self.a.q.val().lo_port;
+        self.apply.hi_ip.next = self.a.q.val().hi_ip;
+        self.apply.hi_port.next = self.a.q.val().hi_port;
+        self.apply.now.next = self.a.q.val().now;
 
-        // ---- C: write back (descriptors and sweeps; a host read writes nothing)
-        self.w0.next = self.aged0.val();
-        self.w1.next = self.aged1.val();
-        self.w2.next = self.aged2.val();
-        self.w3.next = self.aged3.val();
+        // ---- C2: write back (descriptors and sweeps; a host read writes nothing)
+        self.w0.next = self.view0.val();
+        self.w1.next = self.view1.val();
+        self.w2.next = self.view2.val();
+        self.w3.next = self.view3.val();
         if self.applied.val() {
             if self.sel_way.val() == self.way0.val() {
                 self.w0.next = self.apply.entry_out.val();
@@ -1547,30 +1910,70 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
                 self.w3.next = self.apply.entry_out.val();
             }
         }
-        self.write_en.next = self.c_desc.q.val() || self.c_sweep.q.val();
+        self.write_en.next = (self.a_desc.q.val() || self.a_sweep.q.val()) && !self.a_kill.q.val();
         self.ram0.write_enable.next = self.write_en.val();
         self.ram1.write_enable.next = self.write_en.val();
         self.ram2.write_enable.next = self.write_en.val();
         self.ram3.write_enable.next = self.write_en.val();
-        self.ram0.write_address.next = self.c_bucket.q.val();
-        self.ram1.write_address.next = self.c_bucket.q.val();
-        self.ram2.write_address.next = self.c_bucket.q.val();
-        self.ram3.write_address.next = self.c_bucket.q.val();
+        self.ram0.write_address.next = self.a_bucket.q.val();
+        self.ram1.write_address.next = self.a_bucket.q.val();
+        self.ram2.write_address.next = self.a_bucket.q.val();
+        self.ram3.write_address.next = self.a_bucket.q.val();
         self.ram0.write_data.next = self.w0.val();
         self.ram1.write_data.next = self.w1.val();
         self.ram2.write_data.next = self.w2.val();
         self.ram3.write_data.next = self.w3.val();
         self.ep_ram.write_enable.next = self.write_en.val();
-        self.ep_ram.write_address.next = self.c_bucket.q.val();
+        self.ep_ram.write_address.next = self.a_bucket.q.val();
         self.ep_ram.write_data.next = self.epoch_q.q.val();
-        self.fwd_valid.d.next = self.write_en.val();
-        self.fwd_bucket.d.next = self.c_bucket.q.val();
+        // The item read in R at this edge reads the RAM before this write: C1 takes `fwd*`.
+        self.use_fwd.d.next = self.write_en.val() && (self.a_bucket.q.val() == self.r_bucket.val());
         self.fwd0.d.next = self.w0.val();
         self.fwd1.d.next = self.w1.val();
         self.fwd2.d.next = self.w2.val();
         self.fwd3.d.next = self.w3.val();
+        // The patch for the successor (the item now in C1): the way this item changed, its
+        // new entry aged to the successor's time. A changed entry's `last_seen` is this
+        // item's time, so the aging's compares start from registers, beside the apply.
+        self.pt_valid.d.next = self.write_en.val() && self.applied.val() && !self.apply.kept.val();
+        self.pt_way.d.next = self.sel_way.val();
+        self.age4.lo_state.next = self.apply.entry_out.val().lo_state;
+        self.age4.hi_state.next = self.apply.entry_out.val().hi_state;
+        self.age4.last_seen.next = self.a_now.q.val();
+        self.age4.now.next = self.c_now.q.val();
+        self.age4.time_wait.next = self.tw_q.q.val();
+        self.age4.embryonic.next = self.emb_q.q.val();
+        self.age4.idle.next = self.idle_q.q.val();
+        self.age4.linger.next = self.linger_q.q.val();
+        self.fa_next.next = self.apply.entry_out.val();
+        self.fa_next.next.valid = self.age4.alive.val();
+        self.fa_next.next.lo_state = self.age4.new_lo_state.val();
+        self.fa_next.next.hi_state = self.age4.new_hi_state.val();
+        self.fa_next.next.last_seen = self.age4.new_last_seen.val();
+        self.fa.d.next = self.fa_next.val();
 
-        // ---- C: expired count (dead ways removed by a descriptor or a sweep)
+        // ---- C2: expired count (dead ways removed by a descriptor or a sweep)
+        // Dead ways this item removes: valid in the bucket as the item ahead left it.
+        if self.a_same_b.q.val() {
+            self.dead0.next = self.fwd0.q.val().valid && !self.view0.val().valid;
+        } else {
+            self.dead0.next = self.a_old0.q.val().valid && !self.view0.val().valid;
+        }
+        if self.a_same_b.q.val() {
+            self.dead1.next = self.fwd1.q.val().valid && !self.view1.val().valid;
+        } else {
+            self.dead1.next = self.a_old1.q.val().valid && !self.view1.val().valid;
+        }
+        if self.a_same_b.q.val() {
+            self.dead2.next = self.fwd2.q.val().valid && !self.view2.val().valid;
+        } else {
+            self.dead2.next = self.a_old2.q.val().valid && !self.view2.val().valid;
+        }
+        if self.a_same_b.q.val() {
+            self.dead3.next = self.fwd3.q.val().valid && !self.view3.val().valid;
+        } else {
+            self.dead3.next = self.a_old3.q.val().valid && !self.view3.val().valid;
+        }
         self.d0.next = self.zero3.val();
         self.d1.next = self.zero3.val();
         self.d2.next = self.zero3.val();
@@ -1592,7 +1995,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.expired_n.next = self.d0.val() + self.d1.val() + self.d2.val() + self.d3.val();
         }
 
-        // ---- C: verdict and state changes
+        // ---- C2: verdict and state changes
         self.verdict4.next.code = self.apply.verdict.val();
         self.verdict4.next.top = false;
         self.c_verdict.next = self.verdict4.val().into();
@@ -1613,23 +2016,23 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         }
 
         // ---- host read: the aged way
-        self.rd_sel.next = self.aged0.val();
-        self.rd_sel_alive.next = self.alive0.val();
-        if self.c_way.q.val() == self.way1.val() {
-            self.rd_sel.next = self.aged1.val();
-            self.rd_sel_alive.next = self.alive1.val();
+        self.rd_sel.next = self.view0.val();
+        self.rd_sel_alive.next = self.view0.val().valid;
+        if self.a_way.q.val() == self.way1.val() {
+            self.rd_sel.next = self.view1.val();
+            self.rd_sel_alive.next = self.view1.val().valid;
         }
-        if self.c_way.q.val() == self.way2.val() {
-            self.rd_sel.next = self.aged2.val();
-            self.rd_sel_alive.next = self.alive2.val();
+        if self.a_way.q.val() == self.way2.val() {
+            self.rd_sel.next = self.view2.val();
+            self.rd_sel_alive.next = self.view2.val().valid;
         }
-        if self.c_way.q.val() == self.way3.val() {
-            self.rd_sel.next = self.aged3.val();
-            self.rd_sel_alive.next = self.alive3.val();
+        if self.a_way.q.val() == self.way3.val() {
+            self.rd_sel.next = self.view3.val();
+            self.rd_sel_alive.next = self.view3.val().valid;
         }
 
         // ---- O: registered outputs
-        self.o_valid.d.next = self.c_desc.q.val();
+        self.o_valid.d.next = self.a_desc.q.val();
         self.o_verdict.d.next = self.c_verdict.val();
         self.o_has_entry.d.next = self.applied.val();
         self.o_created.d.next = self.created.val();
@@ -1641,16 +2044,16 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.o_hi_before.d.next = self.apply.hi_before.val();
         self.o_lo_changed.d.next = self.applied.val() && self.apply.lo_changed.val();
         self.o_hi_changed.d.next = self.applied.val() && self.apply.hi_changed.val();
-        self.o_src_is_lo.d.next = self.c.q.val().src_is_lo;
-        self.o_bucket.d.next = self.c_bucket.q.val();
+        self.o_src_is_lo.d.next = self.a.q.val().src_is_lo;
+        self.o_bucket.d.next = self.a_bucket.q.val();
         self.o_way.d.next = self.sel_way.val();
         self.o_entry.d.next = self.apply.entry_out.val();
-        self.o_rd_valid.d.next = self.c_read.q.val();
+        self.o_rd_valid.d.next = self.a_read.q.val();
         self.o_rd_entry.d.next = self.rd_sel.val();
         self.o_rd_alive.d.next = self.rd_sel_alive.val();
-        self.o_count.d.next.desc = self.c_desc.q.val();
-        self.o_count.d.next.flags = self.c.q.val().flags;
-        self.o_count.d.next.flag_class = self.c.q.val().flag_class;
+        self.o_count.d.next.desc = self.a_desc.q.val();
+        self.o_count.d.next.flags = self.a.q.val().flags;
+        self.o_count.d.next.flag_class = self.a.q.val().flag_class;
         self.o_count.d.next.verdict = self.c_verdict.val();
         self.o_count.d.next.reincarnated = self.applied.val() && self.apply.reincarnated.val();
         self.o_count.d.next.picked_up = self.created.val() && self.apply.entry_out.val().picked_up;
@@ -1660,15 +2063,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.o_count.d.next.refused = self.refused.val();
         self.o_count.d.next.expired = self.expired_n.val();
 
-        // ---- C: the event record
-        self.c_ev_valid.next = self.c_desc.q.val()
-            && (self.created.val()
-                || self.refused.val()
-                || (self.applied.val()
-                    && (self.apply.reincarnated.val()
-                        || self.apply.lo_changed.val()
-                        || self.apply.hi_changed.val()))
-                || (self.expired_n.val() != self.zero3.val()));
+        // ---- C2: the event record
         self.c_ev.next.created = self.created.val();
         self.c_ev.next.refused = self.refused.val();
         self.c_ev.next.evicted = self.evicted.val();
@@ -1688,20 +2083,28 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.c_ev.next.lo_after = self.apply.entry_out.val().lo_state;
             self.c_ev.next.hi_after = self.apply.entry_out.val().hi_state;
         }
-        self.c_ev.next.lo_ip = self.c.q.val().lo_ip;
-        self.c_ev.next.lo_port = self.c.q.val().lo_port;
-        self.c_ev.next.hi_ip = self.c.q.val().hi_ip;
-        self.c_ev.next.hi_port = self.c.q.val().hi_port;
-        self.c_ev.next.time = self.c.q.val().now;
+        self.c_ev.next.lo_ip = self.a.q.val().lo_ip;
+        self.c_ev.next.lo_port = self.a.q.val().lo_port;
+        self.c_ev.next.hi_ip = self.a.q.val().hi_ip;
+        self.c_ev.next.hi_port = self.a.q.val().hi_port;
+        self.c_ev.next.time = self.a.q.val().now;
         self.o_ev.d.next = self.c_ev.val();
-        self.o_ev_bucket.d.next = self.c_bucket.q.val();
-        self.o_ev_valid.d.next = self.c_ev_valid.val();
+        self.o_ev_bucket.d.next = self.a_bucket.q.val();
+        self.o_ev_valid.d.next = self.a_desc.q.val();
 
         // ---- O: push into the event FIFO; a full FIFO drops the record (never a stall)
-        self.ev_drop.next = self.o_ev_valid.q.val() && self.ev_fifo.full.val();
-        self.ev_fifo.write.next = self.o_ev_valid.q.val() && !self.ev_fifo.full.val();
+        // Reportable (decided here from the registered record, not after the apply in C2).
+        self.ev_push.next = self.o_ev_valid.q.val()
+            && (self.o_ev.q.val().created
+                || self.o_ev.q.val().refused
+                || self.o_ev.q.val().reincarnated
+                || self.o_ev.q.val().lo_changed
+                || self.o_ev.q.val().hi_changed
+                || (self.o_ev.q.val().expired != self.zero3.val()));
+        self.ev_drop.next = self.ev_push.val() && self.ev_fifo.full.val();
+        self.ev_fifo.write.next = self.ev_push.val() && !self.ev_fifo.full.val();
         self.ev_fifo.data_in.next = self.o_ev.q.val();
-        self.ev_bucket_fifo.write.next = self.o_ev_valid.q.val() && !self.ev_fifo.full.val();
+        self.ev_bucket_fifo.write.next = self.ev_push.val() && !self.ev_fifo.full.val();
         self.ev_bucket_fifo.data_in.next = self.o_ev_bucket.q.val();
         self.ev_fifo.read.next = self.ev_pop.val();
         self.ev_bucket_fifo.read.next = self.ev_pop.val();
@@ -1725,23 +2128,35 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.ev_hi_port.next = self.ev_fifo.data_out.val().hi_port;
         self.ev_time.next = self.ev_fifo.data_out.val().time;
 
-        // ---- C: gauge snapshots of the bucket before (as read) and after (as written)
-        self.sn_old0.next.valid = self.raw0.val().valid;
-        self.sn_old0.next.client_is_lo = self.raw0.val().client_is_lo;
-        self.sn_old0.next.lo_state = self.raw0.val().lo_state;
-        self.sn_old0.next.hi_state = self.raw0.val().hi_state;
-        self.sn_old1.next.valid = self.raw1.val().valid;
-        self.sn_old1.next.client_is_lo = self.raw1.val().client_is_lo;
-        self.sn_old1.next.lo_state = self.raw1.val().lo_state;
-        self.sn_old1.next.hi_state = self.raw1.val().hi_state;
-        self.sn_old2.next.valid = self.raw2.val().valid;
-        self.sn_old2.next.client_is_lo = self.raw2.val().client_is_lo;
-        self.sn_old2.next.lo_state = self.raw2.val().lo_state;
-        self.sn_old2.next.hi_state = self.raw2.val().hi_state;
-        self.sn_old3.next.valid = self.raw3.val().valid;
-        self.sn_old3.next.client_is_lo = self.raw3.val().client_is_lo;
-        self.sn_old3.next.lo_state = self.raw3.val().lo_state;
-        self.sn_old3.next.hi_state = self.raw3.val().hi_state;
+        // ---- C2: gauge snapshots of the bucket before (as read) and after (as written)
+        self.sn_old0.next = self.a_old0.q.val();
+        if self.a_same_b.q.val() {
+            self.sn_old0.next.valid = self.fwd0.q.val().valid;
+            self.sn_old0.next.client_is_lo = self.fwd0.q.val().client_is_lo;
+            self.sn_old0.next.lo_state = self.fwd0.q.val().lo_state;
+            self.sn_old0.next.hi_state = self.fwd0.q.val().hi_state;
+        }
+        self.sn_old1.next = self.a_old1.q.val();
+        if self.a_same_b.q.val() {
+            self.sn_old1.next.valid = self.fwd1.q.val().valid;
+            self.sn_old1.next.client_is_lo = self.fwd1.q.val().client_is_lo;
+            self.sn_old1.next.lo_state = self.fwd1.q.val().lo_state;
+            self.sn_old1.next.hi_state = self.fwd1.q.val().hi_state;
+        }
+        self.sn_old2.next = self.a_old2.q.val();
+        if self.a_same_b.q.val() {
+            self.sn_old2.next.valid = self.fwd2.q.val().valid;
+            self.sn_old2.next.client_is_lo = self.fwd2.q.val().client_is_lo;
+            self.sn_old2.next.lo_state = self.fwd2.q.val().lo_state;
+            self.sn_old2.next.hi_state = self.fwd2.q.val().hi_state;
+        }
+        self.sn_old3.next = self.a_old3.q.val();
+        if self.a_same_b.q.val() {
+            self.sn_old3.next.valid = self.fwd3.q.val().valid;
+            self.sn_old3.next.client_is_lo = self.fwd3.q.val().client_is_lo;
+            self.sn_old3.next.lo_state = self.fwd3.q.val().lo_state;
+            self.sn_old3.next.hi_state = self.fwd3.q.val().hi_state;
+        }
         self.sn_new0.next.valid = self.w0.val().valid;
         self.sn_new0.next.client_is_lo = self.w0.val().client_is_lo;
         self.sn_new0.next.lo_state = self.w0.val().lo_state;
@@ -1816,7 +2231,12 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.c_desc.d.next = false;
             self.c_read.d.next = false;
             self.c_sweep.d.next = false;
-            self.fwd_valid.d.next = false;
+            self.a_desc.d.next = false;
+            self.a_read.d.next = false;
+            self.a_sweep.d.next = false;
+            self.a_same_b.d.next = false;
+            self.use_fwd.d.next = false;
+            self.pt_valid.d.next = false;
             self.o_valid.d.next = false;
             self.o_rd_valid.d.next = false;
             self.o_count.d.next.desc = false;
@@ -1833,7 +2253,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // written under the old one). Not undone by reset.
         if self.key_load.val() {
             self.epoch_q.d.next = !self.epoch_q.q.val();
-            self.fwd_valid.d.next = false;
+            self.use_fwd.d.next = false;
         }
     }
 }

@@ -188,6 +188,9 @@ pub struct SegmentApply {
     pub hi_before: Signal<Out, Bits<STATE_BITS>>,
     pub lo_changed: Signal<Out, Bit>,
     pub hi_changed: Signal<Out, Bit>,
+    /// `entry_out` is `entry_in` unchanged (an invalid class, a RST without an entry or not
+    /// accepted, a challenged SYN or SYN-ACK); otherwise `entry_out.last_seen` is `now`.
+    pub kept: Signal<Out, Bit>,
     // ---- transition tables: four bit planes each, from `fsm::SENDER` / `fsm::RECEIVER`
     sender_plane0: Constant<Bits<TABLE_ENTRIES>>,
     sender_plane1: Constant<Bits<TABLE_ENTRIES>>,
@@ -329,6 +332,7 @@ impl Default for SegmentApply {
             hi_before: Default::default(),
             lo_changed: Default::default(),
             hi_changed: Default::default(),
+            kept: Default::default(),
             sender_plane0: table_plane(&SENDER, 0),
             sender_plane1: table_plane(&SENDER, 1),
             sender_plane2: table_plane(&SENDER, 2),
@@ -709,13 +713,16 @@ impl Logic for SegmentApply {
         self.entry_out.next.last_seen = self.now.val();
 
         // ---- the paths that keep the stored entry (last assignment wins)
+        self.kept.next = false;
         if self.is_invalid.val() {
             self.verdict.next = self.v_invalid.val();
             self.entry_out.next = self.entry_in.val();
             self.entry_out.next.valid = self.hit.val() && self.entry_in.val().valid;
             self.reincarnated.next = false;
+            self.kept.next = true;
         } else if self.is_rst.val() {
             self.entry_out.next = self.entry_in.val();
+            self.kept.next = true;
             if !self.hit.val() {
                 self.verdict.next = self.v_untracked.val();
                 self.entry_out.next.valid = false;
@@ -726,12 +733,14 @@ impl Logic for SegmentApply {
                     self.entry_out.next.lo_state = self.st_closed.val();
                     self.entry_out.next.hi_state = self.st_closed.val();
                     self.entry_out.next.last_seen = self.now.val();
+                    self.kept.next = false;
                 }
             }
         } else if self.is_syn.val() && self.hit.val() && !self.reinc.val() && self.any_sync.val() {
             // RFC 5961 §4: challenge ACK, nothing changes.
             self.verdict.next = self.v_syn_challenged.val();
             self.entry_out.next = self.entry_in.val();
+            self.kept.next = true;
         } else if self.is_synack.val() && (self.b_r.val().state >= self.st_established.val()) {
             self.entry_out.next = self.entry_in.val();
             if self.b_s.val().snd_valid && (self.seq_end.val() == self.b_s.val().snd_nxt) {
@@ -740,6 +749,7 @@ impl Logic for SegmentApply {
             } else {
                 // RFC 5961 §4.2: challenge ACK, nothing changes.
                 self.verdict.next = self.v_syn_challenged.val();
+                self.kept.next = true;
             }
         }
         if !self.hit.val() && (self.is_invalid.val() || self.is_rst.val()) {

@@ -206,7 +206,21 @@ fn check(m: &Model, c: &Case, x: &Expected) -> Result<(), String> {
             }
         }
     }
-    let _ = c;
+    // `kept` (conn_core patches a successor with a changed entry aged from `now`,
+    // docs/core.md): kept = the stored entry comes out as it went in; otherwise the entry that
+    // comes out was touched now.
+    if let Some(e) = x.entry {
+        let unchanged = c.hit && e.pack() == c.entry.pack();
+        if m.kept() && !unchanged {
+            return Err("kept, but the entry changed".into());
+        }
+        if !m.kept() && e.last_seen != c.now {
+            return Err(format!(
+                "not kept, but last_seen {} is not now {}",
+                e.last_seen, c.now
+            ));
+        }
+    }
     Ok(())
 }
 
