@@ -11,6 +11,7 @@
 #   make program        openFPGALoader loads it (FLASH=1: into the SPI flash)
 #   make synth-check    checks the logic-depth measurement on designs of known depth
 #   make diff-long      conn_core vs the model on 10^6 random segments (SYNSCOPE_LONG=1)
+#   make dump-figure    the 8K-entry table dump through the simulated UART: time and efficiency
 #   make planted-bug    builds the sim with one FSM rule changed in the hardware's copy
 #                       (SYNSCOPE_PLANTED_BUG=1) and checks the differential test catches it
 
@@ -21,7 +22,7 @@ VERILOG_DIR  ?= build/verilog
 SYNTH_DIR    ?= build/synth/$(BOARD)
 HDL_LINT_VLT := hdl/lint.vlt
 
-.PHONY: bitstream program constraints verilog lint synth synth-check diff-long planted-bug
+.PHONY: bitstream program constraints verilog lint synth synth-check diff-long dump-figure planted-bug
 
 verilog:
 	$(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- $(VERILOG_DIR)
@@ -54,6 +55,9 @@ synth: verilog
 
 synth-check:
 	scripts/synth/selftest.sh build/synth/selftest
+
+dump-figure:
+	SYNSCOPE_LONG=1 $(CARGO) test --release -p synscope-sim --test command_engine full_table_dump -- --nocapture
 
 diff-long:
 	SYNSCOPE_LONG=1 $(CARGO) test -p synscope-sim --test conn_core conn_core_long_run -- --nocapture
