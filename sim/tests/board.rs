@@ -10,13 +10,12 @@
 
 mod common;
 
-use common::{capture_frames, long_run, Rng};
+use common::{board_model as model, capture_frames, compare_board as compare, long_run, Rng};
 use std::path::PathBuf;
 use std::time::Instant;
 use synscope_model::capture::{for_each_frame, read_file};
 use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs, MIN_FRAME_LEN};
-use synscope_model::tracker::{Tracker, TrackerConfig};
-use synscope_model::{Counter, TableShape, Timeouts};
+use synscope_model::Counter;
 use synscope_sim::board::BoardSim;
 
 fn captures() -> Vec<PathBuf> {
@@ -28,44 +27,6 @@ fn captures() -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
-}
-
-fn model() -> Tracker {
-    Tracker::new(TrackerConfig {
-        shape: TableShape::ARTY_35T,
-        timeouts: Timeouts::default(),
-    })
-}
-
-/// Compare the board's table and counters with the model's (after both finished).
-fn compare(name: &str, board: &mut BoardSim, model: &mut Tracker) {
-    board.finish();
-    model.finish(&mut ());
-    let mut got: Vec<_> = board
-        .table()
-        .expect("DUMP_TABLE")
-        .into_iter()
-        .map(|s| (s.bucket * 4 + s.way, s.entry))
-        .collect();
-    got.sort_by_key(|(slot, _)| *slot);
-    let want: Vec<_> = model
-        .table()
-        .entries_with_slot()
-        .map(|(slot, e)| (slot, *e))
-        .collect();
-    assert_eq!(got.len(), want.len(), "{name}: live entries");
-    for ((gs, ge), (ws, we)) in got.iter().zip(&want) {
-        assert_eq!(gs, ws, "{name}: slot");
-        assert_eq!(ge, we, "{name}: entry in slot {gs}");
-    }
-    for (c, v) in board.counters().expect("READ_COUNTERS") {
-        assert_eq!(v, model.counters().get(c), "{name}: counter {}", c.name());
-    }
-    let k = model.counters();
-    assert_eq!(
-        k.get(Counter::Frames),
-        k.get(Counter::Processed) + k.dropped()
-    );
 }
 
 #[test]

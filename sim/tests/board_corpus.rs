@@ -15,11 +15,10 @@
 
 mod common;
 
-use common::{first_syn, fix_ip_checksum, ETH};
+use common::{board_model, compare_board, first_syn, fix_ip_checksum, ETH};
 use std::path::PathBuf;
 use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs};
-use synscope_model::tracker::{Tracker, TrackerConfig};
-use synscope_model::{Counter, TableShape, Timeouts};
+use synscope_model::Counter;
 use synscope_sim::board::BoardSim;
 
 /// The inputs cargo-fuzz kept for the `frame` target, in name order.
@@ -120,10 +119,7 @@ fn board_matches_the_model_on_the_malformed_corpus() {
     let fuzzed = frames.len();
     frames.extend(catalogue(&syn));
     let mut board = BoardSim::quiet().unwrap();
-    let mut model = Tracker::new(TrackerConfig {
-        shape: TableShape::ARTY_35T,
-        timeouts: Timeouts::default(),
-    });
+    let mut model = board_model();
     board.set_time(1);
     let mut pad = Vec::new();
     let mut sent = 0u64;
@@ -145,30 +141,9 @@ fn board_matches_the_model_on_the_malformed_corpus() {
             sent += 1;
         }
     }
-    board.finish();
-    model.finish(&mut ());
+    compare_board("corpus", &mut board, &mut model);
     let k = model.counters();
-    for (c, v) in board.counters().unwrap() {
-        assert_eq!(v, k.get(c), "counter {}", c.name());
-    }
     assert_eq!(k.get(Counter::Frames), sent, "every frame counted once");
-    assert_eq!(
-        k.get(Counter::Frames),
-        k.get(Counter::Processed) + k.dropped()
-    );
-    let mut got: Vec<_> = board
-        .table()
-        .unwrap()
-        .into_iter()
-        .map(|s| (s.bucket * 4 + s.way, s.entry))
-        .collect();
-    got.sort_by_key(|(slot, _)| *slot);
-    let want: Vec<_> = model
-        .table()
-        .entries_with_slot()
-        .map(|(slot, e)| (slot, *e))
-        .collect();
-    assert_eq!(got, want, "the table");
     // The catalogue reaches most drop reasons, and some variants still parse.
     let reasons = synscope_model::DropReason::ALL
         .iter()

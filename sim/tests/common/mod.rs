@@ -165,3 +165,46 @@ pub fn descriptor_frame(d: &synscope_model::SegmentDescriptor) -> Vec<u8> {
     }
     f
 }
+
+/// The model with the simulated board's table shape and timeouts.
+pub fn board_model() -> synscope_model::tracker::Tracker {
+    synscope_model::tracker::Tracker::new(synscope_model::tracker::TrackerConfig {
+        shape: synscope_model::TableShape::ARTY_35T,
+        timeouts: synscope_model::Timeouts::default(),
+    })
+}
+
+/// Compare the board's table and counters with the model's (after both finished).
+pub fn compare_board(
+    name: &str,
+    board: &mut synscope_sim::board::BoardSim,
+    model: &mut synscope_model::tracker::Tracker,
+) {
+    board.finish();
+    model.finish(&mut ());
+    let mut got: Vec<_> = board
+        .table()
+        .expect("DUMP_TABLE")
+        .into_iter()
+        .map(|s| (s.bucket * 4 + s.way, s.entry))
+        .collect();
+    got.sort_by_key(|(slot, _)| *slot);
+    let want: Vec<_> = model
+        .table()
+        .entries_with_slot()
+        .map(|(slot, e)| (slot, *e))
+        .collect();
+    assert_eq!(got.len(), want.len(), "{name}: live entries");
+    for ((gs, ge), (ws, we)) in got.iter().zip(&want) {
+        assert_eq!(gs, ws, "{name}: slot");
+        assert_eq!(ge, we, "{name}: entry in slot {gs}");
+    }
+    for (c, v) in board.counters().expect("READ_COUNTERS") {
+        assert_eq!(v, model.counters().get(c), "{name}: counter {}", c.name());
+    }
+    let k = model.counters();
+    assert_eq!(
+        k.get(synscope_model::Counter::Frames),
+        k.get(synscope_model::Counter::Processed) + k.dropped()
+    );
+}
