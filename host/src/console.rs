@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
+use synscope_model::entry::Entry;
 use synscope_model::protocol::payload::{
     decode_lookup_answer, encode_lookup, encode_timeouts, Config, CounterSnapshot, DumpChunk,
     Histogram, Identity, Slot,
@@ -316,12 +317,19 @@ fn table(link: &mut Link, id: &Identity, json: bool) -> Result<()> {
             "connections": slots.iter().map(|s| slot_json(now, s)).collect::<Vec<_>>(),
         }));
     }
+    let mut s = table_lines(now, slots.iter().map(|x| (x.slot as usize, &x.entry)));
+    let _ = writeln!(s, "\n{} of {} entries in use", slots.len(), id.capacity());
+    write_stdout(s.as_bytes())
+}
+
+/// The table as text, like `ss -tan` on both hosts at once: one line per entry (`slot` =
+/// bucket × 4 + way), idle time against the board's `now`. Shared by `table` and `sim`.
+pub fn table_lines<'a>(now: u32, entries: impl Iterator<Item = (usize, &'a Entry)>) -> String {
     let mut s = format!(
         "{:<22} {:<22} {:<12} {:<12} {:>7}  SLOT\n",
         "CLIENT", "SERVER", "CLIENT", "SERVER", "IDLE"
     );
-    for x in &slots {
-        let e = &x.entry;
+    for (slot, e) in entries {
         let _ = writeln!(
             s,
             "{:<22} {:<22} {:<12} {:<12} {:>6}s  {}/{}{}",
@@ -330,13 +338,12 @@ fn table(link: &mut Link, id: &Identity, json: bool) -> Result<()> {
             e.client_state().name(),
             e.server_state().name(),
             elapsed(now, e.last_seen),
-            x.slot >> 2,
-            x.slot & 3,
+            slot >> 2,
+            slot & 3,
             if e.picked_up { " picked-up" } else { "" }
         );
     }
-    let _ = writeln!(s, "\n{} of {} entries in use", slots.len(), id.capacity());
-    write_stdout(s.as_bytes())
+    s
 }
 
 /// `ADDR:PORT` (IPv4).

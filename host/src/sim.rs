@@ -93,7 +93,7 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
         s.push('\n');
         s
     } else {
-        table_text(&table, &counters, n, board.cycles(), secs)
+        table_text(board.now(), &table, &counters, n, board.cycles(), secs)
     };
     write_stdout(text.as_bytes())
 }
@@ -148,30 +148,14 @@ fn document(
 }
 
 fn table_text(
+    now: u32,
     table: &[SlotEntry],
     counters: &[(Counter, u64)],
     frames: u64,
     cycles: u64,
     secs: f64,
 ) -> String {
-    let mut s = format!(
-        "{:<22} {:<22} {:<12} {:<12}  SLOT\n",
-        "CLIENT", "SERVER", "CLIENT", "SERVER"
-    );
-    for x in table {
-        let e = &x.entry;
-        let _ = writeln!(
-            s,
-            "{:<22} {:<22} {:<12} {:<12}  {}/{}{}",
-            e.client().to_string(),
-            e.server().to_string(),
-            e.client_state().name(),
-            e.server_state().name(),
-            x.bucket,
-            x.way,
-            if e.picked_up { " picked-up" } else { "" }
-        );
-    }
+    let mut s = crate::console::table_lines(now, table.iter().map(|x| (x.slot(), &x.entry)));
     let get = |c: Counter| {
         counters
             .iter()

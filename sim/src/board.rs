@@ -17,7 +17,7 @@ use crate::models::BoardSim as Model;
 use crate::uart::UartLine;
 use std::collections::VecDeque;
 use std::fmt;
-use synscope_hdl::conn_core::{BUCKET_BITS_35T, LATENCY};
+use synscope_hdl::conn_core::{BUCKET_BITS_35T, LATENCY, WAYS};
 use synscope_hdl::uart::{CLOCK_HZ, DIVISORS_100MHZ};
 use synscope_model::frame::{pad_to_minimum, with_fcs, MIN_FRAME_LEN};
 use synscope_model::protocol::payload::{CounterSnapshot, DumpChunk};
@@ -47,6 +47,13 @@ pub struct SlotEntry {
     pub bucket: usize,
     pub way: usize,
     pub entry: Entry,
+}
+
+impl SlotEntry {
+    /// The slot number, bucket × ways + way (the model's `entries_with_slot` numbering).
+    pub fn slot(&self) -> usize {
+        self.bucket * WAYS + self.way
+    }
 }
 
 /// Why a request got no usable answer.

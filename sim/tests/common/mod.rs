@@ -186,7 +186,7 @@ pub fn compare_board(
         .table()
         .expect("DUMP_TABLE")
         .into_iter()
-        .map(|s| (s.bucket * 4 + s.way, s.entry))
+        .map(|s| (s.slot(), s.entry))
         .collect();
     got.sort_by_key(|(slot, _)| *slot);
     let want: Vec<_> = model
