@@ -25,7 +25,7 @@ use synscope_model::frame::receive;
 use synscope_model::frame::{
     mac_receive, pad_to_minimum, with_fcs, FCS_LEN, MAX_FRAME_LEN, MIN_FRAME_LEN,
 };
-use synscope_model::{DropReason, Endpoint, SegmentDescriptor, TcpFlags};
+use synscope_model::{DropReason, SegmentDescriptor};
 use synscope_sim::models::{FrameParser, MiiRx};
 
 /// Minimum inter-frame gap: 96 bit times = 24 nibbles (IEEE 802.3 §4.4.2).
@@ -316,17 +316,7 @@ fn parsed(p: &FrameParser) -> Result<SegmentDescriptor, DropReason> {
     if p.out_drop() {
         return Err(DropReason::from_bits(p.out_reason() as u8).expect("a reason code"));
     }
-    Ok(SegmentDescriptor {
-        src: Endpoint::new(p.src_ip() as u32, p.src_port() as u16),
-        dst: Endpoint::new(p.dst_ip() as u32, p.dst_port() as u16),
-        seq: p.seq() as u32,
-        ack: p.ack() as u32,
-        flags: TcpFlags::new(p.flags() as u16),
-        window: p.window() as u16,
-        wscale: p.wscale() as u8,
-        payload_len: p.payload_len() as u16,
-        time: p.seg_time() as u32,
-    })
+    Ok(descriptor_out!(p))
 }
 
 fn seed(default: u64) -> u64 {

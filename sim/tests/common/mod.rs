@@ -1,6 +1,25 @@
 //! Helpers shared by the differential tests (each test file uses a subset).
 #![allow(dead_code)]
 
+/// The segment descriptor on a generated model's output ports (`src_ip` … `seg_time`, the
+/// parser's names, which every top with a parser output shares).
+#[macro_export]
+macro_rules! descriptor_out {
+    ($m:expr) => {
+        synscope_model::SegmentDescriptor {
+            src: synscope_model::Endpoint::new($m.src_ip() as u32, $m.src_port() as u16),
+            dst: synscope_model::Endpoint::new($m.dst_ip() as u32, $m.dst_port() as u16),
+            seq: $m.seq() as u32,
+            ack: $m.ack() as u32,
+            flags: synscope_model::TcpFlags::new($m.flags() as u16),
+            window: $m.window() as u16,
+            wscale: $m.wscale() as u8,
+            payload_len: $m.payload_len() as u16,
+            time: $m.seg_time() as u32,
+        }
+    };
+}
+
 /// xorshift64*: a small deterministic generator (the tests need reproducible streams, not
 /// cryptographic ones). The seed may come from `SYNSCOPE_SEED` to replay a failure.
 pub struct Rng(u64);
