@@ -8,7 +8,7 @@ mod common;
 use common::{event_frame, identity, pair, peer, respond};
 use std::time::{Duration, Instant};
 use synscope_model::protocol::payload::EventRecord;
-use synscope_model::protocol::{ErrorCode, Frame, Kind, Op, FLAG_MORE, MAX_FRAME};
+use synscope_model::protocol::{ErrorCode, Frame, Kind, Op, FLAG_MORE, MAX_FRAME, VERSION};
 
 #[test]
 fn answers_are_found_among_garbage_bad_frames_and_events() {
@@ -83,14 +83,14 @@ fn another_protocol_version_is_named() {
     let (mut link, master) = pair();
     let h = peer(master, 1, |req| {
         let mut f = Frame::new(Kind::Response, req.header.seq, Op::Identify, 0, vec![]);
-        f.header.version = 2;
+        f.header.version = VERSION + 1;
         let mut out = Vec::new();
         f.encode(&mut out);
         out
     });
     let e = link.identify().unwrap_err().to_string();
     assert!(e.contains("protocol version mismatch"), "{e}");
-    assert!(e.contains("version 2"), "{e}");
+    assert!(e.contains(&format!("version {}", VERSION + 1)), "{e}");
     h.join().unwrap();
 }
 

@@ -12,7 +12,7 @@ use ratatui::Terminal;
 use std::process::{Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
-use synscope::events::{event_line, EventStream};
+use synscope::events::ConnEvent;
 use synscope::monitor::rates::{format_rate, rates, Timed};
 use synscope::monitor::state::{Action, Update, View};
 use synscope::monitor::table::{visible, Row, SortKey};
@@ -57,28 +57,37 @@ fn full_view() -> View {
     v.apply(Update::Stats {
         counters: counters(1000),
         histogram: histogram(&conns),
+        losses: None,
         at: Duration::from_secs(1),
     });
     v.apply(Update::Stats {
         counters: counters(3500),
         histogram: histogram(&conns),
+        losses: None,
         at: Duration::from_secs(2),
     });
     v.apply(Update::Table {
         now: BOARD_NOW,
-        slots: slots(&conns),
+        rows: table_of(&conns),
         took: Duration::from_millis(250),
         at: Duration::from_secs(2),
     });
-    let f = common::event_frame(0);
-    let mut d = synscope_model::protocol::Decoder::new();
-    let frame = f
-        .iter()
-        .find_map(|b| d.push(*b))
-        .and_then(|c| Frame::parse(&c.ok()?).ok())
-        .unwrap();
-    v.apply(Update::Event(EventStream::new().accept(&frame).unwrap()));
+    v.apply(Update::Event(the_event()));
     v
+}
+
+/// The rows of `conns` as dumped at `BOARD_NOW`.
+fn table_of(conns: &[common::Conn]) -> Vec<Row> {
+    slots(conns).iter().map(|s| Row::of(BOARD_NOW, s)).collect()
+}
+
+/// The scripted board's event, as received.
+fn the_event() -> ConnEvent {
+    ConnEvent::of_record(
+        &event_record(),
+        std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+        Some(BOARD_NOW),
+    )
 }
 
 /// The screen of `v` drawn at 160 x 50, as lines.
@@ -231,7 +240,7 @@ fn keys_sort_filter_pause_help_and_quit() {
     v.key(key('p'));
     v.apply(Update::Table {
         now: BOARD_NOW,
-        slots: slots(&known_table()[..3]),
+        rows: table_of(&known_table()[..3]),
         took: Duration::ZERO,
         at: Duration::from_secs(9),
     });
@@ -288,7 +297,11 @@ fn the_screen_shows_states_counters_rates_table_events_and_status() {
         "{}",
         t[0]
     );
-    assert!(text.contains(&event_line(&event_record())), "{text}");
+    assert!(
+        text.contains("NEW      10.0.0.1:40000 -> 10.0.0.2:80  client CLOSED->SYN_SENT"),
+        "{text}"
+    );
+    assert!(text.contains(&the_event().line(Some(114))), "{text}");
     assert!(text.contains("events (1 received)"), "{text}");
     assert!(s[49].contains("q quit"), "{}", s[49]);
 }
@@ -430,7 +443,7 @@ fn without_a_terminal_monitor_refuses_unless_once() {
         .collect();
     assert_eq!(frames[1], (2 * FRAMES_PER_READ).to_string(), "{text}");
     assert!(
-        text.contains("NEW      10.0.0.1:40000 CLOSED->SYN_SENT"),
+        text.contains("NEW      10.0.0.1:40000 -> 10.0.0.2:80  client CLOSED->SYN_SENT"),
         "{text}"
     );
 }
@@ -539,7 +552,7 @@ fn monitor_in_tmux_filters_sorts_and_quits_cleanly() {
     let s = tmux.wait_for("the table", limit, |s| s.contains("connections: 38 of 38"));
     assert!(s.contains("10.0.0.1:40000"), "{s}");
     let s = tmux.wait_for("the histogram and an event", limit, |s| {
-        s.contains("NEW      10.0.0.1:40000") && s.contains("frames")
+        s.contains("NEW      10.0.0.1:40000 -> 10.0.0.2:80") && s.contains("frames")
     });
     let hist = |s: &str, st: &str| {
         s.lines().find_map(|l| {
@@ -671,7 +684,8 @@ fn small_terminals_still_show_the_status_and_keys() {
 
 // ---- the simulated board ----
 
-/// `synscope sim CAPTURE --serve --baud 3000000` as a child, killed and reaped on drop.
+/// `synscope sim CAPTURE --serve` as a child (its line at the reset rate, as a board's),
+/// killed and reaped on drop.
 struct ServedBoard {
     child: std::process::Child,
     serial: String,
@@ -686,7 +700,8 @@ impl ServedBoard {
         let mut child = Command::new(BIN)
             .arg("sim")
             .arg(&path)
-            .args(["--serve", "--baud", "3000000"])
+            .arg("--serve")
+            .env_remove("SYNSCOPE_BAUD")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -728,7 +743,7 @@ fn monitor_in_tmux_on_the_simulated_board_shows_the_capture() {
     // TIME_WAIT (client) / CLOSED (server).
     let board = ServedBoard::start("A_normal.pcap");
     let tmux = Tmux::start(&format!(
-        "'{BIN}' --port {} --baud 3000000 monitor; echo \"monitor exited $?\"; sleep 30",
+        "'{BIN}' --port {} monitor; echo \"monitor exited $?\"; sleep 30",
         board.serial
     ));
     let limit = Duration::from_secs(60);
@@ -797,12 +812,19 @@ fn demo_in_tmux_shows_the_capture_live_and_ends_the_simulated_board() {
         s.contains("connections: 1 of 1") && s.contains("TIME_WAIT    CLOSED")
     });
     assert!(s.contains("@ 3000000 |"), "{s}");
-    assert!(s.contains("10.77.1.10:47960      10.77.1.20:5432"), "{s}");
+    assert!(
+        s.lines().any(|l| l
+            .split(|c: char| c.is_whitespace() || c == '│')
+            .filter(|w| !w.is_empty())
+            .take(2)
+            .eq(["10.77.1.10:47960", "10.77.1.20:5432"])),
+        "{s}"
+    );
     // The capture (0.75 s, played over 7.5 s) went on while the monitor watched: the
     // client's last change arrived as an event (the first ones may precede the monitor).
     tmux.wait_for("the client's move to TIME_WAIT as an event", limit, |s| {
         s.lines()
-            .any(|l| l.contains("] UPDATE   10.77.1.10:47960") && l.contains("->TIME_WAIT"))
+            .any(|l| l.contains(" UPDATE   10.77.1.10:47960 -> ") && l.contains("->TIME_WAIT"))
     });
     let running = || {
         Command::new("pgrep")

@@ -8,6 +8,7 @@ use crate::flags::TcpFlags;
 use crate::frame::{pad_to_minimum, peek_endpoints, MIN_FRAME_LEN};
 use crate::prefetch::prefetch;
 use crate::state::TcpState;
+use crate::timeouts::removal_time;
 use crate::tracker::{Event, EventSink, RemoveReason, RstClass, Tracker, TrackerConfig, Verdict};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::time::Duration;
@@ -35,6 +36,109 @@ pub struct ConnectionReport {
     pub last_seen: Duration,
     /// Why it left the table, if it did (it is still reported).
     pub removed: Option<RemoveReason>,
+    /// What each side sent, in the order first seen (Zeek's conn.log `history`).
+    pub history: History,
+    /// When the entry leaves the table if no segment comes (`timeouts::removal_time`, in the
+    /// capture's seconds); `None` once it has left.
+    pub expires_at: Option<u64>,
+}
+
+/// The letters of Zeek's conn.log `history` that a segment the tracker applied can carry, in
+/// Zeek's meaning (its conn.log documentation): a SYN without ACK, a SYN-ACK, a pure ACK, data,
+/// a FIN, a RST, a zero window. Segments with an invalid flag combination (Zeek's `q`, `i`) are
+/// counted by class and never reach a connection.
+pub const HISTORY_LETTERS: [char; 7] = ['S', 'H', 'A', 'D', 'F', 'R', 'W'];
+
+/// Which of [`HISTORY_LETTERS`] each direction sent, in the order first seen: one record per
+/// (letter, direction), as Zeek keeps them (each letter once per side). Packed in 10 bytes so a
+/// connection's per-segment statistics stay one cache line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C, packed(2))]
+pub struct History {
+    /// Codes `letter * 2 + direction`, 4 bits each, oldest in the low bits.
+    order: u64,
+    /// Bit `code` set once that code is in `order`.
+    seen: u16,
+}
+
+const _: () = assert!(HISTORY_LETTERS.len() * 2 * 4 <= 64);
+
+impl History {
+    /// The letters segment `d` carries (indices into [`HISTORY_LETTERS`]), as a bit set.
+    #[inline]
+    fn letters(d: &crate::SegmentDescriptor) -> u8 {
+        let f = d.flags;
+        let pure_ack = f.ack() && !f.syn() && !f.fin() && !f.rst() && d.payload_len == 0;
+        (f.syn() && !f.ack()) as u8
+            | ((f.syn() && f.ack()) as u8) << 1
+            | (pure_ack as u8) << 2
+            | ((d.payload_len > 0) as u8) << 3
+            | (f.fin() as u8) << 4
+            | (f.rst() as u8) << 5
+            | ((d.window == 0 && !f.rst()) as u8) << 6
+    }
+
+    /// Record what segment `d`, sent in direction `dir`, carries.
+    #[inline]
+    fn note(&mut self, d: &crate::SegmentDescriptor, dir: usize) {
+        let mut letters = Self::letters(d);
+        while letters != 0 {
+            let letter = letters.trailing_zeros() as usize;
+            letters &= letters - 1;
+            let code = letter * 2 + dir;
+            if self.seen & (1 << code) == 0 {
+                self.order |= (code as u64) << (4 * self.seen.count_ones());
+                self.seen |= 1 << code;
+            }
+        }
+    }
+
+    /// The `(letter index, from the first direction)` records, oldest first.
+    fn records(self) -> impl Iterator<Item = (usize, bool)> {
+        (0..self.seen.count_ones()).map(move |i| {
+            let code = (self.order >> (4 * i)) & 0xf;
+            ((code / 2) as usize, code & 1 == 0)
+        })
+    }
+
+    /// The same records with direction 0 meaning "sent by the client" (`client_dir`: the
+    /// direction the client sends in).
+    fn oriented(self, client_dir: usize) -> History {
+        if client_dir == 0 {
+            return self;
+        }
+        let mut h = History::default();
+        for (letter, first) in self.records() {
+            let code = letter * 2 + first as usize;
+            h.order |= (code as u64) << (4 * h.seen.count_ones());
+            h.seen |= 1 << code;
+        }
+        h
+    }
+
+    /// Zeek's `history` string: upper case for the client (Zeek's originator), lower case for
+    /// the server.
+    pub fn zeek(self) -> String {
+        self.records()
+            .map(|(letter, client)| {
+                let c = HISTORY_LETTERS[letter];
+                if client {
+                    c
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect()
+    }
+
+    /// Whether the client (`client` true) or the server sent `letter` (one of
+    /// [`HISTORY_LETTERS`]).
+    pub fn has(self, letter: char, client: bool) -> bool {
+        HISTORY_LETTERS
+            .iter()
+            .position(|c| *c == letter)
+            .is_some_and(|i| self.seen & (1 << (i * 2 + (!client) as usize)) != 0)
+    }
 }
 
 /// The result of an analysis.
@@ -47,6 +151,9 @@ pub struct AnalysisReport {
     pub listeners: Vec<Endpoint>,
     /// Frames the capture file cut short (snap length): not offered to the tracker.
     pub capture_truncated: u64,
+    /// The file ended inside a frame (still being written, or cut by a copy): the report is
+    /// that of its complete frames.
+    pub file_cut_short: bool,
     /// Time of the last frame: the moment the end states are taken at.
     pub end_time: Duration,
 }
@@ -60,7 +167,11 @@ struct Counts {
     bytes: [u64; 2],
     last_seen: Duration,
     flags_seen: u16,
+    /// Indexed by sender as `packets`.
+    history: History,
 }
+
+const _: () = assert!(std::mem::size_of::<Counts>() == 64);
 
 /// What a connection's creation, removal or RSTs update.
 #[derive(Clone, Copy)]
@@ -244,6 +355,7 @@ impl Analyzer {
             n.packets[dir] += 1;
             n.bytes[dir] += d.payload_len as u64;
             n.flags_seen |= d.flags.bits();
+            n.history.note(&d, dir);
             n.last_seen = timestamp;
             if let Verdict::Rst(rc) = verdict {
                 self.records.life[c].rst[rc as usize] += 1;
@@ -256,6 +368,7 @@ impl Analyzer {
         self.records.finishing = true;
         self.tracker.finish(&mut self.records);
         let table = self.tracker.table();
+        let timeouts = self.tracker.timeouts();
         let records = &self.records;
         let connections = records
             .counts
@@ -288,6 +401,10 @@ impl Analyzer {
                     first_seen: life.first_seen,
                     last_seen: n.last_seen,
                     removed,
+                    history: n.history.oriented(dirs[0]),
+                    expires_at: removed
+                        .is_none()
+                        .then(|| removal_time(entry.states(), entry.last_seen, &timeouts)),
                 }
             })
             .collect();
@@ -298,6 +415,7 @@ impl Analyzer {
             counters: self.tracker.counters().clone(),
             listeners,
             capture_truncated: self.capture_truncated,
+            file_cut_short: false,
             end_time: self.records.now,
         }
     }
@@ -317,12 +435,16 @@ pub fn analyze_capture(
     bytes: &[u8],
     config: TrackerConfig,
 ) -> Result<AnalysisReport, crate::capture::CaptureError> {
-    use crate::capture::{for_each_frame, CapturedFrame};
+    use crate::capture::{cut_short, for_each_frame, CapturedFrame};
     let mut a = Analyzer::new(config);
     if config.shape.capacity().is_some() {
         // A bounded table stays in the cache: nothing to load ahead.
-        for_each_frame(bytes, |f| a.frame(f.timestamp, f.data, f.is_truncated()))?;
-        return Ok(a.finish());
+        let cut = cut_short(for_each_frame(bytes, |f| {
+            a.frame(f.timestamp, f.data, f.is_truncated())
+        }))?;
+        let mut r = a.finish();
+        r.file_cut_short = cut;
+        return Ok(r);
     }
     // Frames are processed in order, LOOKAHEAD frames behind the reader: each connection's
     // lookup is started when its frame is read, and its entry and statistics halfway, so none
@@ -330,7 +452,7 @@ pub fn analyze_capture(
     const LOOKAHEAD: usize = 8;
     let mut ahead: [Option<CapturedFrame<'_>>; LOOKAHEAD] = [None; LOOKAHEAD];
     let mut n = 0usize;
-    for_each_frame(bytes, |f| {
+    let cut = cut_short(for_each_frame(bytes, |f| {
         a.prefetch_lookup(f.data);
         if let Some(half) = &ahead[(n + LOOKAHEAD / 2) % LOOKAHEAD] {
             a.prefetch_connection(half.data);
@@ -339,11 +461,64 @@ pub fn analyze_capture(
             a.frame(due.timestamp, due.data, due.is_truncated());
         }
         n += 1;
-    })?;
+    }))?;
     for i in n..n + LOOKAHEAD {
         if let Some(due) = ahead[i % LOOKAHEAD].take() {
             a.frame(due.timestamp, due.data, due.is_truncated());
         }
     }
-    Ok(a.finish())
+    let mut r = a.finish();
+    r.file_cut_short = cut;
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SegmentDescriptor;
+
+    fn seg(flags: u16, payload_len: u16, window: u16) -> SegmentDescriptor {
+        SegmentDescriptor {
+            src: Endpoint::new(1, 1),
+            dst: Endpoint::new(2, 2),
+            seq: 0,
+            ack: 0,
+            flags: TcpFlags::new(flags),
+            window,
+            wscale: crate::descriptor::WSCALE_NONE,
+            payload_len,
+            time: 0,
+        }
+    }
+
+    /// A handshake, data both ways, a close by the server, in Zeek's letters; each letter once
+    /// per side; the client's letters upper case whichever direction it sent in.
+    #[test]
+    fn history_is_zeeks_letters_in_order_once_per_side() {
+        use TcpFlags as F;
+        let mut h = History::default();
+        let script = [
+            (F::SYN, 0, 1, 0),
+            (F::SYN | F::ACK, 0, 1, 1),
+            (F::ACK, 0, 1, 0),
+            (F::PSH | F::ACK, 10, 1, 0),
+            (F::ACK, 0, 1, 1),
+            (F::PSH | F::ACK, 99, 1, 1),
+            (F::PSH | F::ACK, 10, 1, 0),
+            (F::FIN | F::ACK, 0, 1, 1),
+            (F::ACK, 0, 0, 0),
+            (F::FIN | F::ACK, 0, 1, 0),
+            (F::RST, 0, 0, 1),
+        ];
+        for (flags, len, win, dir) in script {
+            h.note(&seg(flags, len, win), dir);
+        }
+        assert_eq!(h.zeek(), "ShADadfWFr");
+        assert!(h.has('F', true) && h.has('F', false) && !h.has('R', true));
+        // The same segments with the client sending in direction 1.
+        let flipped = h.oriented(1);
+        assert_eq!(flipped.zeek(), "sHadADFwfR");
+        assert_eq!(flipped.oriented(1), h);
+        assert_eq!(History::default().zeek(), "");
+    }
 }

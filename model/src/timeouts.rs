@@ -123,6 +123,35 @@ pub fn expire(
     Some((out, anchor))
 }
 
+/// When an entry in `states`, last seen at `last_seen`, leaves the table if no segment comes:
+/// the first time at which [`expire`] gives `None` (its steps taken to their ends). What
+/// `conntrack -L` shows as an entry's remaining timeout is this minus the current time.
+pub fn removal_time(states: [TcpState; 2], last_seen: u32, t: &Timeouts) -> u64 {
+    let mut anchor = last_seen as u64;
+    let mut out = states;
+    loop {
+        let [a, b] = out;
+        let both_closed = a == TcpState::Closed && b == TcpState::Closed;
+        if !(a.is_synchronized() || b.is_synchronized() || both_closed) {
+            out = [TcpState::Closed, TcpState::Closed];
+            anchor += t.embryonic as u64;
+        } else if a == TcpState::TimeWait || b == TcpState::TimeWait {
+            out = out.map(|s| {
+                if s == TcpState::TimeWait {
+                    TcpState::Closed
+                } else {
+                    s
+                }
+            });
+            anchor += t.time_wait as u64;
+        } else if both_closed {
+            return anchor + t.linger as u64;
+        } else {
+            return anchor + t.idle as u64;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +204,26 @@ mod tests {
             Some(([Established, Established], 0))
         );
         assert_eq!(expire([Established, Established], 0, 1000, &T), None);
+    }
+
+    #[test]
+    fn removal_time_is_when_expire_lets_go() {
+        for s in [
+            [TimeWait, Closed],
+            [TimeWait, SynReceived],
+            [SynSent, SynReceived],
+            [SynSent, Closed],
+            [Established, CloseWait],
+            [FinWait2, CloseWait],
+            [Closed, Closed],
+        ] {
+            let at = removal_time(s, 100, &T);
+            assert!(at > 100, "{s:?}");
+            assert!(expire(s, 100, at as u32 - 1, &T).is_some(), "{s:?} {at}");
+            assert_eq!(expire(s, 100, at as u32, &T), None, "{s:?} {at}");
+        }
+        assert_eq!(removal_time([TimeWait, Closed], 100, &T), 170);
+        assert_eq!(removal_time([Established, Established], 100, &T), 1100);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //!
 //! * `identify_ping_and_errors`: `IDENTIFY` is `Identity::encode` of the design; `PING` echoes
 //!   0..=`MAX_PAYLOAD` bytes (flags and escapes included); unknown op, wrong length and other
-//!   version give their error frames (version 1 in the header); `READ_LINK` counts them.
+//!   version give their error frames (`VERSION` in the header); `READ_LINK` counts them.
 //! * `garbage_and_damaged_frames_are_dropped`: 10⁵ random bytes, frames with a flipped bit,
 //!   cut short, aborted, too long, then a request is answered; the link counters equal what the
 //!   model's `Decoder` counts on the same bytes.
@@ -45,6 +45,7 @@ use synscope_model::protocol::payload::{
 use synscope_model::protocol::{
     dump_wire_bytes, wire_seconds, ConfigItem, Decoder, ErrorCode, Frame, FrameError, Kind,
     LinkCounter, Op, BAUD_RATES, DUMP_ENTRIES_PER_FRAME, ESCAPE, FLAG, MAX_FRAME, MAX_PAYLOAD,
+    VERSION,
 };
 use synscope_model::table::TableShape;
 use synscope_model::timeouts::Timeouts;
@@ -206,7 +207,7 @@ impl Board {
         let mut a = self.exchange(&Frame::request(seq, op, payload));
         assert_eq!(a.len(), 1, "{op:?}: {a:?}");
         let f = a.remove(0);
-        assert_eq!(f.header.version, 1);
+        assert_eq!(f.header.version, VERSION);
         assert_eq!(f.header.op, op as u8);
         f
     }
@@ -351,13 +352,14 @@ fn identify_ping_and_errors() {
     }
     assert_eq!(b.refused(Op::ResetTable, vec![0]), ErrorCode::BadLength);
     assert_eq!(b.refused(Op::SetConfig, vec![]), ErrorCode::BadLength);
-    // Another version: answered in version 1.
-    for v in [0u8, 2, 15] {
+    // Another version: answered in ours.
+    let versions = [0u8, VERSION - 1, VERSION + 1, 15];
+    for v in versions {
         let seq = b.next_seq();
         let mut f = Frame::request(seq, Op::Identify, vec![]);
         f.header.version = v;
         let a = b.exchange(&f);
-        assert_eq!(a[0].header.version, 1);
+        assert_eq!(a[0].header.version, VERSION);
         assert_eq!(a[0].header.kind, Kind::Error);
         assert_eq!(a[0].error_code(), Some(ErrorCode::BadVersion));
     }
@@ -373,7 +375,7 @@ fn identify_ping_and_errors() {
     assert_eq!(l[LinkCounter::UnknownOp as usize], 6);
     assert_eq!(l[LinkCounter::BadLength as usize], 11);
     // + 1: the harness's SET_CONFIG baud.
-    let requests = 1 + 7 + 6 + 11 + 3 + 1 + 1;
+    let requests = 1 + 7 + 6 + 11 + versions.len() as u32 + 1 + 1;
     assert_eq!(l[LinkCounter::FramesOk as usize], requests + 3);
     assert_eq!(l[LinkCounter::Responses as usize], requests);
     for c in [
@@ -681,7 +683,7 @@ impl Pair {
                 .m
                 .process_frame(&frame, d.time, &mut events)
                 .expect("a built frame is processed");
-            if let Some(r) = self.record(&key, before, v, &events) {
+            if let Some(r) = self.record(&key, before, v, &events, &seg) {
                 self.records.push(r);
             }
             self.b.idle(self.spacing);
@@ -696,6 +698,7 @@ impl Pair {
         before: Option<synscope_model::Entry>,
         v: Verdict,
         events: &[Event],
+        seg: &SegmentDescriptor,
     ) -> Option<EventRecord> {
         let created = events.iter().find_map(|e| match e {
             Event::Created { entry, .. } => Some(*entry),
@@ -756,6 +759,7 @@ impl Pair {
             hi_after,
             key: *key,
             time: self.m.now() as u16,
+            client_is_lo: common::event_client_is_lo(entry.copied().or(base), seg),
         })
     }
 

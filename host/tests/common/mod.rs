@@ -21,7 +21,7 @@ use synscope_model::{Counter, Endpoint, Entry, FlowKey, TcpState, Timeouts};
 
 pub fn identity() -> Identity {
     Identity {
-        protocol: 1,
+        protocol: synscope_model::protocol::VERSION,
         design: 1,
         board: 0,
         bucket_bits: 6,
@@ -98,6 +98,7 @@ pub fn event_frame(seq: u8) -> Vec<u8> {
         hi_after: TcpState::Listen,
         key,
         time: 9,
+        client_is_lo: true,
     };
     let mut out = Vec::new();
     Frame::new(Kind::Event, seq, Op::Event, 0, e.encode()).encode(&mut out);

@@ -13,8 +13,9 @@ pub mod payload;
 pub use framing::{encode_frame, Decoder, FrameError};
 pub use message::{Frame, Header, Kind};
 
-/// Protocol version carried in every header.
-pub const VERSION: u8 = 1;
+/// Protocol version carried in every header. 2: the event record ends with the client's role
+/// (`EventRecord::client_is_lo`).
+pub const VERSION: u8 = 2;
 /// Frame delimiter (RFC 1662 §4.1).
 pub const FLAG: u8 = 0x7e;
 /// Control escape (RFC 1662 §4.2): the next byte is XORed with [`ESCAPE_XOR`].
