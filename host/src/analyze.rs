@@ -187,9 +187,14 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
         .write(format, out)
     })?;
     let frames = r.counters.get(Counter::Frames) + r.capture_truncated;
+    let named = if source == "-" {
+        "standard input"
+    } else {
+        &source
+    };
     if r.file_cut_short {
         eprintln!(
-            "synscope: warning: {source} was cut short in the middle of a frame (a capture \
+            "synscope: warning: {named} was cut short in the middle of a frame (a capture \
              still being written, or a partial copy): the result is that of its {frames} \
              complete frames"
         );

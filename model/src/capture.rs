@@ -247,6 +247,10 @@ pub fn for_each_frame_in(
     Ok(n)
 }
 
+/// The largest record a capture holds (libpcap's `MAXIMUM_SNAPLEN`): a length beyond it is a
+/// damaged file, not one cut short.
+const MAX_RECORD: usize = 262_144;
+
 /// How far ahead of the record being read the file is loaded into the cache, in bytes.
 const READ_AHEAD: usize = 4096;
 
@@ -299,6 +303,14 @@ fn read_pcap<'a>(
             return Err(CaptureError::Malformed {
                 frames_read: n,
                 what: format!("timestamp fraction {ts_frac} out of range"),
+            });
+        }
+        if incl > MAX_RECORD {
+            return Err(CaptureError::Malformed {
+                frames_read: n,
+                what: format!(
+                    "a record of {incl} bytes, more than any capture holds ({MAX_RECORD})"
+                ),
             });
         }
         let Some(data) = rest.get(16..16 + incl) else {
