@@ -720,7 +720,6 @@ fn events(link: &mut Link, a: &EventsArgs, format: Format) -> Result<()> {
         let Some(f) = link.next_event(Duration::from_millis(200))? else {
             continue;
         };
-        last = Instant::now();
         let r = stream
             .accept(&f)
             .ok_or_else(|| anyhow!("{}: malformed event frame", link.name()))?;
@@ -731,6 +730,7 @@ fn events(link: &mut Link, a: &EventsArgs, format: Format) -> Result<()> {
         if !e.matches(&a.filter) {
             continue;
         }
+        last = Instant::now();
         n += 1;
         match format {
             Format::Csv => {
