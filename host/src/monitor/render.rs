@@ -87,7 +87,7 @@ fn compact(f: &mut Frame, v: &View, now: Duration) {
     ])
     .areas(f.area());
     let [hist, counters] =
-        Layout::horizontal([Constraint::Length(36), Constraint::Min(20)]).areas(strip);
+        Layout::horizontal([Constraint::Length(38), Constraint::Min(20)]).areas(strip);
     f.render_widget(Paragraph::new(status_line(v, now)), status);
     connections(f, v, table);
     f.render_widget(histogram(v, true), hist);

@@ -118,6 +118,7 @@ pub fn spawn(port: PortArgs, timing: Timing, start: Instant) -> Worker {
             sw: sw.clone(),
             events: EventStream::new(),
             now: None,
+            timeouts,
         };
         w.run().map_err(|e| e.context("lost the board"))
     })
@@ -132,6 +133,8 @@ struct Run {
     events: EventStream,
     /// The board's clock at the last counter reading (to date events).
     now: Option<u32>,
+    /// The board's timeouts (each entry's time left).
+    timeouts: Option<synscope_model::Timeouts>,
 }
 
 impl Run {
@@ -191,7 +194,10 @@ impl Run {
                 let _ = tx.send(Update::DumpProgress(n));
             }
         })?;
-        let rows = slots.iter().map(|s| Row::of(now, s)).collect();
+        let rows = slots
+            .iter()
+            .map(|s| Row::of_entry(now, &s.entry, Some(s.slot), self.timeouts.as_ref()))
+            .collect();
         Ok(self.send(Update::Table {
             now,
             rows,
