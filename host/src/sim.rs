@@ -25,7 +25,8 @@ pub struct SimArgs {
     /// Print the JSON document (the same contract as `analyze --json`).
     #[arg(long)]
     pub json: bool,
-    /// Trace the simulation to a VCD file (a synscope built with `--features vcd`).
+    /// Trace the simulation to a VCD file. Tracing is a build switch (it slows every cycle
+    /// even when off): `make synscope-vcd` builds target/release/synscope with it.
     #[arg(long)]
     pub vcd: Option<PathBuf>,
     /// Keep the simulated board running on a pseudo-terminal (its path is the first line of
@@ -103,7 +104,9 @@ pub(crate) fn trace(board: &mut BoardSim, a: &SimArgs) -> Result<()> {
     if let Some(v) = &a.vcd {
         board.open_vcd(v).with_context(|| {
             format!(
-                "cannot trace to {} (`sim --vcd` needs synscope built with `--features vcd`)",
+                "cannot trace to {}: this synscope was built without VCD tracing (it slows every \
+                 cycle); `make synscope-vcd` (cargo build --release -p synscope --features vcd) \
+                 builds one with it",
                 v.display()
             )
         })?;
