@@ -17,6 +17,35 @@ pub fn timestamp(since_epoch: Duration) -> String {
     }
 }
 
+/// `timestamp` for many moments in a row: the local date and time of a second is worked out
+/// once (the time zone's rules are not cheap), the milliseconds appended. Connections are
+/// listed in order of first appearance, so neighbours share their second.
+#[derive(Default)]
+pub struct Stamper {
+    second: Option<u64>,
+    prefix: String,
+    out: String,
+}
+
+impl Stamper {
+    pub fn stamp(&mut self, since_epoch: Duration) -> &str {
+        let s = since_epoch.as_secs();
+        if self.second != Some(s) {
+            let full = timestamp(Duration::from_secs(s));
+            // `YYYY-MM-DD HH:MM:SS.000` without the `.000`.
+            self.prefix = full.trim_end_matches(".000").to_string();
+            self.second = Some(s);
+        }
+        self.out.clear();
+        self.out.push_str(&self.prefix);
+        let _ = std::fmt::Write::write_fmt(
+            &mut self.out,
+            format_args!(".{:03}", since_epoch.subsec_millis()),
+        );
+        &self.out
+    }
+}
+
 /// The time of day of a moment, to the millisecond: `12:03:04.123`.
 pub fn time_of_day(at: SystemTime) -> String {
     DateTime::<Local>::from(at)
@@ -89,6 +118,23 @@ mod tests {
         assert_eq!(d(184), "3m04s");
         assert_eq!(d(7380), "2h03m");
         assert_eq!(d(5 * 86_400 + 3 * 3600 + 59), "5d03h");
+    }
+
+    #[test]
+    fn the_stamper_gives_the_timestamps() {
+        let mut st = Stamper::default();
+        for ms in [
+            0u64,
+            1,
+            999,
+            1000,
+            1_700_000_000_123,
+            1_700_000_000_999,
+            1_700_000_001_000,
+        ] {
+            let d = Duration::from_millis(ms);
+            assert_eq!(st.stamp(d), timestamp(d));
+        }
     }
 
     #[test]

@@ -291,10 +291,11 @@ impl Link {
             let frame = match self.next_frame(deadline)? {
                 Ok(f) => f,
                 Err(NoAnswer::Silent) => bail!(
-                    "no answer from {} (silent for {:.1} s): is the board programmed with \
+                    "no answer from {} (silent for {:.1} s{}): is the board programmed with \
                      synscope (`make program`), and is {} baud its rate (--baud)?",
                     self.name,
                     self.timeout.as_secs_f64(),
+                    self.heard(),
                     self.baud
                 ),
                 Err(NoAnswer::Noise { text, message }) => {
@@ -413,29 +414,42 @@ impl Link {
             if !self.decoded.is_empty() {
                 continue;
             }
+            // Noise ends a wait while it keeps coming (a frame cut short and then quiet is a
+            // slow sender, not a foreign one: the next valid frame clears it).
             let p = self.patience;
             let noisy_for = self.noise.since.map_or(Duration::ZERO, |t| t.elapsed());
-            let silent = Instant::now() >= deadline;
-            if self.noise.bytes > p.noise_bytes || noisy_for > p.noise_time || silent {
-                if self.noise.bytes == 0 {
-                    return Ok(Err(NoAnswer::Silent));
-                }
+            if n > 0 && (self.noise.bytes > p.noise_bytes || noisy_for > p.noise_time) {
                 let message = format!(
-                    "{} at {} baud does not speak synscope: {} bytes in {:.1} s{}, none of \
-                     them a synscope frame; they look like {}: another device on this port, \
-                     or a board at another line rate (--baud)?",
+                    "{} at {} baud does not speak synscope: {} bytes in {:.1} s, none of them \
+                     a synscope frame; they look like {}: another device on this port, or a \
+                     board at another line rate (--baud)?",
                     self.name,
                     self.baud,
                     self.noise.bytes,
                     noisy_for.as_secs_f64(),
-                    if silent { " then silence" } else { "" },
                     self.noise.looks_like()
                 );
                 let text = self.noise.is_text();
                 self.noise.clear();
                 return Ok(Err(NoAnswer::Noise { text, message }));
             }
+            if Instant::now() >= deadline {
+                return Ok(Err(NoAnswer::Silent));
+            }
         }
+    }
+
+    /// What was heard since the last valid frame, for a message about silence: empty, or
+    /// `; before that it sent N bytes that make no synscope frame (they look like …)`.
+    fn heard(&self) -> String {
+        if self.noise.bytes == 0 {
+            return String::new();
+        }
+        format!(
+            "; before that it sent {} bytes that make no synscope frame (they look like {})",
+            self.noise.bytes,
+            self.noise.looks_like()
+        )
     }
 
     fn gone(&self, e: std::io::Error) -> anyhow::Error {

@@ -61,8 +61,20 @@ pub fn counters_json(k: &Counters) -> Map<String, Value> {
         .collect()
 }
 
-/// A value serialized through its `Display` (endpoints: `ADDR:PORT`, `[ADDR]:PORT`).
+/// A value serialized (and padded, in tables) through its `Display` (endpoints: `ADDR:PORT`,
+/// `[ADDR]:PORT`).
 struct Shown<T>(T);
+
+impl<T: Display> Display for Shown<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Padding applies to the whole endpoint, as to a string.
+        if f.width().is_some() {
+            f.pad(&self.0.to_string())
+        } else {
+            self.0.fmt(f)
+        }
+    }
+}
 
 impl<T: Display> Serialize for Shown<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -130,12 +142,20 @@ impl<'a> Listing<'a> {
 
     /// The human table, like `ss -tan`, with a summary of counters below.
     fn table(&self, out: &mut impl Write) -> Result<()> {
+        let mut buf = String::new();
+        let mut len = |e: &synscope_model::Endpoint| {
+            use std::fmt::Write as _;
+            buf.clear();
+            let _ = write!(buf, "{e}");
+            buf.len()
+        };
         let w = self
             .rows()
-            .map(|c| c.client.to_string().len().max(c.server.to_string().len()))
+            .map(|c| len(&c.client).max(len(&c.server)))
             .max()
             .unwrap_or(0)
             .max(6);
+        let mut stamps = human::Stamper::default();
         writeln!(
             out,
             "{:<w$} {:<w$} {:<12} {:<12} {:>7} {:>7} {:>10} {:>10}  {:<23} {:>8} {:>7}  NOTE",
@@ -175,15 +195,15 @@ impl<'a> Listing<'a> {
             writeln!(
                 out,
                 "{:<w$} {:<w$} {:<12} {:<12} {:>7} {:>7} {:>10} {:>10}  {:<23} {:>8} {:>7}  {}",
-                c.client.to_string(),
-                c.server.to_string(),
+                Shown(c.client),
+                Shown(c.server),
                 c.client_state.name(),
                 c.server_state.name(),
                 c.packets[0],
                 c.packets[1],
                 c.bytes[0],
                 c.bytes[1],
-                human::timestamp(c.first_seen),
+                stamps.stamp(c.first_seen),
                 human::duration(c.last_seen.saturating_sub(c.first_seen)),
                 self.expires_in(c)
                     .map_or("-".to_string(), |s| s.to_string()),
