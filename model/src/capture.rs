@@ -140,6 +140,18 @@ pub fn for_each_frame<'a>(
     }
 }
 
+/// A pcapng packet's interface must be described, and Ethernet.
+fn ethernet(link: Option<DataLink>, iface: u32, frames_read: u64) -> Result<(), CaptureError> {
+    match link {
+        None => Err(CaptureError::Malformed {
+            frames_read,
+            what: format!("packet names interface {iface}, which is not described"),
+        }),
+        Some(l) if l != DataLink::ETHERNET => Err(CaptureError::LinkType(l)),
+        Some(_) => Ok(()),
+    }
+}
+
 /// A header the reader could not finish: the input is not a capture, or one cut inside its
 /// header (no frame to give).
 fn header_error(e: PcapError) -> CaptureError {
@@ -223,17 +235,7 @@ pub fn for_each_frame_in(
                 }
                 _ => continue,
             };
-            let link =
-                links
-                    .get(iface as usize)
-                    .copied()
-                    .ok_or_else(|| CaptureError::Malformed {
-                        frames_read: n,
-                        what: format!("packet names interface {iface}, which is not described"),
-                    })?;
-            if link != DataLink::ETHERNET {
-                return Err(CaptureError::LinkType(link));
-            }
+            ethernet(links.get(iface as usize).copied(), iface, n)?;
             f(CapturedFrame {
                 timestamp,
                 data: &data,
@@ -347,17 +349,11 @@ fn read_pcapng<'a>(
         let Cow::Borrowed(data) = data else {
             unreachable!("pcap-file borrows packet data from the slice it parses")
         };
-        let link = parser
-            .interfaces()
-            .get(iface as usize)
-            .map(|i| i.linktype)
-            .ok_or_else(|| CaptureError::Malformed {
-                frames_read: n,
-                what: format!("packet names interface {iface}, which is not described"),
-            })?;
-        if link != DataLink::ETHERNET {
-            return Err(CaptureError::LinkType(link));
-        }
+        ethernet(
+            parser.interfaces().get(iface as usize).map(|i| i.linktype),
+            iface,
+            n,
+        )?;
         f(CapturedFrame {
             timestamp,
             data,
