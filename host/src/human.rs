@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub fn timestamp(since_epoch: Duration) -> String {
     match Local.timestamp_opt(
         since_epoch.as_secs() as i64,
-        since_epoch.subsec_nanos() / 1_000_000 * 1_000_000,
+        since_epoch.subsec_millis() * 1_000_000,
     ) {
         chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
             t.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
