@@ -12,6 +12,7 @@ pub mod link;
 pub mod monitor;
 pub mod output;
 pub mod ports;
+pub mod progress;
 pub mod report;
 pub mod serve;
 pub mod sim;
