@@ -4,8 +4,9 @@ use crate::{output, report};
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
-use synscope_model::analysis::{analyze_capture, AnalysisReport};
+use synscope_model::analysis::AnalysisReport;
 use synscope_model::capture::read_file;
+use synscope_model::shard::analyze_capture_sharded;
 use synscope_model::{TableShape, Timeouts, TrackerConfig};
 
 /// Connection-table shape for the analysis.
@@ -71,12 +72,22 @@ pub struct AnalyzeArgs {
     pub table: TableChoice,
     #[command(flatten)]
     pub timeouts: TimeoutArgs,
+    /// Threads to shard the connections over (the same result on any number; default: every
+    /// core).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
-/// Analyze the capture at `path`.
-pub fn analyze_path(path: &Path, config: TrackerConfig) -> Result<AnalysisReport> {
+/// Every core this process may use.
+pub fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Analyze the capture at `path` on `threads` threads.
+pub fn analyze_path(path: &Path, config: TrackerConfig, threads: usize) -> Result<AnalysisReport> {
     let bytes = read_file(path).with_context(|| format!("cannot read {}", path.display()))?;
-    analyze_capture(&bytes, config).with_context(|| format!("cannot read {}", path.display()))
+    analyze_capture_sharded(&bytes, config, threads)
+        .with_context(|| format!("cannot read {}", path.display()))
 }
 
 pub fn run(a: &AnalyzeArgs) -> Result<()> {
@@ -84,7 +95,8 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
         shape: a.table.shape(),
         timeouts: a.timeouts.timeouts()?,
     };
-    let r = analyze_path(&a.capture, config)?;
+    let threads = a.threads.map_or_else(all_cores, usize::from);
+    let r = analyze_path(&a.capture, config, threads)?;
     let text = if a.json {
         let mut s = serde_json::to_string_pretty(&report::to_json(
             &r,
