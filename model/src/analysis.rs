@@ -416,13 +416,20 @@ pub fn analyze_capture(
     Ok(a.finish())
 }
 
-/// Frames go through an [`Analyzer`] in order, [`Ahead::LOOKAHEAD`] frames behind the reader:
-/// each connection's lookup is started when its frame is read, and its entry and statistics
+/// Frames go through an [`Analyzer`] in order, a few frames behind the reader: each
+/// connection's lookup is started when its frame is read, and its entry and statistics
 /// halfway, so none of them waits for memory when the frame's turn comes (unbounded tables:
-/// a bounded one stays in the cache).
+/// a bounded one stays in the cache). On a shard ([`Ahead::cold`]) the frames were read by
+/// another thread, so their bytes are loaded first and the rest follows further behind.
 pub struct Ahead<'a> {
-    ring: [Option<Due<'a>>; Ahead::LOOKAHEAD],
+    ring: [Option<Due<'a>>; Ahead::RING],
     n: usize,
+    /// Frames in flight (a power of two, at most `RING`), and the ages at which a frame's
+    /// lookup and connection are loaded.
+    len: usize,
+    lookup_at: usize,
+    connection_at: usize,
+    load_bytes: bool,
 }
 
 impl Default for Ahead<'_> {
@@ -432,24 +439,57 @@ impl Default for Ahead<'_> {
 }
 
 impl<'a> Ahead<'a> {
-    const LOOKAHEAD: usize = 8;
+    const RING: usize = 16;
 
+    /// Frames just read on this thread (their bytes are in the cache): 8 in flight.
     pub fn new() -> Self {
         Ahead {
-            ring: [None; Ahead::LOOKAHEAD],
+            ring: [None; Ahead::RING],
             n: 0,
+            len: 8,
+            lookup_at: 0,
+            connection_at: 4,
+            load_bytes: false,
         }
     }
 
-    /// Read `f`: start loading what it needs; the frame read `LOOKAHEAD` before it is taken.
+    /// Frames read by another thread: their first bytes are loaded as they come, the lookup
+    /// 5 frames later, the connection 10 frames later; 16 in flight.
+    pub fn cold() -> Self {
+        Ahead {
+            len: 16,
+            lookup_at: 5,
+            connection_at: 10,
+            load_bytes: true,
+            ..Ahead::new()
+        }
+    }
+
+    /// The frame read `age` frames before the one being pushed.
+    #[inline]
+    fn aged(&self, age: usize) -> Option<&Due<'a>> {
+        self.ring[self.n.wrapping_sub(age) & (self.len - 1)].as_ref()
+    }
+
+    /// Read `f`: start loading what it needs; the frame read `len` before it is taken.
     #[inline]
     pub fn push(&mut self, a: &mut Analyzer, f: Due<'a>) {
-        const L: usize = Ahead::LOOKAHEAD;
-        a.prefetch_lookup(f.data);
-        if let Some(half) = &self.ring[(self.n + L / 2) % L] {
-            a.prefetch_connection(half.data);
+        if self.load_bytes {
+            prefetch(f.data);
+            if let Some(x) = f.data.get(64) {
+                prefetch(x);
+            }
         }
-        if let Some(due) = self.ring[self.n % L].replace(f) {
+        if self.lookup_at == 0 {
+            a.prefetch_lookup(f.data);
+        } else if let Some(x) = self.aged(self.lookup_at) {
+            a.prefetch_lookup(x.data);
+        }
+        if let Some(x) = self.aged(self.connection_at) {
+            a.prefetch_connection(x.data);
+        }
+        let at = self.n & (self.len - 1);
+        if let Some(due) = self.ring[at].replace(f) {
             a.take(&due);
         }
         self.n += 1;
@@ -457,9 +497,8 @@ impl<'a> Ahead<'a> {
 
     /// Take the frames still waiting, in order.
     pub fn flush(&mut self, a: &mut Analyzer) {
-        const L: usize = Ahead::LOOKAHEAD;
-        for i in self.n..self.n + L {
-            if let Some(due) = self.ring[i % L].take() {
+        for i in self.n..self.n + self.len {
+            if let Some(due) = self.ring[i & (self.len - 1)].take() {
                 a.take(&due);
             }
         }

@@ -38,10 +38,11 @@ use crate::tracker::TrackerConfig;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::time::Duration;
 
-/// Frames per batch handed to a shard.
-const BATCH: usize = 4096;
+/// Frames per batch handed to a shard (small enough that their bytes, read by the reader, are
+/// still in the shared cache when the shard takes them).
+const BATCH: usize = 1024;
 /// Batches in flight per shard (the reader waits beyond).
-const IN_FLIGHT: usize = 8;
+const IN_FLIGHT: usize = 4;
 
 /// Which shard a frame goes to: the bucket of its connection under the hardware's keyed hash,
 /// modulo the number of shards.
@@ -116,10 +117,14 @@ pub fn analyze_capture_sharded(
     std::thread::scope(|scope| {
         let mut senders = Vec::with_capacity(threads);
         let mut workers = Vec::with_capacity(threads);
-        for _ in 0..threads {
+        for k in 0..threads {
             let (tx, rx) = sync_channel::<Batch<'_>>(IN_FLIGHT);
             senders.push(tx);
-            workers.push(scope.spawn(move || shard(config, rx)));
+            let worker = std::thread::Builder::new()
+                .name(format!("shard {k}"))
+                .spawn_scoped(scope, move || shard(config, rx))
+                .expect("starting a shard thread");
+            workers.push(worker);
         }
         let read = deal(bytes, config, &senders);
         drop(senders);
@@ -199,7 +204,7 @@ fn deal<'a>(
 fn shard(config: TrackerConfig, rx: Receiver<Batch<'_>>) -> Analyzer {
     let mut a = Analyzer::new(config);
     let bounded = config.shape.capacity().is_some();
-    let mut ahead = Ahead::new();
+    let mut ahead = Ahead::cold();
     for batch in rx {
         for f in batch {
             if bounded {
