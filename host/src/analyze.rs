@@ -11,8 +11,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use synscope_model::analysis::{analyze_capture, AnalysisReport, Analyzer};
+use synscope_model::analysis::{AnalysisReport, Analyzer};
 use synscope_model::capture::{cut_short, for_each_frame_in, read_file};
+use synscope_model::shard::analyze_capture_sharded;
 use synscope_model::{Counter, TableShape, Timeouts, TrackerConfig};
 
 /// Connection-table shape for the analysis.
@@ -100,23 +101,33 @@ pub struct AnalyzeArgs {
     pub timeouts: TimeoutArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// Threads to shard the connections over (the same result on any number; default: every
+    /// core).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
-/// Analyze the capture at `path`.
-pub fn analyze_path(path: &Path, config: TrackerConfig) -> Result<AnalysisReport> {
+/// Every core this process may use.
+pub fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Analyze the capture at `path` on `threads` threads.
+pub fn analyze_path(path: &Path, config: TrackerConfig, threads: usize) -> Result<AnalysisReport> {
     let bytes = read_file(path).with_context(|| format!("cannot read {}", path.display()))?;
-    analyze_capture(&bytes, config).with_context(|| format!("cannot read {}", path.display()))
+    analyze_capture_sharded(&bytes, config, threads)
+        .with_context(|| format!("cannot read {}", path.display()))
 }
 
 /// Analyze a capture arriving on standard input: mapped like a file when it is one (`<
 /// file.pcap`), else read as a stream until it ends or Ctrl-C.
-fn analyze_stdin(config: TrackerConfig) -> Result<AnalysisReport> {
+fn analyze_stdin(config: TrackerConfig, threads: usize) -> Result<AnalysisReport> {
     let stdin = std::io::stdin();
     let is_file = std::fs::File::from(stdin.as_fd().try_clone_to_owned()?)
         .metadata()
         .is_ok_and(|m| m.is_file() && m.len() > 0);
     if is_file {
-        return analyze_path(Path::new("/dev/stdin"), config);
+        return analyze_path(Path::new("/dev/stdin"), config, threads);
     }
     signals::stop_on_interrupt();
     let mut a = Analyzer::new(config);
@@ -168,13 +179,20 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
         shape: a.table.shape(),
         timeouts: a.timeouts.timeouts()?,
     };
+    let threads = a.threads.map_or_else(all_cores, usize::from);
     let (r, source, live) = match (&a.interface, &a.capture) {
         (Some(iface), _) => {
             let (r, s) = analyze_live(iface, &a.live, config)?;
             (r, format!("live:{iface}"), Some(s))
         }
-        (None, Some(p)) if p.as_os_str() == "-" => (analyze_stdin(config)?, "-".to_string(), None),
-        (None, Some(p)) => (analyze_path(p, config)?, p.display().to_string(), None),
+        (None, Some(p)) if p.as_os_str() == "-" => {
+            (analyze_stdin(config, threads)?, "-".to_string(), None)
+        }
+        (None, Some(p)) => (
+            analyze_path(p, config, threads)?,
+            p.display().to_string(),
+            None,
+        ),
         (None, None) => bail!("name a capture, `-` for standard input, or -i IFACE"),
     };
     output::with_stdout(|out| {

@@ -274,6 +274,7 @@ pub fn generate(args: &GenerateArgs, path: &Path) -> Result<Generated> {
     while made < conns && pool.len() < args.concurrency.max(1) {
         pool.push(new_conn(&mut rng, &mut made));
     }
+    let progress = crate::progress::Progress::new("generating", args.packets, "frames");
     while !pool.is_empty() {
         t += Duration::from_micros(rng.u64(1..200));
         if rng.u32(0..200) == 0 {
@@ -295,7 +296,11 @@ pub fn generate(args: &GenerateArgs, path: &Path) -> Result<Generated> {
         w.write_packet(&PcapPacket::new(t, buf.len() as u32, &buf))?;
         g.frames += 1;
         g.bytes += buf.len() as u64;
+        if g.frames % 4096 == 0 {
+            progress.set(g.frames);
+        }
     }
+    progress.finish();
     g.connections = made;
     Ok(g)
 }

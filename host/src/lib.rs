@@ -19,6 +19,7 @@ pub mod monitor;
 pub mod negotiate;
 pub mod output;
 pub mod ports;
+pub mod progress;
 pub mod report;
 pub mod serve;
 pub mod signals;

@@ -179,6 +179,9 @@ struct Life {
     incarnations: u32,
     rst: [u64; 4],
     first_seen: Duration,
+    /// The capture's frame (0-based, truncated frames counted) that created it: the order of
+    /// first appearance, by which shards' reports merge ([`crate::shard`]).
+    first_frame: u64,
     /// Where the connection's entry is.
     place: Place,
 }
@@ -209,6 +212,8 @@ struct Records {
     /// The analysis is over: no 4-tuple comes back.
     finishing: bool,
     now: Duration,
+    /// The capture's index of the frame being processed.
+    frame: u64,
 }
 
 impl Records {
@@ -254,6 +259,7 @@ impl Records {
                     incarnations: 0,
                     rst: [0; 4],
                     first_seen: self.now,
+                    first_frame: self.frame,
                     place: Place::Live(0),
                 });
                 (self.life.len() - 1) as u32
@@ -288,7 +294,25 @@ pub struct Analyzer {
     /// Unordered while frames come; sorted once at the end.
     listeners: FxHashSet<Endpoint>,
     capture_truncated: u64,
+    /// The capture's index of the next frame given to [`Analyzer::frame`].
+    next_index: u64,
     pad: Vec<u8>,
+}
+
+/// One frame of a capture as the analysis takes it: where it is in the capture, its time and
+/// the capture's clock (the latest time so far), and its bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Due<'a> {
+    /// 0-based, truncated frames counted.
+    pub index: u64,
+    pub timestamp: Duration,
+    /// The latest timestamp of the capture up to this frame (this one included).
+    pub now: Duration,
+    /// On a shard: the tracker's time before this frame on a single tracker (the latest
+    /// second of the frames before it that the tracker took), to which the shard's tracker
+    /// is advanced first; `None` on a single tracker, which keeps its own.
+    pub tracker_now: Option<u32>,
+    pub data: &'a [u8],
 }
 
 impl Analyzer {
@@ -298,6 +322,7 @@ impl Analyzer {
             records: Records::default(),
             listeners: FxHashSet::default(),
             capture_truncated: 0,
+            next_index: 0,
             pad: Vec::with_capacity(64),
         }
     }
@@ -328,12 +353,37 @@ impl Analyzer {
 
     /// One captured frame (as capture files hold it: no FCS, not padded).
     pub fn frame(&mut self, timestamp: Duration, data: &[u8], truncated: bool) {
+        let index = self.next_index;
+        self.next_index += 1;
         if truncated {
             self.capture_truncated += 1;
             return;
         }
-        self.records.now = self.records.now.max(timestamp);
+        let now = self.records.now.max(timestamp);
+        self.take(&Due {
+            index,
+            timestamp,
+            now,
+            tracker_now: None,
+            data,
+        });
+    }
+
+    /// Frames the capture cut short, counted where the frames were read.
+    pub fn count_truncated(&mut self, n: u64) {
+        self.capture_truncated += n;
+    }
+
+    /// One frame that is not truncated.
+    pub fn take(&mut self, f: &Due<'_>) {
+        let timestamp = f.timestamp;
+        self.records.now = f.now;
+        self.records.frame = f.index;
+        if let Some(t) = f.tracker_now {
+            self.tracker.advance_time(t, &mut self.records);
+        }
         let time = timestamp.as_secs() as u32;
+        let data = f.data;
         let frame = if data.len() < MIN_FRAME_LEN {
             pad_to_minimum(data, &mut self.pad);
             &self.pad[..]
@@ -364,7 +414,20 @@ impl Analyzer {
     }
 
     /// Age everything to the last frame's time and report.
-    pub fn finish(mut self) -> AnalysisReport {
+    pub fn finish(self) -> AnalysisReport {
+        self.finish_ordered().0
+    }
+
+    /// [`Analyzer::finish`] on a shard: first the capture's clock and the single tracker's
+    /// time at the end (`now`, `tracker_now`), which the shard may not have seen.
+    pub fn finish_at(mut self, now: Duration, tracker_now: u32) -> (AnalysisReport, Vec<u64>) {
+        self.records.now = self.records.now.max(now);
+        self.tracker.advance_time(tracker_now, &mut self.records);
+        self.finish_ordered()
+    }
+
+    /// The report, and for each of its connections the index of the frame that created it.
+    fn finish_ordered(mut self) -> (AnalysisReport, Vec<u64>) {
         self.records.finishing = true;
         self.tracker.finish(&mut self.records);
         let table = self.tracker.table();
@@ -408,16 +471,18 @@ impl Analyzer {
                 }
             })
             .collect();
+        let first_frames = records.life.iter().map(|l| l.first_frame).collect();
         let mut listeners: Vec<Endpoint> = self.listeners.into_iter().collect();
         listeners.sort_unstable();
-        AnalysisReport {
+        let report = AnalysisReport {
             connections,
             counters: self.tracker.counters().clone(),
             listeners,
             capture_truncated: self.capture_truncated,
             file_cut_short: false,
             end_time: self.records.now,
-        }
+        };
+        (report, first_frames)
     }
 }
 
@@ -430,12 +495,13 @@ pub const RST_CLASSES: [RstClass; 4] = [
 ];
 
 #[cfg(feature = "capture")]
-/// Analyze a capture file held in memory.
+/// Analyze a capture file held in memory (one thread; [`crate::shard::analyze_capture_sharded`]
+/// spreads it over several with the same result).
 pub fn analyze_capture(
     bytes: &[u8],
     config: TrackerConfig,
 ) -> Result<AnalysisReport, crate::capture::CaptureError> {
-    use crate::capture::{cut_short, for_each_frame, CapturedFrame};
+    use crate::capture::{cut_short, for_each_frame};
     let mut a = Analyzer::new(config);
     if config.shape.capacity().is_some() {
         // A bounded table stays in the cache: nothing to load ahead.
@@ -446,30 +512,122 @@ pub fn analyze_capture(
         r.file_cut_short = cut;
         return Ok(r);
     }
-    // Frames are processed in order, LOOKAHEAD frames behind the reader: each connection's
-    // lookup is started when its frame is read, and its entry and statistics halfway, so none
-    // of them waits for memory when the frame's turn comes.
-    const LOOKAHEAD: usize = 8;
-    let mut ahead: [Option<CapturedFrame<'_>>; LOOKAHEAD] = [None; LOOKAHEAD];
-    let mut n = 0usize;
+    let mut ahead = Ahead::new();
+    let mut now = Duration::ZERO;
+    let mut index = 0u64;
     let cut = cut_short(for_each_frame(bytes, |f| {
-        a.prefetch_lookup(f.data);
-        if let Some(half) = &ahead[(n + LOOKAHEAD / 2) % LOOKAHEAD] {
-            a.prefetch_connection(half.data);
+        let i = index;
+        index += 1;
+        if f.is_truncated() {
+            a.count_truncated(1);
+            return;
         }
-        if let Some(due) = ahead[n % LOOKAHEAD].replace(f) {
-            a.frame(due.timestamp, due.data, due.is_truncated());
-        }
-        n += 1;
+        now = now.max(f.timestamp);
+        ahead.push(
+            &mut a,
+            Due {
+                index: i,
+                timestamp: f.timestamp,
+                now,
+                tracker_now: None,
+                data: f.data,
+            },
+        );
     }))?;
-    for i in n..n + LOOKAHEAD {
-        if let Some(due) = ahead[i % LOOKAHEAD].take() {
-            a.frame(due.timestamp, due.data, due.is_truncated());
-        }
-    }
+    ahead.flush(&mut a);
     let mut r = a.finish();
     r.file_cut_short = cut;
     Ok(r)
+}
+
+/// Frames go through an [`Analyzer`] in order, a few frames behind the reader: each
+/// connection's lookup is started when its frame is read, and its entry and statistics
+/// halfway, so none of them waits for memory when the frame's turn comes (unbounded tables:
+/// a bounded one stays in the cache). On a shard ([`Ahead::cold`]) the frames were read by
+/// another thread, so their bytes are loaded first and the rest follows further behind.
+pub struct Ahead<'a> {
+    ring: [Option<Due<'a>>; Ahead::RING],
+    n: usize,
+    /// Frames in flight (a power of two, at most `RING`), and the ages at which a frame's
+    /// lookup and connection are loaded.
+    len: usize,
+    lookup_at: usize,
+    connection_at: usize,
+    load_bytes: bool,
+}
+
+impl Default for Ahead<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'a> Ahead<'a> {
+    const RING: usize = 16;
+
+    /// Frames just read on this thread (their bytes are in the cache): 8 in flight.
+    pub fn new() -> Self {
+        Ahead {
+            ring: [None; Ahead::RING],
+            n: 0,
+            len: 8,
+            lookup_at: 0,
+            connection_at: 4,
+            load_bytes: false,
+        }
+    }
+
+    /// Frames read by another thread: their first bytes are loaded as they come, the lookup
+    /// 5 frames later, the connection 10 frames later; 16 in flight.
+    pub fn cold() -> Self {
+        Ahead {
+            len: 16,
+            lookup_at: 5,
+            connection_at: 10,
+            load_bytes: true,
+            ..Ahead::new()
+        }
+    }
+
+    /// The frame read `age` frames before the one being pushed.
+    #[inline]
+    fn aged(&self, age: usize) -> Option<&Due<'a>> {
+        self.ring[self.n.wrapping_sub(age) & (self.len - 1)].as_ref()
+    }
+
+    /// Read `f`: start loading what it needs; the frame read `len` before it is taken.
+    #[inline]
+    pub fn push(&mut self, a: &mut Analyzer, f: Due<'a>) {
+        if self.load_bytes {
+            prefetch(f.data);
+            if let Some(x) = f.data.get(64) {
+                prefetch(x);
+            }
+        }
+        if self.lookup_at == 0 {
+            a.prefetch_lookup(f.data);
+        } else if let Some(x) = self.aged(self.lookup_at) {
+            a.prefetch_lookup(x.data);
+        }
+        if let Some(x) = self.aged(self.connection_at) {
+            a.prefetch_connection(x.data);
+        }
+        let at = self.n & (self.len - 1);
+        if let Some(due) = self.ring[at].replace(f) {
+            a.take(&due);
+        }
+        self.n += 1;
+    }
+
+    /// Take the frames still waiting, in order.
+    pub fn flush(&mut self, a: &mut Analyzer) {
+        for i in self.n..self.n + self.len {
+            if let Some(due) = self.ring[i & (self.len - 1)].take() {
+                a.take(&due);
+            }
+        }
+        self.n = 0;
+    }
 }
 
 #[cfg(test)]
