@@ -104,8 +104,9 @@ pub const STATES: usize = TcpState::COUNT;
 pub const GAUGES: usize = 2 * STATES;
 /// Width of a gauge (up to 16K entries on the 100T).
 pub const GAUGE_BITS: usize = 16;
-/// Event FIFO address bits of the 35T core (512 records).
-pub const EVENT_FIFO_BITS_35T: usize = 9;
+/// Event FIFO address bits of the Arty cores (64 records: LUT RAM, no block RAM; a burst of
+/// 64 state changes is absorbed, beyond that `events_dropped` counts).
+pub const EVENT_FIFO_BITS_35T: usize = 6;
 /// Event FIFO address bits of the simulation core (16 records).
 pub const EVENT_FIFO_BITS_SMALL: usize = 4;
 

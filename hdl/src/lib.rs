@@ -4,6 +4,7 @@
 //! a Verilog file whose module is `top` (a rust-hdl rule: one top per file).
 
 pub mod board;
+pub mod boards;
 pub mod command_engine;
 pub mod conn_core;
 pub mod entry;
