@@ -696,7 +696,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     ev_bucket_fifo: SynchronousFIFO<Bits<B>, E, EP1, 1>,
     // ---- table epoch: a bucket whose epoch bit is not `epoch_q` is empty (a key load flips
     // `epoch_q`: the whole table is emptied at once)
-    ep_ram: RAM<Bit, B>,
+    ep_ram: crate::ram::StyledRam<Bit, B>,
     epoch_q: DFF<Bit>,
     stale: Signal<Local, Bit>,
     // ---- configuration registers

@@ -116,6 +116,14 @@ pub const TOPS: &[Top] = &[
         connections: (1 << crate::conn_core::BUCKET_BITS_SMALL) * crate::conn_core::WAYS,
     },
     Top {
+        name: "gated_ram",
+        verilog: gated_ram_verilog,
+        board: None,
+        simulated: true,
+        synthesized: false,
+        connections: 0,
+    },
+    Top {
         name: "conn_core_1m",
         verilog: conn_core_1m_verilog,
         board: Some(XCVU13P.name),
@@ -330,6 +338,24 @@ pub fn conn_core_100t_verilog() -> String {
 pub fn conn_core_small_verilog() -> String {
     let u: crate::conn_core::ConnCoreSmall = crate::conn_core::connected();
     generate("conn_core_small", u, |_| {})
+}
+
+/// A 16 × 8 [`crate::ram::GatedRam`] alone (simulation: its collision check must stop a read of
+/// the address the write port writes).
+pub fn gated_ram_verilog() -> String {
+    generate(
+        "gated_ram",
+        crate::ram::GatedRam::<Bits<8>, 4>::default(),
+        |u| {
+            u.read_address.connect();
+            u.read_enable.connect();
+            u.read_clock.connect();
+            u.write_address.connect();
+            u.write_clock.connect();
+            u.write_data.connect();
+            u.write_enable.connect();
+        },
+    )
 }
 
 /// The UltraScale+ design point: the core alone, 2^18 buckets × 4 ways (1M connections), its
