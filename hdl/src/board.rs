@@ -20,8 +20,30 @@ use crate::uart::DIVISOR_BITS;
 use rust_hdl::prelude::*;
 use synscope_model::{Counter, DropReason};
 
+/// The front-end counters as one word: the snapshot `READ_COUNTERS` reads (`Counter` order).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct FrontBank {
+    pub frames: Bits<COUNTER_BITS>,
+    pub processed: Bits<COUNTER_BITS>,
+    pub drop_bad_fcs: Bits<COUNTER_BITS>,
+    pub drop_rx_error: Bits<COUNTER_BITS>,
+    pub drop_runt: Bits<COUNTER_BITS>,
+    pub drop_oversize: Bits<COUNTER_BITS>,
+    pub drop_not_ip: Bits<COUNTER_BITS>,
+    pub drop_unsupported: Bits<COUNTER_BITS>,
+    pub drop_bad_ip_header: Bits<COUNTER_BITS>,
+    pub drop_bad_ip_checksum: Bits<COUNTER_BITS>,
+    pub drop_ip_fragment: Bits<COUNTER_BITS>,
+    pub drop_not_tcp: Bits<COUNTER_BITS>,
+    pub drop_bad_tcp_header: Bits<COUNTER_BITS>,
+    pub drop_fifo_overflow: Bits<COUNTER_BITS>,
+}
+
 /// The model's front-end counters, `Counter::Frames ..= Counter::DropFifoOverflow`, counted per
-/// frame the parser finishes; read like the core's (`index` → `value` one edge later).
+/// frame the parser finishes; read like the core's (`index` → `value` one edge later). `snap`
+/// copies all of them at one clock edge — the same edge the core's bank is copied at — and
+/// `frozen` makes the read port read the copy: `frames = processed + Σ drops` holds in every
+/// `READ_COUNTERS` answer, whatever the traffic (issue 14; docs/protocol.md).
 #[derive(LogicBlock)]
 pub struct FrontCounters {
     pub clock: Signal<In, Clock>,
@@ -32,9 +54,16 @@ pub struct FrontCounters {
     pub dropped: Signal<In, Bit>,
     pub reason: Signal<In, Bits<4>>,
     pub index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
+    /// Copy every counter into the snapshot at this edge.
+    pub snap: Signal<In, Bit>,
+    /// `value` reads the snapshot (else the live counters).
+    pub frozen: Signal<In, Bit>,
     pub value: Signal<Out, Bits<COUNTER_BITS>>,
     /// `index` names one of these counters (registered with `value`).
     pub selected: Signal<Out, Bit>,
+    live: Signal<Local, FrontBank>,
+    view: Signal<Local, FrontBank>,
+    snapshot: DFF<FrontBank>,
     frames: DFF<Bits<COUNTER_BITS>>,
     processed: DFF<Bits<COUNTER_BITS>>,
     drop_bad_fcs: DFF<Bits<COUNTER_BITS>>,
@@ -93,8 +122,13 @@ impl Default for FrontCounters {
             dropped: Default::default(),
             reason: Default::default(),
             index: Default::default(),
+            snap: Default::default(),
+            frozen: Default::default(),
             value: Default::default(),
             selected: Default::default(),
+            live: Default::default(),
+            view: Default::default(),
+            snapshot: Default::default(),
             frames: Default::default(),
             processed: Default::default(),
             drop_bad_fcs: Default::default(),
@@ -165,7 +199,8 @@ impl Logic for FrontCounters {
             drop_bad_tcp_header,
             drop_fifo_overflow,
             value_q,
-            selected_q
+            selected_q,
+            snapshot
         );
         if self.done.val() {
             self.frames.d.next = self.frames.q.val() + self.one.val();
@@ -228,48 +263,70 @@ impl Logic for FrontCounters {
             self.drop_bad_tcp_header.d.next = self.zero.val();
             self.drop_fifo_overflow.d.next = self.zero.val();
         }
+        // The live counters as one word; the snapshot copies it at `snap`.
+        self.live.next.frames = self.frames.q.val();
+        self.live.next.processed = self.processed.q.val();
+        self.live.next.drop_bad_fcs = self.drop_bad_fcs.q.val();
+        self.live.next.drop_rx_error = self.drop_rx_error.q.val();
+        self.live.next.drop_runt = self.drop_runt.q.val();
+        self.live.next.drop_oversize = self.drop_oversize.q.val();
+        self.live.next.drop_not_ip = self.drop_not_ip.q.val();
+        self.live.next.drop_unsupported = self.drop_unsupported.q.val();
+        self.live.next.drop_bad_ip_header = self.drop_bad_ip_header.q.val();
+        self.live.next.drop_bad_ip_checksum = self.drop_bad_ip_checksum.q.val();
+        self.live.next.drop_ip_fragment = self.drop_ip_fragment.q.val();
+        self.live.next.drop_not_tcp = self.drop_not_tcp.q.val();
+        self.live.next.drop_bad_tcp_header = self.drop_bad_tcp_header.q.val();
+        self.live.next.drop_fifo_overflow = self.drop_fifo_overflow.q.val();
+        if self.snap.val() {
+            self.snapshot.d.next = self.live.val();
+        }
+        self.view.next = self.live.val();
+        if self.frozen.val() {
+            self.view.next = self.snapshot.q.val();
+        }
         self.value_q.d.next = self.zero.val();
         if self.index.val() == self.i0.val() {
-            self.value_q.d.next = self.frames.q.val();
+            self.value_q.d.next = self.view.val().frames;
         }
         if self.index.val() == self.i1.val() {
-            self.value_q.d.next = self.processed.q.val();
+            self.value_q.d.next = self.view.val().processed;
         }
         if self.index.val() == self.i2.val() {
-            self.value_q.d.next = self.drop_bad_fcs.q.val();
+            self.value_q.d.next = self.view.val().drop_bad_fcs;
         }
         if self.index.val() == self.i3.val() {
-            self.value_q.d.next = self.drop_rx_error.q.val();
+            self.value_q.d.next = self.view.val().drop_rx_error;
         }
         if self.index.val() == self.i4.val() {
-            self.value_q.d.next = self.drop_runt.q.val();
+            self.value_q.d.next = self.view.val().drop_runt;
         }
         if self.index.val() == self.i5.val() {
-            self.value_q.d.next = self.drop_oversize.q.val();
+            self.value_q.d.next = self.view.val().drop_oversize;
         }
         if self.index.val() == self.i6.val() {
-            self.value_q.d.next = self.drop_not_ip.q.val();
+            self.value_q.d.next = self.view.val().drop_not_ip;
         }
         if self.index.val() == self.i7.val() {
-            self.value_q.d.next = self.drop_unsupported.q.val();
+            self.value_q.d.next = self.view.val().drop_unsupported;
         }
         if self.index.val() == self.i8.val() {
-            self.value_q.d.next = self.drop_bad_ip_header.q.val();
+            self.value_q.d.next = self.view.val().drop_bad_ip_header;
         }
         if self.index.val() == self.i9.val() {
-            self.value_q.d.next = self.drop_bad_ip_checksum.q.val();
+            self.value_q.d.next = self.view.val().drop_bad_ip_checksum;
         }
         if self.index.val() == self.i10.val() {
-            self.value_q.d.next = self.drop_ip_fragment.q.val();
+            self.value_q.d.next = self.view.val().drop_ip_fragment;
         }
         if self.index.val() == self.i11.val() {
-            self.value_q.d.next = self.drop_not_tcp.q.val();
+            self.value_q.d.next = self.view.val().drop_not_tcp;
         }
         if self.index.val() == self.i12.val() {
-            self.value_q.d.next = self.drop_bad_tcp_header.q.val();
+            self.value_q.d.next = self.view.val().drop_bad_tcp_header;
         }
         if self.index.val() == self.i13.val() {
-            self.value_q.d.next = self.drop_fifo_overflow.q.val();
+            self.value_q.d.next = self.view.val().drop_fifo_overflow;
         }
         self.selected_q.d.next = self.index.val() <= self.front_last.val();
         self.value.next = self.value_q.q.val();
@@ -367,6 +424,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
     fn update(&mut self) {
         // MII receiver: pins in the PHY domain, FIFO read side in ours.
         self.mii.rx_clk.next = self.rx_clk.val();
+        self.mii.reset.next = self.reset.val();
         self.mii.rx_dv.next = self.rx_dv.val();
         self.mii.rx_er.next = self.rx_er.val();
         self.mii.rxd.next = self.rxd.val();
@@ -387,6 +445,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.front.dropped.next = self.parser.out_drop.val();
         self.front.reason.next = self.parser.out_reason.val();
         self.front.index.next = self.engine.core_counter_index.val();
+        self.front.snap.next = self.engine.core_counter_snap.val();
+        self.front.frozen.next = self.engine.core_counter_frozen.val();
         // Core: descriptors from the parser.
         self.core.clock.next = self.clock.val();
         self.core.reset.next = self.reset.val();
