@@ -14,6 +14,7 @@ use crate::command_engine::CommandEngine;
 use crate::conn_core::{ConnCore, COUNTER_BITS, COUNTER_INDEX_BITS};
 use crate::frame_parser::{FrameParser, TIME_BITS};
 use crate::hdlc::{HdlcDeframer, HdlcFramer};
+use crate::mdio::MdioMaster;
 use crate::mii_rx::MiiRx;
 use crate::station::Station;
 use crate::uart::DIVISOR_BITS;
@@ -377,7 +378,15 @@ pub struct Board<const B: usize, const E: usize, const EP1: usize> {
     pub state_changed: Signal<Out, Bit>,
     /// A new connection evicted another or was refused (the table is under pressure).
     pub table_pressure: Signal<Out, Bit>,
+    // ---- PHY management (MDIO, clause 22): the top joins `mdio_*` in a tristate buffer
+    /// The PHY is out of reset (its MDIO may be used): the MDIO master waits for it.
+    pub phy_ready: Signal<In, Bit>,
+    pub mdc: Signal<Out, Bit>,
+    pub mdio_o: Signal<Out, Bit>,
+    pub mdio_oe: Signal<Out, Bit>,
+    pub mdio_i: Signal<In, Bit>,
     mii: MiiRx,
+    mdio: MdioMaster,
     parser: FrameParser,
     front: FrontCounters,
     core: ConnCore<B, E, EP1>,
@@ -408,7 +417,13 @@ impl<const B: usize, const E: usize, const EP1: usize> Board<B, E, EP1> {
             frame_done: Default::default(),
             state_changed: Default::default(),
             table_pressure: Default::default(),
+            phy_ready: Default::default(),
+            mdc: Default::default(),
+            mdio_o: Default::default(),
+            mdio_oe: Default::default(),
+            mdio_i: Default::default(),
             mii: Default::default(),
+            mdio: Default::default(),
             parser: Default::default(),
             front: Default::default(),
             core: Default::default(),
@@ -534,6 +549,21 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.engine.core_ev_hi_ip.next = self.core.ev_hi_ip.val();
         self.engine.core_ev_hi_port.next = self.core.ev_hi_port.val();
         self.engine.core_ev_time.next = self.core.ev_time.val();
+        // PHY management: the MDIO master starts once the PHY is out of reset; the engine
+        // answers `READ_PHY` from what it read.
+        self.mdio.clock.next = self.clock.val();
+        self.mdio.reset.next = self.reset.val() || !self.phy_ready.val();
+        self.mdio.mdio_i.next = self.mdio_i.val();
+        self.mdc.next = self.mdio.mdc.val();
+        self.mdio_o.next = self.mdio.mdio_o.val();
+        self.mdio_oe.next = self.mdio.mdio_oe.val();
+        self.engine.phy_found.next = self.mdio.found.val();
+        self.engine.phy_addr.next = self.mdio.addr.val();
+        self.engine.phy_id1.next = self.mdio.id1.val();
+        self.engine.phy_id2.next = self.mdio.id2.val();
+        self.engine.phy_bmsr.next = self.mdio.bmsr.val();
+        self.engine.phy_physts.next = self.mdio.physts.val();
+        self.engine.phy_polls.next = self.mdio.polls.val();
         // Activity.
         self.frame_done.next = self.parser.out_valid.val();
         self.state_changed.next = self.core.out_valid.val()
@@ -562,9 +592,14 @@ pub struct Leds {
 
 /// The Arty A7 top: pins as `pins::PINS` names them. The 25 MHz PHY reference clock is the
 /// 100 MHz clock divided by 4 in fabric (board.md: the open flow's PLLs are not trusted); the
-/// PHY is held in reset for 168 ms after the reset button; the Ethernet transmit pins are held
-/// idle (a passive monitor never transmits); the USB-UART pins are the [`Station`]'s line
-/// (`uart_txd_in` is the FTDI's transmit, our receive). LEDs: 0 heartbeat (1 Hz), 1 a frame arrived, 2 a
+/// PHY is held in reset for 168 ms after the reset button (`eth_rstn` from a register); the
+/// Ethernet transmit pins are held idle (a passive monitor never transmits); MDC/MDIO are the
+/// station's MDIO master (MDIO through a tristate buffer); COL, CRS and TX_CLK are inputs and
+/// nothing else: COL (D17) is a PHYAD strap and CRS (G14) a strap too, and a pin the design
+/// does not declare gets Vivado's default pull-down, which could strap the PHY to another
+/// address or mode when `eth_rstn` releases it (the reference Arty designs declare them
+/// likewise); the USB-UART pins are the [`Station`]'s line (`uart_txd_in` is the FTDI's
+/// transmit, our receive). LEDs: 0 heartbeat (1 Hz), 1 a frame arrived, 2 a
 /// connection changed state, 3 the table is full (an insert evicted or was refused).
 #[derive(LogicBlock)]
 pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
@@ -581,7 +616,16 @@ pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
     pub eth_rxd: Signal<In, Bits<4>>,
     pub eth_tx_en: Signal<Out, Bit>,
     pub eth_txd: Signal<Out, Bits<4>>,
+    /// Strap pins and the PHY's transmit clock: declared, not used (see above).
+    pub eth_col: Signal<In, Bit>,
+    pub eth_crs: Signal<In, Bit>,
+    pub eth_tx_clk: Signal<In, Clock>,
+    pub eth_mdc: Signal<Out, Bit>,
+    pub eth_mdio: Signal<InOut, Bit>,
     pub led: Signal<Out, Bits<4>>,
+    mdio_buf: TristateBuffer<Bit>,
+    /// `eth_rstn`, registered.
+    phy_rstn: DFF<Bit>,
     rst_meta: DFF<Bit>,
     rst_sync: DFF<Bit>,
     ref_div: DFF<Bits<2>>,
@@ -623,7 +667,14 @@ impl<const B: usize, const E: usize, const EP1: usize> ArtyTop<B, E, EP1> {
             eth_rxd: Default::default(),
             eth_tx_en: Default::default(),
             eth_txd: Default::default(),
+            eth_col: Default::default(),
+            eth_crs: Default::default(),
+            eth_tx_clk: Default::default(),
+            eth_mdc: Default::default(),
+            eth_mdio: Default::default(),
             led: Default::default(),
+            mdio_buf: Default::default(),
+            phy_rstn: Default::default(),
             rst_meta: Default::default(),
             rst_sync: Default::default(),
             ref_div: Default::default(),
@@ -655,8 +706,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk100mhz, rst_meta, rst_sync, ref_div, phy_hold, prescale, seconds, led_frame,
-            led_state, led_full
+            self, clk100mhz, phy_rstn, rst_meta, rst_sync, ref_div, phy_hold, prescale, seconds,
+            led_frame, led_state, led_full
         );
         // Reset button (active low) through two flops.
         self.rst_meta.d.next = !self.ck_rst.val();
@@ -671,7 +722,16 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
         if self.rst_sync.q.val() {
             self.phy_hold.d.next = self.zero24.val();
         }
-        self.eth_rstn.next = self.phy_hold.q.val() == self.phy_release.val();
+        self.phy_rstn.d.next = self.phy_hold.q.val() == self.phy_release.val();
+        self.eth_rstn.next = self.phy_rstn.q.val();
+        // MDIO: the station's master on the pin through a tristate buffer; it starts once
+        // the PHY is out of reset.
+        Signal::<InOut, Bit>::link(&mut self.eth_mdio, &mut self.mdio_buf.bus);
+        self.mdio_buf.write_enable.next = self.station.mdio_oe.val();
+        self.mdio_buf.write_data.next = self.station.mdio_o.val();
+        self.station.mdio_i.next = self.mdio_buf.read_data.val();
+        self.station.phy_ready.next = self.phy_rstn.q.val();
+        self.eth_mdc.next = self.station.mdc.val();
         // Seconds.
         self.prescale.d.next = self.prescale.q.val() + self.one27.val();
         if self.prescale.q.val() == self.last_tick.val() {

@@ -305,6 +305,10 @@ fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
     u.eth_rx_dv.connect();
     u.eth_rxerr.connect();
     u.eth_rxd.connect();
+    u.eth_col.connect();
+    u.eth_crs.connect();
+    u.eth_tx_clk.connect();
+    u.eth_mdio.connect();
 }
 
 /// The simulated board: the board's logic (`station::Station`) in the 35T's shape (2048
@@ -325,6 +329,8 @@ pub fn board_sim_verilog() -> String {
         u.rx_er.connect();
         u.rxd.connect();
         u.uart_rx.connect();
+        u.phy_ready.connect();
+        u.mdio_i.connect();
     })
 }
 

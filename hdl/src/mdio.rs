@@ -101,7 +101,7 @@ pub struct MdioMaster {
     out_q: DFF<Bit>,
     oe_q: DFF<Bit>,
     step_q: DFF<Bits<3>>,
-    wait: DFF<Bits<START_BITS>>,
+    wait_q: DFF<Bits<START_BITS>>,
     addr_q: DFF<Bits<5>>,
     found_q: DFF<Bit>,
     id1_q: DFF<Bits<16>>,
@@ -177,7 +177,7 @@ impl Default for MdioMaster {
             out_q: Default::default(),
             oe_q: Default::default(),
             step_q: Default::default(),
-            wait: Default::default(),
+            wait_q: Default::default(),
             addr_q: Default::default(),
             found_q: Default::default(),
             id1_q: Default::default(),
@@ -230,7 +230,7 @@ impl Logic for MdioMaster {
     fn update(&mut self) {
         dff_setup!(
             self, clock, in_meta, in_sync, div, mdc_q, bitn, busy, sr, shift_in, out_q, oe_q,
-            step_q, wait, addr_q, found_q, id1_q, id2_q, bmsr_q, physts_q, polls_q
+            step_q, wait_q, addr_q, found_q, id1_q, id2_q, bmsr_q, physts_q, polls_q
         );
         // ---- pins
         self.mdc.next = self.mdc_q.q.val();
@@ -307,9 +307,9 @@ impl Logic for MdioMaster {
 
         // ---- the sequencer: wait, scan, poll
         if self.step_q.q.val() == self.s_wait.val() || self.step_q.q.val() == self.s_gap.val() {
-            self.wait.d.next = self.wait.q.val() + self.wait_one.val();
-            if self.wait.q.val() == self.wait_last.val() {
-                self.wait.d.next = self.wait_zero.val();
+            self.wait_q.d.next = self.wait_q.q.val() + self.wait_one.val();
+            if self.wait_q.q.val() == self.wait_last.val() {
+                self.wait_q.d.next = self.wait_zero.val();
                 self.step_q.d.next = self.s_bmsr.val();
                 if !self.found_q.q.val() {
                     self.step_q.d.next = self.s_id1.val();
@@ -343,14 +343,14 @@ impl Logic for MdioMaster {
                 self.physts_q.d.next = self.shift_in.q.val();
                 self.polls_q.d.next = self.polls_q.q.val() + self.one16.val();
                 self.step_q.d.next = self.s_gap.val();
-                self.wait.d.next = self.gap_start.val();
+                self.wait_q.d.next = self.gap_start.val();
             }
         }
 
         // ---- reset last: it wins
         if self.reset.val() {
             self.step_q.d.next = self.s_wait.val();
-            self.wait.d.next = self.wait_zero.val();
+            self.wait_q.d.next = self.wait_zero.val();
             self.busy.d.next = false;
             self.oe_q.d.next = false;
             self.out_q.d.next = true;

@@ -65,8 +65,8 @@
 //! `rd_ptr`); `read` while not empty takes it.
 
 use crate::ram::GatedRam;
-use rust_hdl::prelude::*;
 use rust_hdl::core::timing::TimingInfo;
+use rust_hdl::prelude::*;
 use synscope_model::drop::DropReason;
 use synscope_model::frame::{
     CRC32_POLY_REFLECTED, FCS_LEN, FCS_RESIDUE, MAX_FRAME_LEN, MIN_FRAME_LEN,
@@ -641,8 +641,7 @@ impl Logic for MiiRx {
         self.rd_next_gray.next = self.rd_next.val() ^ (self.rd_next.val() >> 1);
         self.load.next = (self.rd_next_gray.val() != self.wr_seen.q.val())
             && (self.taking.val() || !self.head_valid.q.val());
-        self.head_valid.d.next =
-            self.load.val() || (self.head_valid.q.val() && !self.taking.val());
+        self.head_valid.d.next = self.load.val() || (self.head_valid.q.val() && !self.taking.val());
         self.rd_ptr.d.next = self.rd_next.val();
         self.ram.read_address.next = self.rd_next.val().get_bits::<FIFO_ADDR_BITS>(0);
         self.ram.read_enable.next = self.load.val();

@@ -17,6 +17,7 @@ use synscope_model::protocol::payload::{
     decode_lookup_answer, encode_lookup, encode_timeouts, Config, CounterSnapshot, DumpChunk,
     Histogram, Identity, Slot,
 };
+use synscope_model::protocol::phy::PhyStatus;
 use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
 use synscope_model::timeouts::elapsed;
 use synscope_model::{Counter, Endpoint, TcpState};
@@ -185,6 +186,30 @@ pub fn read_states(link: &mut Link) -> Result<(CounterSnapshot, Histogram)> {
     Ok((c, h))
 }
 
+/// What the board's MDIO master last read from the Ethernet PHY (`READ_PHY`); `None` from a
+/// board that does not answer it (a design without the MDIO master refuses the op).
+pub fn read_phy(link: &mut Link) -> Option<PhyStatus> {
+    link.request(Op::ReadPhy, vec![])
+        .ok()
+        .and_then(|p| PhyStatus::decode(&p))
+}
+
+/// `PhyStatus` as JSON: the raw registers and what they mean.
+fn phy_json(p: &PhyStatus) -> Value {
+    json!({
+        "found": p.status & synscope_model::protocol::phy::STATUS_FOUND != 0,
+        "address": p.addr,
+        "id": format!("{:#010x}", p.phy_id()),
+        "link": p.link_up(),
+        "speed_mbps": p.speed_mbps(),
+        "full_duplex": p.full_duplex(),
+        "autoneg_complete": p.autoneg_complete(),
+        "bmsr": format!("{:#06x}", p.bmsr),
+        "physts": format!("{:#06x}", p.physts),
+        "polls": p.polls,
+    })
+}
+
 fn read_stats(link: &mut Link) -> Result<(CounterSnapshot, Histogram, Vec<u32>)> {
     let (c, h) = read_states(link)?;
     let raw = link.request(Op::ReadLink, vec![])?;
@@ -197,6 +222,7 @@ fn read_stats(link: &mut Link) -> Result<(CounterSnapshot, Histogram, Vec<u32>)>
 
 fn stats(link: &mut Link, json: bool) -> Result<()> {
     let (c, h, l) = read_stats(link)?;
+    let phy = read_phy(link);
     let counters: Map<String, Value> = Counter::ALL
         .iter()
         .map(|k| (k.name().to_string(), json!(c.get(*k))))
@@ -222,10 +248,14 @@ fn stats(link: &mut Link, json: bool) -> Result<()> {
             "half_open": half_open,
             "syn_to_synack": syn_to_synack,
             "link": linkc,
+            "phy": phy.as_ref().map(phy_json),
         }));
     }
     let mut s = String::new();
     let _ = writeln!(s, "board time {} s", c.now);
+    if let Some(p) = &phy {
+        let _ = writeln!(s, "ethernet {}", p.describe());
+    }
     let _ = writeln!(
         s,
         "half-open connections {half_open}, SYN:SYN-ACK {}",

@@ -14,6 +14,7 @@
 //! it as a host would (`SET_CONFIG baud`, then the line follows the board's `divisor`).
 
 use crate::models::BoardSim as Model;
+use crate::phy::PhyModel;
 use crate::uart::UartLine;
 use std::collections::VecDeque;
 use std::fmt;
@@ -21,6 +22,7 @@ use synscope_hdl::conn_core::{BUCKET_BITS_35T, LATENCY, WAYS};
 use synscope_hdl::uart::{CLOCK_HZ, DIVISORS_100MHZ};
 use synscope_model::frame::{pad_to_minimum, with_fcs, MIN_FRAME_LEN};
 use synscope_model::protocol::payload::{CounterSnapshot, DumpChunk};
+use synscope_model::protocol::phy::PhyStatus;
 use synscope_model::protocol::{
     ConfigItem, Decoder, ErrorCode, Frame, Kind, Op, BAUD_RATES, MAX_FRAME,
 };
@@ -97,6 +99,14 @@ pub struct BoardSim {
     seq: u8,
     /// Unsolicited frames (`EVENT`) that arrived while a request waited for its answer.
     events: VecDeque<Frame>,
+    /// The Ethernet PHY on the MDIO pins (a DP83848J at address 1, link up at 100 Mb/s full
+    /// duplex); tests may change its registers.
+    pub phy: PhyModel,
+    /// MII nibbles (dv, er, d) still to go out on the pins, one per MII clock period; they go
+    /// out as the clock runs, also while a request waits for its answer ([`Self::queue_captured`]).
+    mii: VecDeque<(bool, bool, u8)>,
+    /// System cycle within the current MII clock period (0..4); 0: no period under way.
+    mii_phase: u64,
 }
 
 impl Default for BoardSim {
@@ -108,12 +118,19 @@ impl Default for BoardSim {
 impl BoardSim {
     /// A board after reset: default hash key, timeouts and event mask, the line at 115200 baud.
     pub fn new() -> BoardSim {
+        Self::with_phy(PhyModel::new(1))
+    }
+
+    /// [`BoardSim::new`] with `phy` on the MDIO pins from the start.
+    pub fn with_phy(phy: PhyModel) -> BoardSim {
         let mut m = Model::new();
         m.set_rx_dv(false);
         m.set_rx_er(false);
         m.set_rxd(0);
         m.set_rx_clk(false);
         m.set_uart_rx(true);
+        m.set_phy_ready(true);
+        m.set_mdio_i(true);
         m.set_reset(true);
         let mut b = BoardSim {
             m,
@@ -124,6 +141,9 @@ impl BoardSim {
             cycles: 0,
             seq: 0,
             events: VecDeque::new(),
+            phy,
+            mii: VecDeque::new(),
+            mii_phase: 0,
         };
         b.cycle();
         b.cycle();
@@ -194,9 +214,26 @@ impl BoardSim {
         }
     }
 
-    /// One system clock cycle: the serial line and the board advance together; finished
-    /// frames are counted.
+    /// One system clock cycle: the serial line, the MII pins (the next queued nibble, 2 cycles
+    /// with RX_CLK low, 2 high; the clock stops when nothing is queued), the PHY's MDIO and the
+    /// board advance together; finished frames are counted.
     fn cycle(&mut self) {
+        if self.mii_phase == 0 {
+            if let Some((dv, er, d)) = self.mii.pop_front() {
+                self.m.set_rx_clk(false);
+                self.m.set_rx_dv(dv);
+                self.m.set_rx_er(er);
+                self.m.set_rxd(d as u64);
+                self.m.eval();
+                self.mii_phase = 1;
+            }
+        } else if self.mii_phase == 2 {
+            self.m.set_rx_clk(true);
+            self.m.eval();
+        }
+        if self.mii_phase != 0 {
+            self.mii_phase = (self.mii_phase + 1) % SYS_PER_NIBBLE;
+        }
         self.m.set_uart_rx(self.line.level());
         self.m.set_clock(true);
         self.m.eval();
@@ -208,22 +245,61 @@ impl BoardSim {
         if self.m.frame_done() {
             self.done += 1;
         }
+        let (mdc, oe, o) = (self.m.mdc(), self.m.mdio_oe(), self.m.mdio_o());
+        self.phy.step(mdc, oe, o);
+        self.m.set_mdio_i(self.phy.line(oe, o));
         self.cycles += 1;
     }
 
-    /// One MII clock period with `d` on the pins (inputs change after the falling edge).
-    fn nibble(&mut self, dv: bool, er: bool, d: u8) {
-        self.m.set_rx_clk(false);
-        self.m.set_rx_dv(dv);
-        self.m.set_rx_er(er);
-        self.m.set_rxd(d as u64);
-        self.m.eval();
-        self.cycle();
-        self.cycle();
-        self.m.set_rx_clk(true);
-        self.m.eval();
-        self.cycle();
-        self.cycle();
+    /// Queue one frame's nibbles (preamble, SFD, `bytes` with its FCS, inter-frame gap).
+    fn queue_raw(&mut self, bytes: &[u8], rx_er_at: Option<usize>) {
+        let pre = [0x55u8; PREAMBLE].into_iter().chain([SFD]);
+        for b in pre {
+            self.mii.push_back((true, false, b & 0xf));
+            self.mii.push_back((true, false, b >> 4));
+        }
+        for (i, b) in bytes.iter().enumerate() {
+            let er = rx_er_at == Some(i);
+            self.mii.push_back((true, er, b & 0xf));
+            self.mii.push_back((true, er, b >> 4));
+        }
+        for _ in 0..IFG_NIBBLES {
+            self.mii.push_back((false, false, 0));
+        }
+        self.sent += 1;
+    }
+
+    /// Queue a frame as a capture holds it (padded, FCS appended) without waiting: it goes out
+    /// on the MII pins while the board runs, e.g. while a request waits for its answer.
+    pub fn queue_captured(&mut self, frame: &[u8]) {
+        let mut padded = Vec::new();
+        let frame = if frame.len() < MIN_FRAME_LEN {
+            pad_to_minimum(frame, &mut padded);
+            &padded[..]
+        } else {
+            frame
+        };
+        self.queue_raw(&with_fcs(frame), None);
+    }
+
+    /// Queue a frame whose FCS is wrong (it will be counted as `bad_fcs`).
+    pub fn queue_bad_fcs(&mut self, frame: &[u8]) {
+        let mut padded = Vec::new();
+        let frame = if frame.len() < MIN_FRAME_LEN {
+            pad_to_minimum(frame, &mut padded);
+            &padded[..]
+        } else {
+            frame
+        };
+        let mut f = with_fcs(frame);
+        let last = f.len() - 1;
+        f[last] ^= 0xff;
+        self.queue_raw(&f, None);
+    }
+
+    /// MII nibbles still queued.
+    pub fn mii_queued(&self) -> usize {
+        self.mii.len()
     }
 
     /// Put the board's time at `secs` (never backwards), once every frame sent so far has been
@@ -255,20 +331,10 @@ impl BoardSim {
     /// Send one frame as the PHY would: preamble, SFD, `bytes` (which must end with the FCS),
     /// low nibble first, RX_ER raised during byte `rx_er_at`, then the inter-frame gap.
     pub fn send_raw(&mut self, bytes: &[u8], rx_er_at: Option<usize>) {
-        let pre = [0x55u8; PREAMBLE].into_iter().chain([SFD]);
-        for b in pre {
-            self.nibble(true, false, b & 0xf);
-            self.nibble(true, false, b >> 4);
+        self.queue_raw(bytes, rx_er_at);
+        while !self.mii.is_empty() || self.mii_phase != 0 {
+            self.cycle();
         }
-        for (i, b) in bytes.iter().enumerate() {
-            let er = rx_er_at == Some(i);
-            self.nibble(true, er, b & 0xf);
-            self.nibble(true, er, b >> 4);
-        }
-        for _ in 0..IFG_NIBBLES {
-            self.nibble(false, false, 0);
-        }
-        self.sent += 1;
     }
 
     /// Send a frame as a capture holds it (no FCS, maybe shorter than the minimum): padded as
@@ -397,6 +463,15 @@ impl BoardSim {
             }
         }
         Ok(())
+    }
+
+    /// What the board's MDIO master last read from the PHY (`READ_PHY`).
+    pub fn phy_status(&mut self) -> Result<PhyStatus, RequestError> {
+        let p = self.request(Op::ReadPhy, &[])?;
+        PhyStatus::decode(&p).ok_or_else(|| RequestError::Malformed {
+            op: Op::ReadPhy,
+            why: format!("{} bytes", p.len()),
+        })
     }
 
     /// Every `Counter`, in bank order (`READ_COUNTERS`).

@@ -103,6 +103,10 @@ pub fn status_line(v: &View, now: Duration) -> String {
         id.design,
         refreshed
     );
+    if let Some(p) = &v.phy {
+        s.push_str(" | link ");
+        s.push_str(&p.short());
+    }
     if v.paused {
         s.push_str(" | PAUSED");
     }

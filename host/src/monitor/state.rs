@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::VecDeque;
 use std::time::Duration;
 use synscope_model::protocol::payload::{CounterSnapshot, Histogram, Identity, Slot};
+use synscope_model::protocol::phy::PhyStatus;
 
 /// Recent event lines kept.
 pub const EVENT_LINES: usize = 200;
@@ -33,6 +34,8 @@ pub enum Update {
         took: Duration,
         at: Duration,
     },
+    /// The PHY's link as the board's MDIO master last read it.
+    Phy(PhyStatus),
     /// One event frame.
     Event(Received),
     /// The link failed; the worker has stopped.
@@ -67,6 +70,8 @@ pub struct View {
     pub events_seen: u64,
     /// When the last update arrived (since the monitor started).
     pub last_refresh: Option<Duration>,
+    /// The Ethernet link (`READ_PHY`), when the board answers it.
+    pub phy: Option<PhyStatus>,
     pub error: Option<String>,
     pub sort: SortKey,
     pub descending: bool,
@@ -97,6 +102,7 @@ impl View {
             events: VecDeque::new(),
             events_seen: 0,
             last_refresh: None,
+            phy: None,
             error: None,
             sort: SortKey::Client,
             descending: false,
@@ -146,6 +152,7 @@ impl View {
                 self.last_refresh = Some(at);
             }
             Update::DumpProgress(n) => self.dump_progress = Some(n),
+            Update::Phy(p) => self.phy = Some(p),
             Update::Table {
                 now,
                 slots,

@@ -3,7 +3,7 @@
 //! the screen loop over a channel, so a slow dump never blocks the keyboard.
 
 use super::state::Update;
-use crate::console::{dump_with, read_states};
+use crate::console::{dump_with, read_phy, read_states};
 use crate::events::EventStream;
 use crate::link::Link;
 use anyhow::Result;
@@ -98,6 +98,11 @@ impl Run {
                     at,
                 }) {
                     return Ok(());
+                }
+                if let Some(p) = read_phy(&mut self.link) {
+                    if self.send(Update::Phy(p)) {
+                        return Ok(());
+                    }
                 }
                 next_stats = Instant::now() + self.timing.stats_every;
             }

@@ -69,7 +69,11 @@ impl PhyStatus {
     /// 10 or 100, when the link is up.
     pub fn speed_mbps(&self) -> Option<u32> {
         self.link_up()
-            .then_some(if self.physts & PHYSTS_SPEED_10 != 0 { 10 } else { 100 })
+            .then_some(if self.physts & PHYSTS_SPEED_10 != 0 {
+                10
+            } else {
+                100
+            })
     }
 
     /// Full duplex, when the link is up.
