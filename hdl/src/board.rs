@@ -16,6 +16,7 @@ use crate::frame_parser::{FrameParser, TIME_BITS};
 use crate::hdlc::{HdlcDeframer, HdlcFramer};
 use crate::mdio::MdioMaster;
 use crate::mii_rx::MiiRx;
+use crate::slice::ByteSlice;
 use crate::station::Station;
 use crate::uart::DIVISOR_BITS;
 use rust_hdl::prelude::*;
@@ -392,6 +393,8 @@ pub struct Board<const B: usize, const E: usize, const EP1: usize> {
     core: ConnCore<B, E, EP1>,
     deframer: HdlcDeframer,
     engine: CommandEngine<B>,
+    /// Between the engine and the framer: cuts the ready chain UART → framer → engine.
+    tx_slice: ByteSlice,
     framer: HdlcFramer,
 }
 
@@ -429,6 +432,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Board<B, E, EP1> {
             core: Default::default(),
             deframer: Default::default(),
             engine: CommandEngine::new(board, clock_mhz),
+            tx_slice: Default::default(),
             framer: Default::default(),
         }
     }
@@ -497,15 +501,22 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.engine.too_short.next = self.deframer.too_short.val();
         self.engine.garbage.next = self.deframer.garbage.val();
         self.engine.aborted.next = self.deframer.aborted.val();
-        self.framer.s_data.next = self.engine.m_data.val();
-        self.framer.s_last.next = self.engine.m_last.val();
-        self.framer.s_valid.next = self.engine.m_valid.val();
-        self.engine.m_ready.next = self.framer.s_ready.val();
+        self.tx_slice.clock.next = self.clock.val();
+        self.tx_slice.reset.next = self.reset.val();
+        self.tx_slice.s_data.next = self.engine.m_data.val();
+        self.tx_slice.s_last.next = self.engine.m_last.val();
+        self.tx_slice.s_valid.next = self.engine.m_valid.val();
+        self.engine.m_ready.next = self.tx_slice.s_ready.val();
+        self.framer.s_data.next = self.tx_slice.m_data.val();
+        self.framer.s_last.next = self.tx_slice.m_last.val();
+        self.framer.s_valid.next = self.tx_slice.m_valid.val();
+        self.tx_slice.m_ready.next = self.framer.s_ready.val();
         self.tx_data.next = self.framer.m_data.val();
         self.tx_valid.next = self.framer.m_valid.val();
         self.framer.m_ready.next = self.tx_ready.val();
         // The line is idle when the framer has nothing left and the transmitter is done.
-        self.engine.tx_idle.next = self.tx_idle.val() && !self.framer.m_valid.val();
+        self.engine.tx_idle.next =
+            self.tx_idle.val() && !self.framer.m_valid.val() && !self.tx_slice.m_valid.val();
         self.divisor.next = self.engine.divisor.val();
         // Engine ↔ core host ports (counter indices 0..=13 answered by the front end).
         self.core.hash_key.next = self.engine.core_hash_key.val();

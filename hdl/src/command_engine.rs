@@ -375,7 +375,7 @@ pub struct CommandEngine<const B: usize> {
     hdr: DFF<Bits<32>>,
     item: DFF<Bits<8>>,
     pl: DFF<Bits<PL_BITS>>,
-    pram: RAM<Bits<8>, PAYLOAD_ADDR_BITS>,
+    pram: crate::ram::StyledRam<Bits<8>, PAYLOAD_ADDR_BITS>,
     plen: Signal<Local, Bits<LEN_BITS>>,
     plen_m1: Signal<Local, Bits<LEN_BITS>>,
     // ---- transmit
@@ -424,6 +424,10 @@ pub struct CommandEngine<const B: usize> {
     t_sum: Signal<Local, Bits<34>>,
     t_need: Signal<Local, Bits<34>>,
     t_ok: Signal<Local, Bit>,
+    t_sum_q: DFF<Bits<34>>,
+    t_need_q: DFF<Bits<34>>,
+    t_fields_q: DFF<Bit>,
+    t_ok_q: DFF<Bit>,
     first_bucket: Signal<Local, Bits<16>>,
     /// The error code of the request being decoded (0: none).
     d_err: Signal<Local, Bits<8>>,
@@ -746,6 +750,10 @@ impl<const B: usize> CommandEngine<B> {
             t_sum: Default::default(),
             t_need: Default::default(),
             t_ok: Default::default(),
+            t_sum_q: Default::default(),
+            t_need_q: Default::default(),
+            t_fields_q: Default::default(),
+            t_ok_q: Default::default(),
             first_bucket: Default::default(),
             d_err: Default::default(),
             n_unknown_op: Default::default(),
@@ -982,7 +990,11 @@ impl<const B: usize> Logic for CommandEngine<B> {
             ev_piece,
             ev_seq,
             ms_cnt,
-            ev_in_ms
+            ev_in_ms,
+            t_sum_q,
+            t_need_q,
+            t_fields_q,
+            t_ok_q
         );
         self.pram.read_clock.next = self.clock.val();
         self.pram.write_clock.next = self.clock.val();
@@ -1097,17 +1109,23 @@ impl<const B: usize> Logic for CommandEngine<B> {
             + bit_cast::<34, 32>(self.t_emb.val())
             + bit_cast::<34, 32>(self.t_linger.val());
         self.t_need.next = self.t_max.val() + bit_cast::<34, 32>(self.t_linger.val());
-        // `Timeouts::validate`.
-        self.t_ok.next = (self.t_tw.val() != self.zero32.val())
+        // `Timeouts::validate`, in two registered steps (sums and field checks, then the
+        // compares of the sums): `pl` is stable for a whole byte time (the closing flag) before
+        // the request is decoded, so `t_ok_q` is the check of the request by then.
+        self.t_sum_q.d.next = self.t_sum.val();
+        self.t_need_q.d.next = self.t_need.val();
+        self.t_fields_q.d.next = (self.t_tw.val() != self.zero32.val())
             & (self.t_emb.val() != self.zero32.val())
             & (self.t_idle.val() != self.zero32.val())
             & (self.t_linger.val() != self.zero32.val())
             & (self.t_tw.val() <= self.max_timeout.val())
             & (self.t_emb.val() <= self.max_timeout.val())
             & (self.t_idle.val() <= self.max_timeout.val())
-            & (self.t_linger.val() <= self.max_timeout.val())
-            & (self.t_sum.val() <= self.max_timeout34.val())
-            & (bit_cast::<34, 32>(self.t_idle.val()) > self.t_need.val());
+            & (self.t_linger.val() <= self.max_timeout.val());
+        self.t_ok.next = self.t_fields_q.q.val()
+            & (self.t_sum_q.q.val() <= self.max_timeout34.val())
+            & (bit_cast::<34, 32>(self.t_idle.val()) > self.t_need_q.q.val());
+        self.t_ok_q.d.next = self.t_ok.val();
         self.first_bucket.next = self.pl.q.val().get_bits::<16>(120);
         self.fkey.src_ip.next = self.pl.q.val().get_bits::<32>(40);
         self.fkey.src_port.next = self.pl.q.val().get_bits::<16>(72);
@@ -1312,7 +1330,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 } else if self.item.q.val() == self.item_timeouts.val() {
                     if self.plen.val() != self.len_17.val() {
                         self.d_err.next = self.e_bad_length.val();
-                    } else if !self.t_ok.val() {
+                    } else if !self.t_ok_q.q.val() {
                         self.d_err.next = self.e_bad_argument.val();
                     } else {
                         self.tw_q.d.next = self.t_tw.val().get_bits::<TIMEOUT_BITS>(0);

@@ -19,6 +19,7 @@ pub mod mii_rx;
 pub mod pins;
 pub mod ram;
 pub mod segment_apply;
+pub mod slice;
 pub mod station;
 pub mod toeplitz_hash;
 pub mod uart;
