@@ -2,9 +2,10 @@
 # Installs the system packages synscope needs on Debian 12, only those missing.
 # verilator + yosys: simulation and synthesis (yosys_validate in the tests); tshark + tcptrace: benchmark peers; tmux: the
 # console's screen test; pkg-config + libudev-dev: serial port enumeration (serialport crate).
+# tcl: tclsh checks the Vivado scripts parse (make test).
 set -euo pipefail
 need=()
-for pkg in verilator yosys tshark tcptrace tmux g++ make pkg-config libudev-dev; do
+for pkg in verilator yosys tshark tcptrace tmux g++ make pkg-config libudev-dev tcl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -101,6 +101,89 @@ mod tests {
         }
     }
 
+    fn repo(path: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(path)
+    }
+
+    /// `make vivado` reads the board top `make verilog` writes for the board (its design top,
+    /// the only Verilog file: rust-hdl writes every block into it), the board's generated pin
+    /// file and vivado-extra.xdc: nothing else, and every one exists or is generated.
+    #[test]
+    fn vivado_flow_reads_make_verilogs_board_top() {
+        for b in BOARDS.iter().filter(|b| b.family == "xc7") {
+            let out = std::process::Command::new("bash")
+                .arg(repo("scripts/board/vivado.sh"))
+                .args(["--files", b.name])
+                .current_dir(repo(""))
+                .output()
+                .expect("bash runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let files: Vec<String> = String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .map(String::from)
+                .collect();
+            let design = crate::gen::design_top(b.name).unwrap().name;
+            assert_eq!(
+                files,
+                [
+                    format!("build/verilog/{design}.v"),
+                    format!("constraints/{}.xdc", b.name),
+                    "constraints/vivado-extra.xdc".to_string(),
+                ]
+            );
+            for xdc in &files[1..] {
+                assert!(repo(xdc).exists(), "{xdc}");
+            }
+        }
+    }
+
+    /// The Vivado Tcl and the Vivado-only XDC parse as Tcl (`info complete` in tclsh: balanced
+    /// braces and brackets), and every name pattern in the XDC is braced (a bare `[*]` would be
+    /// a command substitution in Vivado's Tcl).
+    #[test]
+    fn vivado_tcl_and_xdc_parse() {
+        let script = "foreach f $argv { set h [open $f]; set t [read $h]; close $h; \
+                      if {![info complete $t]} { puts \"incomplete: $f\"; exit 1 } }";
+        let out = std::process::Command::new("tclsh")
+            .arg("/dev/stdin")
+            .args([
+                repo("scripts/board/vivado.tcl"),
+                repo("constraints/vivado-extra.xdc"),
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin.take().unwrap().write_all(script.as_bytes())?;
+                c.wait_with_output()
+            })
+            .expect("tclsh runs (make deps installs it with Debian's tcl)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let xdc = std::fs::read_to_string(repo("constraints/vivado-extra.xdc")).unwrap();
+        for l in xdc.lines().filter(|l| !l.starts_with('#')) {
+            assert!(!l.contains("set_clock_groups"), "{l}");
+            if let Some(i) = l.find("-filter ") {
+                assert!(l[i + 8..].starts_with('{'), "unbraced filter: {l}");
+            }
+            if let Some(i) = l.find("get_ports ") {
+                assert!(l[i + 10..].starts_with('{'), "unbraced port name: {l}");
+            }
+        }
+        assert!(xdc.contains("set_bus_skew") && xdc.contains("-datapath_only"));
+    }
+
     #[test]
     fn capacities() {
         assert_eq!(ARTY_A7_35.connections(), 8192);
