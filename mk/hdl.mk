@@ -5,11 +5,16 @@
 #   make synth          yosys synth_xilinx per top of $(BOARD) (synscope-hdl --tops)
 #                       -> build/synth/$(BOARD)/<top>/report.json,
 #                       merged into build/synth/$(BOARD)/report.json: the figures (lut ff
-#                       ramb36 ramb18 dsp logic_levels) of the board's design, its blocks listed
+#                       ramb36 ramb18 uram dsp logic_levels connections) of the board's design,
+#                       its blocks listed. BOARD: arty-a7-35, arty-a7-100, xcvu13p (the
+#                       UltraScale+ design point: the core alone, 1M connections, UltraRAM)
+#   make timing         pre-route timing estimate of $(BOARD)'s synthesized tops
+#                       -> build/timing/$(BOARD)/report.json (worst_ns per clock domain)
+#   make vivado         Vivado non-project flow: synth, place, route, bitstream, reports
 #   make constraints    constraints/<board>.xdc for both boards, from hdl/src/pins.rs
 #   make bitstream      openXC7 place & route + bitstream of the $(BOARD) top (says what is missing)
 #   make program        openFPGALoader loads it (FLASH=1: into the SPI flash)
-#   make synth-check    checks the logic-depth measurement on designs of known depth
+#   make synth-check    checks the logic-depth and timing measurements on designs of known depth
 #   make diff-long      conn_core vs the model on 10^6 random segments (SYNSCOPE_LONG=1)
 #   make dump-figure    the 8K-entry table dump through the simulated UART: time and efficiency
 #   make planted-bug    builds the sim with one FSM rule changed in the hardware's copy
@@ -20,9 +25,10 @@ BOARD        ?= arty-a7-35
 VERILATOR    ?= verilator
 VERILOG_DIR  ?= build/verilog
 SYNTH_DIR    ?= build/synth/$(BOARD)
+TIMING_DIR   ?= build/timing/$(BOARD)
 HDL_LINT_VLT := hdl/lint.vlt
 
-.PHONY: bitstream program constraints verilog lint synth synth-check diff-long dump-figure planted-bug
+.PHONY: bitstream program constraints verilog lint synth synth-check timing vivado diff-long dump-figure planted-bug
 
 verilog:
 	$(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- $(VERILOG_DIR)
@@ -42,19 +48,27 @@ lint: verilog
 	if [ -n "$$bad" ]; then echo "lint: warnings in$$bad" >&2; exit 1; fi
 
 synth: verilog
-	@case "$(BOARD)" in arty-a7-35|arty-a7-100) ;; \
-	  *) echo "synth: unknown BOARD=$(BOARD) (arty-a7-35 or arty-a7-100)" >&2; exit 2;; esac
 	@set -e; reports=""; \
 	tops=$$($(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- --tops $(BOARD)); \
 	for n in $$tops; do \
-	  BOARD=$(BOARD) scripts/synth/synth.sh $$n $(VERILOG_DIR)/$$n.v $(SYNTH_DIR)/$$n >/dev/null; \
+	  cap=$$($(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- --connections $$n); \
+	  BOARD=$(BOARD) CONNECTIONS=$$cap scripts/synth/synth.sh $$n $(VERILOG_DIR)/$$n.v $(SYNTH_DIR)/$$n >/dev/null; \
 	  reports="$$reports $(SYNTH_DIR)/$$n/report.json"; \
 	done; \
 	python3 scripts/synth/report.py --merge $$reports -o $(SYNTH_DIR)/report.json; \
 	echo "wrote $(SYNTH_DIR)/report.json"
 
+timing:
+	@test -f $(SYNTH_DIR)/report.json || $(MAKE) --no-print-directory synth BOARD=$(BOARD)
+	scripts/synth/timing.sh $(BOARD) $(SYNTH_DIR) $(TIMING_DIR)
+
 synth-check:
 	scripts/synth/selftest.sh build/synth/selftest
+
+# Vivado (where installed): the non-project flow of scripts/board/vivado.tcl on the board top.
+VIVADO ?= vivado
+vivado: verilog
+	scripts/board/vivado.sh $(BOARD) build/vivado/$(BOARD)
 
 dump-figure:
 	SYNSCOPE_LONG=1 $(CARGO) test --release -p synscope-sim --test command_engine full_table_dump -- --nocapture

@@ -86,6 +86,11 @@ fn has_board_pins(ports: &[Port]) -> bool {
         && has("uart_tx", false)
         && has("divisor", false)
         && has("frame_done", false)
+        && has("phy_ready", true)
+        && has("mdio_i", true)
+        && has("mdc", false)
+        && has("mdio_o", false)
+        && has("mdio_oe", false)
 }
 
 /// One port of a top module.
@@ -602,6 +607,9 @@ pub mod {n} {{
         }}
         fn set_reset(&mut self, v: bool) {{
             {ty}::set_reset(self, v)
+        }}
+        fn set_phy_ready(&mut self, v: bool) {{
+            {ty}::set_phy_ready(self, v)
         }}
         fn set_now(&mut self, secs: u32) {{
             {ty}::set_now(self, u64::from(secs))

@@ -14,14 +14,38 @@ use crate::command_engine::CommandEngine;
 use crate::conn_core::{ConnCore, COUNTER_BITS, COUNTER_INDEX_BITS};
 use crate::frame_parser::{FrameParser, TIME_BITS};
 use crate::hdlc::{HdlcDeframer, HdlcFramer};
+use crate::mdio::MdioMaster;
 use crate::mii_rx::MiiRx;
+use crate::slice::ByteSlice;
 use crate::station::Station;
 use crate::uart::DIVISOR_BITS;
 use rust_hdl::prelude::*;
 use synscope_model::{Counter, DropReason};
 
+/// The front-end counters as one word: the snapshot `READ_COUNTERS` reads (`Counter` order).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct FrontBank {
+    pub frames: Bits<COUNTER_BITS>,
+    pub processed: Bits<COUNTER_BITS>,
+    pub drop_bad_fcs: Bits<COUNTER_BITS>,
+    pub drop_rx_error: Bits<COUNTER_BITS>,
+    pub drop_runt: Bits<COUNTER_BITS>,
+    pub drop_oversize: Bits<COUNTER_BITS>,
+    pub drop_not_ip: Bits<COUNTER_BITS>,
+    pub drop_unsupported: Bits<COUNTER_BITS>,
+    pub drop_bad_ip_header: Bits<COUNTER_BITS>,
+    pub drop_bad_ip_checksum: Bits<COUNTER_BITS>,
+    pub drop_ip_fragment: Bits<COUNTER_BITS>,
+    pub drop_not_tcp: Bits<COUNTER_BITS>,
+    pub drop_bad_tcp_header: Bits<COUNTER_BITS>,
+    pub drop_fifo_overflow: Bits<COUNTER_BITS>,
+}
+
 /// The model's front-end counters, `Counter::Frames ..= Counter::DropFifoOverflow`, counted per
-/// frame the parser finishes; read like the core's (`index` → `value` one edge later).
+/// frame the parser finishes; read like the core's (`index` → `value` one edge later). `snap`
+/// copies all of them at one clock edge — the same edge the core's bank is copied at — and
+/// `frozen` makes the read port read the copy: `frames = processed + Σ drops` holds in every
+/// `READ_COUNTERS` answer, whatever the traffic (issue 14; docs/protocol.md).
 #[derive(LogicBlock)]
 pub struct FrontCounters {
     pub clock: Signal<In, Clock>,
@@ -32,9 +56,16 @@ pub struct FrontCounters {
     pub dropped: Signal<In, Bit>,
     pub reason: Signal<In, Bits<4>>,
     pub index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
+    /// Copy every counter into the snapshot at this edge.
+    pub snap: Signal<In, Bit>,
+    /// `value` reads the snapshot (else the live counters).
+    pub frozen: Signal<In, Bit>,
     pub value: Signal<Out, Bits<COUNTER_BITS>>,
     /// `index` names one of these counters (registered with `value`).
     pub selected: Signal<Out, Bit>,
+    live: Signal<Local, FrontBank>,
+    view: Signal<Local, FrontBank>,
+    snapshot: DFF<FrontBank>,
     frames: DFF<Bits<COUNTER_BITS>>,
     processed: DFF<Bits<COUNTER_BITS>>,
     drop_bad_fcs: DFF<Bits<COUNTER_BITS>>,
@@ -93,8 +124,13 @@ impl Default for FrontCounters {
             dropped: Default::default(),
             reason: Default::default(),
             index: Default::default(),
+            snap: Default::default(),
+            frozen: Default::default(),
             value: Default::default(),
             selected: Default::default(),
+            live: Default::default(),
+            view: Default::default(),
+            snapshot: Default::default(),
             frames: Default::default(),
             processed: Default::default(),
             drop_bad_fcs: Default::default(),
@@ -165,7 +201,8 @@ impl Logic for FrontCounters {
             drop_bad_tcp_header,
             drop_fifo_overflow,
             value_q,
-            selected_q
+            selected_q,
+            snapshot
         );
         if self.done.val() {
             self.frames.d.next = self.frames.q.val() + self.one.val();
@@ -228,48 +265,70 @@ impl Logic for FrontCounters {
             self.drop_bad_tcp_header.d.next = self.zero.val();
             self.drop_fifo_overflow.d.next = self.zero.val();
         }
+        // The live counters as one word; the snapshot copies it at `snap`.
+        self.live.next.frames = self.frames.q.val();
+        self.live.next.processed = self.processed.q.val();
+        self.live.next.drop_bad_fcs = self.drop_bad_fcs.q.val();
+        self.live.next.drop_rx_error = self.drop_rx_error.q.val();
+        self.live.next.drop_runt = self.drop_runt.q.val();
+        self.live.next.drop_oversize = self.drop_oversize.q.val();
+        self.live.next.drop_not_ip = self.drop_not_ip.q.val();
+        self.live.next.drop_unsupported = self.drop_unsupported.q.val();
+        self.live.next.drop_bad_ip_header = self.drop_bad_ip_header.q.val();
+        self.live.next.drop_bad_ip_checksum = self.drop_bad_ip_checksum.q.val();
+        self.live.next.drop_ip_fragment = self.drop_ip_fragment.q.val();
+        self.live.next.drop_not_tcp = self.drop_not_tcp.q.val();
+        self.live.next.drop_bad_tcp_header = self.drop_bad_tcp_header.q.val();
+        self.live.next.drop_fifo_overflow = self.drop_fifo_overflow.q.val();
+        if self.snap.val() {
+            self.snapshot.d.next = self.live.val();
+        }
+        self.view.next = self.live.val();
+        if self.frozen.val() {
+            self.view.next = self.snapshot.q.val();
+        }
         self.value_q.d.next = self.zero.val();
         if self.index.val() == self.i0.val() {
-            self.value_q.d.next = self.frames.q.val();
+            self.value_q.d.next = self.view.val().frames;
         }
         if self.index.val() == self.i1.val() {
-            self.value_q.d.next = self.processed.q.val();
+            self.value_q.d.next = self.view.val().processed;
         }
         if self.index.val() == self.i2.val() {
-            self.value_q.d.next = self.drop_bad_fcs.q.val();
+            self.value_q.d.next = self.view.val().drop_bad_fcs;
         }
         if self.index.val() == self.i3.val() {
-            self.value_q.d.next = self.drop_rx_error.q.val();
+            self.value_q.d.next = self.view.val().drop_rx_error;
         }
         if self.index.val() == self.i4.val() {
-            self.value_q.d.next = self.drop_runt.q.val();
+            self.value_q.d.next = self.view.val().drop_runt;
         }
         if self.index.val() == self.i5.val() {
-            self.value_q.d.next = self.drop_oversize.q.val();
+            self.value_q.d.next = self.view.val().drop_oversize;
         }
         if self.index.val() == self.i6.val() {
-            self.value_q.d.next = self.drop_not_ip.q.val();
+            self.value_q.d.next = self.view.val().drop_not_ip;
         }
         if self.index.val() == self.i7.val() {
-            self.value_q.d.next = self.drop_unsupported.q.val();
+            self.value_q.d.next = self.view.val().drop_unsupported;
         }
         if self.index.val() == self.i8.val() {
-            self.value_q.d.next = self.drop_bad_ip_header.q.val();
+            self.value_q.d.next = self.view.val().drop_bad_ip_header;
         }
         if self.index.val() == self.i9.val() {
-            self.value_q.d.next = self.drop_bad_ip_checksum.q.val();
+            self.value_q.d.next = self.view.val().drop_bad_ip_checksum;
         }
         if self.index.val() == self.i10.val() {
-            self.value_q.d.next = self.drop_ip_fragment.q.val();
+            self.value_q.d.next = self.view.val().drop_ip_fragment;
         }
         if self.index.val() == self.i11.val() {
-            self.value_q.d.next = self.drop_not_tcp.q.val();
+            self.value_q.d.next = self.view.val().drop_not_tcp;
         }
         if self.index.val() == self.i12.val() {
-            self.value_q.d.next = self.drop_bad_tcp_header.q.val();
+            self.value_q.d.next = self.view.val().drop_bad_tcp_header;
         }
         if self.index.val() == self.i13.val() {
-            self.value_q.d.next = self.drop_fifo_overflow.q.val();
+            self.value_q.d.next = self.view.val().drop_fifo_overflow;
         }
         self.selected_q.d.next = self.index.val() <= self.front_last.val();
         self.value.next = self.value_q.q.val();
@@ -320,12 +379,22 @@ pub struct Board<const B: usize, const E: usize, const EP1: usize> {
     pub state_changed: Signal<Out, Bit>,
     /// A new connection evicted another or was refused (the table is under pressure).
     pub table_pressure: Signal<Out, Bit>,
+    // ---- PHY management (MDIO, clause 22): the top joins `mdio_*` in a tristate buffer
+    /// The PHY is out of reset (its MDIO may be used): the MDIO master waits for it.
+    pub phy_ready: Signal<In, Bit>,
+    pub mdc: Signal<Out, Bit>,
+    pub mdio_o: Signal<Out, Bit>,
+    pub mdio_oe: Signal<Out, Bit>,
+    pub mdio_i: Signal<In, Bit>,
     mii: MiiRx,
+    mdio: MdioMaster,
     parser: FrameParser,
     front: FrontCounters,
     core: ConnCore<B, E, EP1>,
     deframer: HdlcDeframer,
     engine: CommandEngine<B>,
+    /// Between the engine and the framer: cuts the ready chain UART → framer → engine.
+    tx_slice: ByteSlice,
     framer: HdlcFramer,
 }
 
@@ -351,12 +420,19 @@ impl<const B: usize, const E: usize, const EP1: usize> Board<B, E, EP1> {
             frame_done: Default::default(),
             state_changed: Default::default(),
             table_pressure: Default::default(),
+            phy_ready: Default::default(),
+            mdc: Default::default(),
+            mdio_o: Default::default(),
+            mdio_oe: Default::default(),
+            mdio_i: Default::default(),
             mii: Default::default(),
+            mdio: Default::default(),
             parser: Default::default(),
             front: Default::default(),
             core: Default::default(),
             deframer: Default::default(),
             engine: CommandEngine::new(board, clock_mhz),
+            tx_slice: Default::default(),
             framer: Default::default(),
         }
     }
@@ -367,6 +443,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
     fn update(&mut self) {
         // MII receiver: pins in the PHY domain, FIFO read side in ours.
         self.mii.rx_clk.next = self.rx_clk.val();
+        self.mii.reset.next = self.reset.val();
         self.mii.rx_dv.next = self.rx_dv.val();
         self.mii.rx_er.next = self.rx_er.val();
         self.mii.rxd.next = self.rxd.val();
@@ -387,6 +464,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.front.dropped.next = self.parser.out_drop.val();
         self.front.reason.next = self.parser.out_reason.val();
         self.front.index.next = self.engine.core_counter_index.val();
+        self.front.snap.next = self.engine.core_counter_snap.val();
+        self.front.frozen.next = self.engine.core_counter_frozen.val();
         // Core: descriptors from the parser.
         self.core.clock.next = self.clock.val();
         self.core.reset.next = self.reset.val();
@@ -422,15 +501,22 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.engine.too_short.next = self.deframer.too_short.val();
         self.engine.garbage.next = self.deframer.garbage.val();
         self.engine.aborted.next = self.deframer.aborted.val();
-        self.framer.s_data.next = self.engine.m_data.val();
-        self.framer.s_last.next = self.engine.m_last.val();
-        self.framer.s_valid.next = self.engine.m_valid.val();
-        self.engine.m_ready.next = self.framer.s_ready.val();
+        self.tx_slice.clock.next = self.clock.val();
+        self.tx_slice.reset.next = self.reset.val();
+        self.tx_slice.s_data.next = self.engine.m_data.val();
+        self.tx_slice.s_last.next = self.engine.m_last.val();
+        self.tx_slice.s_valid.next = self.engine.m_valid.val();
+        self.engine.m_ready.next = self.tx_slice.s_ready.val();
+        self.framer.s_data.next = self.tx_slice.m_data.val();
+        self.framer.s_last.next = self.tx_slice.m_last.val();
+        self.framer.s_valid.next = self.tx_slice.m_valid.val();
+        self.tx_slice.m_ready.next = self.framer.s_ready.val();
         self.tx_data.next = self.framer.m_data.val();
         self.tx_valid.next = self.framer.m_valid.val();
         self.framer.m_ready.next = self.tx_ready.val();
         // The line is idle when the framer has nothing left and the transmitter is done.
-        self.engine.tx_idle.next = self.tx_idle.val() && !self.framer.m_valid.val();
+        self.engine.tx_idle.next =
+            self.tx_idle.val() && !self.framer.m_valid.val() && !self.tx_slice.m_valid.val();
         self.divisor.next = self.engine.divisor.val();
         // Engine ↔ core host ports (counter indices 0..=13 answered by the front end).
         self.core.hash_key.next = self.engine.core_hash_key.val();
@@ -475,6 +561,21 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.engine.core_ev_hi_port.next = self.core.ev_hi_port.val();
         self.engine.core_ev_time.next = self.core.ev_time.val();
         self.engine.core_ev_client_is_lo.next = self.core.ev_client_is_lo.val();
+        // PHY management: the MDIO master starts once the PHY is out of reset; the engine
+        // answers `READ_PHY` from what it read.
+        self.mdio.clock.next = self.clock.val();
+        self.mdio.reset.next = self.reset.val() || !self.phy_ready.val();
+        self.mdio.mdio_i.next = self.mdio_i.val();
+        self.mdc.next = self.mdio.mdc.val();
+        self.mdio_o.next = self.mdio.mdio_o.val();
+        self.mdio_oe.next = self.mdio.mdio_oe.val();
+        self.engine.phy_found.next = self.mdio.found.val();
+        self.engine.phy_addr.next = self.mdio.addr.val();
+        self.engine.phy_id1.next = self.mdio.id1.val();
+        self.engine.phy_id2.next = self.mdio.id2.val();
+        self.engine.phy_bmsr.next = self.mdio.bmsr.val();
+        self.engine.phy_physts.next = self.mdio.physts.val();
+        self.engine.phy_polls.next = self.mdio.polls.val();
         // Activity.
         self.frame_done.next = self.parser.out_valid.val();
         self.state_changed.next = self.core.out_valid.val()
@@ -503,9 +604,14 @@ pub struct Leds {
 
 /// The Arty A7 top: pins as `pins::PINS` names them. The 25 MHz PHY reference clock is the
 /// 100 MHz clock divided by 4 in fabric (board.md: the open flow's PLLs are not trusted); the
-/// PHY is held in reset for 168 ms after the reset button; the Ethernet transmit pins are held
-/// idle (a passive monitor never transmits); the USB-UART pins are the [`Station`]'s line
-/// (`uart_txd_in` is the FTDI's transmit, our receive). LEDs: 0 heartbeat (1 Hz), 1 a frame arrived, 2 a
+/// PHY is held in reset for 168 ms after the reset button (`eth_rstn` from a register); the
+/// Ethernet transmit pins are held idle (a passive monitor never transmits); MDC/MDIO are the
+/// station's MDIO master (MDIO through a tristate buffer); COL, CRS and TX_CLK are inputs and
+/// nothing else: COL (D17) is a PHYAD strap and CRS (G14) a strap too, and a pin the design
+/// does not declare gets Vivado's default pull-down, which could strap the PHY to another
+/// address or mode when `eth_rstn` releases it (the reference Arty designs declare them
+/// likewise); the USB-UART pins are the [`Station`]'s line (`uart_txd_in` is the FTDI's
+/// transmit, our receive). LEDs: 0 heartbeat (1 Hz), 1 a frame arrived, 2 a
 /// connection changed state, 3 the table is full (an insert evicted or was refused).
 #[derive(LogicBlock)]
 pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
@@ -522,7 +628,16 @@ pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
     pub eth_rxd: Signal<In, Bits<4>>,
     pub eth_tx_en: Signal<Out, Bit>,
     pub eth_txd: Signal<Out, Bits<4>>,
+    /// Strap pins and the PHY's transmit clock: declared, not used (see above).
+    pub eth_col: Signal<In, Bit>,
+    pub eth_crs: Signal<In, Bit>,
+    pub eth_tx_clk: Signal<In, Clock>,
+    pub eth_mdc: Signal<Out, Bit>,
+    pub eth_mdio: Signal<InOut, Bit>,
     pub led: Signal<Out, Bits<4>>,
+    mdio_buf: TristateBuffer<Bit>,
+    /// `eth_rstn`, registered.
+    phy_rstn: DFF<Bit>,
     rst_meta: DFF<Bit>,
     rst_sync: DFF<Bit>,
     ref_div: DFF<Bits<2>>,
@@ -564,7 +679,14 @@ impl<const B: usize, const E: usize, const EP1: usize> ArtyTop<B, E, EP1> {
             eth_rxd: Default::default(),
             eth_tx_en: Default::default(),
             eth_txd: Default::default(),
+            eth_col: Default::default(),
+            eth_crs: Default::default(),
+            eth_tx_clk: Default::default(),
+            eth_mdc: Default::default(),
+            eth_mdio: Default::default(),
             led: Default::default(),
+            mdio_buf: Default::default(),
+            phy_rstn: Default::default(),
             rst_meta: Default::default(),
             rst_sync: Default::default(),
             ref_div: Default::default(),
@@ -596,8 +718,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk100mhz, rst_meta, rst_sync, ref_div, phy_hold, prescale, seconds, led_frame,
-            led_state, led_full
+            self, clk100mhz, phy_rstn, rst_meta, rst_sync, ref_div, phy_hold, prescale, seconds,
+            led_frame, led_state, led_full
         );
         // Reset button (active low) through two flops.
         self.rst_meta.d.next = !self.ck_rst.val();
@@ -612,7 +734,16 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
         if self.rst_sync.q.val() {
             self.phy_hold.d.next = self.zero24.val();
         }
-        self.eth_rstn.next = self.phy_hold.q.val() == self.phy_release.val();
+        self.phy_rstn.d.next = self.phy_hold.q.val() == self.phy_release.val();
+        self.eth_rstn.next = self.phy_rstn.q.val();
+        // MDIO: the station's master on the pin through a tristate buffer; it starts once
+        // the PHY is out of reset.
+        Signal::<InOut, Bit>::link(&mut self.eth_mdio, &mut self.mdio_buf.bus);
+        self.mdio_buf.write_enable.next = self.station.mdio_oe.val();
+        self.mdio_buf.write_data.next = self.station.mdio_o.val();
+        self.station.mdio_i.next = self.mdio_buf.read_data.val();
+        self.station.phy_ready.next = self.phy_rstn.q.val();
+        self.eth_mdc.next = self.station.mdc.val();
         // Seconds.
         self.prescale.d.next = self.prescale.q.val() + self.one27.val();
         if self.prescale.q.val() == self.last_tick.val() {

@@ -129,6 +129,8 @@ mod st {
     /// The request is answered: release it.
     pub const DONE: u64 = 24;
     pub const LK_ANS: u64 = 26;
+    /// `READ_PHY`: one piece, the MDIO master's last reading.
+    pub const PHY_BODY: u64 = 27;
 }
 const ST_BITS: usize = 5;
 
@@ -204,6 +206,23 @@ pub struct LinkPieceB {
     /// The deframer's `too_short` (last in `LinkCounter` order).
     pub too_short: Bits<32>,
 }
+
+/// A `READ_PHY` answer (`PhyStatus::encode`: status byte with bit 0 = found, address byte, then
+/// PHYIDR1, PHYIDR2, BMSR, PHYSTS and the poll count, little endian).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct PhyPiece {
+    pub found: Bit,
+    pub zero7: Bits<7>,
+    pub addr: Bits<5>,
+    pub zero3: Bits<3>,
+    pub id1: Bits<16>,
+    pub id2: Bits<16>,
+    pub bmsr: Bits<16>,
+    pub physts: Bits<16>,
+    pub polls: Bits<16>,
+}
+
+const _: () = assert!(PhyPiece::BITS == synscope_model::protocol::phy::PHY_STATUS_BYTES * 8);
 
 /// The `what` byte of an event (`event_bits`).
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
@@ -341,6 +360,18 @@ pub struct CommandEngine<const B: usize> {
     pub core_ev_hi_port: Signal<In, Bits<16>>,
     pub core_ev_time: Signal<In, Bits<TIME_BITS>>,
     pub core_ev_client_is_lo: Signal<In, Bit>,
+    // ---- the PHY as the MDIO master last read it (`READ_PHY`)
+    pub phy_found: Signal<In, Bit>,
+    pub phy_addr: Signal<In, Bits<5>>,
+    pub phy_id1: Signal<In, Bits<16>>,
+    pub phy_id2: Signal<In, Bits<16>>,
+    pub phy_bmsr: Signal<In, Bits<16>>,
+    pub phy_physts: Signal<In, Bits<16>>,
+    pub phy_polls: Signal<In, Bits<16>>,
+    phy_piece: Signal<Local, PhyPiece>,
+    op_phy: Constant<Bits<8>>,
+    n_phy: Constant<Bits<6>>,
+    s_phy_body: Constant<Bits<ST_BITS>>,
     // ---- request buffer
     taking: DFF<Bit>,
     held: DFF<Bit>,
@@ -348,7 +379,7 @@ pub struct CommandEngine<const B: usize> {
     hdr: DFF<Bits<32>>,
     item: DFF<Bits<8>>,
     pl: DFF<Bits<PL_BITS>>,
-    pram: RAM<Bits<8>, PAYLOAD_ADDR_BITS>,
+    pram: crate::ram::StyledRam<Bits<8>, PAYLOAD_ADDR_BITS>,
     plen: Signal<Local, Bits<LEN_BITS>>,
     plen_m1: Signal<Local, Bits<LEN_BITS>>,
     // ---- transmit
@@ -397,6 +428,10 @@ pub struct CommandEngine<const B: usize> {
     t_sum: Signal<Local, Bits<34>>,
     t_need: Signal<Local, Bits<34>>,
     t_ok: Signal<Local, Bit>,
+    t_sum_q: DFF<Bits<34>>,
+    t_need_q: DFF<Bits<34>>,
+    t_fields_q: DFF<Bit>,
+    t_ok_q: DFF<Bit>,
     first_bucket: Signal<Local, Bits<16>>,
     /// The error code of the request being decoded (0: none).
     d_err: Signal<Local, Bits<8>>,
@@ -504,6 +539,8 @@ pub struct CommandEngine<const B: usize> {
     one_link: Constant<Bits<LINK_BITS>>,
     zero_link: Constant<Bits<LINK_BITS>>,
     zero8: Constant<Bits<8>>,
+    zero7: Constant<Bits<7>>,
+    zero3: Constant<Bits<3>>,
     one8: Constant<Bits<8>>,
     zero16: Constant<Bits<16>>,
     one16: Constant<Bits<16>>,
@@ -657,6 +694,17 @@ impl<const B: usize> CommandEngine<B> {
             core_ev_hi_port: Default::default(),
             core_ev_time: Default::default(),
             core_ev_client_is_lo: Default::default(),
+            phy_found: Default::default(),
+            phy_addr: Default::default(),
+            phy_id1: Default::default(),
+            phy_id2: Default::default(),
+            phy_bmsr: Default::default(),
+            phy_physts: Default::default(),
+            phy_polls: Default::default(),
+            phy_piece: Default::default(),
+            op_phy: c(Op::ReadPhy as u64),
+            n_phy: c(PhyPiece::BITS as u64 / 8),
+            s_phy_body: c(st::PHY_BODY),
             taking: Default::default(),
             held: Default::default(),
             rx_len: Default::default(),
@@ -707,6 +755,10 @@ impl<const B: usize> CommandEngine<B> {
             t_sum: Default::default(),
             t_need: Default::default(),
             t_ok: Default::default(),
+            t_sum_q: Default::default(),
+            t_need_q: Default::default(),
+            t_fields_q: Default::default(),
+            t_ok_q: Default::default(),
             first_bucket: Default::default(),
             d_err: Default::default(),
             n_unknown_op: Default::default(),
@@ -807,6 +859,8 @@ impl<const B: usize> CommandEngine<B> {
             one_link: c(1),
             zero_link: c(0),
             zero8: c(0),
+            zero7: c(0),
+            zero3: c(0),
             one8: c(1),
             zero16: c(0),
             one16: c(1),
@@ -941,7 +995,11 @@ impl<const B: usize> Logic for CommandEngine<B> {
             ev_piece,
             ev_seq,
             ms_cnt,
-            ev_in_ms
+            ev_in_ms,
+            t_sum_q,
+            t_need_q,
+            t_fields_q,
+            t_ok_q
         );
         self.pram.read_clock.next = self.clock.val();
         self.pram.write_clock.next = self.clock.val();
@@ -1056,17 +1114,23 @@ impl<const B: usize> Logic for CommandEngine<B> {
             + bit_cast::<34, 32>(self.t_emb.val())
             + bit_cast::<34, 32>(self.t_linger.val());
         self.t_need.next = self.t_max.val() + bit_cast::<34, 32>(self.t_linger.val());
-        // `Timeouts::validate`.
-        self.t_ok.next = (self.t_tw.val() != self.zero32.val())
+        // `Timeouts::validate`, in two registered steps (sums and field checks, then the
+        // compares of the sums): `pl` is stable for a whole byte time (the closing flag) before
+        // the request is decoded, so `t_ok_q` is the check of the request by then.
+        self.t_sum_q.d.next = self.t_sum.val();
+        self.t_need_q.d.next = self.t_need.val();
+        self.t_fields_q.d.next = (self.t_tw.val() != self.zero32.val())
             & (self.t_emb.val() != self.zero32.val())
             & (self.t_idle.val() != self.zero32.val())
             & (self.t_linger.val() != self.zero32.val())
             & (self.t_tw.val() <= self.max_timeout.val())
             & (self.t_emb.val() <= self.max_timeout.val())
             & (self.t_idle.val() <= self.max_timeout.val())
-            & (self.t_linger.val() <= self.max_timeout.val())
-            & (self.t_sum.val() <= self.max_timeout34.val())
-            & (bit_cast::<34, 32>(self.t_idle.val()) > self.t_need.val());
+            & (self.t_linger.val() <= self.max_timeout.val());
+        self.t_ok.next = self.t_fields_q.q.val()
+            & (self.t_sum_q.q.val() <= self.max_timeout34.val())
+            & (bit_cast::<34, 32>(self.t_idle.val()) > self.t_need_q.q.val());
+        self.t_ok_q.d.next = self.t_ok.val();
         self.first_bucket.next = self.pl.q.val().get_bits::<16>(120);
         self.fkey.src_ip.next = self.pl.q.val().get_bits::<32>(40);
         self.fkey.src_port.next = self.pl.q.val().get_bits::<16>(72);
@@ -1104,6 +1168,15 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.link_b.next.events_sent = self.n_events_sent.q.val();
         self.link_b.next.events_rate_limited = self.n_rate_limited.q.val();
         self.link_b.next.too_short = self.too_short.val();
+        self.phy_piece.next.found = self.phy_found.val();
+        self.phy_piece.next.zero7 = self.zero7.val();
+        self.phy_piece.next.addr = self.phy_addr.val();
+        self.phy_piece.next.zero3 = self.zero3.val();
+        self.phy_piece.next.id1 = self.phy_id1.val();
+        self.phy_piece.next.id2 = self.phy_id2.val();
+        self.phy_piece.next.bmsr = self.phy_bmsr.val();
+        self.phy_piece.next.physts = self.phy_physts.val();
+        self.phy_piece.next.polls = self.phy_polls.val();
         self.d_err.next = self.zero8.val();
         self.cur_slot.next = (bit_cast::<16, B>(self.cur_bucket.q.val()) << 2)
             | bit_cast::<16, 2>(self.cur_way.q.val());
@@ -1263,7 +1336,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 } else if self.item.q.val() == self.item_timeouts.val() {
                     if self.plen.val() != self.len_17.val() {
                         self.d_err.next = self.e_bad_length.val();
-                    } else if !self.t_ok.val() {
+                    } else if !self.t_ok_q.q.val() {
                         self.d_err.next = self.e_bad_argument.val();
                     } else {
                         self.tw_q.d.next = self.t_tw.val().get_bits::<TIMEOUT_BITS>(0);
@@ -1321,6 +1394,13 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 } else {
                     self.hdr_final.d.next = false;
                     self.ret_q.d.next = self.s_link_body.val();
+                }
+            } else if self.op.val() == self.op_phy.val() {
+                if self.plen.val() != self.len_zero.val() {
+                    self.d_err.next = self.e_bad_length.val();
+                } else {
+                    self.hdr_final.d.next = false;
+                    self.ret_q.d.next = self.s_phy_body.val();
                 }
             } else {
                 self.d_err.next = self.e_unknown_op.val();
@@ -1423,6 +1503,14 @@ impl<const B: usize> Logic for CommandEngine<B> {
                     self.tx_final.d.next = true;
                     self.state.d.next = self.s_done.val();
                 }
+            }
+        } else if self.state.q.val() == self.s_phy_body.val() {
+            if self.free.val() {
+                self.tx_n.d.next = self.n_phy.val();
+                self.tx_sr.d.next =
+                    bit_cast::<TX_BITS, { PhyPiece::BITS }>(self.phy_piece.val().into());
+                self.tx_final.d.next = true;
+                self.state.d.next = self.s_done.val();
             }
         } else if self.state.q.val() == self.s_dump_scan.val() {
             // Scan until one more live slot than a frame holds, or the end of the table.
@@ -1664,6 +1752,13 @@ pub fn connected<const B: usize>(board: u8, clock_mhz: u8) -> CommandEngine<B> {
     u.core_ev_hi_port.connect();
     u.core_ev_time.connect();
     u.core_ev_client_is_lo.connect();
+    u.phy_found.connect();
+    u.phy_addr.connect();
+    u.phy_id1.connect();
+    u.phy_id2.connect();
+    u.phy_bmsr.connect();
+    u.phy_physts.connect();
+    u.phy_polls.connect();
     u
 }
 

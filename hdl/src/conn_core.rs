@@ -104,8 +104,9 @@ pub const STATES: usize = TcpState::COUNT;
 pub const GAUGES: usize = 2 * STATES;
 /// Width of a gauge (up to 16K entries on the 100T).
 pub const GAUGE_BITS: usize = 16;
-/// Event FIFO address bits of the 35T core (512 records).
-pub const EVENT_FIFO_BITS_35T: usize = 9;
+/// Event FIFO address bits of the Arty cores (64 records: LUT RAM, no block RAM; a burst of
+/// 64 state changes is absorbed, beyond that `events_dropped` counts).
+pub const EVENT_FIFO_BITS_35T: usize = 6;
 /// Event FIFO address bits of the simulation core (16 records).
 pub const EVENT_FIFO_BITS_SMALL: usize = 4;
 
@@ -699,7 +700,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     ev_bucket_fifo: SynchronousFIFO<Bits<B>, E, EP1, 1>,
     // ---- table epoch: a bucket whose epoch bit is not `epoch_q` is empty (a key load flips
     // `epoch_q`: the whole table is emptied at once)
-    ep_ram: RAM<Bit, B>,
+    ep_ram: crate::ram::StyledRam<Bit, B>,
     epoch_q: DFF<Bit>,
     stale: Signal<Local, Bit>,
     // ---- configuration registers

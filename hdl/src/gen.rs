@@ -1,6 +1,6 @@
 //! Verilog generation: one file per top, module `top`.
 
-use crate::conn_core::{BUCKET_BITS_100T, BUCKET_BITS_35T, EVENT_FIFO_BITS_35T};
+use crate::boards::{ARTY_A7_100, ARTY_A7_35, XCVU13P};
 use crate::{
     EntryAge, EvictionClass, FlagDecode, FlowKey, HdlcDeframer, HdlcFramer, SegmentApply,
     ToeplitzHash, UartRx, UartTx,
@@ -22,6 +22,8 @@ pub struct Top {
     pub simulated: bool,
     /// Synthesized by `make synth` (not a simulation-sized variant).
     pub synthesized: bool,
+    /// The capacity of the connection table it holds (buckets × ways; 0: none).
+    pub connections: usize,
 }
 
 impl Top {
@@ -33,6 +35,7 @@ impl Top {
             board: None,
             simulated: true,
             synthesized: true,
+            connections: 0,
         }
     }
 
@@ -47,8 +50,8 @@ pub fn design_top(board: &str) -> Option<&'static Top> {
     TOPS.iter().find(|t| t.board == Some(board))
 }
 
-/// The boards synscope builds for (`make synth BOARD=…`).
-pub const BOARDS: [&str; 2] = ["arty-a7-35", "arty-a7-100"];
+/// The boards synscope builds for (`make synth BOARD=…`): `boards::BOARDS`' names.
+pub const BOARDS: [&str; 3] = [ARTY_A7_35.name, ARTY_A7_100.name, XCVU13P.name];
 
 /// Every top this crate generates.
 pub const TOPS: &[Top] = &[
@@ -67,30 +70,34 @@ pub const TOPS: &[Top] = &[
     Top {
         name: "arty_a7_35",
         verilog: arty_a7_35_verilog,
-        board: Some("arty-a7-35"),
+        board: Some(ARTY_A7_35.name),
         simulated: false,
         synthesized: true,
+        connections: ARTY_A7_35.connections(),
     },
     Top {
         name: "arty_a7_100",
         verilog: arty_a7_100_verilog,
-        board: Some("arty-a7-100"),
+        board: Some(ARTY_A7_100.name),
         simulated: false,
         synthesized: true,
+        connections: ARTY_A7_100.connections(),
     },
     Top {
         name: "conn_core",
         verilog: conn_core_verilog,
-        board: Some("arty-a7-35"),
+        board: Some(ARTY_A7_35.name),
         simulated: true,
         synthesized: true,
+        connections: ARTY_A7_35.connections(),
     },
     Top {
         name: "conn_core_100t",
         verilog: conn_core_100t_verilog,
-        board: Some("arty-a7-100"),
+        board: Some(ARTY_A7_100.name),
         simulated: false,
         synthesized: true,
+        connections: ARTY_A7_100.connections(),
     },
     Top {
         name: "board_sim",
@@ -98,6 +105,7 @@ pub const TOPS: &[Top] = &[
         board: None,
         simulated: true,
         synthesized: false,
+        connections: ARTY_A7_35.connections(),
     },
     Top {
         name: "conn_core_small",
@@ -105,13 +113,31 @@ pub const TOPS: &[Top] = &[
         board: None,
         simulated: true,
         synthesized: false,
+        connections: (1 << crate::conn_core::BUCKET_BITS_SMALL) * crate::conn_core::WAYS,
+    },
+    Top {
+        name: "gated_ram",
+        verilog: gated_ram_verilog,
+        board: None,
+        simulated: true,
+        synthesized: false,
+        connections: 0,
+    },
+    Top {
+        name: "conn_core_1m",
+        verilog: conn_core_1m_verilog,
+        board: Some(XCVU13P.name),
+        simulated: false,
+        synthesized: true,
+        connections: XCVU13P.connections(),
     },
     Top {
         name: "command_engine",
         verilog: command_engine_verilog,
-        board: Some("arty-a7-35"),
+        board: Some(ARTY_A7_35.name),
         simulated: false,
         synthesized: true,
+        connections: 0,
     },
 ];
 
@@ -252,9 +278,9 @@ pub fn conn_core_verilog() -> String {
 /// The Arty A7-35T board top (pins: `pins::PINS`).
 pub fn arty_a7_35_verilog() -> String {
     let u: crate::board::ArtyTop<
-        BUCKET_BITS_35T,
-        EVENT_FIFO_BITS_35T,
-        { EVENT_FIFO_BITS_35T + 1 },
+        { ARTY_A7_35.bucket_bits },
+        { ARTY_A7_35.event_fifo_bits },
+        { ARTY_A7_35.event_fifo_bits + 1 },
     > = crate::board::ArtyTop::new(crate::command_engine::BOARD_35T);
     generate("arty_a7_35", u, arty_pins)
 }
@@ -262,9 +288,9 @@ pub fn arty_a7_35_verilog() -> String {
 /// The Arty A7-100T board top.
 pub fn arty_a7_100_verilog() -> String {
     let u: crate::board::ArtyTop<
-        BUCKET_BITS_100T,
-        EVENT_FIFO_BITS_35T,
-        { EVENT_FIFO_BITS_35T + 1 },
+        { ARTY_A7_100.bucket_bits },
+        { ARTY_A7_100.event_fifo_bits },
+        { ARTY_A7_100.event_fifo_bits + 1 },
     > = crate::board::ArtyTop::new(crate::command_engine::BOARD_100T);
     generate("arty_a7_100", u, arty_pins)
 }
@@ -279,6 +305,10 @@ fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
     u.eth_rx_dv.connect();
     u.eth_rxerr.connect();
     u.eth_rxd.connect();
+    u.eth_col.connect();
+    u.eth_crs.connect();
+    u.eth_tx_clk.connect();
+    u.eth_mdio.connect();
 }
 
 /// The simulated board: the board's logic (`station::Station`) in the 35T's shape (2048
@@ -286,9 +316,9 @@ fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
 /// the capture); everything else goes through the MII and UART pins, as on the Arty.
 pub fn board_sim_verilog() -> String {
     let u: crate::station::Station<
-        BUCKET_BITS_35T,
-        EVENT_FIFO_BITS_35T,
-        { EVENT_FIFO_BITS_35T + 1 },
+        { ARTY_A7_35.bucket_bits },
+        { ARTY_A7_35.event_fifo_bits },
+        { ARTY_A7_35.event_fifo_bits + 1 },
     > = crate::station::Station::new(crate::command_engine::BOARD_SIM, 100);
     generate("board_sim", u, |u| {
         u.clock.connect();
@@ -299,6 +329,8 @@ pub fn board_sim_verilog() -> String {
         u.rx_er.connect();
         u.rxd.connect();
         u.uart_rx.connect();
+        u.phy_ready.connect();
+        u.mdio_i.connect();
     })
 }
 
@@ -312,6 +344,36 @@ pub fn conn_core_100t_verilog() -> String {
 pub fn conn_core_small_verilog() -> String {
     let u: crate::conn_core::ConnCoreSmall = crate::conn_core::connected();
     generate("conn_core_small", u, |_| {})
+}
+
+/// A 16 × 8 [`crate::ram::GatedRam`] alone (simulation: its collision check must stop a read of
+/// the address the write port writes).
+pub fn gated_ram_verilog() -> String {
+    generate(
+        "gated_ram",
+        crate::ram::GatedRam::<Bits<8>, 4>::default(),
+        |u| {
+            u.read_address.connect();
+            u.read_enable.connect();
+            u.read_clock.connect();
+            u.write_address.connect();
+            u.write_clock.connect();
+            u.write_data.connect();
+            u.write_enable.connect();
+        },
+    )
+}
+
+/// The UltraScale+ design point: the core alone, 2^18 buckets × 4 ways (1M connections), its
+/// table in UltraRAM (`make synth BOARD=xcvu13p`; scripts/synth/synth.sh sets the memories'
+/// `ram_style`). Synthesized, not simulated (the same RTL as every other core size).
+pub fn conn_core_1m_verilog() -> String {
+    let u: crate::conn_core::ConnCore<
+        { XCVU13P.bucket_bits },
+        { XCVU13P.event_fifo_bits },
+        { XCVU13P.event_fifo_bits + 1 },
+    > = crate::conn_core::connected();
+    generate("conn_core_1m", u, |_| {})
 }
 
 /// The command engine of the 35T (2048 buckets, 100 MHz), alone: its size and depth.

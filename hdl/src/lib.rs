@@ -4,6 +4,7 @@
 //! a Verilog file whose module is `top` (a rust-hdl rule: one top per file).
 
 pub mod board;
+pub mod boards;
 pub mod command_engine;
 pub mod conn_core;
 pub mod entry;
@@ -13,9 +14,12 @@ pub mod flow_key;
 pub mod frame_parser;
 pub mod gen;
 pub mod hdlc;
+pub mod mdio;
 pub mod mii_rx;
 pub mod pins;
+pub mod ram;
 pub mod segment_apply;
+pub mod slice;
 pub mod station;
 pub mod toeplitz_hash;
 pub mod uart;

@@ -25,10 +25,32 @@
 //! rust-hdl's `AsynchronousFIFO` cannot take back what it was written, so this one is written
 //! here in the usual way (Cummings, "Simulation and Synthesis Techniques for Asynchronous FIFO
 //! Design", SNUG 2002) with one addition: the write side keeps a *speculative* pointer for the
-//! frame being received and a *committed* one; only the committed pointer (Gray-coded,
-//! registered) crosses to the read side, through two flops. At the end of a frame the
-//! speculative pointer is committed (frame good) or set back (frame dropped), so the read side
-//! never sees a part of a frame.
+//! frame being received and a *committed* one. At the end of a frame the speculative pointer is
+//! committed (frame good) or set back (frame dropped), so the read side never sees a part of a
+//! frame.
+//!
+//! ## Clock crossings
+//! * **The commit pointer** jumps a whole frame at once, so its Gray code changes in many bits
+//!   and a two-flop synchronizer could capture a mix of old and new bits. It is carried as
+//!   verilog-ethernet's frame FIFO carries it (`axis_async_fifo`, `FRAME_FIFO`): the write side
+//!   holds the value in `cm_gray` and toggles `cm_req`; the read side synchronizes the toggle
+//!   (three flops), and on its edge loads the whole, stable `cm_gray` into `wr_seen`; the toggle
+//!   returns as the acknowledge (two flops), and only then may `cm_gray` change again (to the
+//!   latest commit). So `wr_seen` only ever holds pointer values that were committed.
+//! * **The read pointer** moves by one entry at a time: its Gray code (`rd_gray`, registered)
+//!   crosses through two flops (`rd_sync1/2`); the write side's full test is conservative.
+//! * **Reset**: `reset` (system clock) reaches the PHY side through a reset synchronizer
+//!   ([`ResetSync`]: asserted at once, released two `rx_clk` edges later, so it is seen even while
+//!   the PHY's clock is stopped); it drops the frame being received and the owed statuses and
+//!   returns the receiver to idle. The pointers are never reset (they power up equal).
+//!
+//! ## Block RAM port use
+//! The memory is a [`GatedRam`]: its read port reads only when the read side enables it, and the
+//! read side enables it only for an address below `wr_seen` (committed, so written). The write side
+//! writes only at or above the commit pointer and below the read pointer it has seen plus the
+//! depth, and `wr_seen` ≤ commit, the seen read pointer ≤ the read address: so the two ports never
+//! address the same entry, whatever the two clocks' phase (no read-during-write collision across
+//! clocks; the simulation checks it at every read, `GatedRam`'s collision check).
 //!
 //! Overflow is per frame: a frame that does not fit is dropped whole as `FifoOverflow`. When even
 //! its status entry does not fit (the system side is stalled), the frame is owed: a counter of
@@ -39,11 +61,11 @@
 //! lost in one stall.)
 //!
 //! Read side (system `clock`): `empty`, and the entry at the head on `data`/`last` (first-word
-//! fall-through); `read` while not empty takes it.
-//!
-//! No reset: the pointers power up equal (FPGA `initial` values), and a reset of one side alone
-//! would corrupt the other.
+//! fall-through, from the RAM's read register: `head_valid` says it holds the entry at
+//! `rd_ptr`); `read` while not empty takes it.
 
+use crate::ram::GatedRam;
+use rust_hdl::core::timing::TimingInfo;
 use rust_hdl::prelude::*;
 use synscope_model::drop::DropReason;
 use synscope_model::frame::{
@@ -113,6 +135,62 @@ fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
     Constant::new(v.to_bits())
 }
 
+/// A reset synchronizer (as verilog-ethernet's `sync_reset`): `rst` rises with `arst` at once
+/// (asynchronously, so a reset is not missed while `clock` is stopped) and falls two `clock`
+/// edges after `arst` does. `arst` must come from a register (no glitches). Powers up in reset.
+#[derive(LogicBlock)]
+pub struct ResetSync {
+    pub clock: Signal<In, Clock>,
+    pub arst: Signal<In, Bit>,
+    pub rst: Signal<Out, Bit>,
+    _s1: bool,
+}
+
+impl Default for ResetSync {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            arst: Default::default(),
+            rst: Signal::new_with_default(true),
+            _s1: true,
+        }
+    }
+}
+
+impl Logic for ResetSync {
+    fn update(&mut self) {
+        if self.arst.val() {
+            self._s1 = true;
+            self.rst.next = true;
+        } else if self.clock.pos_edge() {
+            self.rst.next = self._s1;
+            self._s1 = false;
+        }
+    }
+
+    fn connect(&mut self) {
+        self.rst.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(
+            "(* ASYNC_REG = \"TRUE\" *) reg s1 = 1'b1;\ninitial rst = 1'b1;\n\n\
+             always @(posedge clock or posedge arst) begin\n   if (arst) begin\n      s1 <= 1'b1;\n      \
+             rst <= 1'b1;\n   end else begin\n      s1 <= 1'b0;\n      rst <= s1;\n   end\nend\n"
+                .into(),
+        )
+    }
+
+    fn timing(&self) -> Vec<TimingInfo> {
+        vec![TimingInfo {
+            name: "reset_sync".into(),
+            clock: "clock".into(),
+            inputs: vec!["arst".into()],
+            outputs: vec!["rst".into()],
+        }]
+    }
+}
+
 #[derive(LogicBlock)]
 pub struct MiiRx {
     // ---- MII, PHY receive clock domain
@@ -122,6 +200,8 @@ pub struct MiiRx {
     pub rxd: Signal<In, Bits<4>>,
     // ---- FIFO read side, system clock domain
     pub clock: Signal<In, Clock>,
+    /// System-clock reset (from a register): the PHY side, through [`ResetSync`].
+    pub reset: Signal<In, Bit>,
     /// Take the head entry (ignored while `empty`).
     pub read: Signal<In, Bit>,
     pub empty: Signal<Out, Bit>,
@@ -157,17 +237,29 @@ pub struct MiiRx {
     pending: DFF<Bits<PENDING_BITS>>,
     wr_ptr: DFF<Bits<FIFO_PTR_BITS>>,
     wr_commit: DFF<Bits<FIFO_PTR_BITS>>,
-    /// Gray code of `wr_commit`, the only write-side value the read side sees.
-    wr_gray: DFF<Bits<FIFO_PTR_BITS>>,
+    /// Gray code of a committed pointer, held while the read side takes it (the only
+    /// write-side value the read side sees).
+    cm_gray: DFF<Bits<FIFO_PTR_BITS>>,
+    /// Toggles when `cm_gray` holds a new value.
+    cm_req: DFF<Bit>,
+    /// The read side's acknowledge (its copy of `cm_req`), through two flops.
+    ack_sync1: DFF<Bit>,
+    ack_sync2: DFF<Bit>,
     rd_sync1: DFF<Bits<FIFO_PTR_BITS>>,
     rd_sync2: DFF<Bits<FIFO_PTR_BITS>>,
+    phy_rst: ResetSync,
     // ---- system domain registers
     rd_ptr: DFF<Bits<FIFO_PTR_BITS>>,
     /// Gray code of `rd_ptr`, the only read-side value the write side sees.
     rd_gray: DFF<Bits<FIFO_PTR_BITS>>,
-    wr_sync1: DFF<Bits<FIFO_PTR_BITS>>,
-    wr_sync2: DFF<Bits<FIFO_PTR_BITS>>,
-    ram: RAM<FifoEntry, FIFO_ADDR_BITS>,
+    req_sync1: DFF<Bit>,
+    req_sync2: DFF<Bit>,
+    req_sync3: DFF<Bit>,
+    /// The committed pointer (Gray) as the read side knows it.
+    wr_seen: DFF<Bits<FIFO_PTR_BITS>>,
+    /// The RAM's read register holds the entry at `rd_ptr`.
+    head_valid: DFF<Bit>,
+    ram: GatedRam<FifoEntry, FIFO_ADDR_BITS>,
 
     // ---- constants
     poly: Constant<Bits<32>>,
@@ -219,9 +311,10 @@ pub struct MiiRx {
     status: Signal<Local, Bits<8>>,
     mac_bad: Signal<Local, Bit>,
     may_flush: Signal<Local, Bit>,
-    rd_now_gray: Signal<Local, Bits<FIFO_PTR_BITS>>,
-    is_empty: Signal<Local, Bit>,
+    taking: Signal<Local, Bit>,
     rd_next: Signal<Local, Bits<FIFO_PTR_BITS>>,
+    rd_next_gray: Signal<Local, Bits<FIFO_PTR_BITS>>,
+    load: Signal<Local, Bit>,
     head: Signal<Local, FifoEntry>,
 }
 
@@ -233,6 +326,7 @@ impl Default for MiiRx {
             rx_er: Default::default(),
             rxd: Default::default(),
             clock: Default::default(),
+            reset: Default::default(),
             read: Default::default(),
             empty: Default::default(),
             data: Default::default(),
@@ -257,13 +351,20 @@ impl Default for MiiRx {
             pending: Default::default(),
             wr_ptr: Default::default(),
             wr_commit: Default::default(),
-            wr_gray: Default::default(),
+            cm_gray: Default::default(),
+            cm_req: Default::default(),
+            ack_sync1: Default::default(),
+            ack_sync2: Default::default(),
             rd_sync1: Default::default(),
             rd_sync2: Default::default(),
+            phy_rst: Default::default(),
             rd_ptr: Default::default(),
             rd_gray: Default::default(),
-            wr_sync1: Default::default(),
-            wr_sync2: Default::default(),
+            req_sync1: Default::default(),
+            req_sync2: Default::default(),
+            req_sync3: Default::default(),
+            wr_seen: Default::default(),
+            head_valid: Default::default(),
             ram: Default::default(),
             poly: k(CRC32_POLY_REFLECTED as u64),
             residue: k(FCS_RESIDUE as u64),
@@ -310,9 +411,10 @@ impl Default for MiiRx {
             status: Default::default(),
             mac_bad: Default::default(),
             may_flush: Default::default(),
-            rd_now_gray: Default::default(),
-            is_empty: Default::default(),
+            taking: Default::default(),
             rd_next: Default::default(),
+            rd_next_gray: Default::default(),
+            load: Default::default(),
             head: Default::default(),
         }
     }
@@ -323,25 +425,35 @@ impl Logic for MiiRx {
     fn update(&mut self) {
         dff_setup!(
             self, rx_clk, dv_q, er_q, rxd_q, state, phase, lo_nib, crc, crc_ok, count, err, hold0,
-            hold1, hold2, hold3, held, overflow, skip, pending, wr_ptr, wr_commit, wr_gray,
-            rd_sync1, rd_sync2
+            hold1, hold2, hold3, held, overflow, skip, pending, wr_ptr, wr_commit, cm_gray, cm_req,
+            ack_sync1, ack_sync2, rd_sync1, rd_sync2
         );
-        dff_setup!(self, clock, rd_ptr, rd_gray, wr_sync1, wr_sync2);
+        dff_setup!(
+            self, clock, rd_ptr, rd_gray, req_sync1, req_sync2, req_sync3, wr_seen, head_valid
+        );
         self.ram.write_clock.next = self.rx_clk.val();
         self.ram.read_clock.next = self.clock.val();
+        self.phy_rst.clock.next = self.rx_clk.val();
+        self.phy_rst.arst.next = self.reset.val();
 
         // ---- pads
         self.dv_q.d.next = self.rx_dv.val();
         self.er_q.d.next = self.rx_er.val();
         self.rxd_q.d.next = self.rxd.val();
 
-        // ---- pointer crossings: registered Gray codes through two flops
-        self.wr_gray.d.next = self.wr_commit.q.val() ^ (self.wr_commit.q.val() >> 1);
+        // ---- read pointer crossing: registered Gray code through two flops
         self.rd_sync1.d.next = self.rd_gray.q.val();
         self.rd_sync2.d.next = self.rd_sync1.q.val();
         self.rd_gray.d.next = self.rd_ptr.q.val() ^ (self.rd_ptr.q.val() >> 1);
-        self.wr_sync1.d.next = self.wr_gray.q.val();
-        self.wr_sync2.d.next = self.wr_sync1.q.val();
+        // ---- commit pointer crossing: a held value and a toggle handshake
+        self.ack_sync1.d.next = self.req_sync3.q.val();
+        self.ack_sync2.d.next = self.ack_sync1.q.val();
+        self.req_sync1.d.next = self.cm_req.q.val();
+        self.req_sync2.d.next = self.req_sync1.q.val();
+        self.req_sync3.d.next = self.req_sync2.q.val();
+        if self.req_sync2.q.val() != self.req_sync3.q.val() {
+            self.wr_seen.d.next = self.cm_gray.q.val();
+        }
 
         // ---- write side: full, seen from the speculative and the committed pointer
         self.spec_gray.next = self.wr_ptr.q.val() ^ (self.wr_ptr.q.val() >> 1);
@@ -349,6 +461,12 @@ impl Logic for MiiRx {
         self.rd_full_gray.next = self.rd_sync2.q.val() ^ self.full_mask.val();
         self.full_spec.next = self.spec_gray.val() == self.rd_full_gray.val();
         self.full_commit.next = self.commit_gray.val() == self.rd_full_gray.val();
+        if (self.cm_req.q.val() == self.ack_sync2.q.val())
+            && (self.cm_gray.q.val() != self.commit_gray.val())
+        {
+            self.cm_gray.d.next = self.commit_gray.val();
+            self.cm_req.d.next = !self.cm_req.q.val();
+        }
 
         // ---- CRC-32 over this nibble, LSB first (IEEE 802.3 §3.2.9, reflected register)
         self.c1.next = self.crc.q.val() >> 1;
@@ -499,22 +617,36 @@ impl Logic for MiiRx {
             self.wr_commit.d.next = self.wr_commit.q.val() + self.one_p.val();
             self.pending.d.next = self.pending.q.val() - self.one_q.val();
         }
+        // ---- PHY-side reset: drop the frame being received and the owed statuses
+        if self.phy_rst.rst.val() {
+            self.we.next = false;
+            self.state.d.next = self.s_idle.val();
+            self.wr_ptr.d.next = self.wr_commit.q.val();
+            self.pending.d.next = self.zero_q.val();
+            self.skip.d.next = false;
+            self.overflow.d.next = false;
+        }
         self.ram.write_enable.next = self.we.val();
         self.ram.write_address.next = self.waddr.val();
         self.ram.write_data.next = self.wdata.val();
 
-        // ---- read side: first-word fall-through (the RAM reads the address the pointer will
-        // hold after this edge)
-        self.rd_now_gray.next = self.rd_ptr.q.val() ^ (self.rd_ptr.q.val() >> 1);
-        self.is_empty.next = self.rd_now_gray.val() == self.wr_sync2.q.val();
+        // ---- read side: first-word fall-through from the RAM's read register. The RAM reads
+        // the address the pointer will hold after this edge, and only if it is committed
+        // (below `wr_seen`): never an address the write side may be writing.
+        self.taking.next = self.read.val() && self.head_valid.q.val();
         self.rd_next.next = self.rd_ptr.q.val();
-        if self.read.val() && !self.is_empty.val() {
+        if self.taking.val() {
             self.rd_next.next = self.rd_ptr.q.val() + self.one_p.val();
         }
+        self.rd_next_gray.next = self.rd_next.val() ^ (self.rd_next.val() >> 1);
+        self.load.next = (self.rd_next_gray.val() != self.wr_seen.q.val())
+            && (self.taking.val() || !self.head_valid.q.val());
+        self.head_valid.d.next = self.load.val() || (self.head_valid.q.val() && !self.taking.val());
         self.rd_ptr.d.next = self.rd_next.val();
         self.ram.read_address.next = self.rd_next.val().get_bits::<FIFO_ADDR_BITS>(0);
+        self.ram.read_enable.next = self.load.val();
         self.head.next = self.ram.read_data.val();
-        self.empty.next = self.is_empty.val();
+        self.empty.next = !self.head_valid.q.val();
         self.data.next = self.head.val().data;
         self.last.next = self.head.val().last;
     }
@@ -528,6 +660,7 @@ pub fn connected() -> MiiRx {
     u.rx_er.connect();
     u.rxd.connect();
     u.clock.connect();
+    u.reset.connect();
     u.read.connect();
     u.connect_all();
     u

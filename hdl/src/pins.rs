@@ -38,6 +38,11 @@ pub const PINS: &[Pin] = &[
     pin("eth_rxd[1]", "E17"),
     pin("eth_rxd[2]", "E18"),
     pin("eth_rxd[3]", "G17"),
+    pin("eth_col", "D17"),
+    pin("eth_crs", "G14"),
+    pin("eth_tx_clk", "H16"),
+    pin("eth_mdc", "F16"),
+    pin("eth_mdio", "K13"),
     Pin {
         port: "eth_tx_en",
         pin: "H15",
@@ -70,7 +75,11 @@ pub const PINS: &[Pin] = &[
 ];
 
 /// Clocks entering the board top: `(port, period ns)`.
-pub const CLOCKS: &[(&str, f64)] = &[("clk100mhz", 10.0), ("eth_rx_clk", 40.0)];
+pub const CLOCKS: &[(&str, f64)] = &[
+    ("clk100mhz", 10.0),
+    ("eth_rx_clk", 40.0),
+    ("eth_tx_clk", 40.0),
+];
 
 /// The XDC nextpnr-xilinx accepts (board.md "Open toolchain"): one `set_property` per line,
 /// `create_clock` on ports, nothing else.
@@ -131,6 +140,7 @@ mod tests {
                 .strip_prefix("input wire")
                 .or_else(|| line.strip_prefix("output reg"))
                 .or_else(|| line.strip_prefix("output wire"))
+                .or_else(|| line.strip_prefix("inout wire"))
             else {
                 continue;
             };

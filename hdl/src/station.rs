@@ -41,6 +41,13 @@ pub struct Station<const B: usize, const E: usize, const EP1: usize> {
     pub frame_done: Signal<Out, Bit>,
     pub state_changed: Signal<Out, Bit>,
     pub table_pressure: Signal<Out, Bit>,
+    // ---- PHY management (the Arty top joins `mdio_*` in a tristate buffer on the pin)
+    /// The PHY is out of reset.
+    pub phy_ready: Signal<In, Bit>,
+    pub mdc: Signal<Out, Bit>,
+    pub mdio_o: Signal<Out, Bit>,
+    pub mdio_oe: Signal<Out, Bit>,
+    pub mdio_i: Signal<In, Bit>,
     board: Board<B, E, EP1>,
     urx: UartRx,
     utx: UartTx,
@@ -64,6 +71,11 @@ impl<const B: usize, const E: usize, const EP1: usize> Station<B, E, EP1> {
             frame_done: Default::default(),
             state_changed: Default::default(),
             table_pressure: Default::default(),
+            phy_ready: Default::default(),
+            mdc: Default::default(),
+            mdio_o: Default::default(),
+            mdio_oe: Default::default(),
+            mdio_i: Default::default(),
             board: Board::new(board, clock_mhz),
             urx: Default::default(),
             utx: Default::default(),
@@ -101,5 +113,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Station<B, E, E
         self.frame_done.next = self.board.frame_done.val();
         self.state_changed.next = self.board.state_changed.val();
         self.table_pressure.next = self.board.table_pressure.val();
+        self.board.phy_ready.next = self.phy_ready.val();
+        self.board.mdio_i.next = self.mdio_i.val();
+        self.mdc.next = self.board.mdc.val();
+        self.mdio_o.next = self.board.mdio_o.val();
+        self.mdio_oe.next = self.board.mdio_oe.val();
     }
 }

@@ -23,6 +23,7 @@ use synscope_model::protocol::payload::{
     decode_lookup_answer, encode_lookup, encode_timeouts, Config, CounterSnapshot, DumpChunk,
     Histogram, Identity, Slot,
 };
+use synscope_model::protocol::phy::PhyStatus;
 use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
 use synscope_model::timeouts::{elapsed, removal_time};
 use synscope_model::{Counter, Endpoint, TcpState, Timeouts};
@@ -235,6 +236,30 @@ pub fn read_states(link: &mut Link) -> Result<(CounterSnapshot, Histogram)> {
     Ok((c, h))
 }
 
+/// What the board's MDIO master last read from the Ethernet PHY (`READ_PHY`); `None` from a
+/// board that does not answer it (a design without the MDIO master refuses the op).
+pub fn read_phy(link: &mut Link) -> Option<PhyStatus> {
+    link.request(Op::ReadPhy, vec![])
+        .ok()
+        .and_then(|p| PhyStatus::decode(&p))
+}
+
+/// `PhyStatus` as JSON: the raw registers and what they mean.
+fn phy_json(p: &PhyStatus) -> Value {
+    json!({
+        "found": p.status & synscope_model::protocol::phy::STATUS_FOUND != 0,
+        "address": p.addr,
+        "id": format!("{:#010x}", p.phy_id()),
+        "link": p.link_up(),
+        "speed_mbps": p.speed_mbps(),
+        "full_duplex": p.full_duplex(),
+        "autoneg_complete": p.autoneg_complete(),
+        "bmsr": format!("{:#06x}", p.bmsr),
+        "physts": format!("{:#06x}", p.physts),
+        "polls": p.polls,
+    })
+}
+
 fn read_stats(link: &mut Link) -> Result<(CounterSnapshot, Histogram, Vec<u32>)> {
     let (c, h) = read_states(link)?;
     let raw = link.request(Op::ReadLink, vec![])?;
@@ -247,6 +272,7 @@ fn read_stats(link: &mut Link) -> Result<(CounterSnapshot, Histogram, Vec<u32>)>
 
 fn stats(link: &mut Link, id: &Identity, a: &StatsArgs) -> Result<()> {
     let (c, mut h, l) = read_stats(link)?;
+    let phy = read_phy(link);
     // With filters: the states of the connections they pass, from the table.
     let matching = if a.filter.is_empty() {
         None
@@ -289,6 +315,7 @@ fn stats(link: &mut Link, id: &Identity, a: &StatsArgs) -> Result<()> {
             "half_open": half_open,
             "syn_to_synack": syn_to_synack,
             "link": linkc,
+            "phy": phy.as_ref().map(phy_json),
         });
         if let Some((n, of)) = matching {
             v["filtered"] = json!({"connections": n, "of": of});
@@ -297,6 +324,9 @@ fn stats(link: &mut Link, id: &Identity, a: &StatsArgs) -> Result<()> {
     }
     let mut s = String::new();
     let _ = writeln!(s, "board time {} ({} s)", human::board_time(c.now), c.now);
+    if let Some(p) = &phy {
+        let _ = writeln!(s, "ethernet {}", p.describe());
+    }
     if let Some((n, of)) = matching {
         let _ = writeln!(
             s,

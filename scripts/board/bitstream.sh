@@ -39,9 +39,12 @@ fi
 
 mkdir -p "$out"
 f2f=$(command -v fasm2frames || command -v fasm2frames.py)
-yosys -q -l "$out/yosys.log" -p "read_verilog $verilog; synth_xilinx -flatten -abc9 -arch xc7 -top top; write_json $out/top.json"
+yosys -q -l "$out/yosys.log" -p "read_verilog $verilog; synth_xilinx -flatten -abc9 -nowidelut -arch xc7 -top top; write_json $out/top.json"
+# --freq: the XDC's create_clock does not reach the flip-flops in the nextpnr-xilinx versions in
+# use, which then place and route for their 12 MHz default and report PASS: the system clock's
+# frequency is passed explicitly (the MII clocks are 25 MHz, far slower).
 nextpnr-xilinx --chipdb "$chipdb" --xdc "$xdc" --json "$out/top.json" --fasm "$out/top.fasm" \
-  --log "$out/nextpnr.log"
+  --freq 100 --log "$out/nextpnr.log"
 "$f2f" --part "$part" --db-root "$prjxray_db/artix7" "$out/top.fasm" > "$out/top.frames"
 xc7frames2bit --part_file "$prjxray_db/artix7/$part/part.yaml" --part_name "$part" \
   --frm_file "$out/top.frames" --output_file "$out/top.bit"

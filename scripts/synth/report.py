@@ -24,15 +24,15 @@ import argparse
 import json
 import sys
 
-LUTS = {f"LUT{i}" for i in range(1, 7)}
-MUXF = {"MUXF7", "MUXF8"}
-CARRY = {"CARRY4"}
+LUTS = {f"LUT{i}" for i in range(1, 7)} | {"INV"}
+MUXF = {"MUXF7", "MUXF8", "MUXF9"}
+CARRY = {"CARRY4", "CARRY8"}
 FFS = {"FDRE", "FDSE", "FDCE", "FDPE"}
 LATCHES = {"LDCE", "LDPE"}
 COMB = LUTS | MUXF | CARRY
 
 
-def analyse(netlist, top):
+def analyse(netlist, top, regions=()):
     mods = netlist["modules"]
     if top not in mods:
         sys.exit(f"report.py: module {top!r} not in netlist ({', '.join(sorted(mods))[:200]})")
@@ -97,6 +97,49 @@ def analyse(netlist, top):
             )
         return memo[root]
 
+    # Per region (a net-name prefix): the most LUTs on a path none of whose named nets is in
+    # the region ("outside"; the path's start register included).
+    names = {}
+    for nname, n in mods[top].get("netnames", {}).items():
+        for b in n["bits"]:
+            if isinstance(b, int):
+                names.setdefault(b, []).append(nname)
+    outside = {}
+    for rname, prefix in regions:
+        tainted = {b for b, ns in names.items() if any(x.startswith(prefix) for x in ns)}
+        clean = {}
+
+        def clean_depth(root):
+            stack = [(root, False)]
+            while stack:
+                name, ready = stack.pop()
+                if name in clean:
+                    continue
+                if not ready:
+                    stack.append((name, True))
+                    for d in inputs(name):
+                        if d not in clean:
+                            stack.append((d, False))
+                    continue
+                c = cells[name]
+                outs = [b for port, bits in c["connections"].items()
+                        if c.get("port_directions", {}).get(port) == "output" for b in bits]
+                ins = [b for port, bits in c["connections"].items()
+                       if c.get("port_directions", {}).get(port) == "input" for b in bits]
+                if any(b in tainted for b in outs) or any(isinstance(b, int) and b in tainted and b not in driver for b in ins):
+                    clean[name] = -1
+                    continue
+                lv = 0
+                for d in inputs(name):
+                    if clean[d] < 0:
+                        lv = -1
+                        break
+                    lv = max(lv, clean[d])
+                clean[name] = -1 if lv < 0 else lv + (1 if c["type"] in LUTS else 0)
+            return clean[root]
+
+        outside[rname] = max((clean_depth(n) for n, c in cells.items() if c["type"] in COMB), default=0)
+
     best = (0, 0, 0)
     best_carry = 0
     for name, c in cells.items():
@@ -113,9 +156,10 @@ def analyse(netlist, top):
     return {
         "lut": total(LUTS),
         "ff": total(FFS | LATCHES),
-        "ramb36": counts.get("RAMB36E1", 0),
-        "ramb18": counts.get("RAMB18E1", 0),
-        "dsp": counts.get("DSP48E1", 0),
+        "ramb36": counts.get("RAMB36E1", 0) + counts.get("RAMB36E2", 0),
+        "ramb18": counts.get("RAMB18E1", 0) + counts.get("RAMB18E2", 0),
+        "uram": counts.get("URAM288", 0) + counts.get("URAM288_BASE", 0),
+        "dsp": counts.get("DSP48E1", 0) + counts.get("DSP48E2", 0),
         "logic_levels": luts_max,
         "cell_levels": cells_max,
         "carry4_chain": best_carry,
@@ -123,17 +167,18 @@ def analyse(netlist, top):
         "carry4": counts.get("CARRY4", 0),
         "lutram": sum(n for t, n in counts.items() if t.startswith(("RAM32", "RAM64", "RAM128", "RAM256", "SRL"))),
         "latches": total(LATCHES),
+        **{f"logic_levels_outside_{r}": v for r, v in outside.items()},
         "cells": dict(sorted(counts.items())),
     }
 
 
-FIGURES = ["lut", "ff", "ramb36", "ramb18", "dsp", "muxf", "carry4", "lutram", "latches"]
-FIGURES += ["logic_levels", "cell_levels", "carry4_chain"]
-KEYS = ["lut", "ff", "ramb36", "ramb18", "dsp", "logic_levels"]
+FIGURES = ["lut", "ff", "ramb36", "ramb18", "uram", "dsp", "muxf", "carry4", "lutram", "latches"]
+FIGURES += ["logic_levels", "logic_levels_outside_core", "cell_levels", "carry4_chain", "connections"]
+KEYS = ["lut", "ff", "ramb36", "ramb18", "uram", "dsp", "logic_levels", "connections"]
 
 
 def line(name, r):
-    return (f"{name:<16} " + " ".join(f"{k}={r[k]}" for k in KEYS)
+    return (f"{name:<16} " + " ".join(f"{k}={r.get(k, 0)}" for k in KEYS)
             + f"  (cell_levels={r['cell_levels']} carry4_chain={r['carry4_chain']} muxf={r['muxf']})")
 
 
@@ -144,6 +189,11 @@ def main():
     ap.add_argument("--module", default="top", help="module to analyse")
     ap.add_argument("--board", default="")
     ap.add_argument("--part", default="")
+    ap.add_argument("--family", default="xc7")
+    ap.add_argument("--connections", type=int, default=0, help="the table's capacity (buckets x ways)")
+    ap.add_argument("--tool", default="yosys synth_xilinx")
+    ap.add_argument("--region", action="append", default=[], metavar="NAME=PREFIX",
+                    help="also report logic_levels_outside_NAME: paths with no net named PREFIX*")
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--merge", nargs="+", metavar="REPORT", help="merge per-top reports")
     a = ap.parse_args()
@@ -160,7 +210,8 @@ def main():
         out = {
             "board": a.board or first.get("board", ""),
             "part": a.part or first.get("part", ""),
-            "tool": "yosys synth_xilinx -family xc7 -flatten",
+            "family": first.get("family", ""),
+            "tool": first.get("tool", ""),
             "design": first.get("top", ""),
         }
         for k in FIGURES:
@@ -171,8 +222,9 @@ def main():
     else:
         with open(a.netlist) as f:
             netlist = json.load(f)
-        out = {"top": a.top, "board": a.board, "part": a.part}
-        out.update(analyse(netlist, a.module))
+        out = {"top": a.top, "board": a.board, "part": a.part, "family": a.family, "tool": a.tool,
+               "connections": a.connections}
+        out.update(analyse(netlist, a.module, [tuple(r.split("=", 1)) for r in a.region]))
         print(line(a.top, out))
     with open(a.output, "w") as f:
         json.dump(out, f, indent=2)

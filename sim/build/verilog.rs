@@ -60,13 +60,15 @@ fn is_plain_reg(line: &str) -> bool {
 }
 
 /// The port list of the MII receiver as rust-hdl emits its module (`synscope_hdl::MiiRx`).
-const MII_RX_PORTS: &str = "(rx_clk,rx_dv,rx_er,rxd,clock,read,empty,data,last);";
+const MII_RX_PORTS: &str = "(rx_clk,rx_dv,rx_er,rxd,clock,reset,read,empty,data,last);";
 
 /// The board with frames entering at its receive FIFO: `text` (the board's Verilog) with the
 /// body of its MII receiver module replaced by the read side of a frame FIFO that the
 /// simulator fills (a DPI import, served by the model's shim; entries as `mii_rx` writes them:
 /// frame bytes, then one `last` status entry, first-word fall-through, `read` takes the head).
-/// The MII pins stay as ports and are ignored. `None` when the Verilog has no MII receiver.
+/// The MII pins stay as ports and are ignored, and so is `reset`: the receiver's reset drops
+/// only the frame being received and owed statuses, never committed frames, and every entry
+/// the simulator queues is a committed frame's. `None` when the Verilog has no MII receiver.
 pub fn fifo_entry(text: &str) -> Option<String> {
     let decl = text
         .lines()
@@ -86,6 +88,7 @@ pub fn fifo_entry(text: &str) -> Option<String> {
     input wire  rx_dv;
     input wire  rx_er;
     input wire  [3:0] rxd;
+    input wire  reset;
     /* verilator lint_on UNUSEDSIGNAL */
     input wire  clock;
     input wire  read;

@@ -20,12 +20,22 @@
 //! byte instead of eight. Everything past the FIFO (parser, core, counters, link, UART) is the
 //! board's own; the MII receiver's own tests (`tests/mii_rx.rs`) cover the part left out.
 //!
+//! The Ethernet PHY's management interface is there too: a DP83848J model
+//! ([`crate::phy::PhyModel`], address 1, link up at 100 Mb/s full duplex) answers the board's
+//! MDIO master on its MDC/MDIO pins, and `READ_PHY` ([`BoardSim::phy_status`]) reads what the
+//! master found.
+//!
+//! Frames can be queued ([`BoardSim::queue_captured`]): they enter the board as its clock runs,
+//! also while a request waits for its answer, in order, at either entry.
+//!
 //! Cycles are run in batches inside the model's C++ shim ([`crate::drive`]): the MII nibbles,
 //! the `frame_done` count and the transmit pin's edges cross the FFI once per batch; a batch
-//! lasts while the receive pin's level does (the line model's [`UartLine::steady_cycles`]).
+//! lasts while the receive pin's level does (the line model's [`UartLine::steady_cycles`]) and
+//! at most until MDC's next rising edge (every 40 cycles), where the PHY model acts.
 
-use crate::drive::{Batch, BoardPins, Stop};
+use crate::drive::{Batch, BoardPins};
 use crate::models::{BoardSim as PinModel, BoardSimFifo as FifoModel};
+use crate::phy::PhyModel;
 use crate::uart::UartLine;
 use std::collections::VecDeque;
 use std::fmt;
@@ -34,6 +44,7 @@ use synscope_hdl::mii_rx::{status_of, FIFO_DEPTH, STATUS_OK};
 use synscope_hdl::uart::{CLOCK_HZ, DIVISORS_100MHZ};
 use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs, MIN_FRAME_LEN};
 use synscope_model::protocol::payload::{CounterSnapshot, DumpChunk};
+use synscope_model::protocol::phy::PhyStatus;
 use synscope_model::protocol::{
     ConfigItem, Decoder, ErrorCode, Frame, Kind, Op, BAUD_RATES, MAX_FRAME,
 };
@@ -57,6 +68,9 @@ const ANSWER_SLACK_CYCLES: u64 = 1 << 20;
 const EDGES_PER_BATCH: usize = 4096;
 /// Cycles between checks while waiting for the parser (`drain`) or for room in the FIFO.
 const WAIT_STEP: u64 = 64;
+/// Cycles a queued frame may wait for room in the receive FIFO before the board is declared
+/// stuck.
+const STALL_LIMIT: u64 = 1 << 20;
 
 /// Where frames enter the simulated board.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -136,10 +150,47 @@ pub struct BoardSim {
     events: VecDeque<Frame>,
     /// The board's divisor after the last batch (the line's rate).
     divisor: u32,
-    /// Scratch: a frame's nibbles, a batch's edges, a frame's FIFO entries.
-    nibbles: Vec<u8>,
+    /// The Ethernet PHY on the MDIO pins (a DP83848J at address 1, link up at 100 Mb/s full
+    /// duplex); tests may change its registers.
+    pub phy: PhyModel,
+    /// Frames queued and not yet wholly entered.
+    inbound: Inbound,
+    /// Scratch: a batch's edges.
     edges: Vec<u32>,
-    entries: Vec<u16>,
+}
+
+/// Frames waiting to enter the board, oldest first: at the MII pins as nibbles (bits 0–3 RXD,
+/// 4 RX_DV, 5 RX_ER) that go out one per MII clock as the board runs; at the FIFO entry as
+/// whole frames' entries, each put into the receive FIFO once it fits.
+#[derive(Default)]
+struct Inbound {
+    nibbles: Vec<u8>,
+    /// The next nibble to go out, and the system cycle within it (0..4).
+    pos: u64,
+    phase: u32,
+    /// Where each frame queued at the pins ends in `nibbles`.
+    ends: VecDeque<u64>,
+    /// Frames' FIFO entries (bit 8 `last`, bits 7..0 a byte or the status).
+    fifo: VecDeque<Vec<u16>>,
+}
+
+impl Inbound {
+    fn frames(&self) -> usize {
+        self.ends.len() + self.fifo.len()
+    }
+
+    /// The nibbles up to `pos` are on the wire: frames that ended there are in.
+    fn sent_up_to(&mut self, pos: u64, phase: u32) {
+        self.pos = pos;
+        self.phase = phase;
+        while self.ends.front().is_some_and(|&e| e <= pos) {
+            self.ends.pop_front();
+        }
+        if self.pos == self.nibbles.len() as u64 {
+            self.nibbles.clear();
+            self.pos = 0;
+        }
+    }
 }
 
 impl Default for BoardSim {
@@ -150,17 +201,28 @@ impl Default for BoardSim {
 
 impl BoardSim {
     /// A board after reset: default hash key, timeouts and event mask, the line at 115200 baud;
-    /// frames enter at the MII pins.
+    /// frames enter at the MII pins; the PHY is a DP83848J at address 1 with its link up.
     pub fn new() -> BoardSim {
         BoardSim::with_entry(FrameEntry::Mii)
     }
 
     /// A board after reset, frames entering at `entry`.
     pub fn with_entry(entry: FrameEntry) -> BoardSim {
+        BoardSim::with(entry, PhyModel::new(1))
+    }
+
+    /// [`BoardSim::new`] with `phy` on the MDIO pins from the start.
+    pub fn with_phy(phy: PhyModel) -> BoardSim {
+        BoardSim::with(FrameEntry::Mii, phy)
+    }
+
+    /// A board after reset, frames entering at `entry`, `phy` on the MDIO pins.
+    pub fn with(entry: FrameEntry, phy: PhyModel) -> BoardSim {
         let mut m: Box<dyn BoardPins> = match entry {
             FrameEntry::Mii => Box::new(PinModel::new()),
             FrameEntry::Fifo => Box::new(FifoModel::new()),
         };
+        m.set_phy_ready(true);
         m.set_reset(true);
         let divisor = m.divisor();
         let mut b = BoardSim {
@@ -174,9 +236,9 @@ impl BoardSim {
             seq: 0,
             events: VecDeque::new(),
             divisor,
-            nibbles: Vec::new(),
+            phy,
+            inbound: Inbound::default(),
             edges: vec![0; EDGES_PER_BATCH],
-            entries: Vec::new(),
         };
         b.run(2);
         b.m.set_reset(false);
@@ -249,36 +311,63 @@ impl BoardSim {
         self.line.pending()
     }
 
-    /// Run `cycles` clock cycles with the MII idle (the serial line keeps going).
+    /// Run `cycles` clock cycles; queued frames enter meanwhile, and the serial line keeps
+    /// going.
     pub fn run(&mut self, cycles: u64) {
-        let mut pos = 0;
-        let mut phase = 0;
-        self.drive(cycles, &[], &mut pos, &mut phase);
+        self.drive(cycles, false);
     }
 
-    /// Run cycles in batches until `budget` cycles have run or, with `nibbles`, until every
-    /// nibble from `*pos` on is on the pins; the serial line advances with the board.
-    fn drive(&mut self, budget: u64, nibbles: &[u8], pos: &mut u64, phase: &mut u32) {
+    /// Run cycles in batches until `budget` cycles have run or, with `until_in`, until every
+    /// queued frame has entered the board; the serial line and the PHY advance with the board.
+    fn drive(&mut self, budget: u64, until_in: bool) {
         let mut left = budget;
-        while left > 0 && (nibbles.is_empty() || *pos < nibbles.len() as u64) {
-            let max = self.line.steady_cycles().map_or(left, |s| s.min(left));
+        let mut stalled = 0u64;
+        while left > 0 && !(until_in && self.inbound.frames() == 0) {
+            let fed = self.feed_fifo();
+            let mut max = self.line.steady_cycles().map_or(left, |s| s.min(left));
+            if !self.inbound.fifo.is_empty() {
+                // Look for room in the FIFO again soon.
+                max = max.min(WAIT_STEP);
+            }
+            let inb = &self.inbound;
             let mut b = Batch::new(
                 max,
                 self.line.level(),
-                nibbles,
-                *pos,
-                *phase,
+                self.phy.level(),
+                &inb.nibbles,
+                inb.pos,
+                inb.phase,
                 &mut self.edges,
             );
             self.m.batch(&mut b);
-            *pos = b.nibble_pos;
-            *phase = b.phase;
+            self.inbound.sent_up_to(b.nibble_pos, b.phase);
+            if b.mdc_rose != 0 {
+                self.phy.mdc_rise(b.mdio_oe != 0, b.mdio_o != 0);
+            }
             self.replay(&b);
             left -= b.cycles;
-            if !nibbles.is_empty() && b.stop() == Stop::Nibbles {
-                break;
+            if until_in && !fed && !self.inbound.fifo.is_empty() {
+                stalled += b.cycles;
+                assert!(stalled < STALL_LIMIT, "the board stopped taking frames");
+            } else {
+                stalled = 0;
             }
         }
+    }
+
+    /// Put the queued frames that fit into the receive FIFO (FIFO entry), in order; true when
+    /// one went in.
+    fn feed_fifo(&mut self) -> bool {
+        let mut fed = false;
+        while let Some(f) = self.inbound.fifo.front() {
+            if self.m.fifo_len() + f.len() > FIFO_DEPTH {
+                break;
+            }
+            assert!(self.m.fifo_push(f), "this board takes frames at its MII pins");
+            self.inbound.fifo.pop_front();
+            fed = true;
+        }
+        fed
     }
 
     /// The serial line and the counts follow a batch the board has run: cycle by cycle the
@@ -317,9 +406,14 @@ impl BoardSim {
         self.m.set_now(secs);
     }
 
-    /// Frames sent so far (on the MII pins, or into the FIFO).
+    /// Frames sent or queued so far (at the MII pins, or at the FIFO).
     pub fn frames_sent(&self) -> u64 {
         self.sent
+    }
+
+    /// Frames queued that have not wholly entered the board yet.
+    pub fn frames_queued(&self) -> usize {
+        self.inbound.frames()
     }
 
     /// Frames the parser has finished (processed or dropped).
@@ -333,26 +427,33 @@ impl BoardSim {
         while self.done < self.sent {
             self.run(WAIT_STEP);
             guard += WAIT_STEP;
-            assert!(guard < 1 << 20, "the board stopped taking frames");
+            assert!(guard < STALL_LIMIT, "the board stopped taking frames");
         }
     }
 
     /// Send one frame as the PHY would: preamble, SFD, `bytes` (which must end with the FCS),
     /// low nibble first, RX_ER raised during byte `rx_er_at`, then the inter-frame gap. At the
     /// FIFO entry: what the MII receiver would write for it (`mac_receive`), once it fits.
+    /// Frames queued before go first; returns once this one has entered.
     pub fn send_raw(&mut self, bytes: &[u8], rx_er_at: Option<usize>) {
+        self.queue_raw(bytes, rx_er_at);
+        self.drive(u64::MAX, true);
+    }
+
+    /// Queue one frame as [`send_raw`](Self::send_raw) sends it, without running: it enters
+    /// as the board runs.
+    pub fn queue_raw(&mut self, bytes: &[u8], rx_er_at: Option<usize>) {
         match self.entry {
-            FrameEntry::Mii => self.send_nibbles(bytes, rx_er_at),
-            FrameEntry::Fifo => self.send_fifo(bytes, rx_er_at.is_some()),
+            FrameEntry::Mii => self.queue_nibbles(bytes, rx_er_at),
+            FrameEntry::Fifo => self.queue_fifo(bytes, rx_er_at.is_some()),
         }
         self.sent += 1;
     }
 
-    fn send_nibbles(&mut self, bytes: &[u8], rx_er_at: Option<usize>) {
+    fn queue_nibbles(&mut self, bytes: &[u8], rx_er_at: Option<usize>) {
         const DV: u8 = 1 << 4;
         const ER: u8 = 1 << 5;
-        let mut nibbles = std::mem::take(&mut self.nibbles);
-        nibbles.clear();
+        let nibbles = &mut self.inbound.nibbles;
         for b in [0x55u8; PREAMBLE].into_iter().chain([SFD]) {
             nibbles.extend([DV | (b & 0xf), DV | (b >> 4)]);
         }
@@ -361,38 +462,25 @@ impl BoardSim {
             nibbles.extend([flags | (b & 0xf), flags | (b >> 4)]);
         }
         nibbles.extend([0u8; IFG_NIBBLES]);
-        let (mut pos, mut phase) = (0, 0);
-        self.drive(u64::MAX, &nibbles, &mut pos, &mut phase);
-        self.nibbles = nibbles;
+        self.inbound.ends.push_back(nibbles.len() as u64);
     }
 
-    fn send_fifo(&mut self, bytes: &[u8], rx_error: bool) {
-        let mut entries = std::mem::take(&mut self.entries);
-        entries.clear();
+    fn queue_fifo(&mut self, bytes: &[u8], rx_error: bool) {
         let last = 1u16 << 8;
-        match mac_receive(bytes, rx_error) {
-            Ok(frame) => {
-                entries.extend(frame.iter().map(|&b| u16::from(b)));
-                entries.push(last | u16::from(STATUS_OK));
-            }
-            Err(reason) => entries.push(last | u16::from(status_of(reason))),
-        }
-        let mut guard = 0u64;
-        while self.m.fifo_len() + entries.len() > FIFO_DEPTH {
-            self.run(WAIT_STEP);
-            guard += WAIT_STEP;
-            assert!(guard < 1 << 20, "the board stopped taking frames");
-        }
-        assert!(
-            self.m.fifo_push(&entries),
-            "this board takes frames at its MII pins"
-        );
-        self.entries = entries;
+        let entries = match mac_receive(bytes, rx_error) {
+            Ok(frame) => frame
+                .iter()
+                .map(|&b| u16::from(b))
+                .chain([last | u16::from(STATUS_OK)])
+                .collect(),
+            Err(reason) => vec![last | u16::from(status_of(reason))],
+        };
+        self.inbound.fifo.push_back(entries);
     }
 
-    /// Send a frame as a capture holds it (no FCS, maybe shorter than the minimum): padded as
-    /// the sender's MAC would, and its FCS appended.
-    pub fn send_captured(&mut self, frame: &[u8]) {
+    /// A frame as a capture holds it (no FCS, maybe shorter than the minimum), padded as the
+    /// sender's MAC would and its FCS appended; with `bad_fcs`, the FCS's last byte inverted.
+    fn on_wire(frame: &[u8], bad_fcs: bool) -> Vec<u8> {
         let mut padded = Vec::new();
         let frame = if frame.len() < MIN_FRAME_LEN {
             pad_to_minimum(frame, &mut padded);
@@ -400,7 +488,29 @@ impl BoardSim {
         } else {
             frame
         };
-        self.send_raw(&with_fcs(frame), None);
+        let mut f = with_fcs(frame);
+        if bad_fcs {
+            let last = f.len() - 1;
+            f[last] ^= 0xff;
+        }
+        f
+    }
+
+    /// Queue a frame as a capture holds it (padded, FCS appended) without waiting: it enters
+    /// while the board runs, e.g. while a request waits for its answer.
+    pub fn queue_captured(&mut self, frame: &[u8]) {
+        self.queue_raw(&Self::on_wire(frame, false), None);
+    }
+
+    /// Queue a frame whose FCS is wrong (it will be counted as `bad_fcs`).
+    pub fn queue_bad_fcs(&mut self, frame: &[u8]) {
+        self.queue_raw(&Self::on_wire(frame, true), None);
+    }
+
+    /// Send a frame as a capture holds it (no FCS, maybe shorter than the minimum): padded as
+    /// the sender's MAC would, and its FCS appended.
+    pub fn send_captured(&mut self, frame: &[u8]) {
+        self.send_raw(&Self::on_wire(frame, false), None);
     }
 
     /// Drain, then let the aging sweep visit every bucket: afterwards the table and the gauges
@@ -516,6 +626,15 @@ impl BoardSim {
             }
         }
         Ok(())
+    }
+
+    /// What the board's MDIO master last read from the PHY (`READ_PHY`).
+    pub fn phy_status(&mut self) -> Result<PhyStatus, RequestError> {
+        let p = self.request(Op::ReadPhy, &[])?;
+        PhyStatus::decode(&p).ok_or_else(|| RequestError::Malformed {
+            op: Op::ReadPhy,
+            why: format!("{} bytes", p.len()),
+        })
     }
 
     /// Every `Counter`, in bank order (`READ_COUNTERS`).

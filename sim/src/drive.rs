@@ -1,8 +1,10 @@
 //! Batches of clock cycles on the board's pins, run inside the model's C++ shim
 //! (`csrc/synscope_shim.inc`, `synscope_<model>_batch`) so that Rust crosses into C++ once per
 //! batch instead of once per clock: MII nibbles are put on the pins there, `frame_done` pulses
-//! are counted there, and the levels of the UART transmit pin come back as a list of edges for
-//! the line model ([`crate::uart::UartLine`]) to replay.
+//! are counted there, the levels of the UART transmit pin come back as a list of edges for
+//! the line model ([`crate::uart::UartLine`]) to replay, and the MDIO line is resolved there
+//! every cycle from the board's driver and the PHY's level; a batch ends at a rising edge of
+//! MDC, where the PHY model ([`crate::phy::PhyModel`]) acts.
 
 use std::io;
 use std::path::Path;
@@ -36,6 +38,14 @@ pub struct Batch {
     pub tx_start: u8,
     /// Out: why the batch ended ([`Stop`] as a number).
     pub stop: u8,
+    /// What the PHY puts on MDIO during the whole batch (its driver's level, else the
+    /// pull-up's 1); the board's driver wins while `mdio_oe` is high.
+    pub mdio_phy: u8,
+    /// Out: the last cycle raised MDC (the batch ended there).
+    pub mdc_rose: u8,
+    /// Out: the board's `mdio_oe` and `mdio_o` after the last cycle.
+    pub mdio_oe: u8,
+    pub mdio_o: u8,
 }
 
 /// Why a batch ended.
@@ -49,14 +59,18 @@ pub enum Stop {
     Divisor = 2,
     /// The edge buffer is full.
     Edges = 3,
+    /// MDC rose: the PHY model samples MDIO and may change what it drives.
+    Mdc = 4,
 }
 
 impl Batch {
-    /// A batch of at most `max_cycles` with the receive pin at `uart_rx`, the MII nibbles
-    /// `nibbles` from `pos`/`phase` on, and room for `edges` transmit-pin edges.
+    /// A batch of at most `max_cycles` with the receive pin at `uart_rx`, the PHY's side of
+    /// MDIO at `mdio_phy`, the MII nibbles `nibbles` from `pos`/`phase` on, and room for
+    /// `edges` transmit-pin edges.
     pub fn new(
         max_cycles: u64,
         uart_rx: bool,
+        mdio_phy: bool,
         nibbles: &[u8],
         pos: u64,
         phase: u32,
@@ -77,6 +91,10 @@ impl Batch {
             uart_rx: u8::from(uart_rx),
             tx_start: 1,
             stop: Stop::Budget as u8,
+            mdio_phy: u8::from(mdio_phy),
+            mdc_rose: 0,
+            mdio_oe: 0,
+            mdio_o: 0,
         }
     }
 
@@ -85,6 +103,7 @@ impl Batch {
             1 => Stop::Nibbles,
             2 => Stop::Divisor,
             3 => Stop::Edges,
+            4 => Stop::Mdc,
             _ => Stop::Budget,
         }
     }
@@ -96,6 +115,8 @@ pub trait BoardPins {
     /// Run one batch (see [`Batch`]); a fatal error of the model panics.
     fn batch(&mut self, b: &mut Batch);
     fn set_reset(&mut self, v: bool);
+    /// The PHY is out of reset (the board's MDIO master may start).
+    fn set_phy_ready(&mut self, v: bool);
     /// The board's time base (seconds).
     fn set_now(&mut self, secs: u32);
     /// The UART divisor (clock cycles per bit) the board runs its line at.

@@ -14,6 +14,7 @@ use std::path::Path;
 pub mod bench;
 pub mod board;
 pub mod drive;
+pub mod phy;
 pub mod port;
 pub mod uart;
 

@@ -24,7 +24,7 @@ use synscope_model::{
 };
 use synscope_sim::board::{BoardSim, FASTEST_BAUD};
 
-/// Frames in the burst: enough to overflow the 512-record event FIFO at 3 Mbaud.
+/// Frames in the burst: enough to overflow the 64-record event FIFO at 3 Mbaud.
 const BURST: u32 = 1_200;
 
 /// A bare SYN (no options, so the frame is the 60-byte minimum) from a new client `i` to one

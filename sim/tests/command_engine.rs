@@ -321,7 +321,7 @@ fn identify_ping_and_errors() {
         assert_eq!(b.request(Op::Ping, p.clone()), p, "PING of {n} bytes");
     }
     // Unknown ops (EVENT is board → host only).
-    for op in [0x00u8, 0x0c, 0x55, 0x7e, 0x80, 0xff] {
+    for op in [0x00u8, 0x0d, 0x55, 0x7e, 0x80, 0xff] {
         let seq = b.next_seq();
         let mut f = Frame::request(seq, Op::Ping, vec![1, 2]);
         f.header.op = op;
@@ -1183,9 +1183,9 @@ fn configuration() {
 fn events_match_the_model() {
     let t = Instant::now();
     let mut p = Pair::new(Timeouts::default());
-    // Few and spaced, so that the core's 512-record FIFO never fills while each EVENT frame
+    // Few and spaced, so that the core's 64-record FIFO never fills while each EVENT frame
     // takes ~10 k cycles on the 3 Mbaud line.
-    p.spacing = 2000;
+    p.spacing = 12_000;
     let mut g = Gen::new(77);
     p.feed(&g.stream(400));
     p.finish();

@@ -457,6 +457,38 @@ fn mii_rx_passes_every_capture_frame_back_to_back() {
     report("captures", carriers.len(), t, &b);
 }
 
+/// A system-clock reset reaches the PHY side through the reset synchronizer (asynchronous
+/// assertion, released two `rx_clk` edges later): the frame being received when it comes
+/// vanishes (no bytes, no status), the frames before and after it pass, and the read side, never
+/// reset, loses nothing already committed. Also the first frame after the power-up reset (the
+/// synchronizer starts asserted) passes.
+#[test]
+fn mii_rx_reset_drops_the_frame_in_flight_and_recovers() {
+    let carriers = capture_carriers();
+    let (a, mid, c) = (&carriers[0], &carriers[1], &carriers[2]);
+    let mut b = Bench::new(RX_HALF_100M, Box::new(|_, _| false));
+    b.send(std::slice::from_ref(a), |_| IFG_NIBBLES);
+    let half = mid.nibbles.len() / 2;
+    for &n in &mid.nibbles[..half] {
+        b.nibble(n);
+    }
+    // Reset for two system cycles (shorter than one MII clock period: the synchronizer
+    // catches it asynchronously).
+    b.m.set_reset(true);
+    b.m.eval();
+    b.nibble(mid.nibbles[half]);
+    b.m.set_reset(false);
+    b.m.eval();
+    for &n in &mid.nibbles[half + 1..] {
+        b.nibble(n);
+    }
+    b.idle(IFG_NIBBLES);
+    b.send(std::slice::from_ref(c), |_| IFG_NIBBLES);
+    let expect = [a.expect.clone().unwrap(), c.expect.clone().unwrap()];
+    assert_eq!(b.sink.frames.len(), 2, "a frame cut by the reset came out");
+    assert_eq!(b.sink.frames, expect);
+}
+
 fn random_run(default_seed: u64, n: usize, idle_reads: bool) {
     let seed = seed(default_seed);
     let mut rng = Rng::new(seed);

@@ -4,6 +4,7 @@
 //! `synscope-hdl --tops BOARD`: prints the names of the tops `make synth BOARD=…` synthesizes,
 //! the board's design first (the top whose figures head its report).
 //! `synscope-hdl --xdc BOARD`: prints the board's pin constraints (`constraints/BOARD.xdc`).
+//! `synscope-hdl --connections TOP`: prints the capacity of TOP's connection table (0: none).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,13 +14,24 @@ use synscope_hdl::TOPS;
 const USAGE: &str =
     "usage: synscope-hdl [DIR]         writes DIR/<top>.v (default build/verilog)\n       \
                      synscope-hdl --tops BOARD  lists the tops synthesized for BOARD\n       \
-                     synscope-hdl --xdc BOARD   prints the pin constraints of BOARD";
+                     synscope-hdl --xdc BOARD   prints the pin constraints of BOARD\n       \
+                     synscope-hdl --connections TOP  prints TOP's table capacity";
 
 fn main() -> ExitCode {
     let args: Vec<_> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [flag, board] if flag == "--tops" => list_tops(board),
         [flag, board] if flag == "--xdc" => print_xdc(board),
+        [flag, top] if flag == "--connections" => match TOPS.iter().find(|t| t.name == top) {
+            Some(t) => {
+                println!("{}", t.connections);
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("synscope-hdl: unknown top '{top}'");
+                ExitCode::from(2)
+            }
+        },
         [] => write_all(PathBuf::from("build/verilog")),
         [dir] if !dir.starts_with('-') => write_all(PathBuf::from(dir)),
         _ => {

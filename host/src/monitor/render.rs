@@ -137,6 +137,11 @@ pub fn status_line(v: &View, now: Duration) -> String {
         None => "q quits".to_string(),
     };
     let mut s = format!("synscope monitor | {} | {}", v.source_line(), refreshed);
+    if let Some(p) = &v.phy {
+        // The Ethernet PHY's link (`READ_PHY`), named as `synscope stats` names it.
+        s.push_str(" | ethernet ");
+        s.push_str(&p.short());
+    }
     if v.paused {
         s.push_str(" | PAUSED");
     }

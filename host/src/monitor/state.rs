@@ -10,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::VecDeque;
 use std::time::Duration;
 use synscope_model::protocol::payload::{CounterSnapshot, Histogram, Identity};
+use synscope_model::protocol::phy::PhyStatus;
 use synscope_model::Timeouts;
 
 /// Recent event lines kept.
@@ -52,6 +53,8 @@ pub enum Update {
         took: Duration,
         at: Duration,
     },
+    /// The Ethernet PHY's link as the board's MDIO master last read it.
+    Phy(PhyStatus),
     /// One event.
     Event(ConnEvent),
     /// Event frames lost on the link (a gap in their sequence).
@@ -115,6 +118,8 @@ pub struct View {
     pub losses: Option<(BoardLosses, BoardLosses)>,
     /// When the last update arrived (since the monitor started).
     pub last_refresh: Option<Duration>,
+    /// The Ethernet link (`READ_PHY`), when the board answers it.
+    pub phy: Option<PhyStatus>,
     pub error: Option<String>,
     pub sort: SortKey,
     pub descending: bool,
@@ -164,6 +169,7 @@ impl View {
             events_seen: 0,
             losses: None,
             last_refresh: None,
+            phy: None,
             error: None,
             sort: SortKey::Client,
             descending: false,
@@ -260,6 +266,7 @@ impl View {
                 self.last_refresh = Some(at);
             }
             Update::DumpProgress(n) => self.dump_progress = Some(n),
+            Update::Phy(p) => self.phy = Some(p),
             Update::Table {
                 now,
                 rows,

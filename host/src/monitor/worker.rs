@@ -5,7 +5,7 @@
 
 use super::state::{Source, Update};
 use super::table::Row;
-use crate::console::{dump_with, read_states, PortArgs};
+use crate::console::{dump_with, read_phy, read_states, PortArgs};
 use crate::events::{enable_all, BoardLosses, ConnEvent, EventStream};
 use crate::link::Link;
 use anyhow::Result;
@@ -156,6 +156,11 @@ impl Run {
                     at,
                 }) {
                     return Ok(());
+                }
+                if let Some(p) = read_phy(&mut self.link) {
+                    if self.send(Update::Phy(p)) {
+                        return Ok(());
+                    }
                 }
                 next_stats = Instant::now() + self.timing.stats_every;
             }

@@ -295,6 +295,18 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
                 }
                 Some(Op::ReadHistogram) => out = respond(&req, histogram(conns).encode()),
                 Some(Op::ReadLink) => out = respond(&req, vec![0; 44]),
+                Some(Op::ReadPhy) => {
+                    let p = synscope_model::protocol::phy::PhyStatus {
+                        status: synscope_model::protocol::phy::STATUS_FOUND,
+                        addr: 1,
+                        id1: 0x2000,
+                        id2: 0x5c90,
+                        bmsr: 0x786d,
+                        physts: 0x0015,
+                        polls: 1,
+                    };
+                    out = respond(&req, p.encode());
+                }
                 Some(Op::GetConfig) => {
                     let cfg = Config {
                         timeouts: Timeouts::default(),

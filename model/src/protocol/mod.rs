@@ -9,6 +9,7 @@
 pub mod framing;
 pub mod message;
 pub mod payload;
+pub mod phy;
 
 pub use framing::{encode_frame, Decoder, FrameError};
 pub use message::{Frame, Header, Kind};
@@ -63,11 +64,12 @@ pub enum Op {
     ClearCounters = 0x09,
     ResetTable = 0x0a,
     ReadLink = 0x0b,
+    ReadPhy = 0x0c,
     Event = 0x80,
 }
 
 impl Op {
-    pub const ALL: [Op; 12] = [
+    pub const ALL: [Op; 13] = [
         Op::Identify,
         Op::Ping,
         Op::ReadCounters,
@@ -79,6 +81,7 @@ impl Op {
         Op::ClearCounters,
         Op::ResetTable,
         Op::ReadLink,
+        Op::ReadPhy,
         Op::Event,
     ];
 

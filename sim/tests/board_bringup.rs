@@ -1,0 +1,105 @@
+//! The simulated board's bring-up risks (issue 13), through its pins as on the Arty:
+//! * the MDIO master finds the PHY (a DP83848J model on the MDIO pins, `synscope_sim::phy`) by
+//!   scanning addresses, reads its identifier, and keeps its link state current; the host reads
+//!   it with `READ_PHY`;
+//! * `READ_COUNTERS` is one snapshot taken at one clock edge: read again and again while frames
+//!   (good and bad) flow through the MII pins, every answer holds `frames = processed + Σ drops`.
+
+mod common;
+
+use common::capture_frames;
+use synscope_model::protocol::phy::PhyStatus;
+use synscope_model::{Counter, DropReason};
+use synscope_sim::board::{BoardSim, FASTEST_BAUD};
+use synscope_sim::phy::{PhyModel, DP83848_ID1, DP83848_ID2};
+
+/// Run until the MDIO master has completed `rounds` more poll rounds than `after` (bounded).
+fn poll_rounds(board: &mut BoardSim, after: u16, rounds: u16) -> PhyStatus {
+    for _ in 0..200 {
+        let s = board.phy_status().expect("READ_PHY answered");
+        if s.polls.wrapping_sub(after) >= rounds && s.known() {
+            return s;
+        }
+        board.run(20_000);
+    }
+    panic!("the MDIO master completed no poll round");
+}
+
+#[test]
+fn mdio_master_finds_the_phy_and_reads_its_link() {
+    let mut board = BoardSim::quiet().expect("the board answers");
+    let s = poll_rounds(&mut board, 0, 1);
+    assert_eq!(s.addr, 1);
+    assert_eq!(s.id1, DP83848_ID1);
+    assert_eq!(s.id2, DP83848_ID2);
+    assert_eq!(s.speed_mbps(), Some(100));
+    assert_eq!(s.full_duplex(), Some(true));
+    assert!(s.autoneg_complete());
+    assert_eq!(s.short(), "100M/full");
+    // The link drops, then comes back at 10 Mb/s half duplex: the next rounds say so.
+    board.phy.set_link(None);
+    let s = poll_rounds(&mut board, s.polls, 2);
+    assert!(!s.link_up(), "{}", s.describe());
+    assert_eq!(s.short(), "down");
+    board.phy.set_link(Some((10, false)));
+    let s = poll_rounds(&mut board, s.polls, 2);
+    assert_eq!((s.speed_mbps(), s.full_duplex()), (Some(10), Some(false)));
+    assert!(board.phy.reads >= 6, "{} reads", board.phy.reads);
+}
+
+#[test]
+fn mdio_master_scans_for_a_phy_at_another_address() {
+    // A PHY strapped to address 5: the scan finds nothing at 1..4 (MDIO reads all ones there).
+    let mut board = BoardSim::with_phy(PhyModel::new(5));
+    board.set_baud(FASTEST_BAUD).expect("the board answers");
+    let s = poll_rounds(&mut board, 0, 1);
+    assert_eq!(s.addr, 5, "{}", s.describe());
+    assert_eq!(s.phy_id(), 0x2000_5c90);
+}
+
+#[test]
+fn counters_are_one_snapshot_while_frames_flow() {
+    let frames: Vec<Vec<u8>> = capture_frames()
+        .into_iter()
+        .map(|(_, _, f)| f)
+        .take(400)
+        .collect();
+    let mut board = BoardSim::quiet().expect("the board answers");
+    // Good frames and, every third one, the same with a bad FCS, queued on the MII pins: they
+    // go out while the requests below wait for their answers.
+    for (i, f) in frames.iter().enumerate() {
+        board.queue_captured(f);
+        if i % 3 == 0 {
+            board.queue_bad_fcs(f);
+        }
+    }
+    let drops: Vec<Counter> = DropReason::ALL.iter().map(|r| Counter::drop(*r)).collect();
+    let mut replies = 0;
+    let mut moving = 0;
+    let mut last_frames = None;
+    while board.frames_queued() > 0 {
+        let c = board.counters().expect("READ_COUNTERS answered");
+        let get = |k: Counter| c.iter().find(|(x, _)| *x == k).unwrap().1;
+        let (total, processed) = (get(Counter::Frames), get(Counter::Processed));
+        let dropped: u64 = drops.iter().map(|k| get(*k)).sum();
+        assert_eq!(
+            total,
+            processed + dropped,
+            "reply {replies}: frames {total} != processed {processed} + drops {dropped}"
+        );
+        if last_frames.is_some_and(|l| l != total) {
+            moving += 1;
+        }
+        last_frames = Some(total);
+        replies += 1;
+    }
+    assert!(
+        moving >= 3,
+        "only {moving} of {replies} replies saw the counters move: traffic did not flow"
+    );
+    board.drain();
+    let c = board.counters().expect("READ_COUNTERS answered");
+    let get = |k: Counter| c.iter().find(|(x, _)| *x == k).unwrap().1;
+    assert_eq!(get(Counter::Frames), board.frames_sent());
+    assert!(get(Counter::DropBadFcs) > 0);
+}
