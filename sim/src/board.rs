@@ -363,7 +363,10 @@ impl BoardSim {
             if self.m.fifo_len() + f.len() > FIFO_DEPTH {
                 break;
             }
-            assert!(self.m.fifo_push(f), "this board takes frames at its MII pins");
+            assert!(
+                self.m.fifo_push(f),
+                "this board takes frames at its MII pins"
+            );
             self.inbound.fifo.pop_front();
             fed = true;
         }
