@@ -4,13 +4,16 @@
 //!   it with `READ_PHY`;
 //! * `READ_COUNTERS` is one snapshot taken at one clock edge: read again and again while frames
 //!   (good and bad) flow through the MII pins, every answer holds `frames = processed + Σ drops`.
+//!
+//! Both also run with frames entering at the receive FIFO (`FrameEntry::Fifo`): that model is
+//! the same board past its MII receiver, with the same MDIO master and counters.
 
 mod common;
 
 use common::capture_frames;
 use synscope_model::protocol::phy::PhyStatus;
 use synscope_model::{Counter, DropReason};
-use synscope_sim::board::{BoardSim, FASTEST_BAUD};
+use synscope_sim::board::{BoardSim, FrameEntry, FASTEST_BAUD};
 use synscope_sim::phy::{PhyModel, DP83848_ID1, DP83848_ID2};
 
 /// Run until the MDIO master has completed `rounds` more poll rounds than `after` (bounded).
@@ -27,7 +30,16 @@ fn poll_rounds(board: &mut BoardSim, after: u16, rounds: u16) -> PhyStatus {
 
 #[test]
 fn mdio_master_finds_the_phy_and_reads_its_link() {
-    let mut board = BoardSim::quiet().expect("the board answers");
+    finds_the_phy_and_reads_its_link(FrameEntry::Mii);
+}
+
+#[test]
+fn fifo_entry_mdio_master_finds_the_phy_and_reads_its_link() {
+    finds_the_phy_and_reads_its_link(FrameEntry::Fifo);
+}
+
+fn finds_the_phy_and_reads_its_link(entry: FrameEntry) {
+    let mut board = BoardSim::quiet_with(entry).expect("the board answers");
     let s = poll_rounds(&mut board, 0, 1);
     assert_eq!(s.addr, 1);
     assert_eq!(s.id1, DP83848_ID1);
@@ -59,14 +71,23 @@ fn mdio_master_scans_for_a_phy_at_another_address() {
 
 #[test]
 fn counters_are_one_snapshot_while_frames_flow() {
+    one_snapshot_while_frames_flow(FrameEntry::Mii);
+}
+
+#[test]
+fn fifo_entry_counters_are_one_snapshot_while_frames_flow() {
+    one_snapshot_while_frames_flow(FrameEntry::Fifo);
+}
+
+fn one_snapshot_while_frames_flow(entry: FrameEntry) {
     let frames: Vec<Vec<u8>> = capture_frames()
         .into_iter()
         .map(|(_, _, f)| f)
         .take(400)
         .collect();
-    let mut board = BoardSim::quiet().expect("the board answers");
-    // Good frames and, every third one, the same with a bad FCS, queued on the MII pins: they
-    // go out while the requests below wait for their answers.
+    let mut board = BoardSim::quiet_with(entry).expect("the board answers");
+    // Good frames and, every third one, the same with a bad FCS, queued at the entry: they
+    // go in while the requests below wait for their answers.
     for (i, f) in frames.iter().enumerate() {
         board.queue_captured(f);
         if i % 3 == 0 {
