@@ -222,7 +222,7 @@ impl Analyzer {
             return;
         }
         self.records.now = self.records.now.max(timestamp);
-        let time = timestamp.as_secs() as u32;
+        let time = crate::time::ticks(timestamp);
         let frame = if data.len() < MIN_FRAME_LEN {
             pad_to_minimum(data, &mut self.pad);
             &self.pad[..]

@@ -25,6 +25,7 @@ pub mod fsm;
 pub mod protocol;
 pub mod segment;
 pub mod seq;
+pub mod time;
 pub mod table;
 pub mod timeouts;
 pub mod tracker;

@@ -14,7 +14,7 @@ pub use framing::{encode_frame, Decoder, FrameError};
 pub use message::{Frame, Header, Kind};
 
 /// Protocol version carried in every header.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 /// Frame delimiter (RFC 1662 §4.1).
 pub const FLAG: u8 = 0x7e;
 /// Control escape (RFC 1662 §4.2): the next byte is XORed with [`ESCAPE_XOR`].
@@ -39,7 +39,7 @@ pub const SLOT_BYTES: usize = 2 + ENTRY_BYTES;
 /// Entries in one `DUMP_TABLE` response frame (after the 4-byte `now`).
 pub const DUMP_ENTRIES_PER_FRAME: usize = (MAX_PAYLOAD - 4) / SLOT_BYTES;
 
-const _: () = assert!(ENTRY_BYTES == 26 && DUMP_ENTRIES_PER_FRAME == 17);
+const _: () = assert!(ENTRY_BYTES == 51 && DUMP_ENTRIES_PER_FRAME == 8);
 
 /// The FCS: CRC-16/X-25 (RFC 1662 §C.2), sent low byte first.
 pub const FCS: crc::Crc<u16> = crc::Crc::<u16>::new(&crc::CRC_16_IBM_SDLC);
@@ -215,9 +215,10 @@ mod tests {
     }
 
     #[test]
-    fn full_dump_fits_a_second_at_3_mbaud() {
+    fn a_full_8k_dump_takes_under_two_seconds_at_3_mbaud() {
+        // 51-byte entries (both endpoints' sequence spaces and windows): 8 per frame.
         let bytes = dump_wire_bytes(8192);
         let s = wire_seconds(bytes, 3_000_000);
-        assert!(s < 1.0, "{bytes} bytes, {s} s");
+        assert!(s < 2.0, "{bytes} bytes, {s} s");
     }
 }
