@@ -74,6 +74,9 @@ counters! {
     SynInSync = "syn_in_sync",
     /// Segments beyond their receiver's window (RFC 9293 §3.10.7.4 first check): dropped.
     SegOutOfWindow = "seg_out_of_window",
+    /// Segments wholly before their receiver's window (first check): old duplicates,
+    /// keep-alives; acknowledged and dropped.
+    SegOld = "seg_old",
     /// Segments acknowledging data never sent, or not the SYN in a handshake (fifth check):
     /// dropped.
     SegBadAck = "seg_bad_ack",

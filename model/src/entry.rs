@@ -61,10 +61,11 @@ pub struct EndpointTrack {
     pub max: u32,
     /// It sent a FIN, at `max − 1`: delivered when `nxt = max`, held beyond a hole before.
     pub fin: bool,
-    /// Right edge of its receive window, `SEG.ACK + (SEG.WND << scale)` of its latest segment
-    /// (RFC 9293 §3.8.6; RFC 7323 §2.3), never moved left (a receiver does not shrink its
-    /// window, §3.8.6.2.2; Linux `tcp_select_window`). `None` until it has sent an ACK.
-    pub edge: Option<u32>,
+    /// Its receive window as its latest segment advertised it (RFC 9293 §3.8.6; RFC 7323
+    /// §2.3): the left edge `SEG.ACK` (Linux `rcv_wup`: what it had received when it last
+    /// updated the window) and the right edge `SEG.ACK + (SEG.WND << scale)`. `None` until it
+    /// has sent an ACK.
+    pub window: Option<Window>,
     /// Window-scale shift it offered in its SYN (RFC 7323 §2.2), or `WSCALE_NONE`.
     pub wscale: u8,
     /// The wire has shown that it does not take the peer's handshake segments: it re-sent its
@@ -75,6 +76,15 @@ pub struct EndpointTrack {
     pub aux: Aux,
 }
 
+/// A receive window as advertised: `[left, right]` in sequence space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// `SEG.ACK` of the advertising segment (Linux `rcv_wup`).
+    pub left: u32,
+    /// `SEG.ACK + (SEG.WND << scale)` (Linux `rcv_wup + rcv_wnd`).
+    pub right: u32,
+}
+
 impl EndpointTrack {
     pub const fn new(state: TcpState) -> Self {
         EndpointTrack {
@@ -83,7 +93,7 @@ impl EndpointTrack {
             nxt: 0,
             max: 0,
             fin: false,
-            edge: None,
+            window: None,
             wscale: WSCALE_NONE,
             stalled: false,
             aux: Aux::None,
@@ -209,14 +219,15 @@ impl Entry {
 /// `timeouts`).
 pub mod layout {
     /// Fields of one endpoint, after its `lo_`/`hi_` prefix: `(name, width)`, LSB first.
-    pub const END_FIELDS: [(&str, usize); 11] = [
+    pub const END_FIELDS: [(&str, usize); 12] = [
         ("state", 4),
         ("seq", 2),
         ("nxt", 32),
         ("max", 32),
         ("fin", 1),
-        ("edge", 32),
-        ("edge_known", 1),
+        ("wnd_left", 32),
+        ("wnd_right", 32),
+        ("wnd_known", 1),
         ("wscale", 4),
         ("stalled", 1),
         ("aux_kind", 2),
@@ -301,8 +312,10 @@ impl EndpointTrack {
         b.put(self.nxt as u64, 32);
         b.put(self.max as u64, 32);
         b.put(self.fin as u64, 1);
-        b.put(self.edge.unwrap_or(0) as u64, 32);
-        b.put(self.edge.is_some() as u64, 1);
+        let w = self.window.unwrap_or(Window { left: 0, right: 0 });
+        b.put(w.left as u64, 32);
+        b.put(w.right as u64, 32);
+        b.put(self.window.is_some() as u64, 1);
         b.put(self.wscale as u64, 4);
         b.put(self.stalled as u64, 1);
         let (kind, word) = match self.aux {
@@ -323,8 +336,8 @@ impl EndpointTrack {
         let nxt = b.get(32) as u32;
         let max = b.get(32) as u32;
         let fin = b.get(1) == 1;
-        let edge_word = b.get(32) as u32;
-        let edge = (b.get(1) == 1).then_some(edge_word);
+        let (left, right) = (b.get(32) as u32, b.get(32) as u32);
+        let window = (b.get(1) == 1).then_some(Window { left, right });
         let wscale = b.get(4) as u8;
         let stalled = b.get(1) == 1;
         let kind = b.get(2);
@@ -344,7 +357,7 @@ impl EndpointTrack {
             nxt,
             max,
             fin,
-            edge,
+            window,
             wscale,
             stalled,
             aux,
@@ -409,7 +422,7 @@ mod tests {
 
     #[test]
     fn pack_round_trips_and_fits_the_layout() {
-        assert_eq!(layout::ENTRY_BITS, 405);
+        assert_eq!(layout::ENTRY_BITS, 469);
         let now = 1_800_000_200;
         let e = Entry {
             key: FlowKey {
@@ -425,7 +438,10 @@ mod tests {
                     nxt: 0xdead_beef,
                     max: 0xdead_bef0,
                     fin: true,
-                    edge: Some(0x1234_5678),
+                    window: Some(Window {
+                        left: 0x1234_0000,
+                        right: 0x1234_5678,
+                    }),
                     wscale: 14,
                     stalled: false,
                     aux: Aux::Ts(0xfeed_f00d),
@@ -436,7 +452,7 @@ mod tests {
                     nxt: 7,
                     max: 9,
                     fin: false,
-                    edge: None,
+                    window: None,
                     wscale: WSCALE_NONE,
                     stalled: true,
                     aux: Aux::Handshake {

@@ -30,13 +30,13 @@
 //! **Approximations** (said once, here): the out-of-order queue is not kept, only its right end
 //! (`max`) and a held FIN at `max − 1`; when a retransmission fills a hole, how far the receiver's
 //! RCV.NXT jumps is taken from its next ACK. The ACK's lower bound (RFC 5961 §5, `SND.UNA −
-//! MAX.SND.WND`) and PAWS (RFC 7323 §5) are not checked; the left edge of the window is not
-//! either (an old duplicate is taken for its ACK, as Linux takes one whose end is not before its
-//! last window update). On a connection picked up mid-stream the window scale is unknown and
-//! taken as 14 (RFC 7323 §2.3's largest): the window check then never rejects a genuine segment.
+//! MAX.SND.WND`), PAWS (RFC 7323 §5) and SACK blocks (the right edge of the highest one also takes
+//! a RST in Linux) are not tracked. On a connection picked up mid-stream the window scale is
+//! unknown and taken as 14 (RFC 7323 §2.3's largest): the window check then never rejects a
+//! genuine segment.
 
 use crate::descriptor::{FlowKey, SegmentDescriptor, WSCALE_MAX, WSCALE_NONE};
-use crate::entry::{Aux, EndpointTrack, Entry, SeqKnown, LO};
+use crate::entry::{Aux, EndpointTrack, Entry, SeqKnown, Window, LO};
 use crate::flags::FlagClass;
 use crate::fsm::{receiver_next, sender_next};
 use crate::seq::{seq_ge, seq_gt, seq_le, seq_lt};
@@ -150,25 +150,33 @@ fn tcp_in_window(seq: u32, end: u32, s_win: u32, e_win: u32) -> bool {
 /// The right edge of `r`'s receive window for `s`'s stream, never left of `s.nxt` (a window
 /// the sender overran is closed, not negative); `None` when `r` has not advertised one.
 fn right_edge(s: &EndpointTrack, r: &EndpointTrack) -> Option<u32> {
-    r.edge
-        .map(|edge| if seq_gt(edge, s.nxt) { edge } else { s.nxt })
+    r.window
+        .map(|w| if seq_gt(w.right, s.nxt) { w.right } else { s.nxt })
 }
 
 /// First check (RFC 9293 §3.10.7.4): would `r`, synchronized or a request socket in
-/// SYN_RECEIVED, accept this segment from `s`? Beyond the right edge of its window it is
-/// dropped (Linux `tcp_sequence`: `after(seq, rcv_nxt + window)`); a request socket checks
-/// `tcp_in_window` against `RCV.NXT` and its window.
-pub fn acceptable(s: &EndpointTrack, r: &EndpointTrack, d: &SegmentDescriptor) -> bool {
+/// SYN_RECEIVED, accept this segment from `s`? Linux `tcp_sequence`: not wholly before the left
+/// edge of the window it last advertised (`before(end_seq, rcv_wup)`: an old duplicate), not
+/// beyond its right edge (`after(seq, rcv_nxt + window)`); a request socket checks
+/// `tcp_in_window` against `RCV.NXT` and its window. `None`: acceptable.
+pub fn unacceptable(s: &EndpointTrack, r: &EndpointTrack, d: &SegmentDescriptor) -> Option<Reject> {
     if s.seq == SeqKnown::Unknown {
-        return true;
+        return None;
     }
-    let Some(right) = right_edge(s, r) else {
-        return true;
+    let (Some(w), Some(right)) = (r.window, right_edge(s, r)) else {
+        return None;
     };
+    let (seq, end) = (d.seq, d.seq_end());
     if r.state == SynReceived {
-        return tcp_in_window(d.seq, d.seq_end(), s.nxt, right);
+        return (!tcp_in_window(seq, end, s.nxt, right)).then_some(Reject::OutOfWindow);
     }
-    seq_le(d.seq, right)
+    if seq_gt(seq, right) {
+        Some(Reject::OutOfWindow)
+    } else if seq_lt(end, w.left) {
+        Some(Reject::Old)
+    } else {
+        None
+    }
 }
 
 /// The outcome of the fifth check.
@@ -385,6 +393,7 @@ pub fn classify_rst(e: &Entry, sender: usize, d: &SegmentDescriptor) -> RstClass
     }
     // An unknown window is taken as the largest unscaled one.
     let right = right_edge(s, r).unwrap_or(rcv_nxt.wrapping_add(u16::MAX as u32));
+    let left = r.window.map_or(rcv_nxt, |w| w.left);
     if r.state == SynReceived {
         // A request socket is reset by any RST in its window (tcp_check_req).
         return if tcp_in_window(d.seq, d.seq_end(), rcv_nxt, right) {
@@ -393,7 +402,8 @@ pub fn classify_rst(e: &Entry, sender: usize, d: &SegmentDescriptor) -> RstClass
             RstClass::OutOfWindow
         };
     }
-    if seq_ge(d.seq, rcv_nxt) && seq_le(d.seq, right) {
+    // Inside what `tcp_sequence` takes: a challenge ACK.
+    if seq_ge(d.seq, left) && seq_le(d.seq, right) {
         RstClass::InWindow
     } else {
         RstClass::OutOfWindow
@@ -542,8 +552,10 @@ pub fn apply(
 
     // First check: sequence acceptability.
     let checks_window = r.state.is_synchronized() || r.state == SynReceived;
-    if !handshake && checks_window && !acceptable(&s, &r, d) {
-        return Applied::only(Verdict::Unacceptable(Reject::OutOfWindow));
+    if checks_window && !handshake {
+        if let Some(reject) = unacceptable(&s, &r, d) {
+            return Applied::only(Verdict::Unacceptable(reject));
+        }
     }
     // Fifth check: the ACK.
     let ack = check_ack(&r, d);
@@ -595,9 +607,19 @@ pub fn apply(
             } else {
                 (d.window as u32) << shift
             };
-            let edge = d.ack.wrapping_add(wnd);
-            if end.edge.is_none_or(|old| seq_gt(edge, old)) {
-                end.edge = Some(edge);
+            let w = Window {
+                left: d.ack,
+                right: d.ack.wrapping_add(wnd),
+            };
+            // The latest advertisement wins: a later ACK, or the same one with a window moved
+            // right (a window update). A segment that left after one already seen (reordered
+            // on the way to the capture point) does not move the window back (RFC 9293
+            // §3.10.7.4, the SND.WL1/SND.WL2 rule of the peer that uses this window).
+            let newer = end.window.is_none_or(|old| {
+                seq_gt(w.left, old.left) || (w.left == old.left && seq_gt(w.right, old.right))
+            });
+            if newer {
+                end.window = Some(w);
             }
         }
         // It has sent something other than the handshake segment that showed it stalled.
@@ -631,6 +653,11 @@ pub fn apply(
         c => c,
     };
     s_state = sender_next(acks, s_class, s_state);
+    if s_state == SynReceived && s_class == FlagClass::Ack && d.payload_len > 0 {
+        // A request socket sends only its SYN-ACK and bare ACKs (tcp_check_req): data shows
+        // the sender took the peer's ACK and is ESTABLISHED (§3.10.7.4 fifth check).
+        s_state = Established;
+    }
     let r_state = if taken {
         let r_class = match class {
             FlagClass::Fin | FlagClass::Ack if fin_now => FlagClass::Fin,

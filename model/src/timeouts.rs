@@ -163,10 +163,11 @@ impl Aged {
 /// What time does to an entry's clocks at `now`.
 ///
 /// The endpoint timers fire in the order of their deadlines (the lo endpoint first on a tie);
-/// each one makes its endpoint CLOSED and re-anchors `last_seen` to its deadline when that is
-/// later. Then an entry whose endpoints are both CLOSED for `linger`, or silent for `idle`, is
-/// gone. Running the timers in deadline order makes aging composable: aging at t₁ then at t₂
-/// equals aging at t₂.
+/// each one makes its endpoint CLOSED, and the one that leaves both CLOSED re-anchors
+/// `last_seen` to its deadline when that is later. Then an entry whose endpoints are both CLOSED
+/// for `linger`, or silent for `idle`, is gone. Running the timers in deadline order, and moving
+/// the anchor only when no timer runs from it any more, makes aging composable: aging at t₁ then
+/// at t₂ equals aging at t₂.
 pub fn expire(clocks: Clocks, now: u32, t: &Timeouts) -> Aged {
     let mut c = clocks;
     // Each step closes an endpoint, so at most two fire.
@@ -181,7 +182,9 @@ pub fn expire(clocks: Clocks, now: u32, t: &Timeouts) -> Aged {
         let Some((i, d)) = fire else { break };
         c.states[i] = TcpState::Closed;
         c.handshake[i] = None;
-        if later(d, c.last_seen) {
+        // Both CLOSED now: the linger counts from here. (Only then: the other endpoint's timer
+        // may run from `last_seen` too, and must not move.)
+        if c.states == [TcpState::Closed; 2] && later(d, c.last_seen) {
             c.last_seen = d;
         }
     }
@@ -225,12 +228,21 @@ mod tests {
     }
 
     #[test]
+    fn both_in_time_wait_close_together() {
+        let c = clocks([TimeWait, TimeWait], 0);
+        assert_eq!(
+            expire(c, secs(60), &T).alive(),
+            Some(clocks([Closed, Closed], secs(60)))
+        );
+    }
+
+    #[test]
     fn fin_wait_2_ends_after_the_fin_timeout() {
         let c = clocks([FinWait2, CloseWait], 0);
         assert_eq!(expire(c, secs(60) - 1, &T).alive(), Some(c));
         assert_eq!(
             expire(c, secs(60), &T).alive(),
-            Some(clocks([Closed, CloseWait], secs(60)))
+            Some(clocks([Closed, CloseWait], 0))
         );
     }
 
@@ -272,6 +284,7 @@ mod tests {
             clocks([TimeWait, Closed], 0),
             clocks([TimeWait, LastAck], 0),
             clocks([FinWait2, TimeWait], 0),
+            clocks([TimeWait, TimeWait], 0),
             clocks([Established, CloseWait], 0),
             clocks([Closed, Closed], 0),
             Clocks {

@@ -70,8 +70,12 @@ pub enum Verdict {
 /// Why a receiver would not accept a segment (RFC 9293 §3.10.7.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reject {
-    /// First check: beyond the receiver's window (or outside a request socket's).
+    /// First check: beyond the right edge of the receiver's window (or outside a request
+    /// socket's).
     OutOfWindow,
+    /// First check: wholly before the left edge of the receiver's window: an old duplicate (a
+    /// retransmission already acknowledged, a keep-alive), answered by an ACK.
+    Old,
     /// Fifth check: it acknowledges data never sent, or, in SYN_SENT / SYN_RECEIVED, not the
     /// SYN.
     BadAck,
@@ -81,11 +85,17 @@ pub enum Reject {
 }
 
 impl Reject {
-    pub const ALL: [Reject; 3] = [Reject::OutOfWindow, Reject::BadAck, Reject::TimeWaitSyn];
+    pub const ALL: [Reject; 4] = [
+        Reject::OutOfWindow,
+        Reject::Old,
+        Reject::BadAck,
+        Reject::TimeWaitSyn,
+    ];
 
     pub const fn counter(self) -> Counter {
         match self {
             Reject::OutOfWindow => Counter::SegOutOfWindow,
+            Reject::Old => Counter::SegOld,
             Reject::BadAck => Counter::SegBadAck,
             Reject::TimeWaitSyn => Counter::TimeWaitSynRefused,
         }
@@ -175,7 +185,7 @@ pub struct Tracker {
     shortest_timeout: u32,
     counters: Counters,
     now: u32,
-    /// The whole second of the last sweep.
+    /// The time of the last sweep.
     swept_at: Option<u32>,
     last_slot: Option<usize>,
     /// `now` holds a time seen (times are compared modulo 2³², so the first one sets it).
@@ -249,16 +259,15 @@ impl Tracker {
     }
 
     /// Move the time base to `time` (never backwards). A bounded table is swept once per new
-    /// second: every entry is aged and the dead ones removed, as the hardware's background sweep
+    /// tick: every entry is aged and the dead ones removed, as the hardware's background sweep
     /// does; an unbounded one is aged lazily when an entry is read, and by [`Tracker::finish`].
     pub fn advance_time<S: EventSink>(&mut self, time: u32, sink: &mut S) {
         if !self.clock_set || later(time, self.now) {
             self.now = time;
             self.clock_set = true;
         }
-        let second = crate::time::whole_secs(self.now);
-        if self.table.is_bounded() && self.swept_at != Some(second) {
-            self.swept_at = Some(second);
+        if self.table.is_bounded() && self.swept_at != Some(self.now) {
+            self.swept_at = Some(self.now);
             self.age_all(sink);
         }
     }

@@ -15,10 +15,13 @@
 
 use synscope_model::entry::Entry;
 use synscope_model::tracker::RemoveReason;
+use synscope_model::descriptor::WSCALE_NONE;
+use synscope_model::tracker::Reject;
 use synscope_model::{
     Counter, Endpoint, Event, FlagClass, FlowKey, RstClass, SegmentDescriptor, TableShape,
     TcpFlags, TcpState, Timeouts, Tracker, TrackerConfig, Verdict,
 };
+use synscope_model::time::secs;
 use TcpState::*;
 
 // ================================================================================================
@@ -56,6 +59,7 @@ const TEMPL: SegmentDescriptor = SegmentDescriptor {
     window: WIN,
     wscale: synscope_model::descriptor::WSCALE_NONE,
     payload_len: 0,
+    tsval: None,
     time: T0,
 };
 
@@ -63,7 +67,8 @@ const TEMPL: SegmentDescriptor = SegmentDescriptor {
 // Helpers
 // ================================================================================================
 
-/// A segment from the template: endpoints, seq, ack, flags, payload length, time.
+/// A segment from the template: endpoints, seq, ack, flags, payload length, time (whole
+/// seconds; the descriptor carries ticks).
 fn seg(
     src: Endpoint,
     dst: Endpoint,
@@ -80,7 +85,7 @@ fn seg(
         ack,
         flags: TcpFlags::new(flags),
         payload_len: len,
-        time,
+        time: secs(time),
         ..TEMPL
     }
 }
@@ -272,6 +277,11 @@ fn invalid_flags() -> Vec<u16> {
         .collect()
 }
 
+/// The invalid flag values without RST (a RST is examined before the flag policy).
+fn invalid_flags_without_rst() -> Vec<u16> {
+    invalid_flags().into_iter().filter(|b| b & RST == 0).collect()
+}
+
 /// Applies `f` and checks it changed neither state nor emitted a state change.
 fn assert_no_change(c: &mut Conn, f: impl FnOnce(&mut Conn)) {
     let before = c.states();
@@ -341,19 +351,40 @@ fn test_syn_sent_three_way_handshake_step_by_step() {
     assert_eq!(c.count(Counter::ClassAck), 1);
 }
 
-// RFC 9293 §3.7 (retransmission): the same SYN again moves nothing.
+// RFC 9293 §3.7 (retransmission) once the server answered: the same SYN again moves nothing
+// (a request socket answers each with its SYN-ACK, Linux `tcp_check_req`).
 #[test]
-fn test_syn_sent_syn_retransmitted() {
+fn test_syn_received_syn_retransmitted_after_answer() {
     let mut c = syn_sent();
+    c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
+    c.s_nxt = S_ISS + 1;
+    // The SYN-ACK was lost: the client re-sends its SYN (see the evidence tests).
+    c.client_raw(C_ISS, 0, SYN, 0);
+    assert_eq!(c.states(), (SynSent, SynReceived));
     c.changes();
     assert_no_change(&mut c, |c| {
         assert_eq!(c.client_raw(C_ISS, 0, SYN, 0), Verdict::Tracked);
+    });
+    assert_eq!(c.count(Counter::SynInSync), 0);
+}
+
+// A SYN re-sent with no SYN-ACK ever seen: a SYN_RECEIVED endpoint answers each SYN
+// (`tcp_check_req`), so the server never took it (dropped: full queue, filter); it stays CLOSED
+// while the SYNs keep coming, and takes the next one it answers.
+#[test]
+fn test_syn_sent_syn_retransmitted_unanswered_server_closed() {
+    let mut c = syn_sent();
+    c.changes();
+    assert_eq!(c.client_raw(C_ISS, 0, SYN, 0), Verdict::Tracked);
+    assert_eq!(c.states(), (SynSent, Closed));
+    assert_eq!(c.changes(), vec![(false, SynReceived, Closed)]);
+    assert_eq!(c.count(Counter::HandshakeLost), 1);
+    assert_no_change(&mut c, |c| {
         assert_eq!(c.client_raw(C_ISS, 0, SYN, 0), Verdict::Tracked);
     });
-    assert_eq!(c.count(Counter::ClassSyn), 3);
-    assert_eq!(c.count(Counter::SynInSync), 0);
-    // The handshake still completes.
+    // An answer at last: the server took that SYN.
     c.server(SYN | ACK, 0);
+    assert_eq!(c.states(), (Established, SynReceived));
     c.client(ACK, 0);
     assert_eq!(c.states(), (Established, Established));
 }
@@ -394,14 +425,24 @@ fn test_syn_received_synack_retransmitted() {
     assert_eq!(c.states(), (Established, Established));
 }
 
-// RFC 9293 §3.7: the SYN-ACK retransmitted once more after the handshake (crossing the ACK).
+// The SYN-ACK re-sent after the client's ACK: that ACK was not taken (Linux drops it when the
+// accept queue is full: `tcp_check_req` → listen overflow), so the server is still
+// SYN_RECEIVED, and takes none of the client's ACKs until it shows otherwise; data from it
+// shows it ESTABLISHED.
 #[test]
-fn test_established_synack_retransmitted_after_handshake() {
+fn test_established_synack_retransmitted_after_ack_server_syn_received() {
     let mut c = established();
+    assert_eq!(c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0), Verdict::Tracked);
+    assert_eq!(c.states(), (Established, SynReceived));
+    assert_eq!(c.count(Counter::HandshakeLost), 1);
     assert_no_change(&mut c, |c| {
-        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
         c.client(ACK, 0);
+        c.client(PSH | ACK, 100);
+        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
     });
+    // It never took the client's 100 bytes: its data acknowledges the SYN only.
+    c.server_raw(c.s_nxt, C_ISS + 1, PSH | ACK, 10);
+    assert_eq!(c.states(), (Established, Established));
 }
 
 // RFC 9293 §3.10.7.4 fifth check: the first data segment acknowledging the SYN establishes.
@@ -470,21 +511,23 @@ fn test_syn_sent_rst_acceptable_ack_refused() {
     );
 }
 
-// RFC 9293 §3.10.7.3: a RST without an acceptable ACK is dropped in SYN-SENT.
+// RFC 9293 §3.10.7.3: a RST without an acceptable ACK is dropped in SYN-SENT. The client stays
+// SYN_SENT; the server, which only ever answered with RST, holds no connection (§3.10.7.1: a
+// CLOSED endpoint answers every segment with a reset).
 #[test]
 fn test_syn_sent_rst_wrong_ack_ignored() {
     let mut c = syn_sent();
-    assert_no_change(&mut c, |c| {
-        assert_eq!(
-            c.server_raw(0, C_ISS + 2, RST | ACK, 0),
-            Verdict::Rst(RstClass::OutOfWindow)
-        );
-        // No ACK at all: "If the RST bit is set … Otherwise (no ACK), drop the segment".
-        assert_eq!(
-            c.server_raw(0, C_ISS + 1, RST, 0),
-            Verdict::Rst(RstClass::OutOfWindow)
-        );
-    });
+    assert_eq!(
+        c.server_raw(0, C_ISS + 2, RST | ACK, 0),
+        Verdict::Rst(RstClass::OutOfWindow)
+    );
+    assert_eq!(c.states(), (SynSent, Closed));
+    // No ACK at all: "If the RST bit is set … Otherwise (no ACK), drop the segment".
+    assert_eq!(
+        c.server_raw(0, C_ISS + 1, RST, 0),
+        Verdict::Rst(RstClass::OutOfWindow)
+    );
+    assert_eq!(c.states(), (SynSent, Closed));
     assert_eq!(c.count(Counter::RstOutOfWindow), 2);
     assert_eq!(c.count(Counter::RstExact), 0);
 }
@@ -942,7 +985,7 @@ fn test_time_wait_syn_new_incarnation() {
         .any(|e| matches!(e, Event::Reincarnated { key: k, .. } if *k == key())));
     let e = c.entry().unwrap();
     assert!(!e.picked_up);
-    assert_eq!(e.last_seen, T0 + 5);
+    assert_eq!(e.last_seen, secs(T0 + 5));
     assert_eq!(
         c.changes(),
         vec![(true, TimeWait, SynSent), (false, Closed, SynReceived)]
@@ -1120,9 +1163,8 @@ fn test_established_rst_blind_wrong_seq() {
 #[test]
 fn test_fin_wait_2_rst_after_fin_exact() {
     let mut c = client_fin_wait_2();
-    // At the FIN's own sequence number: before RCV.NXT, out of the window.
     assert_eq!(
-        c.client_raw(c.c_nxt - 1, 0, RST, 0),
+        c.client_raw(c.c_nxt - 2, 0, RST, 0),
         Verdict::Rst(RstClass::OutOfWindow)
     );
     assert_eq!(c.states(), (FinWait2, CloseWait));
@@ -1131,6 +1173,27 @@ fn test_fin_wait_2_rst_after_fin_exact() {
         Verdict::Rst(RstClass::Exact)
     );
     assert_eq!(c.states(), (Closed, Closed));
+}
+
+// Linux `tcp_reset_check`: once a FIN was received (CLOSE_WAIT, CLOSING, LAST_ACK), a RST at
+// RCV.NXT − 1 (the FIN's own sequence number) is taken as well.
+#[test]
+fn test_close_wait_rst_at_fin_sequence_resets() {
+    for mut c in [client_fin_wait_2(), closing(), server_last_ack()] {
+        // The client's FIN is at c_nxt − 1; the server has received it.
+        assert_eq!(
+            c.client_raw(c.c_nxt - 1, 0, RST, 0),
+            Verdict::Rst(RstClass::Exact)
+        );
+        assert_eq!(c.states(), (Closed, Closed));
+    }
+    // Not in ESTABLISHED: there RCV.NXT − 1 is an old sequence number.
+    let mut c = established();
+    assert_eq!(
+        c.client_raw(c.c_nxt - 1, 0, RST, 0),
+        Verdict::Rst(RstClass::OutOfWindow)
+    );
+    assert_eq!(c.states(), (Established, Established));
 }
 
 // ================================================================================================
@@ -1194,11 +1257,12 @@ fn test_flags_invalid_count() {
     }
 }
 
-// design.md: invalid combinations are counted and change no state, on an established connection.
+// design.md: invalid combinations are counted and change no state, on an established connection
+// (those with RST are examined as RSTs first: see `test_established_rst_in_invalid_combination`).
 #[test]
 fn test_established_invalid_flags_change_nothing() {
     let mut c = established();
-    let bad = invalid_flags();
+    let bad = invalid_flags_without_rst();
     let before = c.entry().unwrap();
     assert_no_change(&mut c, |c| {
         for b in &bad {
@@ -1216,19 +1280,42 @@ fn test_established_invalid_flags_change_nothing() {
     assert_eq!(c.entry().unwrap(), before);
 }
 
-// design.md: an invalid combination with no connection creates no entry.
+// design.md: an invalid combination with no connection creates no entry (with RST it is an
+// untracked RST).
 #[test]
 fn test_closed_invalid_flags_create_nothing() {
     let mut c = Conn::new();
     for b in invalid_flags() {
-        assert_eq!(c.client_raw(1, 2, b, 0), Verdict::Invalid);
-        assert_eq!(c.server_raw(3, 4, b, 10), Verdict::Invalid);
+        let want = if b & RST != 0 {
+            Verdict::Untracked
+        } else {
+            Verdict::Invalid
+        };
+        assert_eq!(c.client_raw(1, 2, b, 0), want);
+        assert_eq!(c.server_raw(3, 4, b, 10), want);
     }
+    let with_rst = invalid_flags().len() - invalid_flags_without_rst().len();
     assert!(c.t.table().is_empty());
     assert_eq!(c.count(Counter::Created), 0);
-    assert_eq!(c.count(Counter::Untracked), 0);
+    assert_eq!(c.count(Counter::Untracked), 2 * with_rst as u64);
     assert_eq!(c.count(Counter::ClassInvalid), 2 * 368);
     assert!(c.ev.is_empty());
+}
+
+// RFC 9293 §3.10.7.4 checks the RST bit (second) before anything a flag policy says: SYN+RST or
+// RST+FIN+ACK at RCV.NXT resets a Linux endpoint (`tcp_validate_incoming`). Counted as invalid
+// combinations and as RSTs.
+#[test]
+fn test_established_rst_in_invalid_combination() {
+    for flags in [SYN | RST, RST | FIN | ACK, RST | FIN, SYN | RST | ACK] {
+        let mut c = established();
+        assert_eq!(c.client_raw(c.c_nxt + 9, c.s_nxt, flags, 0), Verdict::Rst(RstClass::InWindow));
+        assert_eq!(c.states(), (Established, Established));
+        assert_eq!(c.client_raw(c.c_nxt, c.s_nxt, flags, 0), Verdict::Rst(RstClass::Exact));
+        assert_eq!(c.states(), (Closed, Closed), "{}", TcpFlags::new(flags));
+        assert_eq!(c.count(Counter::ClassInvalid), 2);
+        assert_eq!(c.count(Counter::RstExact), 1);
+    }
 }
 
 // design.md: invalid combinations during the handshake and the close move nothing either.
@@ -1241,12 +1328,361 @@ fn test_syn_sent_and_fin_wait_1_invalid_flags_change_nothing() {
         server_last_ack(),
     ] {
         assert_no_change(&mut c, |c| {
-            for b in invalid_flags() {
+            for b in invalid_flags_without_rst() {
                 c.client_raw(c.c_nxt, c.s_nxt, b, 0);
                 c.server_raw(c.s_nxt, c.c_nxt, b, 0);
             }
         });
     }
+}
+
+// ================================================================================================
+// Acceptability: what the receiver would take (RFC 9293 §3.10.7.4 first, fifth, eighth checks)
+// ================================================================================================
+
+/// The client's RCV.NXT/`max` as the model keeps it (the server's view of the client's stream).
+fn client_stream(c: &Conn) -> (u32, u32) {
+    let e = c.entry().unwrap();
+    let t = e.ends[e.client_index()];
+    (t.nxt, t.max)
+}
+
+// First check (`tcp_sequence`): a data byte beyond the receiver's window is dropped whole: not
+// taken, not even as the sender's SND.NXT. The blind close that follows it (a RST just after
+// that byte, RFC 5961 §3) then meets the real RCV.NXT and closes nothing.
+#[test]
+fn test_established_blind_close_data_beyond_window_then_rst() {
+    let mut c = established();
+    let before = c.entry().unwrap();
+    for far in [70_000u32, 1 << 20, 1 << 31, 3_000_000_000] {
+        let seq = c.c_nxt.wrapping_add(far);
+        // Beyond the window, or (more than half the sequence space ahead) before it.
+        assert!(matches!(
+            c.client_raw(seq, 0, ACK, 1),
+            Verdict::Unacceptable(Reject::OutOfWindow | Reject::Old)
+        ));
+        let v = c.client_raw(seq.wrapping_add(1), 0, RST, 0);
+        assert!(matches!(
+            v,
+            Verdict::Rst(RstClass::OutOfWindow | RstClass::InWindow)
+        ));
+        assert_eq!(c.states(), (Established, Established));
+    }
+    assert_eq!(c.entry().unwrap().ends, before.ends);
+    assert_eq!(c.count(Counter::SegOutOfWindow) + c.count(Counter::SegOld), 4);
+    assert_eq!(c.count(Counter::RstExact), 0);
+}
+
+// First check: data at the right edge of the window is not taken (RFC 9293 §3.10.7.4 table:
+// `SEG.SEQ < RCV.NXT + RCV.WND`); data inside it but past a hole is queued, not delivered.
+#[test]
+fn test_established_window_edges() {
+    let mut c = established();
+    let (nxt, _) = client_stream(&c);
+    let edge = c.c_nxt + WIN as u32;
+    assert_eq!(c.client_raw(edge + 1, c.s_nxt, ACK, 10), Verdict::Unacceptable(Reject::OutOfWindow));
+    // At the edge: passes `tcp_sequence`, but out of window for data (`tcp_data_queue`).
+    assert_eq!(c.client_raw(edge, c.s_nxt, ACK, 10), Verdict::Tracked);
+    assert_eq!(client_stream(&c), (nxt, nxt));
+    // Inside, past a hole: queued.
+    assert_eq!(c.client_raw(c.c_nxt + 100, c.s_nxt, ACK, 10), Verdict::Tracked);
+    assert_eq!(client_stream(&c), (nxt, nxt + 110));
+    // A RST at the end of the queued data is in the window, not exact.
+    assert_eq!(c.client_raw(nxt + 110, 0, RST, 0), Verdict::Rst(RstClass::InWindow));
+    assert_eq!(c.states(), (Established, Established));
+}
+
+// RFC 9293 §3.8.6.1 / `tcp_data_queue`: into a zero window a one-byte probe is not data the
+// receiver takes; once the window opens the same byte is.
+#[test]
+fn test_established_zero_window_probe_is_not_taken() {
+    let mut c = established();
+    // The client's data fills the server's buffer: it acknowledges it with a zero window.
+    c.client(PSH | ACK, 100);
+    c.send(SegmentDescriptor {
+        window: 0,
+        ..seg(SERVER, CLIENT, c.s_nxt, c.c_nxt, ACK, 0, c.time)
+    });
+    let (nxt, _) = client_stream(&c);
+    assert_eq!(c.client_raw(c.c_nxt, c.s_nxt, ACK, 1), Verdict::Tracked);
+    assert_eq!(client_stream(&c), (nxt, nxt));
+    assert_eq!(c.count(Counter::WindowProbes), 1);
+    // A RST right after the probe byte is not at RCV.NXT.
+    assert_eq!(c.client_raw(nxt + 1, 0, RST, 0), Verdict::Rst(RstClass::OutOfWindow));
+    // The window opens: the byte is data now.
+    c.server(ACK, 0);
+    assert_eq!(c.client(ACK, 1), Verdict::Tracked);
+    assert_eq!(client_stream(&c), (nxt + 1, nxt + 1));
+}
+
+// RFC 7323 §2.2-2.3: the shift offered in the SYNs scales every later window when both offered
+// it (never the SYNs' own windows); an offer from one side only scales nothing.
+#[test]
+fn test_established_window_scale_both_or_neither() {
+    for (c_ws, s_ws, right) in [(7u8, 7u8, 512u32 << 7), (7, WSCALE_NONE, 512), (14, 2, 512 << 2)] {
+        let mut c = Conn::new();
+        c.send(SegmentDescriptor { wscale: c_ws, ..seg(CLIENT, SERVER, C_ISS, 0, SYN, 0, T0) });
+        c.c_nxt = C_ISS + 1;
+        c.send(SegmentDescriptor {
+            wscale: s_ws,
+            window: 100,
+            ..seg(SERVER, CLIENT, S_ISS, C_ISS + 1, SYN | ACK, 0, T0)
+        });
+        c.s_nxt = S_ISS + 1;
+        c.client(ACK, 0);
+        // The server advertises 512 (scaled by its own shift when in force).
+        c.send(SegmentDescriptor { window: 512, ..seg(SERVER, CLIENT, c.s_nxt, c.c_nxt, ACK, 0, T0) });
+        assert_eq!(c.client_raw(c.c_nxt + right - 1, c.s_nxt, ACK, 1), Verdict::Tracked);
+        assert_eq!(
+            c.client_raw(c.c_nxt + right + 1, c.s_nxt, ACK, 1),
+            Verdict::Unacceptable(Reject::OutOfWindow),
+            "shifts {c_ws}/{s_ws}"
+        );
+    }
+}
+
+// First check, left edge (`tcp_sequence`: `before(end_seq, rcv_wup)`): a segment wholly before
+// the window the receiver last advertised is an old duplicate, acknowledged and dropped; its ACK
+// is not taken either.
+#[test]
+fn test_established_old_duplicate_dropped_whole() {
+    let mut c = client_fin_wait_1();
+    let fin_end = c.c_nxt;
+    c.server(ACK, 0);
+    assert_eq!(c.states(), (FinWait2, CloseWait));
+    c.server(PSH | ACK, 100);
+    c.client(ACK, 0);
+    // A retransmission of data the client has acknowledged (a window update since): dropped,
+    // and the FIN+ACK in it with it.
+    assert_no_change(&mut c, |c| {
+        assert_eq!(
+            c.send(seg(SERVER, CLIENT, c.s_nxt - 100, fin_end, FIN | ACK, 50, c.time)),
+            Verdict::Unacceptable(Reject::Old)
+        );
+    });
+    assert_eq!(c.count(Counter::SegOld), 1);
+}
+
+// RFC 9293 §3.4: sequence arithmetic is modulo 2³²: a window and a hole across the wrap.
+#[test]
+fn test_established_sequence_wraparound() {
+    let mut c = Conn::new();
+    c.c_nxt = u32::MAX - 100;
+    c.s_nxt = u32::MAX - 5;
+    c.client(SYN, 0);
+    c.server(SYN | ACK, 0);
+    c.client(ACK, 0);
+    c.client(PSH | ACK, 300); // crosses 2³²
+    c.server(ACK, 0);
+    assert_eq!(client_stream(&c), (c.c_nxt, c.c_nxt));
+    assert!(c.c_nxt < 1000);
+    assert_eq!(c.client_raw(c.c_nxt.wrapping_add(70_000), c.s_nxt, ACK, 1), Verdict::Unacceptable(Reject::OutOfWindow));
+    c.client(FIN | ACK, 0);
+    c.server(FIN | ACK, 0);
+    c.client(ACK, 0);
+    assert_eq!(c.states(), (TimeWait, Closed));
+}
+
+// Fifth check (`tcp_ack`): a segment acknowledging data never sent is dropped, and the FIN in it
+// with it; a FIN out of the window does nothing either (first check).
+#[test]
+fn test_established_fin_unsent_ack_or_out_of_window_ignored() {
+    let mut c = established();
+    assert_no_change(&mut c, |c| {
+        assert_eq!(
+            c.client_raw(c.c_nxt, c.s_nxt + 1000, FIN | ACK, 0),
+            Verdict::Unacceptable(Reject::BadAck)
+        );
+        assert_eq!(
+            c.client_raw(c.c_nxt + 1_000_000, c.s_nxt, FIN | ACK, 0),
+            Verdict::Unacceptable(Reject::OutOfWindow)
+        );
+    });
+    assert_eq!(c.count(Counter::SegBadAck), 1);
+    assert_eq!(c.count(Counter::SegOutOfWindow), 1);
+}
+
+// Eighth check: a FIN before RCV.NXT is an old duplicate (or forged): it closes neither side.
+#[test]
+fn test_established_old_duplicate_fin_ignored() {
+    let mut c = established();
+    c.client(PSH | ACK, 500);
+    c.server(ACK, 0);
+    assert_no_change(&mut c, |c| {
+        c.client_raw(c.c_nxt - 100, c.s_nxt, FIN | ACK, 0);
+        c.client_raw(c.c_nxt - 500, c.s_nxt, FIN | PSH | ACK, 400);
+    });
+}
+
+// Eighth check: "processed only when it is in sequence": a FIN beyond a hole is held (the sender
+// did close: FIN_WAIT_1) and takes effect when the hole fills, here by the retransmission.
+#[test]
+fn test_established_fin_beyond_hole_held_until_retransmission() {
+    let mut c = established();
+    let hole = c.c_nxt;
+    c.client_raw(hole + 100, c.s_nxt, FIN | PSH | ACK, 100);
+    assert_eq!(c.states(), (FinWait1, Established));
+    assert_eq!(c.count(Counter::FinHeld), 1);
+    // A RST at the FIN's end is not exact yet.
+    c.server_raw(c.s_nxt, hole, ACK, 0);
+    assert_eq!(c.states(), (FinWait1, Established));
+    // The retransmission fills the hole and carries the rest with the FIN.
+    c.client_raw(hole, c.s_nxt, FIN | PSH | ACK, 200);
+    assert_eq!(c.states(), (FinWait1, CloseWait));
+    c.c_nxt = hole + 201;
+    c.server(ACK, 0);
+    assert_eq!(c.states(), (FinWait2, CloseWait));
+}
+
+// A held FIN also takes effect when the receiver's own ACK covers it (it had the rest queued):
+// its cumulative ACK is what it received.
+#[test]
+fn test_established_fin_beyond_hole_taken_by_the_receivers_ack() {
+    let mut c = established();
+    let hole = c.c_nxt;
+    c.client_raw(hole + 100, c.s_nxt, FIN | PSH | ACK, 100);
+    c.client_raw(hole, c.s_nxt, PSH | ACK, 100);
+    assert_eq!(c.states(), (FinWait1, Established));
+    c.server_raw(c.s_nxt, hole + 201, ACK, 0);
+    assert_eq!(c.states(), (FinWait2, CloseWait));
+}
+
+// RFC 9293 §3.10.7.3: `SND.UNA < SEG.ACK =< SND.NXT` is acceptable in SYN-SENT: a Fast Open
+// SYN carrying data (RFC 7413) whose SYN-ACK acknowledges only the SYN (a stale cookie)
+// establishes the client; the data follows with its ACK (`E6_fastopen`).
+#[test]
+fn test_syn_sent_fast_open_partial_ack_establishes() {
+    let mut c = Conn::new();
+    c.client(SYN, 300);
+    assert_eq!(c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0), Verdict::Tracked);
+    c.s_nxt = S_ISS + 1;
+    assert_eq!(c.states(), (Established, SynReceived));
+    assert_eq!(client_stream(&c), (C_ISS + 1, C_ISS + 301));
+    c.client_raw(C_ISS + 1, c.s_nxt, PSH | ACK, 300);
+    assert_eq!(c.states(), (Established, Established));
+    assert_eq!(client_stream(&c), (C_ISS + 301, C_ISS + 301));
+    // With a valid cookie the SYN-ACK acknowledges the data too.
+    let mut c = Conn::new();
+    c.client(SYN, 300);
+    c.server_raw(S_ISS, C_ISS + 301, SYN | ACK, 0);
+    assert_eq!(c.states(), (Established, SynReceived));
+    assert_eq!(client_stream(&c), (C_ISS + 301, C_ISS + 301));
+    // One acknowledging nothing of the SYN, or beyond it, is unacceptable.
+    let mut c = Conn::new();
+    c.client(SYN, 300);
+    for ack in [C_ISS, C_ISS + 302] {
+        assert_eq!(
+            c.server_raw(S_ISS, ack, SYN | ACK, 0),
+            Verdict::Unacceptable(Reject::BadAck)
+        );
+    }
+    assert_eq!(c.states(), (SynSent, SynReceived));
+}
+
+// ================================================================================================
+// Evidence: what later segments prove about earlier ones
+// ================================================================================================
+
+// An ESTABLISHED endpoint never sends a bare SYN: a SYN re-sent with the same ISN after the
+// SYN-ACK was seen shows the SYN-ACK lost; the client is still SYN_SENT and takes no SYN-ACK
+// until it acknowledges one (`X6_syn_retries`).
+#[test]
+fn test_established_syn_retransmitted_after_synack_client_syn_sent() {
+    let mut c = syn_received();
+    c.time = T0 + 1;
+    assert_eq!(c.client_raw(C_ISS, 0, SYN, 0), Verdict::Tracked);
+    assert_eq!(c.states(), (SynSent, SynReceived));
+    assert_eq!(c.count(Counter::HandshakeLost), 1);
+    c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
+    assert_eq!(c.states(), (SynSent, SynReceived));
+    // Its ACK at last: it got one.
+    c.client(ACK, 0);
+    assert_eq!(c.states(), (Established, Established));
+}
+
+// Linux `tcp_check_req`: a SYN with a new ISN inside a request socket's window resets the
+// embryonic connection; outside the window it is answered with an ACK and changes nothing.
+#[test]
+fn test_syn_received_new_isn_in_window_resets_request() {
+    let mut c = syn_sent();
+    c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
+    c.client_raw(C_ISS, 0, SYN, 0); // the SYN-ACK was lost: SYN_SENT again
+    assert_eq!(
+        c.client_raw(C_ISS + 1_000_000, 0, SYN, 0),
+        Verdict::SynChallenged
+    );
+    assert_eq!(c.states(), (SynSent, SynReceived));
+    assert_eq!(c.client_raw(C_ISS + 10, 0, SYN, 0), Verdict::Tracked);
+    assert_eq!(c.states(), (SynSent, Closed));
+    assert_eq!(client_stream(&c), (C_ISS + 11, C_ISS + 11));
+}
+
+// RFC 9293 §3.10.7.1: an endpoint that only ever answered with RST holds no connection.
+#[test]
+fn test_closed_data_answered_only_by_rst() {
+    let mut c = Conn::new();
+    c.client_raw(C_ISS, S_ISS, PSH | ACK, 100);
+    assert_eq!(c.states(), (Established, Established));
+    // RFC 9293 §3.10.7.1: the reset takes its sequence number from the segment's ACK field.
+    assert_eq!(c.server_raw(S_ISS, 0, RST, 0), Verdict::Rst(RstClass::Exact));
+    assert_eq!(c.states(), (Closed, Closed));
+}
+
+// ================================================================================================
+// TIME_WAIT reuse (RFC 6191, Linux `tcp_timewait_state_process`)
+// ================================================================================================
+
+// A SYN whose sequence number is not after RCV.NXT, and without a newer timestamp, is not a new
+// incarnation: TIME_WAIT answers it with an ACK and stays.
+#[test]
+fn test_time_wait_syn_older_sequence_refused() {
+    let mut c = client_time_wait();
+    // The server reconnects: its SYN lands in the client's TIME_WAIT.
+    assert_eq!(
+        c.server_raw(c.s_nxt - 10, 0, SYN, 0),
+        Verdict::Unacceptable(Reject::TimeWaitSyn)
+    );
+    assert_eq!(c.states(), (TimeWait, Closed));
+    assert_eq!(c.count(Counter::TimeWaitSynRefused), 1);
+    assert_eq!(c.count(Counter::Reincarnations), 0);
+}
+
+// RFC 6191: with timestamps, a newer TSval makes any SYN a new incarnation (Linux:
+// `(s32)(tw_ts_recent - rcv_tsval) < 0`); an older one does not.
+#[test]
+fn test_time_wait_syn_newer_timestamp_accepted() {
+    let mut c = established();
+    let ts = |c: &Conn, from_client: bool, flags: u16, tsval: u32| {
+        let (src, dst, seq, ack) = if from_client {
+            (CLIENT, SERVER, c.c_nxt, c.s_nxt)
+        } else {
+            (SERVER, CLIENT, c.s_nxt, c.c_nxt)
+        };
+        SegmentDescriptor {
+            tsval: Some(tsval),
+            ..seg(src, dst, seq, ack, flags, 0, c.time)
+        }
+    };
+    c.send(ts(&c, true, FIN | ACK, 1_000));
+    c.c_nxt += 1;
+    c.send(ts(&c, false, FIN | ACK, 9_000));
+    c.s_nxt += 1;
+    c.send(ts(&c, true, ACK, 1_001));
+    assert_eq!(c.states(), (TimeWait, Closed));
+    let old_seq = c.s_nxt - 1000;
+    let refused = SegmentDescriptor {
+        tsval: Some(8_000),
+        ..seg(SERVER, CLIENT, old_seq, 0, SYN, 0, c.time)
+    };
+    assert_eq!(c.send(refused), Verdict::Unacceptable(Reject::TimeWaitSyn));
+    let newer = SegmentDescriptor {
+        tsval: Some(9_500),
+        ..refused
+    };
+    assert_eq!(c.send(newer), Verdict::Tracked);
+    assert_eq!(c.count(Counter::Reincarnations), 1);
+    let e = c.entry().unwrap();
+    assert_eq!(e.client(), SERVER);
 }
 
 // ================================================================================================
@@ -1334,29 +1770,117 @@ fn test_closed_synack_picks_up_sender_is_server() {
 // Timeouts
 // ================================================================================================
 
-// design.md: a handshake that never completes is CLOSED after the embryonic timeout (60 s), then
-// lingers and goes.
+// RFC 6298 §5.5 (the RTO at most doubles) and Linux's SYN retransmissions
+// (`tcp_syn_retries`): a client that re-sent its SYN every second and then fell silent for more
+// than twice that (plus a quarter for the timer wheel and a second of slack) has given up:
+// connect() timed out, the client is CLOSED (`X6_syn_retries`).
 #[test]
-fn test_syn_sent_embryonic_timeout() {
+fn test_syn_sent_silent_past_its_retransmissions_gives_up() {
     let mut c = syn_sent();
-    c.tick(T0 + 59);
+    for t in 1..=5 {
+        c.time = T0 + t;
+        c.client_raw(C_ISS, 0, SYN, 0);
+    }
+    // The last SYN at T0 + 5, 1 s after the one before: the next was due by T0 + 7.
+    c.tick(T0 + 8);
+    assert_eq!(c.states().0, SynSent);
+    c.send(SegmentDescriptor {
+        time: secs(T0 + 8) + 4,
+        ..seg(OTHER_A, OTHER_B, 1, 1, RST, 0, 0)
+    });
+    assert_eq!(c.states().0, Closed);
+}
+
+// A SYN_RECEIVED endpoint answers at once and re-sends its SYN-ACK on its own timer; one silent
+// for more than twice its initial RTO never took the SYN (it was dropped after the capture
+// point). Then the lone client gives up too, and the closed entry lingers and goes.
+#[test]
+fn test_syn_received_never_answering_closes() {
+    let mut c = syn_sent();
+    c.tick(T0 + 3);
     assert_eq!(c.states(), (SynSent, SynReceived));
-    c.tick(T0 + 60);
+    c.tick(T0 + 5);
     assert_eq!(c.states(), (Closed, Closed));
-    c.tick(T0 + 70);
+    c.tick(T0 + 15);
     assert!(c.entry().is_none());
     assert_eq!(c.count(Counter::Expired), 1);
 }
 
-// A retransmitted SYN restarts the embryonic clock (it is the last time the entry was seen).
+// Linux `tcp_synack_retries` (5): the SYN-ACK re-sent after 1, 2, 4, 8 and 16 s, then the request
+// is dropped: the server is CLOSED a little after 63 s (twice the last interval plus slack).
 #[test]
-fn test_syn_sent_retransmission_restarts_embryonic_timeout() {
+fn test_syn_received_synack_retries_then_closed() {
     let mut c = syn_sent();
-    c.tick(T0 + 31);
+    c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
+    // The SYN-ACK was lost: the client re-sends its SYN once, then is gone.
+    c.time = T0 + 1;
     c.client_raw(C_ISS, 0, SYN, 0);
-    c.tick(T0 + 90);
-    assert_eq!(c.states(), (SynSent, SynReceived));
-    c.tick(T0 + 91);
+    for t in [1, 3, 7, 15, 31] {
+        c.time = T0 + t;
+        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
+    }
+    c.tick(T0 + 67);
+    assert_eq!(c.states(), (Closed, SynReceived));
+    c.tick(T0 + 69);
+    assert_eq!(c.states(), (Closed, Closed));
+}
+
+// The handshake timeout (63 s by default, configurable) caps a silence however long the last
+// interval was: SYNs 1, 2, 4, … 32 s apart would allow 73 s after the last.
+#[test]
+fn test_syn_sent_handshake_timeout_caps_the_silence() {
+    let mut c = syn_sent();
+    for t in [1, 3, 7, 15, 31, 63] {
+        c.time = T0 + t;
+        c.client_raw(C_ISS, 0, SYN, 0);
+    }
+    c.tick(T0 + 63 + 62);
+    assert_eq!(c.states().0, SynSent);
+    c.tick(T0 + 63 + 63);
+    assert_eq!(c.states().0, Closed);
+}
+
+// Linux `tcp_fin_timeout` (60 s): an orphaned FIN_WAIT_2 ends after 60 s without a segment.
+#[test]
+fn test_fin_wait_2_orphan_ends_after_fin_timeout() {
+    let mut c = client_fin_wait_2();
+    c.tick(T0 + 59);
+    assert_eq!(c.states(), (FinWait2, CloseWait));
+    c.tick(T0 + 60);
+    assert_eq!(c.states(), (Closed, CloseWait));
+}
+
+// A half-closed FIN_WAIT_2 whose peer keeps sending is not silent: it stays.
+#[test]
+fn test_fin_wait_2_half_close_traffic_keeps_it() {
+    let mut c = client_fin_wait_2();
+    for t in [30, 60, 90] {
+        c.time = T0 + t;
+        c.server(PSH | ACK, 100);
+        c.client(ACK, 0);
+    }
+    c.tick(T0 + 149);
+    assert_eq!(c.states(), (FinWait2, CloseWait));
+}
+
+// Sub-second time is kept (ticks of 1/16 s): a TIME_WAIT entered at 10.9 s is still there at
+// 70.5 s (59.6 s later), not ended by a clock floored to whole seconds.
+#[test]
+fn test_time_wait_lasts_60s_at_sub_second_resolution() {
+    let mut c = server_last_ack();
+    let entered = secs(T0) + 14; // T0 + 0.875 s
+    c.send(SegmentDescriptor {
+        time: entered,
+        ..seg(CLIENT, SERVER, c.c_nxt, c.s_nxt, ACK, 0, 0)
+    });
+    assert_eq!(c.states(), (TimeWait, Closed));
+    let at = |t: u32| SegmentDescriptor {
+        time: t,
+        ..seg(OTHER_A, OTHER_B, 1, 1, RST, 0, 0)
+    };
+    c.send(at(entered + secs(60) - 1));
+    assert_eq!(c.states(), (TimeWait, Closed));
+    c.send(at(entered + secs(60)));
     assert_eq!(c.states(), (Closed, Closed));
 }
 
@@ -1364,11 +1888,33 @@ fn test_syn_sent_retransmission_restarts_embryonic_timeout() {
 #[test]
 fn test_established_idle_timeout() {
     let mut c = established();
-    c.tick(T0 + 7_199);
+    let idle = Timeouts::default().idle;
+    c.tick(T0 + idle - 1);
     assert_eq!(c.states(), (Established, Established));
-    c.tick(T0 + 7_200);
+    c.tick(T0 + idle);
     assert!(c.entry().is_none());
     assert_eq!(c.count(Counter::Expired), 1);
+}
+
+// The idle timeout is not the keep-alive time: Linux probes a silent connection after 7200 s
+// (`tcp_keepalive_time`) with `SEG.SEQ = SND.UNA − 1` and no data; the probe finds its entry, is
+// an old duplicate to its receiver (answered by an ACK), and moves nothing — SND.NXT included.
+#[test]
+fn test_established_keepalive_at_7200s_finds_its_entry() {
+    let mut c = established();
+    c.client(PSH | ACK, 10);
+    c.server(ACK, 0);
+    c.tick(T0 + 7_200);
+    let before = c.entry().expect("entry still there at 7200 s");
+    c.time = T0 + 7_200;
+    assert_eq!(
+        c.client_raw(c.c_nxt - 1, c.s_nxt, ACK, 0),
+        Verdict::Unacceptable(Reject::Old)
+    );
+    assert_eq!(c.server(ACK, 0), Verdict::Tracked);
+    let after = c.entry().unwrap();
+    assert_eq!(after.ends, before.ends);
+    assert_eq!(c.states(), (Established, Established));
 }
 
 // Timeouts are configurable: embryonic 3 s, idle 20 s, linger 1 s.
@@ -1376,7 +1922,8 @@ fn test_established_idle_timeout() {
 fn test_timeouts_configurable() {
     let t = Timeouts {
         time_wait: 8,
-        embryonic: 3,
+        handshake: 3,
+        fin_wait_2: 8,
         idle: 20,
         linger: 1,
     };
@@ -1668,7 +2215,8 @@ fn test_half_open_gauge_counts_the_half_open_eviction_class() {
         let s = Endpoint::new(0x0a00_0002, 80);
         let mut go = |src, dst, seq, ack, flags| {
             time += 1;
-            t.process(&seg(src, dst, seq, ack, flags, 0, time / 8), &mut ev);
+            // All within the first second: no handshake has been silent long enough to end.
+            t.process(&seg(src, dst, seq, ack, flags, 0, T0 + time / 1000), &mut ev);
         };
         go(c, s, C_ISS, 0, SYN);
         match i % 5 {

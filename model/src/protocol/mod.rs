@@ -39,7 +39,7 @@ pub const SLOT_BYTES: usize = 2 + ENTRY_BYTES;
 /// Entries in one `DUMP_TABLE` response frame (after the 4-byte `now`).
 pub const DUMP_ENTRIES_PER_FRAME: usize = (MAX_PAYLOAD - 4) / SLOT_BYTES;
 
-const _: () = assert!(ENTRY_BYTES == 51 && DUMP_ENTRIES_PER_FRAME == 8);
+const _: () = assert!(ENTRY_BYTES == 59 && DUMP_ENTRIES_PER_FRAME == 7);
 
 /// The FCS: CRC-16/X-25 (RFC 1662 §C.2), sent low byte first.
 pub const FCS: crc::Crc<u16> = crc::Crc::<u16>::new(&crc::CRC_16_IBM_SDLC);
@@ -216,7 +216,7 @@ mod tests {
 
     #[test]
     fn a_full_8k_dump_takes_under_two_seconds_at_3_mbaud() {
-        // 51-byte entries (both endpoints' sequence spaces and windows): 8 per frame.
+        // 59-byte entries (both endpoints' sequence spaces and windows): 7 per frame.
         let bytes = dump_wire_bytes(8192);
         let s = wire_seconds(bytes, 3_000_000);
         assert!(s < 2.0, "{bytes} bytes, {s} s");
