@@ -146,12 +146,97 @@ pub const RECEIVER: Table = [
 
 /// Next state of the sender of a segment of `class` (a table class) with `acks`.
 pub fn sender_next(acks: bool, class: FlagClass, state: TcpState) -> TcpState {
+    #[cfg(feature = "fsm-trace")]
+    trace::hit(Cell::new(Side::Sender, acks, class, state));
     SENDER[acks as usize][class as usize][state as usize]
 }
 
 /// Next state of the receiver of a segment of `class` (a table class) with `acks`.
 pub fn receiver_next(acks: bool, class: FlagClass, state: TcpState) -> TcpState {
+    #[cfg(feature = "fsm-trace")]
+    trace::hit(Cell::new(Side::Receiver, acks, class, state));
     RECEIVER[acks as usize][class as usize][state as usize]
+}
+
+/// Which table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Side {
+    Sender,
+    Receiver,
+}
+
+/// One cell of a transition table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cell {
+    pub side: Side,
+    pub acks: bool,
+    pub class: FlagClass,
+    pub state: TcpState,
+}
+
+impl Cell {
+    pub const fn new(side: Side, acks: bool, class: FlagClass, state: TcpState) -> Self {
+        Cell {
+            side,
+            acks,
+            class,
+            state,
+        }
+    }
+
+    /// The state this cell moves to.
+    pub fn next(self) -> TcpState {
+        let table = match self.side {
+            Side::Sender => &SENDER,
+            Side::Receiver => &RECEIVER,
+        };
+        table[self.acks as usize][self.class as usize][self.state as usize]
+    }
+
+    /// Every cell whose next state differs from its state.
+    pub fn moving() -> Vec<Cell> {
+        let mut v = Vec::new();
+        for side in [Side::Sender, Side::Receiver] {
+            for acks in [false, true] {
+                for class in &FlagClass::ALL[..FlagClass::TABLE_CLASSES] {
+                    for state in TcpState::ALL {
+                        let c = Cell::new(side, acks, *class, state);
+                        if c.next() != state {
+                            v.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        v
+    }
+}
+
+/// The cells a thread hits, while recording (feature `fsm-trace`).
+#[cfg(feature = "fsm-trace")]
+pub mod trace {
+    use super::Cell;
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+
+    thread_local! {
+        static HITS: RefCell<Option<BTreeSet<Cell>>> = const { RefCell::new(None) };
+    }
+
+    pub(super) fn hit(c: Cell) {
+        HITS.with(|h| {
+            if let Some(set) = h.borrow_mut().as_mut() {
+                set.insert(c);
+            }
+        });
+    }
+
+    /// Record the cells `f` hits on this thread.
+    pub fn record(f: impl FnOnce()) -> BTreeSet<Cell> {
+        HITS.with(|h| *h.borrow_mut() = Some(BTreeSet::new()));
+        f();
+        HITS.with(|h| h.borrow_mut().take().unwrap_or_default())
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@
 use synscope_model::entry::Entry;
 use synscope_model::tracker::RemoveReason;
 use synscope_model::descriptor::WSCALE_NONE;
+use synscope_model::fsm::Cell;
 use synscope_model::tracker::Reject;
 use synscope_model::{
     Counter, Endpoint, Event, FlagClass, FlowKey, RstClass, SegmentDescriptor, TableShape,
@@ -2247,4 +2248,230 @@ fn test_half_open_gauge_counts_the_half_open_eviction_class() {
         .count();
     assert_eq!(half_open, 16, "lone SYNs and simultaneous opens");
     assert_eq!(h.half_open() as usize, half_open);
+}
+
+// ================================================================================================
+// The rarer corners of the handshake and the close
+// ================================================================================================
+
+// RFC 9293 §3.10.4, CLOSE in SYN-RECEIVED: "form a FIN segment and send it, and enter FIN-WAIT-1"
+// — the server closes before the client's ACK arrived.
+#[test]
+fn test_syn_received_server_closes_before_the_ack() {
+    let mut c = syn_received();
+    c.server(FIN | ACK, 0);
+    assert_eq!(c.states(), (CloseWait, FinWait1));
+}
+
+// §3.10.7.3: a SYN_SENT client acknowledging the server's SYN received the SYN-ACK (here not
+// captured) and was ESTABLISHED; its FIN then takes it to FIN-WAIT-1.
+#[test]
+fn test_syn_sent_fin_acking_an_unseen_synack() {
+    let mut c = syn_sent();
+    c.client_raw(c.c_nxt, S_ISS + 1, FIN | ACK, 0);
+    c.c_nxt += 1;
+    assert_eq!(c.states(), (FinWait1, CloseWait));
+}
+
+// §3.5 Figure 8, simultaneous open: an endpoint in SYN-RECEIVED acknowledging the peer's SYN in
+// its FIN closes from there (FIN-WAIT-1).
+#[test]
+fn test_syn_sent_simultaneous_open_then_fin() {
+    let mut c = syn_sent();
+    c.server_raw(S_ISS, 0, SYN, 0);
+    c.s_nxt = S_ISS + 1;
+    assert_eq!(c.states(), (SynReceived, SynReceived));
+    c.client(FIN | ACK, 0);
+    assert_eq!(c.states().0, FinWait1);
+}
+
+// §3.10.7.3 "Otherwise, enter SYN-RECEIVED, form a SYN,ACK": a one-sided capture of a
+// simultaneous open, where the peer's SYN is never seen: the SYN-ACK shows its sender took it.
+#[test]
+fn test_syn_sent_synack_from_a_syn_sent_endpoint() {
+    let mut c = syn_sent();
+    c.client_raw(C_ISS, 0, SYN, 0); // never answered: the server is CLOSED
+    assert_eq!(c.states(), (SynSent, Closed));
+    c.client_raw(C_ISS, S_ISS + 1, SYN | ACK, 0);
+    assert_eq!(c.states().0, SynReceived);
+    // The same while the peer is taken to be SYN_RECEIVED: the SYN-ACK acknowledges its SYN.
+    let mut c = syn_sent();
+    c.client_raw(C_ISS, S_ISS + 1, SYN | ACK, 0);
+    assert_eq!(c.states().0, SynReceived);
+}
+
+// Eighth check in FIN-WAIT-2: the server's FIN held beyond a hole reaches the client when the
+// client's own ACK covers it: TIME-WAIT.
+#[test]
+fn test_fin_wait_2_held_fin_taken_by_the_clients_ack() {
+    let mut c = client_fin_wait_2();
+    let hole = c.s_nxt;
+    c.server_raw(hole + 100, c.c_nxt, FIN | PSH | ACK, 100);
+    assert_eq!(c.states(), (FinWait2, LastAck));
+    c.server_raw(hole, c.c_nxt, PSH | ACK, 100);
+    assert_eq!(c.states(), (FinWait2, LastAck));
+    c.client_raw(c.c_nxt, hole + 201, ACK, 0);
+    assert_eq!(c.states(), (TimeWait, Closed));
+}
+
+// ================================================================================================
+// Coverage of the transition tables
+// ================================================================================================
+
+/// Why a moving cell can never be reached, or `None`.
+fn unreachable(c: &Cell) -> Option<&'static str> {
+    use synscope_model::fsm::Side;
+    match (c.side, c.acks, c.class, c.state) {
+        (_, true, FlagClass::Syn, _) => Some("a SYN carries no ACK"),
+        (_, _, _, Listen) => Some(
+            "LISTEN exists only in an entry picked up from a SYN-ACK, whose sender leaves it at once",
+        ),
+        (Side::Receiver, true, FlagClass::Fin, Established | Closing | LastAck) => Some(
+            "acks = 1 needs the receiver's own FIN, so it is not ESTABLISHED; in CLOSING and \
+             LAST_ACK the sender's FIN was taken already, so a second one is not in sequence",
+        ),
+        _ => None,
+    }
+}
+
+/// Every golden test of this file, by name (`named_tests!` keeps the list and the functions in
+/// step: a name that is not a test does not compile).
+macro_rules! named_tests {
+    ($($t:ident),* $(,)?) => {
+        [$((stringify!($t), $t as fn())),*]
+    };
+}
+
+// nf_conntrack's discipline: every cell of the tables that moves a state is exercised by a named
+// test. Fails, naming the cells, if one is not.
+#[test]
+fn every_moving_cell_is_hit_by_a_named_test() {
+    use std::collections::BTreeMap;
+    use synscope_model::fsm::trace;
+    let tests = named_tests![
+        test_closed_syn_opens_syn_sent_syn_received,
+        test_closed_rst_is_untracked,
+        test_syn_sent_three_way_handshake_step_by_step,
+        test_syn_received_syn_retransmitted_after_answer,
+        test_syn_sent_syn_retransmitted_unanswered_server_closed,
+        test_syn_sent_synack_wrong_ack_ignored,
+        test_syn_sent_ack_without_syn_ignored,
+        test_syn_received_synack_retransmitted,
+        test_established_synack_retransmitted_after_ack_server_syn_received,
+        test_syn_received_data_acking_syn_establishes,
+        test_syn_received_fin_acking_syn_close_wait,
+        test_syn_sent_simultaneous_open,
+        test_syn_sent_rst_acceptable_ack_refused,
+        test_syn_sent_rst_wrong_ack_ignored,
+        test_syn_received_client_rst_exact_closes,
+        test_established_data_both_ways,
+        test_established_duplicate_data,
+        test_established_out_of_order_data,
+        test_established_keepalive,
+        test_established_zero_window_probe,
+        test_established_client_fin,
+        test_established_client_close_to_time_wait,
+        test_established_server_close_to_time_wait,
+        test_fin_wait_1_ack_of_fin,
+        test_fin_wait_1_ack_short_of_fin,
+        test_fin_wait_1_fin_ack_acking_fin_time_wait,
+        test_fin_wait_1_simultaneous_close,
+        test_fin_wait_1_fin_retransmitted,
+        test_fin_wait_2_data_from_close_wait,
+        test_close_wait_fin_retransmitted,
+        test_close_wait_fin_last_ack,
+        test_close_wait_client_keeps_sending,
+        test_closing_ack_time_wait,
+        test_closing_fin_retransmitted,
+        test_last_ack_ack_closed,
+        test_last_ack_old_ack,
+        test_last_ack_fin_retransmitted,
+        test_time_wait_fin_retransmitted_restarts_2msl,
+        test_time_wait_expires_after_60s_then_lingers,
+        test_time_wait_configurable_timeout,
+        test_time_wait_expires_unbounded,
+        test_time_wait_rst_exact_closes,
+        test_time_wait_syn_new_incarnation,
+        test_time_wait_syn_from_old_server_swaps_roles,
+        test_time_wait_both_expire,
+        test_closed_syn_after_rst_new_incarnation,
+        test_closed_syn_after_linger_is_a_new_entry,
+        test_closed_rst_on_closed_entry_changes_nothing,
+        test_established_rst_exact,
+        test_established_rst_ack_exact_from_server,
+        test_established_rst_in_window,
+        test_established_rst_out_of_window,
+        test_established_rst_blind_wrong_seq,
+        test_fin_wait_2_rst_after_fin_exact,
+        test_close_wait_rst_at_fin_sequence_resets,
+        test_established_syn_challenged,
+        test_close_wait_syn_challenged,
+        test_flags_invalid_count,
+        test_established_invalid_flags_change_nothing,
+        test_closed_invalid_flags_create_nothing,
+        test_established_rst_in_invalid_combination,
+        test_syn_sent_and_fin_wait_1_invalid_flags_change_nothing,
+        test_established_blind_close_data_beyond_window_then_rst,
+        test_established_window_edges,
+        test_established_zero_window_probe_is_not_taken,
+        test_established_window_scale_both_or_neither,
+        test_established_old_duplicate_dropped_whole,
+        test_established_sequence_wraparound,
+        test_established_fin_unsent_ack_or_out_of_window_ignored,
+        test_established_old_duplicate_fin_ignored,
+        test_established_fin_beyond_hole_held_until_retransmission,
+        test_established_fin_beyond_hole_taken_by_the_receivers_ack,
+        test_syn_sent_fast_open_partial_ack_establishes,
+        test_established_syn_retransmitted_after_synack_client_syn_sent,
+        test_syn_received_new_isn_in_window_resets_request,
+        test_closed_data_answered_only_by_rst,
+        test_time_wait_syn_older_sequence_refused,
+        test_time_wait_syn_newer_timestamp_accepted,
+        test_closed_data_picks_up_mid_stream,
+        test_pickup_rst_classified,
+        test_closed_fin_picks_up_and_closes,
+        test_closed_synack_picks_up_sender_is_server,
+        test_syn_sent_silent_past_its_retransmissions_gives_up,
+        test_syn_received_never_answering_closes,
+        test_syn_received_synack_retries_then_closed,
+        test_syn_sent_handshake_timeout_caps_the_silence,
+        test_fin_wait_2_orphan_ends_after_fin_timeout,
+        test_fin_wait_2_half_close_traffic_keeps_it,
+        test_time_wait_lasts_60s_at_sub_second_resolution,
+        test_established_idle_timeout,
+        test_established_keepalive_at_7200s_finds_its_entry,
+        test_timeouts_configurable,
+        test_established_traffic_refreshes_idle,
+        test_table_full_bucket_refuses_syn,
+        test_table_full_bucket_evicts_finished,
+        test_table_eviction_order,
+        test_table_expired_entry_frees_its_way,
+        test_table_unbounded_never_refuses,
+        test_syn_sent_synack_acking_beyond_snd_nxt_ignored,
+        test_fin_wait_1_ack_beyond_fin_ignored,
+        test_established_duplicate_synack_does_not_rewind_sequence_space,
+        test_time_wait_late_synack_then_aging,
+        test_half_open_gauge_counts_the_half_open_eviction_class,
+        test_syn_received_server_closes_before_the_ack,
+        test_syn_sent_fin_acking_an_unseen_synack,
+        test_syn_sent_simultaneous_open_then_fin,
+        test_syn_sent_synack_from_a_syn_sent_endpoint,
+        test_fin_wait_2_held_fin_taken_by_the_clients_ack,
+    ];
+    let mut first_hit: BTreeMap<Cell, &str> = BTreeMap::new();
+    for (name, f) in tests {
+        for cell in trace::record(f) {
+            first_hit.entry(cell).or_insert(name);
+        }
+    }
+    let missing: Vec<String> = Cell::moving()
+        .into_iter()
+        .filter(|c| !first_hit.contains_key(c) && unreachable(c).is_none())
+        .map(|c| format!("{:?} {} {:?} {} -> {}", c.side, c.acks as u8, c.class, c.state, c.next()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "moving cells no named test hits:\n{}",
+        missing.join("\n")
+    );
 }
