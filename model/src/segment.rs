@@ -119,7 +119,7 @@ pub fn open(
                 end.state = Established;
             }
             // Everything the sender sent before this segment has arrived.
-            ends[sender].seq = SeqKnown::Seen;
+            ends[sender].seq = SeqKnown::Inferred;
             ends[sender].nxt = d.seq;
             ends[sender].max = d.seq;
             if d.flags.ack() {
@@ -588,7 +588,9 @@ pub fn apply(
             end.aux = handshake_clock(&s, d, now);
             sender_fin_genuine = false;
         } else {
-            if end.seq != SeqKnown::Seen {
+            // A picked-up sender's own first segment may be a keep-alive or a probe (SEG.SEQ =
+            // SND.NXT − 1): its position stays loose until the peer's ACK or its next segment.
+            if !created {
                 end.seq = SeqKnown::Seen;
             }
             // A FIN is the sender's last byte: one before what the wire already showed it send

@@ -1708,6 +1708,19 @@ fn test_closed_data_picks_up_mid_stream() {
     }
 }
 
+// A connection picked up from a keep-alive (SEG.SEQ = SND.NXT − 1, no data: Linux
+// `tcp_xmit_probe_skb`) does not misplace the sender's SND.NXT: the peer's ACK (SND.NXT itself)
+// is taken, and then a RST at SND.NXT is exact.
+#[test]
+fn test_closed_keepalive_pickup_keeps_snd_nxt() {
+    let mut c = Conn::new();
+    let snd_nxt = 5_000;
+    assert_eq!(c.client_raw(snd_nxt - 1, 9_000, ACK, 0), Verdict::Tracked);
+    assert_eq!(c.server_raw(9_000, snd_nxt, ACK, 0), Verdict::Tracked);
+    assert_eq!(client_stream(&c), (snd_nxt, snd_nxt));
+    assert_eq!(c.client_raw(snd_nxt, 0, RST, 0), Verdict::Rst(RstClass::Exact));
+}
+
 // design.md + RFC 5961 §3.2: a picked-up connection knows both sequence spaces from the first
 // segment (SEQ and ACK), so its RSTs are classified.
 #[test]
@@ -2428,6 +2441,7 @@ fn every_moving_cell_is_hit_by_a_named_test() {
         test_time_wait_syn_older_sequence_refused,
         test_time_wait_syn_newer_timestamp_accepted,
         test_closed_data_picks_up_mid_stream,
+        test_closed_keepalive_pickup_keeps_snd_nxt,
         test_pickup_rst_classified,
         test_closed_fin_picks_up_and_closes,
         test_closed_synack_picks_up_sender_is_server,
