@@ -185,7 +185,7 @@ pub struct Tracker {
     shortest_timeout: u32,
     counters: Counters,
     now: u32,
-    /// The time of the last sweep.
+    /// The whole second of the last sweep.
     swept_at: Option<u32>,
     last_slot: Option<usize>,
     /// `now` holds a time seen (times are compared modulo 2³², so the first one sets it).
@@ -259,15 +259,16 @@ impl Tracker {
     }
 
     /// Move the time base to `time` (never backwards). A bounded table is swept once per new
-    /// tick: every entry is aged and the dead ones removed, as the hardware's background sweep
+    /// second: every entry is aged and the dead ones removed, as the hardware's background sweep
     /// does; an unbounded one is aged lazily when an entry is read, and by [`Tracker::finish`].
     pub fn advance_time<S: EventSink>(&mut self, time: u32, sink: &mut S) {
         if !self.clock_set || later(time, self.now) {
             self.now = time;
             self.clock_set = true;
         }
-        if self.table.is_bounded() && self.swept_at != Some(self.now) {
-            self.swept_at = Some(self.now);
+        let second = crate::time::whole_secs(self.now);
+        if self.table.is_bounded() && self.swept_at != Some(second) {
+            self.swept_at = Some(second);
             self.age_all(sink);
         }
     }
@@ -281,6 +282,16 @@ impl Tracker {
         for i in 0..self.table.capacity_slots() {
             self.age_slot(i, sink);
         }
+    }
+
+    /// The entry of `key` as it stands now: aged to the current time, as a lookup or the
+    /// hardware's read-out would see it (the table itself is aged by the sweep and by lookups).
+    pub fn entry_now(&self, key: &FlowKey) -> Option<Entry> {
+        let e = self.table.entries().find(|e| e.key == *key)?;
+        let mut e = *e;
+        let c = expire(e.clocks(), self.now, &self.timeouts).alive()?;
+        e.set_clocks(c);
+        Some(e)
     }
 
     /// Number of entries per (client state, server state) — the per-state histogram.

@@ -164,8 +164,9 @@ impl Conn {
         assert_eq!(self.send(d), Verdict::Untracked);
     }
 
+    /// The connection as it stands at the current time (aged).
     fn entry(&self) -> Option<Entry> {
-        self.t.table().entries().find(|e| e.key == key()).copied()
+        self.t.entry_now(&key())
     }
 
     /// (client state, server state).
