@@ -2,8 +2,7 @@
 
 use crate::conn_core::{BUCKET_BITS_100T, BUCKET_BITS_35T, EVENT_FIFO_BITS_35T};
 use crate::{
-    EntryAge, EvictionClass, FlagDecode, FlowKey, HdlcDeframer, HdlcFramer, SegmentApply,
-    ToeplitzHash, UartRx, UartTx,
+    EvictionClass, FlagDecode, FlowKey, HdlcDeframer, HdlcFramer, ToeplitzHash, UartRx, UartTx,
 };
 use rust_hdl::prelude::*;
 use std::io;
@@ -155,16 +154,7 @@ pub fn toeplitz_hash_verilog() -> String {
 }
 
 pub fn entry_age_verilog() -> String {
-    generate("entry_age", EntryAge::default(), |u| {
-        u.lo_state.connect();
-        u.hi_state.connect();
-        u.last_seen.connect();
-        u.now.connect();
-        u.time_wait.connect();
-        u.embryonic.connect();
-        u.idle.connect();
-        u.linger.connect();
-    })
+    generate("entry_age", crate::entry_age::connected_entry_age(), |_| {})
 }
 
 pub fn eviction_class_verilog() -> String {
@@ -175,23 +165,11 @@ pub fn eviction_class_verilog() -> String {
 }
 
 pub fn segment_apply_verilog() -> String {
-    generate("segment_apply", SegmentApply::default(), |u| {
-        u.entry_in.connect();
-        u.hit.connect();
-        u.sender_is_lo.connect();
-        u.seq.connect();
-        u.ack.connect();
-        u.flags.connect();
-        u.flag_class.connect();
-        u.window.connect();
-        u.wscale.connect();
-        u.payload_len.connect();
-        u.lo_ip.connect();
-        u.lo_port.connect();
-        u.hi_ip.connect();
-        u.hi_port.connect();
-        u.now.connect();
-    })
+    generate(
+        "segment_apply",
+        crate::segment_apply::connected_segment_apply(),
+        |_| {},
+    )
 }
 
 /// The MII receiver and its frame FIFO: two clocks, `rx_clk` (PHY) and `clock` (system).

@@ -23,7 +23,8 @@ use std::fmt;
 use std::time::{Duration, Instant};
 use synscope_hdl::conn_core::{connected, ConnCore35T, BUCKET_BITS_35T, LATENCY, V_REFUSED};
 use synscope_hdl::segment_apply::{
-    rst_code, V_INVALID, V_RST, V_SYN_CHALLENGED, V_TRACKED, V_UNTRACKED,
+    reject_code, rst_code, V_INVALID, V_RST, V_SYN_CHALLENGED, V_TRACKED, V_UNACCEPTABLE,
+    V_UNTRACKED,
 };
 use synscope_model::descriptor::WSCALE_NONE;
 use synscope_model::{
@@ -114,11 +115,14 @@ pub struct StreamBench {
     /// `segments / seconds`.
     pub segments_per_s: f64,
     /// Verdict counts of the stream (what the core did), in [`VERDICT_NAMES`] order.
-    pub verdicts: [u64; 9],
+    pub verdicts: [u64; VERDICTS],
 }
 
-/// Names of the 4-bit verdict codes 0..=8.
-pub const VERDICT_NAMES: [&str; 9] = [
+/// Number of verdict codes (`0..=V_REFUSED`).
+pub const VERDICTS: usize = V_REFUSED as usize + 1;
+
+/// Names of the 4-bit verdict codes `0..VERDICTS`.
+pub const VERDICT_NAMES: [&str; VERDICTS] = [
     "tracked",
     "syn_challenged",
     "invalid",
@@ -127,6 +131,10 @@ pub const VERDICT_NAMES: [&str; 9] = [
     "rst_in_window",
     "rst_out_of_window",
     "rst_unverified",
+    "out_of_window",
+    "old",
+    "bad_ack",
+    "tw_syn_refused",
     "refused",
 ];
 
@@ -202,7 +210,7 @@ pub fn bench_core(opts: &CoreBenchOptions) -> Result<CoreBench, BenchError> {
             }
         }
         let seconds = best.expect("one run").as_secs_f64();
-        let mut verdicts = [0u64; 9];
+        let mut verdicts = [0u64; VERDICTS];
         for o in &expected {
             verdicts[*o as usize] += 1;
         }
@@ -259,6 +267,7 @@ pub fn verdict_code(v: Verdict) -> u64 {
         Verdict::Untracked => V_UNTRACKED,
         Verdict::Refused => V_REFUSED,
         Verdict::Rst(c) => V_RST + rst_code(c),
+        Verdict::Unacceptable(r) => V_UNACCEPTABLE + reject_code(r),
     }
 }
 
@@ -432,6 +441,8 @@ fn run_rusthdl(descs: &[SegmentDescriptor]) -> Result<(Duration, Vec<u8>), Bench
         u.window.next = d.window.to_bits();
         u.wscale.next = d.wscale.to_bits();
         u.payload_len.next = d.payload_len.to_bits();
+        u.tsval.next = d.tsval.unwrap_or(0).to_bits();
+        u.ts_ok.next = d.tsval.is_some();
         u.seg_time.next = d.time.to_bits();
         rusthdl_tick(&mut u)?;
         let tick = k + 1;
@@ -487,7 +498,8 @@ pub fn stream(shape: StreamShape, n: usize, seed: u64) -> Vec<SegmentDescriptor>
     }
 }
 
-const START_TIME: u32 = 1_000;
+/// Ticks (`synscope_model::time`).
+const START_TIME: u32 = 16_000;
 
 fn seg(
     src: Endpoint,
@@ -511,6 +523,8 @@ fn seg(
             WSCALE_NONE
         },
         payload_len,
+        // Timestamps on every segment, as Linux sends them (RFC 7323 §3): a 1 kHz clock.
+        tsval: Some(time.wrapping_mul(1000 / synscope_model::time::TICKS_PER_SECOND)),
         time,
     }
 }
