@@ -69,6 +69,7 @@ use crate::segment_apply::{
 use crate::toeplitz_hash::{ToeplitzHash, KEY_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::timeouts::Timeouts;
+use synscope_model::TableShape;
 use synscope_model::{Counter, FlagClass, TcpFlags, TcpState};
 
 /// Width of the verdict output (segment_apply's codes + [`V_REFUSED`]).
@@ -79,12 +80,12 @@ pub const V_REFUSED: u64 = V_UNACCEPTABLE + 4;
 pub const WAYS: usize = 4;
 /// Ticks from the one that samples a descriptor to the one after which `out_valid` shows it.
 pub const LATENCY: usize = 8;
-/// Bucket address bits of the 35T core (2048 buckets × 4 ways = 8K entries).
-pub const BUCKET_BITS_35T: usize = 11;
-/// Bucket address bits of the 100T core (4096 buckets × 4 ways = 16K entries). An entry is
-/// `ENTRY_BITS` (207) wide, so 16K entries take 3.4 Mb of the 100T's 4.86 Mb of block RAM;
-/// 32K would take 6.8 Mb, more than the part's block RAM and distributed RAM together.
-pub const BUCKET_BITS_100T: usize = 12;
+/// Bucket address bits of the 35T core: `TableShape::ARTY_35T` (512 buckets × 4 ways = 2K
+/// entries of `ENTRY_BITS`; the block-RAM arithmetic is there and in docs/core.md).
+pub const BUCKET_BITS_35T: usize = TableShape::ARTY_35T.bucket_bits();
+/// Bucket address bits of the 100T core: `TableShape::ARTY_100T` (2048 buckets × 4 ways = 8K
+/// entries).
+pub const BUCKET_BITS_100T: usize = TableShape::ARTY_100T.bucket_bits();
 /// Bucket address bits of the simulation core (64 buckets: collisions and evictions happen).
 pub const BUCKET_BITS_SMALL: usize = 6;
 /// Width of a counter.
@@ -104,7 +105,7 @@ pub const FIRST_GAUGE: usize = Counter::COUNT;
 pub const STATES: usize = TcpState::COUNT;
 /// Number of gauges (client and server, per state).
 pub const GAUGES: usize = 2 * STATES;
-/// Width of a gauge (up to 16K entries on the 100T).
+/// Width of a gauge (up to 8K entries on the 100T).
 pub const GAUGE_BITS: usize = 16;
 /// Event FIFO address bits of the 35T core (512 records).
 pub const EVENT_FIFO_BITS_35T: usize = 9;
@@ -114,6 +115,7 @@ pub const EVENT_FIFO_BITS_SMALL: usize = 4;
 const _: () = assert!(FIRST_GAUGE + GAUGES <= 1 << COUNTER_INDEX_BITS);
 const _: () = assert!(CORE_COUNTERS == 36);
 const _: () = assert!(V_REFUSED < 1 << OUT_VERDICT_BITS);
+const _: () = assert!(BUCKET_BITS_35T == 9 && BUCKET_BITS_100T == 11);
 const _: () = assert!(Counter::EventsDropped as usize == Counter::COUNT - 1);
 
 /// The registered input descriptor.
@@ -763,6 +765,8 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     time_ahead: Signal<Local, Bits<32>>,
     s0_len: Signal<Local, crate::segment_apply::Zext32>,
     s0_sf: Signal<Local, Bits<32>>,
+    s0_flags: Signal<Local, Bits<9>>,
+    a_flags: Signal<Local, Bits<9>>,
     s0_desc: Signal<Local, Desc>,
     hash_word: Signal<Local, HashWord>,
     // ---- S1..S4
@@ -859,38 +863,38 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     a_hit: DFF<Bit>,
     a_hit_way: DFF<Bits<2>>,
     a_sel: DFF<EntryBits>,
-    // endpoints of entries whose states feed the gauges and the outputs (a field of a field
-    // cannot be read in one step)
-    raw_lo0: Signal<Local, TrackBits>,
-    raw_hi0: Signal<Local, TrackBits>,
-    raw_lo1: Signal<Local, TrackBits>,
-    raw_hi1: Signal<Local, TrackBits>,
-    raw_lo2: Signal<Local, TrackBits>,
-    raw_hi2: Signal<Local, TrackBits>,
-    raw_lo3: Signal<Local, TrackBits>,
-    raw_hi3: Signal<Local, TrackBits>,
-    fwd_lo0: Signal<Local, TrackBits>,
-    fwd_hi0: Signal<Local, TrackBits>,
-    fwd_lo1: Signal<Local, TrackBits>,
-    fwd_hi1: Signal<Local, TrackBits>,
-    fwd_lo2: Signal<Local, TrackBits>,
-    fwd_hi2: Signal<Local, TrackBits>,
-    fwd_lo3: Signal<Local, TrackBits>,
-    fwd_hi3: Signal<Local, TrackBits>,
-    w_lo0: Signal<Local, TrackBits>,
-    w_hi0: Signal<Local, TrackBits>,
-    w_lo1: Signal<Local, TrackBits>,
-    w_hi1: Signal<Local, TrackBits>,
-    w_lo2: Signal<Local, TrackBits>,
-    w_hi2: Signal<Local, TrackBits>,
-    w_lo3: Signal<Local, TrackBits>,
-    w_hi3: Signal<Local, TrackBits>,
-    fa_lo: Signal<Local, TrackBits>,
-    fa_hi: Signal<Local, TrackBits>,
-    out_lo: Signal<Local, TrackBits>,
-    out_hi: Signal<Local, TrackBits>,
-    o_lo: Signal<Local, TrackBits>,
-    o_hi: Signal<Local, TrackBits>,
+    // endpoints of entries whose states feed the gauges and the outputs (`trk_*`: a field of a
+    // field cannot be read in one step, so the endpoint is copied and its state read)
+    trk_raw_lo0: Signal<Local, TrackBits>,
+    trk_raw_hi0: Signal<Local, TrackBits>,
+    trk_raw_lo1: Signal<Local, TrackBits>,
+    trk_raw_hi1: Signal<Local, TrackBits>,
+    trk_raw_lo2: Signal<Local, TrackBits>,
+    trk_raw_hi2: Signal<Local, TrackBits>,
+    trk_raw_lo3: Signal<Local, TrackBits>,
+    trk_raw_hi3: Signal<Local, TrackBits>,
+    trk_fwd_lo0: Signal<Local, TrackBits>,
+    trk_fwd_hi0: Signal<Local, TrackBits>,
+    trk_fwd_lo1: Signal<Local, TrackBits>,
+    trk_fwd_hi1: Signal<Local, TrackBits>,
+    trk_fwd_lo2: Signal<Local, TrackBits>,
+    trk_fwd_hi2: Signal<Local, TrackBits>,
+    trk_fwd_lo3: Signal<Local, TrackBits>,
+    trk_fwd_hi3: Signal<Local, TrackBits>,
+    trk_w_lo0: Signal<Local, TrackBits>,
+    trk_w_hi0: Signal<Local, TrackBits>,
+    trk_w_lo1: Signal<Local, TrackBits>,
+    trk_w_hi1: Signal<Local, TrackBits>,
+    trk_w_lo2: Signal<Local, TrackBits>,
+    trk_w_hi2: Signal<Local, TrackBits>,
+    trk_w_lo3: Signal<Local, TrackBits>,
+    trk_w_hi3: Signal<Local, TrackBits>,
+    trk_fa_lo: Signal<Local, TrackBits>,
+    trk_fa_hi: Signal<Local, TrackBits>,
+    trk_out_lo: Signal<Local, TrackBits>,
+    trk_out_hi: Signal<Local, TrackBits>,
+    trk_o_lo: Signal<Local, TrackBits>,
+    trk_o_hi: Signal<Local, TrackBits>,
     // the patch C2 leaves for its successor: the way it applied a segment to (an entry it
     // changed), that entry aged to the successor's time
     pt_valid: DFF<Bit>,
@@ -967,7 +971,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     ch_lo: Signal<Local, Bits<2>>,
     ch_hi: Signal<Local, Bits<2>>,
     class_invalid: Constant<Bits<3>>,
-    class_rst: Constant<Bits<3>>,
     way0: Constant<Bits<2>>,
     way1: Constant<Bits<2>>,
     way2: Constant<Bits<2>>,
@@ -1147,6 +1150,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             time_ahead: Default::default(),
             s0_len: Default::default(),
             s0_sf: Default::default(),
+            s0_flags: Default::default(),
+            a_flags: Default::default(),
             s0_desc: Default::default(),
             hash_word: Default::default(),
             p1_valid: Default::default(),
@@ -1233,36 +1238,36 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             a_hit: Default::default(),
             a_hit_way: Default::default(),
             a_sel: Default::default(),
-            raw_lo0: Default::default(),
-            raw_hi0: Default::default(),
-            raw_lo1: Default::default(),
-            raw_hi1: Default::default(),
-            raw_lo2: Default::default(),
-            raw_hi2: Default::default(),
-            raw_lo3: Default::default(),
-            raw_hi3: Default::default(),
-            fwd_lo0: Default::default(),
-            fwd_hi0: Default::default(),
-            fwd_lo1: Default::default(),
-            fwd_hi1: Default::default(),
-            fwd_lo2: Default::default(),
-            fwd_hi2: Default::default(),
-            fwd_lo3: Default::default(),
-            fwd_hi3: Default::default(),
-            w_lo0: Default::default(),
-            w_hi0: Default::default(),
-            w_lo1: Default::default(),
-            w_hi1: Default::default(),
-            w_lo2: Default::default(),
-            w_hi2: Default::default(),
-            w_lo3: Default::default(),
-            w_hi3: Default::default(),
-            fa_lo: Default::default(),
-            fa_hi: Default::default(),
-            out_lo: Default::default(),
-            out_hi: Default::default(),
-            o_lo: Default::default(),
-            o_hi: Default::default(),
+            trk_raw_lo0: Default::default(),
+            trk_raw_hi0: Default::default(),
+            trk_raw_lo1: Default::default(),
+            trk_raw_hi1: Default::default(),
+            trk_raw_lo2: Default::default(),
+            trk_raw_hi2: Default::default(),
+            trk_raw_lo3: Default::default(),
+            trk_raw_hi3: Default::default(),
+            trk_fwd_lo0: Default::default(),
+            trk_fwd_hi0: Default::default(),
+            trk_fwd_lo1: Default::default(),
+            trk_fwd_hi1: Default::default(),
+            trk_fwd_lo2: Default::default(),
+            trk_fwd_hi2: Default::default(),
+            trk_fwd_lo3: Default::default(),
+            trk_fwd_hi3: Default::default(),
+            trk_w_lo0: Default::default(),
+            trk_w_hi0: Default::default(),
+            trk_w_lo1: Default::default(),
+            trk_w_hi1: Default::default(),
+            trk_w_lo2: Default::default(),
+            trk_w_hi2: Default::default(),
+            trk_w_lo3: Default::default(),
+            trk_w_hi3: Default::default(),
+            trk_fa_lo: Default::default(),
+            trk_fa_hi: Default::default(),
+            trk_out_lo: Default::default(),
+            trk_out_hi: Default::default(),
+            trk_o_lo: Default::default(),
+            trk_o_hi: Default::default(),
             pt_valid: Default::default(),
             pt_way: Default::default(),
             fa: Default::default(),
@@ -1334,7 +1339,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             ch_lo: Default::default(),
             ch_hi: Default::default(),
             class_invalid: Constant::new((FlagClass::Invalid as u64).to_bits()),
-            class_rst: Constant::new((FlagClass::Rst as u64).to_bits()),
             way0: Constant::new(0u64.to_bits()),
             way1: Constant::new(1u64.to_bits()),
             way2: Constant::new(2u64.to_bits()),
@@ -1578,12 +1582,14 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // Descriptor-only sums for segment_apply: SEG.SEQ + payload + SYN + FIN, and the +1s.
         self.s0_len.next.lo = self.s0.q.val().payload_len;
         self.s0_len.next.hi = self.zero16d.val();
-        if self.s0.q.val().flags.get_bit(self.b_syn.val().index())
-            && self.s0.q.val().flags.get_bit(self.b_fin.val().index())
+        // (A bit of a field is read through a signal: yosys takes no select of a select.)
+        self.s0_flags.next = self.s0.q.val().flags;
+        if self.s0_flags.val().get_bit(self.b_syn.val().index())
+            && self.s0_flags.val().get_bit(self.b_fin.val().index())
         {
             self.s0_sf.next = self.two32.val();
-        } else if self.s0.q.val().flags.get_bit(self.b_syn.val().index())
-            || self.s0.q.val().flags.get_bit(self.b_fin.val().index())
+        } else if self.s0_flags.val().get_bit(self.b_syn.val().index())
+            || self.s0_flags.val().get_bit(self.b_fin.val().index())
         {
             self.s0_sf.next = self.one32.val();
         } else {
@@ -1690,7 +1696,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.age0.idle.next = self.idle_q.q.val();
         self.age0.linger.next = self.linger_q.q.val();
         self.aged0.next = self.age0.aged.val();
-        self.alive0.next = self.age0.aged.val().valid;
+        self.alive0.next = self.raw0.val().valid && self.age0.alive.val();
         self.age1.entry.next = self.raw1.val();
         self.age1.now.next = self.c_now.q.val();
         self.age1.time_wait.next = self.tw_q.q.val();
@@ -1699,7 +1705,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.age1.idle.next = self.idle_q.q.val();
         self.age1.linger.next = self.linger_q.q.val();
         self.aged1.next = self.age1.aged.val();
-        self.alive1.next = self.age1.aged.val().valid;
+        self.alive1.next = self.raw1.val().valid && self.age1.alive.val();
         self.age2.entry.next = self.raw2.val();
         self.age2.now.next = self.c_now.q.val();
         self.age2.time_wait.next = self.tw_q.q.val();
@@ -1708,7 +1714,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.age2.idle.next = self.idle_q.q.val();
         self.age2.linger.next = self.linger_q.q.val();
         self.aged2.next = self.age2.aged.val();
-        self.alive2.next = self.age2.aged.val().valid;
+        self.alive2.next = self.raw2.val().valid && self.age2.alive.val();
         self.age3.entry.next = self.raw3.val();
         self.age3.now.next = self.c_now.q.val();
         self.age3.time_wait.next = self.tw_q.q.val();
@@ -1717,7 +1723,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.age3.idle.next = self.idle_q.q.val();
         self.age3.linger.next = self.linger_q.q.val();
         self.aged3.next = self.age3.aged.val();
-        self.alive3.next = self.age3.aged.val().valid;
+        self.alive3.next = self.raw3.val().valid && self.age3.alive.val();
 
         // ---- C1: match (the key is not changed by aging)
         self.keq0.next = self.raw0.val().valid
@@ -1803,30 +1809,30 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.a_age1.d.next = self.age1.age.val();
         self.a_age2.d.next = self.age2.age.val();
         self.a_age3.d.next = self.age3.age.val();
-        self.raw_lo0.next = self.raw0.val().lo;
-        self.raw_hi0.next = self.raw0.val().hi;
+        self.trk_raw_lo0.next = self.raw0.val().lo;
+        self.trk_raw_hi0.next = self.raw0.val().hi;
         self.a_old0.d.next.valid = self.raw0.val().valid;
         self.a_old0.d.next.client_is_lo = self.raw0.val().client_is_lo;
-        self.a_old0.d.next.lo_state = self.raw_lo0.val().state;
-        self.a_old0.d.next.hi_state = self.raw_hi0.val().state;
-        self.raw_lo1.next = self.raw1.val().lo;
-        self.raw_hi1.next = self.raw1.val().hi;
+        self.a_old0.d.next.lo_state = self.trk_raw_lo0.val().state;
+        self.a_old0.d.next.hi_state = self.trk_raw_hi0.val().state;
+        self.trk_raw_lo1.next = self.raw1.val().lo;
+        self.trk_raw_hi1.next = self.raw1.val().hi;
         self.a_old1.d.next.valid = self.raw1.val().valid;
         self.a_old1.d.next.client_is_lo = self.raw1.val().client_is_lo;
-        self.a_old1.d.next.lo_state = self.raw_lo1.val().state;
-        self.a_old1.d.next.hi_state = self.raw_hi1.val().state;
-        self.raw_lo2.next = self.raw2.val().lo;
-        self.raw_hi2.next = self.raw2.val().hi;
+        self.a_old1.d.next.lo_state = self.trk_raw_lo1.val().state;
+        self.a_old1.d.next.hi_state = self.trk_raw_hi1.val().state;
+        self.trk_raw_lo2.next = self.raw2.val().lo;
+        self.trk_raw_hi2.next = self.raw2.val().hi;
         self.a_old2.d.next.valid = self.raw2.val().valid;
         self.a_old2.d.next.client_is_lo = self.raw2.val().client_is_lo;
-        self.a_old2.d.next.lo_state = self.raw_lo2.val().state;
-        self.a_old2.d.next.hi_state = self.raw_hi2.val().state;
-        self.raw_lo3.next = self.raw3.val().lo;
-        self.raw_hi3.next = self.raw3.val().hi;
+        self.a_old2.d.next.lo_state = self.trk_raw_lo2.val().state;
+        self.a_old2.d.next.hi_state = self.trk_raw_hi2.val().state;
+        self.trk_raw_lo3.next = self.raw3.val().lo;
+        self.trk_raw_hi3.next = self.raw3.val().hi;
         self.a_old3.d.next.valid = self.raw3.val().valid;
         self.a_old3.d.next.client_is_lo = self.raw3.val().client_is_lo;
-        self.a_old3.d.next.lo_state = self.raw_lo3.val().state;
-        self.a_old3.d.next.hi_state = self.raw_hi3.val().state;
+        self.a_old3.d.next.lo_state = self.trk_raw_lo3.val().state;
+        self.a_old3.d.next.hi_state = self.trk_raw_hi3.val().state;
         self.a_hit.d.next = self.c1_hit.val();
         self.a_hit_way.d.next = self.c1_hit_way.val();
         self.a_sel.d.next = self.c1_sel.val();
@@ -1837,10 +1843,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // applied a segment to and changed (`pt_*`): that way is `fa`, its new entry aged to
         // this item's time.
         self.patch.next = self.a_same_b.q.val() && self.pt_valid.q.val();
-        self.fa_lo.next = self.fa.q.val().lo;
-        self.fa_hi.next = self.fa.q.val().hi;
-        self.fa_evict.lo_state.next = self.fa_lo.val().state;
-        self.fa_evict.hi_state.next = self.fa_hi.val().state;
+        self.trk_fa_lo.next = self.fa.q.val().lo;
+        self.trk_fa_hi.next = self.fa.q.val().hi;
+        self.fa_evict.lo_state.next = self.trk_fa_lo.val().state;
+        self.fa_evict.hi_state.next = self.trk_fa_hi.val().state;
         self.fa_class.next = self.fa_evict.evict_class.val();
         self.fa_age.next = self.a_now.q.val() - self.fa.q.val().last_seen;
         self.pw0.next = self.patch.val() && (self.pt_way.q.val() == self.way0.val());
@@ -2003,7 +2009,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // ---- C2: decide
         // The RST bit is examined before the flag policy: a RST in an invalid combination
         // looks its connection up (and, without one, opens none).
-        self.is_rst.next = self.a.q.val().flags.get_bit(self.b_rst.val().index());
+        self.a_flags.next = self.a.q.val().flags;
+        self.is_rst.next = self.a_flags.val().get_bit(self.b_rst.val().index());
         self.is_invalid.next =
             (self.a.q.val().flag_class == self.class_invalid.val()) && !self.is_rst.val();
         self.created.next = self.a_desc.q.val()
@@ -2091,10 +2098,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.fwd1.d.next = self.w1.val();
         self.fwd2.d.next = self.w2.val();
         self.fwd3.d.next = self.w3.val();
-        // The patch for the successor (the item now in C1): the way this item applied a
-        // segment to, its new entry aged to the successor's time (an entry the segment kept
-        // unchanged is patched too: aging composes, so that is the successor's own view).
-        self.pt_valid.d.next = self.write_en.val() && self.applied.val();
+        // The patch for the successor (the item now in C1): the way this item changed, its
+        // new entry aged to the successor's time. An entry the segment kept unchanged needs no
+        // patch: the successor's view of it is this item's, aged further (aging composes).
+        self.pt_valid.d.next = self.write_en.val() && self.applied.val() && !self.apply.kept.val();
         self.pt_way.d.next = self.sel_way.val();
         self.age4.entry.next = self.apply.entry_out.val();
         self.age4.now.next = self.c_now.q.val();
@@ -2219,8 +2226,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.o_count.d.next.handshake_lost = self.applied.val() && self.apply.handshake_lost.val();
 
         // ---- C2: the event record
-        self.out_lo.next = self.apply.entry_out.val().lo;
-        self.out_hi.next = self.apply.entry_out.val().hi;
+        self.trk_out_lo.next = self.apply.entry_out.val().lo;
+        self.trk_out_hi.next = self.apply.entry_out.val().hi;
         self.c_ev.next.created = self.created.val();
         self.c_ev.next.refused = self.refused.val();
         self.c_ev.next.evicted = self.evicted.val();
@@ -2237,8 +2244,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.c_ev.next.way = self.sel_way.val();
             self.c_ev.next.lo_before = self.apply.lo_before.val();
             self.c_ev.next.hi_before = self.apply.hi_before.val();
-            self.c_ev.next.lo_after = self.out_lo.val().state;
-            self.c_ev.next.hi_after = self.out_hi.val().state;
+            self.c_ev.next.lo_after = self.trk_out_lo.val().state;
+            self.c_ev.next.hi_after = self.trk_out_hi.val().state;
         }
         self.c_ev.next.lo_ip = self.a.q.val().lo_ip;
         self.c_ev.next.lo_port = self.a.q.val().lo_port;
@@ -2286,66 +2293,66 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.ev_time.next = self.ev_fifo.data_out.val().time;
 
         // ---- C2: gauge snapshots of the bucket before (as read) and after (as written)
-        self.fwd_lo0.next = self.fwd0.q.val().lo;
-        self.fwd_hi0.next = self.fwd0.q.val().hi;
-        self.fwd_lo1.next = self.fwd1.q.val().lo;
-        self.fwd_hi1.next = self.fwd1.q.val().hi;
-        self.fwd_lo2.next = self.fwd2.q.val().lo;
-        self.fwd_hi2.next = self.fwd2.q.val().hi;
-        self.fwd_lo3.next = self.fwd3.q.val().lo;
-        self.fwd_hi3.next = self.fwd3.q.val().hi;
+        self.trk_fwd_lo0.next = self.fwd0.q.val().lo;
+        self.trk_fwd_hi0.next = self.fwd0.q.val().hi;
+        self.trk_fwd_lo1.next = self.fwd1.q.val().lo;
+        self.trk_fwd_hi1.next = self.fwd1.q.val().hi;
+        self.trk_fwd_lo2.next = self.fwd2.q.val().lo;
+        self.trk_fwd_hi2.next = self.fwd2.q.val().hi;
+        self.trk_fwd_lo3.next = self.fwd3.q.val().lo;
+        self.trk_fwd_hi3.next = self.fwd3.q.val().hi;
         self.sn_old0.next = self.a_old0.q.val();
         if self.a_same_b.q.val() {
             self.sn_old0.next.valid = self.fwd0.q.val().valid;
             self.sn_old0.next.client_is_lo = self.fwd0.q.val().client_is_lo;
-            self.sn_old0.next.lo_state = self.fwd_lo0.val().state;
-            self.sn_old0.next.hi_state = self.fwd_hi0.val().state;
+            self.sn_old0.next.lo_state = self.trk_fwd_lo0.val().state;
+            self.sn_old0.next.hi_state = self.trk_fwd_hi0.val().state;
         }
         self.sn_old1.next = self.a_old1.q.val();
         if self.a_same_b.q.val() {
             self.sn_old1.next.valid = self.fwd1.q.val().valid;
             self.sn_old1.next.client_is_lo = self.fwd1.q.val().client_is_lo;
-            self.sn_old1.next.lo_state = self.fwd_lo1.val().state;
-            self.sn_old1.next.hi_state = self.fwd_hi1.val().state;
+            self.sn_old1.next.lo_state = self.trk_fwd_lo1.val().state;
+            self.sn_old1.next.hi_state = self.trk_fwd_hi1.val().state;
         }
         self.sn_old2.next = self.a_old2.q.val();
         if self.a_same_b.q.val() {
             self.sn_old2.next.valid = self.fwd2.q.val().valid;
             self.sn_old2.next.client_is_lo = self.fwd2.q.val().client_is_lo;
-            self.sn_old2.next.lo_state = self.fwd_lo2.val().state;
-            self.sn_old2.next.hi_state = self.fwd_hi2.val().state;
+            self.sn_old2.next.lo_state = self.trk_fwd_lo2.val().state;
+            self.sn_old2.next.hi_state = self.trk_fwd_hi2.val().state;
         }
         self.sn_old3.next = self.a_old3.q.val();
         if self.a_same_b.q.val() {
             self.sn_old3.next.valid = self.fwd3.q.val().valid;
             self.sn_old3.next.client_is_lo = self.fwd3.q.val().client_is_lo;
-            self.sn_old3.next.lo_state = self.fwd_lo3.val().state;
-            self.sn_old3.next.hi_state = self.fwd_hi3.val().state;
+            self.sn_old3.next.lo_state = self.trk_fwd_lo3.val().state;
+            self.sn_old3.next.hi_state = self.trk_fwd_hi3.val().state;
         }
         self.sn_new0.next.valid = self.w0.val().valid;
         self.sn_new0.next.client_is_lo = self.w0.val().client_is_lo;
-        self.w_lo0.next = self.w0.val().lo;
-        self.w_hi0.next = self.w0.val().hi;
-        self.sn_new0.next.lo_state = self.w_lo0.val().state;
-        self.sn_new0.next.hi_state = self.w_hi0.val().state;
+        self.trk_w_lo0.next = self.w0.val().lo;
+        self.trk_w_hi0.next = self.w0.val().hi;
+        self.sn_new0.next.lo_state = self.trk_w_lo0.val().state;
+        self.sn_new0.next.hi_state = self.trk_w_hi0.val().state;
         self.sn_new1.next.valid = self.w1.val().valid;
         self.sn_new1.next.client_is_lo = self.w1.val().client_is_lo;
-        self.w_lo1.next = self.w1.val().lo;
-        self.w_hi1.next = self.w1.val().hi;
-        self.sn_new1.next.lo_state = self.w_lo1.val().state;
-        self.sn_new1.next.hi_state = self.w_hi1.val().state;
+        self.trk_w_lo1.next = self.w1.val().lo;
+        self.trk_w_hi1.next = self.w1.val().hi;
+        self.sn_new1.next.lo_state = self.trk_w_lo1.val().state;
+        self.sn_new1.next.hi_state = self.trk_w_hi1.val().state;
         self.sn_new2.next.valid = self.w2.val().valid;
         self.sn_new2.next.client_is_lo = self.w2.val().client_is_lo;
-        self.w_lo2.next = self.w2.val().lo;
-        self.w_hi2.next = self.w2.val().hi;
-        self.sn_new2.next.lo_state = self.w_lo2.val().state;
-        self.sn_new2.next.hi_state = self.w_hi2.val().state;
+        self.trk_w_lo2.next = self.w2.val().lo;
+        self.trk_w_hi2.next = self.w2.val().hi;
+        self.sn_new2.next.lo_state = self.trk_w_lo2.val().state;
+        self.sn_new2.next.hi_state = self.trk_w_hi2.val().state;
         self.sn_new3.next.valid = self.w3.val().valid;
         self.sn_new3.next.client_is_lo = self.w3.val().client_is_lo;
-        self.w_lo3.next = self.w3.val().lo;
-        self.w_hi3.next = self.w3.val().hi;
-        self.sn_new3.next.lo_state = self.w_lo3.val().state;
-        self.sn_new3.next.hi_state = self.w_hi3.val().state;
+        self.trk_w_lo3.next = self.w3.val().lo;
+        self.trk_w_hi3.next = self.w3.val().hi;
+        self.sn_new3.next.lo_state = self.trk_w_lo3.val().state;
+        self.sn_new3.next.hi_state = self.trk_w_hi3.val().state;
         // A write-back in the cycle of a key load is discarded with the table (it carries the
         // old epoch), so it moves no gauge.
         self.o_gvalid.d.next = self.write_en.val() && !self.key_load.val();
@@ -2382,10 +2389,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.out_expired.next = self.o_expired.q.val();
         self.out_lo_before.next = self.o_lo_before.q.val();
         self.out_hi_before.next = self.o_hi_before.q.val();
-        self.o_lo.next = self.o_entry.q.val().lo;
-        self.o_hi.next = self.o_entry.q.val().hi;
-        self.out_lo_after.next = self.o_lo.val().state;
-        self.out_hi_after.next = self.o_hi.val().state;
+        self.trk_o_lo.next = self.o_entry.q.val().lo;
+        self.trk_o_hi.next = self.o_entry.q.val().hi;
+        self.out_lo_after.next = self.trk_o_lo.val().state;
+        self.out_hi_after.next = self.trk_o_hi.val().state;
         self.out_lo_changed.next = self.o_lo_changed.q.val();
         self.out_hi_changed.next = self.o_hi_changed.q.val();
         self.out_src_is_lo.next = self.o_src_is_lo.q.val();
@@ -2435,9 +2442,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
     }
 }
 
-/// The 35T core: 2048 buckets × 4 ways, 512 event records.
+/// The 35T core: 512 buckets × 4 ways, 512 event records.
 pub type ConnCore35T = ConnCore<BUCKET_BITS_35T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }>;
-/// The 100T core: 4096 buckets × 4 ways, 512 event records.
+/// The 100T core: 2048 buckets × 4 ways, 512 event records.
 pub type ConnCore100T =
     ConnCore<BUCKET_BITS_100T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }>;
 /// The simulation core: 64 buckets × 4 ways, 16 event records.

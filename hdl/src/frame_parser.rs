@@ -68,6 +68,13 @@ fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
     Constant::new(v.to_bits())
 }
 
+/// A 32-bit value shifted left by a byte with `b0` coming in (a big-endian field arriving).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct ShiftIn32 {
+    pub b0: Bits<8>,
+    pub rest: Bits<24>,
+}
+
 /// A 16-bit big-endian field, byte by byte (`b1` arrives first).
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct Be16 {
@@ -207,6 +214,8 @@ pub struct FrameParser {
     opt_tsv: DFF<Bit>,
     ts_found: DFF<Bit>,
     ts_val: DFF<Bits<32>>,
+    /// `ts_val` shifted left a byte, the new byte in.
+    ts_in: Signal<Local, ShiftIn32>,
     // ---- result registers
     o_valid: DFF<Bit>,
     o_drop: DFF<Bit>,
@@ -421,6 +430,7 @@ impl Default for FrameParser {
             opt_tsv: Default::default(),
             ts_found: Default::default(),
             ts_val: Default::default(),
+            ts_in: Default::default(),
             o_valid: Default::default(),
             o_drop: Default::default(),
             o_reason: Default::default(),
@@ -663,6 +673,9 @@ impl Logic for FrameParser {
         self.doff_w16.next.zz = self.k_zero10.val();
         self.doff_bytes16.next = self.doff_w16.val().into();
         self.opt_left.next = self.doff_bytes.val() - self.tcpo.val();
+        // TSval so far, shifted a byte with this one in (taken in the option walk below).
+        self.ts_in.next.b0 = self.byte_in.val();
+        self.ts_in.next.rest = self.ts_val.q.val().get_bits::<24>(0);
         self.len_w.next.v = self.byte_in.val();
         self.len_w.next.z = self.k_zero3.val();
         self.len11.next = self.len_w.val().into();
@@ -845,8 +858,7 @@ impl Logic for FrameParser {
                             // TSval: the first four value bytes of the Timestamps option.
                             if self.opt_tsv.q.val() && (self.opt_skip.q.val() > self.k_ts_end.val())
                             {
-                                self.ts_val.d.next = (self.ts_val.q.val() << 8)
-                                    | bit_cast::<32, 8>(self.byte_in.val());
+                                self.ts_val.d.next = self.ts_in.val().into();
                                 if self.opt_skip.q.val() == self.k_ts_last.val() {
                                     self.ts_found.d.next = true;
                                 }

@@ -221,7 +221,7 @@ pub fn hdlc_framer_verilog() -> String {
     })
 }
 
-/// The connection-state core of the 35T: 2048 buckets × 4 ways.
+/// The connection-state core of the 35T: 512 buckets × 4 ways (`TableShape::ARTY_35T`).
 pub fn conn_core_verilog() -> String {
     let u: crate::conn_core::ConnCore35T = crate::conn_core::connected();
     generate("conn_core", u, |_| {})
@@ -259,7 +259,7 @@ fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
     u.eth_rxd.connect();
 }
 
-/// The simulated board: the board's logic (`station::Station`) in the 35T's shape (2048
+/// The simulated board: the board's logic (`station::Station`) in the 35T's shape (512
 /// buckets), board code `BOARD_SIM`, 100 MHz, with its time as a pin (the simulator sets it from
 /// the capture); everything else goes through the MII and UART pins, as on the Arty.
 pub fn board_sim_verilog() -> String {
@@ -280,7 +280,7 @@ pub fn board_sim_verilog() -> String {
     })
 }
 
-/// The connection-state core of the 100T: 4096 buckets × 4 ways (see `ConnCore100T`).
+/// The connection-state core of the 100T: 2048 buckets × 4 ways (see `ConnCore100T`).
 pub fn conn_core_100t_verilog() -> String {
     let u: crate::conn_core::ConnCore100T = crate::conn_core::connected();
     generate("conn_core_100t", u, |_| {})
@@ -292,7 +292,7 @@ pub fn conn_core_small_verilog() -> String {
     generate("conn_core_small", u, |_| {})
 }
 
-/// The command engine of the 35T (2048 buckets, 100 MHz), alone: its size and depth.
+/// The command engine of the 35T (512 buckets, 100 MHz), alone: its size and depth.
 pub fn command_engine_verilog() -> String {
     let u: crate::command_engine::CommandEngine<{ crate::conn_core::BUCKET_BITS_35T }> =
         crate::command_engine::connected(crate::command_engine::BOARD_35T, 100);

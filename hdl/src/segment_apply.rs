@@ -303,8 +303,8 @@ pub struct SegmentApply {
     // ---- the base endpoints: stored, or opened
     in_lo: Signal<Local, TrackBits>,
     in_hi: Signal<Local, TrackBits>,
-    out_lo: Signal<Local, TrackBits>,
-    out_hi: Signal<Local, TrackBits>,
+    trk_out_lo: Signal<Local, TrackBits>,
+    trk_out_hi: Signal<Local, TrackBits>,
     in_s: Signal<Local, TrackBits>,
     in_r: Signal<Local, TrackBits>,
     op_s: Signal<Local, TrackBits>,
@@ -407,7 +407,7 @@ pub struct SegmentApply {
     // ---- handshake clocks
     gap_raw: Signal<Local, Bits<TIME_BITS>>,
     gap: Signal<Local, Bits<GAP_BITS>>,
-    s_clock: Signal<Local, HandshakeClock>,
+    trk_s_clock: Signal<Local, HandshakeClock>,
     hs_clock: Signal<Local, HandshakeClock>,
     hs0_clock: Signal<Local, HandshakeClock>,
     hs_word: Signal<Local, Bits<32>>,
@@ -584,8 +584,8 @@ impl SegmentApply {
             plen_nz: Default::default(),
             in_lo: Default::default(),
             in_hi: Default::default(),
-            out_lo: Default::default(),
-            out_hi: Default::default(),
+            trk_out_lo: Default::default(),
+            trk_out_hi: Default::default(),
             in_s: Default::default(),
             in_r: Default::default(),
             op_s: Default::default(),
@@ -682,7 +682,7 @@ impl SegmentApply {
             synack_done: Default::default(),
             gap_raw: Default::default(),
             gap: Default::default(),
-            s_clock: Default::default(),
+            trk_s_clock: Default::default(),
             hs_clock: Default::default(),
             hs0_clock: Default::default(),
             hs_word: Default::default(),
@@ -1023,8 +1023,8 @@ impl Logic for SegmentApply {
         self.synack_done.next = self.hit.val() && self.is_synack.val() && self.r_sync.val();
 
         // ---- handshake clocks: the retransmission clock after the sender's SYN (SYN-ACK)
-        self.s_clock.next = self.e0_s.val().aux.into();
-        self.gap_raw.next = self.now.val() - self.s_clock.val().at;
+        self.trk_s_clock.next = self.e0_s.val().aux.into();
+        self.gap_raw.next = self.now.val() - self.trk_s_clock.val().at;
         self.gap.next = self.zero12.val();
         if self.same.val() && !self.reinc.val() && (self.e0_s.val().aux_kind == self.aux_hs.val()) {
             if self.gap_raw.val() > self.gap_max.val() {
@@ -1443,14 +1443,14 @@ impl Logic for SegmentApply {
         }
         self.lo_changed.next = false;
         self.hi_changed.next = false;
-        self.out_lo.next = self.entry_out.val().lo;
-        self.out_hi.next = self.entry_out.val().hi;
+        self.trk_out_lo.next = self.entry_out.val().lo;
+        self.trk_out_hi.next = self.entry_out.val().hi;
         if !self.hit.val() && (self.is_invalid.val() || self.f_rst.val()) {
             self.lo_before.next = self.in_lo.val().state;
             self.hi_before.next = self.in_hi.val().state;
         } else {
-            self.lo_changed.next = self.lo_before.val() != self.out_lo.val().state;
-            self.hi_changed.next = self.hi_before.val() != self.out_hi.val().state;
+            self.lo_changed.next = self.lo_before.val() != self.trk_out_lo.val().state;
+            self.hi_changed.next = self.hi_before.val() != self.trk_out_hi.val().state;
         }
     }
 }

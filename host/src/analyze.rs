@@ -13,9 +13,9 @@ use synscope_model::{TableShape, Timeouts, TrackerConfig};
 pub enum TableChoice {
     /// No limit: every connection is kept (offline analysis).
     Unbounded,
-    /// As the Arty A7-35T: 2048 buckets × 4 ways (8K).
+    /// As the Arty A7-35T: 512 buckets × 4 ways (2K).
     Arty35,
-    /// As the Arty A7-100T: 4096 buckets × 4 ways (16K).
+    /// As the Arty A7-100T: 2048 buckets × 4 ways (8K).
     Arty100,
 }
 

@@ -13,12 +13,12 @@ use std::io::IsTerminal;
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 use synscope_model::entry::Entry;
+use synscope_model::entry::{Aux, EndpointTrack};
 use synscope_model::protocol::payload::{
     decode_lookup_answer, encode_lookup, encode_timeouts, Config, CounterSnapshot, DumpChunk,
     Histogram, Identity, Slot,
 };
 use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
-use synscope_model::entry::{Aux, EndpointTrack};
 use synscope_model::time::{elapsed, whole_secs};
 use synscope_model::{Counter, Endpoint, TcpState};
 
@@ -339,7 +339,10 @@ fn track_json(t: &EndpointTrack) -> Value {
 /// wire showed not taking the handshake.
 fn track_notes(e: &Entry) -> String {
     let mut v = String::new();
-    for (who, i) in [("client", e.client_index()), ("server", 1 - e.client_index())] {
+    for (who, i) in [
+        ("client", e.client_index()),
+        ("server", 1 - e.client_index()),
+    ] {
         let t = &e.ends[i];
         if t.fin && !t.fin_delivered() {
             v.push_str(&format!(" {who}-fin-held"));

@@ -91,7 +91,10 @@ fn another_protocol_version_is_named() {
     let e = link.identify().unwrap_err().to_string();
     assert!(e.contains("protocol version mismatch"), "{e}");
     assert!(
-        e.contains(&format!("version {}", synscope_model::protocol::VERSION + 1)),
+        e.contains(&format!(
+            "version {}",
+            synscope_model::protocol::VERSION + 1
+        )),
         "{e}"
     );
     h.join().unwrap();

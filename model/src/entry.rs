@@ -183,7 +183,11 @@ impl Entry {
 
     /// Take aged clocks back: an endpoint whose timer fired is CLOSED and keeps no clock.
     pub fn set_clocks(&mut self, c: Clocks) {
-        for (end, (state, clock)) in self.ends.iter_mut().zip(c.states.into_iter().zip(c.handshake)) {
+        for (end, (state, clock)) in self
+            .ends
+            .iter_mut()
+            .zip(c.states.into_iter().zip(c.handshake))
+        {
             if end.state != state {
                 end.state = state;
                 if clock.is_none() && matches!(end.aux, Aux::Handshake { .. }) {
@@ -383,7 +387,10 @@ impl Entry {
         for end in &self.ends {
             end.pack_into(&mut b);
         }
-        b.put(self.last_seen as u64 & TIME_MASK, layout::TIME_BITS as usize);
+        b.put(
+            self.last_seen as u64 & TIME_MASK,
+            layout::TIME_BITS as usize,
+        );
         words
     }
 
@@ -464,7 +471,11 @@ mod tests {
             last_seen: now - 1_000,
         };
         let w = e.pack();
-        assert_eq!(w[layout::WORDS - 1] >> (layout::ENTRY_BITS % 64), 0, "nothing above");
+        assert_eq!(
+            w[layout::WORDS - 1] >> (layout::ENTRY_BITS % 64),
+            0,
+            "nothing above"
+        );
         assert_eq!(Entry::unpack(&w, now), Some(e));
         assert_eq!(Entry::unpack(&[0; layout::WORDS], 0), None);
     }

@@ -263,7 +263,10 @@ mod tests {
         assert_eq!(aged.last_seen, secs(11));
         // The server's own schedule: 4 s interval -> 8 + 1 + 1 s.
         let server = secs(11) + handshake_silence(secs(4));
-        assert_eq!(expire(c, server, &T).alive().unwrap().states, [Closed, Closed]);
+        assert_eq!(
+            expire(c, server, &T).alive().unwrap().states,
+            [Closed, Closed]
+        );
         assert_eq!(expire(c, server + secs(10), &T).alive(), None);
     }
 
@@ -274,7 +277,10 @@ mod tests {
             handshake: [Some((0, secs(100))), None],
             last_seen: 0,
         };
-        assert_eq!(expire(c, secs(63) - 1, &T).alive().unwrap().states[0], SynReceived);
+        assert_eq!(
+            expire(c, secs(63) - 1, &T).alive().unwrap().states[0],
+            SynReceived
+        );
         assert_eq!(expire(c, secs(63), &T).alive().unwrap().states[0], Closed);
     }
 
@@ -303,7 +309,9 @@ mod tests {
             for t1 in (0..secs(160)).step_by(step) {
                 for t2 in (t1..secs(170)).step_by(step * 3) {
                     let direct = expire(c, t2, &T).alive();
-                    let stepped = expire(c, t1, &T).alive().and_then(|a| expire(a, t2, &T).alive());
+                    let stepped = expire(c, t1, &T)
+                        .alive()
+                        .and_then(|a| expire(a, t2, &T).alive());
                     assert_eq!(direct, stepped, "{c:?} {t1} {t2}");
                 }
             }

@@ -1,6 +1,7 @@
 //! Throughput of the connection-state core (`synscope bench core`): seeded streams of segment
-//! descriptors, one per clock, through the Verilated `conn_core` top (the 35T size, 2048
-//! buckets × 4 ways), and the same design in rust-hdl's own simulator as the peer.
+//! descriptors, one per clock, through the Verilated `conn_core` top (the 35T size,
+//! `TableShape::ARTY_35T`: 512 buckets × 4 ways), and the same design in rust-hdl's own
+//! simulator as the peer.
 //!
 //! Three stream shapes, each generated from the seed:
 //! - [`StreamShape::Distinct`]: every descriptor a new 4-tuple (mostly SYNs: the table fills,
@@ -279,7 +280,7 @@ fn describe(v: u8) -> String {
 }
 
 /// The verdict the core must output for each descriptor: the model's `Tracker` with the 35T
-/// table (2048 × 4), default timeouts and hash key (the core's power-on and reset values).
+/// table (`TableShape::ARTY_35T`), default timeouts and hash key (the core's power-on and reset values).
 fn expected_outputs(descs: &[SegmentDescriptor]) -> Vec<u8> {
     let mut model = Tracker::new(TrackerConfig {
         shape: TableShape::ARTY_35T,
@@ -706,6 +707,29 @@ impl Mix {
         }
         // A retransmission of the segment before.
         if let Some(d) = self.last.filter(|_| self.rng.chance(1, 100)) {
+            return d;
+        }
+        // Now and then what a receiver drops or what shows a handshake segment lost: a forged
+        // byte at a guessed sequence number (blind injection), a SYN re-sent after its
+        // SYN-ACK.
+        if !self.pool.is_empty() && self.rng.chance(1, 100) {
+            let k = self.rng.below(self.pool.len() as u64) as usize;
+            let c = &self.pool[k];
+            let (cl, sv, cs) = (c.client, c.server, c.cs);
+            let d = if self.rng.chance(1, 2) {
+                seg(
+                    cl,
+                    sv,
+                    TcpFlags::ACK,
+                    self.rng.next_u64() as u32,
+                    self.rng.next_u64() as u32,
+                    1,
+                    self.time,
+                )
+            } else {
+                seg(cl, sv, TcpFlags::SYN, cs.wrapping_sub(1), 0, 0, self.time)
+            };
+            self.last = Some(d);
             return d;
         }
         while self.pool.len() < Self::CONCURRENT || self.rng.chance(1, 50) {

@@ -1825,6 +1825,141 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
     assert_eq!(both_established(&sum.entries), 16);
 }
 
+/// `n` live connections as `model/tests/blind_injection.rs` builds them: a scaled window of
+/// 502 << 7 (64 KB) each way and data both ways; returns the items and the (client, server)
+/// pairs.
+fn live_scaled(n: u32, rng: &mut Rng) -> (Vec<Item>, Vec<(Endpoint, Endpoint)>) {
+    use TcpFlags as F;
+    let t = secs(1_000);
+    let seg = |src, dst, seq, ack, flags, len: u16, wscale| SegmentDescriptor {
+        src,
+        dst,
+        seq,
+        ack,
+        flags: TcpFlags::new(flags),
+        window: 502,
+        wscale,
+        payload_len: len,
+        tsval: None,
+        time: t,
+    };
+    let mut items = Vec::new();
+    let mut pairs = Vec::new();
+    for i in 0..n {
+        let client = Endpoint::new(0x0a01_0000 + i, 40_000 + i as u16);
+        let server = Endpoint::new(0x0a02_0001, 443);
+        let (ci, si) = (rng.next_u64() as u32, rng.next_u64() as u32);
+        let (c, s) = (ci.wrapping_add(1), si.wrapping_add(1));
+        for d in [
+            seg(client, server, ci, 0, F::SYN, 0, 7),
+            seg(server, client, si, c, F::SYN | F::ACK, 0, 7),
+            seg(client, server, c, s, F::ACK | F::PSH, 300, WSCALE_NONE),
+            seg(
+                server,
+                client,
+                s,
+                c + 300,
+                F::ACK | F::PSH,
+                1400,
+                WSCALE_NONE,
+            ),
+            seg(client, server, c + 300, s + 1400, F::ACK, 0, WSCALE_NONE),
+        ] {
+            items.push(Item::Seg(d));
+        }
+        pairs.push((client, server));
+    }
+    (items, pairs)
+}
+
+#[test]
+fn hostile_blind_injection_changes_no_state() {
+    // The hardware twin of model/tests/blind_injection.rs (issue 11, RFC 5961 §3-5): against
+    // live connections with real windows, 10^4 forged pairs (a data byte, then a RST just after
+    // it: the blind close) and 10^4 forged FINs, the attacker knowing only the 4-tuples. Every
+    // output of every segment, the table and the counters are compared with the model as in
+    // every stream; then: no state moved, and each forged segment is counted by its class.
+    use TcpFlags as F;
+    const FORGED: usize = 10_000;
+    let s = seed(0xb1d1);
+    let mut rng = Rng::new(s);
+    let (mut items, pairs) = live_scaled(48, &mut rng);
+    let setup = items.len();
+    let forged = |src, dst, seq, ack, flags, len| {
+        Item::Seg(SegmentDescriptor {
+            src,
+            dst,
+            seq,
+            ack,
+            flags: TcpFlags::new(flags),
+            window: 502,
+            wscale: WSCALE_NONE,
+            payload_len: len,
+            tsval: None,
+            time: secs(1_000),
+        })
+    };
+    for i in 0..FORGED {
+        let (c, srv) = pairs[rng.below(pairs.len() as u64) as usize];
+        let (src, dst) = if i % 2 == 0 { (c, srv) } else { (srv, c) };
+        let seq = rng.next_u64() as u32;
+        items.push(forged(src, dst, seq, rng.next_u64() as u32, F::ACK, 1));
+        items.push(forged(src, dst, seq.wrapping_add(1), 0, F::RST, 0));
+        let (c, srv) = pairs[rng.below(pairs.len() as u64) as usize];
+        let (seq, ack) = (rng.next_u64() as u32, rng.next_u64() as u32);
+        items.push(forged(c, srv, seq, ack, F::FIN | F::ACK, 0));
+    }
+    let pre = run_opts(
+        "blind injection: before",
+        s,
+        Timeouts::default(),
+        &items[..setup],
+        POP,
+    );
+    assert_eq!(
+        both_established(&pre.entries),
+        pairs.len(),
+        "the live connections"
+    );
+    let k0 = pre.counters.unwrap();
+    let sum = run_opts("blind injection", s, Timeouts::default(), &items, POP);
+    let k = sum.counters.unwrap();
+    let n = |c: Counter| k.get(c) - k0.get(c);
+    let states = |v: &[synscope_model::Entry]| {
+        let mut x: Vec<_> = v.iter().map(|e| (e.key, e.states())).collect();
+        x.sort_by_key(|(key, _)| (key.lo.ip, key.lo.port, key.hi.ip, key.hi.port));
+        x
+    };
+    assert_eq!(
+        states(&pre.entries),
+        states(&sum.entries),
+        "a forged segment moved a state"
+    );
+    assert_eq!(n(Counter::StateChanges), 0);
+    assert_eq!(n(Counter::RstExact), 0);
+    assert_eq!(
+        n(Counter::RstInWindow) + n(Counter::RstOutOfWindow),
+        FORGED as u64
+    );
+    let rejected = n(Counter::SegOutOfWindow) + n(Counter::SegOld) + n(Counter::SegBadAck);
+    let inside = 2 * FORGED as u64 - rejected;
+    eprintln!(
+        "blind injection through the core: {FORGED} byte+RST pairs and {FORGED} FINs against {} \
+         live connections: 0 state changes; forged data and FINs: {} out of window, {} old, {} \
+         bad ACK, {inside} in a window (queued), {} FINs held; RSTs: {} in window, {} out of \
+         window, 0 exact (every counter equal to the model's)",
+        pairs.len(),
+        n(Counter::SegOutOfWindow),
+        n(Counter::SegOld),
+        n(Counter::SegBadAck),
+        n(Counter::FinHeld),
+        n(Counter::RstInWindow),
+        n(Counter::RstOutOfWindow)
+    );
+    // A 64 KB window is 1/65536 of the sequence space.
+    assert!(inside <= 5, "{inside} forged segments landed in a window");
+}
+
 /// Tuples from one source to one server that all fall in `bucket` under `key` (what an
 /// attacker who knows the key can aim at one bucket).
 fn colliding(key: &[u8; 16], bucket: usize, n: usize) -> Vec<(Endpoint, Endpoint)> {
