@@ -1148,7 +1148,7 @@ impl Logic for SegmentApply {
             && self.in_seq.val()
             && self.e0_r.val().wnd_known
             && !self.rright_gt_snxt.val()
-            && !(self.f_fin.val() && !self.plen_nz.val());
+            && (!self.f_fin.val() || self.plen_nz.val());
         self.dl_do.next = self.dl_go.val() && !self.dl_probe.val() && self.taken.val();
         // Data past a held FIN: that FIN was not the end of the stream.
         self.fin1.next = (self.e0_s.val().fin && !self.end_gt_smax.val()) || self.f_fin.val();
