@@ -8,10 +8,20 @@ fn main() {
         let mut n = 0;
         for _ in 0..5 {
             let t = std::time::Instant::now();
-            let r = analyze_capture(&bytes, TrackerConfig { shape, ..Default::default() }).unwrap();
+            let r = analyze_capture(
+                &bytes,
+                TrackerConfig {
+                    shape,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             best = best.min(t.elapsed().as_secs_f64());
             n = r.counters.get(synscope_model::Counter::Frames);
         }
-        println!("{shape:?}: {n} frames, best {best:.3} s, {:.2} M pkt/s", n as f64 / best / 1e6);
+        println!(
+            "{shape:?}: {n} frames, best {best:.3} s, {:.2} M pkt/s",
+            n as f64 / best / 1e6
+        );
     }
 }

@@ -161,11 +161,18 @@ impl Entry {
         [self.ends[LO].state, self.ends[HI].state]
     }
 
-    /// Some endpoint is in SYN_SENT or SYN_RECEIVED (its silence is timed).
-    pub fn in_handshake(&self) -> bool {
-        self.ends
-            .iter()
-            .any(|e| matches!(e.state, TcpState::SynSent | TcpState::SynReceived))
+    /// Some endpoint's handshake timer is due at `now` (a cheap test before
+    /// [`crate::timeouts::expire`]).
+    pub fn handshake_due(&self, now: u32, t: &crate::timeouts::Timeouts) -> bool {
+        self.ends.iter().any(|e| {
+            matches!(e.state, TcpState::SynSent | TcpState::SynReceived) && {
+                let (at, gap) = match e.aux {
+                    Aux::Handshake { at, gap } => (at, gap),
+                    _ => (self.last_seen, 0),
+                };
+                !crate::time::later(crate::timeouts::handshake_deadline(at, gap, t), now)
+            }
+        })
     }
 
     /// What time acts on ([`crate::timeouts::expire`]).
@@ -183,7 +190,11 @@ impl Entry {
 
     /// Take aged clocks back: an endpoint whose timer fired is CLOSED and keeps no clock.
     pub fn set_clocks(&mut self, c: Clocks) {
-        for (end, (state, clock)) in self.ends.iter_mut().zip(c.states.into_iter().zip(c.handshake)) {
+        for (end, (state, clock)) in self
+            .ends
+            .iter_mut()
+            .zip(c.states.into_iter().zip(c.handshake))
+        {
             if end.state != state {
                 end.state = state;
                 if clock.is_none() && matches!(end.aux, Aux::Handshake { .. }) {
@@ -383,7 +394,10 @@ impl Entry {
         for end in &self.ends {
             end.pack_into(&mut b);
         }
-        b.put(self.last_seen as u64 & TIME_MASK, layout::TIME_BITS as usize);
+        b.put(
+            self.last_seen as u64 & TIME_MASK,
+            layout::TIME_BITS as usize,
+        );
         words
     }
 
@@ -464,7 +478,11 @@ mod tests {
             last_seen: now - 1_000,
         };
         let w = e.pack();
-        assert_eq!(w[layout::WORDS - 1] >> (layout::ENTRY_BITS % 64), 0, "nothing above");
+        assert_eq!(
+            w[layout::WORDS - 1] >> (layout::ENTRY_BITS % 64),
+            0,
+            "nothing above"
+        );
         assert_eq!(Entry::unpack(&w, now), Some(e));
         assert_eq!(Entry::unpack(&[0; layout::WORDS], 0), None);
     }

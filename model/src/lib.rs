@@ -25,8 +25,8 @@ pub mod fsm;
 pub mod protocol;
 pub mod segment;
 pub mod seq;
-pub mod time;
 pub mod table;
+pub mod time;
 pub mod timeouts;
 pub mod tracker;
 

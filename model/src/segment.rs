@@ -150,8 +150,13 @@ fn tcp_in_window(seq: u32, end: u32, s_win: u32, e_win: u32) -> bool {
 /// The right edge of `r`'s receive window for `s`'s stream, never left of `s.nxt` (a window
 /// the sender overran is closed, not negative); `None` when `r` has not advertised one.
 fn right_edge(s: &EndpointTrack, r: &EndpointTrack) -> Option<u32> {
-    r.window
-        .map(|w| if seq_gt(w.right, s.nxt) { w.right } else { s.nxt })
+    r.window.map(|w| {
+        if seq_gt(w.right, s.nxt) {
+            w.right
+        } else {
+            s.nxt
+        }
+    })
 }
 
 /// First check (RFC 9293 §3.10.7.4): would `r`, synchronized or a request socket in
@@ -303,26 +308,24 @@ fn syn_case(
         }
         // A new ISN to a request socket: in its window it resets the embryonic connection
         // (tcp_check_req "embryonic_reset"), outside it is answered by an ACK.
-        (SynSent, SynReceived) if r.seq == SeqKnown::Seen => {
-            match right_edge(&s, &r) {
-                Some(right) if !tcp_in_window(d.seq, d.seq_end(), s.nxt, right) => {
-                    SynCase::Done(Applied::only(Verdict::SynChallenged))
-                }
-                _ => {
-                    let end = &mut e.ends[receiver];
-                    end.state = Closed;
-                    end.aux = Aux::None;
-                    let end = &mut e.ends[sender];
-                    end.seq = SeqKnown::Seen;
-                    end.nxt = d.seq.wrapping_add(1);
-                    end.max = d.seq_end();
-                    end.wscale = d.wscale;
-                    end.aux = Aux::Handshake { at: now, gap: 0 };
-                    e.last_seen = now;
-                    SynCase::Done(Applied::only(Verdict::Tracked))
-                }
+        (SynSent, SynReceived) if r.seq == SeqKnown::Seen => match right_edge(&s, &r) {
+            Some(right) if !tcp_in_window(d.seq, d.seq_end(), s.nxt, right) => {
+                SynCase::Done(Applied::only(Verdict::SynChallenged))
             }
-        }
+            _ => {
+                let end = &mut e.ends[receiver];
+                end.state = Closed;
+                end.aux = Aux::None;
+                let end = &mut e.ends[sender];
+                end.seq = SeqKnown::Seen;
+                end.nxt = d.seq.wrapping_add(1);
+                end.max = d.seq_end();
+                end.wscale = d.wscale;
+                end.aux = Aux::Handshake { at: now, gap: 0 };
+                e.last_seen = now;
+                SynCase::Done(Applied::only(Verdict::Tracked))
+            }
+        },
         // RFC 5961 §4: a SYN in a synchronized state is answered by a challenge ACK.
         (a, b) if a.is_synchronized() || b.is_synchronized() => {
             SynCase::Done(Applied::only(Verdict::SynChallenged))

@@ -31,7 +31,14 @@ struct Conn {
     server: Endpoint,
 }
 
-fn seg(src: Endpoint, dst: Endpoint, seq: u32, ack: u32, flags: u16, len: u16) -> SegmentDescriptor {
+fn seg(
+    src: Endpoint,
+    dst: Endpoint,
+    seq: u32,
+    ack: u32,
+    flags: u16,
+    len: u16,
+) -> SegmentDescriptor {
     SegmentDescriptor {
         src,
         dst,
@@ -66,7 +73,10 @@ fn live(t: &mut Tracker, rng: &mut Rng) -> Vec<Conn> {
             t.process(&synack, &mut ());
             let (c, s) = (c_isn + 1, s_isn + 1);
             t.process(&seg(client, server, c, s, F::ACK | F::PSH, 300), &mut ());
-            t.process(&seg(server, client, s, c + 300, F::ACK | F::PSH, 1400), &mut ());
+            t.process(
+                &seg(server, client, s, c + 300, F::ACK | F::PSH, 1400),
+                &mut (),
+            );
             t.process(&seg(client, server, c + 300, s + 1400, F::ACK, 0), &mut ());
             Conn { client, server }
         })
@@ -103,7 +113,14 @@ fn blind_injection_changes_no_state_and_is_counted() {
         // A forged FIN with guessed numbers.
         let c = &conns[rng.next() as usize % conns.len()];
         t.process(
-            &seg(c.client, c.server, rng.next(), rng.next(), F::FIN | F::ACK, 0),
+            &seg(
+                c.client,
+                c.server,
+                rng.next(),
+                rng.next(),
+                F::FIN | F::ACK,
+                0,
+            ),
             &mut ev,
         );
     }

@@ -420,12 +420,21 @@ fn run(shape: TableShape, ops: &[Op]) -> Result<(Tracker, Vec<SegmentDescriptor>
                     let o = old.expect("an entry before");
                     let s = if FlowKey::of(d.src, d.dst).1 { 0 } else { 1 };
                     prop_assert_eq!(e.ends[s].state, TcpState::Closed);
-                    prop_assert_eq!(e.ends[1 - s], o.ends[1 - s], "an ignored RST moved its receiver");
+                    prop_assert_eq!(
+                        e.ends[1 - s],
+                        o.ends[1 - s],
+                        "an ignored RST moved its receiver"
+                    );
                 }
             }
             Verdict::Unacceptable(r) => {
                 let e = entry_of(&t, &key);
-                prop_assert_eq!(e, old, "an unacceptable segment ({:?}) changed its entry", r);
+                prop_assert_eq!(
+                    e,
+                    old,
+                    "an unacceptable segment ({:?}) changed its entry",
+                    r
+                );
             }
             Verdict::Tracked => {
                 prop_assert!(matches!(

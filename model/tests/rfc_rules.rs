@@ -13,16 +13,16 @@
 //! Names read `test_<state>_<event>[_<twist>]`; states are the client's first where the pair
 //! matters.
 
-use synscope_model::entry::Entry;
-use synscope_model::tracker::RemoveReason;
 use synscope_model::descriptor::WSCALE_NONE;
+use synscope_model::entry::Entry;
 use synscope_model::fsm::Cell;
+use synscope_model::time::secs;
 use synscope_model::tracker::Reject;
+use synscope_model::tracker::RemoveReason;
 use synscope_model::{
     Counter, Endpoint, Event, FlagClass, FlowKey, RstClass, SegmentDescriptor, TableShape,
     TcpFlags, TcpState, Timeouts, Tracker, TrackerConfig, Verdict,
 };
-use synscope_model::time::secs;
 use TcpState::*;
 
 // ================================================================================================
@@ -281,7 +281,10 @@ fn invalid_flags() -> Vec<u16> {
 
 /// The invalid flag values without RST (a RST is examined before the flag policy).
 fn invalid_flags_without_rst() -> Vec<u16> {
-    invalid_flags().into_iter().filter(|b| b & RST == 0).collect()
+    invalid_flags()
+        .into_iter()
+        .filter(|b| b & RST == 0)
+        .collect()
 }
 
 /// Applies `f` and checks it changed neither state nor emitted a state change.
@@ -434,7 +437,10 @@ fn test_syn_received_synack_retransmitted() {
 #[test]
 fn test_established_synack_retransmitted_after_ack_server_syn_received() {
     let mut c = established();
-    assert_eq!(c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0), Verdict::Tracked);
+    assert_eq!(
+        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0),
+        Verdict::Tracked
+    );
     assert_eq!(c.states(), (Established, SynReceived));
     assert_eq!(c.count(Counter::HandshakeLost), 1);
     assert_no_change(&mut c, |c| {
@@ -1311,9 +1317,15 @@ fn test_closed_invalid_flags_create_nothing() {
 fn test_established_rst_in_invalid_combination() {
     for flags in [SYN | RST, RST | FIN | ACK, RST | FIN, SYN | RST | ACK] {
         let mut c = established();
-        assert_eq!(c.client_raw(c.c_nxt + 9, c.s_nxt, flags, 0), Verdict::Rst(RstClass::InWindow));
+        assert_eq!(
+            c.client_raw(c.c_nxt + 9, c.s_nxt, flags, 0),
+            Verdict::Rst(RstClass::InWindow)
+        );
         assert_eq!(c.states(), (Established, Established));
-        assert_eq!(c.client_raw(c.c_nxt, c.s_nxt, flags, 0), Verdict::Rst(RstClass::Exact));
+        assert_eq!(
+            c.client_raw(c.c_nxt, c.s_nxt, flags, 0),
+            Verdict::Rst(RstClass::Exact)
+        );
         assert_eq!(c.states(), (Closed, Closed), "{}", TcpFlags::new(flags));
         assert_eq!(c.count(Counter::ClassInvalid), 2);
         assert_eq!(c.count(Counter::RstExact), 1);
@@ -1371,7 +1383,10 @@ fn test_established_blind_close_data_beyond_window_then_rst() {
         assert_eq!(c.states(), (Established, Established));
     }
     assert_eq!(c.entry().unwrap().ends, before.ends);
-    assert_eq!(c.count(Counter::SegOutOfWindow) + c.count(Counter::SegOld), 4);
+    assert_eq!(
+        c.count(Counter::SegOutOfWindow) + c.count(Counter::SegOld),
+        4
+    );
     assert_eq!(c.count(Counter::RstExact), 0);
 }
 
@@ -1382,15 +1397,24 @@ fn test_established_window_edges() {
     let mut c = established();
     let (nxt, _) = client_stream(&c);
     let edge = c.c_nxt + WIN as u32;
-    assert_eq!(c.client_raw(edge + 1, c.s_nxt, ACK, 10), Verdict::Unacceptable(Reject::OutOfWindow));
+    assert_eq!(
+        c.client_raw(edge + 1, c.s_nxt, ACK, 10),
+        Verdict::Unacceptable(Reject::OutOfWindow)
+    );
     // At the edge: passes `tcp_sequence`, but out of window for data (`tcp_data_queue`).
     assert_eq!(c.client_raw(edge, c.s_nxt, ACK, 10), Verdict::Tracked);
     assert_eq!(client_stream(&c), (nxt, nxt));
     // Inside, past a hole: queued.
-    assert_eq!(c.client_raw(c.c_nxt + 100, c.s_nxt, ACK, 10), Verdict::Tracked);
+    assert_eq!(
+        c.client_raw(c.c_nxt + 100, c.s_nxt, ACK, 10),
+        Verdict::Tracked
+    );
     assert_eq!(client_stream(&c), (nxt, nxt + 110));
     // A RST at the end of the queued data is in the window, not exact.
-    assert_eq!(c.client_raw(nxt + 110, 0, RST, 0), Verdict::Rst(RstClass::InWindow));
+    assert_eq!(
+        c.client_raw(nxt + 110, 0, RST, 0),
+        Verdict::Rst(RstClass::InWindow)
+    );
     assert_eq!(c.states(), (Established, Established));
 }
 
@@ -1410,7 +1434,10 @@ fn test_established_zero_window_probe_is_not_taken() {
     assert_eq!(client_stream(&c), (nxt, nxt));
     assert_eq!(c.count(Counter::WindowProbes), 1);
     // A RST right after the probe byte is not at RCV.NXT.
-    assert_eq!(c.client_raw(nxt + 1, 0, RST, 0), Verdict::Rst(RstClass::OutOfWindow));
+    assert_eq!(
+        c.client_raw(nxt + 1, 0, RST, 0),
+        Verdict::Rst(RstClass::OutOfWindow)
+    );
     // The window opens: the byte is data now.
     c.server(ACK, 0);
     assert_eq!(c.client(ACK, 1), Verdict::Tracked);
@@ -1421,9 +1448,16 @@ fn test_established_zero_window_probe_is_not_taken() {
 // it (never the SYNs' own windows); an offer from one side only scales nothing.
 #[test]
 fn test_established_window_scale_both_or_neither() {
-    for (c_ws, s_ws, right) in [(7u8, 7u8, 512u32 << 7), (7, WSCALE_NONE, 512), (14, 2, 512 << 2)] {
+    for (c_ws, s_ws, right) in [
+        (7u8, 7u8, 512u32 << 7),
+        (7, WSCALE_NONE, 512),
+        (14, 2, 512 << 2),
+    ] {
         let mut c = Conn::new();
-        c.send(SegmentDescriptor { wscale: c_ws, ..seg(CLIENT, SERVER, C_ISS, 0, SYN, 0, T0) });
+        c.send(SegmentDescriptor {
+            wscale: c_ws,
+            ..seg(CLIENT, SERVER, C_ISS, 0, SYN, 0, T0)
+        });
         c.c_nxt = C_ISS + 1;
         c.send(SegmentDescriptor {
             wscale: s_ws,
@@ -1433,8 +1467,14 @@ fn test_established_window_scale_both_or_neither() {
         c.s_nxt = S_ISS + 1;
         c.client(ACK, 0);
         // The server advertises 512 (scaled by its own shift when in force).
-        c.send(SegmentDescriptor { window: 512, ..seg(SERVER, CLIENT, c.s_nxt, c.c_nxt, ACK, 0, T0) });
-        assert_eq!(c.client_raw(c.c_nxt + right - 1, c.s_nxt, ACK, 1), Verdict::Tracked);
+        c.send(SegmentDescriptor {
+            window: 512,
+            ..seg(SERVER, CLIENT, c.s_nxt, c.c_nxt, ACK, 0, T0)
+        });
+        assert_eq!(
+            c.client_raw(c.c_nxt + right - 1, c.s_nxt, ACK, 1),
+            Verdict::Tracked
+        );
         assert_eq!(
             c.client_raw(c.c_nxt + right + 1, c.s_nxt, ACK, 1),
             Verdict::Unacceptable(Reject::OutOfWindow),
@@ -1458,7 +1498,15 @@ fn test_established_old_duplicate_dropped_whole() {
     // and the FIN+ACK in it with it.
     assert_no_change(&mut c, |c| {
         assert_eq!(
-            c.send(seg(SERVER, CLIENT, c.s_nxt - 100, fin_end, FIN | ACK, 50, c.time)),
+            c.send(seg(
+                SERVER,
+                CLIENT,
+                c.s_nxt - 100,
+                fin_end,
+                FIN | ACK,
+                50,
+                c.time
+            )),
             Verdict::Unacceptable(Reject::Old)
         );
     });
@@ -1478,7 +1526,10 @@ fn test_established_sequence_wraparound() {
     c.server(ACK, 0);
     assert_eq!(client_stream(&c), (c.c_nxt, c.c_nxt));
     assert!(c.c_nxt < 1000);
-    assert_eq!(c.client_raw(c.c_nxt.wrapping_add(70_000), c.s_nxt, ACK, 1), Verdict::Unacceptable(Reject::OutOfWindow));
+    assert_eq!(
+        c.client_raw(c.c_nxt.wrapping_add(70_000), c.s_nxt, ACK, 1),
+        Verdict::Unacceptable(Reject::OutOfWindow)
+    );
     c.client(FIN | ACK, 0);
     c.server(FIN | ACK, 0);
     c.client(ACK, 0);
@@ -1556,7 +1607,10 @@ fn test_established_fin_beyond_hole_taken_by_the_receivers_ack() {
 fn test_syn_sent_fast_open_partial_ack_establishes() {
     let mut c = Conn::new();
     c.client(SYN, 300);
-    assert_eq!(c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0), Verdict::Tracked);
+    assert_eq!(
+        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0),
+        Verdict::Tracked
+    );
     c.s_nxt = S_ISS + 1;
     assert_eq!(c.states(), (Established, SynReceived));
     assert_eq!(client_stream(&c), (C_ISS + 1, C_ISS + 301));
@@ -1626,7 +1680,10 @@ fn test_closed_data_answered_only_by_rst() {
     c.client_raw(C_ISS, S_ISS, PSH | ACK, 100);
     assert_eq!(c.states(), (Established, Established));
     // RFC 9293 §3.10.7.1: the reset takes its sequence number from the segment's ACK field.
-    assert_eq!(c.server_raw(S_ISS, 0, RST, 0), Verdict::Rst(RstClass::Exact));
+    assert_eq!(
+        c.server_raw(S_ISS, 0, RST, 0),
+        Verdict::Rst(RstClass::Exact)
+    );
     assert_eq!(c.states(), (Closed, Closed));
 }
 
@@ -1719,7 +1776,10 @@ fn test_closed_keepalive_pickup_keeps_snd_nxt() {
     assert_eq!(c.client_raw(snd_nxt - 1, 9_000, ACK, 0), Verdict::Tracked);
     assert_eq!(c.server_raw(9_000, snd_nxt, ACK, 0), Verdict::Tracked);
     assert_eq!(client_stream(&c), (snd_nxt, snd_nxt));
-    assert_eq!(c.client_raw(snd_nxt, 0, RST, 0), Verdict::Rst(RstClass::Exact));
+    assert_eq!(
+        c.client_raw(snd_nxt, 0, RST, 0),
+        Verdict::Rst(RstClass::Exact)
+    );
 }
 
 // design.md + RFC 5961 §3.2: a picked-up connection knows both sequence spaces from the first
@@ -2231,7 +2291,10 @@ fn test_half_open_gauge_counts_the_half_open_eviction_class() {
         let mut go = |src, dst, seq, ack, flags| {
             time += 1;
             // All within the first second: no handshake has been silent long enough to end.
-            t.process(&seg(src, dst, seq, ack, flags, 0, T0 + time / 1000), &mut ev);
+            t.process(
+                &seg(src, dst, seq, ack, flags, 0, T0 + time / 1000),
+                &mut ev,
+            );
         };
         go(c, s, C_ISS, 0, SYN);
         match i % 5 {
@@ -2482,7 +2545,16 @@ fn every_moving_cell_is_hit_by_a_named_test() {
     let missing: Vec<String> = Cell::moving()
         .into_iter()
         .filter(|c| !first_hit.contains_key(c) && unreachable(c).is_none())
-        .map(|c| format!("{:?} {} {:?} {} -> {}", c.side, c.acks as u8, c.class, c.state, c.next()))
+        .map(|c| {
+            format!(
+                "{:?} {} {:?} {} -> {}",
+                c.side,
+                c.acks as u8,
+                c.class,
+                c.state,
+                c.next()
+            )
+        })
         .collect();
     assert!(
         missing.is_empty(),

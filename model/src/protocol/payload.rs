@@ -383,7 +383,10 @@ mod tests {
         e.ends[1].nxt = 0xdead_beef;
         e.ends[1].max = 0xdead_bef0;
         e.ends[1].seq = SeqKnown::Seen;
-        e.ends[1].window = Some(crate::entry::Window { left: 70, right: 77 });
+        e.ends[1].window = Some(crate::entry::Window {
+            left: 70,
+            right: 77,
+        });
         e.ends[0].aux = Aux::Ts(5);
         e
     }
