@@ -161,11 +161,18 @@ impl Entry {
         [self.ends[LO].state, self.ends[HI].state]
     }
 
-    /// Some endpoint is in SYN_SENT or SYN_RECEIVED (its silence is timed).
-    pub fn in_handshake(&self) -> bool {
-        self.ends
-            .iter()
-            .any(|e| matches!(e.state, TcpState::SynSent | TcpState::SynReceived))
+    /// Some endpoint's handshake timer is due at `now` (a cheap test before
+    /// [`crate::timeouts::expire`]).
+    pub fn handshake_due(&self, now: u32, t: &crate::timeouts::Timeouts) -> bool {
+        self.ends.iter().any(|e| {
+            matches!(e.state, TcpState::SynSent | TcpState::SynReceived) && {
+                let (at, gap) = match e.aux {
+                    Aux::Handshake { at, gap } => (at, gap),
+                    _ => (self.last_seen, 0),
+                };
+                !crate::time::later(crate::timeouts::handshake_deadline(at, gap, t), now)
+            }
+        })
     }
 
     /// What time acts on ([`crate::timeouts::expire`]).

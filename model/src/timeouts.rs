@@ -128,12 +128,17 @@ pub struct Clocks {
     pub last_seen: u32,
 }
 
+/// When a handshake endpoint whose clock is `(at, gap)` gives up.
+pub fn handshake_deadline(at: u32, gap: u32, t: &Timeouts) -> u32 {
+    at.wrapping_add(handshake_silence(gap).min(secs(t.handshake)))
+}
+
 /// When endpoint `i`'s timer fires, if it has one.
 fn deadline(c: &Clocks, i: usize, t: &Timeouts) -> Option<u32> {
     match c.states[i] {
         TcpState::SynSent | TcpState::SynReceived => {
             let (at, gap) = c.handshake[i].unwrap_or((c.last_seen, 0));
-            Some(at.wrapping_add(handshake_silence(gap).min(secs(t.handshake))))
+            Some(handshake_deadline(at, gap, t))
         }
         TcpState::TimeWait => Some(c.last_seen.wrapping_add(secs(t.time_wait))),
         TcpState::FinWait2 => Some(c.last_seen.wrapping_add(secs(t.fin_wait_2))),
@@ -169,6 +174,20 @@ impl Aged {
 /// the anchor only when no timer runs from it any more, makes aging composable: aging at t₁ then
 /// at t₂ equals aging at t₂.
 pub fn expire(clocks: Clocks, now: u32, t: &Timeouts) -> Aged {
+    // The common case first: no endpoint timer, and neither linger nor idle due.
+    let timers = clocks.states.iter().any(|s| {
+        matches!(
+            s,
+            TcpState::SynSent | TcpState::SynReceived | TcpState::TimeWait | TcpState::FinWait2
+        )
+    });
+    if !timers {
+        let silent = elapsed(now, clocks.last_seen);
+        let closed = clocks.states == [TcpState::Closed; 2];
+        if silent < secs(t.idle) && !(closed && silent >= secs(t.linger)) {
+            return Aged::Alive(clocks);
+        }
+    }
     let mut c = clocks;
     // Each step closes an endpoint, so at most two fire.
     loop {

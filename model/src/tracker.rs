@@ -333,7 +333,7 @@ impl Tracker {
         };
         // Every rule of `expire` but a handshake endpoint's silence waits at least the
         // shortest timeout: until then it would return the entry as it is.
-        if elapsed(now, e.last_seen) < self.shortest_timeout && !e.in_handshake() {
+        if elapsed(now, e.last_seen) < self.shortest_timeout && !e.handshake_due(now, &t) {
             return;
         }
         match expire(e.clocks(), now, &t) {
