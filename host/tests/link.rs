@@ -8,7 +8,7 @@ mod common;
 use common::{event_frame, identity, pair, peer, respond};
 use std::time::{Duration, Instant};
 use synscope_model::protocol::payload::EventRecord;
-use synscope_model::protocol::{ErrorCode, Frame, Kind, Op, FLAG_MORE, MAX_FRAME};
+use synscope_model::protocol::{ErrorCode, Frame, Kind, Op, FLAG_MORE, MAX_FRAME, VERSION};
 
 #[test]
 fn answers_are_found_among_garbage_bad_frames_and_events() {
@@ -83,20 +83,14 @@ fn another_protocol_version_is_named() {
     let (mut link, master) = pair();
     let h = peer(master, 1, |req| {
         let mut f = Frame::new(Kind::Response, req.header.seq, Op::Identify, 0, vec![]);
-        f.header.version = synscope_model::protocol::VERSION + 1;
+        f.header.version = VERSION + 1;
         let mut out = Vec::new();
         f.encode(&mut out);
         out
     });
     let e = link.identify().unwrap_err().to_string();
     assert!(e.contains("protocol version mismatch"), "{e}");
-    assert!(
-        e.contains(&format!(
-            "version {}",
-            synscope_model::protocol::VERSION + 1
-        )),
-        "{e}"
-    );
+    assert!(e.contains(&format!("version {}", VERSION + 1)), "{e}");
     h.join().unwrap();
 }
 
@@ -156,4 +150,25 @@ fn an_unplugged_device_is_an_error_not_a_hang() {
     let e = link.request(Op::Ping, vec![1]).unwrap_err().to_string();
     assert!(t0.elapsed() < Duration::from_secs(2));
     assert!(e.contains("pty"), "{e}");
+}
+
+/// A frame whose sender pauses in its middle (a simulated board lagging behind) is waited
+/// for, not taken for noise.
+#[test]
+fn a_frame_interrupted_by_a_pause_is_not_noise() {
+    use std::io::Write;
+    let (mut link, mut master) = pair();
+    let f = event_frame(3);
+    master.write_all(&f[..f.len() / 2]).unwrap();
+    assert!(link
+        .next_event(Duration::from_millis(500))
+        .unwrap()
+        .is_none());
+    master.write_all(&f[f.len() / 2..]).unwrap();
+    let ev = link
+        .next_event(Duration::from_millis(500))
+        .unwrap()
+        .unwrap();
+    assert_eq!(ev.header.seq, 3);
+    assert_eq!(link.bad_frames, 0);
 }

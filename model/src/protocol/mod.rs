@@ -13,7 +13,8 @@ pub mod payload;
 pub use framing::{encode_frame, Decoder, FrameError};
 pub use message::{Frame, Header, Kind};
 
-/// Protocol version carried in every header.
+/// Protocol version carried in every header. 2: the 469-bit entry of issue 11 (59 bytes a slot,
+/// five timeouts), and the event record ends with the client's role (`EventRecord::client_is_lo`).
 pub const VERSION: u8 = 2;
 /// Frame delimiter (RFC 1662 §4.1).
 pub const FLAG: u8 = 0x7e;

@@ -312,6 +312,9 @@ pub mod event_bits {
     pub const ALL: u8 = 0x3f;
 }
 
+/// Bytes of an `EVENT` frame's payload.
+pub const EVENT_RECORD_BYTES: usize = 20;
+
 /// An `EVENT` frame's payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventRecord {
@@ -324,9 +327,48 @@ pub struct EventRecord {
     pub key: FlowKey,
     /// Low 16 bits of the board's seconds.
     pub time: u16,
+    /// The client (the endpoint that sent the first SYN, or the inferred one of a picked-up
+    /// connection) is `key.lo`. For a refused creation, the role the entry would have had.
+    pub client_is_lo: bool,
 }
 
 impl EventRecord {
+    /// The client endpoint.
+    pub fn client(&self) -> Endpoint {
+        if self.client_is_lo {
+            self.key.lo
+        } else {
+            self.key.hi
+        }
+    }
+
+    /// The server endpoint.
+    pub fn server(&self) -> Endpoint {
+        if self.client_is_lo {
+            self.key.hi
+        } else {
+            self.key.lo
+        }
+    }
+
+    /// The client's state before and after.
+    pub fn client_states(&self) -> (TcpState, TcpState) {
+        if self.client_is_lo {
+            (self.lo_before, self.lo_after)
+        } else {
+            (self.hi_before, self.hi_after)
+        }
+    }
+
+    /// The server's state before and after.
+    pub fn server_states(&self) -> (TcpState, TcpState) {
+        if self.client_is_lo {
+            (self.hi_before, self.hi_after)
+        } else {
+            (self.lo_before, self.lo_after)
+        }
+    }
+
     pub fn encode(&self) -> Vec<u8> {
         let mut v = vec![self.what];
         put_uint(&mut v, self.slot as u64, 2);
@@ -337,6 +379,7 @@ impl EventRecord {
         put_uint(&mut v, self.key.hi.ip as u64, 4);
         put_uint(&mut v, self.key.hi.port as u64, 2);
         put_uint(&mut v, self.time as u64, 2);
+        v.push(self.client_is_lo as u8);
         v
     }
 
@@ -359,6 +402,7 @@ impl EventRecord {
                 hi: Endpoint::new(r.u32()?, r.u16()?),
             },
             time: r.u16()?,
+            client_is_lo: r.u8()? & 1 == 1,
         })
     }
 }
@@ -442,8 +486,20 @@ mod tests {
             hi_after: TcpState::Listen,
             key: entry().key,
             time: 5,
+            client_is_lo: true,
         };
+        assert_eq!(ev.encode().len(), EVENT_RECORD_BYTES);
         assert_eq!(EventRecord::decode(&ev.encode()), Some(ev));
+        assert_eq!(EventRecord::decode(&ev.encode()[..19]), None);
+        let flipped = EventRecord {
+            client_is_lo: false,
+            ..ev
+        };
+        assert_eq!(flipped.client(), ev.server());
+        assert_eq!(
+            flipped.server_states(),
+            (TcpState::Closed, TcpState::SynSent)
+        );
     }
 
     #[test]
