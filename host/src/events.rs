@@ -286,7 +286,7 @@ mod tests {
         let e = ConnEvent::of_record(
             &record(event_bits::CREATED | event_bits::LO_CHANGED, true),
             at(),
-            Some(70_000),
+            Some(70_000 * 16),
         );
         let l = e.line(None);
         assert!(

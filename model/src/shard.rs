@@ -181,9 +181,7 @@ fn deal<'a>(
         let k = sharder.of_frame(f.data);
         let tracker_now = read.tracker_now;
         let time = crate::time::ticks(f.timestamp);
-        let ahead = read
-            .tracker_now
-            .map_or(true, |t| crate::time::later(time, t));
+        let ahead = read.tracker_now.is_none_or(|t| crate::time::later(time, t));
         if ahead && sharder.taken(f.data) {
             read.tracker_now = Some(time);
         }
