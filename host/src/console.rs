@@ -462,7 +462,8 @@ fn table(link: &mut Link, id: &Identity, format: Format, filter: &FilterArgs) ->
                     "source": link.name(),
                     "engine": "board",
                     "board": identity_json(id),
-                    "now": now,
+                    "now": whole_secs(now),
+                    "now_ticks": now,
                     "connection_count": rows.len(),
                     "connections": rows.iter().map(|s| slot_json(now, s, t)).collect::<Vec<_>>(),
                 });
