@@ -7,7 +7,7 @@
 #                       merged into build/synth/$(BOARD)/report.json: the figures (lut ff
 #                       ramb36 ramb18 uram dsp logic_levels connections) of the board's design,
 #                       its blocks listed. BOARD: arty-a7-35, arty-a7-100, xcvu13p (the
-#                       UltraScale+ design point: the core alone, 1M connections, UltraRAM)
+#                       UltraScale+ design point: the core alone, 512K connections, UltraRAM)
 #   make timing         pre-route timing estimate of $(BOARD)'s synthesized tops
 #                       -> build/timing/$(BOARD)/report.json (worst_ns per clock domain)
 #   make vivado         Vivado non-project flow: synth, place, route, bitstream, reports

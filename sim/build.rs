@@ -611,8 +611,8 @@ pub mod {n} {{
         fn set_phy_ready(&mut self, v: bool) {{
             {ty}::set_phy_ready(self, v)
         }}
-        fn set_now(&mut self, secs: u32) {{
-            {ty}::set_now(self, u64::from(secs))
+        fn set_now(&mut self, ticks: u32) {{
+            {ty}::set_now(self, u64::from(ticks))
         }}
         fn divisor(&self) -> u32 {{
             {ty}::divisor(self) as u32

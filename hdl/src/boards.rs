@@ -38,7 +38,8 @@ impl Board {
 /// changes; beyond that the core counts `events_dropped` (docs/protocol.md).
 pub const EVENT_FIFO_BITS_ARTY: usize = crate::conn_core::EVENT_FIFO_BITS_35T;
 
-/// Arty A7-35T: 2048 buckets × 4 ways (8K connections).
+/// Arty A7-35T: 512 buckets × 4 ways (2K connections of 469 bits: docs/core.md, "Block RAM and
+/// depth").
 pub const ARTY_A7_35: Board = Board {
     name: "arty-a7-35",
     part: "xc7a35ticsg324-1L",
@@ -48,7 +49,7 @@ pub const ARTY_A7_35: Board = Board {
     event_fifo_bits: EVENT_FIFO_BITS_ARTY,
 };
 
-/// Arty A7-100T: 4096 buckets × 4 ways (16K connections).
+/// Arty A7-100T: 2048 buckets × 4 ways (8K connections).
 pub const ARTY_A7_100: Board = Board {
     name: "arty-a7-100",
     part: "xc7a100tcsg324-1",
@@ -58,15 +59,15 @@ pub const ARTY_A7_100: Board = Board {
     event_fifo_bits: EVENT_FIFO_BITS_ARTY,
 };
 
-/// The UltraScale+ design point: the core alone at 2^18 buckets × 4 ways = 1,048,576
+/// The UltraScale+ design point: the core alone at 2^17 buckets × 4 ways = 524,288
 /// connections, the table in UltraRAM (a Virtex UltraScale+ VU13P has 1,280 URAM288 blocks,
-/// 360 Mb), for a faster MAC than the Arty's: II = 1 at ≥ 150 MHz is 100GbE line rate
-/// (148.8 M minimum-size frames/s).
+/// 360 Mb: 1M entries of 469 bits would be 492 Mb), for a faster MAC than the Arty's: II = 1 at
+/// ≥ 150 MHz is 100GbE line rate (148.8 M minimum-size frames/s).
 pub const XCVU13P: Board = Board {
     name: "xcvu13p",
     part: "xcvu13p-fhga2104-1-e",
     family: "xcup",
-    bucket_bits: 18,
+    bucket_bits: 17,
     ways: WAYS,
     event_fifo_bits: EVENT_FIFO_BITS_ARTY,
 };
@@ -75,7 +76,7 @@ pub const XCVU13P: Board = Board {
 pub const BOARDS: [Board; 3] = [ARTY_A7_35, ARTY_A7_100, XCVU13P];
 
 const _: () = assert!(ARTY_A7_35.ways == WAYS && ARTY_A7_100.ways == WAYS && XCVU13P.ways == WAYS);
-const _: () = assert!(XCVU13P.connections() >= 1 << 20);
+const _: () = assert!(XCVU13P.connections() >= 1 << 19);
 
 /// The board named `name`.
 pub fn board(name: &str) -> Option<&'static Board> {

@@ -5,7 +5,7 @@
 //!
 //! ## Requests (docs/protocol.md, "Framing" and "Header")
 //! Deframed bytes are kept while no request is held: the header in a register, the payload in a
-//! 512-byte RAM (a `PING` echoes up to `MAX_PAYLOAD` bytes) and its last 17 bytes in a shift
+//! 512-byte RAM (a `PING` echoes up to `MAX_PAYLOAD` bytes) and its last 21 bytes in a shift
 //! register, from which every fixed-size request's fields are read at constant offsets. Only a
 //! frame that the deframer ends with `STATUS_OK` becomes a request; garbage, bad FCS, aborted,
 //! short and long frames are dropped there (and counted by the deframer). A frame that starts
@@ -34,10 +34,10 @@
 //!   (`responses` counts frames sent in answer to requests, errors and each dump frame included).
 //! * `DUMP_TABLE`: from the first bucket in the request to the last, ways 0..3, through the
 //!   core's read port (aged entries; dead and empty ways skipped). Live slots go into a
-//!   32-record buffer; a frame is sent when the buffer holds `DUMP_ENTRIES_PER_FRAME + 1` of
+//!   16-record buffer; a frame is sent when the buffer holds `DUMP_ENTRIES_PER_FRAME + 1` of
 //!   them (so `MORE` is known before the header: the extra one opens the next frame) or the scan
 //!   has reached the end (the last frame, `MORE` clear; an empty table is one frame with `now`
-//!   only). Each slot is `DumpChunk::encode`'s: `bucket << 2 | way`, then the 26 entry bytes.
+//!   only). Each slot is `DumpChunk::encode`'s: `bucket << 2 | way`, then the `ENTRY_BYTES` (59) entry bytes.
 //! * `LOOKUP`: the tuple ordered as `FlowKey::of` ([`FlowKey`]), hashed bit-serially with the
 //!   keyed Toeplitz hash (96 cycles: each set input bit, MSB first, XORs in the key window
 //!   starting there — `hash::toeplitz`), then the bucket's 4 ways read and their keys compared.
@@ -80,23 +80,30 @@ pub const DESIGN_VERSION: u16 = 1;
 pub const BOARD_SIM: u8 = 0;
 pub const BOARD_35T: u8 = 1;
 pub const BOARD_100T: u8 = 2;
-/// Bytes of the transmit shift register (the largest piece: a `LOOKUP` answer).
-pub const TX_BYTES: usize = 32;
+/// Bytes of the transmit shift register (the largest piece: a `LOOKUP` answer, 62 bytes).
+pub const TX_BYTES: usize = 64;
 const TX_BITS: usize = TX_BYTES * 8;
 /// Request bytes kept in the payload shift register (the longest fixed request: `SET_CONFIG`
-/// with a hash key or timeouts, item + 16 bytes).
-pub const PL_BYTES: usize = 17;
+/// with the timeouts, item + 5 × 4 bytes).
+pub const PL_BYTES: usize = 21;
 const PL_BITS: usize = PL_BYTES * 8;
 /// Payload RAM address bits (`MAX_PAYLOAD` = 480 bytes).
 pub const PAYLOAD_ADDR_BITS: usize = 9;
-/// Dump buffer address bits (`DUMP_ENTRIES_PER_FRAME + 1` = 18 records in flight).
-pub const DUMP_BUF_BITS: usize = 5;
+/// Dump buffer address bits (`DUMP_ENTRIES_PER_FRAME + 1` = 8 records in flight).
+pub const DUMP_BUF_BITS: usize = 4;
 /// Bytes of the `IDENTIFY` payload.
 pub const IDENT_BYTES: usize = 12;
 /// Bytes of a dumped slot (slot u16 + entry).
 pub const SLOT_BYTES: usize = 2 + ENTRY_BYTES;
 
-const _: () = assert!(SLOT_BYTES < TX_BYTES && PL_BITS - 8 == 128);
+/// Payload bytes of `SET_CONFIG` with the timeouts (item + `Timeouts::named`, u32 each) and
+/// with a hash key (item + 16 bytes).
+const TIMEOUTS_REQ_BYTES: usize = 1 + 5 * 4;
+const KEY_REQ_BYTES: usize = 1 + 16;
+// The payload register shifts bytes in at bit 160 (a literal in `update`); a request of `n`
+// bytes ends there, so its byte `k` is at bit `8 × (PL_BYTES − n + k)`.
+const _: () = assert!(SLOT_BYTES < TX_BYTES && PL_BITS - 8 == 160);
+const _: () = assert!(TIMEOUTS_REQ_BYTES == PL_BYTES && KEY_REQ_BYTES < PL_BYTES);
 const _: () = assert!(DUMP_ENTRIES_PER_FRAME < 1 << DUMP_BUF_BITS);
 const _: () = assert!(synscope_model::protocol::MAX_PAYLOAD <= 1 << PAYLOAD_ADDR_BITS);
 
@@ -150,11 +157,12 @@ pub struct ErrorPiece {
     pub op: Bits<8>,
 }
 
-/// `GET_CONFIG`, first part: the four timeouts (`encode_timeouts`).
+/// `GET_CONFIG`, first part: the five timeouts (`encode_timeouts`).
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct TimeoutsPiece {
     pub time_wait: Bits<32>,
-    pub embryonic: Bits<32>,
+    pub handshake: Bits<32>,
+    pub fin_wait_2: Bits<32>,
     pub idle: Bits<32>,
     pub linger: Bits<32>,
 }
@@ -249,7 +257,8 @@ pub struct EventPiece {
     pub lo_port: Bits<16>,
     pub hi_ip: Bits<32>,
     pub hi_port: Bits<16>,
-    pub time: Bits<TIME_BITS>,
+    /// Low 16 bits of the board's seconds (the record's tick time without its 4 fraction bits).
+    pub time: Bits<16>,
     /// The last byte: bit 0 `client_is_lo`, bits 1..7 zero.
     pub client_is_lo: Bit,
     pub role_zero: Bits<7>,
@@ -324,7 +333,8 @@ pub struct CommandEngine<const B: usize> {
     pub core_hash_key: Signal<Out, Bits<128>>,
     pub core_key_load: Signal<Out, Bit>,
     pub core_time_wait: Signal<Out, Bits<TIMEOUT_BITS>>,
-    pub core_embryonic: Signal<Out, Bits<TIMEOUT_BITS>>,
+    pub core_handshake: Signal<Out, Bits<TIMEOUT_BITS>>,
+    pub core_fin_wait_2: Signal<Out, Bits<TIMEOUT_BITS>>,
     pub core_idle: Signal<Out, Bits<TIMEOUT_BITS>>,
     pub core_linger: Signal<Out, Bits<TIMEOUT_BITS>>,
     pub core_timeouts_load: Signal<Out, Bit>,
@@ -405,7 +415,8 @@ pub struct CommandEngine<const B: usize> {
     now_snap: DFF<Bits<32>>,
     // ---- configuration
     tw_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
-    emb_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
+    hs_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
+    fw2_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
     idle_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
     linger_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
     mask_q: DFFWithInit<Bits<8>>,
@@ -421,14 +432,13 @@ pub struct CommandEngine<const B: usize> {
     // ---- request fields (constant offsets into `pl`)
     op: Signal<Local, Bits<8>>,
     t_tw: Signal<Local, Bits<32>>,
-    t_emb: Signal<Local, Bits<32>>,
+    t_hs: Signal<Local, Bits<32>>,
+    t_fw2: Signal<Local, Bits<32>>,
     t_idle: Signal<Local, Bits<32>>,
     t_linger: Signal<Local, Bits<32>>,
     t_max: Signal<Local, Bits<34>>,
-    t_sum: Signal<Local, Bits<34>>,
     t_need: Signal<Local, Bits<34>>,
     t_ok: Signal<Local, Bit>,
-    t_sum_q: DFF<Bits<34>>,
     t_need_q: DFF<Bits<34>>,
     t_fields_q: DFF<Bit>,
     t_ok_q: DFF<Bit>,
@@ -489,13 +499,13 @@ pub struct CommandEngine<const B: usize> {
     div3: Constant<Bits<DIVISOR_BITS>>,
     div4: Constant<Bits<DIVISOR_BITS>>,
     tw_default: Constant<Bits<TIMEOUT_BITS>>,
-    emb_default: Constant<Bits<TIMEOUT_BITS>>,
+    hs_default: Constant<Bits<TIMEOUT_BITS>>,
+    fw2_default: Constant<Bits<TIMEOUT_BITS>>,
     idle_default: Constant<Bits<TIMEOUT_BITS>>,
     linger_default: Constant<Bits<TIMEOUT_BITS>>,
     last_bucket: Constant<Bits<B>>,
     last_bucket16: Constant<Bits<16>>,
     max_timeout: Constant<Bits<32>>,
-    max_timeout34: Constant<Bits<34>>,
     st_ok: Constant<Bits<STATUS_BITS>>,
     len_zero: Constant<Bits<LEN_BITS>>,
     len_one: Constant<Bits<LEN_BITS>>,
@@ -504,7 +514,8 @@ pub struct CommandEngine<const B: usize> {
     len_2: Constant<Bits<LEN_BITS>>,
     len_3: Constant<Bits<LEN_BITS>>,
     len_12: Constant<Bits<LEN_BITS>>,
-    len_17: Constant<Bits<LEN_BITS>>,
+    len_timeouts: Constant<Bits<LEN_BITS>>,
+    len_key: Constant<Bits<LEN_BITS>>,
     len_last_counter: Constant<Bits<LEN_BITS>>,
     len_last_gauge: Constant<Bits<LEN_BITS>>,
     n_zero: Constant<Bits<6>>,
@@ -658,7 +669,8 @@ impl<const B: usize> CommandEngine<B> {
             core_hash_key: Default::default(),
             core_key_load: Default::default(),
             core_time_wait: Default::default(),
-            core_embryonic: Default::default(),
+            core_handshake: Default::default(),
+            core_fin_wait_2: Default::default(),
             core_idle: Default::default(),
             core_linger: Default::default(),
             core_timeouts_load: Default::default(),
@@ -733,7 +745,8 @@ impl<const B: usize> CommandEngine<B> {
             frozen_q: Default::default(),
             now_snap: Default::default(),
             tw_q: DFFWithInit::new((t.time_wait as u64).to_bits()),
-            emb_q: DFFWithInit::new((t.embryonic as u64).to_bits()),
+            hs_q: DFFWithInit::new((t.handshake as u64).to_bits()),
+            fw2_q: DFFWithInit::new((t.fin_wait_2 as u64).to_bits()),
             idle_q: DFFWithInit::new((t.idle as u64).to_bits()),
             linger_q: DFFWithInit::new((t.linger as u64).to_bits()),
             mask_q: DFFWithInit::new((event_bits::ALL as u64).to_bits()),
@@ -748,14 +761,13 @@ impl<const B: usize> CommandEngine<B> {
             key_word: Default::default(),
             op: Default::default(),
             t_tw: Default::default(),
-            t_emb: Default::default(),
+            t_hs: Default::default(),
+            t_fw2: Default::default(),
             t_idle: Default::default(),
             t_linger: Default::default(),
             t_max: Default::default(),
-            t_sum: Default::default(),
             t_need: Default::default(),
             t_ok: Default::default(),
-            t_sum_q: Default::default(),
             t_need_q: Default::default(),
             t_fields_q: Default::default(),
             t_ok_q: Default::default(),
@@ -809,13 +821,13 @@ impl<const B: usize> CommandEngine<B> {
             div3: c(d[3] as u64),
             div4: c(d[4] as u64),
             tw_default: c(t.time_wait as u64),
-            emb_default: c(t.embryonic as u64),
+            hs_default: c(t.handshake as u64),
+            fw2_default: c(t.fin_wait_2 as u64),
             idle_default: c(t.idle as u64),
             linger_default: c(t.linger as u64),
             last_bucket: c((1 << B) - 1),
             last_bucket16: c((1 << B) - 1),
             max_timeout: c(MAX_TIMEOUT_S as u64),
-            max_timeout34: c(MAX_TIMEOUT_S as u64),
             st_ok: c(STATUS_OK),
             len_zero: c(0),
             len_one: c(1),
@@ -824,7 +836,8 @@ impl<const B: usize> CommandEngine<B> {
             len_2: c(2),
             len_3: c(3),
             len_12: c(12),
-            len_17: c(PL_BYTES as u64),
+            len_timeouts: c(TIMEOUTS_REQ_BYTES as u64),
+            len_key: c(KEY_REQ_BYTES as u64),
             len_last_counter: c(Counter::COUNT as u64 - 1),
             len_last_gauge: c(GAUGES as u64 - 1),
             n_zero: c(0),
@@ -959,7 +972,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
             frozen_q,
             now_snap,
             tw_q,
-            emb_q,
+            hs_q,
+            fw2_q,
             idle_q,
             linger_q,
             mask_q,
@@ -996,7 +1010,6 @@ impl<const B: usize> Logic for CommandEngine<B> {
             ev_seq,
             ms_cnt,
             ev_in_ms,
-            t_sum_q,
             t_need_q,
             t_fields_q,
             t_ok_q
@@ -1030,7 +1043,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.core_hash_key.next = self.key_word.val();
         self.core_key_load.next = self.key_load_q.q.val();
         self.core_time_wait.next = self.tw_q.q.val();
-        self.core_embryonic.next = self.emb_q.q.val();
+        self.core_handshake.next = self.hs_q.q.val();
+        self.core_fin_wait_2.next = self.fw2_q.q.val();
         self.core_idle.next = self.idle_q.q.val();
         self.core_linger.next = self.linger_q.q.val();
         self.core_timeouts_load.next = self.to_load_q.q.val();
@@ -1086,7 +1100,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 } else {
                     self.pram.write_enable.next = true;
                     self.pl.d.next =
-                        (self.pl.q.val() >> 8) | (bit_cast::<PL_BITS, 8>(self.s_data.val()) << 128);
+                        (self.pl.q.val() >> 8) | (bit_cast::<PL_BITS, 8>(self.s_data.val()) << 160);
                     if self.rx_len.q.val() == self.len_hdr.val() {
                         self.item.d.next = self.s_data.val();
                     }
@@ -1103,39 +1117,40 @@ impl<const B: usize> Logic for CommandEngine<B> {
         // ---- request fields
         self.op.next = self.hdr.q.val().get_bits::<8>(16);
         self.t_tw.next = self.pl.q.val().get_bits::<32>(8);
-        self.t_emb.next = self.pl.q.val().get_bits::<32>(40);
-        self.t_idle.next = self.pl.q.val().get_bits::<32>(72);
-        self.t_linger.next = self.pl.q.val().get_bits::<32>(104);
-        self.t_max.next = bit_cast::<34, 32>(self.t_emb.val());
-        if self.t_tw.val() > self.t_emb.val() {
+        self.t_hs.next = self.pl.q.val().get_bits::<32>(40);
+        self.t_fw2.next = self.pl.q.val().get_bits::<32>(72);
+        self.t_idle.next = self.pl.q.val().get_bits::<32>(104);
+        self.t_linger.next = self.pl.q.val().get_bits::<32>(136);
+        // The longest state timeout, + linger: idle must outlast it.
+        self.t_max.next = bit_cast::<34, 32>(self.t_hs.val());
+        if (self.t_tw.val() >= self.t_hs.val()) && (self.t_tw.val() >= self.t_fw2.val()) {
             self.t_max.next = bit_cast::<34, 32>(self.t_tw.val());
+        } else if self.t_fw2.val() > self.t_hs.val() {
+            self.t_max.next = bit_cast::<34, 32>(self.t_fw2.val());
         }
-        self.t_sum.next = bit_cast::<34, 32>(self.t_tw.val())
-            + bit_cast::<34, 32>(self.t_emb.val())
-            + bit_cast::<34, 32>(self.t_linger.val());
         self.t_need.next = self.t_max.val() + bit_cast::<34, 32>(self.t_linger.val());
-        // `Timeouts::validate`, in two registered steps (sums and field checks, then the
-        // compares of the sums): `pl` is stable for a whole byte time (the closing flag) before
-        // the request is decoded, so `t_ok_q` is the check of the request by then.
-        self.t_sum_q.d.next = self.t_sum.val();
+        // `Timeouts::validate`, in two registered steps (the field checks and the sum, then the
+        // compare): `pl` is stable for a whole byte time (the closing flag) before the request
+        // is decoded, so `t_ok_q` is the check of the request by then.
         self.t_need_q.d.next = self.t_need.val();
         self.t_fields_q.d.next = (self.t_tw.val() != self.zero32.val())
-            & (self.t_emb.val() != self.zero32.val())
+            & (self.t_hs.val() != self.zero32.val())
+            & (self.t_fw2.val() != self.zero32.val())
             & (self.t_idle.val() != self.zero32.val())
             & (self.t_linger.val() != self.zero32.val())
             & (self.t_tw.val() <= self.max_timeout.val())
-            & (self.t_emb.val() <= self.max_timeout.val())
+            & (self.t_hs.val() <= self.max_timeout.val())
+            & (self.t_fw2.val() <= self.max_timeout.val())
             & (self.t_idle.val() <= self.max_timeout.val())
             & (self.t_linger.val() <= self.max_timeout.val());
         self.t_ok.next = self.t_fields_q.q.val()
-            & (self.t_sum_q.q.val() <= self.max_timeout34.val())
             & (bit_cast::<34, 32>(self.t_idle.val()) > self.t_need_q.q.val());
         self.t_ok_q.d.next = self.t_ok.val();
-        self.first_bucket.next = self.pl.q.val().get_bits::<16>(120);
-        self.fkey.src_ip.next = self.pl.q.val().get_bits::<32>(40);
-        self.fkey.src_port.next = self.pl.q.val().get_bits::<16>(72);
-        self.fkey.dst_ip.next = self.pl.q.val().get_bits::<32>(88);
-        self.fkey.dst_port.next = self.pl.q.val().get_bits::<16>(120);
+        self.first_bucket.next = self.pl.q.val().get_bits::<16>(152);
+        self.fkey.src_ip.next = self.pl.q.val().get_bits::<32>(72);
+        self.fkey.src_port.next = self.pl.q.val().get_bits::<16>(104);
+        self.fkey.dst_ip.next = self.pl.q.val().get_bits::<32>(120);
+        self.fkey.dst_port.next = self.pl.q.val().get_bits::<16>(152);
         self.hash_word.next.lo_ip = self.fkey.lo_ip.val();
         self.hash_word.next.hi_ip = self.fkey.hi_ip.val();
         self.hash_word.next.lo_port = self.fkey.lo_port.val();
@@ -1150,7 +1165,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.err_piece.next.code = self.err_q.q.val();
         self.err_piece.next.op = self.op_q.q.val();
         self.cfg_t.next.time_wait = bit_cast::<32, TIMEOUT_BITS>(self.tw_q.q.val());
-        self.cfg_t.next.embryonic = bit_cast::<32, TIMEOUT_BITS>(self.emb_q.q.val());
+        self.cfg_t.next.handshake = bit_cast::<32, TIMEOUT_BITS>(self.hs_q.q.val());
+        self.cfg_t.next.fin_wait_2 = bit_cast::<32, TIMEOUT_BITS>(self.fw2_q.q.val());
         self.cfg_t.next.idle = bit_cast::<32, TIMEOUT_BITS>(self.idle_q.q.val());
         self.cfg_t.next.linger = bit_cast::<32, TIMEOUT_BITS>(self.linger_q.q.val());
         self.cfg_rest.next.event_mask = self.mask_q.q.val();
@@ -1226,7 +1242,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 self.ev_piece.d.next.lo_port = self.core_ev_lo_port.val();
                 self.ev_piece.d.next.hi_ip = self.core_ev_hi_ip.val();
                 self.ev_piece.d.next.hi_port = self.core_ev_hi_port.val();
-                self.ev_piece.d.next.time = self.core_ev_time.val();
+                self.ev_piece.d.next.time = self.core_ev_time.val().get_bits::<16>(4);
                 self.ev_piece.d.next.client_is_lo = self.core_ev_client_is_lo.val();
                 if (self.ev_what_bits.val() & self.mask_q.q.val()) == self.zero8.val() {
                     // Not a kind the host asked for.
@@ -1334,13 +1350,14 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 if self.plen.val() == self.len_zero.val() {
                     self.d_err.next = self.e_bad_length.val();
                 } else if self.item.q.val() == self.item_timeouts.val() {
-                    if self.plen.val() != self.len_17.val() {
+                    if self.plen.val() != self.len_timeouts.val() {
                         self.d_err.next = self.e_bad_length.val();
                     } else if !self.t_ok_q.q.val() {
                         self.d_err.next = self.e_bad_argument.val();
                     } else {
                         self.tw_q.d.next = self.t_tw.val().get_bits::<TIMEOUT_BITS>(0);
-                        self.emb_q.d.next = self.t_emb.val().get_bits::<TIMEOUT_BITS>(0);
+                        self.hs_q.d.next = self.t_hs.val().get_bits::<TIMEOUT_BITS>(0);
+                        self.fw2_q.d.next = self.t_fw2.val().get_bits::<TIMEOUT_BITS>(0);
                         self.idle_q.d.next = self.t_idle.val().get_bits::<TIMEOUT_BITS>(0);
                         self.linger_q.d.next = self.t_linger.val().get_bits::<TIMEOUT_BITS>(0);
                         self.to_load_q.d.next = true;
@@ -1349,28 +1366,28 @@ impl<const B: usize> Logic for CommandEngine<B> {
                     if self.plen.val() != self.len_2.val() {
                         self.d_err.next = self.e_bad_length.val();
                     } else {
-                        self.mask_q.d.next = self.pl.q.val().get_bits::<8>(128);
+                        self.mask_q.d.next = self.pl.q.val().get_bits::<8>(160);
                     }
                 } else if self.item.q.val() == self.item_rate.val() {
                     if self.plen.val() != self.len_3.val() {
                         self.d_err.next = self.e_bad_length.val();
                     } else {
-                        self.rate_q.d.next = self.pl.q.val().get_bits::<16>(120);
+                        self.rate_q.d.next = self.pl.q.val().get_bits::<16>(152);
                     }
                 } else if self.item.q.val() == self.item_baud.val() {
                     if self.plen.val() != self.len_2.val() {
                         self.d_err.next = self.e_bad_length.val();
-                    } else if self.pl.q.val().get_bits::<8>(128) > self.baud_last.val() {
+                    } else if self.pl.q.val().get_bits::<8>(160) > self.baud_last.val() {
                         self.d_err.next = self.e_bad_argument.val();
                     } else {
-                        self.new_baud.d.next = self.pl.q.val().get_bits::<3>(128);
+                        self.new_baud.d.next = self.pl.q.val().get_bits::<3>(160);
                         self.ret_q.d.next = self.s_baud_wait.val();
                     }
                 } else if self.item.q.val() == self.item_key.val() {
-                    if self.plen.val() != self.len_17.val() {
+                    if self.plen.val() != self.len_key.val() {
                         self.d_err.next = self.e_bad_length.val();
                     } else {
-                        self.key_wire.d.next = self.pl.q.val().get_bits::<128>(8);
+                        self.key_wire.d.next = self.pl.q.val().get_bits::<128>(40);
                         self.key_load_q.d.next = true;
                     }
                 } else {
@@ -1692,7 +1709,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
             self.clear_q.d.next = false;
             self.snap_q.d.next = false;
             self.tw_q.d.next = self.tw_default.val();
-            self.emb_q.d.next = self.emb_default.val();
+            self.hs_q.d.next = self.hs_default.val();
+            self.fw2_q.d.next = self.fw2_default.val();
             self.idle_q.d.next = self.idle_default.val();
             self.linger_q.d.next = self.linger_default.val();
             self.mask_q.d.next = self.mask_all.val();

@@ -19,13 +19,15 @@ use std::io::{IsTerminal, Write};
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant, SystemTime};
 use synscope_model::entry::Entry;
+use synscope_model::entry::{Aux, EndpointTrack};
 use synscope_model::protocol::payload::{
     decode_lookup_answer, encode_lookup, encode_timeouts, Config, CounterSnapshot, DumpChunk,
     Histogram, Identity, Slot,
 };
 use synscope_model::protocol::phy::PhyStatus;
 use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
-use synscope_model::timeouts::{elapsed, removal_time};
+use synscope_model::time::{elapsed, whole_secs};
+use synscope_model::timeouts::removal_time;
 use synscope_model::{Counter, Endpoint, TcpState, Timeouts};
 
 /// Where the board is.
@@ -109,11 +111,15 @@ pub struct LookupArgs {
 
 #[derive(Args, Debug)]
 pub struct ConfigArgs {
-    /// TIME_WAIT timeout, seconds (all four timeouts are sent together).
+    /// TIME_WAIT timeout, seconds (all five timeouts are sent together).
     #[arg(long)]
     pub time_wait: Option<u32>,
+    /// Longest silence of a SYN_SENT / SYN_RECEIVED endpoint, seconds.
     #[arg(long)]
-    pub embryonic: Option<u32>,
+    pub handshake: Option<u32>,
+    /// Orphaned FIN_WAIT_2 timeout, seconds.
+    #[arg(long)]
+    pub fin_wait_2: Option<u32>,
     #[arg(long)]
     pub idle: Option<u32>,
     #[arg(long)]
@@ -309,7 +315,8 @@ fn stats(link: &mut Link, id: &Identity, a: &StatsArgs) -> Result<()> {
     let syn_to_synack = syn_to_synack(&c);
     if a.json {
         let mut v = json!({
-            "now": c.now,
+            "now": whole_secs(c.now),
+            "now_ticks": c.now,
             "counters": counters,
             "state_counts": {"client": side(&h.client), "server": side(&h.server)},
             "half_open": half_open,
@@ -323,7 +330,7 @@ fn stats(link: &mut Link, id: &Identity, a: &StatsArgs) -> Result<()> {
         return print_json(&v);
     }
     let mut s = String::new();
-    let _ = writeln!(s, "board time {} ({} s)", human::board_time(c.now), c.now);
+    let _ = writeln!(s, "board time {}", human::board_time(c.now));
     if let Some(p) = &phy {
         let _ = writeln!(s, "ethernet {}", p.describe());
     }
@@ -409,9 +416,11 @@ pub fn dump_with(link: &mut Link, progress: impl FnMut(usize)) -> Result<(u32, V
     Ok((now, slots))
 }
 
-/// Seconds until an entry leaves the table without new segments (conntrack's countdown).
+/// Seconds until an entry leaves the table without new segments (conntrack's countdown),
+/// rounded up; `now` is the board's clock in ticks.
 pub fn expires_in(e: &Entry, now: u32, t: &Timeouts) -> u64 {
-    removal_time(e.states(), e.last_seen, t).saturating_sub(now as u64)
+    let left = elapsed(removal_time(e.clocks(), t), now);
+    left.div_ceil(synscope_model::time::TICKS_PER_SECOND) as u64
 }
 
 fn slot_json(now: u32, s: &Slot, t: Option<&Timeouts>) -> Value {
@@ -424,9 +433,48 @@ fn slot_json(now: u32, s: &Slot, t: Option<&Timeouts>) -> Value {
         "picked_up": e.picked_up,
         "bucket": s.slot >> 2,
         "way": s.slot & 3,
-        "idle_s": elapsed(now, e.last_seen),
+        "idle_s": whole_secs(elapsed(now, e.last_seen)),
         "expires_in": t.map(|t| expires_in(e, now, t)),
+        "tracks": {
+            "client": track_json(&e.ends[e.client_index()]),
+            "server": track_json(&e.ends[1 - e.client_index()]),
+        },
     })
+}
+
+/// What the table knows of one endpoint's stream (`EndpointTrack`): how its sequence space is
+/// known, RCV.NXT and the highest byte its peer has (a hole between), a FIN held or taken, its
+/// receive window and scale, whether it is stalled in the handshake, its last TSval.
+fn track_json(t: &EndpointTrack) -> Value {
+    json!({
+        "seq": format!("{:?}", t.seq).to_lowercase(),
+        "nxt": t.nxt,
+        "max": t.max,
+        "fin": if !t.fin { "none" } else if t.fin_delivered() { "delivered" } else { "held" },
+        "window": t.window.map(|w| json!({"left": w.left, "right": w.right})),
+        "wscale": (t.wscale != synscope_model::descriptor::WSCALE_NONE).then_some(t.wscale),
+        "stalled": t.stalled,
+        "tsval": match t.aux { Aux::Ts(ts) => Some(ts), _ => None },
+    })
+}
+
+/// Notes on an entry's endpoints for the text table: a FIN held beyond a hole, an endpoint the
+/// wire showed not taking the handshake.
+fn track_notes(e: &Entry) -> String {
+    let mut v = String::new();
+    for (who, i) in [
+        ("client", e.client_index()),
+        ("server", 1 - e.client_index()),
+    ] {
+        let t = &e.ends[i];
+        if t.fin && !t.fin_delivered() {
+            v.push_str(&format!(" {who}-fin-held"));
+        }
+        if t.stalled {
+            v.push_str(&format!(" {who}-stalled"));
+        }
+    }
+    v
 }
 
 fn table(link: &mut Link, id: &Identity, format: Format, filter: &FilterArgs) -> Result<()> {
@@ -444,7 +492,8 @@ fn table(link: &mut Link, id: &Identity, format: Format, filter: &FilterArgs) ->
                     "source": link.name(),
                     "engine": "board",
                     "board": identity_json(id),
-                    "now": now,
+                    "now": whole_secs(now),
+                    "now_ticks": now,
                     "connection_count": rows.len(),
                     "connections": rows.iter().map(|s| slot_json(now, s, t)).collect::<Vec<_>>(),
                 });
@@ -480,7 +529,7 @@ fn table(link: &mut Link, id: &Identity, format: Format, filter: &FilterArgs) ->
                         e.picked_up.to_string(),
                         (s.slot >> 2).to_string(),
                         (s.slot & 3).to_string(),
-                        elapsed(now, e.last_seen).to_string(),
+                        whole_secs(elapsed(now, e.last_seen)).to_string(),
                         expires_in(e, now, &timeouts).to_string(),
                     ])?;
                 }
@@ -539,16 +588,17 @@ fn entry_lines<'a>(
     for (slot, e) in entries {
         let _ = writeln!(
             s,
-            "{:<w$} {:<w$} {:<12} {:<12} {:>7} {:>7}  {}/{}{}",
+            "{:<w$} {:<w$} {:<12} {:<12} {:>7} {:>7}  {}/{}{}{}",
             e.client().to_string(),
             e.server().to_string(),
             e.client_state().name(),
             e.server_state().name(),
-            human::seconds(elapsed(now, e.last_seen) as u64),
+            human::seconds(whole_secs(elapsed(now, e.last_seen)) as u64),
             t.map_or("-".to_string(), |t| expires_in(e, now, t).to_string()),
             slot >> 2,
             slot & 3,
-            if e.picked_up { " picked-up" } else { "" }
+            if e.picked_up { " picked-up" } else { "" },
+            track_notes(e)
         );
     }
     s
@@ -593,7 +643,7 @@ fn lookup(link: &mut Link, a: &LookupArgs) -> Result<()> {
                     e.server_state().name(),
                     s.slot >> 2,
                     s.slot & 3,
-                    human::seconds(elapsed(now, e.last_seen) as u64),
+                    human::seconds(whole_secs(elapsed(now, e.last_seen)) as u64),
                     expires_in(e, now, &timeouts),
                     if e.picked_up { ", picked up" } else { "" }
                 )
@@ -636,14 +686,16 @@ fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
         link.request(Op::SetConfig, v).map(|_| ())
     };
     if a.time_wait
-        .or(a.embryonic)
+        .or(a.handshake)
+        .or(a.fin_wait_2)
         .or(a.idle)
         .or(a.linger)
         .is_some()
     {
         let mut t = cfg.timeouts;
         t.time_wait = a.time_wait.unwrap_or(t.time_wait);
-        t.embryonic = a.embryonic.unwrap_or(t.embryonic);
+        t.handshake = a.handshake.unwrap_or(t.handshake);
+        t.fin_wait_2 = a.fin_wait_2.unwrap_or(t.fin_wait_2);
         t.idle = a.idle.unwrap_or(t.idle);
         t.linger = a.linger.unwrap_or(t.linger);
         t.validate().map_err(anyhow::Error::msg)?;
@@ -669,17 +721,19 @@ fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
     let t = cfg.timeouts;
     if a.json {
         return print_json(&json!({
-            "time_wait": t.time_wait, "embryonic": t.embryonic, "idle": t.idle,
-            "linger": t.linger, "event_mask": cfg.event_mask, "event_rate": cfg.event_rate,
+            "time_wait": t.time_wait, "handshake": t.handshake, "fin_wait_2": t.fin_wait_2,
+            "idle": t.idle, "linger": t.linger,
+            "event_mask": cfg.event_mask, "event_rate": cfg.event_rate,
             "baud": BAUD_RATES.get(cfg.baud_code as usize),
             "hash_key": cfg.hash_key.iter().map(|b| format!("{b:02x}")).collect::<String>(),
         }));
     }
     let text = format!(
-        "time_wait {} s, embryonic {} s, idle {} s, linger {} s\nevents: mask {:#04x}, rate {}\n\
-         baud {}\nhash key {}\n",
+        "time_wait {} s, handshake {} s, fin_wait_2 {} s, idle {} s, linger {} s\n\
+         events: mask {:#04x}, rate {}\nbaud {}\nhash key {}\n",
         t.time_wait,
-        t.embryonic,
+        t.handshake,
+        t.fin_wait_2,
         t.idle,
         t.linger,
         cfg.event_mask,

@@ -48,11 +48,12 @@ pub struct ConnEvent {
 
 impl ConnEvent {
     /// A board's event record received at `at`; `now` is a recent reading of the board's
-    /// clock (its record keeps 16 bits of it).
+    /// clock, in ticks (its record keeps 16 bits of its whole seconds).
     pub fn of_record(r: &EventRecord, at: SystemTime, now: Option<u32>) -> ConnEvent {
         ConnEvent {
             at,
-            board_time: now.map(|n| human::extend_time(r.time, n)),
+            board_time: now
+                .map(|n| human::extend_time(r.time, synscope_model::time::whole_secs(n))),
             what: r.what,
             client: r.client(),
             server: r.server(),
@@ -285,7 +286,7 @@ mod tests {
         let e = ConnEvent::of_record(
             &record(event_bits::CREATED | event_bits::LO_CHANGED, true),
             at(),
-            Some(70_000),
+            Some(70_000 * 16),
         );
         let l = e.line(None);
         assert!(

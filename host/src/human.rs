@@ -77,16 +77,14 @@ pub fn seconds(s: u64) -> String {
     duration(Duration::from_secs(s))
 }
 
-/// The board's clock, seconds: a real board counts from its reset; the simulated board runs on
-/// its capture's timestamps (seconds since the epoch), so a value past the year 2000 is shown
-/// as a date.
-pub fn board_time(now: u32) -> String {
-    const Y2000: u32 = 946_684_800;
-    if now >= Y2000 {
-        timestamp(Duration::from_secs(now as u64))
-    } else {
-        format!("{} since reset", seconds(now as u64))
-    }
+/// The board's clock, given in ticks of 1/16 s modulo 2³² (`synscope_model::time`): a real
+/// board counts from its reset, the simulated board from its capture's timestamps (modulo 2³²
+/// ticks, about 8.5 years, so not a date). Shown as seconds with two decimals.
+pub fn board_time(ticks: u32) -> String {
+    format!(
+        "{:.2} s",
+        ticks as f64 / synscope_model::time::TICKS_PER_SECOND as f64
+    )
 }
 
 /// Extend a 16-bit board time (an event record's) to full seconds with a recent full reading
@@ -152,7 +150,6 @@ mod tests {
             0x2_0000,
             "just past a wrap of the low bits"
         );
-        assert_eq!(board_time(3725), "1h02m since reset");
-        assert!(board_time(1_700_000_000).starts_with("2023-11-1"));
+        assert_eq!(board_time(3725 * 16 + 8), "3725.50 s");
     }
 }

@@ -95,7 +95,7 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
             truncated += 1;
             return;
         }
-        board.set_time(f.timestamp.as_secs() as u32);
+        board.set_time(synscope_model::time::ticks(f.timestamp));
         board.send_captured(f.data);
         run.frames += 1;
         run.wire_bytes += wire_bytes(f.data.len());

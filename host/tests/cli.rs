@@ -617,8 +617,8 @@ fn bench_analyze_json_has_rates_and_peer_ratios() {
     for key in [
         "packets_per_s",
         "packets_per_s_cpu",
-        "packets_per_s_bounded_8k",
-        "packets_per_s_bounded_8k_cpu",
+        "packets_per_s_bounded_35t",
+        "packets_per_s_bounded_35t_cpu",
     ] {
         assert!(v[key].as_f64().unwrap() > 0.0, "{key}: {v}");
     }

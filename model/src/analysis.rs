@@ -43,6 +43,14 @@ pub struct ConnectionReport {
     pub expires_at: Option<u64>,
 }
 
+/// The capture second at which an entry leaves the table, `removal` being that time in ticks
+/// ([`removal_time`]) and `now` the capture's clock (rounded up: conntrack's countdown never
+/// shows 0 for an entry still there).
+fn expires_at(now: Duration, removal: u32) -> u64 {
+    let left = crate::time::elapsed(removal, crate::time::ticks(now));
+    now.as_secs() + left.div_ceil(crate::time::TICKS_PER_SECOND) as u64
+}
+
 /// The letters of Zeek's conn.log `history` that a segment the tracker applied can carry, in
 /// Zeek's meaning (its conn.log documentation): a SYN without ACK, a SYN-ACK, a pure ACK, data,
 /// a FIN, a RST, a zero window. Segments with an invalid flag combination (Zeek's `q`, `i`) are
@@ -382,7 +390,7 @@ impl Analyzer {
         if let Some(t) = f.tracker_now {
             self.tracker.advance_time(t, &mut self.records);
         }
-        let time = timestamp.as_secs() as u32;
+        let time = crate::time::ticks(timestamp);
         let data = f.data;
         let frame = if data.len() < MIN_FRAME_LEN {
             pad_to_minimum(data, &mut self.pad);
@@ -420,9 +428,15 @@ impl Analyzer {
 
     /// [`Analyzer::finish`] on a shard: first the capture's clock and the single tracker's
     /// time at the end (`now`, `tracker_now`), which the shard may not have seen.
-    pub fn finish_at(mut self, now: Duration, tracker_now: u32) -> (AnalysisReport, Vec<u64>) {
+    pub fn finish_at(
+        mut self,
+        now: Duration,
+        tracker_now: Option<u32>,
+    ) -> (AnalysisReport, Vec<u64>) {
         self.records.now = self.records.now.max(now);
-        self.tracker.advance_time(tracker_now, &mut self.records);
+        if let Some(t) = tracker_now {
+            self.tracker.advance_time(t, &mut self.records);
+        }
         self.finish_ordered()
     }
 
@@ -467,7 +481,7 @@ impl Analyzer {
                     history: n.history.oriented(dirs[0]),
                     expires_at: removed
                         .is_none()
-                        .then(|| removal_time(entry.states(), entry.last_seen, &timeouts)),
+                        .then(|| expires_at(records.now, removal_time(entry.clocks(), &timeouts))),
                 }
             })
             .collect();
@@ -645,6 +659,7 @@ mod tests {
             window,
             wscale: crate::descriptor::WSCALE_NONE,
             payload_len,
+            tsval: None,
             time: 0,
         }
     }

@@ -85,7 +85,9 @@ pub struct SegmentDescriptor {
     pub wscale: u8,
     /// TCP payload length in bytes (IP total length − IP header − TCP header).
     pub payload_len: u16,
-    /// Time the segment was seen, in whole seconds of the time base.
+    /// TSval of the Timestamps option (RFC 7323 §3), when the segment carries one.
+    pub tsval: Option<u32>,
+    /// Time the segment was seen, in ticks of the time base ([`crate::time`]).
     pub time: u32,
 }
 

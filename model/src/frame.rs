@@ -80,6 +80,8 @@ pub mod field {
     pub const OPT_NOP: u8 = 1;
     pub const OPT_WSCALE: u8 = 3;
     pub const OPT_WSCALE_LEN: u8 = 3;
+    pub const OPT_TIMESTAMP: u8 = 8;
+    pub const OPT_TIMESTAMP_LEN: u8 = 10;
 }
 
 fn be16(b: &[u8], at: usize) -> u16 {
@@ -188,27 +190,38 @@ pub fn pad_to_minimum(frame: &[u8], buf: &mut Vec<u8>) {
     }
 }
 
-/// The window-scale shift offered in TCP options `opts` (RFC 7323 §2.2), or [`WSCALE_NONE`].
-fn window_scale(opts: &[u8]) -> u8 {
+/// The first TCP option of `kind` with length `len` in `opts` (RFC 9293 §3.2: kind, length,
+/// data; EOL ends the list, NOP is one byte), as its data bytes. A malformed list ends the walk.
+fn find_option(opts: &[u8], want: u8, want_len: u8) -> Option<&[u8]> {
     let mut i = 0;
     while i < opts.len() {
         match opts[i] {
             field::OPT_EOL => break,
             field::OPT_NOP => i += 1,
             kind => {
-                let Some(&len) = opts.get(i + 1) else { break };
-                let len = len as usize;
+                let len = *opts.get(i + 1)? as usize;
                 if len < 2 || i + len > opts.len() {
                     break;
                 }
-                if kind == field::OPT_WSCALE && len == field::OPT_WSCALE_LEN as usize {
-                    return opts[i + 2].min(WSCALE_MAX);
+                if kind == want && len == want_len as usize {
+                    return Some(&opts[i + 2..i + len]);
                 }
                 i += len;
             }
         }
     }
-    WSCALE_NONE
+    None
+}
+
+/// The window-scale shift offered in TCP options `opts` (RFC 7323 §2.2), or [`WSCALE_NONE`].
+fn window_scale(opts: &[u8]) -> u8 {
+    find_option(opts, field::OPT_WSCALE, field::OPT_WSCALE_LEN)
+        .map_or(WSCALE_NONE, |v| v[0].min(WSCALE_MAX))
+}
+
+/// TSval of the Timestamps option in `opts` (RFC 7323 §3.2: kind 8, length 10).
+fn timestamp(opts: &[u8]) -> Option<u32> {
+    find_option(opts, field::OPT_TIMESTAMP, field::OPT_TIMESTAMP_LEN).map(|v| be32(v, 0))
 }
 
 /// The source and destination of an untagged IPv4 frame, read without any check: a hint for
@@ -231,7 +244,7 @@ pub fn peek_endpoints(frame: &[u8]) -> Option<(Endpoint, Endpoint)> {
     ))
 }
 
-/// Parse one frame (wire form, without FCS) seen at `time` seconds into a descriptor, or the
+/// Parse one frame (wire form, without FCS) seen at `time` (ticks) into a descriptor, or the
 /// reason it is dropped.
 pub fn parse_frame(frame: &[u8], time: u32) -> Result<SegmentDescriptor, DropReason> {
     use field::*;
@@ -306,6 +319,7 @@ pub fn parse_frame(frame: &[u8], time: u32) -> Result<SegmentDescriptor, DropRea
         window: be16(tcp, TCP_WINDOW),
         wscale,
         payload_len: (tcp.len() - doff) as u16,
+        tsval: timestamp(&tcp[TCP_MIN_HEADER..doff]),
         time,
     })
 }

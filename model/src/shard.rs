@@ -141,8 +141,8 @@ pub fn analyze_capture_sharded(
 struct Read {
     /// The capture's clock at the end (latest timestamp).
     now: Duration,
-    /// The single tracker's time at the end.
-    tracker_now: u32,
+    /// The single tracker's time at the end, in ticks (`None`: it never took a frame).
+    tracker_now: Option<u32>,
     truncated: u64,
     /// The file ended inside a frame: the frames before it were read.
     cut_short: bool,
@@ -160,7 +160,7 @@ fn deal<'a>(
         .collect();
     let mut read = Read {
         now: Duration::ZERO,
-        tracker_now: 0,
+        tracker_now: None,
         truncated: 0,
         cut_short: false,
     };
@@ -180,15 +180,16 @@ fn deal<'a>(
         read.now = read.now.max(f.timestamp);
         let k = sharder.of_frame(f.data);
         let tracker_now = read.tracker_now;
-        let secs = f.timestamp.as_secs() as u32;
-        if secs > read.tracker_now && sharder.taken(f.data) {
-            read.tracker_now = secs;
+        let time = crate::time::ticks(f.timestamp);
+        let ahead = read.tracker_now.is_none_or(|t| crate::time::later(time, t));
+        if ahead && sharder.taken(f.data) {
+            read.tracker_now = Some(time);
         }
         batches[k].push(Due {
             index: i,
             timestamp: f.timestamp,
             now: read.now,
-            tracker_now: Some(tracker_now),
+            tracker_now,
             data: f.data,
         });
         if batches[k].len() == BATCH {

@@ -97,4 +97,7 @@ capture_tests! {
     k_many => "K_many",
     n_urgent_push => "N_urgent_push",
     o_ecn => "O_ecn",
+    e6_fastopen => "E6_fastopen",
+    x6_syn_retries => "X6_syn_retries",
+    y6_accept_overflow => "Y6_accept_overflow",
 }

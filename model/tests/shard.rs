@@ -32,7 +32,8 @@ fn shapes() -> [TableShape; 3] {
 fn short() -> Timeouts {
     Timeouts {
         time_wait: 2,
-        embryonic: 3,
+        handshake: 3,
+        fin_wait_2: 3,
         idle: 9,
         linger: 1,
     }

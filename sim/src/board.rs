@@ -142,6 +142,8 @@ pub struct BoardSim {
     entry: FrameEntry,
     line: UartLine,
     now: u32,
+    /// `now` was set (times compare modulo 2³²: the first one is taken as it is).
+    time_set: bool,
     sent: u64,
     done: u64,
     cycles: u64,
@@ -230,6 +232,7 @@ impl BoardSim {
             entry,
             line: UartLine::new(),
             now: 0,
+            time_set: false,
             sent: 0,
             done: 0,
             cycles: 0,
@@ -272,7 +275,7 @@ impl BoardSim {
         self.m.open_vcd(path)
     }
 
-    /// The board's time (seconds).
+    /// The board's time (ticks of 1/16 s).
     pub fn now(&self) -> u32 {
         self.now
     }
@@ -398,15 +401,16 @@ impl BoardSim {
         self.cycles += b.cycles;
     }
 
-    /// Put the board's time at `secs` (never backwards), once every frame sent so far has been
-    /// stamped with the time it was sent at.
-    pub fn set_time(&mut self, secs: u32) {
-        if secs <= self.now {
+    /// Put the board's time at `ticks` (`synscope_model::time`; never backwards, modulo 2³²),
+    /// once every frame sent so far has been stamped with the time it was sent at.
+    pub fn set_time(&mut self, ticks: u32) {
+        if self.time_set && !synscope_model::time::later(ticks, self.now) {
             return;
         }
         self.drain();
-        self.now = secs;
-        self.m.set_now(secs);
+        self.now = ticks;
+        self.time_set = true;
+        self.m.set_now(ticks);
     }
 
     /// Frames sent or queued so far (at the MII pins, or at the FIFO).

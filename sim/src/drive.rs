@@ -117,8 +117,8 @@ pub trait BoardPins {
     fn set_reset(&mut self, v: bool);
     /// The PHY is out of reset (the board's MDIO master may start).
     fn set_phy_ready(&mut self, v: bool);
-    /// The board's time base (seconds).
-    fn set_now(&mut self, secs: u32);
+    /// The board's time base (ticks of 1/16 s, `synscope_model::time`).
+    fn set_now(&mut self, ticks: u32);
     /// The UART divisor (clock cycles per bit) the board runs its line at.
     fn divisor(&self) -> u32;
     fn open_vcd(&mut self, path: &Path) -> io::Result<()>;

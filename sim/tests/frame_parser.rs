@@ -9,7 +9,7 @@
 //! Streams: every capture frame (padded as on the wire); all 512 values of the nine flag bits;
 //! a seeded random stream of well-formed and malformed frames: VLAN tags (0–3 of each TPID),
 //! other EtherTypes, IPv6, IHL 0–15 with options, wrong versions, total lengths, checksums,
-//! fragments, protocols, data offsets 0–15, TCP options (window scale well and badly formed,
+//! fragments, protocols, data offsets 0–15, TCP options (window scale and Timestamps well and badly formed,
 //! EOL, NOP, truncated and oversized options), every flag byte, truncated frames, runts and
 //! giants, frames the receiver already dropped (status only); with an input that pauses and an
 //! output that is not always ready. `SYNSCOPE_LONG=1` runs 2·10⁵ random frames.
@@ -170,8 +170,9 @@ fn set_ip_checksum(h: &mut [u8]) {
     h[10..12].copy_from_slice(&c.to_be_bytes());
 }
 
-/// TCP options: a random list of well- and ill-formed options (RFC 7323 §2.2 window scale among
-/// them), padded to a multiple of four unless `raw`.
+/// TCP options: a random list of well- and ill-formed options (RFC 7323 §2.2 window scale and
+/// §3.2 Timestamps among them, some twice, some with wrong lengths), padded to a multiple of
+/// four unless `raw`.
 fn tcp_options(rng: &mut Rng, what: &mut String) -> Vec<u8> {
     let mut o = Vec::new();
     for _ in 0..rng.below(6) {
@@ -184,6 +185,12 @@ fn tcp_options(rng: &mut Rng, what: &mut String) -> Vec<u8> {
             7 => {
                 o.extend_from_slice(&[8, 10]);
                 o.extend((0..8).map(|_| rng.next_u64() as u8));
+            }
+            8 if rng.chance(1, 2) => {
+                // Timestamps with another length than 10: skipped, the walk goes on.
+                let l = 2 + rng.below(12) as u8;
+                o.extend_from_slice(&[8, l]);
+                o.extend((2..l).map(|_| rng.next_u64() as u8));
             }
             8 => o.extend_from_slice(&[3, 2 + rng.below(4) as u8, rng.below(20) as u8]), // WS, bad length
             9 => o.extend_from_slice(&[rng.below(256) as u8, rng.below(8) as u8]), // any kind, short length

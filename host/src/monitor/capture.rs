@@ -32,7 +32,7 @@ fn of_entry(e: &Entry, what: u8, at: SystemTime, now: u32) -> ConnEvent {
     let (c, s) = (e.client_state(), e.server_state());
     ConnEvent {
         at,
-        board_time: Some(now),
+        board_time: Some(synscope_model::time::whole_secs(now)),
         what,
         client: e.client(),
         server: e.server(),
@@ -86,7 +86,7 @@ pub fn group(
                     };
                     ConnEvent {
                         at,
-                        board_time: Some(now),
+                        board_time: Some(synscope_model::time::whole_secs(now)),
                         what: 0,
                         client,
                         server,

@@ -247,7 +247,7 @@ pub fn table_title(v: &View, shown: usize) -> String {
         (None, Some(d)) => t.push_str(&format!(
             "| {} time {} s, read in {:.1} s ",
             if v.live { "model" } else { "board" },
-            v.table_now,
+            synscope_model::time::whole_secs(v.table_now),
             d.as_secs_f64()
         )),
         (None, None) => t.push_str("| reading table... "),

@@ -5,7 +5,7 @@ use crate::human;
 use std::cmp::Ordering;
 use synscope_model::entry::Entry;
 use synscope_model::protocol::payload::Slot;
-use synscope_model::timeouts::elapsed;
+use synscope_model::time::{elapsed, whole_secs};
 use synscope_model::{Endpoint, TcpState, Timeouts};
 
 /// One connection, both endpoints.
@@ -39,7 +39,7 @@ impl Row {
             server: e.server(),
             client_state: e.client_state(),
             server_state: e.server_state(),
-            idle: elapsed(now, e.last_seen),
+            idle: whole_secs(elapsed(now, e.last_seen)),
             expires: t.map(|t| crate::console::expires_in(e, now, t)),
             slot,
             picked_up: e.picked_up,
