@@ -187,8 +187,8 @@ mod tests {
 
     #[test]
     fn capacities() {
-        assert_eq!(ARTY_A7_35.connections(), 8192);
-        assert_eq!(ARTY_A7_100.connections(), 16384);
-        assert_eq!(XCVU13P.connections(), 1_048_576);
+        assert_eq!(ARTY_A7_35.connections(), 2048);
+        assert_eq!(ARTY_A7_100.connections(), 8192);
+        assert_eq!(XCVU13P.connections(), 524_288);
     }
 }
