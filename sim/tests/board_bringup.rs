@@ -87,8 +87,19 @@ fn one_snapshot_while_frames_flow(entry: FrameEntry) {
         .collect();
     let mut board = BoardSim::quiet_with(entry).expect("the board answers");
     // Good frames and, every third one, the same with a bad FCS, queued at the entry: they
-    // go in while the requests below wait for their answers.
-    for (i, f) in frames.iter().enumerate() {
+    // go in while the requests below wait for their answers. The FIFO entry takes frames
+    // without the MII's 8 cycles a byte, so it gets the capture four times over to still be
+    // flowing across several requests.
+    let rounds = match entry {
+        FrameEntry::Mii => 1,
+        FrameEntry::Fifo => 4,
+    };
+    for (i, f) in frames
+        .iter()
+        .cycle()
+        .take(rounds * frames.len())
+        .enumerate()
+    {
         board.queue_captured(f);
         if i % 3 == 0 {
             board.queue_bad_fcs(f);
