@@ -85,6 +85,9 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
         timeouts: a.timeouts.timeouts()?,
     };
     let r = analyze_path(&a.capture, config)?;
+    if let Some(line) = report::untracked_frames(&r.counters) {
+        eprintln!("synscope: {}: {line}", a.capture.display());
+    }
     let text = if a.json {
         let mut s = serde_json::to_string_pretty(&report::to_json(
             &r,

@@ -5,8 +5,9 @@ use serde_json::{json, Map, Value};
 use std::fmt::Write;
 use std::time::Duration;
 use synscope_model::analysis::{AnalysisReport, ConnectionReport, RST_CLASSES};
+use synscope_model::counters::Counters;
 use synscope_model::tracker::RemoveReason;
-use synscope_model::{Counter, RstClass, TcpState};
+use synscope_model::{Counter, DropReason, Endpoint, RstClass, TcpState};
 
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
@@ -94,12 +95,46 @@ pub fn to_json(r: &AnalysisReport, source: &str, engine: &str) -> Value {
     })
 }
 
+/// Width of an endpoint column: 22 (`255.255.255.255:65535`), or the longest endpoint (an
+/// IPv6 one in `[addr]:port` form is up to 47 characters), so no endpoint is ever cut.
+pub fn endpoint_width(endpoints: impl Iterator<Item = Endpoint>) -> usize {
+    endpoints
+        .map(|e| e.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(22)
+}
+
+/// Frames the model (or a board) could not track, and why: `None` when every frame became a
+/// segment, else one line for stderr, e.g. `12 of 4693 frames not tracked: 10 snap_truncated
+/// (cut inside its headers by the capture's snap length), 2 not_tcp (not TCP (UDP, ICMP, ...))`.
+/// Shared by every command that reports on frames.
+pub fn untracked_frames(k: &Counters) -> Option<String> {
+    let dropped = k.dropped();
+    if dropped == 0 {
+        return None;
+    }
+    let reasons: Vec<String> = DropReason::ALL
+        .iter()
+        .filter_map(|r| {
+            let n = k.get(Counter::drop(*r));
+            (n > 0).then(|| format!("{n} {} ({})", r.name(), r.describe()))
+        })
+        .collect();
+    Some(format!(
+        "{dropped} of {} frames not tracked: {}",
+        k.get(Counter::Frames),
+        reasons.join(", ")
+    ))
+}
+
 /// The human table, like `ss -tan`, with a summary of counters below.
 pub fn to_table(r: &AnalysisReport) -> String {
     let mut s = String::new();
+    let w = endpoint_width(r.connections.iter().flat_map(|c| [c.client, c.server]));
     let _ = writeln!(
         s,
-        "{:<22} {:<22} {:<12} {:<12} {:>7} {:>7} {:>10} {:>10}  NOTE",
+        "{:<w$} {:<w$} {:<12} {:<12} {:>7} {:>7} {:>10} {:>10}  NOTE",
         "CLIENT", "SERVER", "CLIENT", "SERVER", "PKT>", "PKT<", "BYTES>", "BYTES<"
     );
     for c in &r.connections {
@@ -123,7 +158,7 @@ pub fn to_table(r: &AnalysisReport) -> String {
         }
         let _ = writeln!(
             s,
-            "{:<22} {:<22} {:<12} {:<12} {:>7} {:>7} {:>10} {:>10}  {}",
+            "{:<w$} {:<w$} {:<12} {:<12} {:>7} {:>7} {:>10} {:>10}  {}",
             c.client.to_string(),
             c.server.to_string(),
             c.client_state.name(),
@@ -138,13 +173,16 @@ pub fn to_table(r: &AnalysisReport) -> String {
     let k = &r.counters;
     let _ = writeln!(
         s,
-        "\n{} connections; {} frames: {} processed, {} dropped{}",
+        "\n{} connections; {} frames: {} processed, {} not tracked{}",
         r.connections.len(),
         k.get(Counter::Frames),
         k.get(Counter::Processed),
         k.dropped(),
         if r.capture_truncated > 0 {
-            format!(" ({} cut short by the capture)", r.capture_truncated)
+            format!(
+                " ({} cut short by the capture's snap length)",
+                r.capture_truncated
+            )
         } else {
             String::new()
         }

@@ -82,7 +82,7 @@ fn analyze_table_is_readable() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("10.77.1.10:47960"));
     assert!(s.contains("TIME_WAIT"));
-    assert!(s.contains("1 connections; 29 frames: 29 processed, 0 dropped"));
+    assert!(s.contains("1 connections; 29 frames: 29 processed, 0 not tracked"));
 }
 
 #[test]

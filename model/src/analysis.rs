@@ -45,7 +45,8 @@ pub struct AnalysisReport {
     pub counters: Counters,
     /// Endpoints seen answering a SYN with a SYN-ACK: known to listen.
     pub listeners: Vec<Endpoint>,
-    /// Frames the capture file cut short (snap length): not offered to the tracker.
+    /// Frames the capture file cut short (snap length). Those whose headers were complete were
+    /// tracked; the others are counted `drop_snap_truncated`.
     pub capture_truncated: u64,
     /// Time of the last frame: the moment the end states are taken at.
     pub end_time: Duration,
@@ -215,21 +216,26 @@ impl Analyzer {
         }
     }
 
-    /// One captured frame (as capture files hold it: no FCS, not padded).
-    pub fn frame(&mut self, timestamp: Duration, data: &[u8], truncated: bool) {
-        if truncated {
-            self.capture_truncated += 1;
-            return;
-        }
+    /// One captured frame (as capture files hold it: no FCS, not padded): the bytes kept, and
+    /// the frame's length on the wire (`orig_len`; more than `data.len()` when the capture's
+    /// snap length cut it, and then it is tracked from its headers if they are complete).
+    pub fn frame(&mut self, timestamp: Duration, data: &[u8], orig_len: u32) {
         self.records.now = self.records.now.max(timestamp);
         let time = timestamp.as_secs() as u32;
-        let frame = if data.len() < MIN_FRAME_LEN {
+        let wire_len = (orig_len as usize).max(data.len());
+        let parsed = if wire_len > data.len() {
+            self.capture_truncated += 1;
+            let wire_len = wire_len.max(MIN_FRAME_LEN);
+            self.tracker
+                .process_captured_frame(data, wire_len, time, &mut self.records)
+        } else if data.len() < MIN_FRAME_LEN {
             pad_to_minimum(data, &mut self.pad);
-            &self.pad[..]
+            self.tracker
+                .process_frame(&self.pad, time, &mut self.records)
         } else {
-            data
+            self.tracker.process_frame(data, time, &mut self.records)
         };
-        let Ok((d, verdict)) = self.tracker.process_frame(frame, time, &mut self.records) else {
+        let Ok((d, verdict)) = parsed else {
             return;
         };
         let Some(slot) = self.tracker.last_slot() else {
@@ -321,7 +327,7 @@ pub fn analyze_capture(
     let mut a = Analyzer::new(config);
     if config.shape.capacity().is_some() {
         // A bounded table stays in the cache: nothing to load ahead.
-        for_each_frame(bytes, |f| a.frame(f.timestamp, f.data, f.is_truncated()))?;
+        for_each_frame(bytes, |f| a.frame(f.timestamp, f.data, f.orig_len))?;
         return Ok(a.finish());
     }
     // Frames are processed in order, LOOKAHEAD frames behind the reader: each connection's
@@ -336,13 +342,13 @@ pub fn analyze_capture(
             a.prefetch_connection(half.data);
         }
         if let Some(due) = ahead[n % LOOKAHEAD].replace(f) {
-            a.frame(due.timestamp, due.data, due.is_truncated());
+            a.frame(due.timestamp, due.data, due.orig_len);
         }
         n += 1;
     })?;
     for i in n..n + LOOKAHEAD {
         if let Some(due) = ahead[i % LOOKAHEAD].take() {
-            a.frame(due.timestamp, due.data, due.is_truncated());
+            a.frame(due.timestamp, due.data, due.orig_len);
         }
     }
     Ok(a.finish())

@@ -107,10 +107,17 @@ impl Entry {
 /// The bit layout of an entry in the hardware table, LSB first, in this order (a rust-hdl
 /// `LogicStruct` packs its fields the same way, in declaration order). `last_seen` keeps its low
 /// 16 bits: the sweep removes every entry long before 2¹⁶ s pass (see `timeouts`).
+///
+/// **IPv6** (docs/core.md, "The table key"): an IPv6 connection takes two adjacent ways of its
+/// bucket, an even way and the next. The even way is its *head*, laid out as [`FIELDS`] with
+/// `v6` set and the low 32 bits of each address in `lo_ip`/`hi_ip`; the odd way is its
+/// *continuation*, laid out as [`CONT_FIELDS`]: `valid` and `v6` set, the other 96 bits of each
+/// address. So every way holds a full key or its rest, and the key compare is exact.
 pub mod layout {
     /// `(name, width)` of every field, LSB first.
-    pub const FIELDS: [(&str, usize); 18] = [
+    pub const FIELDS: [(&str, usize); 19] = [
         ("valid", 1),
+        ("v6", 1),
         ("lo_ip", 32),
         ("lo_port", 16),
         ("hi_ip", 32),
@@ -129,18 +136,33 @@ pub mod layout {
         ("hi_wnd_log2", 5),
         ("last_seen", 16),
     ];
+    /// `(name, width)` of every field of an IPv6 continuation way, LSB first; the bits above
+    /// them are zero.
+    pub const CONT_FIELDS: [(&str, usize); 4] = [
+        ("valid", 1),
+        ("v6", 1),
+        ("lo_ip_top", 96),
+        ("hi_ip_top", 96),
+    ];
+    /// Address bits a head holds (the low ones); the continuation holds the rest.
+    pub const HEAD_IP_BITS: usize = 32;
     /// Bits of one entry.
-    pub const ENTRY_BITS: usize = {
+    pub const ENTRY_BITS: usize = sum(&FIELDS);
+    /// Bits of a continuation's fields.
+    pub const CONT_BITS: usize = sum(&CONT_FIELDS);
+    /// Bits of the stored time.
+    pub const TIME_BITS: u32 = 16;
+
+    const fn sum(fields: &[(&str, usize)]) -> usize {
         let mut n = 0;
         let mut i = 0;
-        while i < FIELDS.len() {
-            n += FIELDS[i].1;
+        while i < fields.len() {
+            n += fields[i].1;
             i += 1;
         }
         n
-    };
-    /// Bits of the stored time.
-    pub const TIME_BITS: u32 = 16;
+    }
+    const _: () = assert!(CONT_BITS <= ENTRY_BITS && ENTRY_BITS <= 256);
 }
 
 /// A little bit-writer/reader over `[u64; 4]` (256 bits ≥ `ENTRY_BITS`).
@@ -150,7 +172,7 @@ struct Bits<'a> {
 }
 
 impl Bits<'_> {
-    fn put(&mut self, v: u64, width: usize) {
+    fn put(&mut self, v: u128, width: usize) {
         for i in 0..width {
             if v >> i & 1 == 1 {
                 self.words[(self.at + i) / 64] |= 1 << ((self.at + i) % 64);
@@ -159,45 +181,96 @@ impl Bits<'_> {
         self.at += width;
     }
 
-    fn get(&mut self, width: usize) -> u64 {
+    fn get(&mut self, width: usize) -> u128 {
         let mut v = 0;
         for i in 0..width {
-            v |= (self.words[(self.at + i) / 64] >> ((self.at + i) % 64) & 1) << i;
+            v |= ((self.words[(self.at + i) / 64] >> ((self.at + i) % 64) & 1) as u128) << i;
         }
         self.at += width;
         v
     }
 }
 
+/// What one table word holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Way {
+    /// A whole IPv4 entry.
+    Entry(Entry),
+    /// The head of an IPv6 entry: its addresses hold only their low
+    /// [`layout::HEAD_IP_BITS`] bits until [`Way::complete`] adds its continuation's.
+    Head(Entry),
+    /// The rest of an IPv6 entry's addresses (their top bits, shifted down).
+    Continuation { lo_top: u128, hi_top: u128 },
+}
+
+impl Way {
+    /// The entry of an IPv4 word, or of an IPv6 head and its continuation; `None` for a head
+    /// without a continuation, or a continuation alone.
+    pub fn complete(self, next: Option<Way>) -> Option<Entry> {
+        match (self, next) {
+            (Way::Entry(e), _) => Some(e),
+            (Way::Head(mut e), Some(Way::Continuation { lo_top, hi_top })) => {
+                let b = layout::HEAD_IP_BITS;
+                e.key.lo = Endpoint::v6(lo_top << b | e.key.lo.addr_bits(), e.key.lo.port);
+                e.key.hi = Endpoint::v6(hi_top << b | e.key.hi.addr_bits(), e.key.hi.port);
+                Some(e)
+            }
+            _ => None,
+        }
+    }
+}
+
 impl Entry {
-    /// The hardware word of this entry (`valid` set), per [`layout`].
+    /// The hardware word of this entry (`valid` set), per [`layout::FIELDS`]: for IPv6, its
+    /// head.
     pub fn pack(&self) -> [u64; 4] {
         let mut words = [0u64; 4];
         let mut b = Bits {
             words: &mut words,
             at: 0,
         };
+        let low = (1u128 << layout::HEAD_IP_BITS) - 1;
         b.put(1, 1);
-        b.put(self.key.lo.ip as u64, 32);
-        b.put(self.key.lo.port as u64, 16);
-        b.put(self.key.hi.ip as u64, 32);
-        b.put(self.key.hi.port as u64, 16);
-        b.put(self.client_is_lo as u64, 1);
-        b.put(self.picked_up as u64, 1);
+        b.put(self.key.is_v6() as u128, 1);
+        b.put(self.key.lo.addr_bits() & low, 32);
+        b.put(self.key.lo.port as u128, 16);
+        b.put(self.key.hi.addr_bits() & low, 32);
+        b.put(self.key.hi.port as u128, 16);
+        b.put(self.client_is_lo as u128, 1);
+        b.put(self.picked_up as u128, 1);
         for end in &self.ends {
-            b.put(end.state as u64, 4);
-            b.put(end.snd_nxt as u64, 32);
-            b.put(end.snd_valid as u64, 1);
-            b.put(end.wscale as u64, 4);
-            b.put(end.wnd_log2 as u64, 5);
+            b.put(end.state as u128, 4);
+            b.put(end.snd_nxt as u128, 32);
+            b.put(end.snd_valid as u128, 1);
+            b.put(end.wscale as u128, 4);
+            b.put(end.wnd_log2 as u128, 5);
         }
-        b.put(self.last_seen as u64 & 0xffff, 16);
+        b.put(self.last_seen as u128 & 0xffff, 16);
         words
     }
 
-    /// The entry of a hardware word, `None` if its `valid` bit is clear. The 16-bit time is
-    /// extended to the latest time ≤ `now` with those low bits.
-    pub fn unpack(words: &[u64; 4], now: u32) -> Option<Entry> {
+    /// The continuation word of an IPv6 entry, per [`layout::CONT_FIELDS`] (`None` for IPv4).
+    pub fn pack_continuation(&self) -> Option<[u64; 4]> {
+        if !self.key.is_v6() {
+            return None;
+        }
+        let mut words = [0u64; 4];
+        let mut b = Bits {
+            words: &mut words,
+            at: 0,
+        };
+        b.put(1, 1);
+        b.put(1, 1);
+        b.put(self.key.lo.addr_bits() >> layout::HEAD_IP_BITS, 96);
+        b.put(self.key.hi.addr_bits() >> layout::HEAD_IP_BITS, 96);
+        Some(words)
+    }
+
+    /// What a hardware word holds, `None` if its `valid` bit is clear or a state code is not
+    /// one of the eleven. `odd_way`: the word is in an odd way (where a `v6` word is a
+    /// continuation; in an even way it is a head). The 16-bit time is extended to the latest
+    /// time ≤ `now` with those low bits.
+    pub fn unpack_way(words: &[u64; 4], odd_way: bool, now: u32) -> Option<Way> {
         let mut copy = *words;
         let mut b = Bits {
             words: &mut copy,
@@ -206,8 +279,21 @@ impl Entry {
         if b.get(1) == 0 {
             return None;
         }
-        let lo = Endpoint::new(b.get(32) as u32, b.get(16) as u16);
-        let hi = Endpoint::new(b.get(32) as u32, b.get(16) as u16);
+        let v6 = b.get(1) == 1;
+        if v6 && odd_way {
+            let lo_top = b.get(96);
+            let hi_top = b.get(96);
+            return Some(Way::Continuation { lo_top, hi_top });
+        }
+        let endpoint = |ip: u128, port: u128| {
+            if v6 {
+                Endpoint::v6(ip, port as u16)
+            } else {
+                Endpoint::v4(ip as u32, port as u16)
+            }
+        };
+        let lo = endpoint(b.get(32), b.get(16));
+        let hi = endpoint(b.get(32), b.get(16));
         let client_is_lo = b.get(1) == 1;
         let picked_up = b.get(1) == 1;
         let mut ends = [EndpointTrack::default(); 2];
@@ -220,13 +306,23 @@ impl Entry {
         }
         let t16 = b.get(16) as u32;
         let last_seen = now.wrapping_sub(now.wrapping_sub(t16) & 0xffff);
-        Some(Entry {
+        let e = Entry {
             key: FlowKey { lo, hi },
             client_is_lo,
             picked_up,
             ends,
             last_seen,
-        })
+        };
+        Some(if v6 { Way::Head(e) } else { Way::Entry(e) })
+    }
+
+    /// The IPv4 entry of a hardware word (`None` if not valid, or if it is part of an IPv6
+    /// entry: see [`Entry::unpack_way`]).
+    pub fn unpack(words: &[u64; 4], now: u32) -> Option<Entry> {
+        match Entry::unpack_way(words, false, now)? {
+            Way::Entry(e) => Some(e),
+            _ => None,
+        }
     }
 }
 
@@ -236,11 +332,11 @@ mod tests {
 
     #[test]
     fn pack_round_trips_and_fits_the_layout() {
-        assert_eq!(layout::ENTRY_BITS, 207);
+        assert_eq!(layout::ENTRY_BITS, 208);
         let e = Entry {
             key: FlowKey {
-                lo: Endpoint::new(0x0a00_0001, 80),
-                hi: Endpoint::new(0xc0a8_0101, 65535),
+                lo: Endpoint::v4(0x0a00_0001, 80),
+                hi: Endpoint::v4(0xc0a8_0101, 65535),
             },
             client_is_lo: false,
             picked_up: true,
@@ -263,8 +359,33 @@ mod tests {
             last_seen: 1_800_000_123,
         };
         let w = e.pack();
-        assert_eq!(w[3] >> (207 - 192), 0, "nothing above ENTRY_BITS");
+        assert_eq!(w[3] >> (208 - 192), 0, "nothing above ENTRY_BITS");
         assert_eq!(Entry::unpack(&w, 1_800_000_200), Some(e));
         assert_eq!(Entry::unpack(&[0; 4], 0), None);
+        assert_eq!(e.pack_continuation(), None);
+    }
+
+    #[test]
+    fn an_ipv6_entry_is_a_head_and_a_continuation() {
+        let lo: Endpoint = "[fd77:1::10]:47340".parse().unwrap();
+        let hi: Endpoint = "[2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:587"
+            .parse()
+            .unwrap();
+        let e = Entry {
+            key: FlowKey { lo, hi },
+            client_is_lo: true,
+            picked_up: false,
+            ends: [EndpointTrack::new(TcpState::Established); 2],
+            last_seen: 77,
+        };
+        let (head, cont) = (e.pack(), e.pack_continuation().unwrap());
+        assert_eq!(cont[3] >> (layout::CONT_BITS - 192), 0);
+        let h = Entry::unpack_way(&head, false, 80).unwrap();
+        let c = Entry::unpack_way(&cont, true, 80).unwrap();
+        assert!(matches!(h, Way::Head(_)) && matches!(c, Way::Continuation { .. }));
+        assert_eq!(h.complete(Some(c)), Some(e));
+        assert_eq!(h.complete(None), None);
+        assert_eq!(c.complete(Some(h)), None);
+        assert_eq!(Entry::unpack(&head, 80), None);
     }
 }

@@ -28,7 +28,7 @@ fn seed(default: u64) -> u64 {
 
 /// `Entry::eviction_class` of a pair of states.
 fn eviction_class(states: [TcpState; 2]) -> Option<u8> {
-    let any = Endpoint::new(0, 0);
+    let any = Endpoint::v4(0, 0);
     Entry {
         key: FlowKey { lo: any, hi: any },
         client_is_lo: true,

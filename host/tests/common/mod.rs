@@ -85,8 +85,8 @@ pub fn respond(req: &Frame, payload: Vec<u8>) -> Vec<u8> {
 /// The event "10.0.0.1:40000 CLOSED->SYN_SENT, 10.0.0.2:80 CLOSED->LISTEN" (created), framed.
 pub fn event_frame(seq: u8) -> Vec<u8> {
     let key = FlowKey::of(
-        Endpoint::new(0x0a00_0001, 40000),
-        Endpoint::new(0x0a00_0002, 80),
+        Endpoint::v4(0x0a00_0001, 40000),
+        Endpoint::v4(0x0a00_0002, 80),
     )
     .0;
     let e = EventRecord {
@@ -124,10 +124,10 @@ pub fn ip(a: u8, b: u8, c: u8, d: u8) -> u32 {
 /// FIN_WAIT_2 / CLOSE_WAIT: 38 in all.
 pub fn known_table() -> Vec<Conn> {
     let mut v = Vec::new();
-    let server = |p| Endpoint::new(ip(10, 0, 0, 2), p);
+    let server = |p| Endpoint::v4(ip(10, 0, 0, 2), p);
     for i in 0..23u16 {
         v.push(Conn {
-            client: Endpoint::new(ip(10, 0, 0, 1), 40000 + i),
+            client: Endpoint::v4(ip(10, 0, 0, 1), 40000 + i),
             server: server(80),
             client_state: TcpState::Established,
             server_state: TcpState::Established,
@@ -136,7 +136,7 @@ pub fn known_table() -> Vec<Conn> {
     }
     for i in 0..9u16 {
         v.push(Conn {
-            client: Endpoint::new(ip(10, 0, 0, 1), 41000 + i),
+            client: Endpoint::v4(ip(10, 0, 0, 1), 41000 + i),
             server: server(80),
             client_state: TcpState::TimeWait,
             server_state: TcpState::Closed,
@@ -145,15 +145,15 @@ pub fn known_table() -> Vec<Conn> {
     }
     for i in 0..5u16 {
         v.push(Conn {
-            client: Endpoint::new(ip(10, 0, 0, 3), 50000 + i),
-            server: Endpoint::new(ip(10, 0, 0, 4), 443),
+            client: Endpoint::v4(ip(10, 0, 0, 3), 50000 + i),
+            server: Endpoint::v4(ip(10, 0, 0, 4), 443),
             client_state: TcpState::SynSent,
             server_state: TcpState::SynReceived,
             idle: 2,
         });
     }
     v.push(Conn {
-        client: Endpoint::new(ip(192, 168, 1, 7), 33333),
+        client: Endpoint::v4(ip(192, 168, 1, 7), 33333),
         server: server(22),
         client_state: TcpState::FinWait2,
         server_state: TcpState::CloseWait,
@@ -292,13 +292,14 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
                         event_mask: event_bits::ALL,
                         event_rate: 0,
                         baud_code: 0,
-                        hash_key: [0; 16],
+                        hash_key: [0; synscope_model::hash::HASH_KEY_BYTES],
                     };
                     out = respond(&req, cfg.encode());
                 }
                 Some(Op::SetConfig) => out = respond(&req, vec![]),
                 Some(Op::DumpTable) => {
-                    let mut chunks: Vec<&[Slot]> = slots.chunks(DUMP_ENTRIES_PER_FRAME).collect();
+                    let ways: Vec<_> = slots.iter().flat_map(Slot::ways).collect();
+                    let mut chunks: Vec<&[_]> = ways.chunks(DUMP_ENTRIES_PER_FRAME).collect();
                     if chunks.is_empty() {
                         chunks.push(&[]); // an empty table is one frame with no entries
                     }
@@ -306,7 +307,7 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
                         let more = if i + 1 < chunks.len() { FLAG_MORE } else { 0 };
                         let chunk = DumpChunk {
                             now: BOARD_NOW,
-                            slots: ch.to_vec(),
+                            ways: ch.to_vec(),
                         };
                         Frame::new(
                             Kind::Response,

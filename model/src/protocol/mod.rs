@@ -14,7 +14,7 @@ pub use framing::{encode_frame, Decoder, FrameError};
 pub use message::{Frame, Header, Kind};
 
 /// Protocol version carried in every header.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 /// Frame delimiter (RFC 1662 §4.1).
 pub const FLAG: u8 = 0x7e;
 /// Control escape (RFC 1662 §4.2): the next byte is XORed with [`ESCAPE_XOR`].
