@@ -80,17 +80,18 @@ fn silence_is_a_bounded_clear_error() {
 
 #[test]
 fn another_protocol_version_is_named() {
+    // A board of protocol version 1 (IPv4 only) answering this host (version 2).
     let (mut link, master) = pair();
     let h = peer(master, 1, |req| {
         let mut f = Frame::new(Kind::Response, req.header.seq, Op::Identify, 0, vec![]);
-        f.header.version = 2;
+        f.header.version = 1;
         let mut out = Vec::new();
         f.encode(&mut out);
         out
     });
     let e = link.identify().unwrap_err().to_string();
     assert!(e.contains("protocol version mismatch"), "{e}");
-    assert!(e.contains("version 2"), "{e}");
+    assert!(e.contains("version 1") && e.contains("synscope 2"), "{e}");
     h.join().unwrap();
 }
 

@@ -228,3 +228,63 @@ fn keys_alike_in_their_head_never_merge() {
     let keys: Vec<String> = t.table().entries().map(|e| e.key.lo.to_string()).collect();
     assert_eq!(keys, vec!["0.0.0.1:40000", "[::1:0:1]:40000"]);
 }
+
+/// Established connections with random endpoints (`v6_per_8` of 8 IPv6) offered to a table of
+/// `shape` until it refuses 20,000 in a row: how many it holds, and of which family.
+fn fill(shape: TableShape, v6_per_8: u64, seed: u64) -> (usize, usize) {
+    let mut t = Tracker::new(TrackerConfig {
+        shape,
+        ..TrackerConfig::default()
+    });
+    let mut x = seed;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let (mut refused_in_a_row, mut ev) = (0, ());
+    while refused_in_a_row < 20_000 {
+        let r = next();
+        let (c, s) = if r % 8 < v6_per_8 {
+            (
+                Endpoint::v6((next() as u128) << 64 | next() as u128, r as u16),
+                Endpoint::v6(0xfd00 << 112 | 1, 443),
+            )
+        } else {
+            (Endpoint::v4(next() as u32, r as u16), server4())
+        };
+        let v = t.process(&seg(c, s, 1000, 0, SYN), &mut ev);
+        if v == Verdict::Refused {
+            refused_in_a_row += 1;
+            continue;
+        }
+        refused_in_a_row = 0;
+        t.process(&seg(s, c, 5000, 1001, SYN | ACK), &mut ev);
+        t.process(&seg(c, s, 1001, 5001, ACK), &mut ev);
+    }
+    let v6 = t.table().entries().filter(|e| e.key.is_v6()).count();
+    (t.table().len() - v6, v6)
+}
+
+/// The capacity figures of docs/core.md ("The table key"): IPv4 only fills every way, IPv6
+/// only every pair, a mix every way with both.
+#[test]
+fn capacity_of_the_tables() {
+    for (board, shape) in [
+        ("Arty A7-35T", TableShape::ARTY_35T),
+        ("Arty A7-100T", TableShape::ARTY_100T),
+    ] {
+        let ways = shape.capacity().unwrap();
+        let (v4, _) = fill(shape, 0, 7);
+        let (_, v6) = fill(shape, 8, 8);
+        let (m4, m6) = fill(shape, 4, 9);
+        println!(
+            "| {board} | {v4} | {v6} | {} ({m4} IPv4 + {m6} IPv6) |",
+            m4 + m6
+        );
+        assert_eq!(v4, ways, "{board}: IPv4 takes every way");
+        assert_eq!(v6, ways / 2, "{board}: IPv6 takes every pair");
+        assert_eq!(m4 + 2 * m6, ways, "{board}: a mix takes every way");
+    }
+}

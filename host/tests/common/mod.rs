@@ -330,6 +330,36 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
 
 /// The `(client, server, client_state, server_state)` of every connection of a JSON document
 /// (`analyze --json`, `sim --json`, `table --json`), sorted.
+/// The end states a capture's truth file (`captures/NAME.json`: the kernels' own) gives, as
+/// `end_states` reads a document: endpoints as every output prints them (`a.b.c.d:port`,
+/// `[addr]:port`), connections with no frame in the capture left out.
+pub fn truth_states(name: &str) -> Vec<(String, String, String, String)> {
+    let path = format!("{}/../captures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let truth: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let endpoint = |c: &Value, who: &str| {
+        let ip: std::net::IpAddr = c[format!("{who}_ip")].as_str().unwrap().parse().unwrap();
+        let port = c[format!("{who}_port")].as_u64().unwrap() as u16;
+        std::net::SocketAddr::new(ip, port).to_string()
+    };
+    let mut v: Vec<_> = truth["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c.get("in_capture") != Some(&Value::Bool(false)))
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap().to_string();
+            (
+                endpoint(c, "client"),
+                endpoint(c, "server"),
+                s("client_state"),
+                s("server_state"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 pub fn end_states(doc: &Value) -> Vec<(String, String, String, String)> {
     let mut v: Vec<_> = doc["connections"]
         .as_array()
