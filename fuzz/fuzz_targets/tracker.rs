@@ -20,7 +20,8 @@ fuzz_target!(|data: &[u8]| {
         shape: TableShape::Bounded { buckets: 8, ways: 4 },
         timeouts: Timeouts {
             time_wait: 3,
-            embryonic: 2,
+            handshake: 2,
+            fin_wait_2: 3,
             idle: 20,
             linger: 1,
         },
@@ -29,7 +30,8 @@ fuzz_target!(|data: &[u8]| {
     let (mut rest, mut time, mut frames) = (data, 0u32, 0u64);
     while rest.len() >= 3 {
         let len = u16::from_le_bytes([rest[0], rest[1]]) as usize % 1600;
-        time += (rest[2] % 4) as u32;
+        // Ticks of 1/16 s: up to about 4 s between frames.
+        time += (rest[2] % 64) as u32;
         rest = &rest[3..];
         let frame = &rest[..len.min(rest.len())];
         rest = &rest[frame.len()..];

@@ -6,9 +6,9 @@
 //! (counters, table read, configuration, events) and reads the front-end counters at indices
 //! `0..=17`.
 //!
-//! Time is an input (`now`, seconds): the Arty top counts it from its 100 MHz clock, the
-//! simulated board takes it from the capture, so capture time is honoured without simulating
-//! idle seconds.
+//! Time is an input (`now`, ticks of 1/16 s: `synscope_model::time`): the Arty top counts it
+//! from its 100 MHz clock, the simulated board takes it from the capture, so capture time is
+//! honoured without simulating idle seconds.
 
 use crate::command_engine::CommandEngine;
 use crate::conn_core::{ConnCore, COUNTER_BITS, COUNTER_INDEX_BITS};
@@ -18,6 +18,7 @@ use crate::mii_rx::MiiRx;
 use crate::station::Station;
 use crate::uart::DIVISOR_BITS;
 use rust_hdl::prelude::*;
+use synscope_model::time::TICKS_PER_SECOND;
 use synscope_model::{Counter, DropReason};
 
 /// The model's front-end counters, `Counter::Frames ..= Counter::DropFifoOverflow`, counted per
@@ -449,6 +450,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.core.window.next = self.parser.window.val();
         self.core.wscale.next = self.parser.wscale.val();
         self.core.payload_len.next = self.parser.payload_len.val();
+        self.core.tsval.next = self.parser.tsval.val();
+        self.core.ts_ok.next = self.parser.ts_ok.val();
         self.core.seg_time.next = self.parser.seg_time.val();
         // The link: bytes → deframer → engine → framer → bytes.
         self.deframer.clock.next = self.clock.val();
@@ -484,7 +487,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.core.hash_key.next = self.engine.core_hash_key.val();
         self.core.key_load.next = self.engine.core_key_load.val();
         self.core.time_wait.next = self.engine.core_time_wait.val();
-        self.core.embryonic.next = self.engine.core_embryonic.val();
+        self.core.handshake.next = self.engine.core_handshake.val();
+        self.core.fin_wait_2.next = self.engine.core_fin_wait_2.val();
         self.core.idle.next = self.engine.core_idle.val();
         self.core.linger.next = self.engine.core_linger.val();
         self.core.timeouts_load.next = self.engine.core_timeouts_load.val();
@@ -576,7 +580,8 @@ pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
     ref_div: DFF<Bits<2>>,
     phy_hold: DFF<Bits<PHY_RESET_BITS>>,
     prescale: DFF<Bits<27>>,
-    seconds: DFF<Bits<TIME_BITS>>,
+    /// The time base: ticks of 1/16 s (`synscope_model::time`).
+    ticks: DFF<Bits<TIME_BITS>>,
     led_frame: DFF<Bits<LED_STRETCH_BITS>>,
     led_state: DFF<Bits<LED_STRETCH_BITS>>,
     led_full: DFF<Bits<LED_STRETCH_BITS>>,
@@ -618,7 +623,7 @@ impl<const B: usize, const E: usize, const EP1: usize> ArtyTop<B, E, EP1> {
             ref_div: Default::default(),
             phy_hold: Default::default(),
             prescale: Default::default(),
-            seconds: Default::default(),
+            ticks: Default::default(),
             led_frame: Default::default(),
             led_state: Default::default(),
             led_full: Default::default(),
@@ -633,7 +638,7 @@ impl<const B: usize, const E: usize, const EP1: usize> ArtyTop<B, E, EP1> {
             zero27: Constant::new(Bits::from(0u64)),
             one32: Constant::new(Bits::from(1u64)),
             phy_release: Constant::new(Bits::from((1u64 << PHY_RESET_BITS) - 1)),
-            last_tick: Constant::new(Bits::from(CLOCK_HZ - 1)),
+            last_tick: Constant::new(Bits::from(CLOCK_HZ / TICKS_PER_SECOND as u64 - 1)),
             stretch: Constant::new(Bits::from((1u64 << LED_STRETCH_BITS) - 1)),
             station: Station::new(board, (CLOCK_HZ / 1_000_000) as u8),
         }
@@ -644,7 +649,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk100mhz, rst_meta, rst_sync, ref_div, phy_hold, prescale, seconds, led_frame,
+            self, clk100mhz, rst_meta, rst_sync, ref_div, phy_hold, prescale, ticks, led_frame,
             led_state, led_full
         );
         // Reset button (active low) through two flops.
@@ -661,11 +666,11 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
             self.phy_hold.d.next = self.zero24.val();
         }
         self.eth_rstn.next = self.phy_hold.q.val() == self.phy_release.val();
-        // Seconds.
+        // Ticks of 1/16 s.
         self.prescale.d.next = self.prescale.q.val() + self.one27.val();
         if self.prescale.q.val() == self.last_tick.val() {
             self.prescale.d.next = self.zero27.val();
-            self.seconds.d.next = self.seconds.q.val() + self.one32.val();
+            self.ticks.d.next = self.ticks.q.val() + self.one32.val();
         }
         // Ethernet transmit side idle.
         self.eth_tx_en.next = false;
@@ -673,7 +678,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
         // The station: MII, UART, time.
         self.station.clock.next = self.clk100mhz.val();
         self.station.reset.next = self.rst_sync.q.val();
-        self.station.now.next = self.seconds.q.val();
+        self.station.now.next = self.ticks.q.val();
         self.station.rx_clk.next = self.eth_rx_clk.val();
         self.station.rx_dv.next = self.eth_rx_dv.val();
         self.station.rx_er.next = self.eth_rxerr.val();
@@ -699,7 +704,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
         if self.station.table_pressure.val() {
             self.led_full.d.next = self.stretch.val();
         }
-        self.leds.next.heartbeat = self.seconds.q.val().get_bit(0);
+        // Bit 4 of the ticks: one toggle a second.
+        self.leds.next.heartbeat = self.ticks.q.val().get_bit(4);
         self.leds.next.frame = self.led_frame.q.val() != self.zero23.val();
         self.leds.next.state = self.led_state.q.val() != self.zero23.val();
         self.leds.next.full = self.led_full.q.val() != self.zero23.val();

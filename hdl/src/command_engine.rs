@@ -5,14 +5,14 @@
 //!
 //! ## Requests (docs/protocol.md, "Framing" and "Header")
 //! Deframed bytes are kept while no request is held: the header in a register, the payload in a
-//! 512-byte RAM (a `PING` echoes up to `MAX_PAYLOAD` bytes) and its last 17 bytes in a shift
+//! 512-byte RAM (a `PING` echoes up to `MAX_PAYLOAD` bytes) and its last 41 bytes in a shift
 //! register, from which every fixed-size request's fields are read at constant offsets. Only a
 //! frame that the deframer ends with `STATUS_OK` becomes a request; garbage, bad FCS, aborted,
 //! short and long frames are dropped there (and counted by the deframer). A frame that starts
 //! while a request is held (the host waits for each answer) is ignored.
 //!
 //! Then, in order: a frame of another kind than request is ignored (our own answers echoed);
-//! version ≠ 1 → error `BAD_VERSION` (its header says version 1); unknown op → `UNKNOWN_OP`;
+//! version ≠ `VERSION` (3) → error `BAD_VERSION` (its header says version 3); unknown op → `UNKNOWN_OP`;
 //! a payload length other than the op's → `BAD_LENGTH`; a bucket past the table, a `SET_CONFIG`
 //! item that does not exist, timeouts that `Timeouts::validate` refuses or a baud code past
 //! `BAUD_RATES` → `BAD_ARGUMENT` (docs/protocol.md, "Operations": error frame payload).
@@ -34,11 +34,12 @@
 //!   (`responses` counts frames sent in answer to requests, errors and each dump frame included).
 //! * `DUMP_TABLE`: from the first bucket in the request to the last, ways 0..3, through the
 //!   core's read port (aged entries; dead and empty ways skipped). Live slots go into a
-//!   32-record buffer; a frame is sent when the buffer holds `DUMP_ENTRIES_PER_FRAME + 1` of
+//!   16-record buffer; a frame is sent when the buffer holds `DUMP_ENTRIES_PER_FRAME + 1` of
 //!   them (so `MORE` is known before the header: the extra one opens the next frame) or the scan
 //!   has reached the end (the last frame, `MORE` clear; an empty table is one frame with `now`
-//!   only). Each slot is `DumpChunk::encode`'s: `bucket << 2 | way`, then the 26 entry bytes;
-//!   an IPv6 entry is two slots, its head and its continuation (alive while its head is).
+//!   only). Each slot is `DumpChunk::encode`'s: `bucket << 2 | way`, then the `ENTRY_BYTES` (59)
+//!   entry bytes; an IPv6 entry is two slots, its head and its continuation (alive while its
+//!   head is).
 //! * `LOOKUP`: the tuple ordered as `FlowKey::of` ([`FlowKey`]), hashed bit-serially with the
 //!   keyed Toeplitz hash (288 cycles: each set input bit, MSB first, XORs in the key window
 //!   starting there — `hash::toeplitz`; an IPv4 key's 96 bits come first, then zeros), then
@@ -88,23 +89,28 @@ pub const DESIGN_VERSION: u16 = 1;
 pub const BOARD_SIM: u8 = 0;
 pub const BOARD_35T: u8 = 1;
 pub const BOARD_100T: u8 = 2;
-/// Bytes of the transmit shift register (the largest piece: a `LOOKUP` answer).
-pub const TX_BYTES: usize = 32;
+/// Bytes of the transmit shift register (the largest piece: a `LOOKUP` answer, 62 bytes).
+pub const TX_BYTES: usize = 64;
 const TX_BITS: usize = TX_BYTES * 8;
 /// Request bytes kept in the payload shift register (the longest fixed request: `SET_CONFIG`
 /// with a hash key, item + 40 bytes).
-pub const PL_BYTES: usize = 1 + HASH_KEY_BYTES;
+pub const PL_BYTES: usize = KEY_REQ_BYTES;
 const PL_BITS: usize = PL_BYTES * 8;
 /// Payload RAM address bits (`MAX_PAYLOAD` = 480 bytes).
 pub const PAYLOAD_ADDR_BITS: usize = 9;
-/// Dump buffer address bits (`DUMP_ENTRIES_PER_FRAME + 1` = 18 records in flight).
-pub const DUMP_BUF_BITS: usize = 5;
+/// Dump buffer address bits (`DUMP_ENTRIES_PER_FRAME + 1` = 8 records in flight).
+pub const DUMP_BUF_BITS: usize = 4;
 /// Bytes of the `IDENTIFY` payload.
 pub const IDENT_BYTES: usize = 12;
 /// Bytes of a dumped slot (slot u16 + entry).
 pub const SLOT_BYTES: usize = 2 + ENTRY_BYTES;
 
+/// Payload bytes of `SET_CONFIG` with the timeouts (item + `Timeouts::named`, u32 each) and
+/// with a hash key (item + `HASH_KEY_BYTES`).
+const TIMEOUTS_REQ_BYTES: usize = 1 + 5 * 4;
+const KEY_REQ_BYTES: usize = 1 + HASH_KEY_BYTES;
 const _: () = assert!(SLOT_BYTES < TX_BYTES && PL_BITS - 8 == KEY_BITS);
+const _: () = assert!(TIMEOUTS_REQ_BYTES < PL_BYTES && LOOKUP_BYTES < PL_BYTES);
 
 /// Bit offset in `pl` of byte `i` of a request payload of `len` bytes (the payload's last byte
 /// is the register's top byte). `update()` reads fields at these offsets as literals, checked
@@ -112,8 +118,9 @@ const _: () = assert!(SLOT_BYTES < TX_BYTES && PL_BITS - 8 == KEY_BITS);
 const fn pl_at(len: usize, i: usize) -> usize {
     (PL_BYTES - len + i) * 8
 }
-const _: () = assert!(pl_at(17, 1) == 200 && pl_at(17, 5) == 232);
-const _: () = assert!(pl_at(17, 9) == 264 && pl_at(17, 13) == 296);
+const _: () = assert!(pl_at(TIMEOUTS_REQ_BYTES, 1) == 168 && pl_at(TIMEOUTS_REQ_BYTES, 5) == 200);
+const _: () = assert!(pl_at(TIMEOUTS_REQ_BYTES, 9) == 232 && pl_at(TIMEOUTS_REQ_BYTES, 13) == 264);
+const _: () = assert!(pl_at(TIMEOUTS_REQ_BYTES, 17) == 296);
 const _: () = assert!(pl_at(2, 1) == 320 && pl_at(3, 1) == 312 && pl_at(2, 0) == 312);
 const _: () = assert!(pl_at(PL_BYTES, 1) == 8);
 const _: () = assert!(LOOKUP_BYTES == 37 && pl_at(LOOKUP_BYTES, 0) == 32);
@@ -178,11 +185,12 @@ pub struct ErrorPiece {
     pub op: Bits<8>,
 }
 
-/// `GET_CONFIG`, first part: the four timeouts (`encode_timeouts`).
+/// `GET_CONFIG`, first part: the five timeouts (`encode_timeouts`).
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct TimeoutsPiece {
     pub time_wait: Bits<32>,
-    pub embryonic: Bits<32>,
+    pub handshake: Bits<32>,
+    pub fin_wait_2: Bits<32>,
     pub idle: Bits<32>,
     pub linger: Bits<32>,
 }
@@ -228,7 +236,8 @@ pub struct Event6PieceB {
     pub lo_port: Bits<16>,
     pub hi_ip: Bits<128>,
     pub hi_port: Bits<16>,
-    pub time: Bits<TIME_BITS>,
+    /// As [`EventPiece::time`].
+    pub time: Bits<16>,
 }
 
 /// A dumped slot (`DumpChunk::encode`), as the dump buffer stores it.
@@ -296,7 +305,8 @@ pub struct EventPiece {
     pub lo_port: Bits<16>,
     pub hi_ip: Bits<32>,
     pub hi_port: Bits<16>,
-    pub time: Bits<TIME_BITS>,
+    /// Low 16 bits of the board's seconds (the record's tick time without its 4 fraction bits).
+    pub time: Bits<16>,
 }
 
 /// The hash key word (`toeplitz_hash::key_word`: the first wire byte is the most significant)
@@ -395,7 +405,8 @@ pub struct CommandEngine<const B: usize> {
     pub core_hash_key: Signal<Out, Bits<KEY_BITS>>,
     pub core_key_load: Signal<Out, Bit>,
     pub core_time_wait: Signal<Out, Bits<TIMEOUT_BITS>>,
-    pub core_embryonic: Signal<Out, Bits<TIMEOUT_BITS>>,
+    pub core_handshake: Signal<Out, Bits<TIMEOUT_BITS>>,
+    pub core_fin_wait_2: Signal<Out, Bits<TIMEOUT_BITS>>,
     pub core_idle: Signal<Out, Bits<TIMEOUT_BITS>>,
     pub core_linger: Signal<Out, Bits<TIMEOUT_BITS>>,
     pub core_timeouts_load: Signal<Out, Bit>,
@@ -464,7 +475,8 @@ pub struct CommandEngine<const B: usize> {
     now_snap: DFF<Bits<32>>,
     // ---- configuration
     tw_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
-    emb_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
+    hs_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
+    fw2_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
     idle_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
     linger_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
     mask_q: DFFWithInit<Bits<8>>,
@@ -480,11 +492,11 @@ pub struct CommandEngine<const B: usize> {
     // ---- request fields (constant offsets into `pl`)
     op: Signal<Local, Bits<8>>,
     t_tw: Signal<Local, Bits<32>>,
-    t_emb: Signal<Local, Bits<32>>,
+    t_hs: Signal<Local, Bits<32>>,
+    t_fw2: Signal<Local, Bits<32>>,
     t_idle: Signal<Local, Bits<32>>,
     t_linger: Signal<Local, Bits<32>>,
     t_max: Signal<Local, Bits<34>>,
-    t_sum: Signal<Local, Bits<34>>,
     t_need: Signal<Local, Bits<34>>,
     t_ok: Signal<Local, Bit>,
     first_bucket: Signal<Local, Bits<16>>,
@@ -536,7 +548,7 @@ pub struct CommandEngine<const B: usize> {
     zero96: Constant<Bits<TOP_IP_BITS>>,
     zero192: Constant<Bits<{ INPUT_BITS - 96 }>>,
     len_37: Constant<Bits<LEN_BITS>>,
-    len_41: Constant<Bits<LEN_BITS>>,
+    len_key: Constant<Bits<LEN_BITS>>,
     n_key_half: Constant<Bits<6>>,
     n_entry: Constant<Bits<6>>,
     n_event6a: Constant<Bits<6>>,
@@ -574,13 +586,13 @@ pub struct CommandEngine<const B: usize> {
     div3: Constant<Bits<DIVISOR_BITS>>,
     div4: Constant<Bits<DIVISOR_BITS>>,
     tw_default: Constant<Bits<TIMEOUT_BITS>>,
-    emb_default: Constant<Bits<TIMEOUT_BITS>>,
+    hs_default: Constant<Bits<TIMEOUT_BITS>>,
+    fw2_default: Constant<Bits<TIMEOUT_BITS>>,
     idle_default: Constant<Bits<TIMEOUT_BITS>>,
     linger_default: Constant<Bits<TIMEOUT_BITS>>,
     last_bucket: Constant<Bits<B>>,
     last_bucket16: Constant<Bits<16>>,
     max_timeout: Constant<Bits<32>>,
-    max_timeout34: Constant<Bits<34>>,
     st_ok: Constant<Bits<STATUS_BITS>>,
     len_zero: Constant<Bits<LEN_BITS>>,
     len_one: Constant<Bits<LEN_BITS>>,
@@ -588,7 +600,7 @@ pub struct CommandEngine<const B: usize> {
     len_hdr1: Constant<Bits<LEN_BITS>>,
     len_2: Constant<Bits<LEN_BITS>>,
     len_3: Constant<Bits<LEN_BITS>>,
-    len_17: Constant<Bits<LEN_BITS>>,
+    len_timeouts: Constant<Bits<LEN_BITS>>,
     len_last_counter: Constant<Bits<LEN_BITS>>,
     len_last_gauge: Constant<Bits<LEN_BITS>>,
     n_zero: Constant<Bits<6>>,
@@ -747,7 +759,8 @@ impl<const B: usize> CommandEngine<B> {
             core_hash_key: Default::default(),
             core_key_load: Default::default(),
             core_time_wait: Default::default(),
-            core_embryonic: Default::default(),
+            core_handshake: Default::default(),
+            core_fin_wait_2: Default::default(),
             core_idle: Default::default(),
             core_linger: Default::default(),
             core_timeouts_load: Default::default(),
@@ -811,7 +824,8 @@ impl<const B: usize> CommandEngine<B> {
             frozen_q: Default::default(),
             now_snap: Default::default(),
             tw_q: DFFWithInit::new((t.time_wait as u64).to_bits()),
-            emb_q: DFFWithInit::new((t.embryonic as u64).to_bits()),
+            hs_q: DFFWithInit::new((t.handshake as u64).to_bits()),
+            fw2_q: DFFWithInit::new((t.fin_wait_2 as u64).to_bits()),
             idle_q: DFFWithInit::new((t.idle as u64).to_bits()),
             linger_q: DFFWithInit::new((t.linger as u64).to_bits()),
             mask_q: DFFWithInit::new((event_bits::ALL as u64).to_bits()),
@@ -826,11 +840,11 @@ impl<const B: usize> CommandEngine<B> {
             key_word: Default::default(),
             op: Default::default(),
             t_tw: Default::default(),
-            t_emb: Default::default(),
+            t_hs: Default::default(),
+            t_fw2: Default::default(),
             t_idle: Default::default(),
             t_linger: Default::default(),
             t_max: Default::default(),
-            t_sum: Default::default(),
             t_need: Default::default(),
             t_ok: Default::default(),
             first_bucket: Default::default(),
@@ -878,7 +892,7 @@ impl<const B: usize> CommandEngine<B> {
             zero96: Constant::new(Default::default()),
             zero192: Constant::new(Default::default()),
             len_37: c(LOOKUP_BYTES as u64),
-            len_41: c(PL_BYTES as u64),
+            len_key: c(KEY_REQ_BYTES as u64),
             n_key_half: c(KEY_HALF_BYTES as u64),
             n_entry: c(ENTRY_BYTES as u64),
             n_event6a: c(Event6PieceA::BITS as u64 / 8),
@@ -913,13 +927,13 @@ impl<const B: usize> CommandEngine<B> {
             div3: c(d[3] as u64),
             div4: c(d[4] as u64),
             tw_default: c(t.time_wait as u64),
-            emb_default: c(t.embryonic as u64),
+            hs_default: c(t.handshake as u64),
+            fw2_default: c(t.fin_wait_2 as u64),
             idle_default: c(t.idle as u64),
             linger_default: c(t.linger as u64),
             last_bucket: c((1 << B) - 1),
             last_bucket16: c((1 << B) - 1),
             max_timeout: c(MAX_TIMEOUT_S as u64),
-            max_timeout34: c(MAX_TIMEOUT_S as u64),
             st_ok: c(STATUS_OK),
             len_zero: c(0),
             len_one: c(1),
@@ -927,7 +941,7 @@ impl<const B: usize> CommandEngine<B> {
             len_hdr1: c(HEADER_BYTES as u64 + 1),
             len_2: c(2),
             len_3: c(3),
-            len_17: c(17),
+            len_timeouts: c(TIMEOUTS_REQ_BYTES as u64),
             len_last_counter: c(Counter::COUNT as u64 - 1),
             len_last_gauge: c(GAUGES as u64 - 1),
             n_zero: c(0),
@@ -1060,7 +1074,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
             frozen_q,
             now_snap,
             tw_q,
-            emb_q,
+            hs_q,
+            fw2_q,
             idle_q,
             linger_q,
             mask_q,
@@ -1158,7 +1173,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.core_hash_key.next = self.key_word.val();
         self.core_key_load.next = self.key_load_q.q.val();
         self.core_time_wait.next = self.tw_q.q.val();
-        self.core_embryonic.next = self.emb_q.q.val();
+        self.core_handshake.next = self.hs_q.q.val();
+        self.core_fin_wait_2.next = self.fw2_q.q.val();
         self.core_idle.next = self.idle_q.q.val();
         self.core_linger.next = self.linger_q.q.val();
         self.core_timeouts_load.next = self.to_load_q.q.val();
@@ -1230,28 +1246,30 @@ impl<const B: usize> Logic for CommandEngine<B> {
 
         // ---- request fields
         self.op.next = self.hdr.q.val().get_bits::<8>(16);
-        self.t_tw.next = self.pl.q.val().get_bits::<32>(200);
-        self.t_emb.next = self.pl.q.val().get_bits::<32>(232);
+        self.t_tw.next = self.pl.q.val().get_bits::<32>(168);
+        self.t_hs.next = self.pl.q.val().get_bits::<32>(200);
+        self.t_fw2.next = self.pl.q.val().get_bits::<32>(232);
         self.t_idle.next = self.pl.q.val().get_bits::<32>(264);
         self.t_linger.next = self.pl.q.val().get_bits::<32>(296);
-        self.t_max.next = bit_cast::<34, 32>(self.t_emb.val());
-        if self.t_tw.val() > self.t_emb.val() {
+        // The longest state timeout, + linger: idle must outlast it.
+        self.t_max.next = bit_cast::<34, 32>(self.t_hs.val());
+        if (self.t_tw.val() >= self.t_hs.val()) && (self.t_tw.val() >= self.t_fw2.val()) {
             self.t_max.next = bit_cast::<34, 32>(self.t_tw.val());
+        } else if self.t_fw2.val() > self.t_hs.val() {
+            self.t_max.next = bit_cast::<34, 32>(self.t_fw2.val());
         }
-        self.t_sum.next = bit_cast::<34, 32>(self.t_tw.val())
-            + bit_cast::<34, 32>(self.t_emb.val())
-            + bit_cast::<34, 32>(self.t_linger.val());
         self.t_need.next = self.t_max.val() + bit_cast::<34, 32>(self.t_linger.val());
         // `Timeouts::validate`.
         self.t_ok.next = (self.t_tw.val() != self.zero32.val())
-            & (self.t_emb.val() != self.zero32.val())
+            & (self.t_hs.val() != self.zero32.val())
+            & (self.t_fw2.val() != self.zero32.val())
             & (self.t_idle.val() != self.zero32.val())
             & (self.t_linger.val() != self.zero32.val())
             & (self.t_tw.val() <= self.max_timeout.val())
-            & (self.t_emb.val() <= self.max_timeout.val())
+            & (self.t_hs.val() <= self.max_timeout.val())
+            & (self.t_fw2.val() <= self.max_timeout.val())
             & (self.t_idle.val() <= self.max_timeout.val())
             & (self.t_linger.val() <= self.max_timeout.val())
-            & (self.t_sum.val() <= self.max_timeout34.val())
             & (bit_cast::<34, 32>(self.t_idle.val()) > self.t_need.val());
         self.first_bucket.next = self.pl.q.val().get_bits::<16>(312);
         // LOOKUP: family, then source and destination (`encode_lookup`).
@@ -1283,7 +1301,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.err_piece.next.code = self.err_q.q.val();
         self.err_piece.next.op = self.op_q.q.val();
         self.cfg_t.next.time_wait = bit_cast::<32, TIMEOUT_BITS>(self.tw_q.q.val());
-        self.cfg_t.next.embryonic = bit_cast::<32, TIMEOUT_BITS>(self.emb_q.q.val());
+        self.cfg_t.next.handshake = bit_cast::<32, TIMEOUT_BITS>(self.hs_q.q.val());
+        self.cfg_t.next.fin_wait_2 = bit_cast::<32, TIMEOUT_BITS>(self.fw2_q.q.val());
         self.cfg_t.next.idle = bit_cast::<32, TIMEOUT_BITS>(self.idle_q.q.val());
         self.cfg_t.next.linger = bit_cast::<32, TIMEOUT_BITS>(self.linger_q.q.val());
         self.cfg_rest.next.event_mask = self.mask_q.q.val();
@@ -1375,7 +1394,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 self.ev_lo6.d.next = self.core_ev_lo_ip.val();
                 self.ev_hi6.d.next = self.core_ev_hi_ip.val();
                 self.ev_piece.d.next.hi_port = self.core_ev_hi_port.val();
-                self.ev_piece.d.next.time = self.core_ev_time.val();
+                self.ev_piece.d.next.time = self.core_ev_time.val().get_bits::<16>(4);
                 if (self.ev_kinds.val() & self.mask_q.q.val()) == self.zero8.val() {
                     // Not a kind the host asked for.
                 } else if (self.rate_q.q.val() != self.zero16.val())
@@ -1491,13 +1510,14 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 if self.plen.val() == self.len_zero.val() {
                     self.d_err.next = self.e_bad_length.val();
                 } else if self.item.q.val() == self.item_timeouts.val() {
-                    if self.plen.val() != self.len_17.val() {
+                    if self.plen.val() != self.len_timeouts.val() {
                         self.d_err.next = self.e_bad_length.val();
                     } else if !self.t_ok.val() {
                         self.d_err.next = self.e_bad_argument.val();
                     } else {
                         self.tw_q.d.next = self.t_tw.val().get_bits::<TIMEOUT_BITS>(0);
-                        self.emb_q.d.next = self.t_emb.val().get_bits::<TIMEOUT_BITS>(0);
+                        self.hs_q.d.next = self.t_hs.val().get_bits::<TIMEOUT_BITS>(0);
+                        self.fw2_q.d.next = self.t_fw2.val().get_bits::<TIMEOUT_BITS>(0);
                         self.idle_q.d.next = self.t_idle.val().get_bits::<TIMEOUT_BITS>(0);
                         self.linger_q.d.next = self.t_linger.val().get_bits::<TIMEOUT_BITS>(0);
                         self.to_load_q.d.next = true;
@@ -1524,7 +1544,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                         self.ret_q.d.next = self.s_baud_wait.val();
                     }
                 } else if self.item.q.val() == self.item_key.val() {
-                    if self.plen.val() != self.len_41.val() {
+                    if self.plen.val() != self.len_key.val() {
                         self.d_err.next = self.e_bad_length.val();
                     } else {
                         self.key_wire.d.next = self.pl.q.val().get_bits::<KEY_BITS>(8);
@@ -1900,7 +1920,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
             self.clear_q.d.next = false;
             self.snap_q.d.next = false;
             self.tw_q.d.next = self.tw_default.val();
-            self.emb_q.d.next = self.emb_default.val();
+            self.hs_q.d.next = self.hs_default.val();
+            self.fw2_q.d.next = self.fw2_default.val();
             self.idle_q.d.next = self.idle_default.val();
             self.linger_q.d.next = self.linger_default.val();
             self.mask_q.d.next = self.mask_all.val();

@@ -60,32 +60,35 @@
 //! the old key and would be placed by it in the new table.
 
 use crate::entry::{
-    AsCont, AsEntry, ContBits, EntryBits, ENTRY_BITS, STATE_BITS, TIME_BITS, TOP_IP_BITS,
+    AsCont, AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS, TOP_IP_BITS,
 };
 use crate::entry_age::{EntryAge, EvictionClass, TIMEOUT_BITS};
 use crate::flag_decode::FlagDecode;
 use crate::flow_key::FlowKey;
 use crate::flow_key::IP_BITS;
-use crate::segment_apply::{SegmentApply, V_RST, V_SYN_CHALLENGED, V_UNTRACKED};
+use crate::segment_apply::{
+    SegmentApply, VERDICT_BITS, V_RST, V_SYN_CHALLENGED, V_UNACCEPTABLE, V_UNTRACKED,
+};
 use crate::toeplitz_hash::{ToeplitzHash, INPUT_BITS, KEY_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::timeouts::Timeouts;
-use synscope_model::{Counter, FlagClass, TcpState};
+use synscope_model::TableShape;
+use synscope_model::{Counter, FlagClass, TcpFlags, TcpState};
 
-/// Width of the verdict output (segment_apply's 3-bit codes + [`V_REFUSED`]).
-pub const OUT_VERDICT_BITS: usize = 4;
+/// Width of the verdict output (segment_apply's codes + [`V_REFUSED`]).
+pub const OUT_VERDICT_BITS: usize = VERDICT_BITS;
 /// A new connection refused: every way of its bucket holds a live connection.
-pub const V_REFUSED: u64 = 8;
+pub const V_REFUSED: u64 = V_UNACCEPTABLE + 4;
 /// Ways per bucket.
 pub const WAYS: usize = 4;
 /// Ticks from the one that samples a descriptor to the one after which `out_valid` shows it.
 pub const LATENCY: usize = 8;
-/// Bucket address bits of the 35T core (2048 buckets × 4 ways = 8K entries).
-pub const BUCKET_BITS_35T: usize = 11;
-/// Bucket address bits of the 100T core (4096 buckets × 4 ways = 16K entries). An entry is
-/// `ENTRY_BITS` (207) wide, so 16K entries take 3.4 Mb of the 100T's 4.86 Mb of block RAM;
-/// 32K would take 6.8 Mb, more than the part's block RAM and distributed RAM together.
-pub const BUCKET_BITS_100T: usize = 12;
+/// Bucket address bits of the 35T core: `TableShape::ARTY_35T` (512 buckets × 4 ways = 2K
+/// entries of `ENTRY_BITS`; the block-RAM arithmetic is there and in docs/core.md).
+pub const BUCKET_BITS_35T: usize = TableShape::ARTY_35T.bucket_bits();
+/// Bucket address bits of the 100T core: `TableShape::ARTY_100T` (2048 buckets × 4 ways = 8K
+/// entries).
+pub const BUCKET_BITS_100T: usize = TableShape::ARTY_100T.bucket_bits();
 /// Bucket address bits of the simulation core (64 buckets: collisions and evictions happen).
 pub const BUCKET_BITS_SMALL: usize = 6;
 /// Width of a counter.
@@ -105,7 +108,7 @@ pub const FIRST_GAUGE: usize = Counter::COUNT;
 pub const STATES: usize = TcpState::COUNT;
 /// Number of gauges (client and server, per state).
 pub const GAUGES: usize = 2 * STATES;
-/// Width of a gauge (up to 16K entries on the 100T).
+/// Width of a gauge (up to 8K entries on the 100T).
 pub const GAUGE_BITS: usize = 16;
 /// Event FIFO address bits of the 35T core (512 records).
 pub const EVENT_FIFO_BITS_35T: usize = 9;
@@ -117,7 +120,9 @@ pub const EVENT_FIFO_BITS_SMALL: usize = 4;
 pub const EVENT_TOP_FIFO_BITS: usize = 5;
 
 const _: () = assert!(FIRST_GAUGE + GAUGES <= 1 << COUNTER_INDEX_BITS);
-const _: () = assert!(CORE_COUNTERS == 29);
+const _: () = assert!(CORE_COUNTERS == 36);
+const _: () = assert!(V_REFUSED < 1 << OUT_VERDICT_BITS);
+const _: () = assert!(BUCKET_BITS_35T == 9 && BUCKET_BITS_100T == 11);
 const _: () = assert!(Counter::EventsDropped as usize == Counter::COUNT - 1);
 
 /// The registered input descriptor.
@@ -134,14 +139,22 @@ pub struct RawDesc {
     pub window: Bits<16>,
     pub wscale: Bits<4>,
     pub payload_len: Bits<16>,
+    pub tsval: Bits<32>,
+    pub ts_ok: Bit,
     pub seg_time: Bits<32>,
 }
 
-/// The decoded descriptor that travels beside the hash.
+/// The decoded descriptor that travels beside the hash, with what depends on it alone
+/// computed in S0 (segment_apply's descriptor-only inputs).
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct Desc {
     pub seq: Bits<32>,
     pub ack: Bits<32>,
+    pub seq_end: Bits<32>,
+    pub seq_plus1: Bits<32>,
+    pub seq_end_plus1: Bits<32>,
+    pub tsval: Bits<32>,
+    pub ts_ok: Bit,
     pub flags: Bits<9>,
     pub flag_class: Bits<3>,
     pub window: Bits<16>,
@@ -209,6 +222,10 @@ pub struct CountRecord {
     /// Entries evicted (an IPv6 entry may clear a pair of IPv4 ones).
     pub evicted: Bits<2>,
     pub refused: Bit,
+    /// segment_apply's notes (`segment::Notes`).
+    pub fin_held: Bit,
+    pub window_probe: Bit,
+    pub handshake_lost: Bit,
     /// Dead entries removed by a descriptor or a sweep visit.
     pub expired: Bits<3>,
     /// An event record was dropped (the event FIFO was full).
@@ -306,6 +323,12 @@ pub fn increments(r: &CountRecord) -> [u64; CORE_COUNTERS] {
             inc[idx(Counter::RstExact) + (v - V_RST) as usize] = 1;
         }
         inc[idx(Counter::SynInSync)] = (v == V_SYN_CHALLENGED) as u64;
+        if (V_UNACCEPTABLE..V_UNACCEPTABLE + 4).contains(&v) {
+            inc[idx(Counter::SegOutOfWindow) + (v - V_UNACCEPTABLE) as usize] = 1;
+        }
+        inc[idx(Counter::FinHeld)] = r.fin_held as u64;
+        inc[idx(Counter::WindowProbes)] = r.window_probe as u64;
+        inc[idx(Counter::HandshakeLost)] = r.handshake_lost as u64;
         inc[idx(Counter::Reincarnations)] = r.reincarnated as u64;
         inc[idx(Counter::PickedUp)] = r.picked_up as u64;
         inc[idx(Counter::Untracked)] = (v == V_UNTRACKED) as u64;
@@ -477,6 +500,24 @@ impl Logic for CounterBank {
             format!("{desc} & ({verdict} == {OUT_VERDICT_BITS}'d{V_SYN_CHALLENGED})"),
             1,
         ));
+        for k in 0..4 {
+            incs.push((
+                format!(
+                    "{desc} & ({verdict} == {OUT_VERDICT_BITS}'d{})",
+                    V_UNACCEPTABLE + k
+                ),
+                1,
+            ));
+        }
+        incs.push((format!("{desc} & {}", f(r.get_my_offset_fin_held(), 1)), 1));
+        incs.push((
+            format!("{desc} & {}", f(r.get_my_offset_window_probe(), 1)),
+            1,
+        ));
+        incs.push((
+            format!("{desc} & {}", f(r.get_my_offset_handshake_lost(), 1)),
+            1,
+        ));
         incs.push((
             format!("{desc} & {}", f(r.get_my_offset_reincarnated(), 1)),
             1,
@@ -646,16 +687,20 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub window: Signal<In, Bits<16>>,
     pub wscale: Signal<In, Bits<4>>,
     pub payload_len: Signal<In, Bits<16>>,
-    /// Capture time in seconds (`SegmentDescriptor::time`).
+    /// TSval of the Timestamps option (`SegmentDescriptor::tsval`), when `ts_ok`.
+    pub tsval: Signal<In, Bits<32>>,
+    pub ts_ok: Signal<In, Bit>,
+    /// Capture time in ticks (`SegmentDescriptor::time`, `synscope_model::time`).
     pub seg_time: Signal<In, Bits<32>>,
     // ---- configuration
     /// `toeplitz_hash::key_word` of the key, taken when `key_load` is high.
     pub hash_key: Signal<In, Bits<KEY_BITS>>,
     pub key_load: Signal<In, Bit>,
-    /// The four timeouts (seconds), taken when `timeouts_load` is high; power-on and reset
+    /// The five timeouts (seconds), taken when `timeouts_load` is high; power-on and reset
     /// values are `Timeouts::default()`.
     pub time_wait: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub embryonic: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub handshake: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub fin_wait_2: Signal<In, Bits<TIMEOUT_BITS>>,
     pub idle: Signal<In, Bits<TIMEOUT_BITS>>,
     pub linger: Signal<In, Bits<TIMEOUT_BITS>>,
     pub timeouts_load: Signal<In, Bit>,
@@ -675,7 +720,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub counter_frozen: Signal<In, Bit>,
     /// Synchronous: clears the counters only (not the time, timeouts, pipeline or gauges).
     pub clear_counters: Signal<In, Bit>,
-    /// The core's time: the latest descriptor time seen (`Tracker::now`).
+    /// The core's time: the latest descriptor time seen, in ticks (`Tracker::now`).
     pub now: Signal<Out, Bits<32>>,
     // ---- per-descriptor record
     pub out_valid: Signal<Out, Bit>,
@@ -753,18 +798,28 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     stale: Signal<Local, Bit>,
     // ---- configuration registers
     tw_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
-    emb_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
+    hs_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
+    fw2_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
     idle_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
     linger_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
     tw_default: Constant<Bits<TIMEOUT_BITS>>,
-    emb_default: Constant<Bits<TIMEOUT_BITS>>,
+    hs_default: Constant<Bits<TIMEOUT_BITS>>,
+    fw2_default: Constant<Bits<TIMEOUT_BITS>>,
     idle_default: Constant<Bits<TIMEOUT_BITS>>,
     linger_default: Constant<Bits<TIMEOUT_BITS>>,
     // ---- S0
     s0_valid: DFF<Bit>,
     s0: DFF<RawDesc>,
     now_q: DFF<Bits<32>>,
+    /// `now_q` holds a time seen (times compare modulo 2^32: the first one sets it).
+    clock_set: DFF<Bit>,
     now_s0: Signal<Local, Bits<32>>,
+    /// `seg_time − now_q`: its sign says whether the segment's time is later.
+    time_ahead: Signal<Local, Bits<32>>,
+    s0_len: Signal<Local, crate::segment_apply::Zext32>,
+    s0_sf: Signal<Local, Bits<32>>,
+    s0_flags: Signal<Local, Bits<9>>,
+    a_flags: Signal<Local, Bits<9>>,
     s0_desc: Signal<Local, Desc>,
     hash_word: Signal<Local, HashWord>,
     hash_word4: Signal<Local, HashWord4>,
@@ -871,6 +926,38 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     a_hit: DFF<Bit>,
     a_hit_way: DFF<Bits<2>>,
     a_sel: DFF<EntryBits>,
+    // endpoints of entries whose states feed the gauges and the outputs (`trk_*`: a field of a
+    // field cannot be read in one step, so the endpoint is copied and its state read)
+    trk_raw_lo0: Signal<Local, TrackBits>,
+    trk_raw_hi0: Signal<Local, TrackBits>,
+    trk_raw_lo1: Signal<Local, TrackBits>,
+    trk_raw_hi1: Signal<Local, TrackBits>,
+    trk_raw_lo2: Signal<Local, TrackBits>,
+    trk_raw_hi2: Signal<Local, TrackBits>,
+    trk_raw_lo3: Signal<Local, TrackBits>,
+    trk_raw_hi3: Signal<Local, TrackBits>,
+    trk_fwd_lo0: Signal<Local, TrackBits>,
+    trk_fwd_hi0: Signal<Local, TrackBits>,
+    trk_fwd_lo1: Signal<Local, TrackBits>,
+    trk_fwd_hi1: Signal<Local, TrackBits>,
+    trk_fwd_lo2: Signal<Local, TrackBits>,
+    trk_fwd_hi2: Signal<Local, TrackBits>,
+    trk_fwd_lo3: Signal<Local, TrackBits>,
+    trk_fwd_hi3: Signal<Local, TrackBits>,
+    trk_w_lo0: Signal<Local, TrackBits>,
+    trk_w_hi0: Signal<Local, TrackBits>,
+    trk_w_lo1: Signal<Local, TrackBits>,
+    trk_w_hi1: Signal<Local, TrackBits>,
+    trk_w_lo2: Signal<Local, TrackBits>,
+    trk_w_hi2: Signal<Local, TrackBits>,
+    trk_w_lo3: Signal<Local, TrackBits>,
+    trk_w_hi3: Signal<Local, TrackBits>,
+    trk_fa_lo: Signal<Local, TrackBits>,
+    trk_fa_hi: Signal<Local, TrackBits>,
+    trk_out_lo: Signal<Local, TrackBits>,
+    trk_out_hi: Signal<Local, TrackBits>,
+    trk_o_lo: Signal<Local, TrackBits>,
+    trk_o_hi: Signal<Local, TrackBits>,
     // the patch C2 leaves for its successor: the way it applied a segment to (an entry it
     // changed), that entry aged to the successor's time
     pt_valid: DFF<Bit>,
@@ -980,12 +1067,10 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     rd_sel_alive: Signal<Local, Bit>,
     c_verdict: Signal<Local, Bits<OUT_VERDICT_BITS>>,
     v_refused: Constant<Bits<OUT_VERDICT_BITS>>,
-    verdict4: Signal<Local, VerdictWide>,
     changes: Signal<Local, Bits<2>>,
     ch_lo: Signal<Local, Bits<2>>,
     ch_hi: Signal<Local, Bits<2>>,
     class_invalid: Constant<Bits<3>>,
-    class_rst: Constant<Bits<3>>,
     way0: Constant<Bits<2>>,
     way1: Constant<Bits<2>>,
     way2: Constant<Bits<2>>,
@@ -998,6 +1083,12 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     zero192: Constant<Bits<{ INPUT_BITS - 96 }>>,
     zero96: Constant<Bits<TOP_IP_BITS>>,
     zero_pad: Constant<Bits<{ ENTRY_BITS - crate::entry::CONT_BITS }>>,
+    one32: Constant<Bits<32>>,
+    two32: Constant<Bits<32>>,
+    zero16d: Constant<Bits<16>>,
+    b_syn: Constant<Bits<4>>,
+    b_fin: Constant<Bits<4>>,
+    b_rst: Constant<Bits<4>>,
     one2: Constant<Bits<2>>,
     // ---- O
     o_valid: DFF<Bit>,
@@ -1047,13 +1138,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     o_gnew3: DFF<WaySnap>,
 }
 
-/// segment_apply's 3-bit verdict widened to 4 bits.
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct VerdictWide {
-    pub code: Bits<3>,
-    pub top: Bit,
-}
-
 impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E, EP1> {
     fn default() -> Self {
         let t = Timeouts::default();
@@ -1072,11 +1156,14 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             window: Default::default(),
             wscale: Default::default(),
             payload_len: Default::default(),
+            tsval: Default::default(),
+            ts_ok: Default::default(),
             seg_time: Default::default(),
             hash_key: Default::default(),
             key_load: Default::default(),
             time_wait: Default::default(),
-            embryonic: Default::default(),
+            handshake: Default::default(),
+            fin_wait_2: Default::default(),
             idle: Default::default(),
             linger: Default::default(),
             timeouts_load: Default::default(),
@@ -1151,17 +1238,25 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             epoch_q: Default::default(),
             stale: Default::default(),
             tw_q: DFFWithInit::new(timeout(t.time_wait)),
-            emb_q: DFFWithInit::new(timeout(t.embryonic)),
+            hs_q: DFFWithInit::new(timeout(t.handshake)),
+            fw2_q: DFFWithInit::new(timeout(t.fin_wait_2)),
             idle_q: DFFWithInit::new(timeout(t.idle)),
             linger_q: DFFWithInit::new(timeout(t.linger)),
             tw_default: Constant::new(timeout(t.time_wait)),
-            emb_default: Constant::new(timeout(t.embryonic)),
+            hs_default: Constant::new(timeout(t.handshake)),
+            fw2_default: Constant::new(timeout(t.fin_wait_2)),
             idle_default: Constant::new(timeout(t.idle)),
             linger_default: Constant::new(timeout(t.linger)),
             s0_valid: Default::default(),
             s0: Default::default(),
             now_q: Default::default(),
+            clock_set: Default::default(),
             now_s0: Default::default(),
+            time_ahead: Default::default(),
+            s0_len: Default::default(),
+            s0_sf: Default::default(),
+            s0_flags: Default::default(),
+            a_flags: Default::default(),
             s0_desc: Default::default(),
             hash_word: Default::default(),
             p1_valid: Default::default(),
@@ -1248,6 +1343,36 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             a_hit: Default::default(),
             a_hit_way: Default::default(),
             a_sel: Default::default(),
+            trk_raw_lo0: Default::default(),
+            trk_raw_hi0: Default::default(),
+            trk_raw_lo1: Default::default(),
+            trk_raw_hi1: Default::default(),
+            trk_raw_lo2: Default::default(),
+            trk_raw_hi2: Default::default(),
+            trk_raw_lo3: Default::default(),
+            trk_raw_hi3: Default::default(),
+            trk_fwd_lo0: Default::default(),
+            trk_fwd_hi0: Default::default(),
+            trk_fwd_lo1: Default::default(),
+            trk_fwd_hi1: Default::default(),
+            trk_fwd_lo2: Default::default(),
+            trk_fwd_hi2: Default::default(),
+            trk_fwd_lo3: Default::default(),
+            trk_fwd_hi3: Default::default(),
+            trk_w_lo0: Default::default(),
+            trk_w_hi0: Default::default(),
+            trk_w_lo1: Default::default(),
+            trk_w_hi1: Default::default(),
+            trk_w_lo2: Default::default(),
+            trk_w_hi2: Default::default(),
+            trk_w_lo3: Default::default(),
+            trk_w_hi3: Default::default(),
+            trk_fa_lo: Default::default(),
+            trk_fa_hi: Default::default(),
+            trk_out_lo: Default::default(),
+            trk_out_hi: Default::default(),
+            trk_o_lo: Default::default(),
+            trk_o_hi: Default::default(),
             pt_valid: Default::default(),
             pt_way: Default::default(),
             fa: Default::default(),
@@ -1315,12 +1440,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             rd_sel_alive: Default::default(),
             c_verdict: Default::default(),
             v_refused: Constant::new(V_REFUSED.to_bits()),
-            verdict4: Default::default(),
             changes: Default::default(),
             ch_lo: Default::default(),
             ch_hi: Default::default(),
             class_invalid: Constant::new((FlagClass::Invalid as u64).to_bits()),
-            class_rst: Constant::new((FlagClass::Rst as u64).to_bits()),
             way0: Constant::new(0u64.to_bits()),
             way1: Constant::new(1u64.to_bits()),
             way2: Constant::new(2u64.to_bits()),
@@ -1333,6 +1456,12 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             zero192: Constant::new(Default::default()),
             zero96: Constant::new(Default::default()),
             zero_pad: Constant::new(Default::default()),
+            one32: Constant::new(1u64.to_bits()),
+            two32: Constant::new(2u64.to_bits()),
+            zero16d: Constant::new(0u64.to_bits()),
+            b_syn: Constant::new((TcpFlags::SYN.trailing_zeros() as u64).to_bits()),
+            b_fin: Constant::new((TcpFlags::FIN.trailing_zeros() as u64).to_bits()),
+            b_rst: Constant::new((TcpFlags::RST.trailing_zeros() as u64).to_bits()),
             one2: Constant::new(1u64.to_bits()),
             o_valid: Default::default(),
             o_verdict: Default::default(),
@@ -1437,12 +1566,14 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self,
             clock,
             tw_q,
-            emb_q,
+            hs_q,
+            fw2_q,
             idle_q,
             linger_q,
             s0_valid,
             s0,
             now_q,
+            clock_set,
             p1_valid,
             p2_valid,
             p3_valid,
@@ -1564,7 +1695,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // ---- configuration
         if self.timeouts_load.val() {
             self.tw_q.d.next = self.time_wait.val();
-            self.emb_q.d.next = self.embryonic.val();
+            self.hs_q.d.next = self.handshake.val();
+            self.fw2_q.d.next = self.fin_wait_2.val();
             self.idle_q.d.next = self.idle.val();
             self.linger_q.d.next = self.linger.val();
         }
@@ -1582,6 +1714,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.s0.d.next.window = self.window.val();
         self.s0.d.next.wscale = self.wscale.val();
         self.s0.d.next.payload_len = self.payload_len.val();
+        self.s0.d.next.tsval = self.tsval.val();
+        self.s0.d.next.ts_ok = self.ts_ok.val();
         self.s0.d.next.seg_time = self.seg_time.val();
 
         self.decode.flags.next = self.s0.q.val().flags;
@@ -1589,13 +1723,48 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.key.src_port.next = self.s0.q.val().src_port;
         self.key.dst_ip.next = self.s0.q.val().dst_ip;
         self.key.dst_port.next = self.s0.q.val().dst_port;
+        // `Tracker::advance_time`: the time moves to a later one (modulo 2^32); the first
+        // descriptor after reset sets it.
+        self.time_ahead.next = self.s0.q.val().seg_time - self.now_q.q.val();
         self.now_s0.next = self.now_q.q.val();
-        if self.s0_valid.q.val() && (self.s0.q.val().seg_time > self.now_q.q.val()) {
+        if self.s0_valid.q.val()
+            && (!self.clock_set.q.val()
+                || (!self.time_ahead.val().get_bit(31)
+                    && (self.time_ahead.val() != self.zero32.val())))
+        {
             self.now_s0.next = self.s0.q.val().seg_time;
+        }
+        if self.s0_valid.q.val() {
+            self.clock_set.d.next = true;
         }
         self.now_q.d.next = self.now_s0.val();
         self.s0_desc.next.seq = self.s0.q.val().seq;
         self.s0_desc.next.ack = self.s0.q.val().ack;
+        // Descriptor-only sums for segment_apply: SEG.SEQ + payload + SYN + FIN, and the +1s.
+        self.s0_len.next.lo = self.s0.q.val().payload_len;
+        self.s0_len.next.hi = self.zero16d.val();
+        // (A bit of a field is read through a signal: yosys takes no select of a select.)
+        self.s0_flags.next = self.s0.q.val().flags;
+        if self.s0_flags.val().get_bit(self.b_syn.val().index())
+            && self.s0_flags.val().get_bit(self.b_fin.val().index())
+        {
+            self.s0_sf.next = self.two32.val();
+        } else if self.s0_flags.val().get_bit(self.b_syn.val().index())
+            || self.s0_flags.val().get_bit(self.b_fin.val().index())
+        {
+            self.s0_sf.next = self.one32.val();
+        } else {
+            self.s0_sf.next = self.zero32.val();
+        }
+        self.s0_desc.next.seq_end =
+            self.s0.q.val().seq + bit_cast::<32, 32>(self.s0_len.val().into()) + self.s0_sf.val();
+        self.s0_desc.next.seq_plus1 = self.s0.q.val().seq + self.one32.val();
+        self.s0_desc.next.seq_end_plus1 = self.s0.q.val().seq
+            + bit_cast::<32, 32>(self.s0_len.val().into())
+            + self.s0_sf.val()
+            + self.one32.val();
+        self.s0_desc.next.tsval = self.s0.q.val().tsval;
+        self.s0_desc.next.ts_ok = self.s0.q.val().ts_ok;
         self.s0_desc.next.flags = self.s0.q.val().flags;
         self.s0_desc.next.flag_class = self.decode.flag_class.val();
         self.s0_desc.next.window = self.s0.q.val().window;
@@ -1609,7 +1778,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.s0_desc.next.hi_top = self.key.hi_ip.val().get_bits::<TOP_IP_BITS>(32);
         self.s0_desc.next.hi_port = self.key.hi_port.val();
         self.s0_desc.next.src_is_lo = self.key.src_is_lo.val();
-        self.s0_desc.next.now = self.now_s0.val().get_bits::<16>(0);
+        self.s0_desc.next.now = self.now_s0.val().get_bits::<TIME_BITS>(0);
         self.hash_word.next.lo_ip = self.key.lo_ip.val();
         self.hash_word.next.hi_ip = self.key.hi_ip.val();
         self.hash_word.next.lo_port = self.key.lo_port.val();
@@ -1692,74 +1861,53 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         }
 
         // ---- C1: age the four ways
-        self.age0.lo_state.next = self.raw0.val().lo_state;
-        self.age0.hi_state.next = self.raw0.val().hi_state;
-        self.age0.last_seen.next = self.raw0.val().last_seen;
+        self.age0.entry.next = self.raw0.val();
         self.age0.now.next = self.c_now.q.val();
         self.age0.time_wait.next = self.tw_q.q.val();
-        self.age0.embryonic.next = self.emb_q.q.val();
+        self.age0.handshake.next = self.hs_q.q.val();
+        self.age0.fin_wait_2.next = self.fw2_q.q.val();
         self.age0.idle.next = self.idle_q.q.val();
         self.age0.linger.next = self.linger_q.q.val();
-        self.age1.lo_state.next = self.raw1.val().lo_state;
-        self.age1.hi_state.next = self.raw1.val().hi_state;
-        self.age1.last_seen.next = self.raw1.val().last_seen;
+        self.aged0.next = self.age0.aged.val();
+        self.alive0.next = self.raw0.val().valid && self.age0.alive.val();
+        self.age1.entry.next = self.raw1.val();
         self.age1.now.next = self.c_now.q.val();
         self.age1.time_wait.next = self.tw_q.q.val();
-        self.age1.embryonic.next = self.emb_q.q.val();
+        self.age1.handshake.next = self.hs_q.q.val();
+        self.age1.fin_wait_2.next = self.fw2_q.q.val();
         self.age1.idle.next = self.idle_q.q.val();
         self.age1.linger.next = self.linger_q.q.val();
-        self.age2.lo_state.next = self.raw2.val().lo_state;
-        self.age2.hi_state.next = self.raw2.val().hi_state;
-        self.age2.last_seen.next = self.raw2.val().last_seen;
+        self.aged1.next = self.age1.aged.val();
+        self.alive1.next = self.raw1.val().valid && self.age1.alive.val();
+        self.age2.entry.next = self.raw2.val();
         self.age2.now.next = self.c_now.q.val();
         self.age2.time_wait.next = self.tw_q.q.val();
-        self.age2.embryonic.next = self.emb_q.q.val();
+        self.age2.handshake.next = self.hs_q.q.val();
+        self.age2.fin_wait_2.next = self.fw2_q.q.val();
         self.age2.idle.next = self.idle_q.q.val();
         self.age2.linger.next = self.linger_q.q.val();
-        self.age3.lo_state.next = self.raw3.val().lo_state;
-        self.age3.hi_state.next = self.raw3.val().hi_state;
-        self.age3.last_seen.next = self.raw3.val().last_seen;
+        self.aged2.next = self.age2.aged.val();
+        self.alive2.next = self.raw2.val().valid && self.age2.alive.val();
+        self.age3.entry.next = self.raw3.val();
         self.age3.now.next = self.c_now.q.val();
         self.age3.time_wait.next = self.tw_q.q.val();
-        self.age3.embryonic.next = self.emb_q.q.val();
+        self.age3.handshake.next = self.hs_q.q.val();
+        self.age3.fin_wait_2.next = self.fw2_q.q.val();
         self.age3.idle.next = self.idle_q.q.val();
         self.age3.linger.next = self.linger_q.q.val();
+        self.aged3.next = self.age3.aged.val();
 
         // An odd way holding an IPv6 continuation lives and dies with its head (the even way
         // before it); its fields are address bits, so its own aging means nothing.
         self.cont1.next = self.raw1.val().valid && self.raw1.val().v6;
         self.cont3.next = self.raw3.val().valid && self.raw3.val().v6;
-        self.alive0.next = self.raw0.val().valid && self.age0.alive.val();
-        self.alive1.next = self.raw1.val().valid && self.age1.alive.val();
         if self.cont1.val() {
             self.alive1.next = self.alive0.val();
         }
-        self.alive2.next = self.raw2.val().valid && self.age2.alive.val();
         self.alive3.next = self.raw3.val().valid && self.age3.alive.val();
         if self.cont3.val() {
             self.alive3.next = self.alive2.val();
         }
-
-        self.aged0.next = self.raw0.val();
-        self.aged0.next.valid = self.alive0.val();
-        self.aged0.next.lo_state = self.age0.new_lo_state.val();
-        self.aged0.next.hi_state = self.age0.new_hi_state.val();
-        self.aged0.next.last_seen = self.age0.new_last_seen.val();
-        self.aged1.next = self.raw1.val();
-        self.aged1.next.valid = self.alive1.val();
-        self.aged1.next.lo_state = self.age1.new_lo_state.val();
-        self.aged1.next.hi_state = self.age1.new_hi_state.val();
-        self.aged1.next.last_seen = self.age1.new_last_seen.val();
-        self.aged2.next = self.raw2.val();
-        self.aged2.next.valid = self.alive2.val();
-        self.aged2.next.lo_state = self.age2.new_lo_state.val();
-        self.aged2.next.hi_state = self.age2.new_hi_state.val();
-        self.aged2.next.last_seen = self.age2.new_last_seen.val();
-        self.aged3.next = self.raw3.val();
-        self.aged3.next.valid = self.alive3.val();
-        self.aged3.next.lo_state = self.age3.new_lo_state.val();
-        self.aged3.next.hi_state = self.age3.new_hi_state.val();
-        self.aged3.next.last_seen = self.age3.new_last_seen.val();
         if self.cont1.val() {
             self.aged1.next = self.raw1.val();
             self.aged1.next.valid = self.alive1.val();
@@ -1878,22 +2026,30 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.a_age1.d.next = self.age1.age.val();
         self.a_age2.d.next = self.age2.age.val();
         self.a_age3.d.next = self.age3.age.val();
+        self.trk_raw_lo0.next = self.raw0.val().lo;
+        self.trk_raw_hi0.next = self.raw0.val().hi;
         self.a_old0.d.next.valid = self.raw0.val().valid;
         self.a_old0.d.next.client_is_lo = self.raw0.val().client_is_lo;
-        self.a_old0.d.next.lo_state = self.raw0.val().lo_state;
-        self.a_old0.d.next.hi_state = self.raw0.val().hi_state;
+        self.a_old0.d.next.lo_state = self.trk_raw_lo0.val().state;
+        self.a_old0.d.next.hi_state = self.trk_raw_hi0.val().state;
+        self.trk_raw_lo1.next = self.raw1.val().lo;
+        self.trk_raw_hi1.next = self.raw1.val().hi;
         self.a_old1.d.next.valid = self.raw1.val().valid && !self.raw1.val().v6;
         self.a_old1.d.next.client_is_lo = self.raw1.val().client_is_lo;
-        self.a_old1.d.next.lo_state = self.raw1.val().lo_state;
-        self.a_old1.d.next.hi_state = self.raw1.val().hi_state;
+        self.a_old1.d.next.lo_state = self.trk_raw_lo1.val().state;
+        self.a_old1.d.next.hi_state = self.trk_raw_hi1.val().state;
+        self.trk_raw_lo2.next = self.raw2.val().lo;
+        self.trk_raw_hi2.next = self.raw2.val().hi;
         self.a_old2.d.next.valid = self.raw2.val().valid;
         self.a_old2.d.next.client_is_lo = self.raw2.val().client_is_lo;
-        self.a_old2.d.next.lo_state = self.raw2.val().lo_state;
-        self.a_old2.d.next.hi_state = self.raw2.val().hi_state;
+        self.a_old2.d.next.lo_state = self.trk_raw_lo2.val().state;
+        self.a_old2.d.next.hi_state = self.trk_raw_hi2.val().state;
+        self.trk_raw_lo3.next = self.raw3.val().lo;
+        self.trk_raw_hi3.next = self.raw3.val().hi;
         self.a_old3.d.next.valid = self.raw3.val().valid && !self.raw3.val().v6;
         self.a_old3.d.next.client_is_lo = self.raw3.val().client_is_lo;
-        self.a_old3.d.next.lo_state = self.raw3.val().lo_state;
-        self.a_old3.d.next.hi_state = self.raw3.val().hi_state;
+        self.a_old3.d.next.lo_state = self.trk_raw_lo3.val().state;
+        self.a_old3.d.next.hi_state = self.trk_raw_hi3.val().state;
         self.a_hit.d.next = self.c1_hit.val();
         self.a_hit_way.d.next = self.c1_hit_way.val();
         self.a_sel.d.next = self.c1_sel.val();
@@ -1904,8 +2060,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // applied a segment to and changed (`pt_*`): that way is `fa`, its new entry aged to
         // this item's time.
         self.patch.next = self.a_same_b.q.val() && self.pt_valid.q.val();
-        self.fa_evict.lo_state.next = self.fa.q.val().lo_state;
-        self.fa_evict.hi_state.next = self.fa.q.val().hi_state;
+        self.trk_fa_lo.next = self.fa.q.val().lo;
+        self.trk_fa_hi.next = self.fa.q.val().hi;
+        self.fa_evict.lo_state.next = self.trk_fa_lo.val().state;
+        self.fa_evict.hi_state.next = self.trk_fa_hi.val().state;
         self.fa_class.next = self.fa_evict.evict_class.val();
         self.fa_age.next = self.a_now.q.val() - self.fa.q.val().last_seen;
         self.pw0.next = self.patch.val() && (self.pt_way.q.val() == self.way0.val());
@@ -2203,8 +2361,12 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         }
 
         // ---- C2: decide
-        self.is_invalid.next = self.a.q.val().flag_class == self.class_invalid.val();
-        self.is_rst.next = self.a.q.val().flag_class == self.class_rst.val();
+        // The RST bit is examined before the flag policy: a RST in an invalid combination
+        // looks its connection up (and, without one, opens none).
+        self.a_flags.next = self.a.q.val().flags;
+        self.is_rst.next = self.a_flags.val().get_bit(self.b_rst.val().index());
+        self.is_invalid.next =
+            (self.a.q.val().flag_class == self.class_invalid.val()) && !self.is_rst.val();
         self.created.next = self.a_desc.q.val()
             && !self.hit.val()
             && !self.is_invalid.val()
@@ -2244,6 +2406,11 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.apply.sender_is_lo.next = self.a.q.val().src_is_lo;
         self.apply.seq.next = self.a.q.val().seq;
         self.apply.ack.next = self.a.q.val().ack;
+        self.apply.seq_end.next = self.a.q.val().seq_end;
+        self.apply.seq_plus1.next = self.a.q.val().seq_plus1;
+        self.apply.seq_end_plus1.next = self.a.q.val().seq_end_plus1;
+        self.apply.tsval.next = self.a.q.val().tsval;
+        self.apply.ts_ok.next = self.a.q.val().ts_ok;
         self.apply.flags.next = self.a.q.val().flags;
         self.apply.flag_class.next = self.a.q.val().flag_class;
         self.apply.window.next = self.a.q.val().window;
@@ -2332,23 +2499,18 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.fwd2.d.next = self.w2.val();
         self.fwd3.d.next = self.w3.val();
         // The patch for the successor (the item now in C1): the way this item changed, its
-        // new entry aged to the successor's time. A changed entry's `last_seen` is this
-        // item's time, so the aging's compares start from registers, beside the apply.
+        // new entry aged to the successor's time. An entry the segment kept unchanged needs no
+        // patch: the successor's view of it is this item's, aged further (aging composes).
         self.pt_valid.d.next = self.write_en.val() && self.applied.val() && !self.apply.kept.val();
         self.pt_way.d.next = self.sel_way.val();
-        self.age4.lo_state.next = self.apply.entry_out.val().lo_state;
-        self.age4.hi_state.next = self.apply.entry_out.val().hi_state;
-        self.age4.last_seen.next = self.a_now.q.val();
+        self.age4.entry.next = self.apply.entry_out.val();
         self.age4.now.next = self.c_now.q.val();
         self.age4.time_wait.next = self.tw_q.q.val();
-        self.age4.embryonic.next = self.emb_q.q.val();
+        self.age4.handshake.next = self.hs_q.q.val();
+        self.age4.fin_wait_2.next = self.fw2_q.q.val();
         self.age4.idle.next = self.idle_q.q.val();
         self.age4.linger.next = self.linger_q.q.val();
-        self.fa_next.next = self.apply.entry_out.val();
-        self.fa_next.next.valid = self.age4.alive.val();
-        self.fa_next.next.lo_state = self.age4.new_lo_state.val();
-        self.fa_next.next.hi_state = self.age4.new_hi_state.val();
-        self.fa_next.next.last_seen = self.age4.new_last_seen.val();
+        self.fa_next.next = self.age4.aged.val();
         self.fa.d.next = self.fa_next.val();
         self.pt2_valid.d.next =
             self.write_en.val() && (self.pair_write.val() || self.pair_clear.val());
@@ -2402,9 +2564,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         }
 
         // ---- C2: verdict and state changes
-        self.verdict4.next.code = self.apply.verdict.val();
-        self.verdict4.next.top = false;
-        self.c_verdict.next = self.verdict4.val().into();
+        self.c_verdict.next = self.apply.verdict.val();
         if self.refused.val() {
             self.c_verdict.next = self.v_refused.val();
         }
@@ -2468,8 +2628,13 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.o_count.d.next.evicted = self.n_evicted.val();
         self.o_count.d.next.refused = self.refused.val();
         self.o_count.d.next.expired = self.expired_n.val();
+        self.o_count.d.next.fin_held = self.applied.val() && self.apply.fin_held.val();
+        self.o_count.d.next.window_probe = self.applied.val() && self.apply.window_probe.val();
+        self.o_count.d.next.handshake_lost = self.applied.val() && self.apply.handshake_lost.val();
 
         // ---- C2: the event record
+        self.trk_out_lo.next = self.apply.entry_out.val().lo;
+        self.trk_out_hi.next = self.apply.entry_out.val().hi;
         self.c_ev.next.created = self.created.val();
         self.c_ev.next.refused = self.refused.val();
         self.c_ev.next.evicted = self.evicted.val();
@@ -2486,8 +2651,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.c_ev.next.way = self.sel_way.val();
             self.c_ev.next.lo_before = self.apply.lo_before.val();
             self.c_ev.next.hi_before = self.apply.hi_before.val();
-            self.c_ev.next.lo_after = self.apply.entry_out.val().lo_state;
-            self.c_ev.next.hi_after = self.apply.entry_out.val().hi_state;
+            self.c_ev.next.lo_after = self.trk_out_lo.val().state;
+            self.c_ev.next.hi_after = self.trk_out_hi.val().state;
         }
         self.c_ev.next.v6 = self.a.q.val().v6;
         self.c_ev_top.next.lo_top = self.a.q.val().lo_top;
@@ -2554,50 +2719,66 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.ev_time.next = self.ev_fifo.data_out.val().time;
 
         // ---- C2: gauge snapshots of the bucket before (as read) and after (as written)
+        self.trk_fwd_lo0.next = self.fwd0.q.val().lo;
+        self.trk_fwd_hi0.next = self.fwd0.q.val().hi;
+        self.trk_fwd_lo1.next = self.fwd1.q.val().lo;
+        self.trk_fwd_hi1.next = self.fwd1.q.val().hi;
+        self.trk_fwd_lo2.next = self.fwd2.q.val().lo;
+        self.trk_fwd_hi2.next = self.fwd2.q.val().hi;
+        self.trk_fwd_lo3.next = self.fwd3.q.val().lo;
+        self.trk_fwd_hi3.next = self.fwd3.q.val().hi;
         self.sn_old0.next = self.a_old0.q.val();
         if self.a_same_b.q.val() {
             self.sn_old0.next.valid = self.fwd0.q.val().valid;
             self.sn_old0.next.client_is_lo = self.fwd0.q.val().client_is_lo;
-            self.sn_old0.next.lo_state = self.fwd0.q.val().lo_state;
-            self.sn_old0.next.hi_state = self.fwd0.q.val().hi_state;
+            self.sn_old0.next.lo_state = self.trk_fwd_lo0.val().state;
+            self.sn_old0.next.hi_state = self.trk_fwd_hi0.val().state;
         }
         self.sn_old1.next = self.a_old1.q.val();
         if self.a_same_b.q.val() {
             self.sn_old1.next.valid = self.fwd1.q.val().valid && !self.fwd1.q.val().v6;
             self.sn_old1.next.client_is_lo = self.fwd1.q.val().client_is_lo;
-            self.sn_old1.next.lo_state = self.fwd1.q.val().lo_state;
-            self.sn_old1.next.hi_state = self.fwd1.q.val().hi_state;
+            self.sn_old1.next.lo_state = self.trk_fwd_lo1.val().state;
+            self.sn_old1.next.hi_state = self.trk_fwd_hi1.val().state;
         }
         self.sn_old2.next = self.a_old2.q.val();
         if self.a_same_b.q.val() {
             self.sn_old2.next.valid = self.fwd2.q.val().valid;
             self.sn_old2.next.client_is_lo = self.fwd2.q.val().client_is_lo;
-            self.sn_old2.next.lo_state = self.fwd2.q.val().lo_state;
-            self.sn_old2.next.hi_state = self.fwd2.q.val().hi_state;
+            self.sn_old2.next.lo_state = self.trk_fwd_lo2.val().state;
+            self.sn_old2.next.hi_state = self.trk_fwd_hi2.val().state;
         }
         self.sn_old3.next = self.a_old3.q.val();
         if self.a_same_b.q.val() {
             self.sn_old3.next.valid = self.fwd3.q.val().valid && !self.fwd3.q.val().v6;
             self.sn_old3.next.client_is_lo = self.fwd3.q.val().client_is_lo;
-            self.sn_old3.next.lo_state = self.fwd3.q.val().lo_state;
-            self.sn_old3.next.hi_state = self.fwd3.q.val().hi_state;
+            self.sn_old3.next.lo_state = self.trk_fwd_lo3.val().state;
+            self.sn_old3.next.hi_state = self.trk_fwd_hi3.val().state;
         }
         self.sn_new0.next.valid = self.w0.val().valid;
         self.sn_new0.next.client_is_lo = self.w0.val().client_is_lo;
-        self.sn_new0.next.lo_state = self.w0.val().lo_state;
-        self.sn_new0.next.hi_state = self.w0.val().hi_state;
+        self.trk_w_lo0.next = self.w0.val().lo;
+        self.trk_w_hi0.next = self.w0.val().hi;
+        self.sn_new0.next.lo_state = self.trk_w_lo0.val().state;
+        self.sn_new0.next.hi_state = self.trk_w_hi0.val().state;
         self.sn_new1.next.valid = self.w1.val().valid && !self.w1.val().v6;
         self.sn_new1.next.client_is_lo = self.w1.val().client_is_lo;
-        self.sn_new1.next.lo_state = self.w1.val().lo_state;
-        self.sn_new1.next.hi_state = self.w1.val().hi_state;
+        self.trk_w_lo1.next = self.w1.val().lo;
+        self.trk_w_hi1.next = self.w1.val().hi;
+        self.sn_new1.next.lo_state = self.trk_w_lo1.val().state;
+        self.sn_new1.next.hi_state = self.trk_w_hi1.val().state;
         self.sn_new2.next.valid = self.w2.val().valid;
         self.sn_new2.next.client_is_lo = self.w2.val().client_is_lo;
-        self.sn_new2.next.lo_state = self.w2.val().lo_state;
-        self.sn_new2.next.hi_state = self.w2.val().hi_state;
+        self.trk_w_lo2.next = self.w2.val().lo;
+        self.trk_w_hi2.next = self.w2.val().hi;
+        self.sn_new2.next.lo_state = self.trk_w_lo2.val().state;
+        self.sn_new2.next.hi_state = self.trk_w_hi2.val().state;
         self.sn_new3.next.valid = self.w3.val().valid && !self.w3.val().v6;
         self.sn_new3.next.client_is_lo = self.w3.val().client_is_lo;
-        self.sn_new3.next.lo_state = self.w3.val().lo_state;
-        self.sn_new3.next.hi_state = self.w3.val().hi_state;
+        self.trk_w_lo3.next = self.w3.val().lo;
+        self.trk_w_hi3.next = self.w3.val().hi;
+        self.sn_new3.next.lo_state = self.trk_w_lo3.val().state;
+        self.sn_new3.next.hi_state = self.trk_w_hi3.val().state;
         // A write-back in the cycle of a key load is discarded with the table (it carries the
         // old epoch), so it moves no gauge.
         self.o_gvalid.d.next = self.write_en.val() && !self.key_load.val();
@@ -2634,8 +2815,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.out_expired.next = self.o_expired.q.val();
         self.out_lo_before.next = self.o_lo_before.q.val();
         self.out_hi_before.next = self.o_hi_before.q.val();
-        self.out_lo_after.next = self.o_entry.q.val().lo_state;
-        self.out_hi_after.next = self.o_entry.q.val().hi_state;
+        self.trk_o_lo.next = self.o_entry.q.val().lo;
+        self.trk_o_hi.next = self.o_entry.q.val().hi;
+        self.out_lo_after.next = self.trk_o_lo.val().state;
+        self.out_hi_after.next = self.trk_o_hi.val().state;
         self.out_lo_changed.next = self.o_lo_changed.q.val();
         self.out_hi_changed.next = self.o_hi_changed.q.val();
         self.out_src_is_lo.next = self.o_src_is_lo.q.val();
@@ -2669,9 +2852,11 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.o_count.d.next.expired = self.zero3.val();
             self.rd_pending.d.next = false;
             self.now_q.d.next = self.zero32.val();
+            self.clock_set.d.next = false;
             self.now_r.d.next = self.zero16.val();
             self.tw_q.d.next = self.tw_default.val();
-            self.emb_q.d.next = self.emb_default.val();
+            self.hs_q.d.next = self.hs_default.val();
+            self.fw2_q.d.next = self.fw2_default.val();
             self.idle_q.d.next = self.idle_default.val();
             self.linger_q.d.next = self.linger_default.val();
         }
@@ -2685,9 +2870,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
     }
 }
 
-/// The 35T core: 2048 buckets × 4 ways, 512 event records.
+/// The 35T core: 512 buckets × 4 ways, 512 event records.
 pub type ConnCore35T = ConnCore<BUCKET_BITS_35T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }>;
-/// The 100T core: 4096 buckets × 4 ways, 512 event records.
+/// The 100T core: 2048 buckets × 4 ways, 512 event records.
 pub type ConnCore100T =
     ConnCore<BUCKET_BITS_100T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }>;
 /// The simulation core: 64 buckets × 4 ways, 16 event records.
@@ -2722,11 +2907,14 @@ pub fn connected<const B: usize, const E: usize, const EP1: usize>() -> ConnCore
     u.window.connect();
     u.wscale.connect();
     u.payload_len.connect();
+    u.tsval.connect();
+    u.ts_ok.connect();
     u.seg_time.connect();
     u.hash_key.connect();
     u.key_load.connect();
     u.time_wait.connect();
-    u.embryonic.connect();
+    u.handshake.connect();
+    u.fin_wait_2.connect();
     u.idle.connect();
     u.linger.connect();
     u.timeouts_load.connect();

@@ -1,25 +1,60 @@
 //! `EntryBits`: one connection-table entry as the hardware stores it.
 //!
 //! A `#[derive(LogicStruct)]` whose fields are, in order and width, exactly
-//! `synscope_model::entry::layout::FIELDS` (rust-hdl packs fields LSB first in declaration
-//! order), so `Bits<ENTRY_BITS>::from(EntryBits)` is the word `Entry::pack` writes. Blocks that
-//! read or write entries (`segment_apply`, the table, aging) share this one type.
+//! `synscope_model::entry::layout` (`HEAD_FIELDS`, the `lo` endpoint's `END_FIELDS`, the `hi`
+//! endpoint's, `last_seen`; rust-hdl packs fields LSB first in declaration order, a nested struct
+//! as one field), so `Bits<ENTRY_BITS>::from(EntryBits)` is the word `Entry::pack` writes.
+//! Blocks that read or write entries (`segment_apply`, the table, aging) share this one type;
+//! an endpoint is a [`TrackBits`], so a block selects the sender or the receiver of an entry
+//! with one assignment.
 //!
 //! An IPv6 entry's odd way, its continuation (`layout::CONT_FIELDS`), is a [`ContBits`]: the
 //! same word read with other fields, through the [`AsCont`] and [`AsEntry`] casts.
 
 use rust_hdl::prelude::*;
-use synscope_model::entry::{layout, EndpointTrack, Entry};
-use synscope_model::{Endpoint, FlowKey, TcpState};
+use synscope_model::entry::{layout, Entry};
+use synscope_model::TcpState;
 
 /// Bits of one entry (`layout::ENTRY_BITS`).
 pub const ENTRY_BITS: usize = layout::ENTRY_BITS;
+/// 64-bit words of a packed entry (`layout::WORDS`).
+pub const WORDS: usize = layout::WORDS;
 /// Bits of an endpoint state (`TcpState::BITS`).
 pub const STATE_BITS: usize = TcpState::BITS;
-/// Bits of the stored time (`layout::TIME_BITS`).
+/// Bits of a stored time (`layout::TIME_BITS`): ticks modulo 2²⁰.
 pub const TIME_BITS: usize = layout::TIME_BITS as usize;
+/// Bits of a handshake clock's gap (`layout::GAP_BITS`).
+pub const GAP_BITS: usize = layout::GAP_BITS as usize;
 
-/// One table entry, fields in `layout::FIELDS` order (checked by a test).
+/// One endpoint's track (`EndpointTrack`), fields in `layout::END_FIELDS` order.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct TrackBits {
+    pub state: Bits<4>,
+    /// `SeqKnown` discriminant.
+    pub seq: Bits<2>,
+    pub nxt: Bits<32>,
+    pub max: Bits<32>,
+    pub fin: Bit,
+    pub wnd_left: Bits<32>,
+    pub wnd_right: Bits<32>,
+    /// `window` is `Some` (else both edges are 0).
+    pub wnd_known: Bit,
+    pub wscale: Bits<4>,
+    pub stalled: Bit,
+    /// `layout::AUX_NONE` / `AUX_TS` / `AUX_HANDSHAKE`.
+    pub aux_kind: Bits<2>,
+    /// The TSval, or a handshake clock `{gap (12 bits), at (20 bits)}`, or 0.
+    pub aux: Bits<32>,
+}
+
+/// A handshake clock as the aux word holds it (`at` in the low bits).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct HandshakeClock {
+    pub at: Bits<TIME_BITS>,
+    pub gap: Bits<GAP_BITS>,
+}
+
+/// One table entry, fields in `layout` order (checked by a test).
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct EntryBits {
     pub valid: Bit,
@@ -31,29 +66,12 @@ pub struct EntryBits {
     pub hi_port: Bits<16>,
     pub client_is_lo: Bit,
     pub picked_up: Bit,
-    pub lo_state: Bits<4>,
-    pub lo_snd_nxt: Bits<32>,
-    pub lo_snd_valid: Bit,
-    pub lo_wscale: Bits<4>,
-    pub lo_wnd_log2: Bits<5>,
-    pub hi_state: Bits<4>,
-    pub hi_snd_nxt: Bits<32>,
-    pub hi_snd_valid: Bit,
-    pub hi_wscale: Bits<4>,
-    pub hi_wnd_log2: Bits<5>,
-    pub last_seen: Bits<16>,
+    pub lo: TrackBits,
+    pub hi: TrackBits,
+    pub last_seen: Bits<TIME_BITS>,
 }
 
-/// One endpoint's track (`EndpointTrack`), as a packed struct for blocks that select an
-/// endpoint (sender / receiver) out of an entry.
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct TrackBits {
-    pub state: Bits<4>,
-    pub snd_nxt: Bits<32>,
-    pub snd_valid: Bit,
-    pub wscale: Bits<4>,
-    pub wnd_log2: Bits<5>,
-}
+const _: () = assert!(HandshakeClock::BITS == 32);
 
 /// Bits of the continuation's fields (`layout::CONT_BITS`); the word's bits above are zero.
 pub const CONT_BITS: usize = layout::CONT_BITS;
@@ -107,25 +125,23 @@ pub struct AsCont {
 
 /// The bits of `word` read as a [`ContBits`] ([`AsCont`]'s function).
 pub fn as_cont(word: &EntryBits) -> ContBits {
-    {
-        let b: Bits<ENTRY_BITS> = (*word).into();
-        let w = words(b);
-        let mut c = ContBits {
-            valid: b.get_bit(0),
-            v6: b.get_bit(1),
-            ..Default::default()
-        };
-        for i in 0..TOP_IP_BITS {
-            let (lo, hi) = (2 + i, 2 + TOP_IP_BITS + i);
-            c.lo_ip_top = c.lo_ip_top.replace_bit(i, w[lo / 64] >> (lo % 64) & 1 == 1);
-            c.hi_ip_top = c.hi_ip_top.replace_bit(i, w[hi / 64] >> (hi % 64) & 1 == 1);
-        }
-        for i in 0..ENTRY_BITS - CONT_BITS {
-            let at = CONT_BITS + i;
-            c.zero = c.zero.replace_bit(i, w[at / 64] >> (at % 64) & 1 == 1);
-        }
-        c
+    let b: Bits<ENTRY_BITS> = (*word).into();
+    let w = words(b);
+    let mut c = ContBits {
+        valid: b.get_bit(0),
+        v6: b.get_bit(1),
+        ..Default::default()
+    };
+    for i in 0..TOP_IP_BITS {
+        let (lo, hi) = (2 + i, 2 + TOP_IP_BITS + i);
+        c.lo_ip_top = c.lo_ip_top.replace_bit(i, w[lo / 64] >> (lo % 64) & 1 == 1);
+        c.hi_ip_top = c.hi_ip_top.replace_bit(i, w[hi / 64] >> (hi % 64) & 1 == 1);
     }
+    for i in 0..ENTRY_BITS - CONT_BITS {
+        let at = CONT_BITS + i;
+        c.zero = c.zero.replace_bit(i, w[at / 64] >> (at % 64) & 1 == 1);
+    }
+    c
 }
 
 impl Logic for AsCont {
@@ -163,78 +179,110 @@ impl Logic for AsEntry {
     }
 }
 
-impl EntryBits {
-    /// The hardware form of a model entry (`valid` set, `last_seen` cut to 16 bits): for IPv6,
-    /// its head (the low 32 bits of each address).
-    pub fn of(e: &Entry) -> EntryBits {
-        let [lo, hi] = e.ends;
-        let low = |a: u128| (a as u32 as u64).to_bits();
-        EntryBits {
-            valid: true,
-            v6: e.key.is_v6(),
-            lo_ip: low(e.key.lo.addr_bits()),
-            lo_port: (e.key.lo.port as u64).to_bits(),
-            hi_ip: low(e.key.hi.addr_bits()),
-            hi_port: (e.key.hi.port as u64).to_bits(),
-            client_is_lo: e.client_is_lo,
-            picked_up: e.picked_up,
-            lo_state: (lo.state as u64).to_bits(),
-            lo_snd_nxt: (lo.snd_nxt as u64).to_bits(),
-            lo_snd_valid: lo.snd_valid,
-            lo_wscale: (lo.wscale as u64).to_bits(),
-            lo_wnd_log2: (lo.wnd_log2 as u64).to_bits(),
-            hi_state: (hi.state as u64).to_bits(),
-            hi_snd_nxt: (hi.snd_nxt as u64).to_bits(),
-            hi_snd_valid: hi.snd_valid,
-            hi_wscale: (hi.wscale as u64).to_bits(),
-            hi_wnd_log2: (hi.wnd_log2 as u64).to_bits(),
-            last_seen: ((e.last_seen & 0xffff) as u64).to_bits(),
+/// The clock of an aux word (for the rust-hdl simulation; the Verilog reads the slices).
+impl From<Bits<32>> for HandshakeClock {
+    fn from(w: Bits<32>) -> Self {
+        HandshakeClock {
+            at: w.get_bits::<TIME_BITS>(0),
+            gap: w.get_bits::<GAP_BITS>(TIME_BITS),
         }
     }
+}
 
-    /// The model entry of a hardware one (`None` if not valid, part of an IPv6 entry, or a
-    /// state code is not one of the eleven); the 16-bit time is taken as is (not re-extended).
-    pub fn to_entry(&self) -> Option<Entry> {
-        if !self.valid || self.v6 {
-            return None;
+/// The bits `[at, at + width)` of a packed word, as a `u64`.
+fn field(w: &[u64; WORDS], at: usize, width: usize) -> u64 {
+    (0..width).fold(0, |v, i| v | (w[(at + i) / 64] >> ((at + i) % 64) & 1) << i)
+}
+
+impl TrackBits {
+    /// The endpoint at bit `at` of a packed entry word.
+    fn of_word(w: &[u64; WORDS], at: usize) -> TrackBits {
+        let t = TrackBits::default();
+        let get = |off: usize, width: usize| field(w, at + off, width);
+        TrackBits {
+            state: get(t.get_my_offset_state(), 4).to_bits(),
+            seq: get(t.get_my_offset_seq(), 2).to_bits(),
+            nxt: get(t.get_my_offset_nxt(), 32).to_bits(),
+            max: get(t.get_my_offset_max(), 32).to_bits(),
+            fin: get(t.get_my_offset_fin(), 1) == 1,
+            wnd_left: get(t.get_my_offset_wnd_left(), 32).to_bits(),
+            wnd_right: get(t.get_my_offset_wnd_right(), 32).to_bits(),
+            wnd_known: get(t.get_my_offset_wnd_known(), 1) == 1,
+            wscale: get(t.get_my_offset_wscale(), 4).to_bits(),
+            stalled: get(t.get_my_offset_stalled(), 1) == 1,
+            aux_kind: get(t.get_my_offset_aux_kind(), 2).to_bits(),
+            aux: get(t.get_my_offset_aux(), 32).to_bits(),
         }
-        let state = |b: Bits<4>| TcpState::from_bits(b.to_u64() as u8);
-        let track = |state, nxt: Bits<32>, valid, ws: Bits<4>, wnd: Bits<5>| EndpointTrack {
-            state,
-            snd_nxt: nxt.to_u64() as u32,
-            snd_valid: valid,
-            wscale: ws.to_u64() as u8,
-            wnd_log2: wnd.to_u64() as u8,
-        };
-        Some(Entry {
-            key: FlowKey {
-                lo: Endpoint::v4(self.lo_ip.to_u64() as u32, self.lo_port.to_u64() as u16),
-                hi: Endpoint::v4(self.hi_ip.to_u64() as u32, self.hi_port.to_u64() as u16),
-            },
-            client_is_lo: self.client_is_lo,
-            picked_up: self.picked_up,
-            ends: [
-                track(
-                    state(self.lo_state)?,
-                    self.lo_snd_nxt,
-                    self.lo_snd_valid,
-                    self.lo_wscale,
-                    self.lo_wnd_log2,
-                ),
-                track(
-                    state(self.hi_state)?,
-                    self.hi_snd_nxt,
-                    self.hi_snd_valid,
-                    self.hi_wscale,
-                    self.hi_wnd_log2,
-                ),
-            ],
-            last_seen: self.last_seen.to_u64() as u32,
-        })
     }
 
     /// `(name, offset, width)` of every field, LSB first, as rust-hdl lays them out.
-    pub fn fields(&self) -> [(&'static str, usize, usize); 19] {
+    pub fn fields(&self) -> [(&'static str, usize, usize); 12] {
+        [
+            (
+                "state",
+                self.get_my_offset_state(),
+                self.get_my_width_state(),
+            ),
+            ("seq", self.get_my_offset_seq(), self.get_my_width_seq()),
+            ("nxt", self.get_my_offset_nxt(), self.get_my_width_nxt()),
+            ("max", self.get_my_offset_max(), self.get_my_width_max()),
+            ("fin", self.get_my_offset_fin(), self.get_my_width_fin()),
+            (
+                "wnd_left",
+                self.get_my_offset_wnd_left(),
+                self.get_my_width_wnd_left(),
+            ),
+            (
+                "wnd_right",
+                self.get_my_offset_wnd_right(),
+                self.get_my_width_wnd_right(),
+            ),
+            (
+                "wnd_known",
+                self.get_my_offset_wnd_known(),
+                self.get_my_width_wnd_known(),
+            ),
+            (
+                "wscale",
+                self.get_my_offset_wscale(),
+                self.get_my_width_wscale(),
+            ),
+            (
+                "stalled",
+                self.get_my_offset_stalled(),
+                self.get_my_width_stalled(),
+            ),
+            (
+                "aux_kind",
+                self.get_my_offset_aux_kind(),
+                self.get_my_width_aux_kind(),
+            ),
+            ("aux", self.get_my_offset_aux(), self.get_my_width_aux()),
+        ]
+    }
+}
+
+impl EntryBits {
+    /// The hardware form of a model entry (`valid` set, times cut to `TIME_BITS`): exactly the
+    /// word `Entry::pack` writes (for IPv6, its head: the low 32 bits of each address).
+    pub fn of(e: &Entry) -> EntryBits {
+        unpack_bits(&e.pack())
+    }
+
+    /// The packed word (`Entry::pack`'s form).
+    pub fn words(&self) -> [u64; WORDS] {
+        words(Bits::<ENTRY_BITS>::from(*self))
+    }
+
+    /// The model entry of a hardware one (`None` if not valid, part of an IPv6 entry, or a code
+    /// is not one the layout defines); stored times are extended to the latest time ≤ `now` with those low bits.
+    pub fn to_entry(&self, now: u32) -> Option<Entry> {
+        Entry::unpack(&self.words(), now)
+    }
+
+    /// `(name, offset, width)` of every field, LSB first, as rust-hdl lays them out (`lo` and
+    /// `hi` as one field each).
+    pub fn fields(&self) -> [(&'static str, usize, usize); 11] {
         [
             (
                 "valid",
@@ -272,56 +320,8 @@ impl EntryBits {
                 self.get_my_offset_picked_up(),
                 self.get_my_width_picked_up(),
             ),
-            (
-                "lo_state",
-                self.get_my_offset_lo_state(),
-                self.get_my_width_lo_state(),
-            ),
-            (
-                "lo_snd_nxt",
-                self.get_my_offset_lo_snd_nxt(),
-                self.get_my_width_lo_snd_nxt(),
-            ),
-            (
-                "lo_snd_valid",
-                self.get_my_offset_lo_snd_valid(),
-                self.get_my_width_lo_snd_valid(),
-            ),
-            (
-                "lo_wscale",
-                self.get_my_offset_lo_wscale(),
-                self.get_my_width_lo_wscale(),
-            ),
-            (
-                "lo_wnd_log2",
-                self.get_my_offset_lo_wnd_log2(),
-                self.get_my_width_lo_wnd_log2(),
-            ),
-            (
-                "hi_state",
-                self.get_my_offset_hi_state(),
-                self.get_my_width_hi_state(),
-            ),
-            (
-                "hi_snd_nxt",
-                self.get_my_offset_hi_snd_nxt(),
-                self.get_my_width_hi_snd_nxt(),
-            ),
-            (
-                "hi_snd_valid",
-                self.get_my_offset_hi_snd_valid(),
-                self.get_my_width_hi_snd_valid(),
-            ),
-            (
-                "hi_wscale",
-                self.get_my_offset_hi_wscale(),
-                self.get_my_width_hi_wscale(),
-            ),
-            (
-                "hi_wnd_log2",
-                self.get_my_offset_hi_wnd_log2(),
-                self.get_my_width_hi_wnd_log2(),
-            ),
+            ("lo", self.get_my_offset_lo(), self.get_my_width_lo()),
+            ("hi", self.get_my_offset_hi(), self.get_my_width_hi()),
             (
                 "last_seen",
                 self.get_my_offset_last_seen(),
@@ -331,9 +331,9 @@ impl EntryBits {
     }
 }
 
-/// The entry word as four `u64`s, least significant first (the form of `Entry::pack`).
-pub fn words(b: Bits<ENTRY_BITS>) -> [u64; 4] {
-    let mut w = [0u64; 4];
+/// The entry word as `WORDS` `u64`s, least significant first (the form of `Entry::pack`).
+pub fn words(b: Bits<ENTRY_BITS>) -> [u64; WORDS] {
+    let mut w = [0u64; WORDS];
     for i in 0..ENTRY_BITS {
         if b.get_bit(i) {
             w[i / 64] |= 1 << (i % 64);
@@ -342,63 +342,79 @@ pub fn words(b: Bits<ENTRY_BITS>) -> [u64; 4] {
     w
 }
 
-/// The packed form of `words` (bits above `ENTRY_BITS` must be zero).
-pub fn from_words(w: &[u64; 4]) -> Bits<ENTRY_BITS> {
-    let mut b = Bits::<ENTRY_BITS>::default();
-    for i in 0..ENTRY_BITS {
-        b = b.replace_bit(i, w[i / 64] >> (i % 64) & 1 == 1);
+/// An `EntryBits` of a packed word (bits above `ENTRY_BITS` are ignored).
+pub fn unpack_bits(w: &[u64; WORDS]) -> EntryBits {
+    let e = EntryBits::default();
+    let get = |off: usize, width: usize| field(w, off, width);
+    EntryBits {
+        valid: get(e.get_my_offset_valid(), 1) == 1,
+        v6: get(e.get_my_offset_v6(), 1) == 1,
+        lo_ip: get(e.get_my_offset_lo_ip(), 32).to_bits(),
+        lo_port: get(e.get_my_offset_lo_port(), 16).to_bits(),
+        hi_ip: get(e.get_my_offset_hi_ip(), 32).to_bits(),
+        hi_port: get(e.get_my_offset_hi_port(), 16).to_bits(),
+        client_is_lo: get(e.get_my_offset_client_is_lo(), 1) == 1,
+        picked_up: get(e.get_my_offset_picked_up(), 1) == 1,
+        lo: TrackBits::of_word(w, e.get_my_offset_lo()),
+        hi: TrackBits::of_word(w, e.get_my_offset_hi()),
+        last_seen: get(e.get_my_offset_last_seen(), TIME_BITS).to_bits(),
     }
-    b
 }
 
-/// An `EntryBits` of a packed word.
-pub fn unpack_bits(w: &[u64; 4]) -> EntryBits {
-    let b = from_words(w);
-    let mut e = EntryBits::default();
-    let layout = e.fields();
-    let get = |i: usize| {
-        let (_, off, width) = layout[i];
-        let mut v = 0u64;
-        for j in 0..width {
-            v |= (b.get_bit(off + j) as u64) << j;
-        }
-        v
-    };
-    e.valid = get(0) == 1;
-    e.v6 = get(1) == 1;
-    e.lo_ip = get(2).to_bits();
-    e.lo_port = get(3).to_bits();
-    e.hi_ip = get(4).to_bits();
-    e.hi_port = get(5).to_bits();
-    e.client_is_lo = get(6) == 1;
-    e.picked_up = get(7) == 1;
-    e.lo_state = get(8).to_bits();
-    e.lo_snd_nxt = get(9).to_bits();
-    e.lo_snd_valid = get(10) == 1;
-    e.lo_wscale = get(11).to_bits();
-    e.lo_wnd_log2 = get(12).to_bits();
-    e.hi_state = get(13).to_bits();
-    e.hi_snd_nxt = get(14).to_bits();
-    e.hi_snd_valid = get(15) == 1;
-    e.hi_wscale = get(16).to_bits();
-    e.hi_wnd_log2 = get(17).to_bits();
-    e.last_seen = get(18).to_bits();
-    e
+/// A packed entry word of a Verilated port (`[u32; N]`, least significant word first).
+pub fn words_of_u32s(w: &[u32]) -> [u64; WORDS] {
+    let mut out = [0u64; WORDS];
+    for (i, x) in w.iter().enumerate().take(2 * WORDS) {
+        out[i / 2] |= (*x as u64) << (32 * (i % 2));
+    }
+    out
+}
+
+/// The `[u32; N]` form of a packed entry word (for a Verilated port).
+pub fn u32s_of_words<const N: usize>(w: &[u64; WORDS]) -> [u32; N] {
+    let mut out = [0u32; N];
+    for (i, x) in out.iter_mut().enumerate().take(2 * WORDS) {
+        *x = (w[i / 2] >> (32 * (i % 2))) as u32;
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use synscope_model::descriptor::WSCALE_NONE;
+    use synscope_model::entry::{Aux, EndpointTrack, SeqKnown, Window};
+    use synscope_model::{Endpoint, FlowKey};
 
     #[test]
     fn entry_bits_follow_the_model_layout() {
         assert_eq!(<EntryBits as Synth>::BITS, layout::ENTRY_BITS);
+        assert_eq!(<TrackBits as Synth>::BITS, layout::END_BITS);
+        // The head, then each endpoint's fields under its prefix, then last_seen.
+        let mut want: Vec<(String, usize)> = layout::HEAD_FIELDS
+            .iter()
+            .map(|(n, w)| (n.to_string(), *w))
+            .collect();
+        for end in ["lo", "hi"] {
+            for (n, w) in layout::END_FIELDS {
+                want.push((format!("{end}_{n}"), w));
+            }
+        }
+        want.push(("last_seen".into(), layout::TIME_BITS as usize));
+        let mut got: Vec<(String, usize, usize)> = Vec::new();
+        for (name, off, width) in EntryBits::default().fields() {
+            if name == "lo" || name == "hi" {
+                for (n, o, w) in TrackBits::default().fields() {
+                    got.push((format!("{name}_{n}"), off + o, w));
+                }
+            } else {
+                got.push((name.to_string(), off, width));
+            }
+        }
         let mut offset = 0;
-        for ((name, off, width), (want_name, want_width)) in
-            EntryBits::default().fields().iter().zip(layout::FIELDS)
-        {
-            assert_eq!((*name, *off, *width), (want_name, offset, want_width));
+        assert_eq!(got.len(), want.len());
+        for ((name, off, width), (want_name, want_width)) in got.iter().zip(&want) {
+            assert_eq!((name, *off, *width), (want_name, offset, *want_width));
             offset += want_width;
         }
         assert_eq!(offset, ENTRY_BITS);
@@ -445,10 +461,16 @@ mod tests {
         let head: Bits<ENTRY_BITS> = EntryBits::of(&e).into();
         assert_eq!(words(head), e.pack());
         assert_eq!(as_cont(&c.as_entry()), c);
+        assert_eq!(
+            EntryBits::of(&e).to_entry(3),
+            None,
+            "a head alone is no entry"
+        );
     }
 
     #[test]
     fn entry_bits_pack_like_the_model() {
+        let now = 0x1234_5678;
         let e = Entry {
             key: FlowKey {
                 lo: Endpoint::v4(0x0a00_0001, 80),
@@ -459,27 +481,52 @@ mod tests {
             ends: [
                 EndpointTrack {
                     state: TcpState::TimeWait,
-                    snd_nxt: 0xdead_beef,
-                    snd_valid: true,
+                    seq: SeqKnown::Seen,
+                    nxt: 0xdead_beef,
+                    max: 0xdead_bef0,
+                    fin: true,
+                    window: Some(Window {
+                        left: 0x1234_0000,
+                        right: 0x1234_5678,
+                    }),
                     wscale: 14,
-                    wnd_log2: 30,
+                    stalled: false,
+                    aux: Aux::Ts(0xfeed_f00d),
                 },
                 EndpointTrack {
-                    state: TcpState::CloseWait,
-                    snd_nxt: 7,
-                    snd_valid: false,
+                    state: TcpState::SynReceived,
+                    seq: SeqKnown::Inferred,
+                    nxt: 7,
+                    max: 9,
+                    fin: false,
+                    window: None,
                     wscale: WSCALE_NONE,
-                    wnd_log2: 16,
+                    stalled: true,
+                    aux: Aux::Handshake {
+                        at: now - 100,
+                        gap: 4095,
+                    },
                 },
             ],
-            last_seen: 0x1234_5678,
+            last_seen: now - 1000,
         };
         let b = EntryBits::of(&e);
         let packed: Bits<ENTRY_BITS> = b.into();
         assert_eq!(words(packed), e.pack());
-        assert_eq!(unpack_bits(&e.pack()), b);
-        let back = b.to_entry().unwrap();
-        assert_eq!(back.last_seen, 0x5678);
-        assert_eq!(back.ends, e.ends);
+        assert_eq!(b.words(), e.pack());
+        assert_eq!(b.to_entry(now), Some(e));
+        assert_eq!(b.lo.aux.to_u64(), 0xfeed_f00d);
+        let clock = HandshakeClock {
+            at: (((now - 100) & 0xf_ffff) as u64).to_bits(),
+            gap: 4095u64.to_bits(),
+        };
+        assert_eq!(
+            Bits::<32>::from(clock).to_u64(),
+            b.hi.aux.to_u64(),
+            "a handshake clock is {{gap, at}}"
+        );
+        let u: [u32; 15] = u32s_of_words(&e.pack());
+        assert_eq!(words_of_u32s(&u), e.pack());
+        assert_eq!(EntryBits::default().to_entry(0), None);
     }
 }

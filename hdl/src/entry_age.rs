@@ -1,81 +1,87 @@
 //! `entry_age`: what time does to one connection-table entry, and its eviction class.
 //!
-//! Combinational. Exactly `synscope_model::timeouts::expire` on the hardware's 16-bit time: the
-//! entry keeps the low [`TIME_BITS`] of `last_seen` (`entry::layout`), `now` is the low 16 bits
-//! of the seconds counter, and the elapsed time is `(now − last_seen) mod 2¹⁶`, which equals the
-//! model's elapsed time whenever the true one is below 2¹⁶ (the table's sweep guarantees it).
-//! The four timeouts are run-time inputs of [`TIMEOUT_BITS`] bits (host registers in the core).
+//! Combinational. Exactly `synscope_model::timeouts::expire` (with `Entry::clocks` /
+//! `Entry::set_clocks`) on the hardware's 20-bit times: an entry keeps the low [`TIME_BITS`] of
+//! `last_seen` and of each handshake clock's `at` (`entry::layout`), `now` is the low 20 bits of
+//! the tick counter, and every time is taken as its age `(now − t) mod 2²⁰`, which equals the
+//! model's whenever the true age is below 2²⁰ ticks (about 18 hours; the table's sweep visits
+//! every entry far more often). The five timeouts are run-time inputs of [`TIMEOUT_BITS`] bits
+//! (seconds; host registers in the core), used as ticks (`× 16`).
 //!
 //! ## How the model's loop becomes parallel logic
-//! `expire` takes at most two steps before its removal test, and which ones is fixed by the
-//! states alone (a TIME_WAIT end is synchronized, so an entry is never both embryonic and in
-//! TIME_WAIT). With `e` the elapsed time, there are four paths:
+//! Each endpoint has at most one timer, fixed by its state: SYN_SENT / SYN_RECEIVED its
+//! handshake silence (from its clock in the aux word, or from `last_seen` without one:
+//! `timeouts::handshake_silence` of the clock's gap, capped by `handshake`), TIME_WAIT
+//! `time_wait` and FIN_WAIT_2 `fin_wait_2` from `last_seen`. With `A` the age of the timer's
+//! start and `x` its timeout, the timer is due when `A ≥ x`, `A − x` ticks ago (its *overdue*).
+//! The timers never depend on each other (`last_seen` moves only once both endpoints are
+//! CLOSED, when neither has a timer left), so both are computed side by side:
 //!
-//! | path | condition | states | anchor | gone when |
-//! |---|---|---|---|---|
-//! | embryonic | embryonic, `e ≥ emb` | CLOSED, CLOSED | `last + emb` | `e ≥ emb + linger` or `e ≥ emb + idle` |
-//! | TIME_WAIT, then embryonic | TIME_WAIT, the pair with TIME_WAIT → CLOSED embryonic, `e ≥ tw + emb` | CLOSED, CLOSED | `last + tw + emb` | `e ≥ tw + emb + linger` or `e ≥ tw + emb + idle` |
-//! | TIME_WAIT | TIME_WAIT, `e ≥ tw` | TIME_WAIT → CLOSED | `last + tw` | (both CLOSED and `e ≥ tw + linger`) or `e ≥ tw + idle` |
-//! | none | otherwise | unchanged | `last` | (both CLOSED and `e ≥ linger`) or `e ≥ idle` |
-//!
-//! The sums of timeouts depend on the configuration only (in parallel with `now − last`), so
-//! every threshold is one magnitude compare of the elapsed time, all eleven side by side; the
-//! three anchors are three adders beside them; a priority mux picks the path. Nothing relies on
-//! `Timeouts::validate` (the idle thresholds after a step are redundant for a valid
-//! configuration but cost two compares), so a mis-programmed register still ages like the model.
+//! * a due endpoint becomes CLOSED and loses its handshake clock (`aux` → none);
+//! * the timer that leaves both CLOSED is the later deadline of two due ones (the smaller
+//!   overdue; on a tie the `hi` endpoint, which the model fires second), or the only due one
+//!   when the other was CLOSED already; it re-anchors `last_seen` to its deadline if that is
+//!   later than `last_seen` (an overdue below the age of `last_seen`);
+//! * then the entry is gone when both are CLOSED for `linger`, or silent for `idle`.
 //!
 //! ## Outputs
-//! `alive` (`Some`), the new states and `new_last_seen` (the anchor mod 2¹⁶; when `!alive` they
-//! are the aged values before the removal test), and per endpoint `*_changed` = alive and its
-//! state differs from the input (every step changes a state, so the anchor moved exactly when a
-//! `*_changed` is set). `age` is `now − new_last_seen` mod 2¹⁶, the silence the model's victim
-//! order ranks by, from subtractors beside the anchor adders (no subtractor after the mux).
-//! `evict_class`/`evictable` are [`EvictionClass`] of the *aged* states, as the model ages a
-//! bucket before it picks a victim.
+//! `aged`: the entry after aging, `valid` = its `valid` and `alive`; `alive` (`expire` returns
+//! `Alive`); `age`, the silence of the aged entry (`now − last_seen` after re-anchoring, what the
+//! model's victim order ranks by); `evict_class`/`evictable`, [`EvictionClass`] of the *aged*
+//! states, as the model ages a bucket before it picks a victim.
 //!
 //! Inputs that are not one of the eleven state encodings are outside the contract.
 
+use crate::entry::{EntryBits, HandshakeClock, TrackBits, GAP_BITS, TIME_BITS as ENTRY_TIME_BITS};
 use rust_hdl::prelude::*;
-use synscope_model::entry::layout::TIME_BITS as MODEL_TIME_BITS;
-use synscope_model::timeouts::MAX_TIMEOUT_S;
+use synscope_model::entry::layout::{AUX_HANDSHAKE, AUX_NONE};
+use synscope_model::time::TICKS_PER_SECOND;
+use synscope_model::timeouts::{MAX_TIMEOUT_S, RTO_INIT};
 use synscope_model::TcpState;
 
 /// Width of a stored time and of `now`.
-pub const TIME_BITS: usize = MODEL_TIME_BITS as usize;
-/// Width of a timeout register.
+pub const TIME_BITS: usize = ENTRY_TIME_BITS;
+/// Width of a timeout register (seconds).
 pub const TIMEOUT_BITS: usize = (u32::BITS - MAX_TIMEOUT_S.leading_zeros()) as usize;
+/// Bits of a tick count within a second (`TICKS_PER_SECOND` = 2^4).
+const TICK_BITS: usize = TICKS_PER_SECOND.trailing_zeros() as usize;
 /// Width of a state.
 pub const STATE_BITS: usize = TcpState::BITS;
-/// Width of an elapsed time or threshold: the largest threshold is a sum of three timeouts.
-pub const WIDE_BITS: usize = TIMEOUT_BITS + 3;
 /// Width of the eviction class.
 pub const CLASS_BITS: usize = 2;
 /// `evict_class` of an entry that is never evicted (`evictable` = 0).
 pub const CLASS_NEVER: u64 = 3;
 
-const _: () = assert!(TIMEOUT_BITS == 15 && TIME_BITS == 16);
-const _: () = assert!(3 * MAX_TIMEOUT_S < 1 << WIDE_BITS);
+const _: () = assert!(TIMEOUT_BITS == 14 && TIME_BITS == 20);
+const _: () = assert!(TICKS_PER_SECOND == 1 << TICK_BITS);
+const _: () = assert!(RTO_INIT == TICKS_PER_SECOND);
+// A timeout in ticks fits a time (with room: an age is compared with it).
+const _: () = assert!(TIMEOUT_BITS + TICK_BITS < TIME_BITS);
 
-/// A timeout zero-extended to [`WIDE_BITS`] (exact-width field assignments: a `bit_cast` widening
-/// leaves a Verilog WIDTH mismatch).
+/// A timeout in seconds as ticks, `TIME_BITS` wide (`secs`: × 16).
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct WideTimeout {
-    pub value: Bits<TIMEOUT_BITS>,
-    pub zero: Bits<{ WIDE_BITS - TIMEOUT_BITS }>,
+pub struct Ticks {
+    pub frac: Bits<TICK_BITS>,
+    pub secs: Bits<TIMEOUT_BITS>,
+    pub top: Bits<{ TIME_BITS - TIMEOUT_BITS - TICK_BITS }>,
 }
 
-/// An elapsed time zero-extended to [`WIDE_BITS`].
+/// `2g`, `TIME_BITS` wide, of a 12-bit gap.
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct WideTime {
-    pub value: Bits<TIME_BITS>,
-    pub zero: Bits<{ WIDE_BITS - TIME_BITS }>,
-}
-
-/// A timeout zero-extended to [`TIME_BITS`], for the anchor adders.
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct TimeTimeout {
-    pub value: Bits<TIMEOUT_BITS>,
+pub struct TwiceGap {
     pub zero: Bit,
+    pub gap: Bits<GAP_BITS>,
+    pub top: Bits<{ TIME_BITS - GAP_BITS - 1 }>,
+}
+
+/// Bits of `g / 4`.
+const QUARTER_BITS: usize = GAP_BITS - 2;
+
+/// `g / 4`, `TIME_BITS` wide, of a 12-bit gap.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct QuarterGap {
+    pub gap: Bits<QUARTER_BITS>,
+    pub top: Bits<{ TIME_BITS - GAP_BITS + 2 }>,
 }
 
 fn state(s: TcpState) -> Constant<Bits<STATE_BITS>> {
@@ -149,183 +155,239 @@ impl Logic for EvictionClass {
     }
 }
 
+/// One endpoint's timer (see the module doc): the age of its start, its timeout, whether it
+/// is due, its overdue and its deadline.
+#[derive(LogicBlock)]
+pub struct EndpointTimer {
+    pub track: Signal<In, TrackBits>,
+    /// Age of the entry's `last_seen`.
+    pub ls_age: Signal<In, Bits<TIME_BITS>>,
+    pub last_seen: Signal<In, Bits<TIME_BITS>>,
+    pub now: Signal<In, Bits<TIME_BITS>>,
+    /// The timeouts in ticks.
+    pub handshake: Signal<In, Bits<TIME_BITS>>,
+    pub time_wait: Signal<In, Bits<TIME_BITS>>,
+    pub fin_wait_2: Signal<In, Bits<TIME_BITS>>,
+    /// The timer has fired by `now` (the endpoint is CLOSED).
+    pub due: Signal<Out, Bit>,
+    /// How long ago it fired (meaningful when `due`).
+    pub overdue: Signal<Out, Bits<TIME_BITS>>,
+    /// Its deadline (meaningful when `due`).
+    pub deadline: Signal<Out, Bits<TIME_BITS>>,
+    /// The endpoint was CLOSED already.
+    pub closed: Signal<Out, Bit>,
+    /// The endpoint after aging (CLOSED without its handshake clock when `due`).
+    pub aged: Signal<Out, TrackBits>,
+    in_handshake: Signal<Local, Bit>,
+    in_tw: Signal<Local, Bit>,
+    in_fw2: Signal<Local, Bit>,
+    has_clock: Signal<Local, Bit>,
+    clock: Signal<Local, HandshakeClock>,
+    start: Signal<Local, Bits<TIME_BITS>>,
+    age: Signal<Local, Bits<TIME_BITS>>,
+    gap: Signal<Local, Bits<GAP_BITS>>,
+    twice: Signal<Local, TwiceGap>,
+    quarter: Signal<Local, QuarterGap>,
+    silence: Signal<Local, Bits<TIME_BITS>>,
+    hs_timeout: Signal<Local, Bits<TIME_BITS>>,
+    timeout: Signal<Local, Bits<TIME_BITS>>,
+    s_closed: Constant<Bits<STATE_BITS>>,
+    s_syn_sent: Constant<Bits<STATE_BITS>>,
+    s_syn_received: Constant<Bits<STATE_BITS>>,
+    s_time_wait: Constant<Bits<STATE_BITS>>,
+    s_fin_wait_2: Constant<Bits<STATE_BITS>>,
+    k_aux_handshake: Constant<Bits<2>>,
+    k_aux_none: Constant<Bits<2>>,
+    k_rto: Constant<Bits<GAP_BITS>>,
+    k_rto_t: Constant<Bits<TIME_BITS>>,
+    k_zero32: Constant<Bits<32>>,
+    k_zero_top: Constant<Bits<{ TIME_BITS - GAP_BITS - 1 }>>,
+    k_zero_qtop: Constant<Bits<{ TIME_BITS - GAP_BITS + 2 }>>,
+}
+
+impl Default for EndpointTimer {
+    fn default() -> Self {
+        Self {
+            track: Default::default(),
+            ls_age: Default::default(),
+            last_seen: Default::default(),
+            now: Default::default(),
+            handshake: Default::default(),
+            time_wait: Default::default(),
+            fin_wait_2: Default::default(),
+            due: Default::default(),
+            overdue: Default::default(),
+            deadline: Default::default(),
+            closed: Default::default(),
+            aged: Default::default(),
+            in_handshake: Default::default(),
+            in_tw: Default::default(),
+            in_fw2: Default::default(),
+            has_clock: Default::default(),
+            clock: Default::default(),
+            start: Default::default(),
+            age: Default::default(),
+            gap: Default::default(),
+            twice: Default::default(),
+            quarter: Default::default(),
+            silence: Default::default(),
+            hs_timeout: Default::default(),
+            timeout: Default::default(),
+            s_closed: state(TcpState::Closed),
+            s_syn_sent: state(TcpState::SynSent),
+            s_syn_received: state(TcpState::SynReceived),
+            s_time_wait: state(TcpState::TimeWait),
+            s_fin_wait_2: state(TcpState::FinWait2),
+            k_aux_handshake: Constant::new(AUX_HANDSHAKE.to_bits()),
+            k_aux_none: Constant::new(AUX_NONE.to_bits()),
+            k_rto: Constant::new((RTO_INIT as u64).to_bits()),
+            k_rto_t: Constant::new((RTO_INIT as u64).to_bits()),
+            k_zero32: Constant::new(0u64.to_bits()),
+            k_zero_top: Constant::new(0u64.to_bits()),
+            k_zero_qtop: Constant::new(0u64.to_bits()),
+        }
+    }
+}
+
+impl Logic for EndpointTimer {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.in_handshake.next = (self.track.val().state == self.s_syn_sent.val())
+            || (self.track.val().state == self.s_syn_received.val());
+        self.in_tw.next = self.track.val().state == self.s_time_wait.val();
+        self.in_fw2.next = self.track.val().state == self.s_fin_wait_2.val();
+        self.closed.next = self.track.val().state == self.s_closed.val();
+        // `Entry::clocks`: a handshake clock in the aux word; in SYN_SENT / SYN_RECEIVED
+        // without one the timer runs from `last_seen` with no interval seen.
+        self.has_clock.next =
+            self.in_handshake.val() && (self.track.val().aux_kind == self.k_aux_handshake.val());
+        self.clock.next = self.track.val().aux.into();
+        self.start.next = self.last_seen.val();
+        self.age.next = self.ls_age.val();
+        self.gap.next = self.k_rto.val();
+        if self.has_clock.val() {
+            self.start.next = self.clock.val().at;
+            self.age.next = self.now.val() - self.clock.val().at;
+            if self.clock.val().gap > self.k_rto.val() {
+                self.gap.next = self.clock.val().gap;
+            }
+        }
+        // `handshake_silence`: 2g + g/4 + 1 s, g = max(gap, 1 s); capped by `handshake`.
+        self.twice.next.zero = false;
+        self.twice.next.gap = self.gap.val();
+        self.twice.next.top = self.k_zero_top.val();
+        self.quarter.next.gap = self.gap.val().get_bits::<QUARTER_BITS>(2);
+        self.quarter.next.top = self.k_zero_qtop.val();
+        self.silence.next = bit_cast::<TIME_BITS, TIME_BITS>(self.twice.val().into())
+            + bit_cast::<TIME_BITS, TIME_BITS>(self.quarter.val().into())
+            + self.k_rto_t.val();
+        self.hs_timeout.next = self.silence.val();
+        if self.handshake.val() < self.silence.val() {
+            self.hs_timeout.next = self.handshake.val();
+        }
+        if self.in_handshake.val() {
+            self.timeout.next = self.hs_timeout.val();
+        } else if self.in_tw.val() {
+            self.timeout.next = self.time_wait.val();
+        } else {
+            self.timeout.next = self.fin_wait_2.val();
+        }
+        self.due.next = (self.in_handshake.val() || self.in_tw.val() || self.in_fw2.val())
+            && (self.age.val() >= self.timeout.val());
+        self.overdue.next = self.age.val() - self.timeout.val();
+        self.deadline.next = self.start.val() + self.timeout.val();
+        // `Entry::set_clocks`: a fired endpoint is CLOSED and keeps no handshake clock.
+        self.aged.next = self.track.val();
+        if self.due.val() {
+            self.aged.next.state = self.s_closed.val();
+            if self.track.val().aux_kind == self.k_aux_handshake.val() {
+                self.aged.next.aux_kind = self.k_aux_none.val();
+                self.aged.next.aux = self.k_zero32.val();
+            }
+        }
+    }
+}
+
 #[derive(LogicBlock)]
 pub struct EntryAge {
-    /// State of the `lo` endpoint (`TcpState` encoding).
-    pub lo_state: Signal<In, Bits<STATE_BITS>>,
-    /// State of the `hi` endpoint.
-    pub hi_state: Signal<In, Bits<STATE_BITS>>,
-    /// Low 16 bits of the time the entry was last seen (its anchor).
-    pub last_seen: Signal<In, Bits<TIME_BITS>>,
-    /// Low 16 bits of the seconds counter.
+    /// The stored entry (its `valid` passes through to `aged.valid`).
+    pub entry: Signal<In, EntryBits>,
+    /// Low `TIME_BITS` of the tick counter.
     pub now: Signal<In, Bits<TIME_BITS>>,
-    /// `Timeouts::time_wait` (2MSL).
+    /// `Timeouts` (seconds).
     pub time_wait: Signal<In, Bits<TIMEOUT_BITS>>,
-    /// `Timeouts::embryonic`.
-    pub embryonic: Signal<In, Bits<TIMEOUT_BITS>>,
-    /// `Timeouts::idle`.
+    pub handshake: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub fin_wait_2: Signal<In, Bits<TIMEOUT_BITS>>,
     pub idle: Signal<In, Bits<TIMEOUT_BITS>>,
-    /// `Timeouts::linger`.
     pub linger: Signal<In, Bits<TIMEOUT_BITS>>,
-    /// The entry survives (`expire` returns `Some`).
+    /// The entry after aging; `valid` = `entry.valid && alive`.
+    pub aged: Signal<Out, EntryBits>,
+    /// The entry survives (`expire` returns `Alive`).
     pub alive: Signal<Out, Bit>,
-    pub new_lo_state: Signal<Out, Bits<STATE_BITS>>,
-    pub new_hi_state: Signal<Out, Bits<STATE_BITS>>,
-    /// The new anchor, mod 2¹⁶.
-    pub new_last_seen: Signal<Out, Bits<TIME_BITS>>,
-    /// `alive` and `new_lo_state != lo_state`.
-    pub lo_changed: Signal<Out, Bit>,
-    /// `alive` and `new_hi_state != hi_state`.
-    pub hi_changed: Signal<Out, Bit>,
-    /// `now − new_last_seen` mod 2¹⁶: how long the aged entry has been silent (the model's
-    /// victim order, longest silent first), without a subtractor after the anchor mux.
+    /// `now − aged.last_seen` mod 2²⁰: how long the aged entry has been silent (the model's
+    /// victim order, longest silent first).
     pub age: Signal<Out, Bits<TIME_BITS>>,
-    /// [`EvictionClass`] of the new states (meaningful when `alive`).
+    /// [`EvictionClass`] of the aged states (meaningful when `alive`).
     pub evict_class: Signal<Out, Bits<CLASS_BITS>>,
     pub evictable: Signal<Out, Bit>,
+    lo_timer: EndpointTimer,
+    hi_timer: EndpointTimer,
     evict: EvictionClass,
-    // Elapsed time and thresholds, zero-extended to WIDE_BITS so every compare is exact.
-    elapsed: Signal<Local, Bits<TIME_BITS>>,
-    e: Signal<Local, Bits<WIDE_BITS>>,
-    k_tw: Signal<Local, Bits<WIDE_BITS>>,
-    k_emb: Signal<Local, Bits<WIDE_BITS>>,
-    k_idle: Signal<Local, Bits<WIDE_BITS>>,
-    k_linger: Signal<Local, Bits<WIDE_BITS>>,
-    k_te: Signal<Local, Bits<WIDE_BITS>>,
-    k_emb_linger: Signal<Local, Bits<WIDE_BITS>>,
-    k_emb_idle: Signal<Local, Bits<WIDE_BITS>>,
-    k_tw_linger: Signal<Local, Bits<WIDE_BITS>>,
-    k_tw_idle: Signal<Local, Bits<WIDE_BITS>>,
-    k_te_linger: Signal<Local, Bits<WIDE_BITS>>,
-    k_te_idle: Signal<Local, Bits<WIDE_BITS>>,
-    x_e: Signal<Local, WideTime>,
-    x_tw: Signal<Local, WideTimeout>,
-    x_emb: Signal<Local, WideTimeout>,
-    x_idle: Signal<Local, WideTimeout>,
-    x_linger: Signal<Local, WideTimeout>,
-    y_tw: Signal<Local, TimeTimeout>,
-    y_emb: Signal<Local, TimeTimeout>,
-    zero_e: Constant<Bits<{ WIDE_BITS - TIME_BITS }>>,
-    zero_t: Constant<Bits<{ WIDE_BITS - TIMEOUT_BITS }>>,
-    // The 16-bit timeouts for the anchor adders.
-    a_tw: Signal<Local, Bits<TIME_BITS>>,
-    a_emb: Signal<Local, Bits<TIME_BITS>>,
-    a_te: Signal<Local, Bits<TIME_BITS>>,
-    // Threshold compares (`ge_x` = e >= x), all in parallel.
-    ge_emb: Signal<Local, Bit>,
-    ge_tw: Signal<Local, Bit>,
-    ge_te: Signal<Local, Bit>,
-    ge_linger: Signal<Local, Bit>,
-    ge_idle: Signal<Local, Bit>,
-    ge_emb_linger: Signal<Local, Bit>,
-    ge_emb_idle: Signal<Local, Bit>,
-    ge_tw_linger: Signal<Local, Bit>,
-    ge_tw_idle: Signal<Local, Bit>,
-    ge_te_linger: Signal<Local, Bit>,
-    ge_te_idle: Signal<Local, Bit>,
-    // State decode.
+    t_tw: Signal<Local, Ticks>,
+    t_hs: Signal<Local, Ticks>,
+    t_fw2: Signal<Local, Ticks>,
+    t_idle: Signal<Local, Ticks>,
+    t_linger: Signal<Local, Ticks>,
+    ls_age: Signal<Local, Bits<TIME_BITS>>,
     lo_closed: Signal<Local, Bit>,
     hi_closed: Signal<Local, Bit>,
-    /// Below ESTABLISHED: not synchronized (`TcpState::is_synchronized`).
-    lo_unsync: Signal<Local, Bit>,
-    hi_unsync: Signal<Local, Bit>,
-    both_closed: Signal<Local, Bit>,
-    lo_tw: Signal<Local, Bit>,
-    hi_tw: Signal<Local, Bit>,
-    /// No endpoint synchronized, not both CLOSED.
-    embryonic_in: Signal<Local, Bit>,
-    /// Both CLOSED after TIME_WAIT → CLOSED.
-    closed_after_tw: Signal<Local, Bit>,
-    /// Embryonic after TIME_WAIT → CLOSED.
-    embryonic_after_tw: Signal<Local, Bit>,
-    // The path taken.
-    step_emb: Signal<Local, Bit>,
-    step_tw: Signal<Local, Bit>,
-    step_te: Signal<Local, Bit>,
+    /// A timer left both CLOSED: `fin_over`/`fin_deadline` are its overdue and deadline.
+    fin_fire: Signal<Local, Bit>,
+    fin_over: Signal<Local, Bits<TIME_BITS>>,
+    fin_deadline: Signal<Local, Bits<TIME_BITS>>,
+    lo_later: Signal<Local, Bit>,
+    reanchor: Signal<Local, Bit>,
+    silent: Signal<Local, Bits<TIME_BITS>>,
     gone: Signal<Local, Bit>,
-    lo_next: Signal<Local, Bits<STATE_BITS>>,
-    hi_next: Signal<Local, Bits<STATE_BITS>>,
-    s_closed: Constant<Bits<STATE_BITS>>,
-    s_established: Constant<Bits<STATE_BITS>>,
-    s_time_wait: Constant<Bits<STATE_BITS>>,
+    zero_frac: Constant<Bits<TICK_BITS>>,
+    zero_top: Constant<Bits<{ TIME_BITS - TIMEOUT_BITS - TICK_BITS }>>,
 }
 
 impl Default for EntryAge {
     fn default() -> Self {
         Self {
-            lo_state: Default::default(),
-            hi_state: Default::default(),
-            last_seen: Default::default(),
+            entry: Default::default(),
             now: Default::default(),
             time_wait: Default::default(),
-            embryonic: Default::default(),
+            handshake: Default::default(),
+            fin_wait_2: Default::default(),
             idle: Default::default(),
             linger: Default::default(),
+            aged: Default::default(),
             alive: Default::default(),
-            new_lo_state: Default::default(),
-            new_hi_state: Default::default(),
-            new_last_seen: Default::default(),
-            lo_changed: Default::default(),
-            hi_changed: Default::default(),
             age: Default::default(),
             evict_class: Default::default(),
             evictable: Default::default(),
+            lo_timer: Default::default(),
+            hi_timer: Default::default(),
             evict: Default::default(),
-            elapsed: Default::default(),
-            e: Default::default(),
-            k_tw: Default::default(),
-            k_emb: Default::default(),
-            k_idle: Default::default(),
-            k_linger: Default::default(),
-            k_te: Default::default(),
-            k_emb_linger: Default::default(),
-            k_emb_idle: Default::default(),
-            k_tw_linger: Default::default(),
-            k_tw_idle: Default::default(),
-            k_te_linger: Default::default(),
-            k_te_idle: Default::default(),
-            x_e: Default::default(),
-            x_tw: Default::default(),
-            x_emb: Default::default(),
-            x_idle: Default::default(),
-            x_linger: Default::default(),
-            y_tw: Default::default(),
-            y_emb: Default::default(),
-            zero_e: Constant::new(0u64.to_bits()),
-            zero_t: Constant::new(0u64.to_bits()),
-            a_tw: Default::default(),
-            a_emb: Default::default(),
-            a_te: Default::default(),
-            ge_emb: Default::default(),
-            ge_tw: Default::default(),
-            ge_te: Default::default(),
-            ge_linger: Default::default(),
-            ge_idle: Default::default(),
-            ge_emb_linger: Default::default(),
-            ge_emb_idle: Default::default(),
-            ge_tw_linger: Default::default(),
-            ge_tw_idle: Default::default(),
-            ge_te_linger: Default::default(),
-            ge_te_idle: Default::default(),
+            t_tw: Default::default(),
+            t_hs: Default::default(),
+            t_fw2: Default::default(),
+            t_idle: Default::default(),
+            t_linger: Default::default(),
+            ls_age: Default::default(),
             lo_closed: Default::default(),
             hi_closed: Default::default(),
-            lo_unsync: Default::default(),
-            hi_unsync: Default::default(),
-            both_closed: Default::default(),
-            lo_tw: Default::default(),
-            hi_tw: Default::default(),
-            embryonic_in: Default::default(),
-            closed_after_tw: Default::default(),
-            embryonic_after_tw: Default::default(),
-            step_emb: Default::default(),
-            step_tw: Default::default(),
-            step_te: Default::default(),
+            fin_fire: Default::default(),
+            fin_over: Default::default(),
+            fin_deadline: Default::default(),
+            lo_later: Default::default(),
+            reanchor: Default::default(),
+            silent: Default::default(),
             gone: Default::default(),
-            lo_next: Default::default(),
-            hi_next: Default::default(),
-            s_closed: state(TcpState::Closed),
-            s_established: state(TcpState::Established),
-            s_time_wait: state(TcpState::TimeWait),
+            zero_frac: Constant::new(0u64.to_bits()),
+            zero_top: Constant::new(0u64.to_bits()),
         }
     }
 }
@@ -333,138 +395,104 @@ impl Default for EntryAge {
 impl Logic for EntryAge {
     #[hdl_gen]
     fn update(&mut self) {
-        // Elapsed time mod 2^16, and the thresholds (configuration only), zero-extended.
-        self.elapsed.next = self.now.val() - self.last_seen.val();
-        self.x_e.next.value = self.elapsed.val();
-        self.x_e.next.zero = self.zero_e.val();
-        self.x_tw.next.value = self.time_wait.val();
-        self.x_tw.next.zero = self.zero_t.val();
-        self.x_emb.next.value = self.embryonic.val();
-        self.x_emb.next.zero = self.zero_t.val();
-        self.x_idle.next.value = self.idle.val();
-        self.x_idle.next.zero = self.zero_t.val();
-        self.x_linger.next.value = self.linger.val();
-        self.x_linger.next.zero = self.zero_t.val();
-        self.y_tw.next.value = self.time_wait.val();
-        self.y_tw.next.zero = false;
-        self.y_emb.next.value = self.embryonic.val();
-        self.y_emb.next.zero = false;
-        self.e.next = self.x_e.val().into();
-        self.k_tw.next = self.x_tw.val().into();
-        self.k_emb.next = self.x_emb.val().into();
-        self.k_idle.next = self.x_idle.val().into();
-        self.k_linger.next = self.x_linger.val().into();
-        self.k_te.next = self.k_tw.val() + self.k_emb.val();
-        self.a_tw.next = self.y_tw.val().into();
-        self.a_emb.next = self.y_emb.val().into();
-        self.a_te.next = self.a_tw.val() + self.a_emb.val();
-        // Sums in sized signals (no arithmetic inside a compare, whose width Verilog decides).
-        self.k_emb_linger.next = self.k_emb.val() + self.k_linger.val();
-        self.k_emb_idle.next = self.k_emb.val() + self.k_idle.val();
-        self.k_tw_linger.next = self.k_tw.val() + self.k_linger.val();
-        self.k_tw_idle.next = self.k_tw.val() + self.k_idle.val();
-        self.k_te_linger.next = self.k_te.val() + self.k_linger.val();
-        self.k_te_idle.next = self.k_te.val() + self.k_idle.val();
+        // The timeouts in ticks (configuration only).
+        self.t_tw.next.frac = self.zero_frac.val();
+        self.t_tw.next.secs = self.time_wait.val();
+        self.t_tw.next.top = self.zero_top.val();
+        self.t_hs.next.frac = self.zero_frac.val();
+        self.t_hs.next.secs = self.handshake.val();
+        self.t_hs.next.top = self.zero_top.val();
+        self.t_fw2.next.frac = self.zero_frac.val();
+        self.t_fw2.next.secs = self.fin_wait_2.val();
+        self.t_fw2.next.top = self.zero_top.val();
+        self.t_idle.next.frac = self.zero_frac.val();
+        self.t_idle.next.secs = self.idle.val();
+        self.t_idle.next.top = self.zero_top.val();
+        self.t_linger.next.frac = self.zero_frac.val();
+        self.t_linger.next.secs = self.linger.val();
+        self.t_linger.next.top = self.zero_top.val();
+        self.ls_age.next = self.now.val() - self.entry.val().last_seen;
 
-        // Every threshold compare side by side.
-        self.ge_emb.next = self.e.val() >= self.k_emb.val();
-        self.ge_tw.next = self.e.val() >= self.k_tw.val();
-        self.ge_te.next = self.e.val() >= self.k_te.val();
-        self.ge_linger.next = self.e.val() >= self.k_linger.val();
-        self.ge_idle.next = self.e.val() >= self.k_idle.val();
-        self.ge_emb_linger.next = self.e.val() >= self.k_emb_linger.val();
-        self.ge_emb_idle.next = self.e.val() >= self.k_emb_idle.val();
-        self.ge_tw_linger.next = self.e.val() >= self.k_tw_linger.val();
-        self.ge_tw_idle.next = self.e.val() >= self.k_tw_idle.val();
-        self.ge_te_linger.next = self.e.val() >= self.k_te_linger.val();
-        self.ge_te_idle.next = self.e.val() >= self.k_te_idle.val();
+        // Each endpoint's timer, side by side.
+        self.lo_timer.track.next = self.entry.val().lo;
+        self.lo_timer.ls_age.next = self.ls_age.val();
+        self.lo_timer.last_seen.next = self.entry.val().last_seen;
+        self.lo_timer.now.next = self.now.val();
+        self.lo_timer.handshake.next = self.t_hs.val().into();
+        self.lo_timer.time_wait.next = self.t_tw.val().into();
+        self.lo_timer.fin_wait_2.next = self.t_fw2.val().into();
+        self.hi_timer.track.next = self.entry.val().hi;
+        self.hi_timer.ls_age.next = self.ls_age.val();
+        self.hi_timer.last_seen.next = self.entry.val().last_seen;
+        self.hi_timer.now.next = self.now.val();
+        self.hi_timer.handshake.next = self.t_hs.val().into();
+        self.hi_timer.time_wait.next = self.t_tw.val().into();
+        self.hi_timer.fin_wait_2.next = self.t_fw2.val().into();
 
-        // State decode.
-        self.lo_closed.next = self.lo_state.val() == self.s_closed.val();
-        self.hi_closed.next = self.hi_state.val() == self.s_closed.val();
-        self.lo_unsync.next = self.lo_state.val() < self.s_established.val();
-        self.hi_unsync.next = self.hi_state.val() < self.s_established.val();
-        self.both_closed.next = self.lo_closed.val() && self.hi_closed.val();
-        self.lo_tw.next = self.lo_state.val() == self.s_time_wait.val();
-        self.hi_tw.next = self.hi_state.val() == self.s_time_wait.val();
-        self.embryonic_in.next =
-            self.lo_unsync.val() && self.hi_unsync.val() && !self.both_closed.val();
-        self.closed_after_tw.next = (self.lo_closed.val() || self.lo_tw.val())
-            && (self.hi_closed.val() || self.hi_tw.val());
-        self.embryonic_after_tw.next = (self.lo_unsync.val() || self.lo_tw.val())
-            && (self.hi_unsync.val() || self.hi_tw.val())
-            && !self.closed_after_tw.val();
-
-        // The path (embryonic and TIME_WAIT exclude each other: TIME_WAIT is synchronized).
-        self.step_emb.next = self.embryonic_in.val() && self.ge_emb.val();
-        self.step_tw.next = (self.lo_tw.val() || self.hi_tw.val()) && self.ge_tw.val();
-        self.step_te.next = self.step_tw.val() && self.embryonic_after_tw.val() && self.ge_te.val();
-
-        self.lo_next.next = self.lo_state.val();
-        self.hi_next.next = self.hi_state.val();
-        if self.step_emb.val() {
-            self.lo_next.next = self.s_closed.val();
-            self.hi_next.next = self.s_closed.val();
-            self.new_last_seen.next = self.last_seen.val() + self.a_emb.val();
-            self.age.next = self.elapsed.val() - self.a_emb.val();
-            self.gone.next = self.ge_emb_linger.val() || self.ge_emb_idle.val();
-        } else if self.step_te.val() {
-            self.lo_next.next = self.s_closed.val();
-            self.hi_next.next = self.s_closed.val();
-            self.new_last_seen.next = self.last_seen.val() + self.a_te.val();
-            self.age.next = self.elapsed.val() - self.a_te.val();
-            self.gone.next = self.ge_te_linger.val() || self.ge_te_idle.val();
-        } else if self.step_tw.val() {
-            if self.lo_tw.val() {
-                self.lo_next.next = self.s_closed.val();
-            }
-            if self.hi_tw.val() {
-                self.hi_next.next = self.s_closed.val();
-            }
-            self.new_last_seen.next = self.last_seen.val() + self.a_tw.val();
-            self.age.next = self.elapsed.val() - self.a_tw.val();
-            self.gone.next =
-                (self.closed_after_tw.val() && self.ge_tw_linger.val()) || self.ge_tw_idle.val();
+        // The timer that leaves both CLOSED, and whether it moves the anchor.
+        self.lo_closed.next = self.lo_timer.closed.val() || self.lo_timer.due.val();
+        self.hi_closed.next = self.hi_timer.closed.val() || self.hi_timer.due.val();
+        // lo's deadline is the later one (smaller overdue): lo fires last.
+        self.lo_later.next = self.lo_timer.overdue.val() < self.hi_timer.overdue.val();
+        self.fin_fire.next = (self.lo_timer.due.val() || self.hi_timer.due.val())
+            && self.lo_closed.val()
+            && self.hi_closed.val();
+        if self.lo_timer.due.val() && (!self.hi_timer.due.val() || self.lo_later.val()) {
+            self.fin_over.next = self.lo_timer.overdue.val();
+            self.fin_deadline.next = self.lo_timer.deadline.val();
         } else {
-            self.new_last_seen.next = self.last_seen.val();
-            self.age.next = self.elapsed.val();
-            self.gone.next = (self.both_closed.val() && self.ge_linger.val()) || self.ge_idle.val();
+            self.fin_over.next = self.hi_timer.overdue.val();
+            self.fin_deadline.next = self.hi_timer.deadline.val();
         }
+        self.reanchor.next = self.fin_fire.val() && (self.fin_over.val() < self.ls_age.val());
+        self.silent.next = self.ls_age.val();
+        if self.reanchor.val() {
+            self.silent.next = self.fin_over.val();
+        }
+        self.gone.next = (self.lo_closed.val()
+            && self.hi_closed.val()
+            && (self.silent.val() >= bit_cast::<TIME_BITS, TIME_BITS>(self.t_linger.val().into())))
+            || (self.silent.val() >= bit_cast::<TIME_BITS, TIME_BITS>(self.t_idle.val().into()));
 
+        self.aged.next = self.entry.val();
+        self.aged.next.valid = self.entry.val().valid && !self.gone.val();
+        self.aged.next.lo = self.lo_timer.aged.val();
+        self.aged.next.hi = self.hi_timer.aged.val();
+        if self.reanchor.val() {
+            self.aged.next.last_seen = self.fin_deadline.val();
+        }
         self.alive.next = !self.gone.val();
-        self.new_lo_state.next = self.lo_next.val();
-        self.new_hi_state.next = self.hi_next.val();
-        self.lo_changed.next = !self.gone.val() && (self.lo_next.val() != self.lo_state.val());
-        self.hi_changed.next = !self.gone.val() && (self.hi_next.val() != self.hi_state.val());
+        self.age.next = self.silent.val();
 
-        self.evict.lo_state.next = self.lo_next.val();
-        self.evict.hi_state.next = self.hi_next.val();
+        self.evict.lo_state.next = self.lo_timer.aged.val().state;
+        self.evict.hi_state.next = self.hi_timer.aged.val().state;
         self.evict_class.next = self.evict.evict_class.val();
         self.evictable.next = self.evict.evictable.val();
     }
+}
+
+/// A connected `EntryAge` (every input driven from outside).
+pub fn connected_entry_age() -> EntryAge {
+    let mut uut = EntryAge::default();
+    uut.entry.connect();
+    uut.now.connect();
+    uut.time_wait.connect();
+    uut.handshake.connect();
+    uut.fin_wait_2.connect();
+    uut.idle.connect();
+    uut.linger.connect();
+    uut
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn uut() -> EntryAge {
-        let mut uut = EntryAge::default();
-        uut.lo_state.connect();
-        uut.hi_state.connect();
-        uut.last_seen.connect();
-        uut.now.connect();
-        uut.time_wait.connect();
-        uut.embryonic.connect();
-        uut.idle.connect();
-        uut.linger.connect();
-        uut.connect_all();
-        uut
-    }
-
     #[test]
     fn entry_age_is_synthesizable() {
-        yosys_validate("synscope_entry_age", &generate_verilog(&uut())).unwrap();
+        let mut uut = connected_entry_age();
+        uut.connect_all();
+        yosys_validate("synscope_entry_age", &generate_verilog(&uut)).unwrap();
     }
 
     #[test]

@@ -16,9 +16,10 @@
 //!    protocol ≠ 6 → NotTcp;
 //! 4. TCP (RFC 9293 §3.1): IP payload ≥ 20, data offset ≥ 5 and ·4 ≤ IP payload →
 //!    BadTcpHeader. The options between byte 20 and the data offset are walked as they pass for
-//!    the window-scale option (RFC 7323 §2.2), with the model's rules for malformed options (EOL,
-//!    a kind without length, a length < 2 or past the options end the walk); the shift is kept
-//!    only for a SYN, and capped at 14.
+//!    the window-scale option (RFC 7323 §2.2) and the Timestamps option (§3.2: kind 8, length
+//!    10, TSval its first four value bytes), with the model's rules for malformed options (EOL,
+//!    a kind without length, a length < 2 or past the options end the walk); the first of each
+//!    counts. The shift is kept only for a SYN, and capped at 14; the TSval of every segment.
 //!
 //! Every rule of the model is byte-serial: each field sits at a position known before it
 //! arrives (the EtherType position from the tags before it, the TCP header from the IHL, the
@@ -56,7 +57,8 @@ pub mod walk {
     pub const LEN: u64 = 1;
     /// Skipping an option's value bytes.
     pub const SKIP: u64 = 2;
-    /// The next byte is the window-scale shift.
+    /// The next byte is the window-scale shift (then the next kind: the walk goes on for the
+    /// Timestamps option).
     pub const VAL: u64 = 3;
     /// The walk has ended (found, EOL, or malformed).
     pub const DONE: u64 = 4;
@@ -64,6 +66,13 @@ pub mod walk {
 
 fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
     Constant::new(v.to_bits())
+}
+
+/// A 32-bit value shifted left by a byte with `b0` coming in (a big-endian field arriving).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct ShiftIn32 {
+    pub b0: Bits<8>,
+    pub rest: Bits<24>,
 }
 
 /// A 16-bit big-endian field, byte by byte (`b1` arrives first).
@@ -182,6 +191,9 @@ pub struct FrameParser {
     pub window: Signal<Out, Bits<16>>,
     pub wscale: Signal<Out, Bits<4>>,
     pub payload_len: Signal<Out, Bits<16>>,
+    /// TSval of the Timestamps option, when `ts_ok` (`SegmentDescriptor::tsval`).
+    pub tsval: Signal<Out, Bits<32>>,
+    pub ts_ok: Signal<Out, Bit>,
     pub seg_time: Signal<Out, Bits<TIME_BITS>>,
 
     // ---- per-frame state
@@ -220,6 +232,14 @@ pub struct FrameParser {
     opt_skip: DFF<Bits<8>>,
     ws_found: DFF<Bit>,
     ws_val: DFF<Bits<4>>,
+    /// The option whose length is next is Timestamps.
+    opt_ts: DFF<Bit>,
+    /// The value bytes being skipped are the first Timestamps option's.
+    opt_tsv: DFF<Bit>,
+    ts_found: DFF<Bit>,
+    ts_val: DFF<Bits<32>>,
+    /// `ts_val` shifted left a byte, the new byte in.
+    ts_in: Signal<Local, ShiftIn32>,
     // ---- result registers
     o_valid: DFF<Bit>,
     o_drop: DFF<Bit>,
@@ -234,6 +254,8 @@ pub struct FrameParser {
     o_window: DFF<Bits<16>>,
     o_wscale: DFF<Bits<4>>,
     o_payload_len: DFF<Bits<16>>,
+    o_tsval: DFF<Bits<32>>,
+    o_ts_ok: DFF<Bit>,
     o_time: DFF<Bits<TIME_BITS>>,
 
     // ---- combinational temporaries
@@ -331,6 +353,12 @@ pub struct FrameParser {
     k_opt_ws: Constant<Bits<8>>,
     k_opt_ws_len: Constant<Bits<8>>,
     k_opt_len_min: Constant<Bits<8>>,
+    k_opt_ts: Constant<Bits<8>>,
+    k_opt_ts_len: Constant<Bits<8>>,
+    /// Skip counts of the Timestamps option's value bytes: above `k_ts_end` is TSval, and
+    /// `k_ts_last` is its last byte.
+    k_ts_end: Constant<Bits<8>>,
+    k_ts_last: Constant<Bits<8>>,
     k_one8: Constant<Bits<8>>,
     k_ws_max8: Constant<Bits<8>>,
     k_ws_max: Constant<Bits<4>>,
@@ -461,6 +489,8 @@ impl Default for FrameParser {
             window: Default::default(),
             wscale: Default::default(),
             payload_len: Default::default(),
+            tsval: Default::default(),
+            ts_ok: Default::default(),
             seg_time: Default::default(),
             pos: Default::default(),
             et_pos: Default::default(),
@@ -491,6 +521,11 @@ impl Default for FrameParser {
             opt_skip: Default::default(),
             ws_found: Default::default(),
             ws_val: Default::default(),
+            opt_ts: Default::default(),
+            opt_tsv: Default::default(),
+            ts_found: Default::default(),
+            ts_val: Default::default(),
+            ts_in: Default::default(),
             o_valid: Default::default(),
             o_drop: Default::default(),
             o_reason: Default::default(),
@@ -504,6 +539,8 @@ impl Default for FrameParser {
             o_window: Default::default(),
             o_wscale: Default::default(),
             o_payload_len: Default::default(),
+            o_tsval: Default::default(),
+            o_ts_ok: Default::default(),
             o_time: Default::default(),
             take: Default::default(),
             byte_in: Default::default(),
@@ -597,6 +634,10 @@ impl Default for FrameParser {
             k_opt_ws: k(OPT_WSCALE as u64),
             k_opt_ws_len: k(OPT_WSCALE_LEN as u64),
             k_opt_len_min: k(2),
+            k_opt_ts: k(OPT_TIMESTAMP as u64),
+            k_opt_ts_len: k(OPT_TIMESTAMP_LEN as u64),
+            k_ts_end: k(OPT_TIMESTAMP_LEN as u64 - 2 - 4),
+            k_ts_last: k(OPT_TIMESTAMP_LEN as u64 - 2 - 3),
             k_one8: k(1),
             k_ws_max8: k(WSCALE_MAX as u64),
             k_ws_max: k(WSCALE_MAX as u64),
@@ -739,6 +780,10 @@ impl Logic for FrameParser {
             opt_skip,
             ws_found,
             ws_val,
+            opt_ts,
+            opt_tsv,
+            ts_found,
+            ts_val,
             o_valid,
             o_drop,
             o_reason,
@@ -752,6 +797,8 @@ impl Logic for FrameParser {
             o_window,
             o_wscale,
             o_payload_len,
+            o_tsval,
+            o_ts_ok,
             o_time,
             is_v6,
             jumbo,
@@ -881,6 +928,9 @@ impl Logic for FrameParser {
         self.doff_w16.next.zz = self.k_zero10.val();
         self.doff_bytes16.next = self.doff_w16.val().into();
         self.opt_left.next = self.doff_bytes.val() - self.tcpo.val();
+        // TSval so far, shifted a byte with this one in (taken in the option walk below).
+        self.ts_in.next.b0 = self.byte_in.val();
+        self.ts_in.next.rest = self.ts_val.q.val().get_bits::<24>(0);
         self.len_w.next.v = self.byte_in.val();
         self.len_w.next.z = self.k_zero3.val();
         self.len11.next = self.len_w.val().into();
@@ -1101,6 +1151,7 @@ impl Logic for FrameParser {
                             } else if self.byte_in.val() != self.k_opt_nop.val() {
                                 self.opt_state.d.next = self.k_w_len.val();
                                 self.opt_ws.d.next = self.byte_in.val() == self.k_opt_ws.val();
+                                self.opt_ts.d.next = self.byte_in.val() == self.k_opt_ts.val();
                                 self.opt_room.d.next = self.opt_left.val();
                             }
                         } else if self.opt_state.q.val() == self.k_w_len.val() {
@@ -1118,18 +1169,31 @@ impl Logic for FrameParser {
                                 self.opt_state.d.next = self.k_w_skip.val();
                                 self.opt_skip.d.next =
                                     self.byte_in.val() - self.k_opt_len_min.val();
+                                self.opt_tsv.d.next = self.opt_ts.q.val()
+                                    && (self.byte_in.val() == self.k_opt_ts_len.val())
+                                    && !self.ts_found.q.val();
                             }
                         } else if self.opt_state.q.val() == self.k_w_skip.val() {
                             self.opt_skip.d.next = self.opt_skip.q.val() - self.k_one8.val();
                             if self.opt_skip.q.val() == self.k_one8.val() {
                                 self.opt_state.d.next = self.k_w_kind.val();
                             }
+                            // TSval: the first four value bytes of the Timestamps option.
+                            if self.opt_tsv.q.val() && (self.opt_skip.q.val() > self.k_ts_end.val())
+                            {
+                                self.ts_val.d.next = self.ts_in.val().into();
+                                if self.opt_skip.q.val() == self.k_ts_last.val() {
+                                    self.ts_found.d.next = true;
+                                }
+                            }
                         } else if self.opt_state.q.val() == self.k_w_val.val() {
-                            self.opt_state.d.next = self.k_w_done.val();
-                            self.ws_found.d.next = true;
-                            self.ws_val.d.next = self.k_ws_max.val();
-                            if self.byte_in.val() < self.k_ws_max8.val() {
-                                self.ws_val.d.next = self.byte_in.val().get_bits::<4>(0);
+                            self.opt_state.d.next = self.k_w_kind.val();
+                            if !self.ws_found.q.val() {
+                                self.ws_found.d.next = true;
+                                self.ws_val.d.next = self.k_ws_max.val();
+                                if self.byte_in.val() < self.k_ws_max8.val() {
+                                    self.ws_val.d.next = self.byte_in.val().get_bits::<4>(0);
+                                }
                             }
                         }
                     }
@@ -1240,6 +1304,8 @@ impl Logic for FrameParser {
                 self.o_wscale.d.next = self.ws_val.q.val();
             }
             self.o_payload_len.d.next = self.tcp_len.val() - self.doff_bytes16.val();
+            self.o_tsval.d.next = self.ts_val.q.val();
+            self.o_ts_ok.d.next = self.ts_found.q.val();
             self.o_time.d.next = self.now.val();
         }
         if (self.take.val() && self.in_last.val()) || self.reset.val() {
@@ -1259,6 +1325,7 @@ impl Logic for FrameParser {
             self.ext_n.d.next = self.k_zero4.val();
             self.end_known.d.next = false;
             self.jumbo.d.next = false;
+            self.ts_found.d.next = false;
         }
 
         // ---- outputs
@@ -1276,6 +1343,8 @@ impl Logic for FrameParser {
         self.window.next = self.o_window.q.val();
         self.wscale.next = self.o_wscale.q.val();
         self.payload_len.next = self.o_payload_len.q.val();
+        self.tsval.next = self.o_tsval.q.val();
+        self.ts_ok.next = self.o_ts_ok.q.val();
         self.seg_time.next = self.o_time.q.val();
 
         // ---- synchronous reset (last: it wins)

@@ -2,8 +2,7 @@
 
 use crate::conn_core::{BUCKET_BITS_100T, BUCKET_BITS_35T, EVENT_FIFO_BITS_35T};
 use crate::{
-    EntryAge, EvictionClass, FlagDecode, FlowKey, HdlcDeframer, HdlcFramer, SegmentApply,
-    ToeplitzHash, UartRx, UartTx,
+    EvictionClass, FlagDecode, FlowKey, HdlcDeframer, HdlcFramer, ToeplitzHash, UartRx, UartTx,
 };
 use rust_hdl::prelude::*;
 use std::io;
@@ -155,16 +154,7 @@ pub fn toeplitz_hash_verilog() -> String {
 }
 
 pub fn entry_age_verilog() -> String {
-    generate("entry_age", EntryAge::default(), |u| {
-        u.lo_state.connect();
-        u.hi_state.connect();
-        u.last_seen.connect();
-        u.now.connect();
-        u.time_wait.connect();
-        u.embryonic.connect();
-        u.idle.connect();
-        u.linger.connect();
-    })
+    generate("entry_age", crate::entry_age::connected_entry_age(), |_| {})
 }
 
 pub fn eviction_class_verilog() -> String {
@@ -175,23 +165,11 @@ pub fn eviction_class_verilog() -> String {
 }
 
 pub fn segment_apply_verilog() -> String {
-    generate("segment_apply", SegmentApply::default(), |u| {
-        u.entry_in.connect();
-        u.hit.connect();
-        u.sender_is_lo.connect();
-        u.seq.connect();
-        u.ack.connect();
-        u.flags.connect();
-        u.flag_class.connect();
-        u.window.connect();
-        u.wscale.connect();
-        u.payload_len.connect();
-        u.lo_ip.connect();
-        u.lo_port.connect();
-        u.hi_ip.connect();
-        u.hi_port.connect();
-        u.now.connect();
-    })
+    generate(
+        "segment_apply",
+        crate::segment_apply::connected_segment_apply(),
+        |_| {},
+    )
 }
 
 /// The MII receiver and its frame FIFO: two clocks, `rx_clk` (PHY) and `clock` (system).
@@ -243,7 +221,7 @@ pub fn hdlc_framer_verilog() -> String {
     })
 }
 
-/// The connection-state core of the 35T: 2048 buckets × 4 ways.
+/// The connection-state core of the 35T: 512 buckets × 4 ways (`TableShape::ARTY_35T`).
 pub fn conn_core_verilog() -> String {
     let u: crate::conn_core::ConnCore35T = crate::conn_core::connected();
     generate("conn_core", u, |_| {})
@@ -281,7 +259,7 @@ fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
     u.eth_rxd.connect();
 }
 
-/// The simulated board: the board's logic (`station::Station`) in the 35T's shape (2048
+/// The simulated board: the board's logic (`station::Station`) in the 35T's shape (512
 /// buckets), board code `BOARD_SIM`, 100 MHz, with its time as a pin (the simulator sets it from
 /// the capture); everything else goes through the MII and UART pins, as on the Arty.
 pub fn board_sim_verilog() -> String {
@@ -302,7 +280,7 @@ pub fn board_sim_verilog() -> String {
     })
 }
 
-/// The connection-state core of the 100T: 4096 buckets × 4 ways (see `ConnCore100T`).
+/// The connection-state core of the 100T: 2048 buckets × 4 ways (see `ConnCore100T`).
 pub fn conn_core_100t_verilog() -> String {
     let u: crate::conn_core::ConnCore100T = crate::conn_core::connected();
     generate("conn_core_100t", u, |_| {})
@@ -314,7 +292,7 @@ pub fn conn_core_small_verilog() -> String {
     generate("conn_core_small", u, |_| {})
 }
 
-/// The command engine of the 35T (2048 buckets, 100 MHz), alone: its size and depth.
+/// The command engine of the 35T (512 buckets, 100 MHz), alone: its size and depth.
 pub fn command_engine_verilog() -> String {
     let u: crate::command_engine::CommandEngine<{ crate::conn_core::BUCKET_BITS_35T }> =
         crate::command_engine::connected(crate::command_engine::BOARD_35T, 100);

@@ -13,9 +13,9 @@ use synscope_model::{TableShape, Timeouts, TrackerConfig};
 pub enum TableChoice {
     /// No limit: every connection is kept (offline analysis).
     Unbounded,
-    /// As the Arty A7-35T: 2048 buckets × 4 ways (8K).
+    /// As the Arty A7-35T: 512 buckets × 4 ways (2K).
     Arty35,
-    /// As the Arty A7-100T: 4096 buckets × 4 ways (16K).
+    /// As the Arty A7-100T: 2048 buckets × 4 ways (8K).
     Arty100,
 }
 
@@ -35,9 +35,14 @@ pub struct TimeoutArgs {
     /// TIME_WAIT (2MSL) timeout, seconds.
     #[arg(long, default_value_t = Timeouts::default().time_wait)]
     pub time_wait: u32,
-    /// Timeout of a handshake that never completes, seconds.
-    #[arg(long, default_value_t = Timeouts::default().embryonic)]
-    pub embryonic: u32,
+    /// Longest silence of a SYN_SENT / SYN_RECEIVED endpoint, seconds (Linux gives up on an
+    /// unacknowledged SYN-ACK after about 63 s).
+    #[arg(long, default_value_t = Timeouts::default().handshake)]
+    pub handshake: u32,
+    /// An orphaned FIN_WAIT_2 ends after this long without a segment, seconds
+    /// (`tcp_fin_timeout`).
+    #[arg(long, default_value_t = Timeouts::default().fin_wait_2)]
+    pub fin_wait_2: u32,
     /// Idle timeout of a live connection, seconds.
     #[arg(long, default_value_t = Timeouts::default().idle)]
     pub idle: u32,
@@ -50,7 +55,8 @@ impl TimeoutArgs {
     pub fn timeouts(&self) -> Result<Timeouts> {
         let t = Timeouts {
             time_wait: self.time_wait,
-            embryonic: self.embryonic,
+            handshake: self.handshake,
+            fin_wait_2: self.fin_wait_2,
             idle: self.idle,
             linger: self.linger,
         };

@@ -6,11 +6,12 @@ use crate::output;
 use anyhow::Result;
 use clap::Args;
 use serde_json::{json, Map, Value};
+use synscope_model::TableShape;
 use synscope_sim::bench::{bench_core, CoreBench, CoreBenchOptions, StreamShape};
 
 /// Cycles per segment of the hardware core under Verilator, against rust-hdl's simulator.
 ///
-/// The core is conn_core (2048 buckets × 4 ways, the 35T size) verilated; the peer is the
+/// The core is conn_core (`TableShape::ARTY_35T`, the 35T size) verilated; the peer is the
 /// same design stepped in rust-hdl's own simulator, measured in the same run.
 ///
 /// Streams (each back to back, one descriptor per clock): `distinct` (every descriptor a new
@@ -56,7 +57,11 @@ pub fn run(a: &BenchCoreArgs) -> Result<()> {
     opts.validate()?;
     if !a.json {
         eprintln!(
-            "conn_core (2048 × 4) under Verilator: 3 streams × {} segments, best of {}; rust-hdl: {} cycles…",
+            "conn_core ({}) under Verilator: 3 streams × {} segments, best of {}; rust-hdl: {} cycles…",
+            match TableShape::ARTY_35T {
+                TableShape::Bounded { buckets, ways } => format!("{buckets} × {ways}"),
+                TableShape::Unbounded => "unbounded".into(),
+            },
             a.segments,
             a.runs.max(1),
             a.rusthdl_cycles

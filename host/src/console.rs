@@ -13,12 +13,13 @@ use std::io::IsTerminal;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 use synscope_model::entry::Entry;
+use synscope_model::entry::{Aux, EndpointTrack};
 use synscope_model::protocol::payload::{
     assemble_dump, decode_lookup_answer, encode_lookup, encode_timeouts, Config, CounterSnapshot,
     DumpChunk, Histogram, Identity, Slot,
 };
 use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
-use synscope_model::timeouts::elapsed;
+use synscope_model::time::{elapsed, whole_secs};
 use synscope_model::{Counter, Endpoint, TcpState};
 
 /// Where the board is.
@@ -81,11 +82,15 @@ pub struct LookupArgs {
 
 #[derive(Args, Debug)]
 pub struct ConfigArgs {
-    /// TIME_WAIT timeout, seconds (all four timeouts are sent together).
+    /// TIME_WAIT timeout, seconds (all five timeouts are sent together).
     #[arg(long)]
     pub time_wait: Option<u32>,
+    /// Longest silence of a SYN_SENT / SYN_RECEIVED endpoint, seconds.
     #[arg(long)]
-    pub embryonic: Option<u32>,
+    pub handshake: Option<u32>,
+    /// Orphaned FIN_WAIT_2 timeout, seconds.
+    #[arg(long)]
+    pub fin_wait_2: Option<u32>,
     #[arg(long)]
     pub idle: Option<u32>,
     #[arg(long)]
@@ -216,7 +221,8 @@ fn stats(link: &mut Link, json: bool) -> Result<()> {
     let syn_to_synack = syn_to_synack(&c);
     if json {
         return print_json(&json!({
-            "now": c.now,
+            "now": whole_secs(c.now),
+            "now_ticks": c.now,
             "counters": counters,
             "state_counts": {"client": side(&h.client), "server": side(&h.server)},
             "half_open": half_open,
@@ -225,7 +231,11 @@ fn stats(link: &mut Link, json: bool) -> Result<()> {
         }));
     }
     let mut s = String::new();
-    let _ = writeln!(s, "board time {} s", c.now);
+    let _ = writeln!(
+        s,
+        "board time {:.2} s",
+        c.now as f64 / synscope_model::time::TICKS_PER_SECOND as f64
+    );
     let _ = writeln!(
         s,
         "half-open connections {half_open}, SYN:SYN-ACK {}",
@@ -303,8 +313,47 @@ fn slot_json(now: u32, s: &Slot) -> Value {
         "picked_up": e.picked_up,
         "bucket": s.slot >> 2,
         "way": s.slot & 3,
-        "idle_s": elapsed(now, e.last_seen),
+        "idle_s": whole_secs(elapsed(now, e.last_seen)),
+        "tracks": {
+            "client": track_json(&e.ends[e.client_index()]),
+            "server": track_json(&e.ends[1 - e.client_index()]),
+        },
     })
+}
+
+/// What the table knows of one endpoint's stream (`EndpointTrack`): how its sequence space is
+/// known, RCV.NXT and the highest byte its peer has (a hole between), a FIN held or taken, its
+/// receive window and scale, whether it is stalled in the handshake, its last TSval.
+fn track_json(t: &EndpointTrack) -> Value {
+    json!({
+        "seq": format!("{:?}", t.seq).to_lowercase(),
+        "nxt": t.nxt,
+        "max": t.max,
+        "fin": if !t.fin { "none" } else if t.fin_delivered() { "delivered" } else { "held" },
+        "window": t.window.map(|w| json!({"left": w.left, "right": w.right})),
+        "wscale": (t.wscale != synscope_model::descriptor::WSCALE_NONE).then_some(t.wscale),
+        "stalled": t.stalled,
+        "tsval": match t.aux { Aux::Ts(ts) => Some(ts), _ => None },
+    })
+}
+
+/// Notes on an entry's endpoints for the text table: a FIN held beyond a hole, an endpoint the
+/// wire showed not taking the handshake.
+fn track_notes(e: &Entry) -> String {
+    let mut v = String::new();
+    for (who, i) in [
+        ("client", e.client_index()),
+        ("server", 1 - e.client_index()),
+    ] {
+        let t = &e.ends[i];
+        if t.fin && !t.fin_delivered() {
+            v.push_str(&format!(" {who}-fin-held"));
+        }
+        if t.stalled {
+            v.push_str(&format!(" {who}-stalled"));
+        }
+    }
+    v
 }
 
 fn table(link: &mut Link, id: &Identity, json: bool) -> Result<()> {
@@ -336,15 +385,16 @@ pub fn table_lines<'a>(now: u32, entries: impl Iterator<Item = (usize, &'a Entry
     for (slot, e) in entries {
         let _ = writeln!(
             s,
-            "{:<w$} {:<w$} {:<12} {:<12} {:>6}s  {}/{}{}",
+            "{:<w$} {:<w$} {:<12} {:<12} {:>6}s  {}/{}{}{}",
             e.client().to_string(),
             e.server().to_string(),
             e.client_state().name(),
             e.server_state().name(),
-            elapsed(now, e.last_seen),
+            whole_secs(elapsed(now, e.last_seen)),
             slot >> 2,
             slot & 3,
-            if e.picked_up { " picked-up" } else { "" }
+            if e.picked_up { " picked-up" } else { "" },
+            track_notes(e)
         );
     }
     s
@@ -404,7 +454,7 @@ fn lookup(link: &mut Link, a: &LookupArgs) -> Result<()> {
                 e.server_state().name(),
                 s.slot >> 2,
                 s.slot & 3,
-                elapsed(now, e.last_seen),
+                whole_secs(elapsed(now, e.last_seen)),
                 if e.picked_up { ", picked up" } else { "" }
             )
         }
@@ -441,14 +491,16 @@ fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
         link.request(Op::SetConfig, v).map(|_| ())
     };
     if a.time_wait
-        .or(a.embryonic)
+        .or(a.handshake)
+        .or(a.fin_wait_2)
         .or(a.idle)
         .or(a.linger)
         .is_some()
     {
         let mut t = cfg.timeouts;
         t.time_wait = a.time_wait.unwrap_or(t.time_wait);
-        t.embryonic = a.embryonic.unwrap_or(t.embryonic);
+        t.handshake = a.handshake.unwrap_or(t.handshake);
+        t.fin_wait_2 = a.fin_wait_2.unwrap_or(t.fin_wait_2);
         t.idle = a.idle.unwrap_or(t.idle);
         t.linger = a.linger.unwrap_or(t.linger);
         t.validate().map_err(anyhow::Error::msg)?;
@@ -473,17 +525,19 @@ fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
     let t = cfg.timeouts;
     if a.json {
         return print_json(&json!({
-            "time_wait": t.time_wait, "embryonic": t.embryonic, "idle": t.idle,
-            "linger": t.linger, "event_mask": cfg.event_mask, "event_rate": cfg.event_rate,
+            "time_wait": t.time_wait, "handshake": t.handshake, "fin_wait_2": t.fin_wait_2,
+            "idle": t.idle, "linger": t.linger,
+            "event_mask": cfg.event_mask, "event_rate": cfg.event_rate,
             "baud": BAUD_RATES.get(cfg.baud_code as usize),
             "hash_key": cfg.hash_key.iter().map(|b| format!("{b:02x}")).collect::<String>(),
         }));
     }
     let text = format!(
-        "time_wait {} s, embryonic {} s, idle {} s, linger {} s\nevents: mask {:#04x}, rate {}\n\
-         baud {}\nhash key {}\n",
+        "time_wait {} s, handshake {} s, fin_wait_2 {} s, idle {} s, linger {} s\n\
+         events: mask {:#04x}, rate {}\nbaud {}\nhash key {}\n",
         t.time_wait,
-        t.embryonic,
+        t.handshake,
+        t.fin_wait_2,
         t.idle,
         t.linger,
         cfg.event_mask,

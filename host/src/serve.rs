@@ -57,7 +57,8 @@ fn catch_signals() {
 
 /// A capture frame: its time (seconds, and as a float for pacing) and its bytes.
 struct Timed {
-    secs: u32,
+    /// Capture time in ticks.
+    ticks: u32,
     at: f64,
     data: Vec<u8>,
 }
@@ -78,7 +79,7 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
     for_each_frame(&bytes, |f| {
         if !f.is_truncated() {
             frames.push(Timed {
-                secs: f.timestamp.as_secs() as u32,
+                ticks: synscope_model::time::ticks(f.timestamp),
                 at: f.timestamp.as_secs_f64(),
                 data: f.data.to_vec(),
             });
@@ -97,7 +98,7 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
             .set_config(ConfigItem::EventMask, &[0])
             .context(setup)?;
         for f in &frames {
-            board.set_time(f.secs);
+            board.set_time(f.ticks);
             board.send_captured(&f.data);
         }
         board.drain();
@@ -165,14 +166,16 @@ fn serve(mut board: BoardSim, mut master: TTYPort, frames: Vec<Timed>, speed: f6
         let elapsed = start.elapsed().as_secs_f64();
         let turn_end = (next + FRAMES_PER_TURN).min(frames.len());
         while next < turn_end && (frames[next].at - first) / speed <= elapsed {
-            board.set_time(frames[next].secs);
+            board.set_time(frames[next].ticks);
             board.send_captured(&frames[next].data);
             next += 1;
             base = (board.now(), Instant::now());
         }
         if next == frames.len() {
-            let secs = base.0.saturating_add(base.1.elapsed().as_secs() as u32);
-            board.set_time(secs);
+            let ticks = base
+                .0
+                .wrapping_add(synscope_model::time::ticks(base.1.elapsed()));
+            board.set_time(ticks);
         }
         board.run(if busy { BUSY_CYCLES } else { QUIET_CYCLES });
         let sent = board.uart_read();

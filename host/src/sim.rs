@@ -64,7 +64,7 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
             truncated += 1;
             return;
         }
-        board.set_time(f.timestamp.as_secs() as u32);
+        board.set_time(synscope_model::time::ticks(f.timestamp));
         board.send_captured(f.data);
         n += 1;
         if tty && n % 256 == 0 {

@@ -1,6 +1,7 @@
 //! `synscope sim`: the simulated board's end states equal `synscope analyze`'s with the same
 //! table shape (every capture is compared entry by entry in `sim/tests/board.rs`; here the
-//! command itself, on three small captures, and its errors).
+//! command itself, on the small captures — the Linux handshake-evidence ones included — and its
+//! errors).
 
 mod common;
 
@@ -23,7 +24,14 @@ fn run(args: &[&str]) -> (bool, String, String) {
 
 #[test]
 fn sim_and_analyze_agree_on_end_states_and_counters() {
-    for cap in ["A_normal", "E_refused", "F_abortive_rst"] {
+    for cap in [
+        "A_normal",
+        "E_refused",
+        "F_abortive_rst",
+        "E6_fastopen",
+        "X6_syn_retries",
+        "Y6_accept_overflow",
+    ] {
         let path = format!("captures/{cap}.pcap");
         let (ok, sim, err) = run(&["sim", &path, "--json"]);
         assert!(ok, "{err}");

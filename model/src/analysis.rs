@@ -221,7 +221,7 @@ impl Analyzer {
     /// snap length cut it, and then it is tracked from its headers if they are complete).
     pub fn frame(&mut self, timestamp: Duration, data: &[u8], orig_len: u32) {
         self.records.now = self.records.now.max(timestamp);
-        let time = timestamp.as_secs() as u32;
+        let time = crate::time::ticks(timestamp);
         let wire_len = (orig_len as usize).max(data.len());
         let parsed = if wire_len > data.len() {
             self.capture_truncated += 1;

@@ -76,6 +76,23 @@ counters! {
     RstUnverified = "rst_unverified",
     /// SYN on a synchronized connection (RFC 5961 §4): challenge ACK, no state change.
     SynInSync = "syn_in_sync",
+    /// Segments beyond their receiver's window (RFC 9293 §3.10.7.4 first check): dropped.
+    SegOutOfWindow = "seg_out_of_window",
+    /// Segments wholly before their receiver's window (first check): old duplicates,
+    /// keep-alives; acknowledged and dropped.
+    SegOld = "seg_old",
+    /// Segments acknowledging data never sent, or not the SYN in a handshake (fifth check):
+    /// dropped.
+    SegBadAck = "seg_bad_ack",
+    /// SYNs to TIME_WAIT that are not a new incarnation (RFC 6191): TIME_WAIT stays.
+    TimeWaitSynRefused = "tw_syn_refused",
+    /// FINs beyond a hole, held until it fills (eighth check).
+    FinHeld = "fin_held",
+    /// Data a closed window did not take (zero-window probes).
+    WindowProbes = "window_probes",
+    /// Handshake segments the wire shows were not taken (a SYN re-sent after the SYN-ACK, a
+    /// SYN-ACK re-sent after the ACK, SYNs never answered).
+    HandshakeLost = "handshake_lost",
     /// A SYN reusing the 4-tuple of a finished connection (TIME_WAIT/CLOSED): new incarnation.
     Reincarnations = "reincarnations",
     /// Connections first seen mid-stream (no SYN): roles inferred.

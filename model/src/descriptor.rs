@@ -163,7 +163,9 @@ pub struct SegmentDescriptor {
     /// TCP payload length in bytes (IP total length − IP header − TCP header; IPv6: payload
     /// length − extension headers − TCP header).
     pub payload_len: u16,
-    /// Time the segment was seen, in whole seconds of the time base.
+    /// TSval of the Timestamps option (RFC 7323 §3), when the segment carries one.
+    pub tsval: Option<u32>,
+    /// Time the segment was seen, in ticks of the time base ([`crate::time`]).
     pub time: u32,
 }
 

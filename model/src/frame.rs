@@ -45,8 +45,8 @@
 //! the bytes kept and the frame's length on the wire). The checks above run against the wire
 //! length (so lengths come from the IP header, as for a whole frame); a header the tracker reads
 //! that the capture cut — Ethernet and VLAN, the IPv4 header with its options (the checksum), an
-//! IPv6 extension header, the 20 bytes of the TCP header, and a SYN's options (its window scale)
-//! — is [`DropReason::SnapTruncated`] at the point it is needed. A whole frame never is.
+//! IPv6 extension header, the TCP header with its options (a SYN's window scale, any segment's
+//! TSval) — is [`DropReason::SnapTruncated`] at the point it is needed. A whole frame never is.
 
 use crate::descriptor::{Endpoint, SegmentDescriptor, WSCALE_MAX, WSCALE_NONE};
 use crate::drop::DropReason;
@@ -137,6 +137,8 @@ pub mod field {
     pub const OPT_NOP: u8 = 1;
     pub const OPT_WSCALE: u8 = 3;
     pub const OPT_WSCALE_LEN: u8 = 3;
+    pub const OPT_TIMESTAMP: u8 = 8;
+    pub const OPT_TIMESTAMP_LEN: u8 = 10;
 }
 
 fn be16(b: &[u8], at: usize) -> u16 {
@@ -251,27 +253,38 @@ pub fn pad_to_minimum(frame: &[u8], buf: &mut Vec<u8>) {
     }
 }
 
-/// The window-scale shift offered in TCP options `opts` (RFC 7323 §2.2), or [`WSCALE_NONE`].
-fn window_scale(opts: &[u8]) -> u8 {
+/// The first TCP option of `kind` with length `len` in `opts` (RFC 9293 §3.2: kind, length,
+/// data; EOL ends the list, NOP is one byte), as its data bytes. A malformed list ends the walk.
+fn find_option(opts: &[u8], want: u8, want_len: u8) -> Option<&[u8]> {
     let mut i = 0;
     while i < opts.len() {
         match opts[i] {
             field::OPT_EOL => break,
             field::OPT_NOP => i += 1,
             kind => {
-                let Some(&len) = opts.get(i + 1) else { break };
-                let len = len as usize;
+                let len = *opts.get(i + 1)? as usize;
                 if len < 2 || i + len > opts.len() {
                     break;
                 }
-                if kind == field::OPT_WSCALE && len == field::OPT_WSCALE_LEN as usize {
-                    return opts[i + 2].min(WSCALE_MAX);
+                if kind == want && len == want_len as usize {
+                    return Some(&opts[i + 2..i + len]);
                 }
                 i += len;
             }
         }
     }
-    WSCALE_NONE
+    None
+}
+
+/// The window-scale shift offered in TCP options `opts` (RFC 7323 §2.2), or [`WSCALE_NONE`].
+fn window_scale(opts: &[u8]) -> u8 {
+    find_option(opts, field::OPT_WSCALE, field::OPT_WSCALE_LEN)
+        .map_or(WSCALE_NONE, |v| v[0].min(WSCALE_MAX))
+}
+
+/// TSval of the Timestamps option in `opts` (RFC 7323 §3.2: kind 8, length 10).
+fn timestamp(opts: &[u8]) -> Option<u32> {
+    find_option(opts, field::OPT_TIMESTAMP, field::OPT_TIMESTAMP_LEN).map(|v| be32(v, 0))
 }
 
 /// The source and destination of an untagged IPv4 frame, or an IPv6 one whose next header is
@@ -305,7 +318,7 @@ pub fn peek_endpoints(frame: &[u8]) -> Option<(Endpoint, Endpoint)> {
     ))
 }
 
-/// Parse one frame (wire form, without FCS) seen at `time` seconds into a descriptor, or the
+/// Parse one frame (wire form, without FCS) seen at `time` (ticks) into a descriptor, or the
 /// reason it is dropped.
 pub fn parse_frame(frame: &[u8], time: u32) -> Result<SegmentDescriptor, DropReason> {
     parse_captured(frame, frame.len(), time)
@@ -372,9 +385,10 @@ pub fn parse_captured(
         return Err(DropReason::BadTcpHeader);
     }
     let flags = TcpFlags::from_header_bytes(tcp[TCP_OFFSET], tcp[TCP_FLAGS]);
+    need(ip_at + tcp_at + doff)?;
+    let opts = &tcp[TCP_MIN_HEADER..doff];
     let wscale = if flags.syn() {
-        need(ip_at + tcp_at + doff)?;
-        window_scale(&tcp[TCP_MIN_HEADER..doff])
+        window_scale(opts)
     } else {
         WSCALE_NONE
     };
@@ -387,6 +401,7 @@ pub fn parse_captured(
         window: be16(tcp, TCP_WINDOW),
         wscale,
         payload_len: (tcp_len - doff) as u16,
+        tsval: timestamp(opts),
         time,
     })
 }
@@ -852,12 +867,18 @@ mod tests {
                 }
             }
         }
-        // A segment other than a SYN needs only the 20 bytes of the TCP header, not its
-        // options; its lengths come from the IP header.
+        // A segment other than a SYN needs its TCP header with the options (the tracker reads
+        // every segment's TSval: RFC 7323 §3, issue 11), not its payload; its lengths come
+        // from the IP header.
         let mut ack = f4.clone();
         ack[14 + 20 + 13] = 0x10;
         let whole = parse_frame(&ack, 0).unwrap();
-        assert_eq!(parse_captured(&ack[..54], ack.len(), 0), Ok(whole));
+        let headers = ack.len() - 10;
+        assert_eq!(parse_captured(&ack[..headers], ack.len(), 0), Ok(whole));
+        assert_eq!(
+            parse_captured(&ack[..54], ack.len(), 0),
+            Err(DropReason::SnapTruncated)
+        );
         assert_eq!(whole.payload_len, 10);
         // Length errors are still errors.
         let mut bad = ack.clone();

@@ -14,15 +14,19 @@
 //! Both tables are indexed `[acks][class][state]`:
 //! * `class` is the flag class ([`FlagClass`]: SYN, SYN-ACK, FIN, ACK; RST and invalid
 //!   combinations never reach a table);
-//! * `acks` is one bit: the segment carries ACK and acknowledges everything R has been seen to
-//!   send (`SEG.ACK = R.SND.NXT`; beyond it, the ACK is for data not yet sent and is dropped). In SYN_SENT / SYN_RECEIVED that means
-//!   "acknowledges R's SYN", in FIN_WAIT_1 / CLOSING / LAST_ACK "acknowledges R's FIN": the
-//!   ACK processing of RFC 9293 §3.10.7.4 (fifth check), done before its FIN processing (eighth
-//!   check), is what each cell folds together.
+//! * `acks` is one bit: the segment carries an acceptable ACK that acknowledges R's SYN (R in
+//!   SYN_SENT / SYN_RECEIVED: `SND.UNA < SEG.ACK ≤ SND.NXT`, §3.10.7.3, a partial
+//!   acknowledgement included) or R's FIN (`SEG.ACK` past it). The ACK processing of RFC 9293
+//!   §3.10.7.4 (fifth check), done before its FIN processing (eighth check), is what each cell
+//!   folds together.
+//! * `class` is the class the receiver takes the segment as: a FIN that is not in sequence (held
+//!   beyond a hole, or an old duplicate) reaches the receiver as an ACK; the held FIN takes effect
+//!   as a FIN when the hole fills (eighth check: "processed only when it is in sequence").
 //!
-//! What a table cannot say is decided before it, in `tracker`: RST acceptance (RFC 5961 §3),
-//! a SYN on a synchronized connection (RFC 5961 §4), and a SYN that reuses the 4-tuple of a
-//! finished connection (a new incarnation, RFC 9293 §3.10.7.4 on TIME_WAIT).
+//! What a table cannot say is decided before it, in [`crate::segment`]: acceptability (first
+//! and fifth checks), RST acceptance (RFC 5961 §3), a SYN on a synchronized connection (RFC 5961
+//! §4), a SYN that reuses the 4-tuple of a finished connection (RFC 6191), and what later
+//! segments prove about earlier ones (a handshake segment shown lost).
 //!
 //! Aliases keep each row on one line; the columns are the eleven states in encoding order.
 
@@ -47,7 +51,7 @@ pub type Table = [[[TcpState; TcpState::COUNT]; FlagClass::TABLE_CLASSES]; 2];
 /// What sending a segment reveals about its sender.
 #[rustfmt::skip]
 pub const SENDER: Table = [
-    // acks = 0: the segment does not acknowledge all the receiver has sent.
+    // acks = 0: the segment does not acknowledge the receiver's SYN (FIN).
     [
         //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
         /*syn*/   [S_SS, S_SS, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
@@ -55,32 +59,42 @@ pub const SENDER: Table = [
         /*fin*/   [S_CL, S_LI, S_SS, S_F1, S_F1, S_F1, S_F2, S_CG, S_CG, S_LA, S_TW],
         /*ack*/   [S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
     ],
-    // acks = 1: the segment acknowledges everything the receiver has sent.
+    // acks = 1: the segment acknowledges the receiver's SYN (FIN).
     [
         //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
         /*syn*/   [S_SS, S_SS, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
-        /*synack*/[S_CL, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
-        /*fin*/   [S_CL, S_LI, S_SS, S_F1, S_F1, S_F1, S_F2, S_LA, S_CG, S_LA, S_TW],
-        /*ack*/   [S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*synack*/[S_SR, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        /*fin*/   [S_CL, S_LI, S_F1, S_F1, S_F1, S_F1, S_F2, S_LA, S_CG, S_LA, S_TW],
+        /*ack*/   [S_CL, S_LI, S_ES, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
     ],
 ];
 // SENDER, the cells that move:
 //  syn    sCL/sLI -> sSS  OPEN call, active: "send SYN, enter SYN-SENT" (§3.10.1). A SYN from a
-//                         synchronized sender never reaches the table (RFC 5961 §4, reincarnation).
+//                         synchronized sender never reaches the table (RFC 5961 §4, reincarnation,
+//                         a SYN-ACK shown lost: see `segment`).
 //  syn    sSS -> sSS      SYN retransmitted.
 //  syn    sSR -> sSR      Simultaneous open: the SYN it sent crossed ours (§3.5, Figure 8).
 //  synack sLI -> sSR      A SYN-ACK answers a SYN the sender received (§3.10.7.2, LISTEN); a
-//                         picked-up connection starts with its server in LISTEN. From CLOSED
-//                         (no SYN seen, e.g. a stray SYN-ACK after the end) it reveals nothing.
+//                         picked-up connection starts with its server in LISTEN.
+//  synack sCL -> sSR      acks = 1: the SYN-ACK acknowledges the peer's SYN, so the sender took
+//                         it, although an earlier SYN was shown dropped (the sender was set back to
+//                         CLOSED). acks = 0 (a stray SYN-ACK, no SYN seen): it reveals nothing.
 //  synack sSS -> sSR      Simultaneous open: it received the peer's SYN, now SYN-RECEIVED
 //                         (§3.10.7.3 "Otherwise, enter SYN-RECEIVED, form a SYN,ACK").
 //  fin    sSR/sES -> sF1  CLOSE call: "form a FIN segment … enter FIN-WAIT-1" (§3.10.4).
+//  fin    sSS -> sF1      acks = 1: it acknowledges the peer's SYN, so it received the SYN-ACK
+//                         and was ESTABLISHED (§3.10.7.3), then closed.
 //  fin    sCW -> sLA      CLOSE call in CLOSE-WAIT: "send a FIN … enter LAST-ACK" (§3.10.4),
 //                         when the FIN acknowledges the peer's FIN (acks = 1).
 //  fin    sCW -> sCG      acks = 0: the FIN does not acknowledge the peer's FIN, so it was sent
 //                         before that FIN arrived: simultaneous close (§3.6, Figure 13). The
 //                         sender was ESTABLISHED -> FIN-WAIT-1, and the peer's FIN, in flight,
 //                         takes it to CLOSING.
+//  ack    sSS -> sES      acks = 1: "If SND.UNA > ISS (our SYN has been ACKed), change the
+//                         connection state to ESTABLISHED, form an ACK segment" (§3.10.7.3): an
+//                         ACK of the peer's SYN shows the SYN-ACK arrived.
+//  (a SYN-RECEIVED endpoint sending data is ESTABLISHED: a request socket sends only its
+//  SYN-ACK and bare ACKs, `tcp_check_req`; `segment` says so, since the table has no length.)
 //  every other cell       unchanged: retransmissions, keep-alives and plain ACKs reveal nothing.
 
 /// What a segment does to its receiver when it arrives (RFC 9293 §3.10.7).
@@ -132,12 +146,97 @@ pub const RECEIVER: Table = [
 
 /// Next state of the sender of a segment of `class` (a table class) with `acks`.
 pub fn sender_next(acks: bool, class: FlagClass, state: TcpState) -> TcpState {
+    #[cfg(feature = "fsm-trace")]
+    trace::hit(Cell::new(Side::Sender, acks, class, state));
     SENDER[acks as usize][class as usize][state as usize]
 }
 
 /// Next state of the receiver of a segment of `class` (a table class) with `acks`.
 pub fn receiver_next(acks: bool, class: FlagClass, state: TcpState) -> TcpState {
+    #[cfg(feature = "fsm-trace")]
+    trace::hit(Cell::new(Side::Receiver, acks, class, state));
     RECEIVER[acks as usize][class as usize][state as usize]
+}
+
+/// Which table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Side {
+    Sender,
+    Receiver,
+}
+
+/// One cell of a transition table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cell {
+    pub side: Side,
+    pub acks: bool,
+    pub class: FlagClass,
+    pub state: TcpState,
+}
+
+impl Cell {
+    pub const fn new(side: Side, acks: bool, class: FlagClass, state: TcpState) -> Self {
+        Cell {
+            side,
+            acks,
+            class,
+            state,
+        }
+    }
+
+    /// The state this cell moves to.
+    pub fn next(self) -> TcpState {
+        let table = match self.side {
+            Side::Sender => &SENDER,
+            Side::Receiver => &RECEIVER,
+        };
+        table[self.acks as usize][self.class as usize][self.state as usize]
+    }
+
+    /// Every cell whose next state differs from its state.
+    pub fn moving() -> Vec<Cell> {
+        let mut v = Vec::new();
+        for side in [Side::Sender, Side::Receiver] {
+            for acks in [false, true] {
+                for class in &FlagClass::ALL[..FlagClass::TABLE_CLASSES] {
+                    for state in TcpState::ALL {
+                        let c = Cell::new(side, acks, *class, state);
+                        if c.next() != state {
+                            v.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        v
+    }
+}
+
+/// The cells a thread hits, while recording (feature `fsm-trace`).
+#[cfg(feature = "fsm-trace")]
+pub mod trace {
+    use super::Cell;
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+
+    thread_local! {
+        static HITS: RefCell<Option<BTreeSet<Cell>>> = const { RefCell::new(None) };
+    }
+
+    pub(super) fn hit(c: Cell) {
+        HITS.with(|h| {
+            if let Some(set) = h.borrow_mut().as_mut() {
+                set.insert(c);
+            }
+        });
+    }
+
+    /// Record the cells `f` hits on this thread.
+    pub fn record(f: impl FnOnce()) -> BTreeSet<Cell> {
+        HITS.with(|h| *h.borrow_mut() = Some(BTreeSet::new()));
+        f();
+        HITS.with(|h| h.borrow_mut().take().unwrap_or_default())
+    }
 }
 
 #[cfg(test)]
@@ -145,10 +244,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain_acks_never_change_the_sender() {
+    fn plain_acks_change_the_sender_only_out_of_the_handshake() {
         for acks in [false, true] {
             for s in TcpState::ALL {
-                assert_eq!(sender_next(acks, FlagClass::Ack, s), s);
+                let n = sender_next(acks, FlagClass::Ack, s);
+                match s {
+                    TcpState::SynSent if acks => assert_eq!(n, TcpState::Established),
+                    _ => assert_eq!(n, s, "{s}"),
+                }
             }
         }
     }

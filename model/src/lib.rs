@@ -26,6 +26,7 @@ pub mod protocol;
 pub mod segment;
 pub mod seq;
 pub mod table;
+pub mod time;
 pub mod timeouts;
 pub mod tracker;
 

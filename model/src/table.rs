@@ -27,17 +27,31 @@ pub enum TableShape {
 }
 
 impl TableShape {
-    /// The hardware's default: 8K entries, 2048 buckets × 4 ways (Arty A7-35T).
+    /// The Arty A7-35T's table: 2K entries, 512 buckets × 4 ways. An entry is
+    /// `entry::layout::ENTRY_BITS` (470) wide, so a way of 512 entries takes 7 RAMB36 (512 × 72
+    /// each) and the table 28 of the part's 50 (1.8 Mb); 1024 buckets would take 56 (docs/core.md,
+    /// "Block RAM"). The hardware's geometry is read from here (`conn_core::BUCKET_BITS_35T`).
     pub const ARTY_35T: TableShape = TableShape::Bounded {
+        buckets: 512,
+        ways: 4,
+    };
+    /// The Arty A7-100T's table: 8K entries, 2048 buckets × 4 ways: 27 RAMB36 (2K × 18 each) a
+    /// way, 108 of the part's 135 (4.86 Mb); 4096 buckets would take 212.
+    pub const ARTY_100T: TableShape = TableShape::Bounded {
         buckets: 2048,
         ways: 4,
     };
-    /// 16K entries, 4096 buckets × 4 ways (Arty A7-100T: the most its block RAM holds at the
-    /// entry's 207 bits; see `docs/core.md`).
-    pub const ARTY_100T: TableShape = TableShape::Bounded {
-        buckets: 4096,
-        ways: 4,
-    };
+
+    /// `log2(buckets)` of a bounded shape whose bucket count is a power of two (the hardware's
+    /// bucket address width); 0 otherwise.
+    pub const fn bucket_bits(&self) -> usize {
+        match self {
+            TableShape::Bounded { buckets, .. } if buckets.is_power_of_two() => {
+                buckets.trailing_zeros() as usize
+            }
+            _ => 0,
+        }
+    }
 
     pub fn capacity(&self) -> Option<usize> {
         match self {
@@ -270,7 +284,7 @@ impl Table {
         let rank = |t: &Table, w: usize| {
             let e = t.slots[base + w].as_ref()?;
             let class = e.eviction_class()?;
-            Some((class, u32::MAX - now.saturating_sub(e.last_seen), w))
+            Some((class, u32::MAX - crate::time::elapsed(now, e.last_seen), w))
         };
         let mut evicted = Evicted::default();
         if !key.is_v6() {

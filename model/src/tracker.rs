@@ -16,7 +16,8 @@ use crate::frame::parse_captured;
 use crate::segment::{self, Applied};
 use crate::state::TcpState;
 use crate::table::{flow_hash, Table, TableShape};
-use crate::timeouts::{elapsed, expire, Timeouts};
+use crate::time::{elapsed, later};
+use crate::timeouts::{expire, Aged, Timeouts};
 
 /// How a RST relates to its receiver's window (RFC 5961 §3.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +63,43 @@ pub enum Verdict {
     SynChallenged,
     /// A RST, classified; accepted ones close both endpoints.
     Rst(RstClass),
+    /// Its receiver would not accept it: counted by class, nothing moves.
+    Unacceptable(Reject),
+}
+
+/// Why a receiver would not accept a segment (RFC 9293 §3.10.7.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reject {
+    /// First check: beyond the right edge of the receiver's window (or outside a request
+    /// socket's).
+    OutOfWindow,
+    /// First check: wholly before the left edge of the receiver's window: an old duplicate (a
+    /// retransmission already acknowledged, a keep-alive), answered by an ACK.
+    Old,
+    /// Fifth check: it acknowledges data never sent, or, in SYN_SENT / SYN_RECEIVED, not the
+    /// SYN.
+    BadAck,
+    /// A SYN to TIME_WAIT that is not a new incarnation: neither a later sequence number nor a
+    /// newer timestamp (RFC 6191).
+    TimeWaitSyn,
+}
+
+impl Reject {
+    pub const ALL: [Reject; 4] = [
+        Reject::OutOfWindow,
+        Reject::Old,
+        Reject::BadAck,
+        Reject::TimeWaitSyn,
+    ];
+
+    pub const fn counter(self) -> Counter {
+        match self {
+            Reject::OutOfWindow => Counter::SegOutOfWindow,
+            Reject::Old => Counter::SegOld,
+            Reject::BadAck => Counter::SegBadAck,
+            Reject::TimeWaitSyn => Counter::TimeWaitSynRefused,
+        }
+    }
 }
 
 /// Why an entry left the table.
@@ -139,11 +177,6 @@ impl Default for TrackerConfig {
     }
 }
 
-/// The shortest of the timeouts.
-fn shortest(t: &Timeouts) -> u32 {
-    t.time_wait.min(t.embryonic).min(t.idle).min(t.linger)
-}
-
 /// The passive TCP tracker.
 pub struct Tracker {
     table: Table,
@@ -152,8 +185,11 @@ pub struct Tracker {
     shortest_timeout: u32,
     counters: Counters,
     now: u32,
+    /// The whole second of the last sweep.
     swept_at: Option<u32>,
     last_slot: Option<usize>,
+    /// `now` holds a time seen (times are compared modulo 2³², so the first one sets it).
+    clock_set: bool,
 }
 
 impl Tracker {
@@ -161,11 +197,12 @@ impl Tracker {
         Tracker {
             table: Table::new(config.shape),
             timeouts: config.timeouts,
-            shortest_timeout: shortest(&config.timeouts),
+            shortest_timeout: config.timeouts.shortest_ticks(),
             counters: Counters::default(),
             now: 0,
             swept_at: None,
             last_slot: None,
+            clock_set: false,
         }
     }
 
@@ -183,14 +220,14 @@ impl Tracker {
 
     pub fn set_timeouts(&mut self, t: Timeouts) {
         self.timeouts = t;
-        self.shortest_timeout = shortest(&t);
+        self.shortest_timeout = t.shortest_ticks();
     }
 
     pub fn set_hash_key(&mut self, key: [u8; crate::hash::HASH_KEY_BYTES]) {
         self.table.set_hash_key(key);
     }
 
-    /// The current time (the latest seen, in seconds).
+    /// The current time (the latest seen, in ticks).
     pub fn now(&self) -> u32 {
         self.now
     }
@@ -237,11 +274,13 @@ impl Tracker {
     /// second: every entry is aged and the dead ones removed, as the hardware's background sweep
     /// does; an unbounded one is aged lazily when an entry is read, and by [`Tracker::finish`].
     pub fn advance_time<S: EventSink>(&mut self, time: u32, sink: &mut S) {
-        if time > self.now {
+        if !self.clock_set || later(time, self.now) {
             self.now = time;
+            self.clock_set = true;
         }
-        if self.table.is_bounded() && self.swept_at != Some(self.now) {
-            self.swept_at = Some(self.now);
+        let second = crate::time::whole_secs(self.now);
+        if self.table.is_bounded() && self.swept_at != Some(second) {
+            self.swept_at = Some(second);
             self.age_all(sink);
         }
     }
@@ -255,6 +294,16 @@ impl Tracker {
         for i in 0..self.table.capacity_slots() {
             self.age_slot(i, sink);
         }
+    }
+
+    /// The entry of `key` as it stands now: aged to the current time, as a lookup or the
+    /// hardware's read-out would see it (the table itself is aged by the sweep and by lookups).
+    pub fn entry_now(&self, key: &FlowKey) -> Option<Entry> {
+        let e = self.table.entries().find(|e| e.key == *key)?;
+        let mut e = *e;
+        let c = expire(e.clocks(), self.now, &self.timeouts).alive()?;
+        e.set_clocks(c);
+        Some(e)
     }
 
     /// Number of entries per (client state, server state) — the per-state histogram.
@@ -294,18 +343,15 @@ impl Tracker {
         let Some(e) = self.table.slot_mut(i) else {
             return;
         };
-        // Every rule of `expire` waits at least the shortest timeout: until then it would
-        // return the entry as it is.
-        if elapsed(now, e.last_seen) < self.shortest_timeout {
+        // Every rule of `expire` but a handshake endpoint's silence waits at least the
+        // shortest timeout: until then it would return the entry as it is.
+        if elapsed(now, e.last_seen) < self.shortest_timeout && !e.handshake_due(now, &t) {
             return;
         }
-        match expire(e.states(), e.last_seen, now, &t) {
-            Some((states, anchor)) => {
-                e.ends[LO].state = states[LO];
-                e.ends[HI].state = states[HI];
-                e.last_seen = anchor;
-            }
-            None => {
+        match expire(e.clocks(), now, &t) {
+            Aged::Alive(c) => e.set_clocks(c),
+            Aged::Gone(c) => {
+                e.set_clocks(c);
                 let entry = self.table.remove(i).expect("slot holds an entry");
                 self.counters.inc(Counter::Expired);
                 sink.event(Event::Removed {
@@ -324,7 +370,9 @@ impl Tracker {
         self.advance_time(d.time, sink);
         let class = d.flags.class();
         self.counters.count_flags(d.flags, class);
-        if class == FlagClass::Invalid {
+        // The RST bit is examined before the flag policy (RFC 9293 §3.10.7.4 orders the
+        // checks so): a RST inside an invalid combination still resets an endpoint.
+        if class == FlagClass::Invalid && !d.flags.rst() {
             return Verdict::Invalid;
         }
         let (key, src_is_lo) = FlowKey::of(d.src, d.dst);
@@ -333,7 +381,7 @@ impl Tracker {
         let (slot, created) = match self.lookup(&key, sink) {
             Some(i) => (i, false),
             None => {
-                if class == FlagClass::Rst {
+                if d.flags.rst() {
                     self.counters.inc(Counter::Untracked);
                     return Verdict::Untracked;
                 }
@@ -369,8 +417,9 @@ impl Tracker {
             .expect("slot holds the entry");
         let before = entry.states();
         let applied = segment::apply(entry, sender, d, class, created, now);
-        if applied.reincarnated || entry.states() != before {
-            let after = *entry;
+        let after = *entry;
+        self.count_notes(applied.notes);
+        if applied.reincarnated || after.states() != before {
             self.account(before, &after, slot, sender, &applied, sink);
         } else {
             self.count_verdict(applied.verdict);
@@ -383,7 +432,20 @@ impl Tracker {
         match verdict {
             Verdict::Rst(rc) => self.counters.inc(rc.counter()),
             Verdict::SynChallenged => self.counters.inc(Counter::SynInSync),
+            Verdict::Unacceptable(r) => self.counters.inc(r.counter()),
             _ => {}
+        }
+    }
+
+    fn count_notes(&mut self, n: segment::Notes) {
+        for (on, c) in [
+            (n.fin_held, Counter::FinHeld),
+            (n.window_probe, Counter::WindowProbes),
+            (n.handshake_lost, Counter::HandshakeLost),
+        ] {
+            if on {
+                self.counters.inc(c);
+            }
         }
     }
 

@@ -106,4 +106,7 @@ capture_tests! {
     p6_vlan_ipv6 => "P6_vlan_ipv6",
     q6_ipv6_normal => "Q6_ipv6_normal",
     q6_ipv6_many => "Q6_ipv6_many",
+    e6_fastopen => "E6_fastopen",
+    x6_syn_retries => "X6_syn_retries",
+    y6_accept_overflow => "Y6_accept_overflow",
 }

@@ -13,7 +13,11 @@
 //! Names read `test_<state>_<event>[_<twist>]`; states are the client's first where the pair
 //! matters.
 
+use synscope_model::descriptor::WSCALE_NONE;
 use synscope_model::entry::Entry;
+use synscope_model::fsm::Cell;
+use synscope_model::time::secs;
+use synscope_model::tracker::Reject;
 use synscope_model::tracker::RemoveReason;
 use synscope_model::{
     Counter, Endpoint, Event, FlagClass, FlowKey, RstClass, SegmentDescriptor, TableShape,
@@ -56,6 +60,7 @@ const TEMPL: SegmentDescriptor = SegmentDescriptor {
     window: WIN,
     wscale: synscope_model::descriptor::WSCALE_NONE,
     payload_len: 0,
+    tsval: None,
     time: T0,
 };
 
@@ -63,7 +68,8 @@ const TEMPL: SegmentDescriptor = SegmentDescriptor {
 // Helpers
 // ================================================================================================
 
-/// A segment from the template: endpoints, seq, ack, flags, payload length, time.
+/// A segment from the template: endpoints, seq, ack, flags, payload length, time (whole
+/// seconds; the descriptor carries ticks).
 fn seg(
     src: Endpoint,
     dst: Endpoint,
@@ -80,7 +86,7 @@ fn seg(
         ack,
         flags: TcpFlags::new(flags),
         payload_len: len,
-        time,
+        time: secs(time),
         ..TEMPL
     }
 }
@@ -158,8 +164,9 @@ impl Conn {
         assert_eq!(self.send(d), Verdict::Untracked);
     }
 
+    /// The connection as it stands at the current time (aged).
     fn entry(&self) -> Option<Entry> {
-        self.t.table().entries().find(|e| e.key == key()).copied()
+        self.t.entry_now(&key())
     }
 
     /// (client state, server state).
@@ -272,6 +279,14 @@ fn invalid_flags() -> Vec<u16> {
         .collect()
 }
 
+/// The invalid flag values without RST (a RST is examined before the flag policy).
+fn invalid_flags_without_rst() -> Vec<u16> {
+    invalid_flags()
+        .into_iter()
+        .filter(|b| b & RST == 0)
+        .collect()
+}
+
 /// Applies `f` and checks it changed neither state nor emitted a state change.
 fn assert_no_change(c: &mut Conn, f: impl FnOnce(&mut Conn)) {
     let before = c.states();
@@ -341,19 +356,40 @@ fn test_syn_sent_three_way_handshake_step_by_step() {
     assert_eq!(c.count(Counter::ClassAck), 1);
 }
 
-// RFC 9293 §3.7 (retransmission): the same SYN again moves nothing.
+// RFC 9293 §3.7 (retransmission) once the server answered: the same SYN again moves nothing
+// (a request socket answers each with its SYN-ACK, Linux `tcp_check_req`).
 #[test]
-fn test_syn_sent_syn_retransmitted() {
+fn test_syn_received_syn_retransmitted_after_answer() {
     let mut c = syn_sent();
+    c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
+    c.s_nxt = S_ISS + 1;
+    // The SYN-ACK was lost: the client re-sends its SYN (see the evidence tests).
+    c.client_raw(C_ISS, 0, SYN, 0);
+    assert_eq!(c.states(), (SynSent, SynReceived));
     c.changes();
     assert_no_change(&mut c, |c| {
         assert_eq!(c.client_raw(C_ISS, 0, SYN, 0), Verdict::Tracked);
+    });
+    assert_eq!(c.count(Counter::SynInSync), 0);
+}
+
+// A SYN re-sent with no SYN-ACK ever seen: a SYN_RECEIVED endpoint answers each SYN
+// (`tcp_check_req`), so the server never took it (dropped: full queue, filter); it stays CLOSED
+// while the SYNs keep coming, and takes the next one it answers.
+#[test]
+fn test_syn_sent_syn_retransmitted_unanswered_server_closed() {
+    let mut c = syn_sent();
+    c.changes();
+    assert_eq!(c.client_raw(C_ISS, 0, SYN, 0), Verdict::Tracked);
+    assert_eq!(c.states(), (SynSent, Closed));
+    assert_eq!(c.changes(), vec![(false, SynReceived, Closed)]);
+    assert_eq!(c.count(Counter::HandshakeLost), 1);
+    assert_no_change(&mut c, |c| {
         assert_eq!(c.client_raw(C_ISS, 0, SYN, 0), Verdict::Tracked);
     });
-    assert_eq!(c.count(Counter::ClassSyn), 3);
-    assert_eq!(c.count(Counter::SynInSync), 0);
-    // The handshake still completes.
+    // An answer at last: the server took that SYN.
     c.server(SYN | ACK, 0);
+    assert_eq!(c.states(), (Established, SynReceived));
     c.client(ACK, 0);
     assert_eq!(c.states(), (Established, Established));
 }
@@ -394,14 +430,27 @@ fn test_syn_received_synack_retransmitted() {
     assert_eq!(c.states(), (Established, Established));
 }
 
-// RFC 9293 §3.7: the SYN-ACK retransmitted once more after the handshake (crossing the ACK).
+// The SYN-ACK re-sent after the client's ACK: that ACK was not taken (Linux drops it when the
+// accept queue is full: `tcp_check_req` → listen overflow), so the server is still
+// SYN_RECEIVED, and takes none of the client's ACKs until it shows otherwise; data from it
+// shows it ESTABLISHED.
 #[test]
-fn test_established_synack_retransmitted_after_handshake() {
+fn test_established_synack_retransmitted_after_ack_server_syn_received() {
     let mut c = established();
+    assert_eq!(
+        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0),
+        Verdict::Tracked
+    );
+    assert_eq!(c.states(), (Established, SynReceived));
+    assert_eq!(c.count(Counter::HandshakeLost), 1);
     assert_no_change(&mut c, |c| {
-        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
         c.client(ACK, 0);
+        c.client(PSH | ACK, 100);
+        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
     });
+    // It never took the client's 100 bytes: its data acknowledges the SYN only.
+    c.server_raw(c.s_nxt, C_ISS + 1, PSH | ACK, 10);
+    assert_eq!(c.states(), (Established, Established));
 }
 
 // RFC 9293 §3.10.7.4 fifth check: the first data segment acknowledging the SYN establishes.
@@ -470,21 +519,23 @@ fn test_syn_sent_rst_acceptable_ack_refused() {
     );
 }
 
-// RFC 9293 §3.10.7.3: a RST without an acceptable ACK is dropped in SYN-SENT.
+// RFC 9293 §3.10.7.3: a RST without an acceptable ACK is dropped in SYN-SENT. The client stays
+// SYN_SENT; the server, which only ever answered with RST, holds no connection (§3.10.7.1: a
+// CLOSED endpoint answers every segment with a reset).
 #[test]
 fn test_syn_sent_rst_wrong_ack_ignored() {
     let mut c = syn_sent();
-    assert_no_change(&mut c, |c| {
-        assert_eq!(
-            c.server_raw(0, C_ISS + 2, RST | ACK, 0),
-            Verdict::Rst(RstClass::OutOfWindow)
-        );
-        // No ACK at all: "If the RST bit is set … Otherwise (no ACK), drop the segment".
-        assert_eq!(
-            c.server_raw(0, C_ISS + 1, RST, 0),
-            Verdict::Rst(RstClass::OutOfWindow)
-        );
-    });
+    assert_eq!(
+        c.server_raw(0, C_ISS + 2, RST | ACK, 0),
+        Verdict::Rst(RstClass::OutOfWindow)
+    );
+    assert_eq!(c.states(), (SynSent, Closed));
+    // No ACK at all: "If the RST bit is set … Otherwise (no ACK), drop the segment".
+    assert_eq!(
+        c.server_raw(0, C_ISS + 1, RST, 0),
+        Verdict::Rst(RstClass::OutOfWindow)
+    );
+    assert_eq!(c.states(), (SynSent, Closed));
     assert_eq!(c.count(Counter::RstOutOfWindow), 2);
     assert_eq!(c.count(Counter::RstExact), 0);
 }
@@ -942,7 +993,7 @@ fn test_time_wait_syn_new_incarnation() {
         .any(|e| matches!(e, Event::Reincarnated { key: k, .. } if *k == key())));
     let e = c.entry().unwrap();
     assert!(!e.picked_up);
-    assert_eq!(e.last_seen, T0 + 5);
+    assert_eq!(e.last_seen, secs(T0 + 5));
     assert_eq!(
         c.changes(),
         vec![(true, TimeWait, SynSent), (false, Closed, SynReceived)]
@@ -1120,9 +1171,8 @@ fn test_established_rst_blind_wrong_seq() {
 #[test]
 fn test_fin_wait_2_rst_after_fin_exact() {
     let mut c = client_fin_wait_2();
-    // At the FIN's own sequence number: before RCV.NXT, out of the window.
     assert_eq!(
-        c.client_raw(c.c_nxt - 1, 0, RST, 0),
+        c.client_raw(c.c_nxt - 2, 0, RST, 0),
         Verdict::Rst(RstClass::OutOfWindow)
     );
     assert_eq!(c.states(), (FinWait2, CloseWait));
@@ -1131,6 +1181,27 @@ fn test_fin_wait_2_rst_after_fin_exact() {
         Verdict::Rst(RstClass::Exact)
     );
     assert_eq!(c.states(), (Closed, Closed));
+}
+
+// Linux `tcp_reset_check`: once a FIN was received (CLOSE_WAIT, CLOSING, LAST_ACK), a RST at
+// RCV.NXT − 1 (the FIN's own sequence number) is taken as well.
+#[test]
+fn test_close_wait_rst_at_fin_sequence_resets() {
+    for mut c in [client_fin_wait_2(), closing(), server_last_ack()] {
+        // The client's FIN is at c_nxt − 1; the server has received it.
+        assert_eq!(
+            c.client_raw(c.c_nxt - 1, 0, RST, 0),
+            Verdict::Rst(RstClass::Exact)
+        );
+        assert_eq!(c.states(), (Closed, Closed));
+    }
+    // Not in ESTABLISHED: there RCV.NXT − 1 is an old sequence number.
+    let mut c = established();
+    assert_eq!(
+        c.client_raw(c.c_nxt - 1, 0, RST, 0),
+        Verdict::Rst(RstClass::OutOfWindow)
+    );
+    assert_eq!(c.states(), (Established, Established));
 }
 
 // ================================================================================================
@@ -1194,11 +1265,12 @@ fn test_flags_invalid_count() {
     }
 }
 
-// design.md: invalid combinations are counted and change no state, on an established connection.
+// design.md: invalid combinations are counted and change no state, on an established connection
+// (those with RST are examined as RSTs first: see `test_established_rst_in_invalid_combination`).
 #[test]
 fn test_established_invalid_flags_change_nothing() {
     let mut c = established();
-    let bad = invalid_flags();
+    let bad = invalid_flags_without_rst();
     let before = c.entry().unwrap();
     assert_no_change(&mut c, |c| {
         for b in &bad {
@@ -1216,19 +1288,48 @@ fn test_established_invalid_flags_change_nothing() {
     assert_eq!(c.entry().unwrap(), before);
 }
 
-// design.md: an invalid combination with no connection creates no entry.
+// design.md: an invalid combination with no connection creates no entry (with RST it is an
+// untracked RST).
 #[test]
 fn test_closed_invalid_flags_create_nothing() {
     let mut c = Conn::new();
     for b in invalid_flags() {
-        assert_eq!(c.client_raw(1, 2, b, 0), Verdict::Invalid);
-        assert_eq!(c.server_raw(3, 4, b, 10), Verdict::Invalid);
+        let want = if b & RST != 0 {
+            Verdict::Untracked
+        } else {
+            Verdict::Invalid
+        };
+        assert_eq!(c.client_raw(1, 2, b, 0), want);
+        assert_eq!(c.server_raw(3, 4, b, 10), want);
     }
+    let with_rst = invalid_flags().len() - invalid_flags_without_rst().len();
     assert!(c.t.table().is_empty());
     assert_eq!(c.count(Counter::Created), 0);
-    assert_eq!(c.count(Counter::Untracked), 0);
+    assert_eq!(c.count(Counter::Untracked), 2 * with_rst as u64);
     assert_eq!(c.count(Counter::ClassInvalid), 2 * 368);
     assert!(c.ev.is_empty());
+}
+
+// RFC 9293 §3.10.7.4 checks the RST bit (second) before anything a flag policy says: SYN+RST or
+// RST+FIN+ACK at RCV.NXT resets a Linux endpoint (`tcp_validate_incoming`). Counted as invalid
+// combinations and as RSTs.
+#[test]
+fn test_established_rst_in_invalid_combination() {
+    for flags in [SYN | RST, RST | FIN | ACK, RST | FIN, SYN | RST | ACK] {
+        let mut c = established();
+        assert_eq!(
+            c.client_raw(c.c_nxt + 9, c.s_nxt, flags, 0),
+            Verdict::Rst(RstClass::InWindow)
+        );
+        assert_eq!(c.states(), (Established, Established));
+        assert_eq!(
+            c.client_raw(c.c_nxt, c.s_nxt, flags, 0),
+            Verdict::Rst(RstClass::Exact)
+        );
+        assert_eq!(c.states(), (Closed, Closed), "{}", TcpFlags::new(flags));
+        assert_eq!(c.count(Counter::ClassInvalid), 2);
+        assert_eq!(c.count(Counter::RstExact), 1);
+    }
 }
 
 // design.md: invalid combinations during the handshake and the close move nothing either.
@@ -1241,12 +1342,406 @@ fn test_syn_sent_and_fin_wait_1_invalid_flags_change_nothing() {
         server_last_ack(),
     ] {
         assert_no_change(&mut c, |c| {
-            for b in invalid_flags() {
+            for b in invalid_flags_without_rst() {
                 c.client_raw(c.c_nxt, c.s_nxt, b, 0);
                 c.server_raw(c.s_nxt, c.c_nxt, b, 0);
             }
         });
     }
+}
+
+// ================================================================================================
+// Acceptability: what the receiver would take (RFC 9293 §3.10.7.4 first, fifth, eighth checks)
+// ================================================================================================
+
+/// The client's RCV.NXT/`max` as the model keeps it (the server's view of the client's stream).
+fn client_stream(c: &Conn) -> (u32, u32) {
+    let e = c.entry().unwrap();
+    let t = e.ends[e.client_index()];
+    (t.nxt, t.max)
+}
+
+// First check (`tcp_sequence`): a data byte beyond the receiver's window is dropped whole: not
+// taken, not even as the sender's SND.NXT. The blind close that follows it (a RST just after
+// that byte, RFC 5961 §3) then meets the real RCV.NXT and closes nothing.
+#[test]
+fn test_established_blind_close_data_beyond_window_then_rst() {
+    let mut c = established();
+    let before = c.entry().unwrap();
+    for far in [70_000u32, 1 << 20, 1 << 31, 3_000_000_000] {
+        let seq = c.c_nxt.wrapping_add(far);
+        // Beyond the window, or (more than half the sequence space ahead) before it.
+        assert!(matches!(
+            c.client_raw(seq, 0, ACK, 1),
+            Verdict::Unacceptable(Reject::OutOfWindow | Reject::Old)
+        ));
+        let v = c.client_raw(seq.wrapping_add(1), 0, RST, 0);
+        assert!(matches!(
+            v,
+            Verdict::Rst(RstClass::OutOfWindow | RstClass::InWindow)
+        ));
+        assert_eq!(c.states(), (Established, Established));
+    }
+    assert_eq!(c.entry().unwrap().ends, before.ends);
+    assert_eq!(
+        c.count(Counter::SegOutOfWindow) + c.count(Counter::SegOld),
+        4
+    );
+    assert_eq!(c.count(Counter::RstExact), 0);
+}
+
+// First check: data at the right edge of the window is not taken (RFC 9293 §3.10.7.4 table:
+// `SEG.SEQ < RCV.NXT + RCV.WND`); data inside it but past a hole is queued, not delivered.
+#[test]
+fn test_established_window_edges() {
+    let mut c = established();
+    let (nxt, _) = client_stream(&c);
+    let edge = c.c_nxt + WIN as u32;
+    assert_eq!(
+        c.client_raw(edge + 1, c.s_nxt, ACK, 10),
+        Verdict::Unacceptable(Reject::OutOfWindow)
+    );
+    // At the edge: passes `tcp_sequence`, but out of window for data (`tcp_data_queue`).
+    assert_eq!(c.client_raw(edge, c.s_nxt, ACK, 10), Verdict::Tracked);
+    assert_eq!(client_stream(&c), (nxt, nxt));
+    // Inside, past a hole: queued.
+    assert_eq!(
+        c.client_raw(c.c_nxt + 100, c.s_nxt, ACK, 10),
+        Verdict::Tracked
+    );
+    assert_eq!(client_stream(&c), (nxt, nxt + 110));
+    // A RST at the end of the queued data is in the window, not exact.
+    assert_eq!(
+        c.client_raw(nxt + 110, 0, RST, 0),
+        Verdict::Rst(RstClass::InWindow)
+    );
+    assert_eq!(c.states(), (Established, Established));
+}
+
+// RFC 9293 §3.8.6.1 / `tcp_data_queue`: into a zero window a one-byte probe is not data the
+// receiver takes; once the window opens the same byte is.
+#[test]
+fn test_established_zero_window_probe_is_not_taken() {
+    let mut c = established();
+    // The client's data fills the server's buffer: it acknowledges it with a zero window.
+    c.client(PSH | ACK, 100);
+    c.send(SegmentDescriptor {
+        window: 0,
+        ..seg(SERVER, CLIENT, c.s_nxt, c.c_nxt, ACK, 0, c.time)
+    });
+    let (nxt, _) = client_stream(&c);
+    assert_eq!(c.client_raw(c.c_nxt, c.s_nxt, ACK, 1), Verdict::Tracked);
+    assert_eq!(client_stream(&c), (nxt, nxt));
+    assert_eq!(c.count(Counter::WindowProbes), 1);
+    // A RST right after the probe byte is not at RCV.NXT.
+    assert_eq!(
+        c.client_raw(nxt + 1, 0, RST, 0),
+        Verdict::Rst(RstClass::OutOfWindow)
+    );
+    // The window opens: the byte is data now.
+    c.server(ACK, 0);
+    assert_eq!(c.client(ACK, 1), Verdict::Tracked);
+    assert_eq!(client_stream(&c), (nxt + 1, nxt + 1));
+}
+
+// RFC 7323 §2.2-2.3: the shift offered in the SYNs scales every later window when both offered
+// it (never the SYNs' own windows); an offer from one side only scales nothing.
+#[test]
+fn test_established_window_scale_both_or_neither() {
+    for (c_ws, s_ws, right) in [
+        (7u8, 7u8, 512u32 << 7),
+        (7, WSCALE_NONE, 512),
+        (14, 2, 512 << 2),
+    ] {
+        let mut c = Conn::new();
+        c.send(SegmentDescriptor {
+            wscale: c_ws,
+            ..seg(CLIENT, SERVER, C_ISS, 0, SYN, 0, T0)
+        });
+        c.c_nxt = C_ISS + 1;
+        c.send(SegmentDescriptor {
+            wscale: s_ws,
+            window: 100,
+            ..seg(SERVER, CLIENT, S_ISS, C_ISS + 1, SYN | ACK, 0, T0)
+        });
+        c.s_nxt = S_ISS + 1;
+        c.client(ACK, 0);
+        // The server advertises 512 (scaled by its own shift when in force).
+        c.send(SegmentDescriptor {
+            window: 512,
+            ..seg(SERVER, CLIENT, c.s_nxt, c.c_nxt, ACK, 0, T0)
+        });
+        assert_eq!(
+            c.client_raw(c.c_nxt + right - 1, c.s_nxt, ACK, 1),
+            Verdict::Tracked
+        );
+        assert_eq!(
+            c.client_raw(c.c_nxt + right + 1, c.s_nxt, ACK, 1),
+            Verdict::Unacceptable(Reject::OutOfWindow),
+            "shifts {c_ws}/{s_ws}"
+        );
+    }
+}
+
+// First check, left edge (`tcp_sequence`: `before(end_seq, rcv_wup)`): a segment wholly before
+// the window the receiver last advertised is an old duplicate, acknowledged and dropped; its ACK
+// is not taken either.
+#[test]
+fn test_established_old_duplicate_dropped_whole() {
+    let mut c = client_fin_wait_1();
+    let fin_end = c.c_nxt;
+    c.server(ACK, 0);
+    assert_eq!(c.states(), (FinWait2, CloseWait));
+    c.server(PSH | ACK, 100);
+    c.client(ACK, 0);
+    // A retransmission of data the client has acknowledged (a window update since): dropped,
+    // and the FIN+ACK in it with it.
+    assert_no_change(&mut c, |c| {
+        assert_eq!(
+            c.send(seg(
+                SERVER,
+                CLIENT,
+                c.s_nxt - 100,
+                fin_end,
+                FIN | ACK,
+                50,
+                c.time
+            )),
+            Verdict::Unacceptable(Reject::Old)
+        );
+    });
+    assert_eq!(c.count(Counter::SegOld), 1);
+}
+
+// RFC 9293 §3.4: sequence arithmetic is modulo 2³²: a window and a hole across the wrap.
+#[test]
+fn test_established_sequence_wraparound() {
+    let mut c = Conn::new();
+    c.c_nxt = u32::MAX - 100;
+    c.s_nxt = u32::MAX - 5;
+    c.client(SYN, 0);
+    c.server(SYN | ACK, 0);
+    c.client(ACK, 0);
+    c.client(PSH | ACK, 300); // crosses 2³²
+    c.server(ACK, 0);
+    assert_eq!(client_stream(&c), (c.c_nxt, c.c_nxt));
+    assert!(c.c_nxt < 1000);
+    assert_eq!(
+        c.client_raw(c.c_nxt.wrapping_add(70_000), c.s_nxt, ACK, 1),
+        Verdict::Unacceptable(Reject::OutOfWindow)
+    );
+    c.client(FIN | ACK, 0);
+    c.server(FIN | ACK, 0);
+    c.client(ACK, 0);
+    assert_eq!(c.states(), (TimeWait, Closed));
+}
+
+// Fifth check (`tcp_ack`): a segment acknowledging data never sent is dropped, and the FIN in it
+// with it; a FIN out of the window does nothing either (first check).
+#[test]
+fn test_established_fin_unsent_ack_or_out_of_window_ignored() {
+    let mut c = established();
+    assert_no_change(&mut c, |c| {
+        assert_eq!(
+            c.client_raw(c.c_nxt, c.s_nxt + 1000, FIN | ACK, 0),
+            Verdict::Unacceptable(Reject::BadAck)
+        );
+        assert_eq!(
+            c.client_raw(c.c_nxt + 1_000_000, c.s_nxt, FIN | ACK, 0),
+            Verdict::Unacceptable(Reject::OutOfWindow)
+        );
+    });
+    assert_eq!(c.count(Counter::SegBadAck), 1);
+    assert_eq!(c.count(Counter::SegOutOfWindow), 1);
+}
+
+// Eighth check: a FIN before RCV.NXT is an old duplicate (or forged): it closes neither side.
+#[test]
+fn test_established_old_duplicate_fin_ignored() {
+    let mut c = established();
+    c.client(PSH | ACK, 500);
+    c.server(ACK, 0);
+    assert_no_change(&mut c, |c| {
+        c.client_raw(c.c_nxt - 100, c.s_nxt, FIN | ACK, 0);
+        c.client_raw(c.c_nxt - 500, c.s_nxt, FIN | PSH | ACK, 400);
+    });
+}
+
+// Eighth check: "processed only when it is in sequence": a FIN beyond a hole is held (the sender
+// did close: FIN_WAIT_1) and takes effect when the hole fills, here by the retransmission.
+#[test]
+fn test_established_fin_beyond_hole_held_until_retransmission() {
+    let mut c = established();
+    let hole = c.c_nxt;
+    c.client_raw(hole + 100, c.s_nxt, FIN | PSH | ACK, 100);
+    assert_eq!(c.states(), (FinWait1, Established));
+    assert_eq!(c.count(Counter::FinHeld), 1);
+    // A RST at the FIN's end is not exact yet.
+    c.server_raw(c.s_nxt, hole, ACK, 0);
+    assert_eq!(c.states(), (FinWait1, Established));
+    // The retransmission fills the hole and carries the rest with the FIN.
+    c.client_raw(hole, c.s_nxt, FIN | PSH | ACK, 200);
+    assert_eq!(c.states(), (FinWait1, CloseWait));
+    c.c_nxt = hole + 201;
+    c.server(ACK, 0);
+    assert_eq!(c.states(), (FinWait2, CloseWait));
+}
+
+// A held FIN also takes effect when the receiver's own ACK covers it (it had the rest queued):
+// its cumulative ACK is what it received.
+#[test]
+fn test_established_fin_beyond_hole_taken_by_the_receivers_ack() {
+    let mut c = established();
+    let hole = c.c_nxt;
+    c.client_raw(hole + 100, c.s_nxt, FIN | PSH | ACK, 100);
+    c.client_raw(hole, c.s_nxt, PSH | ACK, 100);
+    assert_eq!(c.states(), (FinWait1, Established));
+    c.server_raw(c.s_nxt, hole + 201, ACK, 0);
+    assert_eq!(c.states(), (FinWait2, CloseWait));
+}
+
+// RFC 9293 §3.10.7.3: `SND.UNA < SEG.ACK =< SND.NXT` is acceptable in SYN-SENT: a Fast Open
+// SYN carrying data (RFC 7413) whose SYN-ACK acknowledges only the SYN (a stale cookie)
+// establishes the client; the data follows with its ACK (`E6_fastopen`).
+#[test]
+fn test_syn_sent_fast_open_partial_ack_establishes() {
+    let mut c = Conn::new();
+    c.client(SYN, 300);
+    assert_eq!(
+        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0),
+        Verdict::Tracked
+    );
+    c.s_nxt = S_ISS + 1;
+    assert_eq!(c.states(), (Established, SynReceived));
+    assert_eq!(client_stream(&c), (C_ISS + 1, C_ISS + 301));
+    c.client_raw(C_ISS + 1, c.s_nxt, PSH | ACK, 300);
+    assert_eq!(c.states(), (Established, Established));
+    assert_eq!(client_stream(&c), (C_ISS + 301, C_ISS + 301));
+    // With a valid cookie the SYN-ACK acknowledges the data too.
+    let mut c = Conn::new();
+    c.client(SYN, 300);
+    c.server_raw(S_ISS, C_ISS + 301, SYN | ACK, 0);
+    assert_eq!(c.states(), (Established, SynReceived));
+    assert_eq!(client_stream(&c), (C_ISS + 301, C_ISS + 301));
+    // One acknowledging nothing of the SYN, or beyond it, is unacceptable.
+    let mut c = Conn::new();
+    c.client(SYN, 300);
+    for ack in [C_ISS, C_ISS + 302] {
+        assert_eq!(
+            c.server_raw(S_ISS, ack, SYN | ACK, 0),
+            Verdict::Unacceptable(Reject::BadAck)
+        );
+    }
+    assert_eq!(c.states(), (SynSent, SynReceived));
+}
+
+// ================================================================================================
+// Evidence: what later segments prove about earlier ones
+// ================================================================================================
+
+// An ESTABLISHED endpoint never sends a bare SYN: a SYN re-sent with the same ISN after the
+// SYN-ACK was seen shows the SYN-ACK lost; the client is still SYN_SENT and takes no SYN-ACK
+// until it acknowledges one (`X6_syn_retries`).
+#[test]
+fn test_established_syn_retransmitted_after_synack_client_syn_sent() {
+    let mut c = syn_received();
+    c.time = T0 + 1;
+    assert_eq!(c.client_raw(C_ISS, 0, SYN, 0), Verdict::Tracked);
+    assert_eq!(c.states(), (SynSent, SynReceived));
+    assert_eq!(c.count(Counter::HandshakeLost), 1);
+    c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
+    assert_eq!(c.states(), (SynSent, SynReceived));
+    // Its ACK at last: it got one.
+    c.client(ACK, 0);
+    assert_eq!(c.states(), (Established, Established));
+}
+
+// Linux `tcp_check_req`: a SYN with a new ISN inside a request socket's window resets the
+// embryonic connection; outside the window it is answered with an ACK and changes nothing.
+#[test]
+fn test_syn_received_new_isn_in_window_resets_request() {
+    let mut c = syn_sent();
+    c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
+    c.client_raw(C_ISS, 0, SYN, 0); // the SYN-ACK was lost: SYN_SENT again
+    assert_eq!(
+        c.client_raw(C_ISS + 1_000_000, 0, SYN, 0),
+        Verdict::SynChallenged
+    );
+    assert_eq!(c.states(), (SynSent, SynReceived));
+    assert_eq!(c.client_raw(C_ISS + 10, 0, SYN, 0), Verdict::Tracked);
+    assert_eq!(c.states(), (SynSent, Closed));
+    assert_eq!(client_stream(&c), (C_ISS + 11, C_ISS + 11));
+}
+
+// RFC 9293 §3.10.7.1: an endpoint that only ever answered with RST holds no connection.
+#[test]
+fn test_closed_data_answered_only_by_rst() {
+    let mut c = Conn::new();
+    c.client_raw(C_ISS, S_ISS, PSH | ACK, 100);
+    assert_eq!(c.states(), (Established, Established));
+    // RFC 9293 §3.10.7.1: the reset takes its sequence number from the segment's ACK field.
+    assert_eq!(
+        c.server_raw(S_ISS, 0, RST, 0),
+        Verdict::Rst(RstClass::Exact)
+    );
+    assert_eq!(c.states(), (Closed, Closed));
+}
+
+// ================================================================================================
+// TIME_WAIT reuse (RFC 6191, Linux `tcp_timewait_state_process`)
+// ================================================================================================
+
+// A SYN whose sequence number is not after RCV.NXT, and without a newer timestamp, is not a new
+// incarnation: TIME_WAIT answers it with an ACK and stays.
+#[test]
+fn test_time_wait_syn_older_sequence_refused() {
+    let mut c = client_time_wait();
+    // The server reconnects: its SYN lands in the client's TIME_WAIT.
+    assert_eq!(
+        c.server_raw(c.s_nxt - 10, 0, SYN, 0),
+        Verdict::Unacceptable(Reject::TimeWaitSyn)
+    );
+    assert_eq!(c.states(), (TimeWait, Closed));
+    assert_eq!(c.count(Counter::TimeWaitSynRefused), 1);
+    assert_eq!(c.count(Counter::Reincarnations), 0);
+}
+
+// RFC 6191: with timestamps, a newer TSval makes any SYN a new incarnation (Linux:
+// `(s32)(tw_ts_recent - rcv_tsval) < 0`); an older one does not.
+#[test]
+fn test_time_wait_syn_newer_timestamp_accepted() {
+    let mut c = established();
+    let ts = |c: &Conn, from_client: bool, flags: u16, tsval: u32| {
+        let (src, dst, seq, ack) = if from_client {
+            (CLIENT, SERVER, c.c_nxt, c.s_nxt)
+        } else {
+            (SERVER, CLIENT, c.s_nxt, c.c_nxt)
+        };
+        SegmentDescriptor {
+            tsval: Some(tsval),
+            ..seg(src, dst, seq, ack, flags, 0, c.time)
+        }
+    };
+    c.send(ts(&c, true, FIN | ACK, 1_000));
+    c.c_nxt += 1;
+    c.send(ts(&c, false, FIN | ACK, 9_000));
+    c.s_nxt += 1;
+    c.send(ts(&c, true, ACK, 1_001));
+    assert_eq!(c.states(), (TimeWait, Closed));
+    let old_seq = c.s_nxt - 1000;
+    let refused = SegmentDescriptor {
+        tsval: Some(8_000),
+        ..seg(SERVER, CLIENT, old_seq, 0, SYN, 0, c.time)
+    };
+    assert_eq!(c.send(refused), Verdict::Unacceptable(Reject::TimeWaitSyn));
+    let newer = SegmentDescriptor {
+        tsval: Some(9_500),
+        ..refused
+    };
+    assert_eq!(c.send(newer), Verdict::Tracked);
+    assert_eq!(c.count(Counter::Reincarnations), 1);
+    let e = c.entry().unwrap();
+    assert_eq!(e.client(), SERVER);
 }
 
 // ================================================================================================
@@ -1269,6 +1764,22 @@ fn test_closed_data_picks_up_mid_stream() {
         assert_eq!(c.count(Counter::PickedUp), 1);
         assert_eq!(c.count(Counter::Created), 1);
     }
+}
+
+// A connection picked up from a keep-alive (SEG.SEQ = SND.NXT − 1, no data: Linux
+// `tcp_xmit_probe_skb`) does not misplace the sender's SND.NXT: the peer's ACK (SND.NXT itself)
+// is taken, and then a RST at SND.NXT is exact.
+#[test]
+fn test_closed_keepalive_pickup_keeps_snd_nxt() {
+    let mut c = Conn::new();
+    let snd_nxt = 5_000;
+    assert_eq!(c.client_raw(snd_nxt - 1, 9_000, ACK, 0), Verdict::Tracked);
+    assert_eq!(c.server_raw(9_000, snd_nxt, ACK, 0), Verdict::Tracked);
+    assert_eq!(client_stream(&c), (snd_nxt, snd_nxt));
+    assert_eq!(
+        c.client_raw(snd_nxt, 0, RST, 0),
+        Verdict::Rst(RstClass::Exact)
+    );
 }
 
 // design.md + RFC 5961 §3.2: a picked-up connection knows both sequence spaces from the first
@@ -1334,29 +1845,117 @@ fn test_closed_synack_picks_up_sender_is_server() {
 // Timeouts
 // ================================================================================================
 
-// design.md: a handshake that never completes is CLOSED after the embryonic timeout (60 s), then
-// lingers and goes.
+// RFC 6298 §5.5 (the RTO at most doubles) and Linux's SYN retransmissions
+// (`tcp_syn_retries`): a client that re-sent its SYN every second and then fell silent for more
+// than twice that (plus a quarter for the timer wheel and a second of slack) has given up:
+// connect() timed out, the client is CLOSED (`X6_syn_retries`).
 #[test]
-fn test_syn_sent_embryonic_timeout() {
+fn test_syn_sent_silent_past_its_retransmissions_gives_up() {
     let mut c = syn_sent();
-    c.tick(T0 + 59);
+    for t in 1..=5 {
+        c.time = T0 + t;
+        c.client_raw(C_ISS, 0, SYN, 0);
+    }
+    // The last SYN at T0 + 5, 1 s after the one before: the next was due by T0 + 7.
+    c.tick(T0 + 8);
+    assert_eq!(c.states().0, SynSent);
+    c.send(SegmentDescriptor {
+        time: secs(T0 + 8) + 4,
+        ..seg(OTHER_A, OTHER_B, 1, 1, RST, 0, 0)
+    });
+    assert_eq!(c.states().0, Closed);
+}
+
+// A SYN_RECEIVED endpoint answers at once and re-sends its SYN-ACK on its own timer; one silent
+// for more than twice its initial RTO never took the SYN (it was dropped after the capture
+// point). Then the lone client gives up too, and the closed entry lingers and goes.
+#[test]
+fn test_syn_received_never_answering_closes() {
+    let mut c = syn_sent();
+    c.tick(T0 + 3);
     assert_eq!(c.states(), (SynSent, SynReceived));
-    c.tick(T0 + 60);
+    c.tick(T0 + 5);
     assert_eq!(c.states(), (Closed, Closed));
-    c.tick(T0 + 70);
+    c.tick(T0 + 15);
     assert!(c.entry().is_none());
     assert_eq!(c.count(Counter::Expired), 1);
 }
 
-// A retransmitted SYN restarts the embryonic clock (it is the last time the entry was seen).
+// Linux `tcp_synack_retries` (5): the SYN-ACK re-sent after 1, 2, 4, 8 and 16 s, then the request
+// is dropped: the server is CLOSED a little after 63 s (twice the last interval plus slack).
 #[test]
-fn test_syn_sent_retransmission_restarts_embryonic_timeout() {
+fn test_syn_received_synack_retries_then_closed() {
     let mut c = syn_sent();
-    c.tick(T0 + 31);
+    c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
+    // The SYN-ACK was lost: the client re-sends its SYN once, then is gone.
+    c.time = T0 + 1;
     c.client_raw(C_ISS, 0, SYN, 0);
-    c.tick(T0 + 90);
-    assert_eq!(c.states(), (SynSent, SynReceived));
-    c.tick(T0 + 91);
+    for t in [1, 3, 7, 15, 31] {
+        c.time = T0 + t;
+        c.server_raw(S_ISS, C_ISS + 1, SYN | ACK, 0);
+    }
+    c.tick(T0 + 67);
+    assert_eq!(c.states(), (Closed, SynReceived));
+    c.tick(T0 + 69);
+    assert_eq!(c.states(), (Closed, Closed));
+}
+
+// The handshake timeout (63 s by default, configurable) caps a silence however long the last
+// interval was: SYNs 1, 2, 4, … 32 s apart would allow 73 s after the last.
+#[test]
+fn test_syn_sent_handshake_timeout_caps_the_silence() {
+    let mut c = syn_sent();
+    for t in [1, 3, 7, 15, 31, 63] {
+        c.time = T0 + t;
+        c.client_raw(C_ISS, 0, SYN, 0);
+    }
+    c.tick(T0 + 63 + 62);
+    assert_eq!(c.states().0, SynSent);
+    c.tick(T0 + 63 + 63);
+    assert_eq!(c.states().0, Closed);
+}
+
+// Linux `tcp_fin_timeout` (60 s): an orphaned FIN_WAIT_2 ends after 60 s without a segment.
+#[test]
+fn test_fin_wait_2_orphan_ends_after_fin_timeout() {
+    let mut c = client_fin_wait_2();
+    c.tick(T0 + 59);
+    assert_eq!(c.states(), (FinWait2, CloseWait));
+    c.tick(T0 + 60);
+    assert_eq!(c.states(), (Closed, CloseWait));
+}
+
+// A half-closed FIN_WAIT_2 whose peer keeps sending is not silent: it stays.
+#[test]
+fn test_fin_wait_2_half_close_traffic_keeps_it() {
+    let mut c = client_fin_wait_2();
+    for t in [30, 60, 90] {
+        c.time = T0 + t;
+        c.server(PSH | ACK, 100);
+        c.client(ACK, 0);
+    }
+    c.tick(T0 + 149);
+    assert_eq!(c.states(), (FinWait2, CloseWait));
+}
+
+// Sub-second time is kept (ticks of 1/16 s): a TIME_WAIT entered at 10.9 s is still there at
+// 70.5 s (59.6 s later), not ended by a clock floored to whole seconds.
+#[test]
+fn test_time_wait_lasts_60s_at_sub_second_resolution() {
+    let mut c = server_last_ack();
+    let entered = secs(T0) + 14; // T0 + 0.875 s
+    c.send(SegmentDescriptor {
+        time: entered,
+        ..seg(CLIENT, SERVER, c.c_nxt, c.s_nxt, ACK, 0, 0)
+    });
+    assert_eq!(c.states(), (TimeWait, Closed));
+    let at = |t: u32| SegmentDescriptor {
+        time: t,
+        ..seg(OTHER_A, OTHER_B, 1, 1, RST, 0, 0)
+    };
+    c.send(at(entered + secs(60) - 1));
+    assert_eq!(c.states(), (TimeWait, Closed));
+    c.send(at(entered + secs(60)));
     assert_eq!(c.states(), (Closed, Closed));
 }
 
@@ -1364,11 +1963,33 @@ fn test_syn_sent_retransmission_restarts_embryonic_timeout() {
 #[test]
 fn test_established_idle_timeout() {
     let mut c = established();
-    c.tick(T0 + 7_199);
+    let idle = Timeouts::default().idle;
+    c.tick(T0 + idle - 1);
     assert_eq!(c.states(), (Established, Established));
-    c.tick(T0 + 7_200);
+    c.tick(T0 + idle);
     assert!(c.entry().is_none());
     assert_eq!(c.count(Counter::Expired), 1);
+}
+
+// The idle timeout is not the keep-alive time: Linux probes a silent connection after 7200 s
+// (`tcp_keepalive_time`) with `SEG.SEQ = SND.UNA − 1` and no data; the probe finds its entry, is
+// an old duplicate to its receiver (answered by an ACK), and moves nothing — SND.NXT included.
+#[test]
+fn test_established_keepalive_at_7200s_finds_its_entry() {
+    let mut c = established();
+    c.client(PSH | ACK, 10);
+    c.server(ACK, 0);
+    c.tick(T0 + 7_200);
+    let before = c.entry().expect("entry still there at 7200 s");
+    c.time = T0 + 7_200;
+    assert_eq!(
+        c.client_raw(c.c_nxt - 1, c.s_nxt, ACK, 0),
+        Verdict::Unacceptable(Reject::Old)
+    );
+    assert_eq!(c.server(ACK, 0), Verdict::Tracked);
+    let after = c.entry().unwrap();
+    assert_eq!(after.ends, before.ends);
+    assert_eq!(c.states(), (Established, Established));
 }
 
 // Timeouts are configurable: embryonic 3 s, idle 20 s, linger 1 s.
@@ -1376,7 +1997,8 @@ fn test_established_idle_timeout() {
 fn test_timeouts_configurable() {
     let t = Timeouts {
         time_wait: 8,
-        embryonic: 3,
+        handshake: 3,
+        fin_wait_2: 8,
         idle: 20,
         linger: 1,
     };
@@ -1668,7 +2290,11 @@ fn test_half_open_gauge_counts_the_half_open_eviction_class() {
         let s = Endpoint::v4(0x0a00_0002, 80);
         let mut go = |src, dst, seq, ack, flags| {
             time += 1;
-            t.process(&seg(src, dst, seq, ack, flags, 0, time / 8), &mut ev);
+            // All within the first second: no handshake has been silent long enough to end.
+            t.process(
+                &seg(src, dst, seq, ack, flags, 0, T0 + time / 1000),
+                &mut ev,
+            );
         };
         go(c, s, C_ISS, 0, SYN);
         match i % 5 {
@@ -1699,4 +2325,240 @@ fn test_half_open_gauge_counts_the_half_open_eviction_class() {
         .count();
     assert_eq!(half_open, 16, "lone SYNs and simultaneous opens");
     assert_eq!(h.half_open() as usize, half_open);
+}
+
+// ================================================================================================
+// The rarer corners of the handshake and the close
+// ================================================================================================
+
+// RFC 9293 §3.10.4, CLOSE in SYN-RECEIVED: "form a FIN segment and send it, and enter FIN-WAIT-1"
+// — the server closes before the client's ACK arrived.
+#[test]
+fn test_syn_received_server_closes_before_the_ack() {
+    let mut c = syn_received();
+    c.server(FIN | ACK, 0);
+    assert_eq!(c.states(), (CloseWait, FinWait1));
+}
+
+// §3.10.7.3: a SYN_SENT client acknowledging the server's SYN received the SYN-ACK (here not
+// captured) and was ESTABLISHED; its FIN then takes it to FIN-WAIT-1.
+#[test]
+fn test_syn_sent_fin_acking_an_unseen_synack() {
+    let mut c = syn_sent();
+    c.client_raw(c.c_nxt, S_ISS + 1, FIN | ACK, 0);
+    c.c_nxt += 1;
+    assert_eq!(c.states(), (FinWait1, CloseWait));
+}
+
+// §3.5 Figure 8, simultaneous open: an endpoint in SYN-RECEIVED acknowledging the peer's SYN in
+// its FIN closes from there (FIN-WAIT-1).
+#[test]
+fn test_syn_sent_simultaneous_open_then_fin() {
+    let mut c = syn_sent();
+    c.server_raw(S_ISS, 0, SYN, 0);
+    c.s_nxt = S_ISS + 1;
+    assert_eq!(c.states(), (SynReceived, SynReceived));
+    c.client(FIN | ACK, 0);
+    assert_eq!(c.states().0, FinWait1);
+}
+
+// §3.10.7.3 "Otherwise, enter SYN-RECEIVED, form a SYN,ACK": a one-sided capture of a
+// simultaneous open, where the peer's SYN is never seen: the SYN-ACK shows its sender took it.
+#[test]
+fn test_syn_sent_synack_from_a_syn_sent_endpoint() {
+    let mut c = syn_sent();
+    c.client_raw(C_ISS, 0, SYN, 0); // never answered: the server is CLOSED
+    assert_eq!(c.states(), (SynSent, Closed));
+    c.client_raw(C_ISS, S_ISS + 1, SYN | ACK, 0);
+    assert_eq!(c.states().0, SynReceived);
+    // The same while the peer is taken to be SYN_RECEIVED: the SYN-ACK acknowledges its SYN.
+    let mut c = syn_sent();
+    c.client_raw(C_ISS, S_ISS + 1, SYN | ACK, 0);
+    assert_eq!(c.states().0, SynReceived);
+}
+
+// Eighth check in FIN-WAIT-2: the server's FIN held beyond a hole reaches the client when the
+// client's own ACK covers it: TIME-WAIT.
+#[test]
+fn test_fin_wait_2_held_fin_taken_by_the_clients_ack() {
+    let mut c = client_fin_wait_2();
+    let hole = c.s_nxt;
+    c.server_raw(hole + 100, c.c_nxt, FIN | PSH | ACK, 100);
+    assert_eq!(c.states(), (FinWait2, LastAck));
+    c.server_raw(hole, c.c_nxt, PSH | ACK, 100);
+    assert_eq!(c.states(), (FinWait2, LastAck));
+    c.client_raw(c.c_nxt, hole + 201, ACK, 0);
+    assert_eq!(c.states(), (TimeWait, Closed));
+}
+
+// ================================================================================================
+// Coverage of the transition tables
+// ================================================================================================
+
+/// Why a moving cell can never be reached, or `None`.
+fn unreachable(c: &Cell) -> Option<&'static str> {
+    use synscope_model::fsm::Side;
+    match (c.side, c.acks, c.class, c.state) {
+        (_, true, FlagClass::Syn, _) => Some("a SYN carries no ACK"),
+        (_, _, _, Listen) => Some(
+            "LISTEN exists only in an entry picked up from a SYN-ACK, whose sender leaves it at once",
+        ),
+        (Side::Receiver, true, FlagClass::Fin, Established | Closing | LastAck) => Some(
+            "acks = 1 needs the receiver's own FIN, so it is not ESTABLISHED; in CLOSING and \
+             LAST_ACK the sender's FIN was taken already, so a second one is not in sequence",
+        ),
+        _ => None,
+    }
+}
+
+/// Every golden test of this file, by name (`named_tests!` keeps the list and the functions in
+/// step: a name that is not a test does not compile).
+macro_rules! named_tests {
+    ($($t:ident),* $(,)?) => {
+        [$((stringify!($t), $t as fn())),*]
+    };
+}
+
+// nf_conntrack's discipline: every cell of the tables that moves a state is exercised by a named
+// test. Fails, naming the cells, if one is not.
+#[test]
+fn every_moving_cell_is_hit_by_a_named_test() {
+    use std::collections::BTreeMap;
+    use synscope_model::fsm::trace;
+    let tests = named_tests![
+        test_closed_syn_opens_syn_sent_syn_received,
+        test_closed_rst_is_untracked,
+        test_syn_sent_three_way_handshake_step_by_step,
+        test_syn_received_syn_retransmitted_after_answer,
+        test_syn_sent_syn_retransmitted_unanswered_server_closed,
+        test_syn_sent_synack_wrong_ack_ignored,
+        test_syn_sent_ack_without_syn_ignored,
+        test_syn_received_synack_retransmitted,
+        test_established_synack_retransmitted_after_ack_server_syn_received,
+        test_syn_received_data_acking_syn_establishes,
+        test_syn_received_fin_acking_syn_close_wait,
+        test_syn_sent_simultaneous_open,
+        test_syn_sent_rst_acceptable_ack_refused,
+        test_syn_sent_rst_wrong_ack_ignored,
+        test_syn_received_client_rst_exact_closes,
+        test_established_data_both_ways,
+        test_established_duplicate_data,
+        test_established_out_of_order_data,
+        test_established_keepalive,
+        test_established_zero_window_probe,
+        test_established_client_fin,
+        test_established_client_close_to_time_wait,
+        test_established_server_close_to_time_wait,
+        test_fin_wait_1_ack_of_fin,
+        test_fin_wait_1_ack_short_of_fin,
+        test_fin_wait_1_fin_ack_acking_fin_time_wait,
+        test_fin_wait_1_simultaneous_close,
+        test_fin_wait_1_fin_retransmitted,
+        test_fin_wait_2_data_from_close_wait,
+        test_close_wait_fin_retransmitted,
+        test_close_wait_fin_last_ack,
+        test_close_wait_client_keeps_sending,
+        test_closing_ack_time_wait,
+        test_closing_fin_retransmitted,
+        test_last_ack_ack_closed,
+        test_last_ack_old_ack,
+        test_last_ack_fin_retransmitted,
+        test_time_wait_fin_retransmitted_restarts_2msl,
+        test_time_wait_expires_after_60s_then_lingers,
+        test_time_wait_configurable_timeout,
+        test_time_wait_expires_unbounded,
+        test_time_wait_rst_exact_closes,
+        test_time_wait_syn_new_incarnation,
+        test_time_wait_syn_from_old_server_swaps_roles,
+        test_time_wait_both_expire,
+        test_closed_syn_after_rst_new_incarnation,
+        test_closed_syn_after_linger_is_a_new_entry,
+        test_closed_rst_on_closed_entry_changes_nothing,
+        test_established_rst_exact,
+        test_established_rst_ack_exact_from_server,
+        test_established_rst_in_window,
+        test_established_rst_out_of_window,
+        test_established_rst_blind_wrong_seq,
+        test_fin_wait_2_rst_after_fin_exact,
+        test_close_wait_rst_at_fin_sequence_resets,
+        test_established_syn_challenged,
+        test_close_wait_syn_challenged,
+        test_flags_invalid_count,
+        test_established_invalid_flags_change_nothing,
+        test_closed_invalid_flags_create_nothing,
+        test_established_rst_in_invalid_combination,
+        test_syn_sent_and_fin_wait_1_invalid_flags_change_nothing,
+        test_established_blind_close_data_beyond_window_then_rst,
+        test_established_window_edges,
+        test_established_zero_window_probe_is_not_taken,
+        test_established_window_scale_both_or_neither,
+        test_established_old_duplicate_dropped_whole,
+        test_established_sequence_wraparound,
+        test_established_fin_unsent_ack_or_out_of_window_ignored,
+        test_established_old_duplicate_fin_ignored,
+        test_established_fin_beyond_hole_held_until_retransmission,
+        test_established_fin_beyond_hole_taken_by_the_receivers_ack,
+        test_syn_sent_fast_open_partial_ack_establishes,
+        test_established_syn_retransmitted_after_synack_client_syn_sent,
+        test_syn_received_new_isn_in_window_resets_request,
+        test_closed_data_answered_only_by_rst,
+        test_time_wait_syn_older_sequence_refused,
+        test_time_wait_syn_newer_timestamp_accepted,
+        test_closed_data_picks_up_mid_stream,
+        test_closed_keepalive_pickup_keeps_snd_nxt,
+        test_pickup_rst_classified,
+        test_closed_fin_picks_up_and_closes,
+        test_closed_synack_picks_up_sender_is_server,
+        test_syn_sent_silent_past_its_retransmissions_gives_up,
+        test_syn_received_never_answering_closes,
+        test_syn_received_synack_retries_then_closed,
+        test_syn_sent_handshake_timeout_caps_the_silence,
+        test_fin_wait_2_orphan_ends_after_fin_timeout,
+        test_fin_wait_2_half_close_traffic_keeps_it,
+        test_time_wait_lasts_60s_at_sub_second_resolution,
+        test_established_idle_timeout,
+        test_established_keepalive_at_7200s_finds_its_entry,
+        test_timeouts_configurable,
+        test_established_traffic_refreshes_idle,
+        test_table_full_bucket_refuses_syn,
+        test_table_full_bucket_evicts_finished,
+        test_table_eviction_order,
+        test_table_expired_entry_frees_its_way,
+        test_table_unbounded_never_refuses,
+        test_syn_sent_synack_acking_beyond_snd_nxt_ignored,
+        test_fin_wait_1_ack_beyond_fin_ignored,
+        test_established_duplicate_synack_does_not_rewind_sequence_space,
+        test_time_wait_late_synack_then_aging,
+        test_half_open_gauge_counts_the_half_open_eviction_class,
+        test_syn_received_server_closes_before_the_ack,
+        test_syn_sent_fin_acking_an_unseen_synack,
+        test_syn_sent_simultaneous_open_then_fin,
+        test_syn_sent_synack_from_a_syn_sent_endpoint,
+        test_fin_wait_2_held_fin_taken_by_the_clients_ack,
+    ];
+    let mut first_hit: BTreeMap<Cell, &str> = BTreeMap::new();
+    for (name, f) in tests {
+        for cell in trace::record(f) {
+            first_hit.entry(cell).or_insert(name);
+        }
+    }
+    let missing: Vec<String> = Cell::moving()
+        .into_iter()
+        .filter(|c| !first_hit.contains_key(c) && unreachable(c).is_none())
+        .map(|c| {
+            format!(
+                "{:?} {} {:?} {} -> {}",
+                c.side,
+                c.acks as u8,
+                c.class,
+                c.state,
+                c.next()
+            )
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "moving cells no named test hits:\n{}",
+        missing.join("\n")
+    );
 }

@@ -32,6 +32,7 @@ fn seg(src: Endpoint, dst: Endpoint, seq: u32, ack: u32, flags: u16) -> SegmentD
         window: 65535,
         wscale: synscope_model::descriptor::WSCALE_NONE,
         payload_len: 0,
+        tsval: None,
         time: 100,
     }
 }

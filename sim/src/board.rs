@@ -91,6 +91,8 @@ pub struct BoardSim {
     m: Model,
     line: UartLine,
     now: u32,
+    /// `now` was set (times compare modulo 2³²: the first one is taken as it is).
+    time_set: bool,
     sent: u64,
     done: u64,
     cycles: u64,
@@ -119,6 +121,7 @@ impl BoardSim {
             m,
             line: UartLine::new(),
             now: 0,
+            time_set: false,
             sent: 0,
             done: 0,
             cycles: 0,
@@ -148,7 +151,7 @@ impl BoardSim {
         self.m.open_vcd(path)
     }
 
-    /// The board's time (seconds).
+    /// The board's time (ticks of 1/16 s).
     pub fn now(&self) -> u32 {
         self.now
     }
@@ -226,15 +229,16 @@ impl BoardSim {
         self.cycle();
     }
 
-    /// Put the board's time at `secs` (never backwards), once every frame sent so far has been
-    /// stamped with the time it was sent at.
-    pub fn set_time(&mut self, secs: u32) {
-        if secs <= self.now {
+    /// Put the board's time at `ticks` (`synscope_model::time`; never backwards, modulo 2³²),
+    /// once every frame sent so far has been stamped with the time it was sent at.
+    pub fn set_time(&mut self, ticks: u32) {
+        if self.time_set && !synscope_model::time::later(ticks, self.now) {
             return;
         }
         self.drain();
-        self.now = secs;
-        self.m.set_now(secs as u64);
+        self.now = ticks;
+        self.time_set = true;
+        self.m.set_now(ticks as u64);
     }
 
     /// Frames sent on the MII pins so far.

@@ -67,6 +67,8 @@ macro_rules! set_descriptor {
         $hw.set_window(d.window as u64);
         $hw.set_wscale(d.wscale as u64);
         $hw.set_payload_len(d.payload_len as u64);
+        $hw.set_tsval(d.tsval.unwrap_or(0) as u64);
+        $hw.set_ts_ok(d.tsval.is_some());
         $hw.set_seg_time(d.time as u64);
     }};
 }

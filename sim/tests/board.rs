@@ -42,7 +42,7 @@ fn board_matches_the_model_on_every_capture() {
             if f.is_truncated() {
                 return;
             }
-            let time = f.timestamp.as_secs() as u32;
+            let time = synscope_model::time::ticks(f.timestamp);
             board.set_time(time);
             board.send_captured(f.data);
             let frame = if f.data.len() < MIN_FRAME_LEN {
@@ -76,7 +76,7 @@ fn board_counts_damaged_frames_by_reason() {
     let mut pad = Vec::new();
     let mut n = 0usize;
     for_each_frame(&bytes, |f| {
-        let time = f.timestamp.as_secs() as u32;
+        let time = synscope_model::time::ticks(f.timestamp);
         board.set_time(time);
         let frame = if f.data.len() < MIN_FRAME_LEN {
             pad_to_minimum(f.data, &mut pad);

@@ -39,6 +39,7 @@ fn syn_from(i: u32) -> Vec<u8> {
         window: 64_240,
         wscale: WSCALE_NONE,
         payload_len: 0,
+        tsval: None,
         time: 1,
     };
     with_fcs(&descriptor_frame(&d))

@@ -48,6 +48,7 @@ use synscope_model::protocol::{
     VERSION,
 };
 use synscope_model::table::TableShape;
+use synscope_model::time::secs;
 use synscope_model::timeouts::Timeouts;
 use synscope_model::tracker::{Event, RemoveReason, Tracker, TrackerConfig, Verdict};
 use synscope_model::{Counter, Endpoint, FlowKey, TcpState};
@@ -56,8 +57,9 @@ use synscope_sim::board::{BoardSim, FASTEST_BAUD};
 const BUCKETS: usize = 1 << BUCKET_BITS_35T;
 /// Core pipeline latency (conn_core: descriptor to counters), with margin.
 const DRAIN: usize = 16;
-/// The stored time is 16 bits: sweep the core fully before time runs further than this.
-const SWEEP_EVERY_S: u32 = 30_000;
+/// The stored times are 20 bits of ticks: sweep the core fully before time runs further than
+/// this (conn_core.rs says why).
+const SWEEP_EVERY: u32 = 1 << 18;
 /// Cycles a request may take before the test gives up (a dump of a few hundred entries at
 /// 3 Mbaud takes ~3 M cycles).
 const ANSWER_CYCLES: u64 = 100_000_000;
@@ -363,8 +365,9 @@ fn identify_ping_and_errors() {
         assert_eq!(b.refused(Op::Lookup, bad), ErrorCode::BadArgument);
     }
     assert_eq!(b.refused(Op::SetConfig, vec![]), ErrorCode::BadLength);
-    // Another version (version 1 spoke IPv4 only): answered in this version.
-    for v in [0u8, 1, 15] {
+    // Another version (1 spoke IPv4 only; 2 was IPv6 or the issue-11 entry, never both):
+    // answered in this version.
+    for v in [0u8, 1, VERSION - 1, VERSION + 1, 15] {
         let seq = b.next_seq();
         let mut f = Frame::request(seq, Op::Identify, vec![]);
         f.header.version = v;
@@ -385,7 +388,7 @@ fn identify_ping_and_errors() {
     assert_eq!(l[LinkCounter::UnknownOp as usize], 6);
     assert_eq!(l[LinkCounter::BadLength as usize], 11);
     // + 1: the harness's SET_CONFIG baud.
-    let requests = 1 + 7 + 6 + 11 + 2 + 3 + 1 + 1;
+    let requests = 1 + 7 + 6 + 11 + 2 + 5 + 1 + 1;
     assert_eq!(l[LinkCounter::FramesOk as usize], requests + 3);
     assert_eq!(l[LinkCounter::Responses as usize], requests);
     for c in [
@@ -538,7 +541,7 @@ impl Gen {
     fn new(seed: u64) -> Gen {
         Gen {
             rng: Rng::new(seed),
-            time: 1000,
+            time: secs(1000),
             conns: Vec::new(),
         }
     }
@@ -558,11 +561,12 @@ impl Gen {
     fn next(&mut self) -> SegmentDescriptor {
         use TcpFlags as F;
         self.time += match self.rng.below(1000) {
-            0..=899 => 0,
-            900..=979 => 1 + self.rng.below(5) as u32,
-            980..=993 => 30 + self.rng.below(60) as u32,
-            994..=997 => 500 + self.rng.below(2000) as u32,
-            _ => 7000 + self.rng.below(8000) as u32,
+            0..=849 => 0,
+            850..=899 => 1 + self.rng.below(15) as u32,
+            900..=979 => secs(1 + self.rng.below(5) as u32),
+            980..=993 => secs(30 + self.rng.below(60) as u32),
+            994..=997 => secs(500 + self.rng.below(2000) as u32),
+            _ => secs(7000 + self.rng.below(8000) as u32),
         };
         let flags = match self.rng.below(100) {
             0..=14 => F::SYN,
@@ -628,6 +632,7 @@ impl Gen {
                 WSCALE_NONE
             },
             payload_len,
+            tsval: self.rng.chance(3, 4).then(|| self.time.wrapping_mul(62)),
             time: self.time,
         }
     }
@@ -693,8 +698,8 @@ impl Pair {
     fn feed(&mut self, ds: &[SegmentDescriptor]) {
         let mut events = Vec::new();
         for d in ds {
-            // The stored time is 16 bits: a full sweep before it runs too far.
-            if d.time.saturating_sub(self.swept_at) > SWEEP_EVERY_S {
+            // The stored times are 20 bits: a full sweep before time runs too far.
+            if d.time.wrapping_sub(self.swept_at) > SWEEP_EVERY {
                 self.b.drain();
                 self.b.idle(BUCKETS + DRAIN);
                 self.swept_at = self.last_time;
@@ -703,11 +708,8 @@ impl Pair {
             let frame = self.b.segment(d);
             let seg = parse_frame(&frame, d.time).expect("a built frame parses");
             let (key, _) = FlowKey::of(seg.src, seg.dst);
-            let before = self
-                .m
-                .table()
-                .bucket_slots(&key)
-                .find_map(|i| self.m.table().slot(i).filter(|e| e.key == key).copied());
+            // The entry as the lookup finds it, aged to now (conn_core.rs's `expect`).
+            let before = self.m.entry_now(&key);
             events.clear();
             let (_, v) = self
                 .m
@@ -788,7 +790,8 @@ impl Pair {
             hi_before,
             hi_after,
             key: *key,
-            time: self.m.now() as u16,
+            // Low 16 bits of the board's seconds.
+            time: synscope_model::time::whole_secs(self.m.now()) as u16,
         })
     }
 
@@ -956,7 +959,8 @@ fn answers_match_the_model_on_a_random_stream() {
         .unwrap_or(0xe41e);
     let short = Timeouts {
         time_wait: 7,
-        embryonic: 5,
+        handshake: 5,
+        fin_wait_2: 6,
         idle: 40,
         linger: 3,
     };
@@ -993,7 +997,7 @@ fn full_table_dump() {
     let mut p = Pair::new(Timeouts::default());
     p.b.set(ConfigItem::EventMask, &[0]);
     let mut rng = Rng::new(0xf011);
-    // One second for all of them (lone SYNs: the embryonic timeout must not run out).
+    // One tick for all of them (lone SYNs: the handshake timeout must not run out).
     let time = p.last_time + 1;
     let mut sent = 0usize;
     for _ in 0..200_000 {
@@ -1012,6 +1016,7 @@ fn full_table_dump() {
             window: 65535,
             wscale: 7,
             payload_len: 0,
+            tsval: None,
             time,
         };
         p.feed(&[d]);
@@ -1065,7 +1070,8 @@ fn configuration() {
     // Timeouts: accepted when `Timeouts::validate` accepts them.
     let short = Timeouts {
         time_wait: 7,
-        embryonic: 5,
+        handshake: 5,
+        fin_wait_2: 6,
         idle: 40,
         linger: 3,
     };
@@ -1080,10 +1086,19 @@ fn configuration() {
             ..short
         },
         Timeouts {
-            time_wait: 20_000,
-            embryonic: 10_000,
-            idle: 32_000,
+            time_wait: 10_000,
+            handshake: 5_000,
+            fin_wait_2: 10_000,
+            idle: 12_000,
             linger: 3_000,
+        },
+        Timeouts {
+            fin_wait_2: 0,
+            ..short
+        },
+        Timeouts {
+            handshake: 20_000,
+            ..short
         },
         Timeouts {
             idle: u32::MAX,

@@ -32,7 +32,7 @@ use synscope_hdl::conn_core::{
     BUCKET_BITS_SMALL, EVENT_FIFO_BITS_SMALL, FIRST_COUNTER, FIRST_GAUGE, LAST_COUNTER, LATENCY,
     STATES, WAYS,
 };
-use synscope_hdl::entry::{unpack_bits, ContBits, EntryBits};
+use synscope_hdl::entry::{unpack_bits, words_of_u32s, ContBits, EntryBits};
 use synscope_model::descriptor::{SegmentDescriptor, WSCALE_NONE};
 use synscope_model::flags::TcpFlags;
 use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_KEY_BYTES};
@@ -51,21 +51,16 @@ const EVENT_DEPTH: usize = 1 << EVENT_FIFO_BITS_SMALL;
 /// Cycles traced before the failing check.
 const VCD_WINDOW: u64 = 200;
 
-/// Time may advance at most this far between two full sweeps (the stored time is 16 bits).
-const SWEEP_EVERY_S: u32 = 30_000;
+/// Time may advance at most this far (ticks) between two full sweeps: a stored time is 20 bits,
+/// and an entry's oldest time (its `last_seen`, or a handshake clock up to the longest timeout
+/// older) must stay within 2²⁰ ticks of `now` when it is aged.
+const SWEEP_EVERY: u32 = 1 << 18;
 
+use synscope_model::time::{later, secs};
 use synscope_sim::bench::verdict_code;
 
-fn to_words(w: [u32; 7]) -> [u64; 4] {
-    let mut out = [0u64; 4];
-    for (i, x) in w.iter().enumerate() {
-        out[i / 2] |= (*x as u64) << (32 * (i % 2));
-    }
-    out
-}
-
-fn entry_of(w: [u32; 7]) -> EntryBits {
-    unpack_bits(&to_words(w))
+fn entry_of(w: [u32; 15]) -> EntryBits {
+    unpack_bits(&words_of_u32s(&w))
 }
 
 /// What the model says about one descriptor.
@@ -194,7 +189,8 @@ impl Harness {
         hw.tick();
         hw.set_reset(false);
         hw.set_time_wait(timeouts.time_wait as u64);
-        hw.set_embryonic(timeouts.embryonic as u64);
+        hw.set_handshake(timeouts.handshake as u64);
+        hw.set_fin_wait_2(timeouts.fin_wait_2 as u64);
         hw.set_idle(timeouts.idle as u64);
         hw.set_linger(timeouts.linger as u64);
         hw.set_timeouts_load(true);
@@ -205,7 +201,7 @@ impl Harness {
         hw.set_key_load(false);
         if opts.sabotage {
             hw.set_time_wait(timeouts.time_wait as u64 + 3);
-            hw.set_embryonic(timeouts.embryonic as u64 + 3);
+            hw.set_handshake(timeouts.handshake as u64 + 3);
             hw.set_timeouts_load(true);
             hw.tick();
             hw.set_timeouts_load(false);
@@ -370,11 +366,9 @@ impl Harness {
         let index = self.fed;
         self.model.advance_time(d.time, &mut ());
         let (key, _) = FlowKey::of(d.src, d.dst);
-        let before = self
-            .model
-            .table()
-            .bucket_slots(&key)
-            .find_map(|i| self.model.table().slot(i).filter(|e| e.key == key).copied());
+        // The entry as the lookup will find it: aged to now (a timer may fire between two of
+        // the model's per-second sweeps).
+        let before = self.model.entry_now(&key);
         self.events.clear();
         let v = self.model.process(d, &mut self.events);
         let created = self.events.iter().find_map(|e| match e {
@@ -413,7 +407,7 @@ impl Harness {
             let applied = slot.filter(|_| v != Verdict::Invalid);
             let (lo_after, hi_after) = entry
                 .filter(|_| applied.is_some())
-                .map(|e| (e.lo_state.to_u64(), e.hi_state.to_u64()))
+                .map(|e| (e.lo.state.to_u64(), e.hi.state.to_u64()))
                 .unwrap_or((0, 0));
             let (lo_before, hi_before) = if applied.is_some() {
                 (lo_before, hi_before)
@@ -441,7 +435,7 @@ impl Harness {
                 lo_port: key.lo.port as u64,
                 hi_ip: key.hi.addr_bits(),
                 hi_port: key.hi.port as u64,
-                time: (self.model.now() & 0xffff) as u64,
+                time: (self.model.now() & 0xf_ffff) as u64,
             };
             let n = rec.lo_changed as usize + rec.hi_changed as usize;
             if n != changes {
@@ -518,17 +512,17 @@ impl Harness {
             cmp!("lo state before", hw.out_lo_before(), e.lo_before);
             cmp!("hi state before", hw.out_hi_before(), e.hi_before);
             let want = e.entry.expect("entry");
-            cmp!("lo state after", hw.out_lo_after(), want.lo_state.to_u64());
-            cmp!("hi state after", hw.out_hi_after(), want.hi_state.to_u64());
+            cmp!("lo state after", hw.out_lo_after(), want.lo.state.to_u64());
+            cmp!("hi state after", hw.out_hi_after(), want.hi.state.to_u64());
             cmp!(
                 "lo changed",
                 hw.out_lo_changed(),
-                e.lo_before != want.lo_state.to_u64()
+                e.lo_before != want.lo.state.to_u64()
             );
             cmp!(
                 "hi changed",
                 hw.out_hi_changed(),
-                e.hi_before != want.hi_state.to_u64()
+                e.hi_before != want.hi.state.to_u64()
             );
             let got = entry_of(hw.out_entry());
             if got != want {
@@ -541,13 +535,19 @@ impl Harness {
     fn feed(&mut self, item: &Item) -> Result<(), Mismatch> {
         match item {
             Item::Seg(d) => {
-                // The stored time is 16 bits: let the sweep visit every bucket before the
-                // time runs more than SWEEP_EVERY_S past the last full sweep.
-                if d.time.saturating_sub(self.swept_at) > SWEEP_EVERY_S {
+                // The stored times are 20 bits: let the sweep visit every bucket before the
+                // time runs more than SWEEP_EVERY past the last full sweep.
+                if self.fed > 0 && d.time.wrapping_sub(self.swept_at) > SWEEP_EVERY {
                     self.idle(BUCKETS + LATENCY)?;
                 }
+                if self.fed == 0 {
+                    self.swept_at = d.time;
+                    self.last_time = d.time;
+                }
                 self.cycle(Some(d))?;
-                self.last_time = self.last_time.max(d.time);
+                if later(d.time, self.last_time) {
+                    self.last_time = d.time;
+                }
             }
             Item::Idle(n) => self.idle(*n)?,
             Item::KeyLoad(k) => {
@@ -812,8 +812,33 @@ fn conn_core_matches_the_model_on_every_capture() {
 
 // ---- random streams
 
+/// One conversation the generator keeps: its two endpoints (`[a, b]`, `a` opened it), each
+/// one's ISN, where each one's stream stands (`nxt`, what it has sent in sequence), its window
+/// (raw field and scale offered in its SYN), its TSval clock, and a hole it left (data sent
+/// past a gap, to be filled later).
+#[derive(Clone, Copy, Debug)]
+struct Conv {
+    ends: [Endpoint; 2],
+    isn: [u32; 2],
+    nxt: [u32; 2],
+    wnd: [u16; 2],
+    ws: [u8; 2],
+    ts: [u32; 2],
+    /// `(start, len)` of a gap in each endpoint's stream.
+    hole: [Option<(u32, u16)>; 2],
+    /// SYN data (TCP Fast Open) length of `a`'s SYN.
+    syn_data: u16,
+}
+
 /// A seeded stream generator: few hosts and ports (connections collide in 64 buckets), mostly
-/// plausible conversations with every flag combination mixed in.
+/// plausible conversations, every rule of `segment` aimed at: handshakes and their
+/// retransmissions (SYN after SYN-ACK, SYN-ACK after ACK, SYNs never answered, TFO SYN data
+/// partially acknowledged), data in sequence, old, in holes, beyond the window, zero-window
+/// probes, FINs in sequence, held beyond a hole, old or out of window, ACKs exact, partial,
+/// beyond what was sent, RSTs exact / RCV.NXT − 1 / in and out of window (also inside invalid
+/// combinations), keep-alives, blind-injection pairs, window scales 0–14 and none, sequence
+/// numbers across the 2³² wrap, TSvals newer and older (TIME_WAIT reuse), sub-second times and
+/// jumps past every timeout; plus every flag combination at random.
 struct Gen {
     rng: Rng,
     time: u32,
@@ -824,8 +849,7 @@ struct Gen {
     /// Out of 256 new connections, how many are IPv6.
     v6_per_256: u64,
     ports: Vec<u16>,
-    /// Recently used (src, dst) pairs and a sequence number per direction.
-    conns: Vec<(Endpoint, Endpoint, u32, u32)>,
+    conns: Vec<Conv>,
     /// The core's bucket of a key under the default key (to aim IPv6 keys alike in their
     /// heads at one bucket).
     table: synscope_model::table::Table,
@@ -833,9 +857,14 @@ struct Gen {
 
 impl Gen {
     fn new(rng: Rng) -> Gen {
+        Gen::at(rng, 16_000)
+    }
+
+    /// Times start at `time` (ticks).
+    fn at(rng: Rng, time: u32) -> Gen {
         Gen {
             rng,
-            time: 1000,
+            time,
             hosts: vec![
                 0x0a00_0001,
                 0x0a00_0002,
@@ -881,7 +910,7 @@ impl Gen {
         if !v6 || !self.rng.chance(1, 4) {
             return None;
         }
-        let (a, b, _, _) = *self.conns.iter().rev().find(|c| c.0.is_v6())?;
+        let [a, b] = self.conns.iter().rev().find(|c| c.ends[0].is_v6())?.ends;
         let bucket = self.table.bucket_of(&FlowKey::of(a, b).0);
         let start = self.rng.next_u64() as u128;
         (0..512u128).find_map(|i| {
@@ -894,107 +923,249 @@ impl Gen {
 
     fn advance_time(&mut self) {
         let r = self.rng.below(1000);
-        self.time += match r {
-            0..=899 => 0,
-            900..=979 => 1 + self.rng.below(5) as u32,
-            980..=993 => 30 + self.rng.below(60) as u32,
-            994..=997 => 500 + self.rng.below(2000) as u32,
-            _ => 7000 + self.rng.below(8000) as u32,
+        self.time = self.time.wrapping_add(match r {
+            0..=799 => 0,
+            // Sub-second steps.
+            800..=899 => 1 + self.rng.below(15) as u32,
+            900..=969 => secs(1 + self.rng.below(5) as u32),
+            970..=989 => secs(30 + self.rng.below(60) as u32),
+            990..=996 => secs(500 + self.rng.below(2000) as u32),
+            _ => secs(7000 + self.rng.below(8000) as u32),
+        });
+    }
+
+    fn isn(&mut self) -> u32 {
+        match self.rng.below(6) {
+            // Near the wrap of the sequence space.
+            0 => (self.rng.below(20_000) as u32).wrapping_sub(10_000),
+            _ => self.rng.next_u64() as u32,
+        }
+    }
+
+    fn new_conv(&mut self) -> usize {
+        let v6 = self.rng.below(256) < self.v6_per_256;
+        let ends = match self.sibling(v6) {
+            Some((a, b)) => [a, b],
+            None => [self.endpoint(v6), self.endpoint(v6)],
         };
+        let isn = [self.isn(), self.isn()];
+        let ws = [0, 1].map(|_| match self.rng.below(5) {
+            0 => WSCALE_NONE,
+            1 => 14,
+            _ => self.rng.below(15) as u8,
+        });
+        let wnd = [0, 1].map(|_| match self.rng.below(6) {
+            0 => 0,
+            1 => 65535,
+            2 => 1 + self.rng.below(600) as u16,
+            _ => self.rng.next_u64() as u16,
+        });
+        let ts = [self.rng.next_u64() as u32, self.rng.next_u64() as u32];
+        let syn_data = if self.rng.chance(1, 10) {
+            1 + self.rng.below(1000) as u16
+        } else {
+            0
+        };
+        self.conns.push(Conv {
+            ends,
+            isn,
+            nxt: isn,
+            wnd,
+            ws,
+            ts,
+            hole: [None; 2],
+            syn_data,
+        });
+        if self.conns.len() > 300 {
+            self.conns.remove(0);
+        }
+        self.conns.len() - 1
     }
 
     fn flags(&mut self) -> u16 {
         use TcpFlags as F;
-        let r = self.rng.below(100);
-        match r {
-            0..=14 => F::SYN,
-            15..=27 => F::SYN | F::ACK,
-            28..=57 => F::ACK | if self.rng.chance(1, 3) { F::PSH } else { 0 },
-            58..=71 => F::FIN | F::ACK,
-            72..=79 => F::RST,
-            80..=85 => F::RST | F::ACK,
-            86..=89 => F::ACK | F::ECE | F::CWR,
+        match self.rng.below(100) {
+            0..=9 => F::SYN,
+            10..=19 => F::SYN | F::ACK,
+            20..=56 => F::ACK | if self.rng.chance(1, 3) { F::PSH } else { 0 },
+            57..=70 => F::FIN | F::ACK,
+            71..=76 => F::RST,
+            77..=81 => F::RST | F::ACK,
+            82..=83 => F::SYN | F::RST,
+            84..=85 => F::RST | F::FIN | F::ACK,
+            86..=88 => F::ACK | F::ECE | F::CWR,
             // Anything at all (invalid combinations included).
             _ => self.rng.below(1 << 9) as u16,
         }
     }
 
-    fn next(&mut self) -> SegmentDescriptor {
-        self.advance_time();
-        let flags = self.flags();
-        // Mostly a known conversation (either direction), sometimes a new pair.
-        let (src, dst, seq, ack, k) = if !self.conns.is_empty() && self.rng.chance(4, 5) {
-            let k = self.rng.below(self.conns.len() as u64) as usize;
-            let (a, b, sa, sb) = self.conns[k];
-            if self.rng.chance(1, 2) {
-                (a, b, sa, sb, Some((k, true)))
-            } else {
-                (b, a, sb, sa, Some((k, false)))
-            }
-        } else {
-            let v6 = self.rng.below(256) < self.v6_per_256;
-            let (a, b) = match self.sibling(v6) {
-                Some(pair) => pair,
-                None => (self.endpoint(v6), self.endpoint(v6)),
-            };
-            let (sa, sb) = (self.rng.next_u64() as u32, self.rng.next_u64() as u32);
-            self.conns.push((a, b, sa, sb));
-            if self.conns.len() > 300 {
-                self.conns.remove(0);
-            }
-            (a, b, sa, sb, Some((self.conns.len() - 1, true)))
-        };
-        // Sequence numbers: usually exact, sometimes retransmitted, off by a little or random.
-        let seq = match self.rng.below(10) {
-            0..=5 => seq,
-            6 => seq.wrapping_sub(self.rng.below(3000) as u32),
-            7 => seq.wrapping_add(self.rng.below(70000) as u32),
-            8 => seq.wrapping_add(1),
-            _ => self.rng.next_u64() as u32,
-        };
-        let ack = match self.rng.below(8) {
-            0..=5 => ack,
-            6 => ack.wrapping_add(1),
-            _ => self.rng.next_u64() as u32,
-        };
-        let syn_or_fin = flags & (TcpFlags::SYN | TcpFlags::FIN) != 0;
-        let payload_len = if self.rng.chance(1, 3) {
-            self.rng.below(1500) as u16
+    /// The window `to` advertised, in bytes (its scale when both offered one).
+    fn window_bytes(c: &Conv, to: usize) -> u32 {
+        let shift = if c.ws[0] != WSCALE_NONE && c.ws[1] != WSCALE_NONE {
+            c.ws[to] as u32
         } else {
             0
         };
-        let adv = payload_len as u32 + syn_or_fin as u32;
-        if let Some((k, fwd)) = k {
-            let c = &mut self.conns[k];
-            if fwd {
-                c.2 = seq.wrapping_add(adv);
+        (c.wnd[to] as u32) << shift
+    }
+
+    fn next(&mut self) -> SegmentDescriptor {
+        self.advance_time();
+        let k = if !self.conns.is_empty() && self.rng.chance(9, 10) {
+            self.rng.below(self.conns.len() as u64) as usize
+        } else {
+            self.new_conv()
+        };
+        let from = if self.rng.chance(1, 2) { 0 } else { 1 };
+        let flags = self.flags();
+        let mut c = self.conns[k];
+        let to = 1 - from;
+        let syn = flags & TcpFlags::SYN != 0;
+        let ack_bit = flags & TcpFlags::ACK != 0;
+        let fin = flags & TcpFlags::FIN != 0;
+        let rst = flags & TcpFlags::RST != 0;
+        let mut payload_len = match self.rng.below(8) {
+            0..=4 => 0,
+            5 => 1,
+            6 => self.rng.below(1460) as u16,
+            _ => self.rng.next_u64() as u16,
+        };
+        let nxt = c.nxt[from];
+        let peer = c.nxt[to];
+        let wnd = Self::window_bytes(&c, to);
+        let mut seq = if syn {
+            // A SYN or SYN-ACK carries the ISN (a retransmission) or, now and then, a new one.
+            if self.rng.chance(1, 6) {
+                let n = self.isn();
+                c.isn[from] = n;
+                c.nxt[from] = n;
+                n
             } else {
-                c.3 = seq.wrapping_add(adv);
+                c.isn[from]
             }
+        } else {
+            match self.rng.below(40) {
+                // In sequence.
+                0..=17 => nxt,
+                // An old duplicate: already sent.
+                18..=20 => nxt.wrapping_sub(1 + self.rng.below(3000) as u32),
+                // A keep-alive (SEG.SEQ = SND.NXT − 1).
+                21..=22 => {
+                    payload_len = self.rng.below(2) as u16;
+                    nxt.wrapping_sub(1)
+                }
+                // Past a hole (remembered, to be filled later).
+                23..=25 => {
+                    let gap = 1 + self.rng.below(3000) as u32;
+                    if payload_len > 0 {
+                        c.hole[from] = Some((nxt, gap.min(65535) as u16));
+                    }
+                    nxt.wrapping_add(gap)
+                }
+                // The hole filled.
+                26..=28 => match c.hole[from].take() {
+                    Some((start, len)) => {
+                        payload_len = len;
+                        start
+                    }
+                    None => nxt,
+                },
+                // Beyond the receiver's window (blind injection), on its edge, or just in.
+                29..=31 => nxt.wrapping_add(wnd).wrapping_add(self.rng.below(3) as u32),
+                32 => nxt.wrapping_add(wnd).wrapping_sub(payload_len as u32),
+                33 => nxt.wrapping_add(wnd.wrapping_add(1 + self.rng.below(1 << 20) as u32)),
+                // The antipode and anywhere.
+                34 => nxt.wrapping_add(0x8000_0000),
+                35 => self.rng.next_u64() as u32,
+                _ => nxt.wrapping_add(self.rng.below(70_000) as u32),
+            }
+        };
+        if rst {
+            // RSTs at RCV.NXT, RCV.NXT − 1, in and out of the window.
+            seq = match self.rng.below(6) {
+                0 | 1 => nxt,
+                2 => nxt.wrapping_sub(1),
+                3 => nxt.wrapping_add(1 + self.rng.below(wnd.max(1) as u64) as u32),
+                _ => seq,
+            };
         }
-        SegmentDescriptor {
-            src,
-            dst,
+        if syn && from == 0 && !ack_bit {
+            payload_len = if self.rng.chance(1, 3) { c.syn_data } else { 0 };
+        }
+        let ack = if !ack_bit {
+            if self.rng.chance(1, 2) {
+                0
+            } else {
+                self.rng.next_u64() as u32
+            }
+        } else if syn {
+            // A SYN-ACK acknowledges the SYN, its data (TFO), only the SYN (a partial
+            // acknowledgement), or something else.
+            match self.rng.below(8) {
+                0..=3 => c.isn[to].wrapping_add(1),
+                4 => peer,
+                5 => c.isn[to].wrapping_add(1 + self.rng.below(3) as u32),
+                6 => c.isn[to],
+                _ => self.rng.next_u64() as u32,
+            }
+        } else {
+            match self.rng.below(20) {
+                0..=12 => peer,
+                // Partial: part of what was sent.
+                13..=14 => peer.wrapping_sub(1 + self.rng.below(2000) as u32),
+                // Beyond what was sent.
+                15..=16 => peer.wrapping_add(1 + self.rng.below(2000) as u32),
+                17 => peer.wrapping_add(1),
+                18 => c.isn[to].wrapping_add(1),
+                _ => self.rng.next_u64() as u32,
+            }
+        };
+        let window = match self.rng.below(10) {
+            0 => 0,
+            1..=6 => c.wnd[from],
+            7 => 65535,
+            _ => self.rng.next_u64() as u16,
+        };
+        // The TSval clock moves forward, now and then back.
+        c.ts[from] = c.ts[from].wrapping_add(self.rng.below(300) as u32);
+        let tsval = match self.rng.below(10) {
+            0 => None,
+            1 => Some(c.ts[from].wrapping_sub(1 + self.rng.below(100_000) as u32)),
+            _ => Some(c.ts[from]),
+        };
+        let d = SegmentDescriptor {
+            src: c.ends[from],
+            dst: c.ends[to],
             seq,
             ack,
             flags: TcpFlags::new(flags),
-            window: match self.rng.below(4) {
-                0 => 0,
-                1 => 65535,
-                _ => self.rng.next_u64() as u16,
-            },
-            wscale: if flags & TcpFlags::SYN != 0 {
-                match self.rng.below(4) {
-                    0 => WSCALE_NONE,
-                    1 => 14,
-                    _ => self.rng.below(16) as u8,
+            window,
+            wscale: if syn {
+                if self.rng.chance(1, 10) {
+                    self.rng.below(16) as u8
+                } else {
+                    c.ws[from]
                 }
             } else {
                 WSCALE_NONE
             },
             payload_len,
+            tsval,
             time: self.time,
+        };
+        // The stream moves on when the segment went past it (in sequence, or past a hole).
+        let end = d.seq_end();
+        if !rst
+            && synscope_model::seq::seq_gt(end, c.nxt[from])
+            && seq != nxt.wrapping_add(0x8000_0000)
+        {
+            c.nxt[from] = end;
         }
+        if fin {
+            c.hole[from] = None;
+        }
+        self.conns[k] = c;
+        d
     }
 
     /// A flood of new connections into few buckets (table full, eviction, refusal).
@@ -1017,6 +1188,188 @@ impl Gen {
             })
             .collect()
     }
+
+    /// A blind injection against a random live conversation: a byte far beyond the window and
+    /// a RST just after it, or a forged FIN (the attacker knows the 4-tuple only).
+    fn blind(&mut self) -> Vec<SegmentDescriptor> {
+        let Some(c) = self.conns.last().copied() else {
+            return Vec::new();
+        };
+        let from = self.rng.below(2) as usize;
+        let guess = self.rng.next_u64() as u32;
+        let base = SegmentDescriptor {
+            src: c.ends[from],
+            dst: c.ends[1 - from],
+            seq: guess,
+            ack: self.rng.next_u64() as u32,
+            flags: TcpFlags::new(TcpFlags::ACK),
+            window: 512,
+            wscale: WSCALE_NONE,
+            payload_len: 1,
+            tsval: None,
+            time: self.time,
+        };
+        if self.rng.chance(1, 2) {
+            let rst = SegmentDescriptor {
+                seq: guess.wrapping_add(1),
+                flags: TcpFlags::new(TcpFlags::RST),
+                payload_len: 0,
+                ..base
+            };
+            vec![base, rst]
+        } else {
+            vec![SegmentDescriptor {
+                flags: TcpFlags::new(TcpFlags::FIN | TcpFlags::ACK),
+                payload_len: 0,
+                ..base
+            }]
+        }
+    }
+
+    /// A whole connection: handshake (TFO data now and then), data both ways, a FIN close (either
+    /// side first) to TIME_WAIT, then a SYN reusing the 4-tuple: to the TIME_WAIT endpoint with
+    /// an older or a newer sequence number / TSval (RFC 6191: refused or a new incarnation), or
+    /// from it (a new connection).
+    fn lifecycle(&mut self) -> Vec<SegmentDescriptor> {
+        use TcpFlags as F;
+        let k = self.new_conv();
+        let mut c = self.conns[k];
+        let mut v = Vec::new();
+        let ts = self.rng.chance(3, 4);
+        let mut seg = |g: &mut Gen, c: &mut Conv, from: usize, flags: u16, len: u16| {
+            let to = 1 - from;
+            c.ts[from] = c.ts[from].wrapping_add(1 + g.rng.below(50) as u32);
+            let d = SegmentDescriptor {
+                src: c.ends[from],
+                dst: c.ends[to],
+                seq: c.nxt[from],
+                ack: if flags & F::ACK != 0 { c.nxt[to] } else { 0 },
+                flags: TcpFlags::new(flags),
+                window: c.wnd[from].max(1),
+                wscale: if flags & F::SYN != 0 {
+                    c.ws[from]
+                } else {
+                    WSCALE_NONE
+                },
+                payload_len: len,
+                tsval: ts.then_some(c.ts[from]),
+                time: g.time,
+            };
+            c.nxt[from] = d.seq_end();
+            g.time = g.time.wrapping_add(g.rng.below(8) as u32);
+            v.push(d);
+        };
+        seg(self, &mut c, 0, F::SYN, 0);
+        seg(self, &mut c, 1, F::SYN | F::ACK, 0);
+        seg(self, &mut c, 0, F::ACK, 0);
+        for _ in 0..self.rng.below(6) {
+            let from = self.rng.below(2) as usize;
+            let len = 1 + self.rng.below(c.wnd[1 - from].max(1) as u64).min(1400) as u16;
+            seg(self, &mut c, from, F::ACK | F::PSH, len);
+            seg(self, &mut c, 1 - from, F::ACK, 0);
+        }
+        let first = self.rng.below(2) as usize;
+        seg(self, &mut c, first, F::FIN | F::ACK, 0);
+        seg(self, &mut c, 1 - first, F::ACK, 0);
+        seg(self, &mut c, 1 - first, F::FIN | F::ACK, 0);
+        seg(self, &mut c, first, F::ACK, 0);
+        // `first` is in TIME_WAIT now. A SYN to it, or from it.
+        self.time = self
+            .time
+            .wrapping_add(self.rng.below(secs(70) as u64) as u32);
+        let to_tw = self.rng.chance(2, 3);
+        let from = if to_tw { 1 - first } else { first };
+        let newer = self.rng.chance(1, 2);
+        let isn = if newer {
+            c.nxt[from].wrapping_add(1 + self.rng.below(1 << 20) as u32)
+        } else {
+            c.nxt[from].wrapping_sub(1 + self.rng.below(1 << 20) as u32)
+        };
+        let ts_newer = self.rng.chance(1, 2);
+        let tsval = if ts_newer {
+            c.ts[from].wrapping_add(1 + self.rng.below(1000) as u32)
+        } else {
+            c.ts[from].wrapping_sub(1 + self.rng.below(1000) as u32)
+        };
+        v.push(SegmentDescriptor {
+            src: c.ends[from],
+            dst: c.ends[1 - from],
+            seq: isn,
+            ack: 0,
+            flags: TcpFlags::new(F::SYN),
+            window: c.wnd[from].max(1),
+            wscale: c.ws[from],
+            payload_len: 0,
+            tsval: (ts || self.rng.chance(1, 2)).then_some(tsval),
+            time: self.time,
+        });
+        c.isn[from] = isn;
+        c.nxt[from] = isn.wrapping_add(1);
+        self.conns[k] = c;
+        v
+    }
+
+    /// SYNs never answered: the same ISN re-sent on Linux's schedule (1, 1, 1, 1 s, then
+    /// doubling), or SYN-ACKs re-sent after the ACK (a full accept queue).
+    fn retransmissions(&mut self) -> Vec<SegmentDescriptor> {
+        let k = self.new_conv();
+        let c = self.conns[k];
+        let mut v = Vec::new();
+        let syn = SegmentDescriptor {
+            src: c.ends[0],
+            dst: c.ends[1],
+            seq: c.isn[0],
+            ack: 0,
+            flags: TcpFlags::new(TcpFlags::SYN),
+            window: c.wnd[0],
+            wscale: c.ws[0],
+            payload_len: 0,
+            tsval: Some(c.ts[0]),
+            time: self.time,
+        };
+        let n = 1 + self.rng.below(6) as u32;
+        let answered = self.rng.chance(1, 2);
+        for i in 0..n {
+            let step = if i < 4 { 1 } else { 1 << (i - 3) };
+            v.push(SegmentDescriptor {
+                time: self.time,
+                ..syn
+            });
+            if answered {
+                let synack = SegmentDescriptor {
+                    src: c.ends[1],
+                    dst: c.ends[0],
+                    seq: c.isn[1],
+                    ack: c.isn[0].wrapping_add(1),
+                    flags: TcpFlags::new(TcpFlags::SYN | TcpFlags::ACK),
+                    window: c.wnd[1],
+                    wscale: c.ws[1],
+                    tsval: Some(c.ts[1]),
+                    time: self.time,
+                    ..syn
+                };
+                v.push(synack);
+                if self.rng.chance(1, 2) {
+                    v.push(SegmentDescriptor {
+                        src: c.ends[0],
+                        dst: c.ends[1],
+                        seq: c.isn[0].wrapping_add(1),
+                        ack: c.isn[1].wrapping_add(1),
+                        flags: TcpFlags::new(TcpFlags::ACK),
+                        wscale: WSCALE_NONE,
+                        time: self.time,
+                        ..syn
+                    });
+                }
+            }
+            self.time = self
+                .time
+                .wrapping_add(secs(step) + self.rng.below(4) as u32);
+        }
+        let c = &mut self.conns[k];
+        c.nxt = [c.isn[0].wrapping_add(1), c.isn[1].wrapping_add(1)];
+        v
+    }
 }
 
 fn random_stream(seed: u64, n: usize, gaps: bool) -> Vec<Item> {
@@ -1027,36 +1380,40 @@ fn random_stream(seed: u64, n: usize, gaps: bool) -> Vec<Item> {
 fn random_stream_v6(seed: u64, n: usize, gaps: bool, v6_per_256: u64) -> Vec<Item> {
     let mut g = Gen::new(Rng::new(seed));
     g.v6_per_256 = v6_per_256;
+    random_stream_from(g, n, gaps)
+}
+
+fn random_stream_from(mut g: Gen, n: usize, gaps: bool) -> Vec<Item> {
     let mut items = Vec::with_capacity(n + n / 10);
     let mut count = 0;
     while count < n {
-        match g.rng.below(1000) {
+        let burst = match g.rng.below(1000) {
             0..=1 => {
                 let k = 50 + g.rng.below(300) as usize;
-                for d in g.flood(k) {
-                    items.push(Item::Seg(d));
-                }
-                count += k;
+                g.flood(k)
             }
             2..=4 => {
                 // The same connection back to back.
                 let d = g.next();
                 let k = 2 + g.rng.below(20) as usize;
-                for j in 0..k {
-                    let mut e = d;
-                    if j % 2 == 1 {
-                        std::mem::swap(&mut e.src, &mut e.dst);
-                        std::mem::swap(&mut e.seq, &mut e.ack);
-                    }
-                    items.push(Item::Seg(e));
-                }
-                count += k;
+                (0..k)
+                    .map(|j| {
+                        let mut e = d;
+                        if j % 2 == 1 {
+                            std::mem::swap(&mut e.src, &mut e.dst);
+                            std::mem::swap(&mut e.seq, &mut e.ack);
+                        }
+                        e
+                    })
+                    .collect()
             }
-            _ => {
-                items.push(Item::Seg(g.next()));
-                count += 1;
-            }
-        }
+            5..=14 => g.blind(),
+            15..=19 => g.retransmissions(),
+            20..=29 => g.lifecycle(),
+            _ => vec![g.next()],
+        };
+        count += burst.len();
+        items.extend(burst.into_iter().map(Item::Seg));
         if gaps && g.rng.chance(1, 20) {
             items.push(Item::Idle(1 + g.rng.below(8) as usize));
         }
@@ -1074,26 +1431,75 @@ fn seed(default: u64) -> u64 {
 #[test]
 fn conn_core_matches_the_model_on_random_streams() {
     let s = seed(0xc0ffee);
-    let n = run(
+    let a = run_opts(
         "random back-to-back",
         s,
         Timeouts::default(),
         &random_stream(s, 12_000, false),
+        POP,
     );
-    // Short timeouts: aging, embryonic and TIME_WAIT expiry happen all the time.
+    // Short timeouts: handshake, TIME_WAIT and FIN_WAIT_2 expiry happen all the time.
     let short = Timeouts {
         time_wait: 7,
-        embryonic: 5,
+        handshake: 5,
+        fin_wait_2: 6,
         idle: 40,
         linger: 3,
     };
-    let m = run(
+    let b = run_opts(
         "random short timeouts, gaps",
         s + 1,
         short,
         &random_stream(s + 1, 10_000, true),
+        POP,
     );
-    assert!(n + m >= 20_000, "{}", n + m);
+    // Times across the 2^32 wrap of the tick counter.
+    let c = run_opts(
+        "random across the time wrap",
+        s + 2,
+        short,
+        &random_stream_from(Gen::at(Rng::new(s + 2), u32::MAX - secs(2000)), 6_000, true),
+        POP,
+    );
+    assert!(a.fed + b.fed + c.fed >= 28_000);
+    assert_every_rule(&[&a, &b, &c], 3);
+}
+
+/// The streams exercised every rule the core implements: every RST class, every reason a
+/// receiver drops a segment, held FINs, zero-window probes, handshake segments shown lost, new
+/// incarnations, pickups, evictions and refusals, expiry (`min` of each, summed).
+fn assert_every_rule(runs: &[&Summary], min: u64) {
+    let sum = |c: Counter| {
+        runs.iter()
+            .map(|r| r.counters.as_ref().map_or(0, |k| k.get(c)))
+            .sum::<u64>()
+    };
+    let rules = [
+        Counter::RstExact,
+        Counter::RstInWindow,
+        Counter::RstOutOfWindow,
+        Counter::RstUnverified,
+        Counter::SynInSync,
+        Counter::SegOutOfWindow,
+        Counter::SegOld,
+        Counter::SegBadAck,
+        Counter::TimeWaitSynRefused,
+        Counter::FinHeld,
+        Counter::WindowProbes,
+        Counter::HandshakeLost,
+        Counter::Reincarnations,
+        Counter::PickedUp,
+        Counter::Untracked,
+        Counter::Expired,
+        Counter::Evicted,
+        Counter::TableFull,
+        Counter::ClassInvalid,
+    ];
+    let counts: Vec<(&str, u64)> = rules.iter().map(|c| (c.name(), sum(*c))).collect();
+    eprintln!("rules exercised: {counts:?}");
+    for (name, n) in counts {
+        assert!(n >= min, "{name}: only {n} (at least {min} wanted)");
+    }
 }
 
 #[test]
@@ -1103,7 +1509,8 @@ fn conn_core_matches_the_model_ipv4_only_and_ipv6_only() {
     let s = seed(0x4646);
     let short = Timeouts {
         time_wait: 7,
-        embryonic: 5,
+        handshake: 5,
+        fin_wait_2: 6,
         idle: 40,
         linger: 3,
     };
@@ -1251,13 +1658,14 @@ fn conn_core_same_connection_back_to_back() {
                 WSCALE_NONE
             },
             payload_len: len,
+            tsval: Some(time),
             time,
         })
     };
     use TcpFlags as F;
     let mut items = Vec::new();
     for round in 0..50u32 {
-        let t = 10 + round * 100;
+        let t = secs(10 + round * 100);
         let (ca, cb) = (round.wrapping_mul(7919), round.wrapping_mul(104_729));
         items.push(seg(true, F::SYN, ca, 0, 0, t));
         items.push(seg(false, F::SYN | F::ACK, cb, ca + 1, 0, t));
@@ -1309,26 +1717,43 @@ fn conn_core_long_run() {
     let s = seed(0x10_0000);
     let short = Timeouts {
         time_wait: 20,
-        embryonic: 10,
+        handshake: 10,
+        fin_wait_2: 15,
         idle: 300,
         linger: 5,
     };
-    let mut total = 0;
+    let mut runs = Vec::new();
     for k in 0..4u64 {
-        total += run(
+        runs.push(run_opts(
             &format!("long {k} default timeouts"),
             s + k,
             Timeouts::default(),
             &random_stream(s + k, 150_000, k % 2 == 1),
-        );
-        total += run(
+            POP,
+        ));
+        let gen = if k == 3 {
+            // The last one across the 2^32 wrap of the tick counter.
+            Gen::at(Rng::new(s + 100 + k), u32::MAX - secs(20_000))
+        } else {
+            Gen::new(Rng::new(s + 100 + k))
+        };
+        runs.push(run_opts(
             &format!("long {k} short timeouts"),
             s + 100 + k,
             short,
-            &random_stream(s + 100 + k, 110_000, k % 2 == 0),
-        );
+            &random_stream_from(gen, 110_000, k % 2 == 0),
+            POP,
+        ));
     }
+    let total: usize = runs.iter().map(|r| r.fed).sum();
+    let compared: usize = runs.iter().map(|r| r.compared).sum();
+    eprintln!(
+        "conn_core_long_run: {total} segments, 0 mismatches (every output of every segment, \
+         the tables, counters and gauges at the end of each stream), {compared} event records \
+         compared"
+    );
     assert!(total >= 1_000_000, "{total}");
+    assert_every_rule(&runs.iter().collect::<Vec<_>>(), 100);
 }
 
 #[test]
@@ -1373,12 +1798,13 @@ fn conn_core_key_change_clears_the_table() {
 
 #[test]
 fn conn_core_mismatch_names_the_cycle_and_the_vcd() {
-    // A deliberate mismatch (the hardware's TIME_WAIT and embryonic timeouts differ from the
+    // A deliberate mismatch (the hardware's TIME_WAIT and handshake timeouts differ from the
     // model's): the report names the descriptor and the cycle, and either writes the VCD
     // (`--features vcd`) or says how to get it.
     let short = Timeouts {
         time_wait: 7,
-        embryonic: 5,
+        handshake: 5,
+        fin_wait_2: 6,
         idle: 40,
         linger: 3,
     };
@@ -1441,6 +1867,7 @@ fn seg(
         window: 65_535,
         wscale: WSCALE_NONE,
         payload_len: 0,
+        tsval: None,
         time,
     }
 }
@@ -1606,6 +2033,141 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
     assert_eq!(k.get(Counter::RstInWindow), 16);
     assert_eq!(k.get(Counter::RstExact), 16);
     assert_eq!(both_established(&sum.entries), 16);
+}
+
+/// `n` live connections as `model/tests/blind_injection.rs` builds them: a scaled window of
+/// 502 << 7 (64 KB) each way and data both ways; returns the items and the (client, server)
+/// pairs.
+fn live_scaled(n: u32, rng: &mut Rng) -> (Vec<Item>, Vec<(Endpoint, Endpoint)>) {
+    use TcpFlags as F;
+    let t = secs(1_000);
+    let seg = |src, dst, seq, ack, flags, len: u16, wscale| SegmentDescriptor {
+        src,
+        dst,
+        seq,
+        ack,
+        flags: TcpFlags::new(flags),
+        window: 502,
+        wscale,
+        payload_len: len,
+        tsval: None,
+        time: t,
+    };
+    let mut items = Vec::new();
+    let mut pairs = Vec::new();
+    for i in 0..n {
+        let client = Endpoint::v4(0x0a01_0000 + i, 40_000 + i as u16);
+        let server = Endpoint::v4(0x0a02_0001, 443);
+        let (ci, si) = (rng.next_u64() as u32, rng.next_u64() as u32);
+        let (c, s) = (ci.wrapping_add(1), si.wrapping_add(1));
+        for d in [
+            seg(client, server, ci, 0, F::SYN, 0, 7),
+            seg(server, client, si, c, F::SYN | F::ACK, 0, 7),
+            seg(client, server, c, s, F::ACK | F::PSH, 300, WSCALE_NONE),
+            seg(
+                server,
+                client,
+                s,
+                c + 300,
+                F::ACK | F::PSH,
+                1400,
+                WSCALE_NONE,
+            ),
+            seg(client, server, c + 300, s + 1400, F::ACK, 0, WSCALE_NONE),
+        ] {
+            items.push(Item::Seg(d));
+        }
+        pairs.push((client, server));
+    }
+    (items, pairs)
+}
+
+#[test]
+fn hostile_blind_injection_changes_no_state() {
+    // The hardware twin of model/tests/blind_injection.rs (issue 11, RFC 5961 §3-5): against
+    // live connections with real windows, 10^4 forged pairs (a data byte, then a RST just after
+    // it: the blind close) and 10^4 forged FINs, the attacker knowing only the 4-tuples. Every
+    // output of every segment, the table and the counters are compared with the model as in
+    // every stream; then: no state moved, and each forged segment is counted by its class.
+    use TcpFlags as F;
+    const FORGED: usize = 10_000;
+    let s = seed(0xb1d1);
+    let mut rng = Rng::new(s);
+    let (mut items, pairs) = live_scaled(48, &mut rng);
+    let setup = items.len();
+    let forged = |src, dst, seq, ack, flags, len| {
+        Item::Seg(SegmentDescriptor {
+            src,
+            dst,
+            seq,
+            ack,
+            flags: TcpFlags::new(flags),
+            window: 502,
+            wscale: WSCALE_NONE,
+            payload_len: len,
+            tsval: None,
+            time: secs(1_000),
+        })
+    };
+    for i in 0..FORGED {
+        let (c, srv) = pairs[rng.below(pairs.len() as u64) as usize];
+        let (src, dst) = if i % 2 == 0 { (c, srv) } else { (srv, c) };
+        let seq = rng.next_u64() as u32;
+        items.push(forged(src, dst, seq, rng.next_u64() as u32, F::ACK, 1));
+        items.push(forged(src, dst, seq.wrapping_add(1), 0, F::RST, 0));
+        let (c, srv) = pairs[rng.below(pairs.len() as u64) as usize];
+        let (seq, ack) = (rng.next_u64() as u32, rng.next_u64() as u32);
+        items.push(forged(c, srv, seq, ack, F::FIN | F::ACK, 0));
+    }
+    let pre = run_opts(
+        "blind injection: before",
+        s,
+        Timeouts::default(),
+        &items[..setup],
+        POP,
+    );
+    assert_eq!(
+        both_established(&pre.entries),
+        pairs.len(),
+        "the live connections"
+    );
+    let k0 = pre.counters.unwrap();
+    let sum = run_opts("blind injection", s, Timeouts::default(), &items, POP);
+    let k = sum.counters.unwrap();
+    let n = |c: Counter| k.get(c) - k0.get(c);
+    let states = |v: &[synscope_model::Entry]| {
+        let mut x: Vec<_> = v.iter().map(|e| (e.key, e.states())).collect();
+        x.sort_by_key(|(key, _)| (key.lo.ip, key.lo.port, key.hi.ip, key.hi.port));
+        x
+    };
+    assert_eq!(
+        states(&pre.entries),
+        states(&sum.entries),
+        "a forged segment moved a state"
+    );
+    assert_eq!(n(Counter::StateChanges), 0);
+    assert_eq!(n(Counter::RstExact), 0);
+    assert_eq!(
+        n(Counter::RstInWindow) + n(Counter::RstOutOfWindow),
+        FORGED as u64
+    );
+    let rejected = n(Counter::SegOutOfWindow) + n(Counter::SegOld) + n(Counter::SegBadAck);
+    let inside = 2 * FORGED as u64 - rejected;
+    eprintln!(
+        "blind injection through the core: {FORGED} byte+RST pairs and {FORGED} FINs against {} \
+         live connections: 0 state changes; forged data and FINs: {} out of window, {} old, {} \
+         bad ACK, {inside} in a window (queued), {} FINs held; RSTs: {} in window, {} out of \
+         window, 0 exact (every counter equal to the model's)",
+        pairs.len(),
+        n(Counter::SegOutOfWindow),
+        n(Counter::SegOld),
+        n(Counter::SegBadAck),
+        n(Counter::FinHeld),
+        n(Counter::RstInWindow),
+        n(Counter::RstOutOfWindow)
+    );
+    // A 64 KB window is 1/65536 of the sequence space.
+    assert!(inside <= 5, "{inside} forged segments landed in a window");
 }
 
 /// Tuples from one source to one server that all fall in `bucket` under `key` (what an

@@ -1,21 +1,28 @@
-//! entry_age under Verilator against `synscope_model::timeouts::expire` (16-bit time) and
-//! eviction_class against `Entry::eviction_class`.
+//! entry_age under Verilator against `synscope_model::timeouts::expire` (through
+//! `Entry::clocks` / `Entry::set_clocks`, 20-bit times) and eviction_class against
+//! `Entry::eviction_class`.
 //!
-//! The model runs on true 32-bit times; the hardware gets their low 16 bits. Every case has a
-//! true elapsed time below 2¹⁶ (what the sweep guarantees), and the anchor is compared mod 2¹⁶.
+//! The model runs on true 32-bit times; the hardware gets their low 20 bits. Every case has
+//! true ages (`now − last_seen`, `now − at`) below 2²⁰ ticks (what the sweep guarantees), and the
+//! aged entry is compared packed (times mod 2²⁰). Ages are drawn on and around every deadline:
+//! each endpoint's timer (TIME_WAIT, FIN_WAIT_2, the handshake silence of its clock's gap and
+//! its cap), the linger and idle thresholds after each possible re-anchoring, and at random.
 //! Random streams replay with `SYNSCOPE_SEED=<seed>` (printed in every failure).
 
 mod common;
 
 use common::Rng;
-use synscope_model::entry::{EndpointTrack, Entry};
-use synscope_model::timeouts::{expire, MAX_TIMEOUT_S};
+use synscope_hdl::entry::{u32s_of_words, words_of_u32s, EntryBits};
+use synscope_model::entry::{Aux, EndpointTrack, Entry, SeqKnown};
+use synscope_model::time::{elapsed, secs};
+use synscope_model::timeouts::{expire, handshake_silence, Aged, MAX_TIMEOUT_S};
 use synscope_model::{Endpoint, FlowKey, TcpState, Timeouts};
 use synscope_sim::models::{EntryAge, EvictionClass};
 
-const TIME_MASK: u32 = 0xffff;
-/// Largest `last_seen` used: anchor + elapsed + timeouts stay below 2³² in the model.
-const LAST_MAX: u32 = 0xfffd_0000;
+const TIME_MASK: u32 = 0xf_ffff;
+/// Largest age drawn: below 2²⁰ with room.
+const AGE_MAX: u32 = (1 << 20) - 1;
+const PORT_WORDS: usize = 15;
 
 /// The seed `Rng::new(default)` will use (so a failure can print it).
 fn seed(default: u64) -> u64 {
@@ -39,22 +46,19 @@ fn eviction_class(states: [TcpState; 2]) -> Option<u8> {
     .eviction_class()
 }
 
-fn embryonic(s: [TcpState; 2]) -> bool {
-    !(s[0].is_synchronized()
-        || s[1].is_synchronized()
-        || (s[0] == TcpState::Closed && s[1] == TcpState::Closed))
-}
-
 /// How many cases took each path of `expire` (so a test that never reaches one fails).
 #[derive(Default, Debug)]
 struct Coverage {
     cases: u64,
     unchanged: u64,
-    removed_without_step: u64,
-    removed_after_step: u64,
-    embryonic_closed: u64,
-    time_wait_closed: u64,
-    time_wait_then_embryonic: u64,
+    one_fired: u64,
+    both_fired_lo_last: u64,
+    both_fired_hi_last: u64,
+    reanchored: u64,
+    handshake_clock_fired: u64,
+    handshake_capped: u64,
+    gone_linger: u64,
+    gone_idle: u64,
     wrapped: u64,
 }
 
@@ -63,15 +67,15 @@ impl Coverage {
         let c = self;
         for (name, n) in [
             ("unchanged", c.unchanged),
-            ("removed without a step", c.removed_without_step),
-            ("removed after a step", c.removed_after_step),
-            ("embryonic -> CLOSED", c.embryonic_closed),
-            ("TIME_WAIT -> CLOSED", c.time_wait_closed),
-            (
-                "TIME_WAIT -> CLOSED, then embryonic",
-                c.time_wait_then_embryonic,
-            ),
-            ("16-bit time wrapped", c.wrapped),
+            ("one endpoint's timer fired", c.one_fired),
+            ("both fired, lo last", c.both_fired_lo_last),
+            ("both fired, hi last", c.both_fired_hi_last),
+            ("re-anchored", c.reanchored),
+            ("a handshake clock fired", c.handshake_clock_fired),
+            ("the handshake cap applied", c.handshake_capped),
+            ("gone after linger", c.gone_linger),
+            ("gone after idle", c.gone_idle),
+            ("20-bit time wrapped", c.wrapped),
         ] {
             assert!(n > 0, "{what}: no case of `{name}` exercised: {c:?}");
         }
@@ -81,6 +85,26 @@ impl Coverage {
 struct Dut {
     m: EntryAge,
     t: Option<Timeouts>,
+}
+
+/// When endpoint `e`'s timer fires (the model's `deadline`), for coverage.
+fn deadline(e: &EndpointTrack, last_seen: u32, t: &Timeouts) -> Option<(u32, bool)> {
+    match e.state {
+        TcpState::SynSent | TcpState::SynReceived => {
+            let (at, gap, clock) = match e.aux {
+                Aux::Handshake { at, gap } => (at, gap, true),
+                _ => (last_seen, 0, false),
+            };
+            let silence = handshake_silence(gap);
+            Some((
+                at.wrapping_add(silence.min(secs(t.handshake))),
+                clock || silence > secs(t.handshake),
+            ))
+        }
+        TcpState::TimeWait => Some((last_seen.wrapping_add(secs(t.time_wait)), false)),
+        TcpState::FinWait2 => Some((last_seen.wrapping_add(secs(t.fin_wait_2)), false)),
+        _ => None,
+    }
 }
 
 impl Dut {
@@ -94,109 +118,98 @@ impl Dut {
     fn timeouts(&mut self, t: &Timeouts) {
         if self.t != Some(*t) {
             self.m.set_time_wait(t.time_wait as u64);
-            self.m.set_embryonic(t.embryonic as u64);
+            self.m.set_handshake(t.handshake as u64);
+            self.m.set_fin_wait_2(t.fin_wait_2 as u64);
             self.m.set_idle(t.idle as u64);
             self.m.set_linger(t.linger as u64);
             self.t = Some(*t);
         }
     }
 
-    /// One case: `last`/`now` are true times (`now − last < 2¹⁶`).
-    fn check(
-        &mut self,
-        s: [TcpState; 2],
-        last: u32,
-        now: u32,
-        t: &Timeouts,
-        cov: &mut Coverage,
-        ctx: &str,
-    ) {
-        assert!(now >= last && now - last <= TIME_MASK);
+    /// One case: `e`'s times are true times at most `AGE_MAX` before `now`.
+    fn check(&mut self, e: &Entry, now: u32, t: &Timeouts, cov: &mut Coverage, ctx: &str) {
         self.timeouts(t);
-        let m = &mut self.m;
-        m.set_lo_state(s[0].bits() as u64);
-        m.set_hi_state(s[1].bits() as u64);
-        m.set_last_seen((last & TIME_MASK) as u64);
-        m.set_now((now & TIME_MASK) as u64);
-        m.eval();
-        let want = expire(s, last, now, t);
-        let why = || {
-            format!(
-                "{ctx}: states {s:?}, last_seen {last} ({:#06x}), now {now} ({:#06x}), \
-                 elapsed {}, {t:?}: model {want:?}",
-                last & TIME_MASK,
-                now & TIME_MASK,
-                now - last
-            )
+        self.m
+            .set_entry(u32s_of_words::<PORT_WORDS>(&EntryBits::of(e).words()));
+        self.m.set_now((now & TIME_MASK) as u64);
+        self.m.eval();
+        let want = expire(e.clocks(), now, t);
+        let why = || format!("{ctx}: entry {e:?}, now {now}, {t:?}: model {want:?}");
+        let aged_hw = words_of_u32s(&self.m.aged());
+        let (c, alive) = match want {
+            Aged::Alive(c) => (c, true),
+            Aged::Gone(c) => (c, false),
         };
-        let got_states = [
-            TcpState::from_bits(m.new_lo_state() as u8),
-            TcpState::from_bits(m.new_hi_state() as u8),
-        ];
-        assert_eq!(m.alive(), want.is_some(), "alive: {}", why());
-        match want {
-            Some((states, anchor)) => {
-                assert_eq!(got_states, states.map(Some), "states: {}", why());
-                assert_eq!(
-                    m.new_last_seen() as u32,
-                    anchor & TIME_MASK,
-                    "anchor: {}",
-                    why()
-                );
-                assert_eq!(
-                    [m.lo_changed(), m.hi_changed()],
-                    [states[0] != s[0], states[1] != s[1]],
-                    "changed: {}",
-                    why()
-                );
-                assert_eq!(
-                    m.age() as u32,
-                    now.wrapping_sub(anchor) & TIME_MASK,
-                    "age: {}",
-                    why()
-                );
-                let class = eviction_class(states);
-                assert_eq!(m.evictable(), class.is_some(), "evictable: {}", why());
-                if let Some(c) = class {
-                    assert_eq!(m.evict_class() as u8, c, "eviction class: {}", why());
+        assert_eq!(self.m.alive(), alive, "alive: {}", why());
+        let mut aged = *e;
+        aged.set_clocks(c);
+        if alive {
+            assert_eq!(
+                aged_hw,
+                aged.pack(),
+                "aged entry: hw {:?}\n{}",
+                synscope_hdl::entry::unpack_bits(&aged_hw),
+                why()
+            );
+            assert_eq!(
+                self.m.age() as u32,
+                elapsed(now, aged.last_seen) & TIME_MASK,
+                "age: {}",
+                why()
+            );
+            let class = eviction_class(aged.states());
+            assert_eq!(self.m.evictable(), class.is_some(), "evictable: {}", why());
+            assert_eq!(
+                self.m.evict_class() as u8,
+                class.unwrap_or(3),
+                "eviction class: {}",
+                why()
+            );
+        } else {
+            assert_eq!(aged_hw[0] & 1, 0, "a gone entry is not valid: {}", why());
+        }
+        // Coverage.
+        cov.cases += 1;
+        let fired: Vec<usize> = (0..2)
+            .filter(|i| c.states[*i] != e.ends[*i].state)
+            .collect();
+        match fired.len() {
+            0 => cov.unchanged += alive as u64,
+            1 => cov.one_fired += 1,
+            _ => {
+                let d = [0, 1].map(|i| deadline(&e.ends[i], e.last_seen, t).unwrap().0);
+                if synscope_model::time::later(d[0], d[1]) {
+                    cov.both_fired_lo_last += 1;
                 } else {
-                    assert_eq!(m.evict_class(), 3, "eviction class (never): {}", why());
-                }
-                if states == s {
-                    cov.unchanged += 1;
-                } else if embryonic(s) {
-                    cov.embryonic_closed += 1;
-                } else if states == [TcpState::Closed; 2]
-                    && s.iter().any(|x| {
-                        matches!(
-                            x,
-                            TcpState::Listen | TcpState::SynSent | TcpState::SynReceived
-                        )
-                    })
-                {
-                    cov.time_wait_then_embryonic += 1;
-                } else {
-                    cov.time_wait_closed += 1;
-                }
-            }
-            None => {
-                assert_eq!(
-                    [m.lo_changed(), m.hi_changed()],
-                    [false, false],
-                    "changed of a removed entry: {}",
-                    why()
-                );
-                if embryonic(s) && now - last >= t.embryonic
-                    || s.contains(&TcpState::TimeWait) && now - last >= t.time_wait
-                {
-                    cov.removed_after_step += 1;
-                } else {
-                    cov.removed_without_step += 1;
+                    cov.both_fired_hi_last += 1;
                 }
             }
         }
-        cov.cases += 1;
-        if (last & TIME_MASK) + (now - last) > TIME_MASK {
+        for i in fired {
+            let (_, hs) = deadline(&e.ends[i], e.last_seen, t).unwrap();
+            if hs {
+                if matches!(e.ends[i].aux, Aux::Handshake { .. }) {
+                    cov.handshake_clock_fired += 1;
+                }
+                if let Aux::Handshake { gap, .. } = e.ends[i].aux {
+                    if handshake_silence(gap) > secs(t.handshake) {
+                        cov.handshake_capped += 1;
+                    }
+                }
+            }
+        }
+        if c.last_seen != e.last_seen {
+            cov.reanchored += 1;
+        }
+        if !alive {
+            let silent = elapsed(now, c.last_seen);
+            if silent >= secs(t.idle) {
+                cov.gone_idle += 1;
+            } else {
+                cov.gone_linger += 1;
+            }
+        }
+        if (e.last_seen & TIME_MASK) > (now & TIME_MASK) {
             cov.wrapped += 1;
         }
     }
@@ -207,13 +220,12 @@ impl Dut {
 fn random_valid(rng: &mut Rng) -> Timeouts {
     loop {
         let pick = |rng: &mut Rng| {
-            let scale = 1 + rng.below(15) as u32;
+            let scale = 1 + rng.below(14) as u32;
             1 + rng.below(1 << scale) as u32
         };
-        let time_wait = pick(rng);
-        let embryonic = pick(rng);
-        let linger = pick(rng);
-        let floor = time_wait.max(embryonic) + linger + 1;
+        let (time_wait, handshake, fin_wait_2, linger) =
+            (pick(rng), pick(rng), pick(rng), pick(rng));
+        let floor = time_wait.max(handshake).max(fin_wait_2) + linger + 1;
         if floor > MAX_TIMEOUT_S {
             continue;
         }
@@ -225,7 +237,8 @@ fn random_valid(rng: &mut Rng) -> Timeouts {
         .min(MAX_TIMEOUT_S);
         let t = Timeouts {
             time_wait,
-            embryonic,
+            handshake,
+            fin_wait_2,
             idle,
             linger,
         };
@@ -235,29 +248,32 @@ fn random_valid(rng: &mut Rng) -> Timeouts {
     }
 }
 
-/// Every elapsed time at which `expire` can change its answer under `t`, ±1, and the extremes.
-fn boundaries(t: &Timeouts) -> Vec<u32> {
-    let (tw, emb, idle, lin) = (t.time_wait, t.embryonic, t.idle, t.linger);
-    let mut v = Vec::new();
-    for b in [
+/// Ages (in ticks) at which `expire` can change its answer for an entry under `t` whose
+/// handshake clocks have gaps `gaps`: every timer, every timer + linger and + idle, ±1.
+fn boundaries(t: &Timeouts, gaps: [u32; 2]) -> Vec<u32> {
+    let mut timers = vec![
         0,
-        tw,
-        emb,
-        lin,
-        idle,
-        emb + lin,
-        emb + idle,
-        tw + lin,
-        tw + idle,
-        tw + emb,
-        tw + emb + lin,
-        tw + emb + idle,
-        MAX_TIMEOUT_S,
-        TIME_MASK,
-    ] {
-        for e in [b.wrapping_sub(1), b, b + 1] {
-            if e <= TIME_MASK {
-                v.push(e);
+        secs(t.time_wait),
+        secs(t.fin_wait_2),
+        secs(t.handshake),
+        handshake_silence(0),
+    ];
+    for g in gaps {
+        timers.push(handshake_silence(g).min(secs(t.handshake)));
+    }
+    let mut v = Vec::new();
+    for x in timers {
+        for b in [
+            x,
+            x + secs(t.linger),
+            x + secs(t.idle),
+            secs(t.linger),
+            secs(t.idle),
+        ] {
+            for e in [b.wrapping_sub(1), b, b + 1] {
+                if e <= AGE_MAX {
+                    v.push(e);
+                }
             }
         }
     }
@@ -266,65 +282,127 @@ fn boundaries(t: &Timeouts) -> Vec<u32> {
     v
 }
 
-fn state_pairs() -> impl Iterator<Item = [TcpState; 2]> {
-    TcpState::ALL
-        .into_iter()
-        .flat_map(|a| TcpState::ALL.into_iter().map(move |b| [a, b]))
+fn random_entry(rng: &mut Rng, t: &Timeouts, now: u32, near: bool) -> Entry {
+    let state = |rng: &mut Rng| {
+        // Timed states more often.
+        const TIMED: [TcpState; 5] = [
+            TcpState::SynSent,
+            TcpState::SynReceived,
+            TcpState::TimeWait,
+            TcpState::FinWait2,
+            TcpState::Closed,
+        ];
+        if rng.chance(2, 3) {
+            TIMED[rng.below(5) as usize]
+        } else {
+            TcpState::ALL[rng.below(11) as usize]
+        }
+    };
+    let gap = |rng: &mut Rng| match rng.below(4) {
+        0 => 0,
+        1 => rng.below(64) as u32,
+        2 => rng.below(4096) as u32,
+        _ => 4095,
+    };
+    let gaps = [gap(rng), gap(rng)];
+    let b = boundaries(t, gaps);
+    let age = |rng: &mut Rng| {
+        if near && rng.chance(3, 4) {
+            b[rng.below(b.len() as u64) as usize]
+        } else {
+            rng.below(AGE_MAX as u64 + 1) as u32
+        }
+    };
+    let last_age = age(rng);
+    let mut ends = [
+        EndpointTrack::new(state(rng)),
+        EndpointTrack::new(state(rng)),
+    ];
+    for (i, end) in ends.iter_mut().enumerate() {
+        end.seq = SeqKnown::Seen;
+        end.nxt = rng.next_u64() as u32;
+        end.max = end.nxt;
+        end.aux = match rng.below(4) {
+            0 => Aux::None,
+            1 => Aux::Ts(rng.next_u64() as u32),
+            _ => {
+                // A clock older or newer than last_seen, around its own deadline.
+                let a = if rng.chance(1, 2) { last_age } else { age(rng) };
+                Aux::Handshake {
+                    at: now.wrapping_sub(a),
+                    gap: gaps[i],
+                }
+            }
+        };
+    }
+    Entry {
+        key: FlowKey {
+            lo: Endpoint::v4(0x0a00_0001, 1000),
+            hi: Endpoint::v4(0x0a00_0002, 2000),
+        },
+        client_is_lo: rng.chance(1, 2),
+        picked_up: false,
+        ends,
+        last_seen: now.wrapping_sub(last_age),
+    }
 }
 
-#[test]
-fn entry_age_matches_expire_on_every_boundary() {
-    let sd = seed(0x5eed_a6e0);
-    let mut rng = Rng::new(sd);
-    let mut configs = vec![
+fn configs(rng: &mut Rng) -> Vec<Timeouts> {
+    let mut v = vec![
         Timeouts::default(),
         Timeouts {
             time_wait: 3,
-            embryonic: 2,
+            handshake: 2,
+            fin_wait_2: 4,
             idle: 10,
             linger: 1,
         },
         Timeouts {
             time_wait: 1,
-            embryonic: 1,
+            handshake: 1,
+            fin_wait_2: 1,
             idle: 3,
             linger: 1,
         },
-        // The largest sums the validation allows.
+        // The largest timeouts the validation allows.
         Timeouts {
-            time_wait: 16383,
-            embryonic: 16383,
+            time_wait: MAX_TIMEOUT_S - 2,
+            handshake: MAX_TIMEOUT_S - 2,
+            fin_wait_2: MAX_TIMEOUT_S - 2,
             idle: MAX_TIMEOUT_S,
             linger: 1,
         },
-        Timeouts {
-            time_wait: 1,
-            embryonic: MAX_TIMEOUT_S - 3,
-            idle: MAX_TIMEOUT_S,
-            linger: 2,
-        },
     ];
-    configs.extend((0..24).map(|_| random_valid(&mut rng)));
-    let bases = [0u32, 1, 40_000, 65_530, TIME_MASK, 0x7fff_ff00, LAST_MAX];
+    v.extend((0..28).map(|_| random_valid(rng)));
+    v
+}
+
+#[test]
+fn entry_age_matches_expire_near_every_deadline() {
+    let sd = seed(0x5eed_a6e0);
+    let mut rng = Rng::new(sd);
     let mut dut = Dut::new();
     let mut cov = Coverage::default();
-    for t in &configs {
+    let configs = configs(&mut rng);
+    for (k, t) in configs.iter().enumerate() {
         t.validate().unwrap();
-        let es = boundaries(t);
-        for s in state_pairs() {
-            for &e in &es {
-                for &base in &bases {
-                    let ctx = format!("boundary grid, SYNSCOPE_SEED={sd}");
-                    dut.check(s, base, base + e, t, &mut cov, &ctx);
-                }
-            }
+        for i in 0..6_000 {
+            let now = match i % 3 {
+                0 => rng.next_u64() as u32,
+                // Around the wrap of the stored time and of the 32-bit time.
+                1 => (rng.below(1 << 21) as u32).wrapping_sub(1 << 20),
+                _ => (1 << 20) + rng.below(1 << 10) as u32,
+            };
+            let e = random_entry(&mut rng, t, now, true);
+            let ctx = format!("config {k} case {i}, SYNSCOPE_SEED={sd}");
+            dut.check(&e, now, t, &mut cov, &ctx);
         }
     }
     eprintln!(
-        "entry_age boundary grid: {} configurations, {cov:?}",
+        "entry_age near deadlines: {} configurations, {cov:?}",
         configs.len()
     );
-    cov.assert_complete("boundary grid");
+    cov.assert_complete("near deadlines");
 }
 
 #[test]
@@ -334,37 +412,26 @@ fn entry_age_matches_expire_on_random_cases() {
     let mut dut = Dut::new();
     let mut cov = Coverage::default();
     let mut t = random_valid(&mut rng);
-    for i in 0..200_000u32 {
+    for i in 0..100_000u32 {
         if i % 64 == 0 {
             t = random_valid(&mut rng);
         }
-        let s = [
-            TcpState::ALL[rng.below(11) as usize],
-            TcpState::ALL[rng.below(11) as usize],
-        ];
-        let last = rng.below(LAST_MAX as u64 + 1) as u32;
-        let e = match rng.below(4) {
-            0 | 1 => rng.below(TIME_MASK as u64 + 1) as u32,
-            2 => {
-                let b = boundaries(&t);
-                let b = b[rng.below(b.len() as u64) as usize];
-                (b + rng.below(5) as u32).saturating_sub(2).min(TIME_MASK)
-            }
-            _ => rng
-                .below((t.time_wait + t.embryonic + t.linger + t.idle).min(TIME_MASK) as u64 + 1)
-                as u32,
-        };
+        let now = rng.next_u64() as u32;
+        let e = random_entry(&mut rng, &t, now, false);
         let ctx = format!("random case {i}, SYNSCOPE_SEED={sd}");
-        dut.check(s, last, last + e, &t, &mut cov, &ctx);
+        dut.check(&e, now, &t, &mut cov, &ctx);
     }
     eprintln!("entry_age random: {cov:?}");
-    cov.assert_complete("random cases");
+    assert!(
+        cov.one_fired > 0 && cov.gone_idle > 0 && cov.unchanged > 0,
+        "{cov:?}"
+    );
 }
 
-/// Beyond the contract: the hardware does not rely on `Timeouts::validate`, so any 15-bit
+/// Beyond the contract: the hardware does not rely on `Timeouts::validate`, so any 14-bit
 /// configuration (zero timeouts included) ages like the model.
 #[test]
-fn entry_age_matches_expire_for_any_15_bit_timeouts() {
+fn entry_age_matches_expire_for_any_14_bit_timeouts() {
     let sd = seed(0x5eed_a6e2);
     let mut rng = Rng::new(sd);
     let mut dut = Dut::new();
@@ -379,26 +446,28 @@ fn entry_age_matches_expire_for_any_15_bit_timeouts() {
         };
         let t = Timeouts {
             time_wait: pick(&mut rng),
-            embryonic: pick(&mut rng),
+            handshake: pick(&mut rng),
+            fin_wait_2: pick(&mut rng),
             idle: pick(&mut rng),
             linger: pick(&mut rng),
         };
-        let s = [
-            TcpState::ALL[rng.below(11) as usize],
-            TcpState::ALL[rng.below(11) as usize],
-        ];
-        let last = rng.below(LAST_MAX as u64 + 1) as u32;
-        let b = boundaries(&t);
-        let e = if rng.chance(1, 2) {
-            b[rng.below(b.len() as u64) as usize]
-        } else {
-            rng.below(TIME_MASK as u64 + 1) as u32
-        };
+        let now = rng.next_u64() as u32;
+        let near = rng.chance(1, 2);
+        let e = random_entry(&mut rng, &t, now, near);
         let ctx = format!("any-config case {i}, SYNSCOPE_SEED={sd}");
-        dut.check(s, last, last + e, &t, &mut cov, &ctx);
+        dut.check(&e, now, &t, &mut cov, &ctx);
     }
-    eprintln!("entry_age any 15-bit configuration: {cov:?}");
-    assert!(cov.removed_after_step > 0 && cov.time_wait_closed > 0 && cov.embryonic_closed > 0);
+    eprintln!("entry_age any 14-bit configuration: {cov:?}");
+    assert!(
+        cov.one_fired > 0 && cov.gone_linger > 0 && cov.reanchored > 0,
+        "{cov:?}"
+    );
+}
+
+fn state_pairs() -> impl Iterator<Item = [TcpState; 2]> {
+    TcpState::ALL
+        .into_iter()
+        .flat_map(|a| TcpState::ALL.into_iter().map(move |b| [a, b]))
 }
 
 #[test]

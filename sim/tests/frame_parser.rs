@@ -9,7 +9,7 @@
 //! Streams: every capture frame (padded as on the wire); all 512 values of the nine flag bits;
 //! a seeded random stream of well-formed and malformed frames: VLAN tags (0–3 of each TPID),
 //! other EtherTypes, IPv6, IHL 0–15 with options, wrong versions, total lengths, checksums,
-//! fragments, protocols, data offsets 0–15, TCP options (window scale well and badly formed,
+//! fragments, protocols, data offsets 0–15, TCP options (window scale and Timestamps well and badly formed,
 //! EOL, NOP, truncated and oversized options), every flag byte, truncated frames, runts and
 //! giants, frames the receiver already dropped (status only); with an input that pauses and an
 //! output that is not always ready. `SYNSCOPE_LONG=1` runs 2·10⁵ random frames.
@@ -171,8 +171,9 @@ fn set_ip_checksum(h: &mut [u8]) {
     h[10..12].copy_from_slice(&c.to_be_bytes());
 }
 
-/// TCP options: a random list of well- and ill-formed options (RFC 7323 §2.2 window scale among
-/// them), padded to a multiple of four unless `raw`.
+/// TCP options: a random list of well- and ill-formed options (RFC 7323 §2.2 window scale and
+/// §3.2 Timestamps among them, some twice, some with wrong lengths), padded to a multiple of
+/// four unless `raw`.
 fn tcp_options(rng: &mut Rng, what: &mut String) -> Vec<u8> {
     let mut o = Vec::new();
     for _ in 0..rng.below(6) {
@@ -185,6 +186,12 @@ fn tcp_options(rng: &mut Rng, what: &mut String) -> Vec<u8> {
             7 => {
                 o.extend_from_slice(&[8, 10]);
                 o.extend((0..8).map(|_| rng.next_u64() as u8));
+            }
+            8 if rng.chance(1, 2) => {
+                // Timestamps with another length than 10: skipped, the walk goes on.
+                let l = 2 + rng.below(12) as u8;
+                o.extend_from_slice(&[8, l]);
+                o.extend((2..l).map(|_| rng.next_u64() as u8));
             }
             8 => o.extend_from_slice(&[3, 2 + rng.below(4) as u8, rng.below(20) as u8]), // WS, bad length
             9 => o.extend_from_slice(&[rng.below(256) as u8, rng.below(8) as u8]), // any kind, short length
@@ -238,9 +245,9 @@ fn random_frame(rng: &mut Rng, time: u32) -> Frame {
     }
     let ethertype: u16 = match rng.below(40) {
         0..=13 => return ipv6_frame(rng, f, what, time),
-        1 => 0x0806,
-        2 => rng.next_u64() as u16,
-        3 => 0x8100,
+        14 => 0x0806,
+        15 => rng.next_u64() as u16,
+        16 => 0x8100,
         _ => 0x0800,
     };
     f.extend_from_slice(&ethertype.to_be_bytes());
@@ -395,8 +402,8 @@ fn ipv6_frame(rng: &mut Rng, mut f: Vec<u8>, mut what: String, time: u32) -> Fra
     };
     let mut kinds: Vec<u8> = (0..n_ext)
         .map(|i| match rng.below(12) {
-            0..=1 if i == 0 => 0,
             0 => 0,
+            1 if i == 0 => 0,
             1..=4 => 60,
             5..=7 => 43,
             8..=9 => 44,

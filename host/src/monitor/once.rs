@@ -60,7 +60,7 @@ pub fn text(v: &View) -> String {
         id.protocol,
         id.design,
         id.capacity(),
-        v.table_now
+        synscope_model::time::whole_secs(v.table_now)
     );
     let h = v.histogram.unwrap_or_default();
     let _ = writeln!(s, "\n{:<12} {:>8} {:>8}", "STATE", "CLIENT", "SERVER");

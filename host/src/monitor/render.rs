@@ -205,7 +205,7 @@ pub fn table_title(v: &View, shown: usize) -> String {
         (Some(n), _) => t.push_str(&format!("| reading table: {n} frames ")),
         (None, Some(d)) => t.push_str(&format!(
             "| board time {} s, dump {:.1} s ",
-            v.table_now,
+            synscope_model::time::whole_secs(v.table_now),
             d.as_secs_f64()
         )),
         (None, None) => t.push_str("| reading table... "),

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 use synscope_model::protocol::payload::Slot;
-use synscope_model::timeouts::elapsed;
+use synscope_model::time::{elapsed, whole_secs};
 use synscope_model::{Endpoint, TcpState};
 
 /// One connection, both endpoints.
@@ -30,7 +30,7 @@ impl Row {
             server: e.server(),
             client_state: e.client_state(),
             server_state: e.server_state(),
-            idle: elapsed(now, e.last_seen),
+            idle: whole_secs(elapsed(now, e.last_seen)),
             slot: s.slot,
             picked_up: e.picked_up,
         }

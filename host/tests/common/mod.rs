@@ -162,8 +162,8 @@ pub fn known_table() -> Vec<Conn> {
     v
 }
 
-/// The board's time in the scripted answers.
-pub const BOARD_NOW: u32 = 5000;
+/// The board's time in the scripted answers (ticks: 5000 s).
+pub const BOARD_NOW: u32 = synscope_model::time::secs(5000);
 
 /// `conns` as dumped slots at `BOARD_NOW` (slot = index).
 pub fn slots(conns: &[Conn]) -> Vec<Slot> {
@@ -184,7 +184,7 @@ pub fn slots(conns: &[Conn]) -> Vec<Slot> {
                     client_is_lo,
                     picked_up: false,
                     ends: [EndpointTrack::new(lo), EndpointTrack::new(hi)],
-                    last_seen: BOARD_NOW - c.idle,
+                    last_seen: BOARD_NOW - synscope_model::time::secs(c.idle),
                 },
             }
         })

@@ -14,7 +14,9 @@ pub use framing::{encode_frame, Decoder, FrameError};
 pub use message::{Frame, Header, Kind};
 
 /// Protocol version carried in every header.
-pub const VERSION: u8 = 2;
+/// 2 was taken twice, by IPv6 and by the issue-11 entry, on two branches; 3 is both: 470-bit
+/// ways (59 bytes), an IPv6 entry a head and a continuation, five timeouts, ticks.
+pub const VERSION: u8 = 3;
 /// Frame delimiter (RFC 1662 §4.1).
 pub const FLAG: u8 = 0x7e;
 /// Control escape (RFC 1662 §4.2): the next byte is XORed with [`ESCAPE_XOR`].
@@ -39,7 +41,7 @@ pub const SLOT_BYTES: usize = 2 + ENTRY_BYTES;
 /// Entries in one `DUMP_TABLE` response frame (after the 4-byte `now`).
 pub const DUMP_ENTRIES_PER_FRAME: usize = (MAX_PAYLOAD - 4) / SLOT_BYTES;
 
-const _: () = assert!(ENTRY_BYTES == 26 && DUMP_ENTRIES_PER_FRAME == 17);
+const _: () = assert!(ENTRY_BYTES == 59 && DUMP_ENTRIES_PER_FRAME == 7);
 
 /// The FCS: CRC-16/X-25 (RFC 1662 §C.2), sent low byte first.
 pub const FCS: crc::Crc<u16> = crc::Crc::<u16>::new(&crc::CRC_16_IBM_SDLC);
@@ -215,9 +217,10 @@ mod tests {
     }
 
     #[test]
-    fn full_dump_fits_a_second_at_3_mbaud() {
+    fn a_full_8k_dump_takes_under_two_seconds_at_3_mbaud() {
+        // 59-byte entries (both endpoints' sequence spaces and windows): 7 per frame.
         let bytes = dump_wire_bytes(8192);
         let s = wire_seconds(bytes, 3_000_000);
-        assert!(s < 1.0, "{bytes} bytes, {s} s");
+        assert!(s < 2.0, "{bytes} bytes, {s} s");
     }
 }

@@ -6,7 +6,7 @@ use super::message::{put_uint, Reader};
 use super::{ENTRY_BYTES, MAGIC};
 use crate::counters::Counter;
 use crate::descriptor::{Endpoint, FlowKey};
-use crate::entry::{Entry, Way};
+use crate::entry::{layout, Entry, Way};
 use crate::hash::HASH_KEY_BYTES;
 use crate::state::TcpState;
 use crate::timeouts::Timeouts;
@@ -142,8 +142,8 @@ impl Histogram {
     }
 }
 
-/// The 26 wire bytes of a packed entry word (`Entry::pack`, LSB first).
-pub fn entry_bytes(words: &[u64; 4]) -> [u8; ENTRY_BYTES] {
+/// The [`ENTRY_BYTES`] wire bytes of a packed entry word (`Entry::pack`, LSB first).
+pub fn entry_bytes(words: &[u64; layout::WORDS]) -> [u8; ENTRY_BYTES] {
     let mut b = [0u8; ENTRY_BYTES];
     for (i, x) in b.iter_mut().enumerate() {
         *x = (words[i / 8] >> (8 * (i % 8))) as u8;
@@ -151,12 +151,12 @@ pub fn entry_bytes(words: &[u64; 4]) -> [u8; ENTRY_BYTES] {
     b
 }
 
-/// The packed entry word of 26 wire bytes.
-pub fn entry_words(bytes: &[u8]) -> Option<[u64; 4]> {
+/// The packed entry word of its [`ENTRY_BYTES`] wire bytes.
+pub fn entry_words(bytes: &[u8]) -> Option<[u64; layout::WORDS]> {
     if bytes.len() < ENTRY_BYTES {
         return None;
     }
-    let mut w = [0u64; 4];
+    let mut w = [0u64; layout::WORDS];
     for (i, x) in bytes[..ENTRY_BYTES].iter().enumerate() {
         w[i / 8] |= (*x as u64) << (8 * (i % 8));
     }
@@ -190,7 +190,7 @@ impl Slot {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DumpedWay {
     pub slot: u16,
-    pub words: [u64; 4],
+    pub words: [u64; layout::WORDS],
 }
 
 /// One `DUMP_TABLE` response frame: the board's time and the live ways it carries (an IPv6
@@ -375,10 +375,11 @@ impl Config {
     }
 }
 
-/// Timeouts as four u32 (time_wait, embryonic, idle, linger).
+/// Timeouts as five u32 seconds, in [`Timeouts::named`] order (time_wait, handshake,
+/// fin_wait_2, idle, linger).
 pub fn encode_timeouts(t: &Timeouts) -> Vec<u8> {
     let mut v = Vec::new();
-    for x in [t.time_wait, t.embryonic, t.idle, t.linger] {
+    for (_, x) in t.named() {
         put_uint(&mut v, x as u64, 4);
     }
     v
@@ -387,7 +388,8 @@ pub fn encode_timeouts(t: &Timeouts) -> Vec<u8> {
 pub fn decode_timeouts(r: &mut Reader) -> Option<Timeouts> {
     Some(Timeouts {
         time_wait: r.u32()?,
-        embryonic: r.u32()?,
+        handshake: r.u32()?,
+        fin_wait_2: r.u32()?,
         idle: r.u32()?,
         linger: r.u32()?,
     })
@@ -471,7 +473,7 @@ impl EventRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entry::EndpointTrack;
+    use crate::entry::{Aux, EndpointTrack, SeqKnown};
 
     fn entry() -> Entry {
         let mut e = Entry {
@@ -485,8 +487,14 @@ mod tests {
             ends: [EndpointTrack::new(TcpState::Established); 2],
             last_seen: 70_000,
         };
-        e.ends[1].snd_nxt = 0xdead_beef;
-        e.ends[1].snd_valid = true;
+        e.ends[1].nxt = 0xdead_beef;
+        e.ends[1].max = 0xdead_bef0;
+        e.ends[1].seq = SeqKnown::Seen;
+        e.ends[1].window = Some(crate::entry::Window {
+            left: 70,
+            right: 77,
+        });
+        e.ends[0].aux = Aux::Ts(5);
         e
     }
 

@@ -25,6 +25,7 @@ macro_rules! descriptor_out {
             window: $m.window() as u16,
             wscale: $m.wscale() as u8,
             payload_len: $m.payload_len() as u16,
+            tsval: $m.ts_ok().then_some($m.tsval() as u32),
             time: $m.seg_time() as u32,
         }
     };
@@ -65,7 +66,7 @@ impl Rng {
 }
 
 /// Every frame of every bundled capture (`captures/*.pcap`, in name order), read with the
-/// model's capture reader: (file name, seconds, bytes as captured).
+/// model's capture reader: (file name, time in ticks, bytes as captured).
 pub fn capture_frames() -> Vec<(String, u32, Vec<u8>)> {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../captures");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
@@ -80,7 +81,11 @@ pub fn capture_frames() -> Vec<(String, u32, Vec<u8>)> {
         let name = p.file_name().unwrap().to_string_lossy().to_string();
         let bytes = synscope_model::capture::read_file(&p).expect("reading a capture");
         synscope_model::capture::for_each_frame(&bytes, |f| {
-            out.push((name.clone(), f.timestamp.as_secs() as u32, f.data.to_vec()))
+            out.push((
+                name.clone(),
+                synscope_model::time::ticks(f.timestamp),
+                f.data.to_vec(),
+            ))
         })
         .expect("parsing a capture");
     }
@@ -146,16 +151,21 @@ pub fn fix_ip_checksum(v: &mut [u8]) {
 pub const FRAME_PAYLOAD_CAP: u16 = 200;
 
 /// An Ethernet/IPv4/TCP frame (no FCS) that the parser turns back into `d` (payload length
-/// clamped to [`FRAME_PAYLOAD_CAP`]; a SYN carries its window scale as an option), padded to
-/// the minimum length as a MAC sends it.
+/// clamped to [`FRAME_PAYLOAD_CAP`]; a SYN carries its window scale as an option, a TSval goes
+/// in a Timestamps option), padded to the minimum length as a MAC sends it.
 pub fn descriptor_frame(d: &synscope_model::SegmentDescriptor) -> Vec<u8> {
     use synscope_model::descriptor::WSCALE_NONE;
     let payload = d.payload_len.min(FRAME_PAYLOAD_CAP) as usize;
-    let opts: &[u8] = if d.flags.syn() && d.wscale != WSCALE_NONE {
-        &[3, 3, d.wscale, 1]
-    } else {
-        &[]
-    };
+    let mut opts: Vec<u8> = Vec::new();
+    if d.flags.syn() && d.wscale != WSCALE_NONE {
+        opts.extend([3, 3, d.wscale, 1]);
+    }
+    if let Some(ts) = d.tsval {
+        // NOP, NOP, Timestamps (RFC 7323 §3.2): TSval, TSecr 0.
+        opts.extend([1, 1, 8, 10]);
+        opts.extend(ts.to_be_bytes());
+        opts.extend([0, 0, 0, 0]);
+    }
     let tcp_len = 20 + opts.len();
     let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2];
     if d.src.is_v6() {
@@ -207,7 +217,7 @@ pub fn descriptor_frame(d: &synscope_model::SegmentDescriptor) -> Vec<u8> {
     f.push(bits as u8);
     f.extend(d.window.to_be_bytes());
     f.extend([0, 0, 0, 0]);
-    f.extend(opts);
+    f.extend(&opts);
     f.resize(f.len() + payload, 0x5a);
     if f.len() < synscope_model::frame::MIN_FRAME_LEN {
         f.resize(synscope_model::frame::MIN_FRAME_LEN, 0);
