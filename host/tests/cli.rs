@@ -76,16 +76,17 @@ fn analyze_json_follows_the_contract() {
 
 #[test]
 fn analyze_reports_untracked_frames_on_stderr() {
-    // K_many cut at 60 bytes (tcpdump -s 60): the SYNs' options are cut; the frames whose
-    // headers are whole are tracked, the others counted and named on stderr.
+    // K_many cut at 70 bytes (tcpdump -s 70): the SYNs' and SYN-ACKs' options are cut (their
+    // headers end at byte 74, the others' at 66); the frames whose headers are whole are
+    // tracked, the others counted and named on stderr.
     let dir = std::env::temp_dir().join(format!("synscope-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let cut = dir.join("k60.pcap");
+    let cut = dir.join("k70.pcap");
     let full = std::fs::read(capture("K_many.pcap")).unwrap();
     let mut out = full[..24].to_vec();
-    out[16..20].copy_from_slice(&60u32.to_le_bytes());
+    out[16..20].copy_from_slice(&70u32.to_le_bytes());
     synscope_model::capture::for_each_frame(&full, |f| {
-        let keep = f.data.len().min(60);
+        let keep = f.data.len().min(70);
         out.extend((f.timestamp.as_secs() as u32).to_le_bytes());
         out.extend(f.timestamp.subsec_micros().to_le_bytes());
         out.extend((keep as u32).to_le_bytes());

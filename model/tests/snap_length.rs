@@ -1,6 +1,6 @@
 //! Captures cut by a snap length (`tcpdump -s N`): a frame is tracked from the headers it holds
 //! when they are complete, and counted `drop_snap_truncated` when they are not (issue 14, "Truth
-//! first"). K_many re-cut at 60, 96 and 128 bytes, written with `pcap-file` as `tcpdump -s`
+//! first"). K_many re-cut at 60, 70, 96 and 128 bytes, written with `pcap-file` as `tcpdump -s`
 //! would, gives the full capture's end states for every connection none of whose frames lost a
 //! header; at 96 and 128 bytes no frame does, so every connection is right.
 
@@ -77,12 +77,12 @@ fn frames_with_headers_past(capture: &[u8], snap: usize) -> u64 {
 }
 
 #[test]
-fn k_many_cut_at_60_96_and_128_bytes() {
+fn k_many_cut_at_60_70_96_and_128_bytes() {
     let full = k_many();
     let want = analyze_capture(&full, TrackerConfig::default()).unwrap();
     let want_states = states(&want);
     assert_eq!(want.connections.len(), 300);
-    for snap in [60, 96, 128] {
+    for snap in [60, 70, 96, 128] {
         let got = analyze_capture(&cut(&full, snap), TrackerConfig::default()).unwrap();
         let (lost, lost_frames) = cut_headers(&full, snap);
         let c = &got.counters;
@@ -112,15 +112,18 @@ fn k_many_cut_at_60_96_and_128_bytes() {
             // Ethernet 14 + IPv4 ≤ 60 + TCP ≤ 60: K_many's headers (no IP options) end by 94.
             assert_eq!((lost_frames, right), (0, 300), "snap {snap}");
         } else {
-            // At 60 bytes the TCP options are cut wherever there are any (a SYN's window
-            // scale, any segment's TSval: the tracker reads both): exactly those frames are
-            // counted apart, the rest tracked.
+            // Below, the TCP options are cut where they do not fit (a SYN's window scale, any
+            // segment's TSval: the tracker reads both): exactly those frames are counted apart.
+            // At 70 bytes only the SYNs' and SYN-ACKs' (74-byte headers: K_many's other frames'
+            // end at 66) and the rest is tracked; at 60 every frame's (Linux sends timestamps
+            // on every segment).
             assert!(lost_frames > 0);
             assert_eq!(
                 lost_frames,
                 frames_with_headers_past(&full, snap),
                 "snap {snap}"
             );
+            assert_eq!(c.get(Counter::Processed) > 0, snap == 70, "snap {snap}");
         }
     }
 }
