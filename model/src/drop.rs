@@ -142,6 +142,6 @@ mod tests {
             assert_eq!(*r as usize, i);
             assert_eq!(DropReason::from_bits(i as u8), Some(*r));
         }
-        assert!(DropReason::COUNT <= 1 << DropReason::BITS);
+        const { assert!(DropReason::COUNT <= 1 << DropReason::BITS) };
     }
 }

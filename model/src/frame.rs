@@ -410,7 +410,7 @@ pub fn parse_captured(
 /// the IP packet's end, both from the IP header's start.
 type IpPart = (IpAddr, IpAddr, usize, usize);
 
-/// 3. The IPv4 header (RFC 791 §3.1): `ip` holds the captured bytes from its start, `ip_len`
+/// Step 3, the IPv4 header (RFC 791 §3.1): `ip` holds the captured bytes from its start, `ip_len`
 /// the bytes the frame has from there.
 fn ipv4(ip: &[u8], ip_len: usize) -> Result<IpPart, DropReason> {
     use field::*;
@@ -450,7 +450,7 @@ fn ipv4(ip: &[u8], ip_len: usize) -> Result<IpPart, DropReason> {
     ))
 }
 
-/// 4. The IPv6 header and its extension headers (RFC 8200 §3, §4): `ip` holds the captured
+/// Step 4, the IPv6 header and its extension headers (RFC 8200 §3, §4): `ip` holds the captured
 /// bytes from its start, `ip_len` the bytes the frame has from there.
 fn ipv6(ip: &[u8], ip_len: usize) -> Result<IpPart, DropReason> {
     use field::*;

@@ -539,7 +539,10 @@ mod tests {
         assert_eq!(d.ways.len(), 3);
         assert_eq!(DumpChunk::decode(&d.encode()), Some(d.clone()));
         assert_eq!(DumpChunk::decode(&d.encode()[..20]), None);
-        assert_eq!(assemble_dump(&[d.clone()]), Some((70_001, vec![s4, s6])));
+        assert_eq!(
+            assemble_dump(std::slice::from_ref(&d)),
+            Some((70_001, vec![s4, s6]))
+        );
         // A pair split between two frames.
         let (a, b) = d.ways.split_at(2);
         let split = [
