@@ -1428,6 +1428,15 @@ fn seed(default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// Short timeouts: handshake, TIME_WAIT and FIN_WAIT_2 expiry happen all the time.
+const SHORT: Timeouts = Timeouts {
+    time_wait: 7,
+    handshake: 5,
+    fin_wait_2: 6,
+    idle: 40,
+    linger: 3,
+};
+
 #[test]
 fn conn_core_matches_the_model_on_random_streams() {
     let s = seed(0xc0ffee);
@@ -1441,14 +1450,7 @@ fn conn_core_matches_the_model_on_random_streams() {
         &random_stream(s, 36_000, false),
         POP,
     );
-    // Short timeouts: handshake, TIME_WAIT and FIN_WAIT_2 expiry happen all the time.
-    let short = Timeouts {
-        time_wait: 7,
-        handshake: 5,
-        fin_wait_2: 6,
-        idle: 40,
-        linger: 3,
-    };
+    let short = SHORT;
     let b = run_opts(
         "random short timeouts, gaps",
         s + 1,
@@ -1510,13 +1512,7 @@ fn conn_core_matches_the_model_ipv4_only_and_ipv6_only() {
     // One family alone: IPv4 fills single ways (capacity unchanged), IPv6 pairs of ways (half
     // the entries), with floods, evictions and refusals in both.
     let s = seed(0x4646);
-    let short = Timeouts {
-        time_wait: 7,
-        handshake: 5,
-        fin_wait_2: 6,
-        idle: 40,
-        linger: 3,
-    };
+    let short = SHORT;
     let a = run(
         "random IPv4 only",
         s,
@@ -1804,13 +1800,7 @@ fn conn_core_mismatch_names_the_cycle_and_the_vcd() {
     // A deliberate mismatch (the hardware's TIME_WAIT and handshake timeouts differ from the
     // model's): the report names the descriptor and the cycle, and either writes the VCD
     // (`--features vcd`) or says how to get it.
-    let short = Timeouts {
-        time_wait: 7,
-        handshake: 5,
-        fin_wait_2: 6,
-        idle: 40,
-        linger: 3,
-    };
+    let short = SHORT;
     let opts = Opts {
         pop: true,
         sabotage: true,
