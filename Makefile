@@ -3,7 +3,7 @@ CAPTURE ?= captures/K_many.pcap
 BOARD   ?= arty-a7-35
 CARGO   ?= cargo
 
-.PHONY: demo test bench deps fmt fuzz
+.PHONY: demo test bench deps fmt fuzz man synscope-vcd
 
 ## Installs what a fresh machine lacks, then runs the main job: the simulated board (the
 ## generated Verilog under Verilator) replaying a bundled capture, watched live by the monitor
@@ -37,3 +37,11 @@ fuzz:
 	cd fuzz && for t in frame tracker protocol; do \
 	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
 	done
+
+## The manual pages, from the clap definitions: build/man/synscope.1, synscope-COMMAND.1.
+man:
+	$(CARGO) run --release -q -p synscope -- man build/man
+
+## synscope with VCD tracing compiled in (`sim --vcd FILE`; every simulated cycle is slower).
+synscope-vcd:
+	$(CARGO) build --release -p synscope --features vcd

@@ -1,20 +1,92 @@
 //! Verilates the synscope Verilog and builds a Rust binding for each model.
 //!
 //! 1. `synscope_hdl::generate_all` writes the Verilog of every top into `OUT_DIR/verilog`; the
-//!    harness's own fixtures come from `rtl/`.
+//!    harness's own fixtures come from `rtl/`. The copies Verilator reads get the simulation
+//!    passes of `build/verilog.rs` (`isolate_assignments`; and `board_fifo`, the board with
+//!    frames entering at its receive FIFO, from `board_sim`).
 //! 2. `verilator --cc -Wall -Wno-fatal` (with `hdl/lint.vlt`) turns each into C++ under `OUT_DIR/<name>`,
 //!    class `V<name>`, so several models link into one library.
-//! 3. A thin C shim per model (`extern "C"`: new, delete, eval, port pointers, VCD) and the model
-//!    C++ are compiled with the `cc` crate at `-O2`, whatever the cargo profile: a debug model is
-//!    an order of magnitude slower.
+//! 3. A thin C shim per model (`csrc/synscope_shim.inc`: new, delete, eval, ticks, port
+//!    pointers, VCD, and for the board's pins a batch of cycles) and the model C++ are compiled
+//!    with the `cc` crate at `-O2`, whatever the cargo profile: a debug model is an order of
+//!    magnitude slower.
 //! 4. `OUT_DIR/models.rs`: a safe `!Send` Rust type per model whose port accessors read and write
-//!    the model's port fields directly; only `eval` crosses into C++.
+//!    the model's port fields directly; `eval`, `ticks` and the batches cross into C++.
+
+#[path = "build/verilog.rs"]
+mod verilog;
 
 use std::env;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// The board's top (`synscope_hdl::station::Station`, frames on its MII pins).
+const BOARD_TOP: &str = "board_sim";
+/// The same board with frames entering at its receive FIFO ([`verilog::fifo_entry`]); named
+/// after the board so that `hdl/lint.vlt`'s waivers for the board apply to it.
+const FIFO_BOARD: &str = "board_sim_fifo";
+/// The core `synscope bench core` measures.
+const CORE_TOP: &str = "conn_core";
+/// The core verilated as before the simulation passes (no `isolate_assignments`, both clock
+/// edges evaluated): the "before" of `synscope bench core`, measured in the same run.
+const BASELINE_CORE: &str = "conn_core_baseline";
+
+/// One model to build: its name and the Verilog Verilator reads.
+struct Job {
+    name: String,
+    text: String,
+    /// A falling clock edge may skip its evaluation (see `synscope_shim.inc`).
+    fast_fall: bool,
+    fifo_entry: bool,
+}
+
+impl Job {
+    fn new(name: &str, text: String, fast_fall: bool) -> Job {
+        Job {
+            name: name.to_string(),
+            text,
+            fast_fall,
+            fifo_entry: name == FIFO_BOARD,
+        }
+    }
+}
+
+/// Write `text` to `path` unless it already holds it (keeps the file's time for make-like
+/// tools).
+fn write_if_changed(path: &Path, text: &str) {
+    if fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return;
+    }
+    fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+}
+
+/// The member of the model's root in which Verilator keeps the last level it saw of input
+/// `port` for edge detection (Verilator 5.006 names it `__Vtrigrprev__TOP__<port>`, later
+/// versions `__Vtrigprevexpr___TOP__<port>__0`), if there is one.
+fn edge_member(root_header: &str, port: &str) -> Option<String> {
+    [
+        format!("__Vtrigrprev__TOP__{port}"),
+        format!("__Vtrigprevexpr___TOP__{port}__0"),
+    ]
+    .into_iter()
+    .find(|m| root_header.contains(&format!(" {m};")))
+}
+
+/// The top has the board's pins (the batch driver's ports).
+fn has_board_pins(ports: &[Port]) -> bool {
+    let has = |name: &str, input: bool| ports.iter().any(|p| p.name == name && p.input == input);
+    has("clock", true)
+        && has("rx_clk", true)
+        && has("rx_dv", true)
+        && has("rx_er", true)
+        && has("rxd", true)
+        && has("uart_rx", true)
+        && has("uart_tx", false)
+        && has("divisor", false)
+        && has("frame_done", false)
+}
 
 /// One port of a top module.
 struct Port {
@@ -28,6 +100,13 @@ struct Model {
     name: String,
     verilog: PathBuf,
     ports: Vec<Port>,
+    /// The board's pins: the shim has the batch driver.
+    board_pins: bool,
+    /// Frames enter at the receive FIFO (the shim has the queue and its DPI function).
+    fifo_entry: bool,
+    /// Root members of the clocks' last levels, where a falling edge needs no evaluation.
+    clock_prev: Option<String>,
+    rx_clk_prev: Option<String>,
 }
 
 fn main() {
@@ -96,16 +175,44 @@ fn main() {
     }
     build.file(manifest.join("csrc/glue.cpp"));
 
-    // 2. Verilate each top; 3. its shim.
-    let mut models = Vec::new();
-    for file in files {
+    // The sources Verilator reads: every top with `isolate_assignments`, plus the board with
+    // frames entering at its FIFO, plus the core as it was verilated before those passes (the
+    // "before" of `synscope bench core`).
+    let sdir = out.join("sim_verilog");
+    fs::create_dir_all(&sdir).expect("creating OUT_DIR/sim_verilog");
+    let mut jobs = Vec::new();
+    for file in &files {
         let name = file
             .file_stem()
             .and_then(|s| s.to_str())
             .expect("Verilog file name")
             .to_string();
-        let text = fs::read_to_string(&file).expect("reading Verilog");
-        let ports = top_ports(&text, &file);
+        let text = fs::read_to_string(file).expect("reading Verilog");
+        if name == BOARD_TOP {
+            let fifo = verilog::fifo_entry(&text)
+                .unwrap_or_else(|| panic!("{}: no MII receiver module to replace", file.display()));
+            jobs.push(Job::new(
+                FIFO_BOARD,
+                verilog::isolate_assignments(&fifo),
+                true,
+            ));
+        }
+        if name == CORE_TOP {
+            jobs.push(Job::new(BASELINE_CORE, text.clone(), false));
+        }
+        jobs.push(Job::new(&name, verilog::isolate_assignments(&text), true));
+    }
+    if jobs.iter().any(|j| j.name == FIFO_BOARD) {
+        build.file(include.join("verilated_dpi.cpp"));
+    }
+
+    // 2. Verilate each top; 3. its shim.
+    let mut models = Vec::new();
+    for job in jobs {
+        let name = job.name;
+        let file = sdir.join(format!("{name}.v"));
+        write_if_changed(&file, &job.text);
+        let ports = top_ports(&job.text, &file);
         let mdir = out.join(&name);
         let _ = fs::remove_dir_all(&mdir);
         let mut cmd = Command::new("verilator");
@@ -147,14 +254,27 @@ fn main() {
         for cpp in cpps {
             build.file(cpp);
         }
-        let shim = mdir.join(format!("shim_{name}.cpp"));
-        fs::write(&shim, shim_cpp(&name, &ports)).expect("writing shim");
-        build.file(shim);
-        models.push(Model {
+        let root_h = fs::read_to_string(mdir.join(format!("V{name}___024root.h")))
+            .expect("reading the model's root header");
+        let model = Model {
             name,
             verilog: file,
+            board_pins: has_board_pins(&ports),
+            fifo_entry: job.fifo_entry,
             ports,
-        });
+            // Only where the Verilog has no falling-edge logic may the falling edge skip its
+            // evaluation.
+            clock_prev: (job.fast_fall && !job.text.contains("negedge"))
+                .then(|| edge_member(&root_h, "clock"))
+                .flatten(),
+            rx_clk_prev: (job.fast_fall && !job.text.contains("negedge"))
+                .then(|| edge_member(&root_h, "rx_clk"))
+                .flatten(),
+        };
+        let shim = mdir.join(format!("shim_{}.cpp", model.name));
+        fs::write(&shim, shim_cpp(&model)).expect("writing shim");
+        build.file(shim);
+        models.push(model);
     }
     build.compile("synscope_verilated");
     println!("cargo:rustc-link-lib=stdc++");
@@ -216,105 +336,39 @@ fn top_ports(text: &str, file: &Path) -> Vec<Port> {
     ports
 }
 
-fn shim_cpp(name: &str, ports: &[Port]) -> String {
-    let mut s = String::new();
+/// The shim of a model: its parameters for `csrc/synscope_shim.inc`, then the include.
+fn shim_cpp(m: &Model) -> String {
+    let name = &m.name;
     let cls = format!("V{name}");
-    let _ = write!(
-        s,
-        r#"// Generated by synscope-sim build.rs: the C interface of model {cls}.
-#include "{cls}.h"
-#include "verilated.h"
-#include "synscope_glue.h"
-#include <cstdint>
-#if VM_TRACE
-#include "verilated_vcd_c.h"
-#endif
-
-namespace {{
-struct Handle {{
-    VerilatedContext ctx;
-    {cls}* model = nullptr;
-#if VM_TRACE
-    VerilatedVcdC* vcd = nullptr;
-#endif
-}};
-}}
-
-extern "C" {{
-void* synscope_{name}_new() {{
-    Handle* h = new Handle;
-#if VM_TRACE
-    h->ctx.traceEverOn(true);
-#endif
-    h->model = new {cls}{{&h->ctx, "top"}};
-    return h;
-}}
-
-void synscope_{name}_delete(void* p) {{
-    Handle* h = static_cast<Handle*>(p);
-#if VM_TRACE
-    if (h->vcd) {{ h->vcd->close(); delete h->vcd; }}
-#endif
-    delete h->model;
-    delete h;
-}}
-
-int synscope_{name}_eval(void* p) {{
-    Handle* h = static_cast<Handle*>(p);
-    try {{
-        h->model->eval();
-        return 0;
-    }} catch (const SynscopeSimFatal& e) {{
-        synscope_set_error(e.what());
-        return 1;
-    }}
-}}
-
-int synscope_{name}_vcd_open(void* p, const char* path) {{
-#if VM_TRACE
-    Handle* h = static_cast<Handle*>(p);
-    if (h->vcd) return 1;
-    h->vcd = new VerilatedVcdC;
-    h->model->trace(h->vcd, 99);
-    h->vcd->open(path);
-    return h->vcd->isOpen() ? 0 : 1;
-#else
-    (void)p; (void)path;
-    return 2;
-#endif
-}}
-
-void synscope_{name}_vcd_dump(void* p, uint64_t time) {{
-#if VM_TRACE
-    Handle* h = static_cast<Handle*>(p);
-    if (h->vcd) h->vcd->dump(time);
-#else
-    (void)p; (void)time;
-#endif
-}}
-
-void synscope_{name}_vcd_flush(void* p) {{
-#if VM_TRACE
-    Handle* h = static_cast<Handle*>(p);
-    if (h->vcd) h->vcd->flush();
-#else
-    (void)p;
-#endif
-}}
-
-void* synscope_{name}_port(void* p, int index) {{
-    {cls}* m = static_cast<Handle*>(p)->model;
-    switch (index) {{
-"#
+    let clocked = m.ports.iter().any(|p| p.name == "clock" && p.input);
+    let mut s = format!(
+        "// Generated by synscope-sim build.rs: the C interface of model {cls}.\n\
+         #include \"{cls}.h\"\n\
+         #include \"{cls}___024root.h\"\n"
     );
-    for (i, port) in ports.iter().enumerate() {
-        let _ = writeln!(
+    if m.fifo_entry {
+        let _ = writeln!(s, "#include \"{cls}__Dpi.h\"");
+    }
+    let _ = writeln!(s, "#define SYNSCOPE_CLASS {cls}");
+    let _ = writeln!(s, "#define SYNSCOPE_NAME {name}");
+    let _ = writeln!(s, "#define SYNSCOPE_CLOCKED {}", u8::from(clocked));
+    let _ = writeln!(s, "#define SYNSCOPE_BOARD_PINS {}", u8::from(m.board_pins));
+    let _ = writeln!(s, "#define SYNSCOPE_FIFO_ENTRY {}", u8::from(m.fifo_entry));
+    if let Some(member) = &m.clock_prev {
+        let _ = writeln!(s, "#define SYNSCOPE_CLOCK_PREV {member}");
+    }
+    if let Some(member) = &m.rx_clk_prev {
+        let _ = writeln!(s, "#define SYNSCOPE_RX_CLK_PREV {member}");
+    }
+    s.push_str("#define SYNSCOPE_PORT_CASES");
+    for (i, port) in m.ports.iter().enumerate() {
+        let _ = write!(
             s,
-            "    case {i}: return static_cast<void*>(&m->{});",
+            " \\\n    case {i}: return static_cast<void*>(&m->{});",
             port.name
         );
     }
-    s.push_str("    default: return nullptr;\n    }\n}\n}\n");
+    s.push_str("\n#include \"synscope_shim.inc\"\n");
     s
 }
 
@@ -371,19 +425,42 @@ pub mod {n} {{
     use core::ffi::{{c_char, c_int, c_void}};
     use core::marker::PhantomData;
 
+    #[allow(dead_code)]
     extern "C" {{
         fn synscope_{n}_new() -> *mut c_void;
         fn synscope_{n}_delete(h: *mut c_void);
         fn synscope_{n}_eval(h: *mut c_void) -> c_int;
+        fn synscope_{n}_time(h: *mut c_void) -> u64;
         fn synscope_{n}_port(h: *mut c_void, index: c_int) -> *mut c_void;
         fn synscope_{n}_vcd_open(h: *mut c_void, path: *const c_char) -> c_int;
-        fn synscope_{n}_vcd_dump(h: *mut c_void, time: u64);
         fn synscope_{n}_vcd_flush(h: *mut c_void);
-    }}
+"#,
+            file = m.verilog.file_name().unwrap().to_string_lossy(),
+        );
+        if clocked {
+            let _ = writeln!(
+                s,
+                "        fn synscope_{n}_ticks(h: *mut c_void, n: u64) -> c_int;"
+            );
+        }
+        if m.board_pins {
+            let _ = writeln!(
+                s,
+                "        fn synscope_{n}_batch(h: *mut c_void, b: *mut crate::drive::Batch) -> c_int;"
+            );
+        }
+        if m.fifo_entry {
+            let _ = writeln!(
+                s,
+                "        fn synscope_{n}_fifo_push(h: *mut c_void, e: *const u16, n: usize);\n        fn synscope_{n}_fifo_len(h: *mut c_void) -> usize;"
+            );
+        }
+        let _ = write!(
+            s,
+            r#"    }}
 
     /// Port names and widths, in declaration order.
-    pub const PORTS: [(&str, usize, bool); {nports}] = ["#,
-            file = m.verilog.file_name().unwrap().to_string_lossy(),
+    pub const PORTS: [(&str, usize, bool); {nports}] = ["#
         );
         for p in &m.ports {
             let _ = write!(s, "({:?}, {}, {}), ", p.name, p.width, p.input);
@@ -396,8 +473,6 @@ pub mod {n} {{
     pub struct {ty} {{
         handle: *mut c_void,
         ports: [*mut c_void; {nports}],
-        time: u64,
-        tracing: bool,
         _not_send: PhantomData<*mut ()>,
     }}
 
@@ -425,34 +500,32 @@ pub mod {n} {{
                 *p = unsafe {{ synscope_{n}_port(handle, i as c_int) }};
                 assert!(!p.is_null(), "port {{i}} of model {n}");
             }}
-            let mut m = Self {{ handle, ports, time: 0, tracing: false, _not_send: PhantomData }};
+            let mut m = Self {{ handle, ports, _not_send: PhantomData }};
             m.eval();
             m
         }}
 
-        /// Evaluate the model; a `$stop`/`$fatal` (or a Verilator fatal error) panics.
-        /// Each call advances the trace time by one unit.
-        pub fn eval(&mut self) {{
-            // SAFETY: live handle, this thread.
-            let rc = unsafe {{ synscope_{n}_eval(self.handle) }};
+        /// A fatal error of the model (`$stop`, `$fatal`, Verilator's own) as a panic.
+        fn check(rc: c_int) {{
             if rc != 0 {{
                 panic!("Verilator model {n}: {{}}", crate::last_error());
             }}
-            if self.tracing {{
-                unsafe {{ synscope_{n}_vcd_dump(self.handle, self.time) }};
-            }}
-            self.time += 1;
         }}
 
-        /// Trace every later `eval` to a VCD file (the crate's `vcd` feature compiles tracing in).
+        /// Evaluate the model; a `$stop`/`$fatal` (or a Verilator fatal error) panics.
+        /// Each evaluation advances the trace time by one unit.
+        pub fn eval(&mut self) {{
+            // SAFETY: live handle, this thread.
+            Self::check(unsafe {{ synscope_{n}_eval(self.handle) }});
+        }}
+
+        /// Trace every later evaluation to a VCD file (the crate's `vcd` feature compiles
+        /// tracing in).
         pub fn open_vcd(&mut self, path: &std::path::Path) -> std::io::Result<()> {{
             let c = crate::c_path(path)?;
             // SAFETY: live handle; `c` outlives the call.
             match unsafe {{ synscope_{n}_vcd_open(self.handle, c.as_ptr()) }} {{
-                0 => {{
-                    self.tracing = true;
-                    Ok(())
-                }}
+                0 => Ok(()),
                 2 => Err(std::io::Error::other("VCD tracing is not compiled in: build synscope-sim with --features vcd")),
                 _ => Err(std::io::Error::other(format!("cannot open VCD file {{}}", path.display()))),
             }}
@@ -463,24 +536,26 @@ pub mod {n} {{
             unsafe {{ synscope_{n}_vcd_flush(self.handle) }}
         }}
 
-        /// Trace time (one unit per `eval`).
+        /// Trace time (one unit per evaluation).
         pub fn time(&self) -> u64 {{
-            self.time
+            unsafe {{ synscope_{n}_time(self.handle) }}
         }}
 "#
         );
         if clocked {
-            let ci = m.ports.iter().position(|p| p.name == "clock").unwrap();
             let _ = write!(
                 s,
                 r#"
         /// One clock cycle: rising edge (inputs set before are sampled), then falling edge.
         /// Outputs read afterwards show the state after the edge.
         pub fn tick(&mut self) {{
-            unsafe {{ crate::port::write_bool(self.ports[{ci}], 1, true) }};
-            self.eval();
-            unsafe {{ crate::port::write_bool(self.ports[{ci}], 1, false) }};
-            self.eval();
+            self.ticks(1);
+        }}
+
+        /// `n` clock cycles with the inputs as they are, in one call into the model.
+        pub fn ticks(&mut self, n: u64) {{
+            // SAFETY: live handle, this thread.
+            Self::check(unsafe {{ synscope_{n}_ticks(self.handle, n) }});
         }}
 "#
             );
@@ -501,7 +576,6 @@ pub mod {n} {{
 "#,
                     name = p.name
                 );
-                let _ = id;
             } else {
                 let _ = write!(
                     s,
@@ -516,7 +590,47 @@ pub mod {n} {{
                 );
             }
         }
-        s.push_str("    }\n}\n");
+        s.push_str("    }\n");
+        if m.board_pins {
+            let _ = write!(
+                s,
+                r#"
+    impl crate::drive::BoardPins for {ty} {{
+        fn batch(&mut self, b: &mut crate::drive::Batch) {{
+            // SAFETY: live handle, this thread; `b`'s buffers are valid for the call.
+            Self::check(unsafe {{ synscope_{n}_batch(self.handle, b) }});
+        }}
+        fn set_reset(&mut self, v: bool) {{
+            {ty}::set_reset(self, v)
+        }}
+        fn set_now(&mut self, ticks: u32) {{
+            {ty}::set_now(self, u64::from(ticks))
+        }}
+        fn divisor(&self) -> u32 {{
+            {ty}::divisor(self) as u32
+        }}
+        fn open_vcd(&mut self, path: &std::path::Path) -> std::io::Result<()> {{
+            {ty}::open_vcd(self, path)
+        }}
+"#
+            );
+            if m.fifo_entry {
+                let _ = write!(
+                    s,
+                    r#"        fn fifo_push(&mut self, entries: &[u16]) -> bool {{
+            // SAFETY: live handle; the slice is valid for the call.
+            unsafe {{ synscope_{n}_fifo_push(self.handle, entries.as_ptr(), entries.len()) }};
+            true
+        }}
+        fn fifo_len(&self) -> usize {{
+            unsafe {{ synscope_{n}_fifo_len(self.handle) }}
+        }}
+"#
+                );
+            }
+            s.push_str("    }\n");
+        }
+        s.push_str("}\n");
         let _ = writeln!(s, "pub use {n}::{ty};");
     }
     s

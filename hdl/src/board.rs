@@ -527,6 +527,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.engine.core_ev_hi_ip.next = self.core.ev_hi_ip.val();
         self.engine.core_ev_hi_port.next = self.core.ev_hi_port.val();
         self.engine.core_ev_time.next = self.core.ev_time.val();
+        self.engine.core_ev_client_is_lo.next = self.core.ev_client_is_lo.val();
         // Activity.
         self.frame_done.next = self.parser.out_valid.val();
         self.state_changed.next = self.core.out_valid.val()

@@ -12,7 +12,7 @@
 //! while a request is held (the host waits for each answer) is ignored.
 //!
 //! Then, in order: a frame of another kind than request is ignored (our own answers echoed);
-//! version ≠ `VERSION` (3) → error `BAD_VERSION` (its header says version 3); unknown op → `UNKNOWN_OP`;
+//! version ≠ `VERSION` → error `BAD_VERSION` (its header carries `VERSION`); unknown op → `UNKNOWN_OP`;
 //! a payload length other than the op's → `BAD_LENGTH`; a bucket past the table, a `SET_CONFIG`
 //! item that does not exist, timeouts that `Timeouts::validate` refuses or a baud code past
 //! `BAUD_RATES` → `BAD_ARGUMENT` (docs/protocol.md, "Operations": error frame payload).
@@ -75,7 +75,9 @@ use crate::toeplitz_hash::{INPUT_BITS, KEY_BITS};
 use crate::uart::{divisors, DIVISOR_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_KEY_BYTES};
-use synscope_model::protocol::payload::{event_bits, Identity, LOOKUP_BYTES};
+use synscope_model::protocol::payload::{
+    event_bits, Identity, EVENT_RECORD_BYTES, EVENT_RECORD_BYTES_V6, LOOKUP_BYTES,
+};
 use synscope_model::protocol::{
     ConfigItem, ErrorCode, Kind, LinkCounter, Op, DUMP_ENTRIES_PER_FRAME, ENTRY_BYTES,
     HEADER_BYTES, VERSION,
@@ -238,6 +240,9 @@ pub struct Event6PieceB {
     pub hi_port: Bits<16>,
     /// As [`EventPiece::time`].
     pub time: Bits<16>,
+    /// As [`EventPiece::client_is_lo`]: the last byte.
+    pub client_is_lo: Bit,
+    pub role_zero: Bits<7>,
 }
 
 /// A dumped slot (`DumpChunk::encode`), as the dump buffer stores it.
@@ -307,6 +312,9 @@ pub struct EventPiece {
     pub hi_port: Bits<16>,
     /// Low 16 bits of the board's seconds (the record's tick time without its 4 fraction bits).
     pub time: Bits<16>,
+    /// The last byte: bit 0 `client_is_lo`, bits 1..7 zero.
+    pub client_is_lo: Bit,
+    pub role_zero: Bits<7>,
 }
 
 /// The hash key word (`toeplitz_hash::key_word`: the first wire byte is the most significant)
@@ -356,9 +364,9 @@ pub struct KeyWord {
 }
 
 const _: () = assert!(SlotPiece::BITS == SLOT_BYTES * 8);
-const _: () = assert!(EventPiece::BITS == 19 * 8);
+const _: () = assert!(EventPiece::BITS == EVENT_RECORD_BYTES * 8);
 const _: () = assert!(ConfigPiece::BITS + 2 * KeyHalfPiece::BITS == (4 + HASH_KEY_BYTES) * 8);
-const _: () = assert!(Event6PieceA::BITS + Event6PieceB::BITS == 43 * 8);
+const _: () = assert!(Event6PieceA::BITS + Event6PieceB::BITS == EVENT_RECORD_BYTES_V6 * 8);
 const _: () = assert!(Event6PieceB::BITS <= TX_BITS && EntryPiece::BITS <= TX_BITS);
 const _: () = assert!(KEY_HALF_BYTES * 8 == 160);
 const _: () = assert!(LookupPiece::BITS <= TX_BITS);
@@ -442,6 +450,7 @@ pub struct CommandEngine<const B: usize> {
     pub core_ev_hi_ip: Signal<In, Bits<IP_BITS>>,
     pub core_ev_hi_port: Signal<In, Bits<16>>,
     pub core_ev_time: Signal<In, Bits<TIME_BITS>>,
+    pub core_ev_client_is_lo: Signal<In, Bit>,
     // ---- request buffer
     taking: DFF<Bit>,
     held: DFF<Bit>,
@@ -796,6 +805,7 @@ impl<const B: usize> CommandEngine<B> {
             core_ev_hi_ip: Default::default(),
             core_ev_hi_port: Default::default(),
             core_ev_time: Default::default(),
+            core_ev_client_is_lo: Default::default(),
             taking: Default::default(),
             held: Default::default(),
             rx_len: Default::default(),
@@ -1365,6 +1375,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.ev6b.next.hi_ip = self.ev_hi6.q.val();
         self.ev6b.next.hi_port = self.ev_piece.q.val().hi_port;
         self.ev6b.next.time = self.ev_piece.q.val().time;
+        self.ev6b.next.client_is_lo = self.ev_piece.q.val().client_is_lo;
 
         // ---- transmit: a byte a cycle from the low end of the piece
         if (self.tx_n.q.val() != self.n_zero.val()) & self.m_ready.val() {
@@ -1395,6 +1406,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 self.ev_hi6.d.next = self.core_ev_hi_ip.val();
                 self.ev_piece.d.next.hi_port = self.core_ev_hi_port.val();
                 self.ev_piece.d.next.time = self.core_ev_time.val().get_bits::<16>(4);
+                self.ev_piece.d.next.client_is_lo = self.core_ev_client_is_lo.val();
                 if (self.ev_kinds.val() & self.mask_q.q.val()) == self.zero8.val() {
                     // Not a kind the host asked for.
                 } else if (self.rate_q.q.val() != self.zero16.val())
@@ -1981,6 +1993,7 @@ pub fn connected<const B: usize>(board: u8, clock_mhz: u8) -> CommandEngine<B> {
     u.core_ev_hi_ip.connect();
     u.core_ev_hi_port.connect();
     u.core_ev_time.connect();
+    u.core_ev_client_is_lo.connect();
     u
 }
 

@@ -282,6 +282,9 @@ pub struct EventRecord {
     pub hi_port: Bits<16>,
     /// The descriptor's `now`, low 16 bits.
     pub time: Bits<TIME_BITS>,
+    /// The client is the key's `lo` endpoint: the applied entry's role, or for a refused
+    /// creation the role the entry would have had (`segment::open`).
+    pub client_is_lo: Bit,
 }
 
 /// The change of each gauge for one write-back: `[client per state, server per state]`.
@@ -767,6 +770,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub ev_hi_ip: Signal<Out, Bits<IP_BITS>>,
     pub ev_hi_port: Signal<Out, Bits<16>>,
     pub ev_time: Signal<Out, Bits<TIME_BITS>>,
+    pub ev_client_is_lo: Signal<Out, Bit>,
     // ---- blocks
     decode: FlagDecode,
     key: FlowKey,
@@ -1218,6 +1222,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             ev_hi_ip: Default::default(),
             ev_hi_port: Default::default(),
             ev_time: Default::default(),
+            ev_client_is_lo: Default::default(),
             decode: Default::default(),
             key: Default::default(),
             hasher: Default::default(),
@@ -2663,6 +2668,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.c_ev.next.hi_ip = self.a.q.val().hi_ip;
         self.c_ev.next.hi_port = self.a.q.val().hi_port;
         self.c_ev.next.time = self.a.q.val().now;
+        self.c_ev.next.client_is_lo = self.apply.entry_out.val().client_is_lo;
         self.o_ev.d.next = self.c_ev.val();
         self.o_ev_bucket.d.next = self.a_bucket.q.val();
         self.o_ev_valid.d.next = self.a_desc.q.val();
@@ -2717,6 +2723,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.ev_hi_ip.next = self.ev_hi_split.val().into();
         self.ev_hi_port.next = self.ev_fifo.data_out.val().hi_port;
         self.ev_time.next = self.ev_fifo.data_out.val().time;
+        self.ev_client_is_lo.next = self.ev_fifo.data_out.val().client_is_lo;
 
         // ---- C2: gauge snapshots of the bucket before (as read) and after (as written)
         self.trk_fwd_lo0.next = self.fwd0.q.val().lo;

@@ -2,19 +2,21 @@
 
 use crate::generate::{generate, GenerateArgs};
 use crate::output;
+use crate::progress::Progress;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use synscope_model::analysis::analyze_capture;
 use synscope_model::capture::read_file;
+use synscope_model::shard::analyze_capture_sharded;
 use synscope_model::{Counter, TableShape, TrackerConfig};
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
-    /// Packets per second of `analyze` (one core), against tshark and tcptrace on the same file.
+    /// Packets per second of `analyze` on one thread and on --threads, against tshark and
+    /// tcptrace on the same file.
     Analyze(BenchAnalyzeArgs),
     Core(crate::bench_core::BenchCoreArgs),
 }
@@ -32,6 +34,9 @@ pub struct BenchAnalyzeArgs {
     /// Timed runs of synscope (the best is reported).
     #[arg(long, default_value_t = 3)]
     pub runs: u32,
+    /// Threads of the sharded run (measured beside the one-thread run).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(2..))]
+    pub threads: u16,
     /// Skip the peers (tshark, tcptrace).
     #[arg(long)]
     pub no_peers: bool,
@@ -54,15 +59,16 @@ struct Took {
     cpu: Duration,
 }
 
-/// CPU time (user + system) of the calling thread so far: unlike the wall clock, it does not
-/// count the time other processes held the core, so it stays put on a loaded machine.
-fn thread_cpu() -> Duration {
+/// CPU time (user + system) of this process's threads so far: unlike the wall clock, it does
+/// not count the time other processes held the cores, so it stays put on a loaded machine (a
+/// sharded run's threads are all counted).
+fn process_cpu() -> Duration {
     let mut t = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // SAFETY: `t` is a valid timespec; CLOCK_THREAD_CPUTIME_ID exists on every Linux.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    // SAFETY: `t` is a valid timespec; CLOCK_PROCESS_CPUTIME_ID exists on every Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
     Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
 }
 
@@ -80,11 +86,11 @@ fn children_cpu() -> Duration {
 fn best_of<T>(runs: u32, mut f: impl FnMut() -> Result<T>) -> Result<(Took, T)> {
     let mut best: Option<(Took, T)> = None;
     for _ in 0..runs.max(1) {
-        let (t0, c0) = (Instant::now(), thread_cpu());
+        let (t0, c0) = (Instant::now(), process_cpu());
         let v = f()?;
         let took = Took {
             wall: t0.elapsed(),
-            cpu: thread_cpu() - c0,
+            cpu: process_cpu() - c0,
         };
         best = Some(match best {
             None => (took, v),
@@ -159,19 +165,36 @@ fn bench_analyze(a: &BenchAnalyzeArgs) -> Result<()> {
             p
         }
     };
-    let analyze = |shape| {
+    let analyze = |shape, threads: usize| {
         let bytes = read_file(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let config = TrackerConfig {
             shape,
             ..TrackerConfig::default()
         };
-        Ok(analyze_capture(&bytes, config)?)
+        Ok(analyze_capture_sharded(&bytes, config, threads)?)
     };
-    let (ours, report) = best_of(a.runs, || analyze(TableShape::Unbounded))?;
-    let (bounded, _) = best_of(a.runs, || analyze(TableShape::ARTY_35T))?;
+    let threads = usize::from(a.threads);
+    let progress = Progress::new("timing synscope", 3 * u64::from(a.runs.max(1)), "runs");
+    let timed = |shape, threads| {
+        best_of(a.runs, || {
+            let r = analyze(shape, threads);
+            progress.inc(1);
+            r
+        })
+    };
+    let (ours, report) = timed(TableShape::Unbounded, 1)?;
+    let (sharded, sharded_report) = timed(TableShape::Unbounded, threads)?;
+    let (bounded, _) = timed(TableShape::ARTY_35T, 1)?;
+    progress.finish();
+    if sharded_report.counters != report.counters
+        || sharded_report.connections != report.connections
+    {
+        bail!("the {threads}-thread analysis differs from the one-thread analysis");
+    }
     let frames = report.counters.get(Counter::Frames);
     let pps = frames as f64 / ours.wall.as_secs_f64();
     let pps_cpu = frames as f64 / ours.cpu.as_secs_f64();
+    let pps_n = frames as f64 / sharded.wall.as_secs_f64();
     let (tshark, tcptrace) = if a.no_peers {
         (None, None)
     } else {
@@ -183,6 +206,7 @@ fn bench_analyze(a: &BenchAnalyzeArgs) -> Result<()> {
     };
     let ratio = |p: Option<Took>| p.map(|p| p.wall.as_secs_f64() / ours.wall.as_secs_f64());
     let ratio_cpu = |p: Option<Took>| p.map(|p| p.cpu.as_secs_f64() / ours.cpu.as_secs_f64());
+    let ratio_n = |p: Option<Took>| p.map(|p| p.wall.as_secs_f64() / sharded.wall.as_secs_f64());
     if a.json {
         let v = json!({
             "capture": path.display().to_string(),
@@ -192,8 +216,8 @@ fn bench_analyze(a: &BenchAnalyzeArgs) -> Result<()> {
             "cpu_seconds": ours.cpu.as_secs_f64(),
             "packets_per_s": pps,
             "packets_per_s_cpu": pps_cpu,
-            "packets_per_s_bounded_8k": frames as f64 / bounded.wall.as_secs_f64(),
-            "packets_per_s_bounded_8k_cpu": frames as f64 / bounded.cpu.as_secs_f64(),
+            "packets_per_s_bounded_35t": frames as f64 / bounded.wall.as_secs_f64(),
+            "packets_per_s_bounded_35t_cpu": frames as f64 / bounded.cpu.as_secs_f64(),
             "tshark_seconds": tshark.map(|d| d.wall.as_secs_f64()),
             "tcptrace_seconds": tcptrace.map(|d| d.wall.as_secs_f64()),
             "tshark_cpu_seconds": tshark.map(|d| d.cpu.as_secs_f64()),
@@ -202,17 +226,32 @@ fn bench_analyze(a: &BenchAnalyzeArgs) -> Result<()> {
             "speedup_vs_tcptrace": ratio(tcptrace),
             "speedup_vs_tshark_cpu": ratio_cpu(tshark),
             "speedup_vs_tcptrace_cpu": ratio_cpu(tcptrace),
+            "threads": threads,
+            "threads_seconds": sharded.wall.as_secs_f64(),
+            "threads_cpu_seconds": sharded.cpu.as_secs_f64(),
+            "threads_packets_per_s": pps_n,
+            "threads_speedup": ours.wall.as_secs_f64() / sharded.wall.as_secs_f64(),
+            "threads_speedup_vs_tshark": ratio_n(tshark),
+            "threads_speedup_vs_tcptrace": ratio_n(tcptrace),
         });
         return output::write_stdout(format!("{v}\n").as_bytes());
     }
     let mut s = format!(
         "synscope analyze: {frames} frames, {} connections in {:.3} s = {:.2} M packets/s \
-         (one core, file read included; {:.2} M packets/s of CPU time)\n\
-         bounded 8K table (as the 35T): {:.2} M packets/s ({:.2} M of CPU time)\n",
+         (one thread, file read included; {:.2} M packets/s of CPU time)\n\
+         on {threads} threads (same result): {:.3} s = {:.2} M packets/s, {:.2}× one thread \
+         ({:.2} s of CPU time)\n\
+         bounded table as the 35T's ({} entries), one thread: {:.2} M packets/s ({:.2} M of CPU \
+         time)\n",
         report.connections.len(),
         ours.wall.as_secs_f64(),
         pps / 1e6,
         pps_cpu / 1e6,
+        sharded.wall.as_secs_f64(),
+        pps_n / 1e6,
+        ours.wall.as_secs_f64() / sharded.wall.as_secs_f64(),
+        sharded.cpu.as_secs_f64(),
+        TableShape::ARTY_35T.capacity().unwrap_or(0),
         frames as f64 / bounded.wall.as_secs_f64() / 1e6,
         frames as f64 / bounded.cpu.as_secs_f64() / 1e6,
     );
@@ -220,10 +259,12 @@ fn bench_analyze(a: &BenchAnalyzeArgs) -> Result<()> {
         match t {
             Some(t) => {
                 s += &format!(
-                    "{name}: {:.3} s — synscope is {:.1}× faster ({:.1}× in CPU time)\n",
+                    "{name}: {:.3} s — synscope is {:.1}× faster on one thread ({:.1}× in CPU \
+                     time), {:.1}× on {threads}\n",
                     t.wall.as_secs_f64(),
                     t.wall.as_secs_f64() / ours.wall.as_secs_f64(),
                     t.cpu.as_secs_f64() / ours.cpu.as_secs_f64(),
+                    t.wall.as_secs_f64() / sharded.wall.as_secs_f64(),
                 )
             }
             None if a.no_peers => {}

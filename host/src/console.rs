@@ -1,17 +1,23 @@
 //! The board commands: `ping`, `stats`, `table`, `lookup`, `config`, `events`. Each opens the
-//! link (`--port`, or the Arty's UART found by `ports::pick`; `--baud`), checks that a synscope
-//! answers, and prints a table or, with `--json`, one JSON document.
+//! link (`--port`, or the Arty's UART found by `ports::pick`), finds the board's line rate and
+//! raises it to the fastest reliable one (`negotiate`; `--baud` skips that), checks that a
+//! synscope answers, and prints a table or another `--format`.
 
-use crate::events::{enable_all, event_json, event_line, lost_line, EventStream};
+use crate::events::{enable_all, lost_line, BoardLosses, ConnEvent, EventStream};
+use crate::exit::NothingFound;
+use crate::filter::{Conn, FilterArgs};
+use crate::format::{Format, FormatArgs};
 use crate::link::Link;
-use crate::output::write_stdout;
+use crate::negotiate::{self, baud_code};
+use crate::output::{with_stdout, write_stdout};
+use crate::{human, signals};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use synscope_model::entry::Entry;
 use synscope_model::entry::{Aux, EndpointTrack};
 use synscope_model::protocol::payload::{
@@ -20,30 +26,34 @@ use synscope_model::protocol::payload::{
 };
 use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
 use synscope_model::time::{elapsed, whole_secs};
-use synscope_model::{Counter, Endpoint, TcpState};
+use synscope_model::timeouts::removal_time;
+use synscope_model::{Counter, Endpoint, TcpState, Timeouts};
 
 /// Where the board is.
 #[derive(Args, Clone, Debug)]
 pub struct PortArgs {
     /// Serial port of the board (default: the Arty's USB-UART, found by `synscope ports`), or
     /// the pseudo-terminal printed by `synscope sim CAPTURE --serve`.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "SYNSCOPE_PORT")]
     pub port: Option<String>,
-    /// Line rate the board is at (it starts at 115200; `config --baud` changes it).
-    #[arg(long, global = true, default_value_t = BAUD_RATES[0])]
-    pub baud: u32,
+    /// The board's line rate, used as it is. Without it synscope finds the rate and raises it
+    /// to the fastest reliable one (3000000) for the command, then puts it back.
+    #[arg(long, global = true, env = "SYNSCOPE_BAUD")]
+    pub baud: Option<u32>,
 }
 
 impl PortArgs {
-    /// Open the link and identify the board.
+    /// The port's name: `--port`, or the board `synscope ports` finds.
+    pub fn name(&self) -> Result<String> {
+        match &self.port {
+            Some(p) => Ok(p.clone()),
+            None => crate::ports::pick(),
+        }
+    }
+
+    /// Open the link at the board's fastest reliable rate and identify the board.
     pub fn connect(&self) -> Result<(Link, Identity)> {
-        let name = match &self.port {
-            Some(p) => p.clone(),
-            None => crate::ports::pick()?,
-        };
-        let mut link = Link::open(&name, self.baud)?;
-        let id = link.identify()?;
-        Ok((link, id))
+        negotiate::connect(&self.name()?, self.baud)
     }
 }
 
@@ -51,10 +61,11 @@ impl PortArgs {
 pub enum BoardCommand {
     /// Check the board answers; print what it is and the round-trip time.
     Ping(JsonArg),
-    /// Counters (every drop reason, flag, class, RST class…) and the per-state histogram.
-    Stats(JsonArg),
-    /// Dump the connection table (both endpoints' states).
-    Table(JsonArg),
+    /// Counters (every drop reason, flag, class, RST class…) and the per-state histogram
+    /// (of the connections the filters pass, when some are given).
+    Stats(StatsArgs),
+    /// Dump the connection table (both endpoints' states, idle time, time left, slot).
+    Table(TableArgs),
     /// Look up one connection by its 4-tuple (either direction).
     Lookup(LookupArgs),
     /// Show the configuration, or change it.
@@ -71,6 +82,23 @@ pub struct JsonArg {
 }
 
 #[derive(Args, Debug)]
+pub struct StatsArgs {
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TableArgs {
+    #[command(flatten)]
+    pub format: FormatArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "Exit status 3 when the connection is not in the table (as conntrack -G).")]
 pub struct LookupArgs {
     /// One endpoint: ADDR:PORT, or [IPV6-ADDR]:PORT (quote it in a shell: '[::1]:80').
     pub src: String,
@@ -95,7 +123,8 @@ pub struct ConfigArgs {
     pub idle: Option<u32>,
     #[arg(long)]
     pub linger: Option<u32>,
-    /// Switch the board's line rate (115200, 921600, 1000000, 2000000, 3000000).
+    /// Switch the board's line rate and leave it there (115200, 921600, 1000000, 2000000,
+    /// 3000000); other commands find it.
     #[arg(long)]
     pub set_baud: Option<u32>,
     /// Load a new hash key: 32 hex digits, or `random` (empties the table).
@@ -109,6 +138,10 @@ pub struct ConfigArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Ctrl-C ends it (the board's event mask and line rate are put back). \
+Events the board could not send are reported on stderr as they are counted."
+)]
 pub struct EventsArgs {
     /// Stop after this many events (default: until interrupted).
     #[arg(long)]
@@ -116,22 +149,38 @@ pub struct EventsArgs {
     /// Stop after this many seconds without an event.
     #[arg(long)]
     pub idle_exit: Option<f64>,
-    /// One JSON object per line.
-    #[arg(long)]
-    pub json: bool,
+    /// `table` prints lines like `conntrack -E`; `json`/`ndjson` one object per line; `csv`.
+    #[command(flatten)]
+    pub format: FormatArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 pub fn run(cmd: &BoardCommand, port: &PortArgs) -> Result<()> {
+    // Formats are checked before the board is opened.
+    let table_format = match cmd {
+        BoardCommand::Table(a) => Some(a.format.pick("table", &LISTS)?),
+        BoardCommand::Events(a) => Some(a.format.pick("events", &LISTS)?),
+        _ => None,
+    };
     let (mut link, id) = port.connect()?;
     match cmd {
         BoardCommand::Ping(a) => ping(&mut link, &id, a.json),
-        BoardCommand::Stats(a) => stats(&mut link, a.json),
-        BoardCommand::Table(a) => table(&mut link, &id, a.json),
+        BoardCommand::Stats(a) => stats(&mut link, &id, a),
+        BoardCommand::Table(a) => table(
+            &mut link,
+            &id,
+            table_format.unwrap_or(Format::Table),
+            &a.filter,
+        ),
         BoardCommand::Lookup(a) => lookup(&mut link, a),
         BoardCommand::Config(a) => config(&mut link, a),
-        BoardCommand::Events(a) => events(&mut link, a),
+        BoardCommand::Events(a) => events(&mut link, a, table_format.unwrap_or(Format::Table)),
     }
 }
+
+/// The formats of the board's lists (no Zeek log: the board keeps no per-side history).
+const LISTS: [Format; 4] = [Format::Table, Format::Json, Format::Ndjson, Format::Csv];
 
 fn print_json(v: &Value) -> Result<()> {
     let mut s = serde_json::to_string_pretty(v)?;
@@ -162,13 +211,15 @@ fn ping(link: &mut Link, id: &Identity, json: bool) -> Result<()> {
     if json {
         let mut v = identity_json(id);
         v["port"] = json!(link.name());
+        v["baud"] = json!(link.baud());
         v["rtt_ms"] = json!(rtt.as_secs_f64() * 1e3);
         return print_json(&v);
     }
     let text = format!(
-        "{}: synscope on {} (protocol {}, design {}), {} entries ({} x {}), {} MHz; \
+        "{} at {} baud: synscope on {} (protocol {}, design {}), {} entries ({} x {}), {} MHz; \
          round trip {:.1} ms\n",
         link.name(),
+        link.baud(),
         id.board_name(),
         id.protocol,
         id.design,
@@ -200,8 +251,25 @@ fn read_stats(link: &mut Link) -> Result<(CounterSnapshot, Histogram, Vec<u32>)>
     Ok((c, h, l))
 }
 
-fn stats(link: &mut Link, json: bool) -> Result<()> {
-    let (c, h, l) = read_stats(link)?;
+fn stats(link: &mut Link, id: &Identity, a: &StatsArgs) -> Result<()> {
+    let (c, mut h, l) = read_stats(link)?;
+    // With filters: the states of the connections they pass, from the table.
+    let matching = if a.filter.is_empty() {
+        None
+    } else {
+        let (now, slots) = dump(link, id)?;
+        let rows: Vec<&Slot> = slots
+            .iter()
+            .filter(|s| a.filter.matches(&conn_of(&s.entry)))
+            .collect();
+        h = Histogram::default();
+        for s in &rows {
+            h.client[s.entry.client_state() as usize] += 1;
+            h.server[s.entry.server_state() as usize] += 1;
+        }
+        let _ = now;
+        Some((rows.len(), slots.len()))
+    };
     let counters: Map<String, Value> = Counter::ALL
         .iter()
         .map(|k| (k.name().to_string(), json!(c.get(*k))))
@@ -219,8 +287,8 @@ fn stats(link: &mut Link, json: bool) -> Result<()> {
         .collect();
     let half_open = h.half_open();
     let syn_to_synack = syn_to_synack(&c);
-    if json {
-        return print_json(&json!({
+    if a.json {
+        let mut v = json!({
             "now": whole_secs(c.now),
             "now_ticks": c.now,
             "counters": counters,
@@ -228,14 +296,21 @@ fn stats(link: &mut Link, json: bool) -> Result<()> {
             "half_open": half_open,
             "syn_to_synack": syn_to_synack,
             "link": linkc,
-        }));
+        });
+        if let Some((n, of)) = matching {
+            v["filtered"] = json!({"connections": n, "of": of});
+        }
+        return print_json(&v);
     }
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "board time {:.2} s",
-        c.now as f64 / synscope_model::time::TICKS_PER_SECOND as f64
-    );
+    let _ = writeln!(s, "board time {}", human::board_time(c.now));
+    if let Some((n, of)) = matching {
+        let _ = writeln!(
+            s,
+            "states of the {n} of {of} connections the filters pass (the counters are the \
+             board's)"
+        );
+    }
     let _ = writeln!(
         s,
         "half-open connections {half_open}, SYN:SYN-ACK {}",
@@ -260,6 +335,16 @@ fn stats(link: &mut Link, json: bool) -> Result<()> {
         let _ = writeln!(s, "link_{:<19} {:>12}", k.name(), v);
     }
     write_stdout(s.as_bytes())
+}
+
+/// An entry as the filters see it.
+pub fn conn_of(e: &Entry) -> Conn {
+    Conn {
+        client: e.client(),
+        server: e.server(),
+        client_state: e.client_state(),
+        server_state: e.server_state(),
+    }
 }
 
 /// SYNs per SYN-ACK seen: about 1 on healthy traffic (a retransmitted SYN adds a little), far
@@ -303,7 +388,14 @@ pub fn dump_with(link: &mut Link, progress: impl FnMut(usize)) -> Result<(u32, V
     })
 }
 
-fn slot_json(now: u32, s: &Slot) -> Value {
+/// Seconds until an entry leaves the table without new segments (conntrack's countdown),
+/// rounded up; `now` is the board's clock in ticks.
+pub fn expires_in(e: &Entry, now: u32, t: &Timeouts) -> u64 {
+    let left = elapsed(removal_time(e.clocks(), t), now);
+    left.div_ceil(synscope_model::time::TICKS_PER_SECOND) as u64
+}
+
+fn slot_json(now: u32, s: &Slot, t: Option<&Timeouts>) -> Value {
     let e = &s.entry;
     json!({
         "client": e.client().to_string(),
@@ -314,6 +406,7 @@ fn slot_json(now: u32, s: &Slot) -> Value {
         "bucket": s.slot >> 2,
         "way": s.slot & 3,
         "idle_s": whole_secs(elapsed(now, e.last_seen)),
+        "expires_in": t.map(|t| expires_in(e, now, t)),
         "tracks": {
             "client": track_json(&e.ends[e.client_index()]),
             "server": track_json(&e.ends[1 - e.client_index()]),
@@ -356,41 +449,124 @@ fn track_notes(e: &Entry) -> String {
     v
 }
 
-fn table(link: &mut Link, id: &Identity, json: bool) -> Result<()> {
+fn table(link: &mut Link, id: &Identity, format: Format, filter: &FilterArgs) -> Result<()> {
+    let timeouts = read_config(link)?.timeouts;
     let (now, slots) = dump(link, id)?;
-    if json {
-        return print_json(&json!({
-            "source": link.name(),
-            "engine": "board",
-            "board": identity_json(id),
-            "now": now,
-            "connection_count": slots.len(),
-            "connections": slots.iter().map(|s| slot_json(now, s)).collect::<Vec<_>>(),
-        }));
-    }
-    let mut s = table_lines(now, slots.iter().map(|x| (x.slot as usize, &x.entry)));
-    let _ = writeln!(s, "\n{} of {} entries in use", slots.len(), id.capacity());
-    write_stdout(s.as_bytes())
+    let rows: Vec<&Slot> = slots
+        .iter()
+        .filter(|s| filter.is_empty() || filter.matches(&conn_of(&s.entry)))
+        .collect();
+    let t = Some(&timeouts);
+    with_stdout(|out| {
+        match format {
+            Format::Json => {
+                let doc = json!({
+                    "source": link.name(),
+                    "engine": "board",
+                    "board": identity_json(id),
+                    "now": whole_secs(now),
+                    "now_ticks": now,
+                    "connection_count": rows.len(),
+                    "connections": rows.iter().map(|s| slot_json(now, s, t)).collect::<Vec<_>>(),
+                });
+                serde_json::to_writer_pretty(&mut *out, &doc)?;
+                writeln!(out)?;
+            }
+            Format::Ndjson => {
+                for s in &rows {
+                    serde_json::to_writer(&mut *out, &slot_json(now, s, t))?;
+                    writeln!(out)?;
+                }
+            }
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(&mut *out);
+                w.write_record([
+                    "client",
+                    "server",
+                    "client_state",
+                    "server_state",
+                    "picked_up",
+                    "bucket",
+                    "way",
+                    "idle_s",
+                    "expires_in",
+                ])?;
+                for s in &rows {
+                    let e = &s.entry;
+                    w.write_record([
+                        e.client().to_string(),
+                        e.server().to_string(),
+                        e.client_state().name().to_string(),
+                        e.server_state().name().to_string(),
+                        e.picked_up.to_string(),
+                        (s.slot >> 2).to_string(),
+                        (s.slot & 3).to_string(),
+                        whole_secs(elapsed(now, e.last_seen)).to_string(),
+                        expires_in(e, now, &timeouts).to_string(),
+                    ])?;
+                }
+                w.flush()?;
+            }
+            _ => {
+                let mut s = entry_lines(now, rows.iter().map(|x| (x.slot as usize, &x.entry)), t);
+                let _ = writeln!(
+                    s,
+                    "\n{} of {} entries in use{}; board time {}",
+                    slots.len(),
+                    id.capacity(),
+                    if rows.len() == slots.len() {
+                        String::new()
+                    } else {
+                        format!(", {} shown", rows.len())
+                    },
+                    human::board_time(now)
+                );
+                out.write_all(s.as_bytes())?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// The table as text, like `ss -tan` on both hosts at once: one line per entry (`slot` =
 /// bucket × 4 + way), idle time against the board's `now`. Shared by `table` and `sim`.
 pub fn table_lines<'a>(now: u32, entries: impl Iterator<Item = (usize, &'a Entry)>) -> String {
+    entry_lines(now, entries, None)
+}
+
+/// `table_lines`, with each entry's time left (conntrack's countdown) when the timeouts are
+/// known.
+fn entry_lines<'a>(
+    now: u32,
+    entries: impl Iterator<Item = (usize, &'a Entry)>,
+    t: Option<&Timeouts>,
+) -> String {
     let entries: Vec<(usize, &Entry)> = entries.collect();
-    let w = crate::report::endpoint_width(entries.iter().flat_map(|(_, e)| [e.key.lo, e.key.hi]));
+    let w = entries
+        .iter()
+        .map(|(_, e)| {
+            e.client()
+                .to_string()
+                .len()
+                .max(e.server().to_string().len())
+        })
+        .max()
+        .unwrap_or(0)
+        .max(6);
     let mut s = format!(
-        "{:<w$} {:<w$} {:<12} {:<12} {:>7}  SLOT\n",
-        "CLIENT", "SERVER", "CLIENT", "SERVER", "IDLE"
+        "{:<w$} {:<w$} {:<12} {:<12} {:>7} {:>7}  SLOT\n",
+        "CLIENT", "SERVER", "CLIENT", "SERVER", "IDLE", "EXPIRES"
     );
     for (slot, e) in entries {
         let _ = writeln!(
             s,
-            "{:<w$} {:<w$} {:<12} {:<12} {:>6}s  {}/{}{}{}",
+            "{:<w$} {:<w$} {:<12} {:<12} {:>7} {:>7}  {}/{}{}{}",
             e.client().to_string(),
             e.server().to_string(),
             e.client_state().name(),
             e.server_state().name(),
-            whole_secs(elapsed(now, e.last_seen)),
+            human::seconds(whole_secs(elapsed(now, e.last_seen)) as u64),
+            t.map_or("-".to_string(), |t| expires_in(e, now, t).to_string()),
             slot >> 2,
             slot & 3,
             if e.picked_up { " picked-up" } else { "" },
@@ -436,30 +612,37 @@ fn lookup(link: &mut Link, a: &LookupArgs) -> Result<()> {
     let p = link.request(Op::Lookup, encode_lookup(src, dst))?;
     let found = decode_lookup_answer(&p, now)
         .ok_or_else(|| anyhow!("{}: malformed lookup answer", link.name()))?;
+    let timeouts = read_config(link)?.timeouts;
     if a.json {
-        return print_json(&match &found {
-            Some(s) => json!({"found": true, "connection": slot_json(now, s)}),
+        print_json(&match &found {
+            Some(s) => json!({"found": true, "connection": slot_json(now, s, Some(&timeouts))}),
             None => json!({"found": false}),
-        });
+        })?;
+    } else {
+        let text = match &found {
+            None => format!("{src} <-> {dst}: not in the table\n"),
+            Some(s) => {
+                let e = &s.entry;
+                format!(
+                    "{} {} -> {} {}  (slot {}/{}, idle {}, expires in {} s{})\n",
+                    e.client(),
+                    e.client_state().name(),
+                    e.server(),
+                    e.server_state().name(),
+                    s.slot >> 2,
+                    s.slot & 3,
+                    human::seconds(whole_secs(elapsed(now, e.last_seen)) as u64),
+                    expires_in(e, now, &timeouts),
+                    if e.picked_up { ", picked up" } else { "" }
+                )
+            }
+        };
+        write_stdout(text.as_bytes())?;
     }
-    let text = match found {
-        None => format!("{src} <-> {dst}: not in the table\n"),
-        Some(s) => {
-            let e = &s.entry;
-            format!(
-                "{} {} -> {} {}  (slot {}/{}, idle {} s{})\n",
-                e.client(),
-                e.client_state().name(),
-                e.server(),
-                e.server_state().name(),
-                s.slot >> 2,
-                s.slot & 3,
-                whole_secs(elapsed(now, e.last_seen)),
-                if e.picked_up { ", picked up" } else { "" }
-            )
-        }
-    };
-    write_stdout(text.as_bytes())
+    if found.is_none() {
+        return Err(NothingFound(None).into());
+    }
+    Ok(())
 }
 
 fn read_config(link: &mut Link) -> Result<Config> {
@@ -513,13 +696,14 @@ fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
         set(link, ConfigItem::HashKey, hash_key(k)?.to_vec())?;
     }
     if let Some(b) = a.set_baud {
-        let code = BAUD_RATES
-            .iter()
-            .position(|r| *r == b)
-            .ok_or_else(|| anyhow!("--set-baud: one of {BAUD_RATES:?}"))?;
-        set(link, ConfigItem::Baud, vec![code as u8])?;
-        eprintln!("board now at {b} baud: pass --baud {b} to the next commands");
-        *link = Link::open(link.name(), b)?;
+        let code = baud_code(b).context("--set-baud")?;
+        // Answered at the old rate; then the board and the port (kept open) switch.
+        set(link, ConfigItem::Baud, vec![code])?;
+        link.set_baud(b)?;
+        link.keep_on_close(ConfigItem::Baud);
+        link.identify()
+            .with_context(|| format!("the board did not answer at {b} baud"))?;
+        eprintln!("board now at {b} baud (the other commands find it)");
     }
     cfg = read_config(link)?;
     let t = cfg.timeouts;
@@ -557,36 +741,96 @@ fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
     write_stdout(text.as_bytes())
 }
 
-fn events(link: &mut Link, a: &EventsArgs) -> Result<()> {
+/// How often `events` reads the board's counters: the clock its events are dated by, and the
+/// events it could not send.
+const EVENTS_CHECK: Duration = Duration::from_secs(1);
+
+fn events(link: &mut Link, a: &EventsArgs, format: Format) -> Result<()> {
     enable_all(link)?;
+    signals::stop_on_interrupt();
     let mut stream = EventStream::new();
+    let (first, mut now) = BoardLosses::read(link)?;
+    let mut reported = first;
+    let mut checked = Instant::now();
     let mut n = 0u64;
     let mut last = Instant::now();
+    let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(std::io::stdout()));
+    if let Some(w) = csv.as_mut() {
+        w.write_record([
+            "time",
+            "board_time",
+            "type",
+            "client",
+            "server",
+            "client_before",
+            "client_after",
+            "server_before",
+            "server_after",
+            "bucket",
+            "way",
+        ])?;
+        w.flush()?;
+    }
     loop {
-        if a.count.is_some_and(|c| n >= c) {
-            return Ok(());
-        }
-        if a.idle_exit
-            .is_some_and(|s| last.elapsed() >= Duration::from_secs_f64(s))
+        if signals::interrupted()
+            || a.count.is_some_and(|c| n >= c)
+            || a.idle_exit
+                .is_some_and(|s| last.elapsed() >= Duration::from_secs_f64(s))
         {
             return Ok(());
+        }
+        if checked.elapsed() >= EVENTS_CHECK {
+            let (losses, t) = BoardLosses::read(link)?;
+            now = t;
+            let new = losses.since(&reported);
+            if new.total() > 0 {
+                eprintln!("synscope: {}", new.line());
+                reported = losses;
+            }
+            checked = Instant::now();
         }
         let Some(f) = link.next_event(Duration::from_millis(200))? else {
             continue;
         };
-        last = Instant::now();
         let r = stream
             .accept(&f)
             .ok_or_else(|| anyhow!("{}: malformed event frame", link.name()))?;
         if r.lost_before > 0 {
-            eprintln!("synscope: {}", lost_line(r.lost_before));
+            eprintln!("synscope: {}", lost_line(r.lost_before as u64));
         }
+        let e = ConnEvent::of_record(&r.record, SystemTime::now(), Some(now));
+        if !e.matches(&a.filter) {
+            continue;
+        }
+        last = Instant::now();
         n += 1;
-        let line = if a.json {
-            event_json(&r.record).to_string()
-        } else {
-            event_line(&r.record)
-        };
-        write_stdout(format!("{line}\n").as_bytes())?;
+        match format {
+            Format::Csv => {
+                if let Some(w) = csv.as_mut() {
+                    let (cs, ss) = (e.client_states, e.server_states);
+                    w.write_record([
+                        format!("{:.6}", human::epoch_seconds(e.at)),
+                        e.board_time.map_or(String::new(), |t| t.to_string()),
+                        e.kinds().join(","),
+                        e.client.to_string(),
+                        e.server.to_string(),
+                        cs.0.name().to_string(),
+                        cs.1.name().to_string(),
+                        ss.0.name().to_string(),
+                        ss.1.name().to_string(),
+                        e.slot.map_or(String::new(), |s| (s >> 2).to_string()),
+                        e.slot.map_or(String::new(), |s| (s & 3).to_string()),
+                    ])?;
+                    if let Err(err) = w.flush() {
+                        if err.kind() == std::io::ErrorKind::BrokenPipe {
+                            return Ok(());
+                        }
+                        return Err(err.into());
+                    }
+                }
+            }
+            Format::Json | Format::Ndjson => write_stdout(format!("{}\n", e.json()).as_bytes())?,
+            _ => write_stdout(format!("{}\n", e.line(None)).as_bytes())?,
+        }
     }
 }

@@ -1,10 +1,12 @@
 //! `synscope demo [CAPTURE]`: the simulated board serving its UART on a pseudo-terminal
-//! (`synscope sim CAPTURE --serve --paced --baud 3000000`, a child process), watched by the
-//! monitor at 3 Mbaud. Without a terminal, a few plain-text snapshots (`monitor --once`)
+//! (`synscope sim CAPTURE --serve --paced`, a child process, its line at the reset rate as a
+//! board's), watched by the monitor, which raises the line to 3 Mbaud as it would a board's. Without a terminal, a few plain-text snapshots (`monitor --once`)
 //! instead, so `make demo` in a script shows something and ends. The child is killed and
 //! reaped on every way out (SIGTERM, then SIGKILL).
 
+use crate::analyze::TimeoutArgs;
 use crate::console::PortArgs;
+use crate::filter::FilterArgs;
 use crate::monitor::{self, once, state::View, MonitorArgs};
 use crate::output::write_stdout;
 use anyhow::{anyhow, bail, Context, Result};
@@ -18,8 +20,6 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The simulated board's line rate during the demo.
-pub const DEMO_BAUD: u32 = 3_000_000;
 /// The capture shown when none is given.
 pub const DEFAULT_CAPTURE: &str = "captures/K_many.pcap";
 /// How long the simulated board may take to print its serial port.
@@ -51,12 +51,15 @@ pub fn run(a: &DemoArgs) -> Result<()> {
     let mut board = SimBoard::start(&capture, a.speed)?;
     let port = PortArgs {
         port: Some(board.serial.clone()),
-        baud: DEMO_BAUD,
+        baud: None,
     };
     let result = if std::io::stdout().is_terminal() {
         monitor::run(
             &MonitorArgs {
                 once: false,
+                interface: None,
+                timeouts: TimeoutArgs::default(),
+                select: FilterArgs::default(),
                 filter: String::new(),
                 interval: 0.5,
                 table_interval: 3.0,
@@ -78,7 +81,7 @@ fn snapshots(port: &PortArgs, count: u32, every: Duration) -> Result<()> {
     let (mut link, id) = port.connect()?;
     for i in 0..count {
         let t0 = Instant::now();
-        let mut view = View::new(link.name(), port.baud, id);
+        let mut view = View::new(link.name(), link.baud(), id);
         once::snapshot(&mut link, &mut view)?;
         let head = format!("=== snapshot {} of {count} ===\n", i + 1);
         write_stdout(format!("{head}{}\n", once::text(&view)).as_bytes())?;
@@ -120,15 +123,16 @@ struct SimBoard {
 }
 
 impl SimBoard {
-    /// Start `synscope sim CAPTURE --serve --paced --speed S --baud 3000000` and wait (bounded)
-    /// for its `serial: PATH` line.
+    /// Start `synscope sim CAPTURE --serve --paced --speed S` and wait (bounded) for its
+    /// `serial: PATH` line.
     fn start(capture: &Path, speed: f64) -> Result<SimBoard> {
         let exe = std::env::current_exe().context("cannot find the synscope executable")?;
         let child = Command::new(exe)
             .arg("sim")
             .arg(capture)
             .args(["--serve", "--paced", "--speed", &speed.to_string()])
-            .args(["--baud", &DEMO_BAUD.to_string()])
+            // A board's rate after reset, whatever the caller's environment says.
+            .env_remove("SYNSCOPE_BAUD")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -1,12 +1,148 @@
-//! The board's unsolicited event frames (docs/protocol.md, "Events"), decoded and formatted
-//! once: `synscope events` prints them like `conntrack -E`, `synscope monitor` shows the same
-//! lines in its events pane.
+//! Connection events (docs/protocol.md, "Events"), decoded and formatted once: `synscope
+//! events` prints them like `conntrack -E`, `synscope monitor` shows the same lines in its
+//! events pane. An event names the client and the server (the board's record carries the
+//! role), its kinds by name, both endpoints' states before and after, the time it arrived and
+//! the board's clock at the time it happened.
 
+use crate::filter::{Conn, FilterArgs};
+use crate::human;
 use crate::link::Link;
 use anyhow::{anyhow, Result};
 use serde_json::{json, Value};
-use synscope_model::protocol::payload::{event_bits, Config, EventRecord};
-use synscope_model::protocol::{ConfigItem, Frame, Op};
+use std::time::SystemTime;
+use synscope_model::protocol::payload::{event_bits, Config, CounterSnapshot, EventRecord};
+use synscope_model::protocol::{ConfigItem, Frame, LinkCounter, Op};
+use synscope_model::{Counter, Endpoint, TcpState};
+
+/// An entry removed by its timeout (the model's events on a live capture; the board counts
+/// these instead of sending them).
+pub const EXPIRED: u8 = 1 << 6;
+
+/// The kinds of an event, by name, in the order they are listed (`conntrack -E` says NEW,
+/// UPDATE, DESTROY; synscope also says why an entry went or was not made).
+const KINDS: [(u8, &str); 5] = [
+    (event_bits::CREATED, "NEW"),
+    (event_bits::REFUSED, "REFUSED"),
+    (event_bits::EVICTED, "EVICTED"),
+    (event_bits::REINCARNATED, "REUSED"),
+    (EXPIRED, "EXPIRED"),
+];
+
+/// One connection event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnEvent {
+    /// When the host received it.
+    pub at: SystemTime,
+    /// The board's clock when it happened (full seconds), when known.
+    pub board_time: Option<u32>,
+    /// `event_bits` and [`EXPIRED`].
+    pub what: u8,
+    pub client: Endpoint,
+    pub server: Endpoint,
+    /// Before and after.
+    pub client_states: (TcpState, TcpState),
+    pub server_states: (TcpState, TcpState),
+    /// `bucket << 2 | way` on a board.
+    pub slot: Option<u16>,
+}
+
+impl ConnEvent {
+    /// A board's event record received at `at`; `now` is a recent reading of the board's
+    /// clock, in ticks (its record keeps 16 bits of its whole seconds).
+    pub fn of_record(r: &EventRecord, at: SystemTime, now: Option<u32>) -> ConnEvent {
+        ConnEvent {
+            at,
+            board_time: now
+                .map(|n| human::extend_time(r.time, synscope_model::time::whole_secs(n))),
+            what: r.what,
+            client: r.client(),
+            server: r.server(),
+            client_states: r.client_states(),
+            server_states: r.server_states(),
+            slot: Some(r.slot),
+        }
+    }
+
+    /// The kinds' names: `NEW`, `REFUSED`, `EVICTED`, `REUSED`, `EXPIRED`, else `UPDATE` (a
+    /// state change).
+    pub fn kinds(&self) -> Vec<&'static str> {
+        let names: Vec<&str> = KINDS
+            .iter()
+            .filter(|(bit, _)| self.what & bit != 0)
+            .map(|(_, name)| *name)
+            .collect();
+        if names.is_empty() {
+            vec!["UPDATE"]
+        } else {
+            names
+        }
+    }
+
+    /// Whether the connection passes `f` (states after the event).
+    pub fn matches(&self, f: &FilterArgs) -> bool {
+        f.is_empty()
+            || f.matches(&Conn {
+                client: self.client,
+                server: self.server,
+                client_state: self.client_states.1,
+                server_state: self.server_states.1,
+            })
+    }
+
+    /// The line, like `conntrack -E`, as wide as it can be within `width` (monitor); `None`
+    /// is the whole line. Addresses and ports are never cut: narrower forms drop the slot,
+    /// then the states before.
+    pub fn line(&self, width: Option<usize>) -> String {
+        let time = human::time_of_day(self.at);
+        let head = format!(
+            "{time} {:<8} {} -> {}",
+            self.kinds().join(","),
+            self.client,
+            self.server
+        );
+        let (c, s) = (self.client_states, self.server_states);
+        let states = format!(
+            "  client {}->{}  server {}->{}",
+            c.0.name(),
+            c.1.name(),
+            s.0.name(),
+            s.1.name()
+        );
+        let slot = self
+            .slot
+            .map(|x| format!("  slot {}/{}", x >> 2, x & 3))
+            .unwrap_or_default();
+        let forms = [
+            format!("{head}{states}{slot}"),
+            format!("{head}{states}"),
+            format!("{head}  {}/{}", c.1.name(), s.1.name()),
+        ];
+        match width {
+            None => forms[0].clone(),
+            Some(w) => forms
+                .iter()
+                .find(|f| f.chars().count() <= w)
+                .unwrap_or(&forms[2])
+                .clone(),
+        }
+    }
+
+    /// One JSON object (`events --format json|ndjson`).
+    pub fn json(&self) -> Value {
+        let state = |(b, a): (TcpState, TcpState)| json!({"before": b.name(), "after": a.name()});
+        json!({
+            "time": human::epoch_seconds(self.at),
+            "board_time": self.board_time,
+            "type": self.kinds().join(","),
+            "types": self.kinds(),
+            "client": self.client.to_string(),
+            "server": self.server.to_string(),
+            "client_state": state(self.client_states),
+            "server_state": state(self.server_states),
+            "slot": self.slot.map(|s| json!({"bucket": s >> 2, "way": s & 3})),
+        })
+    }
+}
 
 /// Decodes a stream of event frames, noticing frames lost on the wire by their sequence.
 #[derive(Debug, Default)]
@@ -41,60 +177,68 @@ impl EventStream {
     }
 }
 
-/// What happened, as `conntrack -E` names it: `NEW`, `REFUSED`, `EVICTED`, `REUSED`, else
-/// `UPDATE` (a state change).
-pub fn event_kind(e: &EventRecord) -> String {
-    let names: Vec<&str> = [
-        (event_bits::CREATED, "NEW"),
-        (event_bits::REFUSED, "REFUSED"),
-        (event_bits::EVICTED, "EVICTED"),
-        (event_bits::REINCARNATED, "REUSED"),
-    ]
-    .into_iter()
-    .filter(|(bit, _)| e.what & bit != 0)
-    .map(|(_, name)| name)
-    .collect();
-    if names.is_empty() {
-        "UPDATE".to_string()
-    } else {
-        names.join(",")
-    }
-}
-
-/// One event as a line, like `conntrack -E`.
-pub fn event_line(e: &EventRecord) -> String {
-    format!(
-        "[{:>5}] {:<8} {} {}->{}  {} {}->{}  slot {}/{}",
-        e.time,
-        event_kind(e),
-        e.key.lo,
-        e.lo_before.name(),
-        e.lo_after.name(),
-        e.key.hi,
-        e.hi_before.name(),
-        e.hi_after.name(),
-        e.slot >> 2,
-        e.slot & 3
-    )
-}
-
-/// One event as a JSON object (`events --json`).
-pub fn event_json(e: &EventRecord) -> Value {
-    json!({
-        "time": e.time, "what": e.what, "slot": e.slot,
-        "lo": e.key.lo.to_string(), "hi": e.key.hi.to_string(),
-        "lo_state": [e.lo_before.name(), e.lo_after.name()],
-        "hi_state": [e.hi_before.name(), e.hi_after.name()],
-    })
-}
-
 /// The line telling that `n` event frames were lost on the link.
-pub fn lost_line(n: u8) -> String {
+pub fn lost_line(n: u64) -> String {
     format!("{n} event frame(s) lost on the link")
 }
 
+/// Events the board could not send: its event queue was full (`events_dropped`, a counter) or
+/// they exceeded the rate limit (`events_rate_limited`, a link counter). Counted from the
+/// first reading, reported as they grow (as `conntrack -E` warns when it loses events).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BoardLosses {
+    pub queue_full: u64,
+    pub rate_limited: u64,
+}
+
+impl BoardLosses {
+    /// Read both counters.
+    pub fn read(link: &mut Link) -> Result<(BoardLosses, u32)> {
+        let c = CounterSnapshot::decode(&link.request(Op::ReadCounters, vec![])?)
+            .ok_or_else(|| anyhow!("{}: short counter answer", link.name()))?;
+        let l = link.request(Op::ReadLink, vec![])?;
+        Ok((Self::of(&c, &l), c.now))
+    }
+
+    /// From a counter snapshot and a `READ_LINK` answer.
+    pub fn of(c: &CounterSnapshot, link: &[u8]) -> BoardLosses {
+        let at = LinkCounter::EventsRateLimited as usize * 4;
+        let rate_limited = link
+            .get(at..at + 4)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64);
+        BoardLosses {
+            queue_full: c.get(Counter::EventsDropped),
+            rate_limited,
+        }
+    }
+
+    /// Losses since `since` (0 when a counter went down: cleared meanwhile).
+    pub fn since(&self, since: &BoardLosses) -> BoardLosses {
+        BoardLosses {
+            queue_full: self.queue_full.saturating_sub(since.queue_full),
+            rate_limited: self.rate_limited.saturating_sub(since.rate_limited),
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.queue_full + self.rate_limited
+    }
+
+    /// `N events lost on the board (X: event queue full, Y: over the rate limit)`.
+    pub fn line(&self) -> String {
+        format!(
+            "{} events lost on the board ({} with its event queue full, {} over the rate limit: \
+             `synscope config --event-rate 0` lifts it)",
+            self.total(),
+            self.queue_full,
+            self.rate_limited
+        )
+    }
+}
+
 /// Make sure the board sends every kind of event: read its configuration and widen the event
-/// mask to all kinds when it was narrowed. Returns the mask it had.
+/// mask to all kinds when it was narrowed, to be put back when the link closes. Returns the
+/// mask it had.
 pub fn enable_all(link: &mut Link) -> Result<u8> {
     let cfg = Config::decode(&link.request(Op::GetConfig, vec![])?)
         .ok_or_else(|| anyhow!("{}: malformed configuration answer", link.name()))?;
@@ -103,6 +247,7 @@ pub fn enable_all(link: &mut Link) -> Result<u8> {
             Op::SetConfig,
             vec![ConfigItem::EventMask as u8, event_bits::ALL],
         )?;
+        link.restore_on_close(ConfigItem::EventMask, vec![cfg.event_mask]);
     }
     Ok(cfg.event_mask)
 }
@@ -110,10 +255,11 @@ pub fn enable_all(link: &mut Link) -> Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
     use synscope_model::protocol::Kind;
-    use synscope_model::{Endpoint, FlowKey, TcpState};
+    use synscope_model::FlowKey;
 
-    fn record(what: u8) -> EventRecord {
+    fn record(what: u8, client_is_lo: bool) -> EventRecord {
         EventRecord {
             what,
             slot: 4 << 2 | 1,
@@ -127,26 +273,63 @@ mod tests {
             )
             .0,
             time: 12,
+            client_is_lo,
         }
     }
 
+    fn at() -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+    }
+
     #[test]
-    fn lines_name_the_kind_and_both_endpoints() {
-        let l = event_line(&record(event_bits::CREATED | event_bits::LO_CHANGED));
-        assert_eq!(
-            l,
-            "[   12] NEW      10.0.0.1:40000 CLOSED->SYN_SENT  10.0.0.2:80 CLOSED->LISTEN  slot 4/1"
+    fn lines_name_the_kind_and_the_roles() {
+        let e = ConnEvent::of_record(
+            &record(event_bits::CREATED | event_bits::LO_CHANGED, true),
+            at(),
+            Some(70_000 * 16),
         );
-        assert_eq!(event_kind(&record(event_bits::HI_CHANGED)), "UPDATE");
-        assert_eq!(
-            event_kind(&record(event_bits::EVICTED | event_bits::REINCARNATED)),
-            "EVICTED,REUSED"
+        let l = e.line(None);
+        assert!(
+            l.ends_with(
+                " NEW      10.0.0.1:40000 -> 10.0.0.2:80  client CLOSED->SYN_SENT  server \
+                 CLOSED->LISTEN  slot 4/1"
+            ),
+            "{l}"
         );
+        assert_eq!(e.board_time, Some(65_536 + 12));
+        // The client is the key's hi endpoint: the roles follow the record's bit.
+        let flipped = ConnEvent::of_record(&record(event_bits::HI_CHANGED, false), at(), None);
+        assert_eq!(flipped.client.to_string(), "10.0.0.2:80");
+        assert_eq!(flipped.client_states, (TcpState::Closed, TcpState::Listen));
+        assert_eq!(flipped.kinds(), ["UPDATE"]);
+        let two = ConnEvent::of_record(
+            &record(event_bits::EVICTED | event_bits::REINCARNATED, true),
+            at(),
+            None,
+        );
+        assert_eq!(two.kinds().join(","), "EVICTED,REUSED");
+        let j = two.json();
+        assert_eq!(j["types"], json!(["EVICTED", "REUSED"]));
+        assert_eq!(j["client_state"]["after"], "SYN_SENT");
+        assert_eq!(j["slot"]["bucket"], 4);
+    }
+
+    #[test]
+    fn narrow_lines_keep_whole_endpoints() {
+        let e = ConnEvent::of_record(&record(event_bits::CREATED, true), at(), None);
+        let least = e.line(Some(0)).chars().count();
+        for w in [40, 60, 70, 80, 100, 200] {
+            let l = e.line(Some(w));
+            assert!(l.contains("10.0.0.1:40000 -> 10.0.0.2:80"), "{w}: {l}");
+            assert!(l.chars().count() <= w.max(least), "{w}: {l}");
+        }
+        assert!(e.line(Some(70)).ends_with("SYN_SENT/LISTEN"));
+        assert_eq!(e.line(Some(200)), e.line(None));
     }
 
     #[test]
     fn a_gap_in_the_sequence_is_counted() {
-        let f = |seq| Frame::new(Kind::Event, seq, Op::Event, 0, record(1).encode());
+        let f = |seq| Frame::new(Kind::Event, seq, Op::Event, 0, record(1, true).encode());
         let mut s = EventStream::new();
         assert_eq!(s.accept(&f(255)).unwrap().lost_before, 0);
         assert_eq!(s.accept(&f(0)).unwrap().lost_before, 0);
@@ -154,5 +337,23 @@ mod tests {
         let bad = Frame::new(Kind::Event, 4, Op::Event, 0, vec![1, 2]);
         assert!(s.accept(&bad).is_none());
         assert_eq!(s.accept(&f(5)).unwrap().lost_before, 0);
+    }
+
+    #[test]
+    fn losses_count_from_the_first_reading() {
+        let mut values = vec![0; Counter::COUNT];
+        values[Counter::EventsDropped as usize] = 620;
+        let c = CounterSnapshot { now: 1, values };
+        let mut link = vec![0u8; LinkCounter::COUNT * 4];
+        link[LinkCounter::EventsRateLimited as usize * 4] = 7;
+        let now = BoardLosses::of(&c, &link);
+        assert_eq!(now.total(), 627);
+        let first = BoardLosses {
+            queue_full: 600,
+            rate_limited: 0,
+        };
+        let d = now.since(&first);
+        assert_eq!((d.queue_full, d.rate_limited), (20, 7));
+        assert!(d.line().starts_with("27 events lost on the board (20 with"));
     }
 }

@@ -326,6 +326,7 @@ pub fn generate(args: &GenerateArgs, path: &Path) -> Result<Generated> {
     while made < conns && pool.len() < args.concurrency.max(1) {
         pool.push(new_conn(&mut rng, &mut made));
     }
+    let progress = crate::progress::Progress::new("generating", args.packets, "frames");
     while !pool.is_empty() {
         t += Duration::from_micros(rng.u64(1..200));
         if rng.u32(0..200) == 0 {
@@ -347,12 +348,63 @@ pub fn generate(args: &GenerateArgs, path: &Path) -> Result<Generated> {
         w.write_packet(&PcapPacket::new(t, buf.len() as u32, &buf))?;
         g.frames += 1;
         g.bytes += buf.len() as u64;
+        if g.frames % 4096 == 0 {
+            progress.set(g.frames);
+        }
     }
+    progress.finish();
     g.connections = made;
     Ok(g)
 }
 
+/// The fewest frames a connection takes on average (handshake and ending, no exchange: the
+/// mix of `ENDINGS` gives about 5.7).
+const MIN_FRAMES_PER_CONNECTION: u64 = 6;
+/// The most frames a connection may take on average: beyond it a few connections with a
+/// random number of exchanges each would not give `--packets` (and their scripts would fill
+/// memory).
+const MAX_FRAMES_PER_CONNECTION: u64 = 100_000;
+/// Distinct client addresses the generator makes (10.1-100.x.y).
+const MAX_CONNECTIONS: u64 = 100 << 16;
+
+/// Arguments that the generator can honour, or a message saying which one to change.
+pub fn validate(a: &GenerateArgs) -> Result<()> {
+    if a.connections == 0 || a.connections > MAX_CONNECTIONS {
+        anyhow::bail!(
+            "--connections {}: from 1 to {MAX_CONNECTIONS}",
+            a.connections
+        );
+    }
+    if a.concurrency == 0 {
+        anyhow::bail!("--concurrency 0: at least one connection must be open at a time");
+    }
+    let (lo, hi) = (
+        a.connections * MIN_FRAMES_PER_CONNECTION,
+        a.connections.saturating_mul(MAX_FRAMES_PER_CONNECTION),
+    );
+    if a.packets < lo {
+        anyhow::bail!(
+            "--packets {} is too few for {} connections: each takes about {} frames (handshake \
+             and ending); give --packets {lo} or more, or fewer --connections",
+            a.packets,
+            a.connections,
+            MIN_FRAMES_PER_CONNECTION
+        );
+    }
+    if a.packets > hi {
+        anyhow::bail!(
+            "--packets {} is too many for {} connections (at most {} frames each): give more \
+             --connections",
+            a.packets,
+            a.connections,
+            MAX_FRAMES_PER_CONNECTION
+        );
+    }
+    Ok(())
+}
+
 pub fn run(a: &GenerateArgs) -> Result<()> {
+    validate(a)?;
     let g = generate(a, &a.output)?;
     eprintln!(
         "wrote {}: {} frames, {} connections, {:.1} MB",

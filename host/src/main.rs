@@ -2,12 +2,22 @@
 
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use synscope::{analyze, bench, console, demo, generate, monitor, output, ports, sim};
+use synscope::exit::EXIT_STATUS_HELP;
+use synscope::negotiate::RESET_BAUD;
+use synscope::{analyze, bench, console, demo, exit, generate, man, monitor, output, ports, sim};
 
-/// Watch TCP connection state: offline on capture files, or on a synscope board.
+/// Watch TCP connection state: offline on capture files, live on an interface, or on a
+/// synscope board.
 #[derive(Parser)]
-#[command(name = "synscope", version, about, propagate_version = true)]
+#[command(
+    name = "synscope",
+    version,
+    about,
+    propagate_version = true,
+    after_help = EXIT_STATUS_HELP
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -17,8 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the reference model over a pcap/pcapng capture and print every connection's end
-    /// states (both endpoints).
+    /// Run the reference model over a pcap/pcapng capture (a file, standard input, or frames
+    /// captured live with -i) and print every connection's end states (both endpoints).
     Analyze(analyze::AnalyzeArgs),
     /// Run a capture through the simulated board (the generated Verilog under Verilator, frames
     /// on its MII pins) and print the end states read out of the simulated hardware through its
@@ -46,13 +56,20 @@ enum Command {
         /// bash, zsh, fish, elvish or powershell
         shell: clap_complete::Shell,
     },
+    /// Write the manual pages (synscope.1 and one per command) into a folder, or print
+    /// synscope.1 on stdout.
+    Man {
+        /// Folder to write synscope.1, synscope-analyze.1, … into (e.g. /usr/local/share/man/man1).
+        dir: Option<PathBuf>,
+    },
 }
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Analyze(a) => analyze::run(&a),
         Command::Bench(b) => bench::run(&b),
-        Command::Sim(s) => sim::run(&s, cli.port.baud),
+        // `sim --serve` keeps the reset rate unless --baud says otherwise: hosts raise it.
+        Command::Sim(s) => sim::run(&s, cli.port.baud.unwrap_or(RESET_BAUD)),
         Command::Generate(g) => generate::run(&g),
         Command::Ports { json } => ports::run(json),
         Command::Board(b) => console::run(&b, &cli.port),
@@ -63,16 +80,10 @@ fn run(cli: Cli) -> Result<()> {
             clap_complete::generate(shell, &mut Cli::command(), "synscope", &mut out);
             output::write_stdout(&out)
         }
+        Command::Man { dir } => man::run(Cli::command(), dir.as_deref()),
     }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("synscope: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    exit::report(run(Cli::parse()))
 }

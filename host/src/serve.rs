@@ -87,7 +87,7 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
     })
     .with_context(|| format!("cannot read {}", a.capture.display()))?;
     catch_signals();
-    let mut board = BoardSim::new();
+    let mut board = BoardSim::with_entry(a.entry.frame_entry());
     trace(&mut board, a)?;
     let setup = "the simulated board did not answer its setup";
     if !a.paced {

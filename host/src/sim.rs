@@ -3,20 +3,42 @@
 //! and the end states read out of the simulated hardware through the protocol on its UART pins
 //! (`DUMP_TABLE`, `READ_COUNTERS`, after switching the line to 3 Mbaud as a host would),
 //! printed like `analyze`. With `--serve`, the board stays up on a pseudo-terminal
-//! ([`crate::serve`]).
+//! ([`crate::serve`]). `--entry fifo` is the faster entry point: frames enter at the board's
+//! receive FIFO, past the MII receiver (`synscope_sim::board::FrameEntry::Fifo`); the JSON
+//! document is the same either way.
 
 use crate::output::write_stdout;
+use crate::progress::Progress;
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 use synscope_model::capture::{for_each_frame, read_file};
 use synscope_model::protocol::ConfigItem;
 use synscope_model::Counter;
-use synscope_sim::board::{BoardSim, SlotEntry, FASTEST_BAUD};
+use synscope_sim::board::{BoardSim, FrameEntry, SlotEntry, FASTEST_BAUD, IFG_NIBBLES};
+
+/// Where frames enter the simulated board.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Entry {
+    /// At the MII pins, nibble by nibble at 100 Mb/s (preamble, FCS, gap): the whole board.
+    #[default]
+    Mii,
+    /// At the receive FIFO, past the MII receiver (its own tests cover it): about 8 times
+    /// fewer cycles per frame, for the parser's and the core's answer on a big capture.
+    Fifo,
+}
+
+impl Entry {
+    pub fn frame_entry(self) -> FrameEntry {
+        match self {
+            Entry::Mii => FrameEntry::Mii,
+            Entry::Fifo => FrameEntry::Fifo,
+        }
+    }
+}
 
 #[derive(Args, Debug)]
 pub struct SimArgs {
@@ -25,9 +47,13 @@ pub struct SimArgs {
     /// Print the JSON document (the same contract as `analyze --json`).
     #[arg(long)]
     pub json: bool,
-    /// Trace the simulation to a VCD file (a synscope built with `--features vcd`).
+    /// Trace the simulation to a VCD file. Tracing is a build switch (it slows every cycle
+    /// even when off): `make synscope-vcd` builds target/release/synscope with it.
     #[arg(long)]
     pub vcd: Option<PathBuf>,
+    /// Where frames enter the board: its MII pins, or its receive FIFO (faster).
+    #[arg(long, value_enum, default_value_t = Entry::Mii)]
+    pub entry: Entry,
     /// Keep the simulated board running on a pseudo-terminal (its path is the first line of
     /// stdout) until interrupted: any synscope command works on it with `--port`. The global
     /// `--baud` is the line rate the board is switched to before serving.
@@ -48,7 +74,10 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
     }
     let bytes =
         read_file(&a.capture).with_context(|| format!("cannot read {}", a.capture.display()))?;
-    let mut board = BoardSim::new();
+    let mut total = 0u64;
+    for_each_frame(&bytes, |_| total += 1)
+        .with_context(|| format!("cannot read {}", a.capture.display()))?;
+    let mut board = BoardSim::with_entry(a.entry.frame_entry());
     trace(&mut board, a)?;
     board
         .set_baud(FASTEST_BAUD)
@@ -57,32 +86,33 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
         .set_config(ConfigItem::EventMask, &[0])
         .context("the simulated board did not take the event mask")?;
     let t0 = Instant::now();
-    let tty = std::io::stderr().is_terminal();
-    let (mut n, mut truncated) = (0u64, 0u64);
+    let progress = Progress::new("simulating", total, "frames");
+    let mut run = RunFigures::default();
+    let mut truncated = 0u64;
     for_each_frame(&bytes, |f| {
+        progress.inc(1);
         if f.is_truncated() {
             truncated += 1;
             return;
         }
         board.set_time(synscope_model::time::ticks(f.timestamp));
         board.send_captured(f.data);
-        n += 1;
-        if tty && n % 256 == 0 {
-            eprint!("\rsimulating: {n} frames");
-        }
+        run.frames += 1;
+        run.wire_bytes += wire_bytes(f.data.len());
     })
     .with_context(|| format!("cannot read {}", a.capture.display()))?;
-    if tty && n >= 256 {
-        eprintln!();
-    }
+    progress.note("reading out");
     board.finish();
+    run.frame_cycles = board.cycles();
     let table = board
         .table()
         .context("reading the simulated board's table")?;
     let counters = board
         .counters()
         .context("reading the simulated board's counters")?;
-    let secs = t0.elapsed().as_secs_f64();
+    progress.finish();
+    run.cycles = board.cycles();
+    run.secs = t0.elapsed().as_secs_f64();
     let text = if a.json {
         let mut s = serde_json::to_string_pretty(&document(
             &a.capture.display().to_string(),
@@ -93,9 +123,28 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
         s.push('\n');
         s
     } else {
-        table_text(board.now(), &table, &counters, n, board.cycles(), secs)
+        table_text(board.now(), &table, &counters, a.entry, &run)
     };
     write_stdout(text.as_bytes())
+}
+
+/// What a run cost, for the summary line.
+#[derive(Default)]
+struct RunFigures {
+    frames: u64,
+    /// Bytes on the wire: preamble and SFD, the frame padded to the minimum, FCS, the gap.
+    wire_bytes: u64,
+    /// Cycles until the last frame was through and the table aged (before the read-out).
+    frame_cycles: u64,
+    /// Every cycle, the read-out through the UART included.
+    cycles: u64,
+    secs: f64,
+}
+
+/// A captured frame's bytes on the wire at the MII pins: preamble and SFD (8), the frame padded
+/// to the minimum, its FCS (4), the inter-frame gap (12).
+fn wire_bytes(captured: usize) -> u64 {
+    (8 + captured.max(synscope_model::frame::MIN_FRAME_LEN) + 4 + IFG_NIBBLES / 2) as u64
 }
 
 /// `--vcd`: trace the board from now on.
@@ -103,7 +152,9 @@ pub(crate) fn trace(board: &mut BoardSim, a: &SimArgs) -> Result<()> {
     if let Some(v) = &a.vcd {
         board.open_vcd(v).with_context(|| {
             format!(
-                "cannot trace to {} (`sim --vcd` needs synscope built with `--features vcd`)",
+                "cannot trace to {}: this synscope was built without VCD tracing (it slows every \
+                 cycle); `make synscope-vcd` (cargo build --release -p synscope --features vcd) \
+                 builds one with it",
                 v.display()
             )
         })?;
@@ -151,9 +202,8 @@ fn table_text(
     now: u32,
     table: &[SlotEntry],
     counters: &[(Counter, u64)],
-    frames: u64,
-    cycles: u64,
-    secs: f64,
+    entry: Entry,
+    run: &RunFigures,
 ) -> String {
     let mut s = crate::console::table_lines(now, table.iter().map(|x| (x.slot(), &x.entry)));
     let get = |c: Counter| {
@@ -175,11 +225,22 @@ fn table_text(
         get(Counter::Processed),
         dropped
     );
+    let per_byte = run.frame_cycles as f64 / run.wire_bytes.max(1) as f64;
     let _ = writeln!(
         s,
-        "simulated {frames} frames in {cycles} cycles at 100 MHz in {secs:.1} s ({:.0} frames/s, {:.2} Mcycles/s)",
-        frames as f64 / secs,
-        cycles as f64 / secs / 1e6
+        "simulated {} frames entering at the {} in {} cycles at 100 MHz ({:.2} cycles per wire byte; \
+         {} more to read the results out at 3 Mbaud) in {:.1} s: {:.0} frames/s, {:.2} Mcycles/s",
+        run.frames,
+        match entry {
+            Entry::Mii => "MII pins",
+            Entry::Fifo => "receive FIFO",
+        },
+        run.frame_cycles,
+        per_byte,
+        run.cycles - run.frame_cycles,
+        run.secs,
+        run.frames as f64 / run.secs,
+        run.cycles as f64 / run.secs / 1e6
     );
     s
 }

@@ -160,3 +160,24 @@ fn an_unplugged_device_is_an_error_not_a_hang() {
     assert!(t0.elapsed() < Duration::from_secs(2));
     assert!(e.contains("pty"), "{e}");
 }
+
+/// A frame whose sender pauses in its middle (a simulated board lagging behind) is waited
+/// for, not taken for noise.
+#[test]
+fn a_frame_interrupted_by_a_pause_is_not_noise() {
+    use std::io::Write;
+    let (mut link, mut master) = pair();
+    let f = event_frame(3);
+    master.write_all(&f[..f.len() / 2]).unwrap();
+    assert!(link
+        .next_event(Duration::from_millis(500))
+        .unwrap()
+        .is_none());
+    master.write_all(&f[f.len() / 2..]).unwrap();
+    let ev = link
+        .next_event(Duration::from_millis(500))
+        .unwrap()
+        .unwrap();
+    assert_eq!(ev.header.seq, 3);
+    assert_eq!(link.bad_frames, 0);
+}

@@ -12,7 +12,7 @@ use ratatui::Terminal;
 use std::process::{Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
-use synscope::events::{event_line, EventStream};
+use synscope::events::ConnEvent;
 use synscope::monitor::rates::{format_rate, rates, Timed};
 use synscope::monitor::state::{Action, Update, View};
 use synscope::monitor::table::{visible, Row, SortKey};
@@ -57,28 +57,37 @@ fn full_view() -> View {
     v.apply(Update::Stats {
         counters: counters(1000),
         histogram: histogram(&conns),
+        losses: None,
         at: Duration::from_secs(1),
     });
     v.apply(Update::Stats {
         counters: counters(3500),
         histogram: histogram(&conns),
+        losses: None,
         at: Duration::from_secs(2),
     });
     v.apply(Update::Table {
         now: BOARD_NOW,
-        slots: slots(&conns),
+        rows: table_of(&conns),
         took: Duration::from_millis(250),
         at: Duration::from_secs(2),
     });
-    let f = common::event_frame(0);
-    let mut d = synscope_model::protocol::Decoder::new();
-    let frame = f
-        .iter()
-        .find_map(|b| d.push(*b))
-        .and_then(|c| Frame::parse(&c.ok()?).ok())
-        .unwrap();
-    v.apply(Update::Event(EventStream::new().accept(&frame).unwrap()));
+    v.apply(Update::Event(the_event()));
     v
+}
+
+/// The rows of `conns` as dumped at `BOARD_NOW`.
+fn table_of(conns: &[common::Conn]) -> Vec<Row> {
+    slots(conns).iter().map(|s| Row::of(BOARD_NOW, s)).collect()
+}
+
+/// The scripted board's event, as received.
+fn the_event() -> ConnEvent {
+    ConnEvent::of_record(
+        &event_record(),
+        std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+        Some(BOARD_NOW),
+    )
 }
 
 /// The screen of `v` drawn at 160 x 50, as lines.
@@ -121,6 +130,8 @@ fn table_rows(lines: &[String]) -> Vec<String> {
     lines
         .iter()
         .map(|l| l.chars().skip(44).collect::<String>())
+        // The table pane's own lines (its left border at column 44).
+        .filter(|l| l.starts_with('│'))
         .filter(|l| {
             l.trim_start_matches('│')
                 .trim_start()
@@ -231,7 +242,7 @@ fn keys_sort_filter_pause_help_and_quit() {
     v.key(key('p'));
     v.apply(Update::Table {
         now: BOARD_NOW,
-        slots: slots(&known_table()[..3]),
+        rows: table_of(&known_table()[..3]),
         took: Duration::ZERO,
         at: Duration::from_secs(9),
     });
@@ -288,7 +299,11 @@ fn the_screen_shows_states_counters_rates_table_events_and_status() {
         "{}",
         t[0]
     );
-    assert!(text.contains(&event_line(&event_record())), "{text}");
+    assert!(
+        text.contains("NEW      10.0.0.1:40000 -> 10.0.0.2:80  client CLOSED->SYN_SENT"),
+        "{text}"
+    );
+    assert!(text.contains(&the_event().line(Some(114))), "{text}");
     assert!(text.contains("events (1 received)"), "{text}");
     assert!(s[49].contains("q quit"), "{}", s[49]);
 }
@@ -430,7 +445,7 @@ fn without_a_terminal_monitor_refuses_unless_once() {
         .collect();
     assert_eq!(frames[1], (2 * FRAMES_PER_READ).to_string(), "{text}");
     assert!(
-        text.contains("NEW      10.0.0.1:40000 CLOSED->SYN_SENT"),
+        text.contains("NEW      10.0.0.1:40000 -> 10.0.0.2:80  client CLOSED->SYN_SENT"),
         "{text}"
     );
 }
@@ -451,20 +466,15 @@ struct Tmux {
 
 impl Tmux {
     fn start(command: &str) -> Tmux {
+        Tmux::start_sized(command, 160, 50)
+    }
+
+    fn start_sized(command: &str, w: u16, h: u16) -> Tmux {
         let socket = format!("synscope-test-{}-{}", std::process::id(), fastrand_suffix());
         let t = Tmux { socket };
+        let (w, h) = (w.to_string(), h.to_string());
         let ok = t
-            .cmd(&[
-                "new-session",
-                "-d",
-                "-s",
-                "m",
-                "-x",
-                "160",
-                "-y",
-                "50",
-                command,
-            ])
+            .cmd(&["new-session", "-d", "-s", "m", "-x", &w, "-y", &h, command])
             .status
             .success();
         assert!(ok, "tmux new-session failed");
@@ -539,7 +549,7 @@ fn monitor_in_tmux_filters_sorts_and_quits_cleanly() {
     let s = tmux.wait_for("the table", limit, |s| s.contains("connections: 38 of 38"));
     assert!(s.contains("10.0.0.1:40000"), "{s}");
     let s = tmux.wait_for("the histogram and an event", limit, |s| {
-        s.contains("NEW      10.0.0.1:40000") && s.contains("frames")
+        s.contains("NEW      10.0.0.1:40000 -> 10.0.0.2:80") && s.contains("frames")
     });
     let hist = |s: &str, st: &str| {
         s.lines().find_map(|l| {
@@ -671,7 +681,8 @@ fn small_terminals_still_show_the_status_and_keys() {
 
 // ---- the simulated board ----
 
-/// `synscope sim CAPTURE --serve --baud 3000000` as a child, killed and reaped on drop.
+/// `synscope sim CAPTURE --serve` as a child (its line at the reset rate, as a board's),
+/// killed and reaped on drop.
 struct ServedBoard {
     child: std::process::Child,
     serial: String,
@@ -686,7 +697,8 @@ impl ServedBoard {
         let mut child = Command::new(BIN)
             .arg("sim")
             .arg(&path)
-            .args(["--serve", "--baud", "3000000"])
+            .arg("--serve")
+            .env_remove("SYNSCOPE_BAUD")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -728,7 +740,7 @@ fn monitor_in_tmux_on_the_simulated_board_shows_the_capture() {
     // TIME_WAIT (client) / CLOSED (server).
     let board = ServedBoard::start("A_normal.pcap");
     let tmux = Tmux::start(&format!(
-        "'{BIN}' --port {} --baud 3000000 monitor; echo \"monitor exited $?\"; sleep 30",
+        "'{BIN}' --port {} monitor; echo \"monitor exited $?\"; sleep 30",
         board.serial
     ));
     let limit = Duration::from_secs(60);
@@ -797,12 +809,20 @@ fn demo_in_tmux_shows_the_capture_live_and_ends_the_simulated_board() {
         s.contains("connections: 1 of 1") && s.contains("TIME_WAIT    CLOSED")
     });
     assert!(s.contains("@ 3000000 |"), "{s}");
-    assert!(s.contains("10.77.1.10:47960      10.77.1.20:5432"), "{s}");
+    assert!(
+        s.lines().any(|l| l
+            .split(|c: char| c.is_whitespace() || c == '│')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|w| w == ["10.77.1.10:47960", "10.77.1.20:5432"])),
+        "{s}"
+    );
     // The capture (0.75 s, played over 7.5 s) went on while the monitor watched: the
     // client's last change arrived as an event (the first ones may precede the monitor).
     tmux.wait_for("the client's move to TIME_WAIT as an event", limit, |s| {
         s.lines()
-            .any(|l| l.contains("] UPDATE   10.77.1.10:47960") && l.contains("->TIME_WAIT"))
+            .any(|l| l.contains(" UPDATE   10.77.1.10:47960 -> ") && l.contains("->TIME_WAIT"))
     });
     let running = || {
         Command::new("pgrep")
@@ -816,4 +836,124 @@ fn demo_in_tmux_shows_the_capture_live_and_ends_the_simulated_board() {
     let s = tmux.wait_for("the demo's end", limit, |s| s.contains("demo exited"));
     assert!(s.contains("demo exited 0"), "{s}");
     assert!(!running(), "the simulated board is gone with the demo");
+}
+
+// ---- terminal sizes ----
+
+/// The known table and two connections with the longest IPv4 endpoints, whose ports differ
+/// only in the last digit (a cut port would make them look the same).
+fn wide_table() -> Vec<common::Conn> {
+    let mut v = known_table();
+    for port in [40002, 40008] {
+        v.push(common::Conn {
+            client: synscope_model::Endpoint::v4(common::ip(192, 168, 100, 200), port),
+            server: synscope_model::Endpoint::v4(common::ip(172, 16, 254, 254), 65535),
+            client_state: TcpState::SynSent,
+            server_state: TcpState::SynReceived,
+            idle: 1,
+        });
+    }
+    v
+}
+
+/// Every endpoint-like word on `screen` is one of `known` whole, and no word is a cut state
+/// name: nothing was cut to fit.
+fn assert_nothing_cut(screen: &str, known: &[String]) {
+    for w in screen.split(|c: char| c.is_whitespace() || c == '│' || c == '─') {
+        let w = w.trim_matches(|c: char| c == ',' || c == '"' || c == '(' || c == ')');
+        // ADDR:PORT with a dotted address (a time of day has no dot before its colon).
+        let endpoint_like = w
+            .rsplit_once(':')
+            .is_some_and(|(a, _)| a.contains('.') && a.starts_with(|c: char| c.is_ascii_digit()));
+        if endpoint_like {
+            assert!(
+                known.iter().any(|k| k == w),
+                "`{w}` is not a whole endpoint:\n{screen}"
+            );
+        }
+        if w.len() >= 3
+            && w.chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+        {
+            let cut = TcpState::ALL
+                .iter()
+                .any(|s| s.name().starts_with(w) && s.name() != w);
+            assert!(!cut, "`{w}` is a cut state name:\n{screen}");
+        }
+    }
+}
+
+#[test]
+fn monitor_in_tmux_at_80x24_and_120x40_shows_whole_addresses_and_ports() {
+    let conns = wide_table();
+    let known: Vec<String> = conns
+        .iter()
+        .flat_map(|c| [c.client.to_string(), c.server.to_string()])
+        .collect();
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let board = ScriptedBoard::start(conns.clone(), Duration::from_secs(60));
+        let tmux = Tmux::start_sized(
+            &format!(
+                "'{BIN}' --port {} monitor --table-interval 0.5; echo \"monitor exited $?\"; sleep 30",
+                board.path
+            ),
+            w,
+            h,
+        );
+        let limit = Duration::from_secs(20);
+        let s = tmux.wait_for("the table", limit, |s| {
+            s.contains("connections: 40 of 40") && s.contains("frames")
+        });
+        assert_nothing_cut(&s, &known);
+        assert!(s.contains("ESTABLISHED"), "{s}");
+        // The widest rows, on screen: sort by client, descending.
+        tmux.keys(&["r"]);
+        let s = tmux.wait_for("the widest rows", limit, |s| s.contains("sort CLIENT desc"));
+        for ep in [
+            "192.168.100.200:40002",
+            "192.168.100.200:40008",
+            "172.16.254.254:65535",
+        ] {
+            assert!(s.contains(ep), "{w}x{h}: {ep} whole:\n{s}");
+        }
+        let row = s
+            .lines()
+            .find(|l| l.contains("192.168.100.200:40008"))
+            .unwrap()
+            .to_string();
+        for word in ["172.16.254.254:65535", "SYN_SENT", "SYN_RECEIVED"] {
+            assert!(row.contains(word), "{w}x{h}: {row}");
+        }
+        assert_nothing_cut(&s, &known);
+        // The events pane at this width: whole endpoints too.
+        let s = tmux.wait_for("an event", limit, |s| s.contains(" NEW "));
+        assert_nothing_cut(&s, &known);
+        assert!(s.lines().count() <= h as usize);
+        eprintln!("{w}x{h}:\n{s}");
+        tmux.keys(&["q"]);
+        let s = tmux.wait_for("a clean exit", limit, |s| s.contains("monitor exited"));
+        assert!(s.contains("monitor exited 0"), "{s}");
+    }
+}
+
+/// `q` quits at once even while the monitor is still finding a board that never answers.
+#[test]
+fn q_quits_while_the_board_is_still_being_found() {
+    let dev = common::Chattering::start(common::Chatter::Random);
+    use serialport::SerialPort;
+    let (master, slave) = serialport::TTYPort::pair().unwrap();
+    let silent = slave.name().unwrap();
+    for port in [dev.path.clone(), silent] {
+        let tmux = Tmux::start(&format!(
+            "'{BIN}' --port {port} monitor; echo \"monitor exited $?\"; sleep 30"
+        ));
+        let limit = Duration::from_secs(20);
+        tmux.wait_for("the screen", limit, |s| s.contains("connecting"));
+        let t0 = Instant::now();
+        tmux.keys(&["q"]);
+        let s = tmux.wait_for("the exit", limit, |s| s.contains("monitor exited"));
+        assert!(s.contains("monitor exited 0"), "{s}");
+        assert!(t0.elapsed() < Duration::from_secs(4), "{:?}", t0.elapsed());
+    }
+    drop(master);
 }

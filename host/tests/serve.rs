@@ -29,9 +29,12 @@ struct Server {
 }
 
 impl Server {
-    fn start(capture: &str) -> Server {
+    /// `sim CAPTURE --serve`, its line at `baud` (none: the reset rate, as a board's).
+    fn start(capture: &str, baud: Option<&str>) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_synscope"))
-            .args(["sim", capture, "--serve", "--baud", BAUD])
+            .args(["sim", capture, "--serve"])
+            .args(baud.map(|b| vec!["--baud", b]).unwrap_or_default())
+            .env_remove("SYNSCOPE_BAUD")
             .current_dir(ROOT)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -111,20 +114,25 @@ fn json_of(o: &Output, what: &str) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
+/// The simulated board starts at the reset rate, like a board: the console raises it for each
+/// command (no flag) and puts it back.
 #[test]
 fn serve_answers_the_console_like_a_board() {
     let t = Instant::now();
     let capture = "captures/A_normal.pcap";
-    let server = Server::start(capture);
+    let server = Server::start(capture, None);
     let p = server.port.clone();
-    let table = json_of(
-        &synscope(&["--port", &p, "--baud", BAUD, "table", "--json"]),
-        "table",
+    let t0 = Instant::now();
+    let table = json_of(&synscope(&["--port", &p, "table", "--json"]), "table");
+    eprintln!("table, no baud flag: {:.2} s", t0.elapsed().as_secs_f64());
+    let stats = json_of(&synscope(&["--port", &p, "stats", "--json"]), "stats");
+    let ping = synscope(&["--port", &p, "ping", "--json"]);
+    assert_eq!(json_of(&ping, "ping")["baud"], 3_000_000);
+    let cfg = json_of(
+        &synscope(&["--port", &p, "--baud", "115200", "config", "--json"]),
+        "config",
     );
-    let stats = json_of(
-        &synscope(&["--port", &p, "--baud", BAUD, "stats", "--json"]),
-        "stats",
-    );
+    assert_eq!(cfg["baud"], 115_200, "the reset rate put back");
     let model = json_of(
         &synscope(&["analyze", capture, "--json", "--table", "arty35"]),
         "analyze",
@@ -145,7 +153,7 @@ fn serve_answers_the_console_like_a_board() {
 #[test]
 fn serve_tracks_ipv6_and_looks_it_up() {
     let capture = "captures/Q6_ipv6_many.pcap";
-    let server = Server::start(capture);
+    let server = Server::start(capture, Some(BAUD));
     let p = server.port.clone();
     let table = json_of(
         &synscope(&["--port", &p, "--baud", BAUD, "table", "--json"]),
@@ -185,7 +193,7 @@ fn serve_tracks_ipv6_and_looks_it_up() {
 #[test]
 fn a_server_that_dies_is_a_clear_error() {
     let t = Instant::now();
-    let server = Server::start("captures/E_refused.pcap");
+    let server = Server::start("captures/E_refused.pcap", Some(BAUD));
     let mut client = Command::new(env!("CARGO_BIN_EXE_synscope"))
         .args(["--port", &server.port, "--baud", BAUD, "events"])
         .current_dir(ROOT)

@@ -8,6 +8,7 @@ use crate::flags::TcpFlags;
 use crate::frame::{pad_to_minimum, peek_endpoints, MIN_FRAME_LEN};
 use crate::prefetch::prefetch;
 use crate::state::TcpState;
+use crate::timeouts::removal_time;
 use crate::tracker::{Event, EventSink, RemoveReason, RstClass, Tracker, TrackerConfig, Verdict};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::time::Duration;
@@ -35,6 +36,117 @@ pub struct ConnectionReport {
     pub last_seen: Duration,
     /// Why it left the table, if it did (it is still reported).
     pub removed: Option<RemoveReason>,
+    /// What each side sent, in the order first seen (Zeek's conn.log `history`).
+    pub history: History,
+    /// When the entry leaves the table if no segment comes (`timeouts::removal_time`, in the
+    /// capture's seconds); `None` once it has left.
+    pub expires_at: Option<u64>,
+}
+
+/// The capture second at which an entry leaves the table, `removal` being that time in ticks
+/// ([`removal_time`]) and `now` the capture's clock (rounded up: conntrack's countdown never
+/// shows 0 for an entry still there).
+fn expires_at(now: Duration, removal: u32) -> u64 {
+    let left = crate::time::elapsed(removal, crate::time::ticks(now));
+    now.as_secs() + left.div_ceil(crate::time::TICKS_PER_SECOND) as u64
+}
+
+/// The letters of Zeek's conn.log `history` that a segment the tracker applied can carry, in
+/// Zeek's meaning (its conn.log documentation): a SYN without ACK, a SYN-ACK, a pure ACK, data,
+/// a FIN, a RST, a zero window. Segments with an invalid flag combination (Zeek's `q`, `i`) are
+/// counted by class and never reach a connection.
+pub const HISTORY_LETTERS: [char; 7] = ['S', 'H', 'A', 'D', 'F', 'R', 'W'];
+
+/// Which of [`HISTORY_LETTERS`] each direction sent, in the order first seen: one record per
+/// (letter, direction), as Zeek keeps them (each letter once per side). Packed in 10 bytes so a
+/// connection's per-segment statistics stay one cache line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C, packed(2))]
+pub struct History {
+    /// Codes `letter * 2 + direction`, 4 bits each, oldest in the low bits.
+    order: u64,
+    /// Bit `code` set once that code is in `order`.
+    seen: u16,
+}
+
+const _: () = assert!(HISTORY_LETTERS.len() * 2 * 4 <= 64);
+
+impl History {
+    /// The letters segment `d` carries (indices into [`HISTORY_LETTERS`]), as a bit set.
+    #[inline]
+    fn letters(d: &crate::SegmentDescriptor) -> u8 {
+        let f = d.flags;
+        let pure_ack = f.ack() && !f.syn() && !f.fin() && !f.rst() && d.payload_len == 0;
+        (f.syn() && !f.ack()) as u8
+            | ((f.syn() && f.ack()) as u8) << 1
+            | (pure_ack as u8) << 2
+            | ((d.payload_len > 0) as u8) << 3
+            | (f.fin() as u8) << 4
+            | (f.rst() as u8) << 5
+            | ((d.window == 0 && !f.rst()) as u8) << 6
+    }
+
+    /// Record what segment `d`, sent in direction `dir`, carries.
+    #[inline]
+    fn note(&mut self, d: &crate::SegmentDescriptor, dir: usize) {
+        let mut letters = Self::letters(d);
+        while letters != 0 {
+            let letter = letters.trailing_zeros() as usize;
+            letters &= letters - 1;
+            let code = letter * 2 + dir;
+            if self.seen & (1 << code) == 0 {
+                self.order |= (code as u64) << (4 * self.seen.count_ones());
+                self.seen |= 1 << code;
+            }
+        }
+    }
+
+    /// The `(letter index, from the first direction)` records, oldest first.
+    fn records(self) -> impl Iterator<Item = (usize, bool)> {
+        (0..self.seen.count_ones()).map(move |i| {
+            let code = (self.order >> (4 * i)) & 0xf;
+            ((code / 2) as usize, code & 1 == 0)
+        })
+    }
+
+    /// The same records with direction 0 meaning "sent by the client" (`client_dir`: the
+    /// direction the client sends in).
+    fn oriented(self, client_dir: usize) -> History {
+        if client_dir == 0 {
+            return self;
+        }
+        let mut h = History::default();
+        for (letter, first) in self.records() {
+            let code = letter * 2 + first as usize;
+            h.order |= (code as u64) << (4 * h.seen.count_ones());
+            h.seen |= 1 << code;
+        }
+        h
+    }
+
+    /// Zeek's `history` string: upper case for the client (Zeek's originator), lower case for
+    /// the server.
+    pub fn zeek(self) -> String {
+        self.records()
+            .map(|(letter, client)| {
+                let c = HISTORY_LETTERS[letter];
+                if client {
+                    c
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect()
+    }
+
+    /// Whether the client (`client` true) or the server sent `letter` (one of
+    /// [`HISTORY_LETTERS`]).
+    pub fn has(self, letter: char, client: bool) -> bool {
+        HISTORY_LETTERS
+            .iter()
+            .position(|c| *c == letter)
+            .is_some_and(|i| self.seen & (1 << (i * 2 + (!client) as usize)) != 0)
+    }
 }
 
 /// The result of an analysis.
@@ -48,6 +160,9 @@ pub struct AnalysisReport {
     /// Frames the capture file cut short (snap length). Those whose headers were complete were
     /// tracked; the others are counted `drop_snap_truncated`.
     pub capture_truncated: u64,
+    /// The file ended inside a frame (still being written, or cut by a copy): the report is
+    /// that of its complete frames.
+    pub file_cut_short: bool,
     /// Time of the last frame: the moment the end states are taken at.
     pub end_time: Duration,
 }
@@ -61,7 +176,11 @@ struct Counts {
     bytes: [u64; 2],
     last_seen: Duration,
     flags_seen: u16,
+    /// Indexed by sender as `packets`.
+    history: History,
 }
+
+const _: () = assert!(std::mem::size_of::<Counts>() == 64);
 
 /// What a connection's creation, removal or RSTs update.
 #[derive(Clone, Copy)]
@@ -69,6 +188,9 @@ struct Life {
     incarnations: u32,
     rst: [u64; 4],
     first_seen: Duration,
+    /// The capture's frame (0-based, truncated frames counted) that created it: the order of
+    /// first appearance, by which shards' reports merge ([`crate::shard`]).
+    first_frame: u64,
     /// Where the connection's entry is.
     place: Place,
 }
@@ -99,6 +221,8 @@ struct Records {
     /// The analysis is over: no 4-tuple comes back.
     finishing: bool,
     now: Duration,
+    /// The capture's index of the frame being processed.
+    frame: u64,
 }
 
 impl Records {
@@ -144,6 +268,7 @@ impl Records {
                     incarnations: 0,
                     rst: [0; 4],
                     first_seen: self.now,
+                    first_frame: self.frame,
                     place: Place::Live(0),
                 });
                 (self.life.len() - 1) as u32
@@ -178,7 +303,28 @@ pub struct Analyzer {
     /// Unordered while frames come; sorted once at the end.
     listeners: FxHashSet<Endpoint>,
     capture_truncated: u64,
+    /// The capture's index of the next frame given to [`Analyzer::frame`].
+    next_index: u64,
     pad: Vec<u8>,
+}
+
+/// One frame of a capture as the analysis takes it: where it is in the capture, its time and
+/// the capture's clock (the latest time so far), and its bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Due<'a> {
+    /// 0-based, truncated frames counted.
+    pub index: u64,
+    pub timestamp: Duration,
+    /// The latest timestamp of the capture up to this frame (this one included).
+    pub now: Duration,
+    /// On a shard: the tracker's time before this frame on a single tracker (the latest
+    /// second of the frames before it that the tracker took), to which the shard's tracker
+    /// is advanced first; `None` on a single tracker, which keeps its own.
+    pub tracker_now: Option<u32>,
+    /// The bytes captured.
+    pub data: &'a [u8],
+    /// The frame's length on the wire (more than `data.len()` when the snap length cut it).
+    pub orig_len: u32,
 }
 
 impl Analyzer {
@@ -188,6 +334,7 @@ impl Analyzer {
             records: Records::default(),
             listeners: FxHashSet::default(),
             capture_truncated: 0,
+            next_index: 0,
             pad: Vec::with_capacity(64),
         }
     }
@@ -220,9 +367,30 @@ impl Analyzer {
     /// the frame's length on the wire (`orig_len`; more than `data.len()` when the capture's
     /// snap length cut it, and then it is tracked from its headers if they are complete).
     pub fn frame(&mut self, timestamp: Duration, data: &[u8], orig_len: u32) {
-        self.records.now = self.records.now.max(timestamp);
+        let index = self.next_index;
+        self.next_index += 1;
+        let now = self.records.now.max(timestamp);
+        self.take(&Due {
+            index,
+            timestamp,
+            now,
+            tracker_now: None,
+            data,
+            orig_len,
+        });
+    }
+
+    /// One frame.
+    pub fn take(&mut self, f: &Due<'_>) {
+        let timestamp = f.timestamp;
+        self.records.now = f.now;
+        self.records.frame = f.index;
+        if let Some(t) = f.tracker_now {
+            self.tracker.advance_time(t, &mut self.records);
+        }
         let time = crate::time::ticks(timestamp);
-        let wire_len = (orig_len as usize).max(data.len());
+        let data = f.data;
+        let wire_len = (f.orig_len as usize).max(data.len());
         let parsed = if wire_len > data.len() {
             self.capture_truncated += 1;
             let wire_len = wire_len.max(MIN_FRAME_LEN);
@@ -250,6 +418,7 @@ impl Analyzer {
             n.packets[dir] += 1;
             n.bytes[dir] += d.payload_len as u64;
             n.flags_seen |= d.flags.bits();
+            n.history.note(&d, dir);
             n.last_seen = timestamp;
             if let Verdict::Rst(rc) = verdict {
                 self.records.life[c].rst[rc as usize] += 1;
@@ -258,10 +427,30 @@ impl Analyzer {
     }
 
     /// Age everything to the last frame's time and report.
-    pub fn finish(mut self) -> AnalysisReport {
+    pub fn finish(self) -> AnalysisReport {
+        self.finish_ordered().0
+    }
+
+    /// [`Analyzer::finish`] on a shard: first the capture's clock and the single tracker's
+    /// time at the end (`now`, `tracker_now`), which the shard may not have seen.
+    pub fn finish_at(
+        mut self,
+        now: Duration,
+        tracker_now: Option<u32>,
+    ) -> (AnalysisReport, Vec<u64>) {
+        self.records.now = self.records.now.max(now);
+        if let Some(t) = tracker_now {
+            self.tracker.advance_time(t, &mut self.records);
+        }
+        self.finish_ordered()
+    }
+
+    /// The report, and for each of its connections the index of the frame that created it.
+    fn finish_ordered(mut self) -> (AnalysisReport, Vec<u64>) {
         self.records.finishing = true;
         self.tracker.finish(&mut self.records);
         let table = self.tracker.table();
+        let timeouts = self.tracker.timeouts();
         let records = &self.records;
         let connections = records
             .counts
@@ -294,18 +483,25 @@ impl Analyzer {
                     first_seen: life.first_seen,
                     last_seen: n.last_seen,
                     removed,
+                    history: n.history.oriented(dirs[0]),
+                    expires_at: removed
+                        .is_none()
+                        .then(|| expires_at(records.now, removal_time(entry.clocks(), &timeouts))),
                 }
             })
             .collect();
+        let first_frames = records.life.iter().map(|l| l.first_frame).collect();
         let mut listeners: Vec<Endpoint> = self.listeners.into_iter().collect();
         listeners.sort_unstable();
-        AnalysisReport {
+        let report = AnalysisReport {
             connections,
             counters: self.tracker.counters().clone(),
             listeners,
             capture_truncated: self.capture_truncated,
+            file_cut_short: false,
             end_time: self.records.now,
-        }
+        };
+        (report, first_frames)
     }
 }
 
@@ -318,38 +514,186 @@ pub const RST_CLASSES: [RstClass; 4] = [
 ];
 
 #[cfg(feature = "capture")]
-/// Analyze a capture file held in memory.
+/// Analyze a capture file held in memory (one thread; [`crate::shard::analyze_capture_sharded`]
+/// spreads it over several with the same result).
 pub fn analyze_capture(
     bytes: &[u8],
     config: TrackerConfig,
 ) -> Result<AnalysisReport, crate::capture::CaptureError> {
-    use crate::capture::{for_each_frame, CapturedFrame};
+    use crate::capture::{cut_short, for_each_frame};
     let mut a = Analyzer::new(config);
     if config.shape.capacity().is_some() {
         // A bounded table stays in the cache: nothing to load ahead.
-        for_each_frame(bytes, |f| a.frame(f.timestamp, f.data, f.orig_len))?;
-        return Ok(a.finish());
+        let cut = cut_short(for_each_frame(bytes, |f| {
+            a.frame(f.timestamp, f.data, f.orig_len)
+        }))?;
+        let mut r = a.finish();
+        r.file_cut_short = cut;
+        return Ok(r);
     }
-    // Frames are processed in order, LOOKAHEAD frames behind the reader: each connection's
-    // lookup is started when its frame is read, and its entry and statistics halfway, so none
-    // of them waits for memory when the frame's turn comes.
-    const LOOKAHEAD: usize = 8;
-    let mut ahead: [Option<CapturedFrame<'_>>; LOOKAHEAD] = [None; LOOKAHEAD];
-    let mut n = 0usize;
-    for_each_frame(bytes, |f| {
-        a.prefetch_lookup(f.data);
-        if let Some(half) = &ahead[(n + LOOKAHEAD / 2) % LOOKAHEAD] {
-            a.prefetch_connection(half.data);
-        }
-        if let Some(due) = ahead[n % LOOKAHEAD].replace(f) {
-            a.frame(due.timestamp, due.data, due.orig_len);
-        }
-        n += 1;
-    })?;
-    for i in n..n + LOOKAHEAD {
-        if let Some(due) = ahead[i % LOOKAHEAD].take() {
-            a.frame(due.timestamp, due.data, due.orig_len);
+    let mut ahead = Ahead::new();
+    let mut now = Duration::ZERO;
+    let mut index = 0u64;
+    let cut = cut_short(for_each_frame(bytes, |f| {
+        let i = index;
+        index += 1;
+        now = now.max(f.timestamp);
+        ahead.push(
+            &mut a,
+            Due {
+                index: i,
+                timestamp: f.timestamp,
+                now,
+                tracker_now: None,
+                data: f.data,
+                orig_len: f.orig_len,
+            },
+        );
+    }))?;
+    ahead.flush(&mut a);
+    let mut r = a.finish();
+    r.file_cut_short = cut;
+    Ok(r)
+}
+
+/// Frames go through an [`Analyzer`] in order, a few frames behind the reader: each
+/// connection's lookup is started when its frame is read, and its entry and statistics
+/// halfway, so none of them waits for memory when the frame's turn comes (unbounded tables:
+/// a bounded one stays in the cache). On a shard ([`Ahead::cold`]) the frames were read by
+/// another thread, so their bytes are loaded first and the rest follows further behind.
+pub struct Ahead<'a> {
+    ring: [Option<Due<'a>>; Ahead::RING],
+    n: usize,
+    /// Frames in flight (a power of two, at most `RING`), and the ages at which a frame's
+    /// lookup and connection are loaded.
+    len: usize,
+    lookup_at: usize,
+    connection_at: usize,
+    load_bytes: bool,
+}
+
+impl Default for Ahead<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'a> Ahead<'a> {
+    const RING: usize = 16;
+
+    /// Frames just read on this thread (their bytes are in the cache): 8 in flight.
+    pub fn new() -> Self {
+        Ahead {
+            ring: [None; Ahead::RING],
+            n: 0,
+            len: 8,
+            lookup_at: 0,
+            connection_at: 4,
+            load_bytes: false,
         }
     }
-    Ok(a.finish())
+
+    /// Frames read by another thread: their first bytes are loaded as they come, the lookup
+    /// 5 frames later, the connection 10 frames later; 16 in flight.
+    pub fn cold() -> Self {
+        Ahead {
+            len: 16,
+            lookup_at: 5,
+            connection_at: 10,
+            load_bytes: true,
+            ..Ahead::new()
+        }
+    }
+
+    /// The frame read `age` frames before the one being pushed.
+    #[inline]
+    fn aged(&self, age: usize) -> Option<&Due<'a>> {
+        self.ring[self.n.wrapping_sub(age) & (self.len - 1)].as_ref()
+    }
+
+    /// Read `f`: start loading what it needs; the frame read `len` before it is taken.
+    #[inline]
+    pub fn push(&mut self, a: &mut Analyzer, f: Due<'a>) {
+        if self.load_bytes {
+            prefetch(f.data);
+            if let Some(x) = f.data.get(64) {
+                prefetch(x);
+            }
+        }
+        if self.lookup_at == 0 {
+            a.prefetch_lookup(f.data);
+        } else if let Some(x) = self.aged(self.lookup_at) {
+            a.prefetch_lookup(x.data);
+        }
+        if let Some(x) = self.aged(self.connection_at) {
+            a.prefetch_connection(x.data);
+        }
+        let at = self.n & (self.len - 1);
+        if let Some(due) = self.ring[at].replace(f) {
+            a.take(&due);
+        }
+        self.n += 1;
+    }
+
+    /// Take the frames still waiting, in order.
+    pub fn flush(&mut self, a: &mut Analyzer) {
+        for i in self.n..self.n + self.len {
+            if let Some(due) = self.ring[i & (self.len - 1)].take() {
+                a.take(&due);
+            }
+        }
+        self.n = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SegmentDescriptor;
+
+    fn seg(flags: u16, payload_len: u16, window: u16) -> SegmentDescriptor {
+        SegmentDescriptor {
+            src: Endpoint::v4(1, 1),
+            dst: Endpoint::v4(2, 2),
+            seq: 0,
+            ack: 0,
+            flags: TcpFlags::new(flags),
+            window,
+            wscale: crate::descriptor::WSCALE_NONE,
+            payload_len,
+            tsval: None,
+            time: 0,
+        }
+    }
+
+    /// A handshake, data both ways, a close by the server, in Zeek's letters; each letter once
+    /// per side; the client's letters upper case whichever direction it sent in.
+    #[test]
+    fn history_is_zeeks_letters_in_order_once_per_side() {
+        use TcpFlags as F;
+        let mut h = History::default();
+        let script = [
+            (F::SYN, 0, 1, 0),
+            (F::SYN | F::ACK, 0, 1, 1),
+            (F::ACK, 0, 1, 0),
+            (F::PSH | F::ACK, 10, 1, 0),
+            (F::ACK, 0, 1, 1),
+            (F::PSH | F::ACK, 99, 1, 1),
+            (F::PSH | F::ACK, 10, 1, 0),
+            (F::FIN | F::ACK, 0, 1, 1),
+            (F::ACK, 0, 0, 0),
+            (F::FIN | F::ACK, 0, 1, 0),
+            (F::RST, 0, 0, 1),
+        ];
+        for (flags, len, win, dir) in script {
+            h.note(&seg(flags, len, win), dir);
+        }
+        assert_eq!(h.zeek(), "ShADadfWFr");
+        assert!(h.has('F', true) && h.has('F', false) && !h.has('R', true));
+        // The same segments with the client sending in direction 1.
+        let flipped = h.oriented(1);
+        assert_eq!(flipped.zeek(), "sHadADFwfR");
+        assert_eq!(flipped.oriented(1), h);
+        assert_eq!(History::default().zeek(), "");
+    }
 }

@@ -1,10 +1,13 @@
 //! Reading capture files (pcap and pcapng, Ethernet link type) with the `pcap-file` crate.
 
 use pcap_file::pcap::PcapParser;
+use pcap_file::pcap::PcapReader;
+use pcap_file::pcapng::PcapNgReader;
 use pcap_file::pcapng::{Block, PcapNgParser};
 use pcap_file::{DataLink, PcapError};
 use std::borrow::Cow;
 use std::fmt;
+use std::io::{ErrorKind, Read};
 use std::path::Path;
 use std::time::Duration;
 
@@ -73,6 +76,10 @@ impl std::error::Error for CaptureError {}
 fn map_err(e: PcapError, frames_read: u64) -> CaptureError {
     match e {
         PcapError::IncompleteBuffer => CaptureError::Truncated { frames_read },
+        // A stream reader's way of saying the same: the input ended inside a record.
+        PcapError::IoError(e) if e.kind() == ErrorKind::UnexpectedEof => {
+            CaptureError::Truncated { frames_read }
+        }
         PcapError::IoError(e) => CaptureError::Io(e),
         other => CaptureError::Malformed {
             frames_read,
@@ -133,6 +140,119 @@ pub fn for_each_frame<'a>(
     }
 }
 
+/// A pcapng packet's interface must be described, and Ethernet.
+fn ethernet(link: Option<DataLink>, iface: u32, frames_read: u64) -> Result<(), CaptureError> {
+    match link {
+        None => Err(CaptureError::Malformed {
+            frames_read,
+            what: format!("packet names interface {iface}, which is not described"),
+        }),
+        Some(l) if l != DataLink::ETHERNET => Err(CaptureError::LinkType(l)),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A header the reader could not finish: the input is not a capture, or one cut inside its
+/// header (no frame to give).
+fn header_error(e: PcapError) -> CaptureError {
+    match e {
+        PcapError::IncompleteBuffer => CaptureError::Malformed {
+            frames_read: 0,
+            what: "the file is truncated inside its header".to_string(),
+        },
+        PcapError::IoError(e) if e.kind() == ErrorKind::UnexpectedEof => CaptureError::Malformed {
+            frames_read: 0,
+            what: "the input is truncated inside its header".to_string(),
+        },
+        e => map_err(e, 0),
+    }
+}
+
+/// A capture that ends inside a record (a file still being written, or cut short by a copy)
+/// is read up to its last complete frame, as tshark does: `Ok(true)` when `read` (the result of
+/// [`for_each_frame`] or [`for_each_frame_in`], whose callback has seen every complete frame)
+/// ended so; other errors stay errors.
+pub fn cut_short(read: Result<u64, CaptureError>) -> Result<bool, CaptureError> {
+    match read {
+        Ok(_) => Ok(false),
+        Err(CaptureError::Truncated { .. }) => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
+/// Call `f` for every frame of a capture read from a stream (a pipe, standard input, a
+/// socket), pcap or pcapng, as the bytes arrive: nothing is held but the record being read, so
+/// an endless stream (`tcpdump -w - | synscope analyze -`) is analyzed as it comes. Returns the
+/// number of frames; the errors are those of [`for_each_frame`].
+pub fn for_each_frame_in(
+    mut reader: impl Read,
+    mut f: impl FnMut(CapturedFrame<'_>),
+) -> Result<u64, CaptureError> {
+    let mut magic = [0u8; 4];
+    let mut got = 0;
+    while got < magic.len() {
+        match reader.read(&mut magic[got..]) {
+            Ok(0) => return Err(CaptureError::UnknownFormat),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(CaptureError::Io(e)),
+        }
+    }
+    let stream = std::io::Cursor::new(magic).chain(reader);
+    let mut n = 0u64;
+    if PCAP_MAGICS.contains(&magic) {
+        let mut r = PcapReader::new(stream).map_err(header_error)?;
+        let link = r.header().datalink;
+        if link != DataLink::ETHERNET {
+            return Err(CaptureError::LinkType(link));
+        }
+        while let Some(p) = r.next_packet() {
+            let p = p.map_err(|e| map_err(e, n))?;
+            f(CapturedFrame {
+                timestamp: p.timestamp,
+                data: &p.data,
+                orig_len: p.orig_len,
+            });
+            n += 1;
+        }
+    } else if magic == PCAPNG_MAGIC {
+        let mut r = PcapNgReader::new(stream).map_err(header_error)?;
+        // The interfaces of the current section (the reader's own list is borrowed with the
+        // block it hands out).
+        let mut links: Vec<DataLink> = Vec::new();
+        while let Some(block) = r.next_block() {
+            let block = block.map_err(|e| map_err(e, n))?;
+            let (iface, timestamp, orig_len, data) = match block {
+                Block::EnhancedPacket(p) => (p.interface_id, p.timestamp, p.original_len, p.data),
+                Block::SimplePacket(p) => (0, Duration::ZERO, p.original_len, p.data),
+                Block::InterfaceDescription(i) => {
+                    links.push(i.linktype);
+                    continue;
+                }
+                Block::SectionHeader(_) => {
+                    links.clear();
+                    continue;
+                }
+                _ => continue,
+            };
+            ethernet(links.get(iface as usize).copied(), iface, n)?;
+            f(CapturedFrame {
+                timestamp,
+                data: &data,
+                orig_len,
+            });
+            n += 1;
+        }
+    } else {
+        return Err(CaptureError::UnknownFormat);
+    }
+    Ok(n)
+}
+
+/// The largest record a capture holds (libpcap's `MAXIMUM_SNAPLEN`): a length beyond it is a
+/// damaged file, not one cut short.
+const MAX_RECORD: usize = 262_144;
+
 /// How far ahead of the record being read the file is loaded into the cache, in bytes.
 const READ_AHEAD: usize = 4096;
 
@@ -157,7 +277,7 @@ fn read_pcap<'a>(
     bytes: &'a [u8],
     f: &mut impl FnMut(CapturedFrame<'a>),
 ) -> Result<u64, CaptureError> {
-    let (mut rest, parser) = PcapParser::new(bytes).map_err(|e| map_err(e, 0))?;
+    let (mut rest, parser) = PcapParser::new(bytes).map_err(header_error)?;
     let header = parser.header();
     if header.datalink != DataLink::ETHERNET {
         return Err(CaptureError::LinkType(header.datalink));
@@ -187,6 +307,14 @@ fn read_pcap<'a>(
                 what: format!("timestamp fraction {ts_frac} out of range"),
             });
         }
+        if incl > MAX_RECORD {
+            return Err(CaptureError::Malformed {
+                frames_read: n,
+                what: format!(
+                    "a record of {incl} bytes, more than any capture holds ({MAX_RECORD})"
+                ),
+            });
+        }
         let Some(data) = rest.get(16..16 + incl) else {
             return Err(CaptureError::Truncated { frames_read: n });
         };
@@ -206,7 +334,7 @@ fn read_pcapng<'a>(
     bytes: &'a [u8],
     f: &mut impl FnMut(CapturedFrame<'a>),
 ) -> Result<u64, CaptureError> {
-    let (mut rest, mut parser) = PcapNgParser::new(bytes).map_err(|e| map_err(e, 0))?;
+    let (mut rest, mut parser) = PcapNgParser::new(bytes).map_err(header_error)?;
     let mut n = 0u64;
     while !rest.is_empty() {
         let (r, block) = parser.next_block(rest).map_err(|e| map_err(e, n))?;
@@ -221,17 +349,11 @@ fn read_pcapng<'a>(
         let Cow::Borrowed(data) = data else {
             unreachable!("pcap-file borrows packet data from the slice it parses")
         };
-        let link = parser
-            .interfaces()
-            .get(iface as usize)
-            .map(|i| i.linktype)
-            .ok_or_else(|| CaptureError::Malformed {
-                frames_read: n,
-                what: format!("packet names interface {iface}, which is not described"),
-            })?;
-        if link != DataLink::ETHERNET {
-            return Err(CaptureError::LinkType(link));
-        }
+        ethernet(
+            parser.interfaces().get(iface as usize).map(|i| i.linktype),
+            iface,
+            n,
+        )?;
         f(CapturedFrame {
             timestamp,
             data,
@@ -245,6 +367,75 @@ fn read_pcapng<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn frames_of(bytes: &[u8]) -> Vec<(Duration, Vec<u8>, u32)> {
+        let mut v = Vec::new();
+        for_each_frame(bytes, |f| {
+            v.push((f.timestamp, f.data.to_vec(), f.orig_len))
+        })
+        .unwrap();
+        v
+    }
+
+    /// A reader that hands out at most 7 bytes a call, like a slow pipe.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(7).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn bundled(name: &str) -> Vec<u8> {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../captures")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    /// A stream gives the frames a file gives, however the bytes arrive.
+    #[test]
+    fn a_stream_reads_like_the_file() {
+        let bytes = bundled("K_many.pcap");
+        let want = frames_of(&bytes);
+        let mut got = Vec::new();
+        let n = for_each_frame_in(Trickle(&bytes), |f| {
+            got.push((f.timestamp, f.data.to_vec(), f.orig_len))
+        })
+        .unwrap();
+        assert_eq!(n as usize, want.len());
+        assert_eq!(got, want);
+    }
+
+    /// A file or a stream that ends inside a record: every complete frame, then `cut_short`.
+    #[test]
+    fn a_capture_cut_short_gives_its_complete_frames() {
+        let bytes = bundled("A_normal.pcap");
+        let all = frames_of(&bytes);
+        let cut = &bytes[..bytes.len() - 7];
+        let mut from_file = 0;
+        let r = for_each_frame(cut, |_| from_file += 1);
+        assert!(cut_short(r).unwrap());
+        assert_eq!(from_file, all.len() - 1);
+        let mut from_stream = 0;
+        let r = for_each_frame_in(Trickle(cut), |_| from_stream += 1);
+        assert!(cut_short(r).unwrap());
+        assert_eq!(from_stream, all.len() - 1);
+        assert!(!cut_short(for_each_frame(&bytes, |_| {})).unwrap());
+        assert!(matches!(
+            for_each_frame_in(Trickle(b"hello"), |_| {}),
+            Err(CaptureError::UnknownFormat)
+        ));
+        assert!(matches!(
+            for_each_frame_in(Trickle(b""), |_| {}),
+            Err(CaptureError::UnknownFormat)
+        ));
+    }
 
     /// The record walker agrees with `pcap-file`'s own parser on every bundled capture.
     #[test]

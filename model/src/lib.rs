@@ -40,3 +40,5 @@ pub mod analysis;
 #[cfg(feature = "capture")]
 pub mod capture;
 mod prefetch;
+#[cfg(feature = "capture")]
+pub mod shard;

@@ -215,6 +215,34 @@ pub fn expire(clocks: Clocks, now: u32, t: &Timeouts) -> Aged {
     Aged::Alive(c)
 }
 
+/// When an entry with these clocks leaves the table if no segment comes: the first time at
+/// which [`expire`] says it is gone. What `conntrack -L` shows as an entry's remaining timeout
+/// is this minus the current time.
+///
+/// The entry goes when it has been silent for `idle`, or both endpoints have been CLOSED for
+/// `linger`, counted from `last_seen` as the endpoint timers re-anchor it: so the candidates
+/// are `idle` and `linger` after the anchor before and after every timer has fired, and the
+/// answer is the earliest of them that [`expire`] takes (it is the one definition).
+pub fn removal_time(clocks: Clocks, t: &Timeouts) -> u32 {
+    // Every timer fired: the clocks as they will be once no endpoint timer runs any more (the
+    // timers end within `handshake`, `time_wait` or `fin_wait_2`, all below `idle`).
+    let settled = match expire(clocks, clocks.last_seen.wrapping_add(secs(t.idle) - 1), t) {
+        Aged::Alive(c) | Aged::Gone(c) => c,
+    };
+    let mut candidates = [
+        clocks.last_seen.wrapping_add(secs(t.linger)),
+        clocks.last_seen.wrapping_add(secs(t.idle)),
+        settled.last_seen.wrapping_add(secs(t.linger)),
+        settled.last_seen.wrapping_add(secs(t.idle)),
+    ];
+    // Earliest first, wraparound-safe (all lie within 2³¹ ticks after `last_seen`).
+    candidates.sort_by_key(|c| c.wrapping_sub(clocks.last_seen));
+    candidates
+        .into_iter()
+        .find(|&at| matches!(expire(clocks, at, t), Aged::Gone(_)))
+        .unwrap_or(candidates[3])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +370,47 @@ mod tests {
         let c = clocks([Established, Established], 0);
         assert_eq!(expire(c, secs(1000) - 1, &T).alive(), Some(c));
         assert_eq!(expire(c, secs(1000), &T).alive(), None);
+    }
+
+    #[test]
+    fn removal_time_is_when_expire_lets_go() {
+        let handshaking = Clocks {
+            states: [SynSent, SynReceived],
+            handshake: [Some((100, secs(1))), Some((110, secs(4)))],
+            last_seen: 110,
+        };
+        let mut cases = vec![handshaking];
+        for s in [
+            [TimeWait, Closed],
+            [TimeWait, SynReceived],
+            [SynSent, Closed],
+            [Established, CloseWait],
+            [FinWait2, CloseWait],
+            [FinWait2, LastAck],
+            [Closed, Closed],
+            [Established, Established],
+        ] {
+            cases.push(clocks(s, 100));
+            cases.push(clocks(s, u32::MAX - 20)); // across the wrap
+        }
+        for c in cases {
+            let at = removal_time(c, &T);
+            assert!(later(at, c.last_seen), "{c:?}");
+            assert!(
+                expire(c, at.wrapping_sub(1), &T).alive().is_some(),
+                "{c:?} {at}"
+            );
+            assert_eq!(expire(c, at, &T).alive(), None, "{c:?} {at}");
+        }
+        // TIME_WAIT 60 s, then linger 10 s.
+        assert_eq!(
+            removal_time(clocks([TimeWait, Closed], 100), &T),
+            100 + secs(70)
+        );
+        assert_eq!(
+            removal_time(clocks([Established; 2], 100), &T),
+            100 + secs(1000)
+        );
     }
 
     #[test]

@@ -17,8 +17,12 @@
 //! and hash key: the core's power-on configuration), in order. Only the descriptor inputs,
 //! clock, reset, `out_valid` and `out_verdict` are used. The rust-hdl peer steps the same `ConnCore` block with `simulate()`
 //! directly (its fastest stepping) on the head of the mix stream and is checked the same way.
+//!
+//! The "before" is measured in the same run: `conn_core_baseline`, the same Verilog verilated
+//! as before the simulator's passes (no `isolate_assignments`, the falling clock edge
+//! evaluated: sim/build.rs), on the mix stream, checked the same way.
 
-use crate::models::ConnCore as VConnCore;
+use crate::models::{ConnCore as VConnCore, ConnCoreBaseline as VConnCoreBaseline};
 use rust_hdl::prelude::{check_all, simulate, Block, ToBits};
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -151,6 +155,10 @@ pub struct CoreBench {
     pub rusthdl_cycles_per_s: f64,
     /// Verilator cycles/s on the mix stream ÷ rust-hdl cycles/s (same design, same stream).
     pub speedup_vs_rusthdl: f64,
+    /// The mix stream on the core verilated as before the simulator's passes (best of runs).
+    pub baseline_cycles_per_s: f64,
+    /// Verilator cycles/s on the mix stream ÷ the baseline's.
+    pub speedup_vs_baseline: f64,
 }
 
 impl CoreBench {
@@ -202,7 +210,7 @@ pub fn bench_core(opts: &CoreBenchOptions) -> Result<CoreBench, BenchError> {
         let mut ticks = 0;
         let mut cycles = 0;
         for _ in 0..opts.runs.max(1) {
-            let run = run_verilator(&descs, &expected)
+            let run = run_verilator::<VConnCore>(&descs, &expected)
                 .map_err(|e| BenchError(format!("stream {}: {}", shape.name(), e.0)))?;
             ticks = run.ticks;
             cycles = run.cycles;
@@ -232,6 +240,17 @@ pub fn bench_core(opts: &CoreBenchOptions) -> Result<CoreBench, BenchError> {
         }
     }
     // The peer: the head of the mix stream (generated again if the stream is shorter).
+    let mut baseline: Option<Duration> = None;
+    let mut baseline_ticks = 0;
+    for _ in 0..opts.runs.max(1) {
+        let run = run_verilator::<VConnCoreBaseline>(&mix, &mix_expected)
+            .map_err(|e| BenchError(format!("baseline core, stream mix: {}", e.0)))?;
+        baseline_ticks = run.ticks;
+        if baseline.map_or(true, |b| run.elapsed < b) {
+            baseline = Some(run.elapsed);
+        }
+    }
+    let baseline_cycles_per_s = baseline_ticks as f64 / baseline.expect("one run").as_secs_f64();
     if mix.len() < opts.rusthdl_cycles {
         mix = stream(StreamShape::Mix, opts.rusthdl_cycles, opts.seed);
         mix_expected = expected_outputs(&mix);
@@ -254,6 +273,8 @@ pub fn bench_core(opts: &CoreBenchOptions) -> Result<CoreBench, BenchError> {
         rusthdl_seconds,
         rusthdl_cycles_per_s,
         speedup_vs_rusthdl: verilator_mix / rusthdl_cycles_per_s,
+        baseline_cycles_per_s,
+        speedup_vs_baseline: verilator_mix / baseline_cycles_per_s,
     })
 }
 
@@ -322,8 +343,53 @@ struct VerilatorRun {
     elapsed: Duration,
 }
 
-fn run_verilator(descs: &[SegmentDescriptor], expected: &[u8]) -> Result<VerilatorRun, BenchError> {
-    let mut hw = VConnCore::new();
+/// A Verilated core top (the ports `run_verilator` drives).
+trait CoreTop {
+    fn create() -> Self;
+    fn tick(&mut self);
+    fn set_reset(&mut self, v: bool);
+    fn set_in_valid(&mut self, v: bool);
+    fn set_descriptor(&mut self, d: &SegmentDescriptor);
+    fn out_valid(&self) -> bool;
+    fn out_verdict(&self) -> u64;
+}
+
+macro_rules! core_top {
+    ($t:ty) => {
+        impl CoreTop for $t {
+            fn create() -> Self {
+                <$t>::new()
+            }
+            fn tick(&mut self) {
+                <$t>::tick(self)
+            }
+            fn set_reset(&mut self, v: bool) {
+                <$t>::set_reset(self, v)
+            }
+            fn set_in_valid(&mut self, v: bool) {
+                <$t>::set_in_valid(self, v)
+            }
+            fn set_descriptor(&mut self, d: &SegmentDescriptor) {
+                crate::set_descriptor!(self, d);
+            }
+            fn out_valid(&self) -> bool {
+                <$t>::out_valid(self)
+            }
+            fn out_verdict(&self) -> u64 {
+                <$t>::out_verdict(self)
+            }
+        }
+    };
+}
+
+core_top!(VConnCore);
+core_top!(VConnCoreBaseline);
+
+fn run_verilator<C: CoreTop>(
+    descs: &[SegmentDescriptor],
+    expected: &[u8],
+) -> Result<VerilatorRun, BenchError> {
+    let mut hw = C::create();
     hw.set_reset(true);
     hw.tick();
     hw.set_reset(false);
@@ -343,7 +409,7 @@ fn run_verilator(descs: &[SegmentDescriptor], expected: &[u8]) -> Result<Verilat
     let mut gaps = 0u64;
     let mut tick = 0u64;
     // One output observed after a tick: in order, and no gap after the first.
-    let mut observe = |hw: &mut VConnCore, tick: u64| {
+    let mut observe = |hw: &mut C, tick: u64| {
         if hw.out_valid() {
             if first_out == 0 {
                 first_out = tick;
@@ -357,7 +423,7 @@ fn run_verilator(descs: &[SegmentDescriptor], expected: &[u8]) -> Result<Verilat
     let t0 = Instant::now();
     hw.set_in_valid(true);
     for d in descs {
-        crate::set_descriptor!(hw, d);
+        hw.set_descriptor(d);
         hw.tick();
         tick += 1;
         observe(&mut hw, tick);

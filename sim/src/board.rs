@@ -12,14 +12,27 @@
 //!
 //! After reset the line runs at 115200 baud, as on the board; [`BoardSim::set_baud`] switches
 //! it as a host would (`SET_CONFIG baud`, then the line follows the board's `divisor`).
+//!
+//! Frames enter at the MII pins by default. [`FrameEntry::Fifo`] is the faster entry point: the
+//! same board with its MII receiver left out (`board_sim_fifo`, built from `board_sim` by
+//! sim/build.rs), frames put into the receive FIFO as the receiver would have written them
+//! (`frame::mac_receive`: the bytes and an OK status, or one drop status), about one cycle a
+//! byte instead of eight. Everything past the FIFO (parser, core, counters, link, UART) is the
+//! board's own; the MII receiver's own tests (`tests/mii_rx.rs`) cover the part left out.
+//!
+//! Cycles are run in batches inside the model's C++ shim ([`crate::drive`]): the MII nibbles,
+//! the `frame_done` count and the transmit pin's edges cross the FFI once per batch; a batch
+//! lasts while the receive pin's level does (the line model's [`UartLine::steady_cycles`]).
 
-use crate::models::BoardSim as Model;
+use crate::drive::{Batch, BoardPins, Stop};
+use crate::models::{BoardSim as PinModel, BoardSimFifo as FifoModel};
 use crate::uart::UartLine;
 use std::collections::VecDeque;
 use std::fmt;
 use synscope_hdl::conn_core::{BUCKET_BITS_35T, LATENCY, WAYS};
+use synscope_hdl::mii_rx::{status_of, FIFO_DEPTH, STATUS_OK};
 use synscope_hdl::uart::{CLOCK_HZ, DIVISORS_100MHZ};
-use synscope_model::frame::{pad_to_minimum, with_fcs, MIN_FRAME_LEN};
+use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs, MIN_FRAME_LEN};
 use synscope_model::protocol::payload::{assemble_dump, CounterSnapshot, DumpChunk};
 use synscope_model::protocol::{
     ConfigItem, Decoder, ErrorCode, Frame, Kind, Op, BAUD_RATES, MAX_FRAME,
@@ -40,6 +53,29 @@ pub const FASTEST_BAUD: u8 = (BAUD_RATES.len() - 1) as u8;
 /// Cycles a request may wait for its next answer frame beyond the frame's own wire time (the
 /// engine scans 8192 slots for a dump frame in the worst case, a few cycles each).
 const ANSWER_SLACK_CYCLES: u64 = 1 << 20;
+/// Transmit-pin edges one batch can report (a character has at most 10).
+const EDGES_PER_BATCH: usize = 4096;
+/// Cycles between checks while waiting for the parser (`drain`) or for room in the FIFO.
+const WAIT_STEP: u64 = 64;
+
+/// Where frames enter the simulated board.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FrameEntry {
+    /// At the MII pins, nibble by nibble at 100 Mb/s, with preamble, FCS and gap (the board).
+    #[default]
+    Mii,
+    /// At the receive FIFO, past the MII receiver (see the module doc).
+    Fifo,
+}
+
+impl FrameEntry {
+    pub fn name(self) -> &'static str {
+        match self {
+            FrameEntry::Mii => "mii",
+            FrameEntry::Fifo => "fifo",
+        }
+    }
+}
 
 /// A live table entry as read out of the board.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +124,8 @@ impl fmt::Display for RequestError {
 impl std::error::Error for RequestError {}
 
 pub struct BoardSim {
-    m: Model,
+    m: Box<dyn BoardPins>,
+    entry: FrameEntry,
     line: UartLine,
     now: u32,
     /// `now` was set (times compare modulo 2³²: the first one is taken as it is).
@@ -99,6 +136,12 @@ pub struct BoardSim {
     seq: u8,
     /// Unsolicited frames (`EVENT`) that arrived while a request waited for its answer.
     events: VecDeque<Frame>,
+    /// The board's divisor after the last batch (the line's rate).
+    divisor: u32,
+    /// Scratch: a frame's nibbles, a batch's edges, a frame's FIFO entries.
+    nibbles: Vec<u8>,
+    edges: Vec<u32>,
+    entries: Vec<u16>,
 }
 
 impl Default for BoardSim {
@@ -108,17 +151,23 @@ impl Default for BoardSim {
 }
 
 impl BoardSim {
-    /// A board after reset: default hash key, timeouts and event mask, the line at 115200 baud.
+    /// A board after reset: default hash key, timeouts and event mask, the line at 115200 baud;
+    /// frames enter at the MII pins.
     pub fn new() -> BoardSim {
-        let mut m = Model::new();
-        m.set_rx_dv(false);
-        m.set_rx_er(false);
-        m.set_rxd(0);
-        m.set_rx_clk(false);
-        m.set_uart_rx(true);
+        BoardSim::with_entry(FrameEntry::Mii)
+    }
+
+    /// A board after reset, frames entering at `entry`.
+    pub fn with_entry(entry: FrameEntry) -> BoardSim {
+        let mut m: Box<dyn BoardPins> = match entry {
+            FrameEntry::Mii => Box::new(PinModel::new()),
+            FrameEntry::Fifo => Box::new(FifoModel::new()),
+        };
         m.set_reset(true);
+        let divisor = m.divisor();
         let mut b = BoardSim {
             m,
+            entry,
             line: UartLine::new(),
             now: 0,
             time_set: false,
@@ -127,11 +176,14 @@ impl BoardSim {
             cycles: 0,
             seq: 0,
             events: VecDeque::new(),
+            divisor,
+            nibbles: Vec::new(),
+            edges: vec![0; EDGES_PER_BATCH],
+            entries: Vec::new(),
         };
-        b.cycle();
-        b.cycle();
+        b.run(2);
         b.m.set_reset(false);
-        b.cycle();
+        b.run(1);
         b
     }
 
@@ -139,10 +191,20 @@ impl BoardSim {
     /// 3 Mbaud and the event mask cleared (records are dropped by the engine, not queued for a
     /// slow line: the core's FIFO never fills, so `events_dropped` stays 0, as in the model).
     pub fn quiet() -> Result<BoardSim, RequestError> {
-        let mut b = BoardSim::new();
+        BoardSim::quiet_with(FrameEntry::Mii)
+    }
+
+    /// [`BoardSim::quiet`], frames entering at `entry`.
+    pub fn quiet_with(entry: FrameEntry) -> Result<BoardSim, RequestError> {
+        let mut b = BoardSim::with_entry(entry);
         b.set_baud(FASTEST_BAUD)?;
         b.set_config(ConfigItem::EventMask, &[0])?;
         Ok(b)
+    }
+
+    /// Where frames enter this board.
+    pub fn entry(&self) -> FrameEntry {
+        self.entry
     }
 
     /// Trace every later cycle to a VCD file (needs the crate's `vcd` feature; otherwise an
@@ -163,7 +225,7 @@ impl BoardSim {
 
     /// The board's UART divisor (clock cycles per bit).
     pub fn divisor(&self) -> u32 {
-        self.m.divisor() as u32
+        self.m.divisor()
     }
 
     /// The board's current line rate: the `BAUD_RATES` entry of its divisor.
@@ -192,41 +254,59 @@ impl BoardSim {
 
     /// Run `cycles` clock cycles with the MII idle (the serial line keeps going).
     pub fn run(&mut self, cycles: u64) {
-        for _ in 0..cycles {
-            self.cycle();
+        let mut pos = 0;
+        let mut phase = 0;
+        self.drive(cycles, &[], &mut pos, &mut phase);
+    }
+
+    /// Run cycles in batches until `budget` cycles have run or, with `nibbles`, until every
+    /// nibble from `*pos` on is on the pins; the serial line advances with the board.
+    fn drive(&mut self, budget: u64, nibbles: &[u8], pos: &mut u64, phase: &mut u32) {
+        let mut left = budget;
+        while left > 0 && (nibbles.is_empty() || *pos < nibbles.len() as u64) {
+            let max = self.line.steady_cycles().map_or(left, |s| s.min(left));
+            let mut b = Batch::new(
+                max,
+                self.line.level(),
+                nibbles,
+                *pos,
+                *phase,
+                &mut self.edges,
+            );
+            self.m.batch(&mut b);
+            *pos = b.nibble_pos;
+            *phase = b.phase;
+            self.replay(&b);
+            left -= b.cycles;
+            if !nibbles.is_empty() && b.stop() == Stop::Nibbles {
+                break;
+            }
         }
     }
 
-    /// One system clock cycle: the serial line and the board advance together; finished
-    /// frames are counted.
-    fn cycle(&mut self) {
-        self.m.set_uart_rx(self.line.level());
-        self.m.set_clock(true);
-        self.m.eval();
-        self.m.set_clock(false);
-        self.m.eval();
-        let tx = self.m.uart_tx();
-        let divisor = self.divisor();
-        self.line.step(tx, divisor);
-        if self.m.frame_done() {
-            self.done += 1;
+    /// The serial line and the counts follow a batch the board has run: cycle by cycle the
+    /// transmit pin's level (from its edges) and the divisor (the new one from the last cycle,
+    /// where the batch ended because it changed).
+    fn replay(&mut self, b: &Batch) {
+        let mut level = b.tx_start != 0;
+        let mut from = 0u64;
+        let edges = &self.edges[..b.tx_edge_count as usize];
+        for &e in edges.iter().chain(std::iter::once(&(b.cycles as u32))) {
+            let e = u64::from(e);
+            if e > from {
+                let last = e == b.cycles;
+                let span = e - from - u64::from(last);
+                self.line.steps(level, self.divisor, span);
+                if last {
+                    self.line.step(level, b.divisor_end);
+                }
+            }
+            from = e;
+            level = !level;
         }
-        self.cycles += 1;
-    }
-
-    /// One MII clock period with `d` on the pins (inputs change after the falling edge).
-    fn nibble(&mut self, dv: bool, er: bool, d: u8) {
-        self.m.set_rx_clk(false);
-        self.m.set_rx_dv(dv);
-        self.m.set_rx_er(er);
-        self.m.set_rxd(d as u64);
-        self.m.eval();
-        self.cycle();
-        self.cycle();
-        self.m.set_rx_clk(true);
-        self.m.eval();
-        self.cycle();
-        self.cycle();
+        self.divisor = b.divisor_end;
+        self.done += b.frames_done;
+        self.cycles += b.cycles;
     }
 
     /// Put the board's time at `ticks` (`synscope_model::time`; never backwards, modulo 2³²),
@@ -238,41 +318,80 @@ impl BoardSim {
         self.drain();
         self.now = ticks;
         self.time_set = true;
-        self.m.set_now(ticks as u64);
+        self.m.set_now(ticks);
     }
 
-    /// Frames sent on the MII pins so far.
+    /// Frames sent so far (on the MII pins, or into the FIFO).
     pub fn frames_sent(&self) -> u64 {
         self.sent
+    }
+
+    /// Frames the parser has finished (processed or dropped).
+    pub fn frames_done(&self) -> u64 {
+        self.done
     }
 
     /// Run until every frame sent has come out of the parser.
     pub fn drain(&mut self) {
         let mut guard = 0u64;
         while self.done < self.sent {
-            self.cycle();
-            guard += 1;
+            self.run(WAIT_STEP);
+            guard += WAIT_STEP;
             assert!(guard < 1 << 20, "the board stopped taking frames");
         }
     }
 
     /// Send one frame as the PHY would: preamble, SFD, `bytes` (which must end with the FCS),
-    /// low nibble first, RX_ER raised during byte `rx_er_at`, then the inter-frame gap.
+    /// low nibble first, RX_ER raised during byte `rx_er_at`, then the inter-frame gap. At the
+    /// FIFO entry: what the MII receiver would write for it (`mac_receive`), once it fits.
     pub fn send_raw(&mut self, bytes: &[u8], rx_er_at: Option<usize>) {
-        let pre = [0x55u8; PREAMBLE].into_iter().chain([SFD]);
-        for b in pre {
-            self.nibble(true, false, b & 0xf);
-            self.nibble(true, false, b >> 4);
-        }
-        for (i, b) in bytes.iter().enumerate() {
-            let er = rx_er_at == Some(i);
-            self.nibble(true, er, b & 0xf);
-            self.nibble(true, er, b >> 4);
-        }
-        for _ in 0..IFG_NIBBLES {
-            self.nibble(false, false, 0);
+        match self.entry {
+            FrameEntry::Mii => self.send_nibbles(bytes, rx_er_at),
+            FrameEntry::Fifo => self.send_fifo(bytes, rx_er_at.is_some()),
         }
         self.sent += 1;
+    }
+
+    fn send_nibbles(&mut self, bytes: &[u8], rx_er_at: Option<usize>) {
+        const DV: u8 = 1 << 4;
+        const ER: u8 = 1 << 5;
+        let mut nibbles = std::mem::take(&mut self.nibbles);
+        nibbles.clear();
+        for b in [0x55u8; PREAMBLE].into_iter().chain([SFD]) {
+            nibbles.extend([DV | (b & 0xf), DV | (b >> 4)]);
+        }
+        for (i, b) in bytes.iter().enumerate() {
+            let flags = if rx_er_at == Some(i) { DV | ER } else { DV };
+            nibbles.extend([flags | (b & 0xf), flags | (b >> 4)]);
+        }
+        nibbles.extend([0u8; IFG_NIBBLES]);
+        let (mut pos, mut phase) = (0, 0);
+        self.drive(u64::MAX, &nibbles, &mut pos, &mut phase);
+        self.nibbles = nibbles;
+    }
+
+    fn send_fifo(&mut self, bytes: &[u8], rx_error: bool) {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.clear();
+        let last = 1u16 << 8;
+        match mac_receive(bytes, rx_error) {
+            Ok(frame) => {
+                entries.extend(frame.iter().map(|&b| u16::from(b)));
+                entries.push(last | u16::from(STATUS_OK));
+            }
+            Err(reason) => entries.push(last | u16::from(status_of(reason))),
+        }
+        let mut guard = 0u64;
+        while self.m.fifo_len() + entries.len() > FIFO_DEPTH {
+            self.run(WAIT_STEP);
+            guard += WAIT_STEP;
+            assert!(guard < 1 << 20, "the board stopped taking frames");
+        }
+        assert!(
+            self.m.fifo_push(&entries),
+            "this board takes frames at its MII pins"
+        );
+        self.entries = entries;
     }
 
     /// Send a frame as a capture holds it (no FCS, maybe shorter than the minimum): padded as
@@ -292,9 +411,7 @@ impl BoardSim {
     /// are those of the model after `Tracker::finish`.
     pub fn finish(&mut self) {
         self.drain();
-        for _ in 0..BUCKETS + 4 * LATENCY {
-            self.cycle();
-        }
+        self.run((BUCKETS + 4 * LATENCY) as u64);
     }
 
     fn next_seq(&mut self) -> u8 {
@@ -361,7 +478,9 @@ impl BoardSim {
                     cycles: budget(self),
                 });
             }
-            self.cycle();
+            // About a character's time: bytes are looked at as they arrive.
+            let step = u64::from(crate::uart::BITS_PER_CHAR) * u64::from(self.divisor.max(1));
+            self.run(step.min(limit - self.cycles));
         }
     }
 
@@ -391,7 +510,7 @@ impl BoardSim {
         let want = u32::from(DIVISORS_100MHZ[usize::from(code)]);
         let mut waited = 0u64;
         while self.divisor() != want {
-            self.cycle();
+            self.run(1);
             waited += 1;
             if waited > ANSWER_SLACK_CYCLES {
                 return Err(RequestError::Timeout {

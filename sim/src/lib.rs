@@ -13,6 +13,7 @@ use std::path::Path;
 
 pub mod bench;
 pub mod board;
+pub mod drive;
 pub mod port;
 pub mod uart;
 

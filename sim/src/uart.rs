@@ -91,6 +91,33 @@ impl UartLine {
         }
     }
 
+    /// Cycles from now for which [`level`](Self::level) stays as it is (`None`: for as long as
+    /// nothing is written): the span a batch of cycles may run with a constant receive pin.
+    pub fn steady_cycles(&self) -> Option<u64> {
+        match &self.sending {
+            Some(s) => Some(u64::from(s.left)),
+            // The next step starts a character: its start bit drives the cycle after it.
+            None if !self.queue.is_empty() => Some(1),
+            None => None,
+        }
+    }
+
+    /// Nothing queued or on the wire towards the board and no character being sampled: a
+    /// step with the board's pin high changes nothing.
+    pub fn is_quiet(&self) -> bool {
+        self.sending.is_none() && self.queue.is_empty() && matches!(self.sampling, Sampling::Idle)
+    }
+
+    /// `cycles` steps in which the board's transmit pin is `board_tx` (the same `divisor`).
+    pub fn steps(&mut self, board_tx: bool, divisor: u32, cycles: u64) {
+        if board_tx && self.is_quiet() {
+            return;
+        }
+        for _ in 0..cycles {
+            self.step(board_tx, divisor);
+        }
+    }
+
     /// One clock cycle: `board_tx` is the board's transmit pin during it, `divisor` the board's
     /// cycles per bit (taken at each character's start). Call [`level`](Self::level) before for
     /// the receive pin's level in this cycle.

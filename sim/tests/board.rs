@@ -6,7 +6,9 @@
 //! line at 3 Mbaud) equals the model's entry for entry, and every counter
 //! (front end included: `frames = processed + Σ drops`) is equal. The model's end states are
 //! held to the captures' kernel truth by `model/tests/captures.rs`, so these are too.
-//! Then damaged frames (bad FCS, RX_ER, runts, giants) through the same pins.
+//! Then damaged frames (bad FCS, RX_ER, runts, giants) through the same pins. Each test runs
+//! again with frames entering at the receive FIFO (`FrameEntry::Fifo`, past the MII receiver):
+//! the same tables and counters, so the faster entry point gives the board's answer.
 
 mod common;
 
@@ -16,7 +18,7 @@ use std::time::Instant;
 use synscope_model::capture::{for_each_frame, read_file};
 use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs, MIN_FRAME_LEN};
 use synscope_model::Counter;
-use synscope_sim::board::BoardSim;
+use synscope_sim::board::{BoardSim, FrameEntry};
 
 fn captures() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../captures");
@@ -31,11 +33,20 @@ fn captures() -> Vec<PathBuf> {
 
 #[test]
 fn board_matches_the_model_on_every_capture() {
+    matches_on_every_capture(FrameEntry::Mii);
+}
+
+#[test]
+fn board_fifo_entry_matches_the_model_on_every_capture() {
+    matches_on_every_capture(FrameEntry::Fifo);
+}
+
+fn matches_on_every_capture(entry: FrameEntry) {
     for path in captures() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let t = Instant::now();
         let bytes = read_file(&path).unwrap();
-        let mut board = BoardSim::quiet().expect("the board answers");
+        let mut board = BoardSim::quiet_with(entry).expect("the board answers");
         let mut model = model();
         let mut pad = Vec::new();
         let frames = for_each_frame(&bytes, |f| {
@@ -57,7 +68,8 @@ fn board_matches_the_model_on_every_capture() {
         compare(&name, &mut board, &mut model);
         let s = t.elapsed().as_secs_f64();
         eprintln!(
-            "board {name}: {frames} frames, {} entries, {} cycles, {:.1} s ({:.0} frames/s)",
+            "board ({}) {name}: {frames} frames, {} entries, {} cycles, {:.1} s ({:.0} frames/s)",
+            entry.name(),
             model.table().len(),
             board.cycles(),
             s,
@@ -68,10 +80,19 @@ fn board_matches_the_model_on_every_capture() {
 
 #[test]
 fn board_counts_damaged_frames_by_reason() {
+    damaged_frames(FrameEntry::Mii);
+}
+
+#[test]
+fn board_fifo_entry_counts_damaged_frames_by_reason() {
+    damaged_frames(FrameEntry::Fifo);
+}
+
+fn damaged_frames(entry: FrameEntry) {
     // Frames of a capture, each also sent damaged: FCS flipped, RX_ER mid-frame, cut to a runt,
     // and a giant: the good ones tracked as the model tracks them, the others counted.
     let bytes = read_file(&captures()[0]).unwrap();
-    let mut board = BoardSim::quiet().expect("the board answers");
+    let mut board = BoardSim::quiet_with(entry).expect("the board answers");
     let mut model = model();
     let mut pad = Vec::new();
     let mut n = 0usize;
@@ -184,15 +205,24 @@ fn mangle(rng: &mut Rng, good: &[u8]) -> (Vec<u8>, Option<usize>) {
 
 #[test]
 fn board_random_malformed_frames() {
+    random_malformed(FrameEntry::Mii);
+}
+
+#[test]
+fn board_fifo_entry_random_malformed_frames() {
+    random_malformed(FrameEntry::Fifo);
+}
+
+fn random_malformed(entry: FrameEntry) {
     // Capture frames, most of them damaged (bad FCS, RX_ER, runts, giants, changed header
-    // bytes, random bytes, VLAN tags, any flag byte), in time order, through the pins: the
-    // table and every counter equal the model's, so every frame was counted once under the
-    // same reason. 10^5 frames with SYNSCOPE_LONG=1, 1,500 otherwise.
+    // bytes, random bytes, VLAN tags, any flag byte), in time order, through the pins (or the
+    // FIFO): the table and every counter equal the model's, so every frame was counted once
+    // under the same reason. 10^5 frames with SYNSCOPE_LONG=1, 1,500 otherwise.
     let n = if long_run() { 100_000 } else { 1_500 };
     let seed = 0xb0a2d;
     let mut rng = Rng::new(seed);
     let frames = capture_frames();
-    let mut board = BoardSim::quiet().expect("the board answers");
+    let mut board = BoardSim::quiet_with(entry).expect("the board answers");
     let mut model = model();
     let t = Instant::now();
     let mut time = 0u32;

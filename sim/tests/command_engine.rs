@@ -8,7 +8,7 @@
 //!
 //! * `identify_ping_and_errors`: `IDENTIFY` is `Identity::encode` of the design; `PING` echoes
 //!   0..=`MAX_PAYLOAD` bytes (flags and escapes included); unknown op, wrong length and other
-//!   version give their error frames (this version in the header); `READ_LINK` counts them.
+//!   version give their error frames (`VERSION` in the header); `READ_LINK` counts them.
 //! * `garbage_and_damaged_frames_are_dropped`: 10⁵ random bytes, frames with a flipped bit,
 //!   cut short, aborted, too long, then a request is answered; the link counters equal what the
 //!   model's `Decoder` counts on the same bytes.
@@ -367,7 +367,8 @@ fn identify_ping_and_errors() {
     assert_eq!(b.refused(Op::SetConfig, vec![]), ErrorCode::BadLength);
     // Another version (1 spoke IPv4 only; 2 was IPv6 or the issue-11 entry, never both):
     // answered in this version.
-    for v in [0u8, 1, VERSION - 1, VERSION + 1, 15] {
+    let versions = [0u8, 1, VERSION - 1, VERSION + 1, 15];
+    for v in versions {
         let seq = b.next_seq();
         let mut f = Frame::request(seq, Op::Identify, vec![]);
         f.header.version = v;
@@ -388,7 +389,7 @@ fn identify_ping_and_errors() {
     assert_eq!(l[LinkCounter::UnknownOp as usize], 6);
     assert_eq!(l[LinkCounter::BadLength as usize], 11);
     // + 1: the harness's SET_CONFIG baud.
-    let requests = 1 + 7 + 6 + 11 + 2 + 5 + 1 + 1;
+    let requests = 1 + 7 + 6 + 11 + 2 + versions.len() as u32 + 1 + 1;
     assert_eq!(l[LinkCounter::FramesOk as usize], requests + 3);
     assert_eq!(l[LinkCounter::Responses as usize], requests);
     for c in [
@@ -715,7 +716,7 @@ impl Pair {
                 .m
                 .process_frame(&frame, d.time, &mut events)
                 .expect("a built frame is processed");
-            if let Some(r) = self.record(&key, before, v, &events) {
+            if let Some(r) = self.record(&key, before, v, &events, &seg) {
                 self.records.push(r);
             }
             self.b.idle(self.spacing);
@@ -730,6 +731,7 @@ impl Pair {
         before: Option<synscope_model::Entry>,
         v: Verdict,
         events: &[Event],
+        seg: &SegmentDescriptor,
     ) -> Option<EventRecord> {
         let created = events.iter().find_map(|e| match e {
             Event::Created { entry, .. } => Some(*entry),
@@ -792,6 +794,7 @@ impl Pair {
             key: *key,
             // Low 16 bits of the board's seconds.
             time: synscope_model::time::whole_secs(self.m.now()) as u16,
+            client_is_lo: common::event_client_is_lo(entry.copied().or(base), seg),
         })
     }
 

@@ -109,6 +109,7 @@ struct EvRec {
     hi_ip: u128,
     hi_port: u64,
     time: u64,
+    client_is_lo: bool,
 }
 
 /// How a stream is run.
@@ -284,6 +285,7 @@ impl Harness {
                     hi_ip: hw.ev_hi_ip(),
                     hi_port: hw.ev_hi_port(),
                     time: hw.ev_time(),
+                    client_is_lo: hw.ev_client_is_lo(),
                 },
                 hw.ev_expired(),
             )
@@ -436,6 +438,12 @@ impl Harness {
                 hi_ip: key.hi.addr_bits(),
                 hi_port: key.hi.port as u64,
                 time: (self.model.now() & 0xf_ffff) as u64,
+                client_is_lo: common::event_client_is_lo(
+                    applied
+                        .and_then(|s| self.model.table().slot(s).copied())
+                        .or(base),
+                    d,
+                ),
             };
             let n = rec.lo_changed as usize + rec.hi_changed as usize;
             if n != changes {

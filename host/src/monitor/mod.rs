@@ -5,6 +5,7 @@
 //! The pure parts (`state`, `table`, `rates`, `render`, `once::text`) know no terminal and
 //! no link; `worker` owns the link on its own thread, `terminal` owns the screen.
 
+pub mod capture;
 pub mod once;
 pub mod rates;
 pub mod render;
@@ -13,8 +14,9 @@ pub mod table;
 pub mod terminal;
 pub mod worker;
 
+use crate::analyze::TimeoutArgs;
 use crate::console::PortArgs;
-use crate::events::enable_all;
+use crate::filter::FilterArgs;
 use crate::output::write_stdout;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -36,8 +38,16 @@ const TICK: Duration = Duration::from_millis(100);
 #[derive(Args, Clone, Debug)]
 pub struct MonitorArgs {
     /// Print one plain-text snapshot and exit (for scripts; no terminal needed).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "interface")]
     pub once: bool,
+    /// Watch a network interface instead of a board: the model tracks its frames live
+    /// (libpcap; root or CAP_NET_RAW).
+    #[arg(short = 'i', long, value_name = "IFACE")]
+    pub interface: Option<String>,
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
+    #[command(flatten)]
+    pub select: FilterArgs,
     /// Start with this filter (words: address, ADDR:PORT, :PORT or state; all must match).
     #[arg(long, default_value = "")]
     pub filter: String,
@@ -65,7 +75,7 @@ impl MonitorArgs {
     }
 }
 
-/// Run the monitor on the board at `port`.
+/// Run the monitor on the board at `port`, or on a live capture.
 pub fn run(a: &MonitorArgs, port: &PortArgs) -> Result<()> {
     if !a.once && !std::io::stdout().is_terminal() {
         bail!(
@@ -73,19 +83,37 @@ pub fn run(a: &MonitorArgs, port: &PortArgs) -> Result<()> {
              `synscope monitor --once` prints one plain-text snapshot"
         );
     }
-    let (mut link, id) = port.connect()?;
-    let mut view = View::new(link.name(), port.baud, id);
-    view.filter = a.filter.clone();
     if a.once {
+        let (mut link, id) = port.connect()?;
+        let mut view = View::new(link.name(), link.baud(), id);
+        view.filter = a.filter.clone();
+        view.select = a.select.clone();
         once::snapshot(&mut link, &mut view)?;
         return write_stdout(once::text(&view).as_bytes());
     }
-    enable_all(&mut link)?;
     let start = Instant::now();
-    let worker = worker::spawn(link, a.timing(), start);
+    let (mut view, worker) = match &a.interface {
+        Some(iface) => {
+            let config = synscope_model::TrackerConfig {
+                shape: synscope_model::TableShape::Unbounded,
+                timeouts: a.timeouts.timeouts()?,
+            };
+            (
+                View::connecting(iface, true),
+                capture::spawn(iface.clone(), config, a.timing(), start),
+            )
+        }
+        None => (
+            View::connecting(&port.name()?, false),
+            worker::spawn(port.clone(), a.timing(), start),
+        ),
+    };
+    view.filter = a.filter.clone();
+    view.select = a.select.clone();
     let mut screen = Screen::enter()?;
     let result = live(&mut screen, &worker, &mut view, start);
     drop(screen);
+    worker.finish();
     result
 }
 

@@ -4,12 +4,13 @@
 
 use super::rates::format_rate;
 use super::state::{Update, View};
-use super::table::{cells, SortKey};
+use super::table::{cells, fit, Row, TITLES};
 use crate::console::{dump_with, read_states};
-use crate::events::EventStream;
+use crate::events::{BoardLosses, ConnEvent, EventStream};
 use crate::link::Link;
 use anyhow::Result;
 use std::fmt::Write as _;
+use std::time::SystemTime;
 use std::time::{Duration, Instant};
 use synscope_model::{Counter, TcpState};
 
@@ -21,7 +22,9 @@ pub fn snapshot(link: &mut Link, view: &mut View) -> Result<()> {
     let start = Instant::now();
     let stats = |link: &mut Link| -> Result<Update> {
         let (counters, histogram) = read_states(link)?;
+        let l = link.request(synscope_model::protocol::Op::ReadLink, vec![])?;
         Ok(Update::Stats {
+            losses: Some(BoardLosses::of(&counters, &l)),
             counters,
             histogram,
             at: start.elapsed(),
@@ -32,16 +35,21 @@ pub fn snapshot(link: &mut Link, view: &mut View) -> Result<()> {
     let (now, slots) = dump_with(link, |_| {})?;
     view.apply(Update::Table {
         now,
-        slots,
+        rows: slots.iter().map(|s| Row::of(now, s)).collect(),
         took: t0.elapsed(),
         at: start.elapsed(),
     });
     std::thread::sleep(RATE_SPAN.saturating_sub(start.elapsed()));
     view.apply(stats(link)?);
+    let board_now = view.counters.as_ref().map(|c| c.snapshot.now);
     let mut events = EventStream::new();
     while let Some(f) = link.next_event(Duration::ZERO)? {
         if let Some(r) = events.accept(&f) {
-            view.apply(Update::Event(r));
+            if r.lost_before > 0 {
+                view.apply(Update::Lost(r.lost_before as u64));
+            }
+            let e = ConnEvent::of_record(&r.record, SystemTime::now(), board_now);
+            view.apply(Update::Event(e));
         }
     }
     Ok(())
@@ -50,16 +58,10 @@ pub fn snapshot(link: &mut Link, view: &mut View) -> Result<()> {
 /// The snapshot as text.
 pub fn text(v: &View) -> String {
     let mut s = String::new();
-    let id = &v.identity;
     let _ = writeln!(
         s,
-        "synscope monitor | {} @ {} baud | {} (protocol {}, design {}, {} entries) | board time {} s",
-        v.port,
-        v.baud,
-        id.board_name(),
-        id.protocol,
-        id.design,
-        id.capacity(),
+        "synscope monitor | {} | board time {} s",
+        v.source_line(),
         synscope_model::time::whole_secs(v.table_now)
     );
     let h = v.histogram.unwrap_or_default();
@@ -85,26 +87,36 @@ pub fn text(v: &View) -> String {
         s,
         "\nconnections: {} of {} shown, sorted by {}",
         rows.len(),
-        v.rows.len(),
+        v.selected(),
         v.sort.title()
     );
-    let t = SortKey::ALL.map(|k| k.title());
-    let _ = writeln!(
-        s,
-        "{:<21} {:<21} {:<12} {:<12} {:>7}  {}",
-        t[0], t[1], t[2], t[3], t[4], t[5]
-    );
+    let cols = fit(&rows, usize::MAX);
+    let line = |cells: &[&str]| -> String {
+        let parts: Vec<String> = cols
+            .iter()
+            .map(|(i, w)| format!("{:<w$}", cells[*i], w = *w))
+            .collect();
+        parts.join(" ").trim_end().to_string()
+    };
+    let _ = writeln!(s, "{}", line(&TITLES));
     for r in rows {
         let c = cells(r);
-        let _ = writeln!(
-            s,
-            "{:<21} {:<21} {:<12} {:<12} {:>7}  {}",
-            c[0], c[1], c[2], c[3], c[4], c[5]
-        );
+        let refs: Vec<&str> = c.iter().map(String::as_str).collect();
+        let _ = writeln!(s, "{}", line(&refs));
     }
-    let _ = writeln!(s, "\nevents: {} received", v.events_seen);
+    let lost = v.lost_on_board();
+    let _ = writeln!(
+        s,
+        "\nevents: {} received{}",
+        v.events_seen,
+        if lost > 0 {
+            format!(", {lost} lost on the board")
+        } else {
+            String::new()
+        }
+    );
     for e in &v.events {
-        let _ = writeln!(s, "{e}");
+        let _ = writeln!(s, "{}", e.text(None));
     }
     s
 }

@@ -1,10 +1,17 @@
 //! Drawing the monitor's screen from a `View`: status line, per-state histogram, counters with
 //! rates, the connection table, recent events, and the key line (or the filter being typed).
 //! Pure: tests draw into a `TestBackend` and read the buffer.
+//!
+//! Two layouts. **Wide** (the table fits beside a 44-column left pane): states and counters on
+//! the left, the table on the right, events below. **Compact** (80×24 and anything narrower
+//! than wide): the table across the whole width, then a strip with the states that have
+//! connections and the busiest counters side by side, then the events. Either way every
+//! column shown is as wide as its widest cell: the endpoints and both states always, then
+//! idle, time left and slot as they fit, so no address or port is ever cut.
 
 use super::rates::format_rate;
 use super::state::View;
-use super::table::{cells, SortKey};
+use super::table::{cells, essential_width, fit, SortKey, TITLES};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
@@ -13,10 +20,14 @@ use ratatui::Frame;
 use std::time::Duration;
 use synscope_model::{Counter, TcpState};
 
-/// Width of the left column (histogram, counters).
+/// Width of the left column (histogram, counters) in the wide layout.
 const LEFT: u16 = 44;
-/// Height of the events pane, borders included.
+/// Height of the events pane, borders included (wide layout).
 const EVENTS: u16 = 9;
+/// Height of the events pane in the compact layout.
+const EVENTS_COMPACT: u16 = 5;
+/// Height of the states/counters strip in the compact layout.
+const STRIP: u16 = 8;
 
 /// Draw the whole screen; `now` is the time since the monitor started.
 pub fn draw(f: &mut Frame, v: &View, now: Duration) {
@@ -24,6 +35,26 @@ pub fn draw(f: &mut Frame, v: &View, now: Duration) {
     if a.width < MIN_WIDTH || a.height < MIN_HEIGHT {
         return too_small(f, v, now);
     }
+    let rows = v.visible_rows();
+    // The wide layout when the table keeps its essentials and the idle column beside the
+    // left pane.
+    let need = essential_width(&rows) as u16 + 2 + 7;
+    if a.width >= LEFT + need && a.height >= 30 {
+        wide(f, v, now);
+    } else {
+        compact(f, v, now);
+    }
+    if v.help {
+        // Between the status line and the key line.
+        let a = f.area();
+        help(
+            f,
+            Rect::new(a.x, a.y + 1, a.width, a.height.saturating_sub(2)),
+        );
+    }
+}
+
+fn wide(f: &mut Frame, v: &View, now: Duration) {
     let [status, main, events, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(6),
@@ -39,22 +70,30 @@ pub fn draw(f: &mut Frame, v: &View, now: Duration) {
     ])
     .areas(left);
     f.render_widget(Paragraph::new(status_line(v, now)), status);
-    f.render_widget(histogram(v), hist);
+    f.render_widget(histogram(v, false), hist);
     f.render_widget(counters_table(v), counters);
     connections(f, v, right);
-    f.render_widget(events_pane(v, events.height.saturating_sub(2)), events);
-    f.render_widget(
-        Paragraph::new(bottom_line(v)).style(Style::new().add_modifier(Modifier::REVERSED)),
-        keys,
-    );
-    if v.help {
-        // Between the status line and the key line.
-        let a = f.area();
-        help(
-            f,
-            Rect::new(a.x, a.y + 1, a.width, a.height.saturating_sub(2)),
-        );
-    }
+    events_pane(f, v, events);
+    key_bar(f, v, keys);
+}
+
+fn compact(f: &mut Frame, v: &View, now: Duration) {
+    let [status, table, strip, events, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(5),
+        Constraint::Length(STRIP),
+        Constraint::Length(EVENTS_COMPACT),
+        Constraint::Length(1),
+    ])
+    .areas(f.area());
+    let [hist, counters] =
+        Layout::horizontal([Constraint::Length(38), Constraint::Min(20)]).areas(strip);
+    f.render_widget(Paragraph::new(status_line(v, now)), status);
+    connections(f, v, table);
+    f.render_widget(histogram(v, true), hist);
+    f.render_widget(counters_table(v), counters);
+    events_pane(f, v, events);
+    key_bar(f, v, keys);
 }
 
 /// Below this size only the status line, a note and the key line are drawn.
@@ -70,11 +109,15 @@ fn too_small(f: &mut Frame, v: &View, now: Duration) {
         f.render_widget(Paragraph::new(note), line(a.height / 2));
     }
     if a.height >= 2 {
-        f.render_widget(
-            Paragraph::new(bottom_line(v)).style(Style::new().add_modifier(Modifier::REVERSED)),
-            line(a.height - 1),
-        );
+        key_bar(f, v, line(a.height - 1));
     }
+}
+
+fn key_bar(f: &mut Frame, v: &View, area: Rect) {
+    f.render_widget(
+        Paragraph::new(bottom_line(v)).style(Style::new().add_modifier(Modifier::REVERSED)),
+        area,
+    );
 }
 
 /// The bottom line: the error if there is one (not while a filter is typed), else the keys.
@@ -85,24 +128,15 @@ fn bottom_line(v: &View) -> String {
     }
 }
 
-/// The status line: port, baud, board, last refresh, state, error (the error is also on the
-/// bottom line, where a long one has the whole width).
+/// The status line: source, last refresh, state, error (the error is also on the bottom
+/// line, where a long one has the whole width).
 pub fn status_line(v: &View, now: Duration) -> String {
-    let id = &v.identity;
     let refreshed = match v.last_refresh {
         Some(t) => format!("refreshed {:.1} s ago", now.saturating_sub(t).as_secs_f64()),
-        None => "waiting for the board".to_string(),
+        None if v.connected => "waiting for the first reading".to_string(),
+        None => "q quits".to_string(),
     };
-    let mut s = format!(
-        "synscope monitor | {} @ {} | {}, {} entries (protocol {}, design {}) | {}",
-        v.port,
-        v.baud,
-        id.board_name(),
-        id.capacity(),
-        id.protocol,
-        id.design,
-        refreshed
-    );
+    let mut s = format!("synscope monitor | {} | {}", v.source_line(), refreshed);
     if v.paused {
         s.push_str(" | PAUSED");
     }
@@ -113,10 +147,12 @@ pub fn status_line(v: &View, now: Duration) -> String {
     s
 }
 
-fn histogram(v: &View) -> Table<'static> {
+/// The per-state histogram; `compact`: only the states that have connections.
+fn histogram(v: &View, compact: bool) -> Table<'static> {
     let h = v.histogram.unwrap_or_default();
     let mut rows: Vec<TableRow> = TcpState::ALL
         .iter()
+        .filter(|s| !compact || h.client[**s as usize] + h.server[**s as usize] > 0)
         .map(|s| {
             TableRow::new([
                 s.name().to_string(),
@@ -193,7 +229,7 @@ fn bold_row<const N: usize>(cells: [&'static str; N]) -> TableRow<'static> {
 pub fn table_title(v: &View, shown: usize) -> String {
     let mut t = format!(
         " connections: {shown} of {} | sort {} {} ",
-        v.rows.len(),
+        v.selected(),
         v.sort.title(),
         if v.descending { "desc" } else { "asc" }
     );
@@ -204,7 +240,8 @@ pub fn table_title(v: &View, shown: usize) -> String {
     match (v.dump_progress, v.dump_took) {
         (Some(n), _) => t.push_str(&format!("| reading table: {n} frames ")),
         (None, Some(d)) => t.push_str(&format!(
-            "| board time {} s, dump {:.1} s ",
+            "| {} time {} s, read in {:.1} s ",
+            if v.live { "model" } else { "board" },
             synscope_model::time::whole_secs(v.table_now),
             d.as_secs_f64()
         )),
@@ -217,52 +254,65 @@ fn connections(f: &mut Frame, v: &View, area: Rect) {
     let rows = v.visible_rows();
     let room = area.height.saturating_sub(3) as usize;
     let skip = v.scroll.min(rows.len().saturating_sub(room));
-    let body: Vec<TableRow> = rows
+    let shown: Vec<_> = rows.iter().skip(skip).take(room).copied().collect();
+    // Widths from every row that passes the filter, so scrolling does not move the columns.
+    let cols = fit(&rows, area.width.saturating_sub(2) as usize);
+    let body: Vec<TableRow> = shown
         .iter()
-        .skip(skip)
-        .take(room)
-        .map(|r| TableRow::new(cells(r).map(Cell::from)))
+        .map(|r| {
+            let c = cells(r);
+            TableRow::new(cols.iter().map(|(i, _)| Cell::from(c[*i].clone())))
+        })
         .collect();
-    let header = TableRow::new(SortKey::ALL.map(|k| {
-        let mut c = Cell::from(k.title());
-        if k == v.sort {
+    let header = TableRow::new(cols.iter().map(|(i, _)| {
+        let mut c = Cell::from(TITLES[*i]);
+        if SortKey::ALL.get(*i).is_some_and(|k| *k == v.sort) {
             c = c.style(Style::new().add_modifier(Modifier::UNDERLINED));
         }
         c
     }))
     .style(Style::new().add_modifier(Modifier::BOLD));
-    let table = Table::new(
-        body,
-        [
-            Constraint::Length(21),
-            Constraint::Length(21),
-            Constraint::Length(12),
-            Constraint::Length(12),
-            Constraint::Length(7),
-            Constraint::Min(8),
-        ],
-    )
-    .header(header)
-    .block(
-        Block::new()
-            .borders(Borders::ALL)
-            .title(table_title(v, rows.len())),
-    );
+    let widths: Vec<Constraint> = cols
+        .iter()
+        .map(|(_, w)| Constraint::Length(*w as u16))
+        .collect();
+    let table = Table::new(body, widths)
+        .column_spacing(1)
+        .header(header)
+        .block(
+            Block::new()
+                .borders(Borders::ALL)
+                .title(table_title(v, rows.len())),
+        );
     f.render_widget(table, area);
 }
 
-fn events_pane(v: &View, lines: u16) -> Paragraph<'static> {
+/// The events pane's title: received, and lost on the board since the monitor started.
+fn events_title(v: &View) -> String {
+    let lost = v.lost_on_board();
+    if lost > 0 {
+        format!(
+            " events ({} received · {lost} lost on the board) ",
+            v.events_seen
+        )
+    } else {
+        format!(" events ({} received) ", v.events_seen)
+    }
+}
+
+fn events_pane(f: &mut Frame, v: &View, area: Rect) {
+    let lines = area.height.saturating_sub(2) as usize;
+    let width = area.width.saturating_sub(2) as usize;
     let text: Vec<Line> = v
         .events
         .iter()
-        .skip(v.events.len().saturating_sub(lines as usize))
-        .map(|l| Line::from(l.clone()))
+        .skip(v.events.len().saturating_sub(lines))
+        .map(|l| Line::from(l.text(Some(width))))
         .collect();
-    Paragraph::new(text).block(
-        Block::new()
-            .borders(Borders::ALL)
-            .title(format!(" events ({} received) ", v.events_seen)),
-    )
+    f.render_widget(
+        Paragraph::new(text).block(Block::new().borders(Borders::ALL).title(events_title(v))),
+        area,
+    );
 }
 
 /// The bottom line: the keys, or the filter being typed.
@@ -276,7 +326,7 @@ pub fn key_line(v: &View) -> String {
 
 /// The help text (`?`).
 pub const HELP: &[&str] = &[
-    "synscope monitor: the board's connections, states, counters and events, live",
+    "synscope monitor: connections, states, counters and events, live",
     "",
     "  q, Esc     quit",
     "  s          sort by the next column (client, server, states, idle, slot)",
@@ -284,12 +334,13 @@ pub const HELP: &[&str] = &[
     "  /          filter: type words (all must match: an address, ADDR:PORT, :PORT",
     "             exactly, or a state name such as time_wait); Enter keeps it, Esc drops it",
     "  c          clear the filter",
-    "  p          pause / resume (the board is not polled while paused)",
+    "  p          pause / resume (the source is not polled while paused)",
     "  arrows, PgUp/PgDn, Home   scroll the table",
     "  ?          this help (any key closes it)",
     "",
     "Counters and states refresh every half second, the table every few seconds;",
-    "rates are per second between the last two counter readings.",
+    "rates are per second between the last two counter readings; EXPIRES is the",
+    "seconds an entry has left without new segments, as conntrack counts down.",
 ];
 
 fn help(f: &mut Frame, area: Rect) {

@@ -4,39 +4,79 @@
 
 use super::rates::{rates, Timed};
 use super::table::{visible, Row, SortKey};
-use crate::events::{event_line, lost_line, Received};
+use crate::events::{lost_line, BoardLosses, ConnEvent};
+use crate::filter::{Conn, FilterArgs};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::VecDeque;
 use std::time::Duration;
-use synscope_model::protocol::payload::{CounterSnapshot, Histogram, Identity, Slot};
+use synscope_model::protocol::payload::{CounterSnapshot, Histogram, Identity};
+use synscope_model::Timeouts;
 
 /// Recent event lines kept.
 pub const EVENT_LINES: usize = 200;
 /// Updates held while paused, at most (the oldest go first).
 pub const HELD: usize = 10_000;
 
+/// What the source of a monitor is, once it is open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// Where: a serial port, or a network interface.
+    pub port: String,
+    /// The line rate found and raised to (a board).
+    pub baud: Option<u32>,
+    /// A board's identity; none for the model on a live capture.
+    pub identity: Option<Identity>,
+    /// The timeouts its entries age by (each entry's time left).
+    pub timeouts: Option<Timeouts>,
+}
+
 /// What the link worker sends.
 #[derive(Clone, Debug)]
 pub enum Update {
-    /// Counters and the per-state histogram, received at `at` (since the monitor started).
+    /// The source is open (the board answered, its line rate is settled).
+    Connected(Source),
+    /// Counters and the per-state histogram, received at `at` (since the monitor started),
+    /// and the events the board could not send so far.
     Stats {
         counters: CounterSnapshot,
         histogram: Histogram,
+        losses: Option<BoardLosses>,
         at: Duration,
     },
     /// A table dump under way: frames received so far.
     DumpProgress(usize),
-    /// A whole table dump: the board's time, its live entries, how long the dump took.
+    /// A whole table: the board's (or the model's) time, its entries, how long reading took.
     Table {
         now: u32,
-        slots: Vec<Slot>,
+        rows: Vec<Row>,
         took: Duration,
         at: Duration,
     },
-    /// One event frame.
-    Event(Received),
+    /// One event.
+    Event(ConnEvent),
+    /// Event frames lost on the link (a gap in their sequence).
+    Lost(u64),
+    /// A line for the events pane.
+    Note(String),
     /// The link failed; the worker has stopped.
     Error(String),
+}
+
+/// A line of the events pane: an event (formatted at the pane's width) or a note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventLine {
+    Event(ConnEvent),
+    Note(String),
+}
+
+impl EventLine {
+    /// The text, at most `width` wide where the event's narrower forms allow.
+    pub fn text(&self, width: Option<usize>) -> String {
+        match self {
+            EventLine::Event(e) => e.line(width),
+            EventLine::Note(n) => n.clone(),
+        }
+    }
 }
 
 /// What a key asks of the monitor's loop.
@@ -50,8 +90,14 @@ pub enum Action {
 #[derive(Debug)]
 pub struct View {
     pub port: String,
-    pub baud: u32,
-    pub identity: Identity,
+    /// The line rate (a board), once connected.
+    pub baud: Option<u32>,
+    /// The board's identity; none before it answered, and for the model on a live capture.
+    pub identity: Option<Identity>,
+    /// A live capture's interface (the model tracks it).
+    pub live: bool,
+    pub connected: bool,
+    pub timeouts: Option<Timeouts>,
     pub counters: Option<Timed>,
     /// Per second, in `Counter` order; empty until two snapshots arrived.
     pub rates: Vec<Option<f64>>,
@@ -63,13 +109,17 @@ pub struct View {
     /// Frames of a dump under way.
     pub dump_progress: Option<usize>,
     /// Newest last.
-    pub events: VecDeque<String>,
+    pub events: VecDeque<EventLine>,
     pub events_seen: u64,
+    /// Events the board could not send: at the first reading, and now.
+    pub losses: Option<(BoardLosses, BoardLosses)>,
     /// When the last update arrived (since the monitor started).
     pub last_refresh: Option<Duration>,
     pub error: Option<String>,
     pub sort: SortKey,
     pub descending: bool,
+    /// The conntrack-like filters of the command line (rows and events).
+    pub select: FilterArgs,
     pub filter: String,
     /// The filter being typed after `/` (shown live), until Enter or Esc.
     pub editing: Option<String>,
@@ -82,11 +132,27 @@ pub struct View {
 }
 
 impl View {
+    /// A board's view, connected at `baud`.
     pub fn new(port: &str, baud: u32, identity: Identity) -> View {
+        let mut v = View::connecting(port, false);
+        v.apply(Update::Connected(Source {
+            port: port.to_string(),
+            baud: Some(baud),
+            identity: Some(identity),
+            timeouts: None,
+        }));
+        v
+    }
+
+    /// A view before its source answered (`live`: an interface the model watches).
+    pub fn connecting(port: &str, live: bool) -> View {
         View {
             port: port.to_string(),
-            baud,
-            identity,
+            baud: None,
+            identity: None,
+            live,
+            connected: false,
+            timeouts: None,
             counters: None,
             rates: Vec::new(),
             histogram: None,
@@ -96,10 +162,12 @@ impl View {
             dump_progress: None,
             events: VecDeque::new(),
             events_seen: 0,
+            losses: None,
             last_refresh: None,
             error: None,
             sort: SortKey::Client,
             descending: false,
+            select: FilterArgs::default(),
             filter: String::new(),
             editing: None,
             paused: false,
@@ -116,7 +184,36 @@ impl View {
 
     /// The rows to show, filtered and sorted.
     pub fn visible_rows(&self) -> Vec<&Row> {
-        visible(&self.rows, self.active_filter(), self.sort, self.descending)
+        let mut v = visible(&self.rows, self.active_filter(), self.sort, self.descending);
+        if !self.select.is_empty() {
+            v.retain(|r| {
+                self.select.matches(&Conn {
+                    client: r.client,
+                    server: r.server,
+                    client_state: r.client_state,
+                    server_state: r.server_state,
+                })
+            });
+        }
+        v
+    }
+
+    /// The rows that pass the command line's filters (what "of N" counts).
+    pub fn selected(&self) -> usize {
+        if self.select.is_empty() {
+            return self.rows.len();
+        }
+        self.rows
+            .iter()
+            .filter(|r| {
+                self.select.matches(&Conn {
+                    client: r.client,
+                    server: r.server,
+                    client_state: r.client_state,
+                    server_state: r.server_state,
+                })
+            })
+            .count()
     }
 
     /// Take an update from the link worker (held while paused; errors always shown).
@@ -129,11 +226,28 @@ impl View {
             return;
         }
         match u {
+            Update::Connected(s) => {
+                self.port = s.port;
+                self.baud = s.baud;
+                self.identity = s.identity;
+                self.timeouts = s.timeouts;
+                self.connected = true;
+            }
             Update::Stats {
                 counters,
                 histogram,
+                losses,
                 at,
             } => {
+                if let Some(now) = losses {
+                    let first = self.losses.map_or(now, |(first, _)| first);
+                    let before = self.losses.map_or(now, |(_, last)| last);
+                    let new = now.since(&before);
+                    if new.total() > 0 {
+                        self.push_event(EventLine::Note(new.line()));
+                    }
+                    self.losses = Some((first, now));
+                }
                 let cur = Timed {
                     snapshot: counters,
                     at,
@@ -148,28 +262,62 @@ impl View {
             Update::DumpProgress(n) => self.dump_progress = Some(n),
             Update::Table {
                 now,
-                slots,
+                rows,
                 took,
                 at,
             } => {
-                self.rows = slots.iter().map(|s| Row::of(now, s)).collect();
+                self.rows = rows;
                 self.table_now = now;
                 self.dump_took = Some(took);
                 self.dump_progress = None;
                 self.last_refresh = Some(at);
             }
-            Update::Event(r) => {
-                if r.lost_before > 0 {
-                    self.push_event(lost_line(r.lost_before));
+            Update::Lost(n) => self.push_event(EventLine::Note(lost_line(n))),
+            Update::Note(n) => self.push_event(EventLine::Note(n)),
+            Update::Event(e) => {
+                if e.matches(&self.select) {
+                    self.push_event(EventLine::Event(e));
+                    self.events_seen += 1;
                 }
-                self.push_event(event_line(&r.record));
-                self.events_seen += 1;
             }
             Update::Error(e) => self.error = Some(e),
         }
     }
 
-    fn push_event(&mut self, line: String) {
+    /// What is watched: `PORT @ BAUD | BOARD, N entries (protocol P, design D)`, the model on
+    /// an interface, or the port still being opened.
+    pub fn source_line(&self) -> String {
+        match (&self.identity, self.live, self.connected) {
+            (_, _, false) => format!(
+                "{}: {}",
+                self.port,
+                if self.live {
+                    "opening the capture..."
+                } else {
+                    "connecting (finding the line rate)..."
+                }
+            ),
+            (_, true, true) => format!("{} | the model on a live capture", self.port),
+            (Some(id), false, true) => format!(
+                "{} @ {} | {}, {} entries (protocol {}, design {})",
+                self.port,
+                self.baud.map_or("?".to_string(), |b| b.to_string()),
+                id.board_name(),
+                id.capacity(),
+                id.protocol,
+                id.design
+            ),
+            (None, false, true) => self.port.clone(),
+        }
+    }
+
+    /// Events the board could not send since the monitor started.
+    pub fn lost_on_board(&self) -> u64 {
+        self.losses
+            .map_or(0, |(first, now)| now.since(&first).total())
+    }
+
+    fn push_event(&mut self, line: EventLine) {
         if self.events.len() == EVENT_LINES {
             self.events.pop_front();
         }

@@ -1,10 +1,12 @@
 //! The connection table as the monitor shows it: one row per dumped entry, sorted by a column
 //! the user cycles through, filtered by text (address, port or state).
 
+use crate::human;
 use std::cmp::Ordering;
+use synscope_model::entry::Entry;
 use synscope_model::protocol::payload::Slot;
 use synscope_model::time::{elapsed, whole_secs};
-use synscope_model::{Endpoint, TcpState};
+use synscope_model::{Endpoint, TcpState, Timeouts};
 
 /// One connection, both endpoints.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,8 +17,11 @@ pub struct Row {
     pub server_state: TcpState,
     /// Seconds since the connection was last seen.
     pub idle: u32,
-    /// `bucket << 2 | way`.
-    pub slot: u16,
+    /// Seconds until the entry leaves the table without new segments (conntrack's countdown),
+    /// when the timeouts are known.
+    pub expires: Option<u64>,
+    /// `bucket << 2 | way` on a board; none for the model's unbounded table.
+    pub slot: Option<u16>,
     /// First seen mid-stream: the roles were inferred.
     pub picked_up: bool,
 }
@@ -24,14 +29,19 @@ pub struct Row {
 impl Row {
     /// The row of a dumped slot, its idle time measured at the board's `now`.
     pub fn of(now: u32, s: &Slot) -> Row {
-        let e = &s.entry;
+        Row::of_entry(now, &s.entry, Some(s.slot), None)
+    }
+
+    /// The row of an entry at `now`, with its time left when the timeouts `t` are known.
+    pub fn of_entry(now: u32, e: &Entry, slot: Option<u16>, t: Option<&Timeouts>) -> Row {
         Row {
             client: e.client(),
             server: e.server(),
             client_state: e.client_state(),
             server_state: e.server_state(),
             idle: whole_secs(elapsed(now, e.last_seen)),
-            slot: s.slot,
+            expires: t.map(|t| crate::console::expires_in(e, now, t)),
+            slot,
             picked_up: e.picked_up,
         }
     }
@@ -131,19 +141,71 @@ pub fn visible<'a>(rows: &'a [Row], filter: &str, key: SortKey, descending: bool
     v
 }
 
-/// The cells of a row, in column order (`SortKey::ALL`): what the screen and `--once` print.
-pub fn cells(r: &Row) -> [String; 6] {
+/// The cells of a row, in column order (`SortKey::ALL`, then the time left): what the screen
+/// and `--once` print.
+pub fn cells(r: &Row) -> [String; 7] {
     [
         r.client.to_string(),
         r.server.to_string(),
         r.client_state.name().to_string(),
         r.server_state.name().to_string(),
-        format!("{}s", r.idle),
-        format!(
-            "{}/{}{}",
-            r.slot >> 2,
-            r.slot & 3,
-            if r.picked_up { " picked-up" } else { "" }
-        ),
+        human::seconds(r.idle as u64),
+        r.slot.map_or("-".to_string(), |s| {
+            format!(
+                "{}/{}{}",
+                s >> 2,
+                s & 3,
+                if r.picked_up { " picked-up" } else { "" }
+            )
+        }),
+        r.expires.map_or("-".to_string(), |s| s.to_string()),
     ]
+}
+
+/// Column indices of `cells` in the order they are shown: client, server, both states, idle,
+/// time left, slot.
+pub const SHOWN: [usize; 7] = [0, 1, 2, 3, 4, 6, 5];
+/// Headings of `cells`' columns.
+pub const TITLES: [&str; 7] = [
+    "CLIENT",
+    "SERVER",
+    "CLIENT STATE",
+    "SERVER STATE",
+    "IDLE",
+    "SLOT",
+    "EXPIRES",
+];
+/// The columns every layout shows whole: both endpoints and both states.
+const ESSENTIAL: usize = 4;
+
+/// Which columns fit in `width` characters, and each one's width: the endpoints and states
+/// always (as wide as the widest shown), then idle, time left and slot while they fit. Never
+/// an address or a port cut: a width too small for the essentials gives them anyway (the
+/// caller's layout makes room first).
+pub fn fit(rows: &[&Row], width: usize) -> Vec<(usize, usize)> {
+    let all: Vec<[String; 7]> = rows.iter().map(|r| cells(r)).collect();
+    let col_width = |i: usize| {
+        all.iter()
+            .map(|c| c[i].chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(TITLES[i].len().min(if i < ESSENTIAL { 99 } else { 7 }))
+    };
+    let mut out = Vec::new();
+    let mut used = 0;
+    for (n, &i) in SHOWN.iter().enumerate() {
+        let w = col_width(i);
+        let need = w + usize::from(!out.is_empty());
+        if n >= ESSENTIAL && used + need > width {
+            break;
+        }
+        used += need;
+        out.push((i, w));
+    }
+    out
+}
+
+/// The width the essential columns of `rows` need (with their gaps).
+pub fn essential_width(rows: &[&Row]) -> usize {
+    fit(rows, 0).iter().map(|(_, w)| w + 1).sum::<usize>() - 1
 }

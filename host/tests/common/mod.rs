@@ -14,14 +14,17 @@ use std::time::{Duration, Instant};
 use synscope::link::Link;
 use synscope_model::entry::EndpointTrack;
 use synscope_model::protocol::payload::{
-    event_bits, Config, CounterSnapshot, DumpChunk, EventRecord, Histogram, Identity, Slot,
+    decode_lookup, encode_lookup_answer, event_bits, Config, CounterSnapshot, DumpChunk,
+    EventRecord, Histogram, Identity, Slot,
 };
-use synscope_model::protocol::{Decoder, Frame, Kind, Op, DUMP_ENTRIES_PER_FRAME, FLAG_MORE};
+use synscope_model::protocol::{
+    ConfigItem, Decoder, Frame, Kind, Op, DUMP_ENTRIES_PER_FRAME, FLAG_MORE,
+};
 use synscope_model::{Counter, Endpoint, Entry, FlowKey, TcpState, Timeouts};
 
 pub fn identity() -> Identity {
     Identity {
-        protocol: 1,
+        protocol: synscope_model::protocol::VERSION,
         design: 1,
         board: 0,
         bucket_bits: 6,
@@ -98,6 +101,7 @@ pub fn event_frame(seq: u8) -> Vec<u8> {
         hi_after: TcpState::Listen,
         key,
         time: 9,
+        client_is_lo: true,
     };
     let mut out = Vec::new();
     Frame::new(Kind::Event, seq, Op::Event, 0, e.encode()).encode(&mut out);
@@ -213,6 +217,8 @@ pub struct ScriptedBoard {
 
 /// `frames` grows by this much at every counter read.
 pub const FRAMES_PER_READ: u64 = 1000;
+/// `events_dropped` grows by this much at every counter read.
+pub const EVENTS_DROPPED_PER_READ: u64 = 7;
 
 impl ScriptedBoard {
     /// Serve `conns` (answers for IDENTIFY, PING, READ_COUNTERS, READ_HISTOGRAM, READ_LINK,
@@ -253,6 +259,7 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
     let mut buf = [0u8; 512];
     let t0 = Instant::now();
     let (mut reads, mut event_seq) = (0u64, 0u8);
+    let mut baud_code = 0u8;
     let slots = slots(conns);
     while !stop.load(Ordering::Relaxed) && t0.elapsed() < limit {
         let n = match master.read(&mut buf) {
@@ -276,6 +283,8 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
                     values[Counter::Frames as usize] = reads * FRAMES_PER_READ;
                     values[Counter::Processed as usize] = reads * FRAMES_PER_READ;
                     values[Counter::Created as usize] = conns.len() as u64;
+                    // The board's event queue overflows a little at every reading.
+                    values[Counter::EventsDropped as usize] = reads * EVENTS_DROPPED_PER_READ;
                     let c = CounterSnapshot {
                         now: BOARD_NOW,
                         values,
@@ -291,12 +300,22 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
                         timeouts: Timeouts::default(),
                         event_mask: event_bits::ALL,
                         event_rate: 0,
-                        baud_code: 0,
+                        baud_code,
                         hash_key: [0; synscope_model::hash::HASH_KEY_BYTES],
                     };
                     out = respond(&req, cfg.encode());
                 }
-                Some(Op::SetConfig) => out = respond(&req, vec![]),
+                Some(Op::SetConfig) => {
+                    if req.payload.first() == Some(&(ConfigItem::Baud as u8)) {
+                        baud_code = req.payload.get(1).copied().unwrap_or(0);
+                    }
+                    out = respond(&req, vec![])
+                }
+                Some(Op::Lookup) => {
+                    let key = decode_lookup(&req.payload);
+                    let found = slots.iter().find(|s| Some(s.entry.key) == key);
+                    out = respond(&req, encode_lookup_answer(found));
+                }
                 Some(Op::DumpTable) => {
                     let ways: Vec<_> = slots.iter().flat_map(Slot::ways).collect();
                     let mut chunks: Vec<&[_]> = ways.chunks(DUMP_ENTRIES_PER_FRAME).collect();
@@ -377,4 +396,76 @@ pub fn end_states(doc: &Value) -> Vec<(String, String, String, String)> {
         .collect();
     v.sort();
     v
+}
+
+/// What a chattering device sends.
+#[derive(Clone, Copy, Debug)]
+pub enum Chatter {
+    /// Random bytes, a few kilobytes a second (another device, a board at another rate).
+    Random,
+    /// Text lines, several a second (a console, a modem, a logger).
+    Text,
+}
+
+/// A pseudo-terminal whose other end never stops sending `what` and never answers.
+pub struct Chattering {
+    pub path: String,
+    stop: Arc<AtomicBool>,
+    handle: Option<thread::JoinHandle<()>>,
+    _slave: TTYPort,
+}
+
+impl Chattering {
+    pub fn start(what: Chatter) -> Chattering {
+        let (mut master, slave) = TTYPort::pair().expect("a pseudo-terminal pair");
+        master.set_timeout(Duration::from_millis(5)).unwrap();
+        let path = slave.name().expect("the slave's path");
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = stop.clone();
+        let handle = thread::spawn(move || {
+            let mut x = 0x2545_f491_4f6c_dd1du64;
+            let mut n = 0u64;
+            // Bounded: a test that forgets to stop it still ends.
+            let t0 = Instant::now();
+            while !s.load(Ordering::Relaxed) && t0.elapsed() < Duration::from_secs(120) {
+                let chunk: Vec<u8> = match what {
+                    Chatter::Random => (0..64)
+                        .map(|_| {
+                            x ^= x << 13;
+                            x ^= x >> 7;
+                            x ^= x << 17;
+                            x as u8
+                        })
+                        .collect(),
+                    Chatter::Text => {
+                        n += 1;
+                        format!("+CSQ: {},99\r\nOK\r\n", n % 32).into_bytes()
+                    }
+                };
+                let _ = master.write_all(&chunk);
+                // Drain what the client sends (unanswered).
+                let mut sink = [0u8; 256];
+                let _ = master.read(&mut sink);
+                thread::sleep(Duration::from_millis(match what {
+                    Chatter::Random => 10,
+                    Chatter::Text => 100,
+                }));
+            }
+        });
+        Chattering {
+            path,
+            stop,
+            handle: Some(handle),
+            _slave: slave,
+        }
+    }
+}
+
+impl Drop for Chattering {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
 }

@@ -14,8 +14,9 @@ pub use framing::{encode_frame, Decoder, FrameError};
 pub use message::{Frame, Header, Kind};
 
 /// Protocol version carried in every header.
-/// 2 was taken twice, by IPv6 and by the issue-11 entry, on two branches; 3 is both: 470-bit
-/// ways (59 bytes), an IPv6 entry a head and a continuation, five timeouts, ticks.
+/// 2 was taken twice, by IPv6 and by the issue-11 entry (with the event record's role byte), on
+/// two branches; 3 is both: 470-bit ways (59 bytes), an IPv6 entry a head and a continuation,
+/// five timeouts, ticks, IPv6 endpoints in lookups and events, the event's client role.
 pub const VERSION: u8 = 3;
 /// Frame delimiter (RFC 1662 §4.1).
 pub const FLAG: u8 = 0x7e;

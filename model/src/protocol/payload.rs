@@ -417,6 +417,11 @@ fn event_endpoint(r: &mut Reader, v6: bool) -> Option<Endpoint> {
     })
 }
 
+/// Bytes of an IPv4 `EVENT` frame's payload.
+pub const EVENT_RECORD_BYTES: usize = 20;
+/// Bytes of an IPv6 `EVENT` frame's payload (two addresses of 16 bytes instead of 4).
+pub const EVENT_RECORD_BYTES_V6: usize = EVENT_RECORD_BYTES + 2 * 12;
+
 /// An `EVENT` frame's payload. `what` carries [`event_bits::IPV6`] for an IPv6 key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventRecord {
@@ -429,9 +434,48 @@ pub struct EventRecord {
     pub key: FlowKey,
     /// Low 16 bits of the board's seconds.
     pub time: u16,
+    /// The client (the endpoint that sent the first SYN, or the inferred one of a picked-up
+    /// connection) is `key.lo`. For a refused creation, the role the entry would have had.
+    pub client_is_lo: bool,
 }
 
 impl EventRecord {
+    /// The client endpoint.
+    pub fn client(&self) -> Endpoint {
+        if self.client_is_lo {
+            self.key.lo
+        } else {
+            self.key.hi
+        }
+    }
+
+    /// The server endpoint.
+    pub fn server(&self) -> Endpoint {
+        if self.client_is_lo {
+            self.key.hi
+        } else {
+            self.key.lo
+        }
+    }
+
+    /// The client's state before and after.
+    pub fn client_states(&self) -> (TcpState, TcpState) {
+        if self.client_is_lo {
+            (self.lo_before, self.lo_after)
+        } else {
+            (self.hi_before, self.hi_after)
+        }
+    }
+
+    /// The server's state before and after.
+    pub fn server_states(&self) -> (TcpState, TcpState) {
+        if self.client_is_lo {
+            (self.hi_before, self.hi_after)
+        } else {
+            (self.lo_before, self.lo_after)
+        }
+    }
+
     pub fn encode(&self) -> Vec<u8> {
         let mut v = vec![self.what];
         put_uint(&mut v, self.slot as u64, 2);
@@ -443,6 +487,7 @@ impl EventRecord {
             put_uint(&mut v, e.port as u64, 2);
         }
         put_uint(&mut v, self.time as u64, 2);
+        v.push(self.client_is_lo as u8);
         v
     }
 
@@ -466,6 +511,7 @@ impl EventRecord {
                 hi: event_endpoint(&mut r, v6)?,
             },
             time: r.u16()?,
+            client_is_lo: r.u8()? & 1 == 1,
         })
     }
 }
@@ -599,16 +645,28 @@ mod tests {
             hi_after: TcpState::Listen,
             key: entry().key,
             time: 5,
+            client_is_lo: true,
         };
+        assert_eq!(ev.encode().len(), EVENT_RECORD_BYTES);
         assert_eq!(EventRecord::decode(&ev.encode()), Some(ev));
-        assert_eq!(ev.encode().len(), 19);
+        assert_eq!(EventRecord::decode(&ev.encode()[..19]), None);
+        let flipped = EventRecord {
+            client_is_lo: false,
+            ..ev
+        };
+        assert_eq!(flipped.client(), ev.server());
+        assert_eq!(
+            flipped.server_states(),
+            (TcpState::Closed, TcpState::SynSent)
+        );
         let ev6 = EventRecord {
             what: event_bits::CREATED | event_bits::IPV6,
             key: entry6().key,
             ..ev
         };
-        assert_eq!(ev6.encode().len(), 43);
+        assert_eq!(ev6.encode().len(), EVENT_RECORD_BYTES_V6);
         assert_eq!(EventRecord::decode(&ev6.encode()), Some(ev6));
+        assert_eq!(EventRecord::decode(&ev6.encode()[..43]), None);
     }
 
     #[test]

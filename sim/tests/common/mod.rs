@@ -110,6 +110,26 @@ pub fn capture_descriptors() -> Vec<(String, Vec<synscope_model::SegmentDescript
 }
 
 /// Runs of at least 10⁵ frames when `SYNSCOPE_LONG=1`.
+/// The `client_is_lo` of an event record (the role bit the core reports): the applied entry's,
+/// or for a creation the table refused, the role `segment::open` would have given the entry.
+pub fn event_client_is_lo(
+    entry: Option<synscope_model::Entry>,
+    d: &synscope_model::SegmentDescriptor,
+) -> bool {
+    entry.map_or_else(
+        || {
+            let (key, src_is_lo) = synscope_model::FlowKey::of(d.src, d.dst);
+            let sender = if src_is_lo {
+                synscope_model::entry::LO
+            } else {
+                synscope_model::entry::HI
+            };
+            synscope_model::segment::open(key, sender, d, d.flags.class(), d.time).client_is_lo
+        },
+        |e| e.client_is_lo,
+    )
+}
+
 pub fn long_run() -> bool {
     std::env::var("SYNSCOPE_LONG").is_ok_and(|v| v == "1")
 }
