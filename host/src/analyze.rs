@@ -211,7 +211,7 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
         }
         .write(format, out)
     })?;
-    let frames = r.counters.get(Counter::Frames) + r.capture_truncated;
+    let frames = r.counters.get(Counter::Frames);
     let named = if source == "-" {
         "standard input"
     } else {

@@ -100,7 +100,7 @@ fn analyze_reports_untracked_frames_on_stderr() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.contains("600 of 4693 frames not tracked: 600 snap_truncated"),
+        err.contains("600 of 4693 frames not tracked: 600 snap truncated"),
         "{err}"
     );
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -135,7 +135,7 @@ fn analyze_table_is_readable() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("10.77.1.10:47960"));
     assert!(s.contains("TIME_WAIT"));
-    assert!(s.contains("1 connections; 29 frames: 29 processed, 0 not tracked"));
+    assert!(s.contains("1 connections; 29 frames: 29 processed, 0 dropped"));
 }
 
 #[test]
