@@ -172,19 +172,24 @@ fn serve_tracks_ipv6_and_looks_it_up() {
     assert_eq!(found["connection"]["client"], client.as_str());
     assert_eq!(found["connection"]["client_state"], cs.as_str());
     assert_eq!(found["connection"]["server_state"], ss.as_str());
-    let missing = json_of(
-        &synscope(&[
-            "--port",
-            &p,
-            "--baud",
-            BAUD,
-            "lookup",
-            "[fd77:1::99]:1",
-            server_ep,
-            "--json",
-        ]),
+    // Not in the table: `{"found": false}` and exit status 3 (as `conntrack -G`).
+    let o = synscope(&[
+        "--port",
+        &p,
+        "--baud",
+        BAUD,
         "lookup",
+        "[fd77:1::99]:1",
+        server_ep,
+        "--json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
+    let missing: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(missing["found"], false, "{missing}");
     let status = server.stop(libc::SIGTERM);
     assert!(status.success(), "sim --serve after SIGTERM: {status}");
