@@ -4,7 +4,7 @@
 //! reason: design.md `rx = processed + Σ drops`), and the link — [`HdlcDeframer`] →
 //! [`CommandEngine`] → [`HdlcFramer`] — whose engine drives every host port of the core
 //! (counters, table read, configuration, events) and reads the front-end counters at indices
-//! `0..=13`.
+//! `0..=17`.
 //!
 //! Time is an input (`now`, ticks of 1/16 s: `synscope_model::time`): the Arty top counts it
 //! from its 100 MHz clock, the simulated board takes it from the capture, so capture time is
@@ -55,7 +55,7 @@ pub struct FrontCounters {
     /// A frame was finished: processed, or dropped for `reason`.
     pub done: Signal<In, Bit>,
     pub dropped: Signal<In, Bit>,
-    pub reason: Signal<In, Bits<4>>,
+    pub reason: Signal<In, Bits<{ DropReason::BITS }>>,
     pub index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
     /// Copy every counter into the snapshot at this edge.
     pub snap: Signal<In, Bit>,
@@ -81,6 +81,9 @@ pub struct FrontCounters {
     drop_not_tcp: DFF<Bits<COUNTER_BITS>>,
     drop_bad_tcp_header: DFF<Bits<COUNTER_BITS>>,
     drop_fifo_overflow: DFF<Bits<COUNTER_BITS>>,
+    drop_ipsec: DFF<Bits<COUNTER_BITS>>,
+    drop_no_next_header: DFF<Bits<COUNTER_BITS>>,
+    drop_ext_header_limit: DFF<Bits<COUNTER_BITS>>,
     value_q: DFF<Bits<COUNTER_BITS>>,
     selected_q: DFF<Bit>,
     one: Constant<Bits<COUNTER_BITS>>,
@@ -98,6 +101,9 @@ pub struct FrontCounters {
     r9: Constant<Bits<4>>,
     r10: Constant<Bits<4>>,
     r11: Constant<Bits<4>>,
+    r12: Constant<Bits<4>>,
+    r13: Constant<Bits<4>>,
+    r14: Constant<Bits<4>>,
     i0: Constant<Bits<COUNTER_INDEX_BITS>>,
     i1: Constant<Bits<COUNTER_INDEX_BITS>>,
     i2: Constant<Bits<COUNTER_INDEX_BITS>>,
@@ -112,9 +118,16 @@ pub struct FrontCounters {
     i11: Constant<Bits<COUNTER_INDEX_BITS>>,
     i12: Constant<Bits<COUNTER_INDEX_BITS>>,
     i13: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i14: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i15: Constant<Bits<COUNTER_INDEX_BITS>>,
+    i16: Constant<Bits<COUNTER_INDEX_BITS>>,
 }
 
+// The front end's counters are the first ones, the drops in `DropReason` order; the last,
+// `drop_snap_truncated`, is for capture files only (a receiver has the whole frame): it reads 0.
 const _: () = assert!(Counter::DropFifoOverflow as usize == 13 && Counter::Frames as usize == 0);
+const _: () = assert!(Counter::DropExtHeaderLimit as usize == 16);
+const _: () = assert!(Counter::DropSnapTruncated as usize == 17);
 
 impl Default for FrontCounters {
     fn default() -> Self {
@@ -146,11 +159,14 @@ impl Default for FrontCounters {
             drop_not_tcp: Default::default(),
             drop_bad_tcp_header: Default::default(),
             drop_fifo_overflow: Default::default(),
+            drop_ipsec: Default::default(),
+            drop_no_next_header: Default::default(),
+            drop_ext_header_limit: Default::default(),
             value_q: Default::default(),
             selected_q: Default::default(),
             one: Constant::new(Bits::from(1u64)),
             zero: Constant::new(Bits::from(0u64)),
-            front_last: Constant::new(Bits::from(Counter::DropFifoOverflow as u64)),
+            front_last: Constant::new(Bits::from(Counter::DropSnapTruncated as u64)),
             r0: Constant::new(Bits::from(DropReason::ALL[0] as u64)),
             r1: Constant::new(Bits::from(DropReason::ALL[1] as u64)),
             r2: Constant::new(Bits::from(DropReason::ALL[2] as u64)),
@@ -163,6 +179,9 @@ impl Default for FrontCounters {
             r9: Constant::new(Bits::from(DropReason::ALL[9] as u64)),
             r10: Constant::new(Bits::from(DropReason::ALL[10] as u64)),
             r11: Constant::new(Bits::from(DropReason::ALL[11] as u64)),
+            r12: Constant::new(Bits::from(DropReason::ALL[12] as u64)),
+            r13: Constant::new(Bits::from(DropReason::ALL[13] as u64)),
+            r14: Constant::new(Bits::from(DropReason::ALL[14] as u64)),
             i0: Constant::new(Bits::from(Counter::Frames as u64)),
             i1: Constant::new(Bits::from(Counter::Processed as u64)),
             i2: Constant::new(Bits::from(Counter::DropBadFcs as u64)),
@@ -177,6 +196,9 @@ impl Default for FrontCounters {
             i11: Constant::new(Bits::from(Counter::DropNotTcp as u64)),
             i12: Constant::new(Bits::from(Counter::DropBadTcpHeader as u64)),
             i13: Constant::new(Bits::from(Counter::DropFifoOverflow as u64)),
+            i14: Constant::new(Bits::from(Counter::DropIpsec as u64)),
+            i15: Constant::new(Bits::from(Counter::DropNoNextHeader as u64)),
+            i16: Constant::new(Bits::from(Counter::DropExtHeaderLimit as u64)),
         }
     }
 }
@@ -201,6 +223,9 @@ impl Logic for FrontCounters {
             drop_not_tcp,
             drop_bad_tcp_header,
             drop_fifo_overflow,
+            drop_ipsec,
+            drop_no_next_header,
+            drop_ext_header_limit,
             value_q,
             selected_q,
             snapshot
@@ -249,6 +274,16 @@ impl Logic for FrontCounters {
             if self.reason.val() == self.r11.val() {
                 self.drop_fifo_overflow.d.next = self.drop_fifo_overflow.q.val() + self.one.val();
             }
+            if self.reason.val() == self.r12.val() {
+                self.drop_ipsec.d.next = self.drop_ipsec.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r13.val() {
+                self.drop_no_next_header.d.next = self.drop_no_next_header.q.val() + self.one.val();
+            }
+            if self.reason.val() == self.r14.val() {
+                self.drop_ext_header_limit.d.next =
+                    self.drop_ext_header_limit.q.val() + self.one.val();
+            }
         }
         if self.reset.val() {
             self.frames.d.next = self.zero.val();
@@ -265,6 +300,9 @@ impl Logic for FrontCounters {
             self.drop_not_tcp.d.next = self.zero.val();
             self.drop_bad_tcp_header.d.next = self.zero.val();
             self.drop_fifo_overflow.d.next = self.zero.val();
+            self.drop_ipsec.d.next = self.zero.val();
+            self.drop_no_next_header.d.next = self.zero.val();
+            self.drop_ext_header_limit.d.next = self.zero.val();
         }
         // The live counters as one word; the snapshot copies it at `snap`.
         self.live.next.frames = self.frames.q.val();
@@ -331,6 +369,15 @@ impl Logic for FrontCounters {
         if self.index.val() == self.i13.val() {
             self.value_q.d.next = self.view.val().drop_fifo_overflow;
         }
+        if self.index.val() == self.i14.val() {
+            self.value_q.d.next = self.drop_ipsec.q.val();
+        }
+        if self.index.val() == self.i15.val() {
+            self.value_q.d.next = self.drop_no_next_header.q.val();
+        }
+        if self.index.val() == self.i16.val() {
+            self.value_q.d.next = self.drop_ext_header_limit.q.val();
+        }
         self.selected_q.d.next = self.index.val() <= self.front_last.val();
         self.value.next = self.value_q.q.val();
         self.selected.next = self.selected_q.q.val();
@@ -343,7 +390,7 @@ impl Logic for FrontCounters {
 /// ```text
 ///  MII → mii_rx → frame_parser → conn_core ← host ports → command_engine
 ///                      ↓                                   ↑        ↓
-///                 FrontCounters ─── counter index 0..=13 ──┘   hdlc_framer → tx bytes
+///                 FrontCounters ─── counter index 0..=17 ──┘   hdlc_framer → tx bytes
 ///  rx bytes → hdlc_deframer ────────────────────────────────→ command_engine
 /// ```
 ///
@@ -471,6 +518,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.core.clock.next = self.clock.val();
         self.core.reset.next = self.reset.val();
         self.core.in_valid.next = self.parser.out_valid.val() && !self.parser.out_drop.val();
+        self.core.v6.next = self.parser.v6.val();
         self.core.src_ip.next = self.parser.src_ip.val();
         self.core.dst_ip.next = self.parser.dst_ip.val();
         self.core.src_port.next = self.parser.src_port.val();
@@ -521,7 +569,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.engine.tx_idle.next =
             self.tx_idle.val() && !self.framer.m_valid.val() && !self.tx_slice.m_valid.val();
         self.divisor.next = self.engine.divisor.val();
-        // Engine ↔ core host ports (counter indices 0..=13 answered by the front end).
+        // Engine ↔ core host ports (counter indices 0..=17 answered by the front end).
         self.core.hash_key.next = self.engine.core_hash_key.val();
         self.core.key_load.next = self.engine.core_key_load.val();
         self.core.time_wait.next = self.engine.core_time_wait.val();
@@ -559,6 +607,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.engine.core_ev_hi_before.next = self.core.ev_hi_before.val();
         self.engine.core_ev_lo_after.next = self.core.ev_lo_after.val();
         self.engine.core_ev_hi_after.next = self.core.ev_hi_after.val();
+        self.engine.core_ev_v6.next = self.core.ev_v6.val();
         self.engine.core_ev_lo_ip.next = self.core.ev_lo_ip.val();
         self.engine.core_ev_lo_port.next = self.core.ev_lo_port.val();
         self.engine.core_ev_hi_ip.next = self.core.ev_hi_ip.val();

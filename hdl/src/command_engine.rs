@@ -5,7 +5,7 @@
 //!
 //! ## Requests (docs/protocol.md, "Framing" and "Header")
 //! Deframed bytes are kept while no request is held: the header in a register, the payload in a
-//! 512-byte RAM (a `PING` echoes up to `MAX_PAYLOAD` bytes) and its last 21 bytes in a shift
+//! 512-byte RAM (a `PING` echoes up to `MAX_PAYLOAD` bytes) and its last 41 bytes in a shift
 //! register, from which every fixed-size request's fields are read at constant offsets. Only a
 //! frame that the deframer ends with `STATUS_OK` becomes a request; garbage, bad FCS, aborted,
 //! short and long frames are dropped there (and counted by the deframer). A frame that starts
@@ -37,10 +37,15 @@
 //!   16-record buffer; a frame is sent when the buffer holds `DUMP_ENTRIES_PER_FRAME + 1` of
 //!   them (so `MORE` is known before the header: the extra one opens the next frame) or the scan
 //!   has reached the end (the last frame, `MORE` clear; an empty table is one frame with `now`
-//!   only). Each slot is `DumpChunk::encode`'s: `bucket << 2 | way`, then the `ENTRY_BYTES` (59) entry bytes.
+//!   only). Each slot is `DumpChunk::encode`'s: `bucket << 2 | way`, then the `ENTRY_BYTES` (59)
+//!   entry bytes; an IPv6 entry is two slots, its head and its continuation (alive while its
+//!   head is).
 //! * `LOOKUP`: the tuple ordered as `FlowKey::of` ([`FlowKey`]), hashed bit-serially with the
-//!   keyed Toeplitz hash (96 cycles: each set input bit, MSB first, XORs in the key window
-//!   starting there — `hash::toeplitz`), then the bucket's 4 ways read and their keys compared.
+//!   keyed Toeplitz hash (288 cycles: each set input bit, MSB first, XORs in the key window
+//!   starting there — `hash::toeplitz`; an IPv4 key's 96 bits come first, then zeros), then
+//!   the bucket's ways read and their keys compared: an IPv4 key in any way, an IPv6 key in an
+//!   even way (its head) and, when the head matches, in the way after it (its continuation).
+//!   The answer is the slot and the entry's ways (IPv6: head, then continuation).
 //! * `GET_CONFIG` / `SET_CONFIG`: the engine holds the configuration. Timeouts are loaded into
 //!   the core (`timeouts_load`), a hash key too (`key_load`: the table is emptied, as
 //!   `Table::set_hash_key`); `RESET_TABLE` loads the same key again. A baud code changes the
@@ -58,15 +63,21 @@
 //! `reset` (synchronous) returns to idle and clears the engine's counters and configuration to
 //! the defaults, except the hash key, which (as in the core) survives a reset.
 
-use crate::conn_core::{HashWord, COUNTER_BITS, COUNTER_INDEX_BITS, FIRST_GAUGE, GAUGES};
-use crate::entry::{EntryBits, STATE_BITS, TIME_BITS};
+use crate::conn_core::{
+    HashWord, HashWord4, COUNTER_BITS, COUNTER_INDEX_BITS, FIRST_GAUGE, GAUGES,
+};
+use crate::entry::{AsCont, EntryBits, STATE_BITS, TIME_BITS, TOP_IP_BITS};
 use crate::entry_age::TIMEOUT_BITS;
 use crate::flow_key::FlowKey;
+use crate::flow_key::IP_BITS;
 use crate::hdlc::{LEN_BITS, STATUS_BITS, STATUS_OK};
+use crate::toeplitz_hash::{INPUT_BITS, KEY_BITS};
 use crate::uart::{divisors, DIVISOR_BITS};
 use rust_hdl::prelude::*;
-use synscope_model::hash::DEFAULT_HASH_KEY;
-use synscope_model::protocol::payload::{event_bits, Identity, EVENT_RECORD_BYTES};
+use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_KEY_BYTES};
+use synscope_model::protocol::payload::{
+    event_bits, Identity, EVENT_RECORD_BYTES, EVENT_RECORD_BYTES_V6, LOOKUP_BYTES,
+};
 use synscope_model::protocol::{
     ConfigItem, ErrorCode, Kind, LinkCounter, Op, DUMP_ENTRIES_PER_FRAME, ENTRY_BYTES,
     HEADER_BYTES, VERSION,
@@ -84,8 +95,8 @@ pub const BOARD_100T: u8 = 2;
 pub const TX_BYTES: usize = 64;
 const TX_BITS: usize = TX_BYTES * 8;
 /// Request bytes kept in the payload shift register (the longest fixed request: `SET_CONFIG`
-/// with the timeouts, item + 5 × 4 bytes).
-pub const PL_BYTES: usize = 21;
+/// with a hash key, item + 40 bytes).
+pub const PL_BYTES: usize = KEY_REQ_BYTES;
 const PL_BITS: usize = PL_BYTES * 8;
 /// Payload RAM address bits (`MAX_PAYLOAD` = 480 bytes).
 pub const PAYLOAD_ADDR_BITS: usize = 9;
@@ -97,13 +108,28 @@ pub const IDENT_BYTES: usize = 12;
 pub const SLOT_BYTES: usize = 2 + ENTRY_BYTES;
 
 /// Payload bytes of `SET_CONFIG` with the timeouts (item + `Timeouts::named`, u32 each) and
-/// with a hash key (item + 16 bytes).
+/// with a hash key (item + `HASH_KEY_BYTES`).
 const TIMEOUTS_REQ_BYTES: usize = 1 + 5 * 4;
-const KEY_REQ_BYTES: usize = 1 + 16;
-// The payload register shifts bytes in at bit 160 (a literal in `update`); a request of `n`
-// bytes ends there, so its byte `k` is at bit `8 × (PL_BYTES − n + k)`.
-const _: () = assert!(SLOT_BYTES < TX_BYTES && PL_BITS - 8 == 160);
-const _: () = assert!(TIMEOUTS_REQ_BYTES == PL_BYTES && KEY_REQ_BYTES < PL_BYTES);
+const KEY_REQ_BYTES: usize = 1 + HASH_KEY_BYTES;
+const _: () = assert!(SLOT_BYTES < TX_BYTES && PL_BITS - 8 == KEY_BITS);
+const _: () = assert!(TIMEOUTS_REQ_BYTES < PL_BYTES && LOOKUP_BYTES < PL_BYTES);
+
+/// Bit offset in `pl` of byte `i` of a request payload of `len` bytes (the payload's last byte
+/// is the register's top byte). `update()` reads fields at these offsets as literals, checked
+/// here.
+const fn pl_at(len: usize, i: usize) -> usize {
+    (PL_BYTES - len + i) * 8
+}
+const _: () = assert!(pl_at(TIMEOUTS_REQ_BYTES, 1) == 168 && pl_at(TIMEOUTS_REQ_BYTES, 5) == 200);
+const _: () = assert!(pl_at(TIMEOUTS_REQ_BYTES, 9) == 232 && pl_at(TIMEOUTS_REQ_BYTES, 13) == 264);
+const _: () = assert!(pl_at(TIMEOUTS_REQ_BYTES, 17) == 296);
+const _: () = assert!(pl_at(2, 1) == 320 && pl_at(3, 1) == 312 && pl_at(2, 0) == 312);
+const _: () = assert!(pl_at(PL_BYTES, 1) == 8);
+const _: () = assert!(LOOKUP_BYTES == 37 && pl_at(LOOKUP_BYTES, 0) == 32);
+const _: () = assert!(pl_at(LOOKUP_BYTES, 1) == 40 && pl_at(LOOKUP_BYTES, 17) == 168);
+const _: () = assert!(pl_at(LOOKUP_BYTES, 19) == 184 && pl_at(LOOKUP_BYTES, 35) == 312);
+const _: () = assert!(PL_BITS - 8 == 320 && pl_at(LOOKUP_BYTES, 5) == 72);
+const _: () = assert!(pl_at(LOOKUP_BYTES, 23) == 216);
 const _: () = assert!(DUMP_ENTRIES_PER_FRAME < 1 << DUMP_BUF_BITS);
 const _: () = assert!(synscope_model::protocol::MAX_PAYLOAD <= 1 << PAYLOAD_ADDR_BITS);
 
@@ -136,8 +162,14 @@ mod st {
     /// The request is answered: release it.
     pub const DONE: u64 = 24;
     pub const LK_ANS: u64 = 26;
+    pub const CFG_KEY1: u64 = 27;
+    pub const CFG_KEY2: u64 = 28;
+    pub const LK_READ2: u64 = 29;
+    pub const LK_WAIT2: u64 = 30;
+    pub const LK_BODY2: u64 = 31;
+    pub const EV_BODY2: u64 = 21;
     /// `READ_PHY`: one piece, the MDIO master's last reading.
-    pub const PHY_BODY: u64 = 27;
+    pub const PHY_BODY: u64 = 25;
 }
 const ST_BITS: usize = 5;
 
@@ -167,14 +199,52 @@ pub struct TimeoutsPiece {
     pub linger: Bits<32>,
 }
 
-/// `GET_CONFIG`, the rest (`Config::encode` after the timeouts).
+/// `GET_CONFIG`, after the timeouts (`Config::encode`); then the key, in two halves.
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct ConfigPiece {
     pub event_mask: Bits<8>,
     pub event_rate: Bits<16>,
     pub baud_code: Bits<8>,
-    /// The key bytes in wire order (first byte lowest).
-    pub key: Bits<128>,
+}
+
+/// Bytes of each half of the key in `GET_CONFIG`.
+pub const KEY_HALF_BYTES: usize = HASH_KEY_BYTES / 2;
+
+/// Half the key bytes in wire order (first byte lowest).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct KeyHalfPiece {
+    pub bytes: Bits<{ KEY_HALF_BYTES * 8 }>,
+}
+
+/// The continuation of an IPv6 entry in a `LOOKUP` answer (after a [`LookupPiece`]).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct EntryPiece {
+    pub entry: Bits<{ ENTRY_BYTES * 8 }>,
+}
+
+/// An IPv6 `EVENT`, first piece: up to the lo address (`EventRecord::encode`).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct Event6PieceA {
+    pub what: Bits<8>,
+    pub slot: Bits<16>,
+    pub lo_after: Bits<STATE_BITS>,
+    pub lo_before: Bits<STATE_BITS>,
+    pub hi_after: Bits<STATE_BITS>,
+    pub hi_before: Bits<STATE_BITS>,
+    pub lo_ip: Bits<128>,
+}
+
+/// An IPv6 `EVENT`, second piece: the rest.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct Event6PieceB {
+    pub lo_port: Bits<16>,
+    pub hi_ip: Bits<128>,
+    pub hi_port: Bits<16>,
+    /// As [`EventPiece::time`].
+    pub time: Bits<16>,
+    /// As [`EventPiece::client_is_lo`]: the last byte.
+    pub client_is_lo: Bit,
+    pub role_zero: Bits<7>,
 }
 
 /// A dumped slot (`DumpChunk::encode`), as the dump buffer stores it.
@@ -241,7 +311,9 @@ pub struct WhatBits {
     pub reincarnated: Bit,
     pub lo_changed: Bit,
     pub hi_changed: Bit,
-    pub zero: Bits<2>,
+    /// `event_bits::IPV6`: not a kind.
+    pub v6: Bit,
+    pub zero: Bit,
 }
 
 /// An `EVENT` frame's payload (`EventRecord::encode`).
@@ -268,6 +340,30 @@ pub struct EventPiece {
 /// of the key bytes in wire order.
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct KeyWord {
+    pub k39: Bits<8>,
+    pub k38: Bits<8>,
+    pub k37: Bits<8>,
+    pub k36: Bits<8>,
+    pub k35: Bits<8>,
+    pub k34: Bits<8>,
+    pub k33: Bits<8>,
+    pub k32: Bits<8>,
+    pub k31: Bits<8>,
+    pub k30: Bits<8>,
+    pub k29: Bits<8>,
+    pub k28: Bits<8>,
+    pub k27: Bits<8>,
+    pub k26: Bits<8>,
+    pub k25: Bits<8>,
+    pub k24: Bits<8>,
+    pub k23: Bits<8>,
+    pub k22: Bits<8>,
+    pub k21: Bits<8>,
+    pub k20: Bits<8>,
+    pub k19: Bits<8>,
+    pub k18: Bits<8>,
+    pub k17: Bits<8>,
+    pub k16: Bits<8>,
     pub k15: Bits<8>,
     pub k14: Bits<8>,
     pub k13: Bits<8>,
@@ -288,7 +384,10 @@ pub struct KeyWord {
 
 const _: () = assert!(SlotPiece::BITS == SLOT_BYTES * 8);
 const _: () = assert!(EventPiece::BITS == EVENT_RECORD_BYTES * 8);
-const _: () = assert!(ConfigPiece::BITS == 20 * 8);
+const _: () = assert!(ConfigPiece::BITS + 2 * KeyHalfPiece::BITS == (4 + HASH_KEY_BYTES) * 8);
+const _: () = assert!(Event6PieceA::BITS + Event6PieceB::BITS == EVENT_RECORD_BYTES_V6 * 8);
+const _: () = assert!(Event6PieceB::BITS <= TX_BITS && EntryPiece::BITS <= TX_BITS);
+const _: () = assert!(KEY_HALF_BYTES * 8 == 160);
 const _: () = assert!(LookupPiece::BITS <= TX_BITS);
 const _: () = assert!(LinkPieceA::BITS + LinkPieceB::BITS == LinkCounter::COUNT * 32);
 
@@ -330,7 +429,7 @@ pub struct CommandEngine<const B: usize> {
     /// Clock cycles per bit for the UART (`uart::divisor` of the baud code).
     pub divisor: Signal<Out, Bits<DIVISOR_BITS>>,
     // ---- core ports
-    pub core_hash_key: Signal<Out, Bits<128>>,
+    pub core_hash_key: Signal<Out, Bits<KEY_BITS>>,
     pub core_key_load: Signal<Out, Bit>,
     pub core_time_wait: Signal<Out, Bits<TIMEOUT_BITS>>,
     pub core_handshake: Signal<Out, Bits<TIMEOUT_BITS>>,
@@ -364,9 +463,10 @@ pub struct CommandEngine<const B: usize> {
     pub core_ev_hi_before: Signal<In, Bits<STATE_BITS>>,
     pub core_ev_lo_after: Signal<In, Bits<STATE_BITS>>,
     pub core_ev_hi_after: Signal<In, Bits<STATE_BITS>>,
-    pub core_ev_lo_ip: Signal<In, Bits<32>>,
+    pub core_ev_v6: Signal<In, Bit>,
+    pub core_ev_lo_ip: Signal<In, Bits<IP_BITS>>,
     pub core_ev_lo_port: Signal<In, Bits<16>>,
-    pub core_ev_hi_ip: Signal<In, Bits<32>>,
+    pub core_ev_hi_ip: Signal<In, Bits<IP_BITS>>,
     pub core_ev_hi_port: Signal<In, Bits<16>>,
     pub core_ev_time: Signal<In, Bits<TIME_BITS>>,
     pub core_ev_client_is_lo: Signal<In, Bit>,
@@ -423,12 +523,12 @@ pub struct CommandEngine<const B: usize> {
     rate_q: DFF<Bits<16>>,
     baud_q: DFF<Bits<3>>,
     new_baud: DFF<Bits<3>>,
-    key_wire: DFFWithInit<Bits<128>>,
+    key_wire: DFFWithInit<Bits<KEY_BITS>>,
     key_load_q: DFF<Bit>,
     to_load_q: DFF<Bit>,
     clear_q: DFF<Bit>,
     key_word_s: Signal<Local, KeyWord>,
-    key_word: Signal<Local, Bits<128>>,
+    key_word: Signal<Local, Bits<KEY_BITS>>,
     // ---- request fields (constant offsets into `pl`)
     op: Signal<Local, Bits<8>>,
     t_tw: Signal<Local, Bits<32>>,
@@ -466,14 +566,44 @@ pub struct CommandEngine<const B: usize> {
     rd_rec: Signal<Local, SlotPiece>,
     // ---- lookup
     fkey: FlowKey,
+    lk_v6: DFF<Bit>,
     lk_lo_ip: DFF<Bits<32>>,
+    lk_lo_top: DFF<Bits<TOP_IP_BITS>>,
     lk_lo_port: DFF<Bits<16>>,
     lk_hi_ip: DFF<Bits<32>>,
+    lk_hi_top: DFF<Bits<TOP_IP_BITS>>,
     lk_hi_port: DFF<Bits<16>>,
-    xsr: DFF<Bits<96>>,
-    ksr: DFF<Bits<128>>,
+    xsr: DFF<Bits<INPUT_BITS>>,
+    ksr: DFF<Bits<KEY_BITS>>,
+    lk_cont: DFF<EntryPiece>,
+    lk_top_match: Signal<Local, Bit>,
+    lk_family_ok: Signal<Local, Bit>,
+    rd_cont: AsCont,
+    hash_word4: Signal<Local, HashWord4>,
+    ev_v6: DFF<Bit>,
+    ev_lo6: DFF<Bits<128>>,
+    ev_hi6: DFF<Bits<128>>,
+    ev6a: Signal<Local, Event6PieceA>,
+    ev6b: Signal<Local, Event6PieceB>,
+    ev_kinds: Signal<Local, Bits<8>>,
+    key_half0: Signal<Local, KeyHalfPiece>,
+    key_half1: Signal<Local, KeyHalfPiece>,
+    zero96: Constant<Bits<TOP_IP_BITS>>,
+    zero192: Constant<Bits<{ INPUT_BITS - 96 }>>,
+    len_37: Constant<Bits<LEN_BITS>>,
+    len_key: Constant<Bits<LEN_BITS>>,
+    n_key_half: Constant<Bits<6>>,
+    n_entry: Constant<Bits<6>>,
+    n_event6a: Constant<Bits<6>>,
+    n_event6b: Constant<Bits<6>>,
+    s_cfg_key1: Constant<Bits<ST_BITS>>,
+    s_cfg_key2: Constant<Bits<ST_BITS>>,
+    s_lk_read2: Constant<Bits<ST_BITS>>,
+    s_lk_wait2: Constant<Bits<ST_BITS>>,
+    s_lk_body2: Constant<Bits<ST_BITS>>,
+    s_ev_body2: Constant<Bits<ST_BITS>>,
     hacc: DFF<Bits<32>>,
-    hcnt: DFF<Bits<7>>,
+    hcnt: DFF<Bits<9>>,
     lk_found: DFF<Bit>,
     lk_piece: DFF<LookupPiece>,
     hash_word: Signal<Local, HashWord>,
@@ -513,9 +643,7 @@ pub struct CommandEngine<const B: usize> {
     len_hdr1: Constant<Bits<LEN_BITS>>,
     len_2: Constant<Bits<LEN_BITS>>,
     len_3: Constant<Bits<LEN_BITS>>,
-    len_12: Constant<Bits<LEN_BITS>>,
     len_timeouts: Constant<Bits<LEN_BITS>>,
-    len_key: Constant<Bits<LEN_BITS>>,
     len_last_counter: Constant<Bits<LEN_BITS>>,
     len_last_gauge: Constant<Bits<LEN_BITS>>,
     n_zero: Constant<Bits<6>>,
@@ -543,9 +671,9 @@ pub struct CommandEngine<const B: usize> {
     way_last: Constant<Bits<2>>,
     way_zero: Constant<Bits<2>>,
     way_one: Constant<Bits<2>>,
-    hcnt_zero: Constant<Bits<7>>,
-    hcnt_one: Constant<Bits<7>>,
-    hcnt_done: Constant<Bits<7>>,
+    hcnt_zero: Constant<Bits<9>>,
+    hcnt_one: Constant<Bits<9>>,
+    hcnt_done: Constant<Bits<9>>,
     one_b: Constant<Bits<B>>,
     one_link: Constant<Bits<LINK_BITS>>,
     zero_link: Constant<Bits<LINK_BITS>>,
@@ -631,8 +759,15 @@ pub fn identity(bucket_bits: usize, board: u8, clock_mhz: u8) -> Identity {
     }
 }
 
-fn bytes_word(bytes: &[u8]) -> u128 {
-    bytes.iter().rev().fold(0u128, |a, b| (a << 8) | *b as u128)
+/// Bytes as a little-endian `N`-bit word (the first byte lowest).
+fn le_word<const N: usize>(bytes: &[u8]) -> Bits<N> {
+    let mut w = Bits::<N>::default();
+    for (i, byte) in bytes.iter().enumerate() {
+        for b in 0..8 {
+            w = w.replace_bit(i * 8 + b, byte >> b & 1 == 1);
+        }
+    }
+    w
 }
 
 impl<const B: usize> CommandEngine<B> {
@@ -700,6 +835,7 @@ impl<const B: usize> CommandEngine<B> {
             core_ev_hi_before: Default::default(),
             core_ev_lo_after: Default::default(),
             core_ev_hi_after: Default::default(),
+            core_ev_v6: Default::default(),
             core_ev_lo_ip: Default::default(),
             core_ev_lo_port: Default::default(),
             core_ev_hi_ip: Default::default(),
@@ -753,7 +889,7 @@ impl<const B: usize> CommandEngine<B> {
             rate_q: Default::default(),
             baud_q: Default::default(),
             new_baud: Default::default(),
-            key_wire: DFFWithInit::new(bytes_word(&DEFAULT_HASH_KEY).to_bits()),
+            key_wire: DFFWithInit::new(le_word(&DEFAULT_HASH_KEY)),
             key_load_q: Default::default(),
             to_load_q: Default::default(),
             clear_q: Default::default(),
@@ -791,12 +927,42 @@ impl<const B: usize> CommandEngine<B> {
             cur_slot: Default::default(),
             rd_rec: Default::default(),
             fkey: Default::default(),
+            lk_v6: Default::default(),
             lk_lo_ip: Default::default(),
+            lk_lo_top: Default::default(),
             lk_lo_port: Default::default(),
             lk_hi_ip: Default::default(),
+            lk_hi_top: Default::default(),
             lk_hi_port: Default::default(),
             xsr: Default::default(),
             ksr: Default::default(),
+            lk_cont: Default::default(),
+            lk_top_match: Default::default(),
+            lk_family_ok: Default::default(),
+            rd_cont: Default::default(),
+            hash_word4: Default::default(),
+            ev_v6: Default::default(),
+            ev_lo6: Default::default(),
+            ev_hi6: Default::default(),
+            ev6a: Default::default(),
+            ev6b: Default::default(),
+            ev_kinds: Default::default(),
+            key_half0: Default::default(),
+            key_half1: Default::default(),
+            zero96: Constant::new(Default::default()),
+            zero192: Constant::new(Default::default()),
+            len_37: c(LOOKUP_BYTES as u64),
+            len_key: c(KEY_REQ_BYTES as u64),
+            n_key_half: c(KEY_HALF_BYTES as u64),
+            n_entry: c(ENTRY_BYTES as u64),
+            n_event6a: c(Event6PieceA::BITS as u64 / 8),
+            n_event6b: c(Event6PieceB::BITS as u64 / 8),
+            s_cfg_key1: c(st::CFG_KEY1),
+            s_cfg_key2: c(st::CFG_KEY2),
+            s_lk_read2: c(st::LK_READ2),
+            s_lk_wait2: c(st::LK_WAIT2),
+            s_lk_body2: c(st::LK_BODY2),
+            s_ev_body2: c(st::EV_BODY2),
             hacc: Default::default(),
             hcnt: Default::default(),
             lk_found: Default::default(),
@@ -813,7 +979,7 @@ impl<const B: usize> CommandEngine<B> {
             err_piece: Default::default(),
             cfg_t: Default::default(),
             cfg_rest: Default::default(),
-            ident: Constant::new(bytes_word(&id).to_bits()),
+            ident: Constant::new(le_word(&id)),
             ms_last: c(ms),
             div0: c(d[0] as u64),
             div1: c(d[1] as u64),
@@ -835,9 +1001,7 @@ impl<const B: usize> CommandEngine<B> {
             len_hdr1: c(HEADER_BYTES as u64 + 1),
             len_2: c(2),
             len_3: c(3),
-            len_12: c(12),
             len_timeouts: c(TIMEOUTS_REQ_BYTES as u64),
-            len_key: c(KEY_REQ_BYTES as u64),
             len_last_counter: c(Counter::COUNT as u64 - 1),
             len_last_gauge: c(GAUGES as u64 - 1),
             n_zero: c(0),
@@ -867,7 +1031,7 @@ impl<const B: usize> CommandEngine<B> {
             way_one: c(1),
             hcnt_zero: c(0),
             hcnt_one: c(1),
-            hcnt_done: c(96),
+            hcnt_done: c(INPUT_BITS as u64),
             one_b: c(1),
             one_link: c(1),
             zero_link: c(0),
@@ -996,10 +1160,17 @@ impl<const B: usize> Logic for CommandEngine<B> {
             nent_m1,
             wr_ptr,
             rd_ptr,
+            lk_v6,
             lk_lo_ip,
+            lk_lo_top,
             lk_lo_port,
             lk_hi_ip,
+            lk_hi_top,
             lk_hi_port,
+            lk_cont,
+            ev_v6,
+            ev_lo6,
+            ev_hi6,
             xsr,
             ksr,
             hacc,
@@ -1039,6 +1210,30 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.key_word_s.next.k13 = self.key_wire.q.val().get_bits::<8>(104);
         self.key_word_s.next.k14 = self.key_wire.q.val().get_bits::<8>(112);
         self.key_word_s.next.k15 = self.key_wire.q.val().get_bits::<8>(120);
+        self.key_word_s.next.k16 = self.key_wire.q.val().get_bits::<8>(128);
+        self.key_word_s.next.k17 = self.key_wire.q.val().get_bits::<8>(136);
+        self.key_word_s.next.k18 = self.key_wire.q.val().get_bits::<8>(144);
+        self.key_word_s.next.k19 = self.key_wire.q.val().get_bits::<8>(152);
+        self.key_word_s.next.k20 = self.key_wire.q.val().get_bits::<8>(160);
+        self.key_word_s.next.k21 = self.key_wire.q.val().get_bits::<8>(168);
+        self.key_word_s.next.k22 = self.key_wire.q.val().get_bits::<8>(176);
+        self.key_word_s.next.k23 = self.key_wire.q.val().get_bits::<8>(184);
+        self.key_word_s.next.k24 = self.key_wire.q.val().get_bits::<8>(192);
+        self.key_word_s.next.k25 = self.key_wire.q.val().get_bits::<8>(200);
+        self.key_word_s.next.k26 = self.key_wire.q.val().get_bits::<8>(208);
+        self.key_word_s.next.k27 = self.key_wire.q.val().get_bits::<8>(216);
+        self.key_word_s.next.k28 = self.key_wire.q.val().get_bits::<8>(224);
+        self.key_word_s.next.k29 = self.key_wire.q.val().get_bits::<8>(232);
+        self.key_word_s.next.k30 = self.key_wire.q.val().get_bits::<8>(240);
+        self.key_word_s.next.k31 = self.key_wire.q.val().get_bits::<8>(248);
+        self.key_word_s.next.k32 = self.key_wire.q.val().get_bits::<8>(256);
+        self.key_word_s.next.k33 = self.key_wire.q.val().get_bits::<8>(264);
+        self.key_word_s.next.k34 = self.key_wire.q.val().get_bits::<8>(272);
+        self.key_word_s.next.k35 = self.key_wire.q.val().get_bits::<8>(280);
+        self.key_word_s.next.k36 = self.key_wire.q.val().get_bits::<8>(288);
+        self.key_word_s.next.k37 = self.key_wire.q.val().get_bits::<8>(296);
+        self.key_word_s.next.k38 = self.key_wire.q.val().get_bits::<8>(304);
+        self.key_word_s.next.k39 = self.key_wire.q.val().get_bits::<8>(312);
         self.key_word.next = self.key_word_s.val().into();
         self.core_hash_key.next = self.key_word.val();
         self.core_key_load.next = self.key_load_q.q.val();
@@ -1100,7 +1295,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 } else {
                     self.pram.write_enable.next = true;
                     self.pl.d.next =
-                        (self.pl.q.val() >> 8) | (bit_cast::<PL_BITS, 8>(self.s_data.val()) << 160);
+                        (self.pl.q.val() >> 8) | (bit_cast::<PL_BITS, 8>(self.s_data.val()) << 320);
                     if self.rx_len.q.val() == self.len_hdr.val() {
                         self.item.d.next = self.s_data.val();
                     }
@@ -1116,11 +1311,11 @@ impl<const B: usize> Logic for CommandEngine<B> {
 
         // ---- request fields
         self.op.next = self.hdr.q.val().get_bits::<8>(16);
-        self.t_tw.next = self.pl.q.val().get_bits::<32>(8);
-        self.t_hs.next = self.pl.q.val().get_bits::<32>(40);
-        self.t_fw2.next = self.pl.q.val().get_bits::<32>(72);
-        self.t_idle.next = self.pl.q.val().get_bits::<32>(104);
-        self.t_linger.next = self.pl.q.val().get_bits::<32>(136);
+        self.t_tw.next = self.pl.q.val().get_bits::<32>(168);
+        self.t_hs.next = self.pl.q.val().get_bits::<32>(200);
+        self.t_fw2.next = self.pl.q.val().get_bits::<32>(232);
+        self.t_idle.next = self.pl.q.val().get_bits::<32>(264);
+        self.t_linger.next = self.pl.q.val().get_bits::<32>(296);
         // The longest state timeout, + linger: idle must outlast it.
         self.t_max.next = bit_cast::<34, 32>(self.t_hs.val());
         if (self.t_tw.val() >= self.t_hs.val()) && (self.t_tw.val() >= self.t_fw2.val()) {
@@ -1146,15 +1341,26 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.t_ok.next = self.t_fields_q.q.val()
             & (bit_cast::<34, 32>(self.t_idle.val()) > self.t_need_q.q.val());
         self.t_ok_q.d.next = self.t_ok.val();
-        self.first_bucket.next = self.pl.q.val().get_bits::<16>(152);
-        self.fkey.src_ip.next = self.pl.q.val().get_bits::<32>(72);
-        self.fkey.src_port.next = self.pl.q.val().get_bits::<16>(104);
-        self.fkey.dst_ip.next = self.pl.q.val().get_bits::<32>(120);
-        self.fkey.dst_port.next = self.pl.q.val().get_bits::<16>(152);
+        self.first_bucket.next = self.pl.q.val().get_bits::<16>(312);
+        // LOOKUP: family, then source and destination (`encode_lookup`).
+        self.fkey.src_ip.next = self.pl.q.val().get_bits::<128>(40);
+        self.fkey.src_port.next = self.pl.q.val().get_bits::<16>(168);
+        self.fkey.dst_ip.next = self.pl.q.val().get_bits::<128>(184);
+        self.fkey.dst_port.next = self.pl.q.val().get_bits::<16>(312);
+        // Family 0 (IPv4, whose addresses have no bits above 32) or 1 (IPv6).
+        self.lk_family_ok.next = (self.pl.q.val().get_bits::<8>(32) == self.one8.val())
+            || ((self.pl.q.val().get_bits::<8>(32) == self.zero8.val())
+                && (self.pl.q.val().get_bits::<TOP_IP_BITS>(72) == self.zero96.val())
+                && (self.pl.q.val().get_bits::<TOP_IP_BITS>(216) == self.zero96.val()));
         self.hash_word.next.lo_ip = self.fkey.lo_ip.val();
         self.hash_word.next.hi_ip = self.fkey.hi_ip.val();
         self.hash_word.next.lo_port = self.fkey.lo_port.val();
         self.hash_word.next.hi_port = self.fkey.hi_port.val();
+        self.hash_word4.next.zero = self.zero192.val();
+        self.hash_word4.next.lo_ip = self.fkey.lo_ip.val().get_bits::<32>(0);
+        self.hash_word4.next.hi_ip = self.fkey.hi_ip.val().get_bits::<32>(0);
+        self.hash_word4.next.lo_port = self.fkey.lo_port.val();
+        self.hash_word4.next.hi_port = self.fkey.hi_port.val();
 
         // ---- pieces
         self.free.next = (self.tx_n.q.val() == self.n_zero.val()) & !self.wait_q.q.val();
@@ -1172,7 +1378,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.cfg_rest.next.event_mask = self.mask_q.q.val();
         self.cfg_rest.next.event_rate = self.rate_q.q.val();
         self.cfg_rest.next.baud_code = bit_cast::<8, 3>(self.baud_q.q.val());
-        self.cfg_rest.next.key = self.key_wire.q.val();
+        self.key_half0.next.bytes = self.key_wire.q.val().get_bits::<160>(0);
+        self.key_half1.next.bytes = self.key_wire.q.val().get_bits::<160>(160);
         self.link_a.next.frames_ok = self.frames_ok.val();
         self.link_a.next.bad_fcs = self.bad_fcs.val();
         self.link_a.next.too_long = self.too_long.val();
@@ -1203,7 +1410,10 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.dbuf.write_address.next = self.wr_ptr.q.val();
         self.dbuf.write_data.next = self.rd_rec.val();
         self.dbuf.read_address.next = self.rd_ptr.q.val();
+        // A head (IPv6: an even way) or an IPv4 entry holding the key's low bits and ports.
         self.lk_match.next = self.core_rd_alive.val()
+            & (self.core_rd_entry.val().v6 == self.lk_v6.q.val())
+            & (!self.lk_v6.q.val() | !self.cur_way.q.val().get_bit(0))
             & (self.core_rd_entry.val().lo_ip == self.lk_lo_ip.q.val())
             & (self.core_rd_entry.val().lo_port == self.lk_lo_port.q.val())
             & (self.core_rd_entry.val().hi_ip == self.lk_hi_ip.q.val())
@@ -1214,8 +1424,27 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.ev_what.next.reincarnated = self.core_ev_reincarnated.val();
         self.ev_what.next.lo_changed = self.core_ev_lo_changed.val();
         self.ev_what.next.hi_changed = self.core_ev_hi_changed.val();
-        self.ev_what.next.zero = self.way_zero.val();
+        self.rd_cont.word.next = self.core_rd_entry.val();
+        self.lk_top_match.next = (self.rd_cont.cont.val().lo_ip_top == self.lk_lo_top.q.val())
+            & (self.rd_cont.cont.val().hi_ip_top == self.lk_hi_top.q.val());
+        self.ev_what.next.v6 = false;
+        self.ev_what.next.zero = false;
+        self.ev_kinds.next = self.ev_what.val().into();
+        self.ev_what.next.v6 = self.core_ev_v6.val();
         self.ev_what_bits.next = self.ev_what.val().into();
+        // An IPv6 event's two pieces.
+        self.ev6a.next.what = self.ev_piece.q.val().what;
+        self.ev6a.next.slot = self.ev_piece.q.val().slot;
+        self.ev6a.next.lo_after = self.ev_piece.q.val().lo_after;
+        self.ev6a.next.lo_before = self.ev_piece.q.val().lo_before;
+        self.ev6a.next.hi_after = self.ev_piece.q.val().hi_after;
+        self.ev6a.next.hi_before = self.ev_piece.q.val().hi_before;
+        self.ev6a.next.lo_ip = self.ev_lo6.q.val();
+        self.ev6b.next.lo_port = self.ev_piece.q.val().lo_port;
+        self.ev6b.next.hi_ip = self.ev_hi6.q.val();
+        self.ev6b.next.hi_port = self.ev_piece.q.val().hi_port;
+        self.ev6b.next.time = self.ev_piece.q.val().time;
+        self.ev6b.next.client_is_lo = self.ev_piece.q.val().client_is_lo;
 
         // ---- transmit: a byte a cycle from the low end of the piece
         if (self.tx_n.q.val() != self.n_zero.val()) & self.m_ready.val() {
@@ -1238,13 +1467,16 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 self.ev_piece.d.next.lo_after = self.core_ev_lo_after.val();
                 self.ev_piece.d.next.hi_before = self.core_ev_hi_before.val();
                 self.ev_piece.d.next.hi_after = self.core_ev_hi_after.val();
-                self.ev_piece.d.next.lo_ip = self.core_ev_lo_ip.val();
+                self.ev_piece.d.next.lo_ip = self.core_ev_lo_ip.val().get_bits::<32>(0);
                 self.ev_piece.d.next.lo_port = self.core_ev_lo_port.val();
-                self.ev_piece.d.next.hi_ip = self.core_ev_hi_ip.val();
+                self.ev_piece.d.next.hi_ip = self.core_ev_hi_ip.val().get_bits::<32>(0);
+                self.ev_v6.d.next = self.core_ev_v6.val();
+                self.ev_lo6.d.next = self.core_ev_lo_ip.val();
+                self.ev_hi6.d.next = self.core_ev_hi_ip.val();
                 self.ev_piece.d.next.hi_port = self.core_ev_hi_port.val();
                 self.ev_piece.d.next.time = self.core_ev_time.val().get_bits::<16>(4);
                 self.ev_piece.d.next.client_is_lo = self.core_ev_client_is_lo.val();
-                if (self.ev_what_bits.val() & self.mask_q.q.val()) == self.zero8.val() {
+                if (self.ev_kinds.val() & self.mask_q.q.val()) == self.zero8.val() {
                     // Not a kind the host asked for.
                 } else if (self.rate_q.q.val() != self.zero16.val())
                     & (self.ev_in_ms.q.val() >= self.rate_q.q.val())
@@ -1326,14 +1558,23 @@ impl<const B: usize> Logic for CommandEngine<B> {
                     self.state.d.next = self.s_dump_scan.val();
                 }
             } else if self.op.val() == self.op_lookup.val() {
-                if self.plen.val() != self.len_12.val() {
+                if self.plen.val() != self.len_37.val() {
                     self.d_err.next = self.e_bad_length.val();
+                } else if !self.lk_family_ok.val() {
+                    self.d_err.next = self.e_bad_argument.val();
                 } else {
-                    self.lk_lo_ip.d.next = self.fkey.lo_ip.val();
+                    self.lk_v6.d.next = self.pl.q.val().get_bit(32);
+                    self.lk_lo_ip.d.next = self.fkey.lo_ip.val().get_bits::<32>(0);
+                    self.lk_lo_top.d.next = self.fkey.lo_ip.val().get_bits::<TOP_IP_BITS>(32);
                     self.lk_lo_port.d.next = self.fkey.lo_port.val();
-                    self.lk_hi_ip.d.next = self.fkey.hi_ip.val();
+                    self.lk_hi_ip.d.next = self.fkey.hi_ip.val().get_bits::<32>(0);
+                    self.lk_hi_top.d.next = self.fkey.hi_ip.val().get_bits::<TOP_IP_BITS>(32);
                     self.lk_hi_port.d.next = self.fkey.hi_port.val();
-                    self.xsr.d.next = self.hash_word.val().into();
+                    if self.pl.q.val().get_bit(32) {
+                        self.xsr.d.next = self.hash_word.val().into();
+                    } else {
+                        self.xsr.d.next = self.hash_word4.val().into();
+                    }
                     self.ksr.d.next = self.key_word.val();
                     self.hacc.d.next = self.zero32.val();
                     self.hcnt.d.next = self.hcnt_zero.val();
@@ -1366,28 +1607,28 @@ impl<const B: usize> Logic for CommandEngine<B> {
                     if self.plen.val() != self.len_2.val() {
                         self.d_err.next = self.e_bad_length.val();
                     } else {
-                        self.mask_q.d.next = self.pl.q.val().get_bits::<8>(160);
+                        self.mask_q.d.next = self.pl.q.val().get_bits::<8>(320);
                     }
                 } else if self.item.q.val() == self.item_rate.val() {
                     if self.plen.val() != self.len_3.val() {
                         self.d_err.next = self.e_bad_length.val();
                     } else {
-                        self.rate_q.d.next = self.pl.q.val().get_bits::<16>(152);
+                        self.rate_q.d.next = self.pl.q.val().get_bits::<16>(312);
                     }
                 } else if self.item.q.val() == self.item_baud.val() {
                     if self.plen.val() != self.len_2.val() {
                         self.d_err.next = self.e_bad_length.val();
-                    } else if self.pl.q.val().get_bits::<8>(160) > self.baud_last.val() {
+                    } else if self.pl.q.val().get_bits::<8>(320) > self.baud_last.val() {
                         self.d_err.next = self.e_bad_argument.val();
                     } else {
-                        self.new_baud.d.next = self.pl.q.val().get_bits::<3>(160);
+                        self.new_baud.d.next = self.pl.q.val().get_bits::<3>(320);
                         self.ret_q.d.next = self.s_baud_wait.val();
                     }
                 } else if self.item.q.val() == self.item_key.val() {
                     if self.plen.val() != self.len_key.val() {
                         self.d_err.next = self.e_bad_length.val();
                     } else {
-                        self.key_wire.d.next = self.pl.q.val().get_bits::<128>(40);
+                        self.key_wire.d.next = self.pl.q.val().get_bits::<KEY_BITS>(8);
                         self.key_load_q.d.next = true;
                     }
                 } else {
@@ -1612,6 +1853,22 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 self.tx_sr.d.next =
                     bit_cast::<TX_BITS, { ConfigPiece::BITS }>(self.cfg_rest.val().into());
                 self.tx_n.d.next = self.n_cfg_rest.val();
+                self.tx_final.d.next = false;
+                self.state.d.next = self.s_cfg_key1.val();
+            }
+        } else if self.state.q.val() == self.s_cfg_key1.val() {
+            if self.free.val() {
+                self.tx_sr.d.next =
+                    bit_cast::<TX_BITS, { KeyHalfPiece::BITS }>(self.key_half0.val().into());
+                self.tx_n.d.next = self.n_key_half.val();
+                self.tx_final.d.next = false;
+                self.state.d.next = self.s_cfg_key2.val();
+            }
+        } else if self.state.q.val() == self.s_cfg_key2.val() {
+            if self.free.val() {
+                self.tx_sr.d.next =
+                    bit_cast::<TX_BITS, { KeyHalfPiece::BITS }>(self.key_half1.val().into());
+                self.tx_n.d.next = self.n_key_half.val();
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_done.val();
             }
@@ -1623,8 +1880,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 self.cur_way.d.next = self.way_zero.val();
                 self.state.d.next = self.s_lk_read.val();
             } else {
-                if self.xsr.q.val().get_bit(95) {
-                    self.hacc.d.next = self.hacc.q.val() ^ self.ksr.q.val().get_bits::<32>(96);
+                if self.xsr.q.val().get_bit(287) {
+                    self.hacc.d.next = self.hacc.q.val() ^ self.ksr.q.val().get_bits::<32>(288);
                 }
                 self.ksr.d.next = self.ksr.q.val() << 1;
                 self.xsr.d.next = self.xsr.q.val() << 1;
@@ -1637,7 +1894,30 @@ impl<const B: usize> Logic for CommandEngine<B> {
             if self.core_rd_valid.val() {
                 self.lk_piece.d.next.slot = self.cur_slot.val();
                 self.lk_piece.d.next.entry = self.rd_rec.val().entry;
-                if self.lk_match.val() {
+                if self.lk_match.val() & self.lk_v6.q.val() {
+                    // The head of an IPv6 entry with the key's low bits: its continuation next.
+                    self.cur_way.d.next = self.cur_way.q.val() + self.way_one.val();
+                    self.state.d.next = self.s_lk_read2.val();
+                } else if self.lk_match.val() {
+                    self.lk_found.d.next = true;
+                    self.lk_piece.d.next.found = self.one8.val();
+                    self.state.d.next = self.s_lk_ans.val();
+                } else if self.cur_way.q.val() == self.way_last.val() {
+                    self.lk_found.d.next = false;
+                    self.lk_piece.d.next.found = self.zero8.val();
+                    self.state.d.next = self.s_lk_ans.val();
+                } else {
+                    self.cur_way.d.next = self.cur_way.q.val() + self.way_one.val();
+                    self.state.d.next = self.s_lk_read.val();
+                }
+            }
+        } else if self.state.q.val() == self.s_lk_read2.val() {
+            self.core_rd_req.next = true;
+            self.state.d.next = self.s_lk_wait2.val();
+        } else if self.state.q.val() == self.s_lk_wait2.val() {
+            if self.core_rd_valid.val() {
+                self.lk_cont.d.next.entry = self.rd_rec.val().entry;
+                if self.core_rd_alive.val() & self.lk_top_match.val() {
                     self.lk_found.d.next = true;
                     self.lk_piece.d.next.found = self.one8.val();
                     self.state.d.next = self.s_lk_ans.val();
@@ -1666,12 +1946,39 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 }
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_done.val();
+                if self.lk_found.q.val() & self.lk_v6.q.val() {
+                    self.tx_final.d.next = false;
+                    self.state.d.next = self.s_lk_body2.val();
+                }
+            }
+        } else if self.state.q.val() == self.s_lk_body2.val() {
+            if self.free.val() {
+                self.tx_sr.d.next =
+                    bit_cast::<TX_BITS, { EntryPiece::BITS }>(self.lk_cont.q.val().into());
+                self.tx_n.d.next = self.n_entry.val();
+                self.tx_final.d.next = true;
+                self.state.d.next = self.s_done.val();
             }
         } else if self.state.q.val() == self.s_ev_body.val() {
             if self.free.val() {
                 self.tx_sr.d.next =
                     bit_cast::<TX_BITS, { EventPiece::BITS }>(self.ev_piece.q.val().into());
                 self.tx_n.d.next = self.n_event.val();
+                self.tx_final.d.next = true;
+                self.state.d.next = self.s_idle.val();
+                if self.ev_v6.q.val() {
+                    self.tx_sr.d.next =
+                        bit_cast::<TX_BITS, { Event6PieceA::BITS }>(self.ev6a.val().into());
+                    self.tx_n.d.next = self.n_event6a.val();
+                    self.tx_final.d.next = false;
+                    self.state.d.next = self.s_ev_body2.val();
+                }
+            }
+        } else if self.state.q.val() == self.s_ev_body2.val() {
+            if self.free.val() {
+                self.tx_sr.d.next =
+                    bit_cast::<TX_BITS, { Event6PieceB::BITS }>(self.ev6b.val().into());
+                self.tx_n.d.next = self.n_event6b.val();
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_idle.val();
             }
@@ -1764,6 +2071,7 @@ pub fn connected<const B: usize>(board: u8, clock_mhz: u8) -> CommandEngine<B> {
     u.core_ev_hi_before.connect();
     u.core_ev_lo_after.connect();
     u.core_ev_hi_after.connect();
+    u.core_ev_v6.connect();
     u.core_ev_lo_ip.connect();
     u.core_ev_lo_port.connect();
     u.core_ev_hi_ip.connect();

@@ -59,14 +59,17 @@
 //! point (no descriptor in the last `LATENCY` cycles): a descriptor in flight was hashed with
 //! the old key and would be placed by it in the new table.
 
-use crate::entry::{EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS};
+use crate::entry::{
+    AsCont, AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS, TOP_IP_BITS,
+};
 use crate::entry_age::{EntryAge, EvictionClass, TIMEOUT_BITS};
 use crate::flag_decode::FlagDecode;
 use crate::flow_key::FlowKey;
+use crate::flow_key::IP_BITS;
 use crate::segment_apply::{
     SegmentApply, VERDICT_BITS, V_RST, V_SYN_CHALLENGED, V_UNACCEPTABLE, V_UNTRACKED,
 };
-use crate::toeplitz_hash::{ToeplitzHash, KEY_BITS};
+use crate::toeplitz_hash::{ToeplitzHash, INPUT_BITS, KEY_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::timeouts::Timeouts;
 use synscope_model::TableShape;
@@ -112,6 +115,10 @@ pub const GAUGE_BITS: usize = 16;
 pub const EVENT_FIFO_BITS_35T: usize = 6;
 /// Event FIFO address bits of the simulation core (16 records).
 pub const EVENT_FIFO_BITS_SMALL: usize = 4;
+/// Address bits of the side FIFO of IPv6 events' address top bits (32 records of 192 bits, in
+/// LUT RAM: the 35T has no block RAM left). An IPv6 record that finds it full is dropped and
+/// counted like one that finds the event FIFO full.
+pub const EVENT_TOP_FIFO_BITS: usize = 5;
 
 const _: () = assert!(FIRST_GAUGE + GAUGES <= 1 << COUNTER_INDEX_BITS);
 const _: () = assert!(CORE_COUNTERS == 36);
@@ -122,8 +129,9 @@ const _: () = assert!(Counter::EventsDropped as usize == Counter::COUNT - 1);
 /// The registered input descriptor.
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct RawDesc {
-    pub src_ip: Bits<32>,
-    pub dst_ip: Bits<32>,
+    pub v6: Bit,
+    pub src_ip: Bits<IP_BITS>,
+    pub dst_ip: Bits<IP_BITS>,
     pub src_port: Bits<16>,
     pub dst_port: Bits<16>,
     pub seq: Bits<32>,
@@ -153,21 +161,51 @@ pub struct Desc {
     pub window: Bits<16>,
     pub wscale: Bits<4>,
     pub payload_len: Bits<16>,
+    pub v6: Bit,
+    /// The key: each address's low 32 bits (what a head way holds), its top 96 (what an IPv6
+    /// entry's continuation holds; 0 for IPv4), the ports.
     pub lo_ip: Bits<32>,
+    pub lo_top: Bits<TOP_IP_BITS>,
     pub lo_port: Bits<16>,
     pub hi_ip: Bits<32>,
+    pub hi_top: Bits<TOP_IP_BITS>,
     pub hi_port: Bits<16>,
     pub src_is_lo: Bit,
     pub now: Bits<TIME_BITS>,
 }
 
-/// `toeplitz_hash::input_word`: {lo.ip, hi.ip, lo.port, hi.port}, MSB first.
+/// `toeplitz_hash::input_word` of an IPv6 key: {lo.ip, hi.ip, lo.port, hi.port}, MSB first.
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct HashWord {
     pub hi_port: Bits<16>,
     pub lo_port: Bits<16>,
+    pub hi_ip: Bits<IP_BITS>,
+    pub lo_ip: Bits<IP_BITS>,
+}
+
+/// `toeplitz_hash::input_word` of an IPv4 key: its 12 bytes, MSB first, then zeros.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct HashWord4 {
+    pub zero: Bits<{ INPUT_BITS - 96 }>,
+    pub hi_port: Bits<16>,
+    pub lo_port: Bits<16>,
     pub hi_ip: Bits<32>,
     pub lo_ip: Bits<32>,
+}
+
+/// An address as its low 32 and top 96 bits.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct SplitIp {
+    pub low: Bits<32>,
+    pub top: Bits<TOP_IP_BITS>,
+}
+
+/// What an IPv6 event record needs besides the [`EventRecord`]: the addresses' top bits (the
+/// event FIFO's side FIFO, [`EVENT_TOP_FIFO_BITS`]).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct EventTop {
+    pub lo_top: Bits<TOP_IP_BITS>,
+    pub hi_top: Bits<TOP_IP_BITS>,
 }
 
 /// Inputs of the counter bank: one processed item's record.
@@ -182,7 +220,8 @@ pub struct CountRecord {
     pub picked_up: Bit,
     pub created: Bit,
     pub state_changes: Bits<2>,
-    pub evicted: Bit,
+    /// Entries evicted (an IPv6 entry may clear a pair of IPv4 ones).
+    pub evicted: Bits<2>,
     pub refused: Bit,
     /// segment_apply's notes (`segment::Notes`).
     pub fin_held: Bit,
@@ -231,6 +270,8 @@ pub struct EventRecord {
     pub expired: Bits<3>,
     /// The way (0 when no entry was applied: refused, or expiry only without an entry).
     pub way: Bits<2>,
+    /// The key is IPv6 (its addresses' top bits are in the side FIFO).
+    pub v6: Bit,
     /// States before/after (0 = CLOSED when no entry was applied).
     pub lo_before: Bits<STATE_BITS>,
     pub hi_before: Bits<STATE_BITS>,
@@ -297,7 +338,7 @@ pub fn increments(r: &CountRecord) -> [u64; CORE_COUNTERS] {
         inc[idx(Counter::Untracked)] = (v == V_UNTRACKED) as u64;
         inc[idx(Counter::Created)] = r.created as u64;
         inc[idx(Counter::StateChanges)] = r.state_changes.to_u64();
-        inc[idx(Counter::Evicted)] = r.evicted as u64;
+        inc[idx(Counter::Evicted)] = r.evicted.to_u64();
         inc[idx(Counter::TableFull)] = r.refused as u64;
     }
     inc[idx(Counter::Expired)] = r.expired.to_u64();
@@ -499,7 +540,10 @@ impl Logic for CounterBank {
             2,
         ));
         incs.push((f(r.get_my_offset_expired(), 3), 3));
-        incs.push((format!("{desc} & {}", f(r.get_my_offset_evicted(), 1)), 1));
+        incs.push((
+            format!("{{2{{{desc}}}}} & {}", f(r.get_my_offset_evicted(), 2)),
+            2,
+        ));
         incs.push((format!("{desc} & {}", f(r.get_my_offset_refused(), 1)), 1));
         incs.push((f(r.get_my_offset_events_dropped(), 1), 1));
         assert_eq!(incs.len(), CORE_COUNTERS);
@@ -635,8 +679,10 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub reset: Signal<In, Bit>,
     // ---- descriptor in
     pub in_valid: Signal<In, Bit>,
-    pub src_ip: Signal<In, Bits<32>>,
-    pub dst_ip: Signal<In, Bits<32>>,
+    /// The endpoints are IPv6 (else IPv4, in the addresses' low 32 bits).
+    pub v6: Signal<In, Bit>,
+    pub src_ip: Signal<In, Bits<IP_BITS>>,
+    pub dst_ip: Signal<In, Bits<IP_BITS>>,
     pub src_port: Signal<In, Bits<16>>,
     pub dst_port: Signal<In, Bits<16>>,
     pub seq: Signal<In, Bits<32>>,
@@ -719,9 +765,10 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub ev_hi_before: Signal<Out, Bits<STATE_BITS>>,
     pub ev_lo_after: Signal<Out, Bits<STATE_BITS>>,
     pub ev_hi_after: Signal<Out, Bits<STATE_BITS>>,
-    pub ev_lo_ip: Signal<Out, Bits<32>>,
+    pub ev_v6: Signal<Out, Bit>,
+    pub ev_lo_ip: Signal<Out, Bits<IP_BITS>>,
     pub ev_lo_port: Signal<Out, Bits<16>>,
-    pub ev_hi_ip: Signal<Out, Bits<32>>,
+    pub ev_hi_ip: Signal<Out, Bits<IP_BITS>>,
     pub ev_hi_port: Signal<Out, Bits<16>>,
     pub ev_time: Signal<Out, Bits<TIME_BITS>>,
     pub ev_client_is_lo: Signal<Out, Bit>,
@@ -743,6 +790,12 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     bank: CounterBank,
     ev_fifo: SynchronousFIFO<EventRecord, E, EP1, 1>,
     ev_bucket_fifo: SynchronousFIFO<Bits<B>, E, EP1, 1>,
+    ev_top_fifo: SynchronousFIFO<EventTop, EVENT_TOP_FIFO_BITS, { EVENT_TOP_FIFO_BITS + 1 }, 1>,
+    o_ev_top: DFF<EventTop>,
+    c_ev_top: Signal<Local, EventTop>,
+    ev_fits: Signal<Local, Bit>,
+    ev_lo_split: Signal<Local, SplitIp>,
+    ev_hi_split: Signal<Local, SplitIp>,
     // ---- table epoch: a bucket whose epoch bit is not `epoch_q` is empty (a key load flips
     // `epoch_q`: the whole table is emptied at once)
     ep_ram: crate::ram::StyledRam<Bit, B>,
@@ -774,6 +827,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     a_flags: Signal<Local, Bits<9>>,
     s0_desc: Signal<Local, Desc>,
     hash_word: Signal<Local, HashWord>,
+    hash_word4: Signal<Local, HashWord4>,
     // ---- S1..S4
     p1_valid: DFF<Bit>,
     p2_valid: DFF<Bit>,
@@ -834,6 +888,15 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     keq3: Signal<Local, Bit>,
     c1_sel: Signal<Local, EntryBits>,
     c1_same_key: Signal<Local, Bit>,
+    /// The odd ways read as IPv6 continuations.
+    as_cont1: AsCont,
+    as_cont3: AsCont,
+    /// Way 1 / 3 is the continuation of an IPv6 entry (its head is way 0 / 2).
+    cont1: Signal<Local, Bit>,
+    cont3: Signal<Local, Bit>,
+    /// The continuation of pair 0 / 1 holds the descriptor's top address bits.
+    top_eq0: Signal<Local, Bit>,
+    top_eq1: Signal<Local, Bit>,
     // ---- C2 (registered at the C1→C2 edge)
     a_desc: DFF<Bit>,
     a_read: DFF<Bit>,
@@ -905,6 +968,43 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pt_valid: DFF<Bit>,
     pt_way: DFF<Bits<2>>,
     fa: DFF<EntryBits>,
+    /// ... and the way after it (`pt_way` even): an IPv6 entry's new continuation, or a
+    /// continuation an IPv4 entry evicted (then not valid).
+    pt2_valid: DFF<Bit>,
+    fa2: DFF<EntryBits>,
+    patch2: Signal<Local, Bit>,
+    pv1: Signal<Local, Bit>,
+    pv3: Signal<Local, Bit>,
+    pre1: Signal<Local, EntryBits>,
+    pre3: Signal<Local, EntryBits>,
+    free0: Signal<Local, Bit>,
+    free1: Signal<Local, Bit>,
+    free2: Signal<Local, Bit>,
+    free3: Signal<Local, Bit>,
+    free_any4: Signal<Local, Bit>,
+    free_way4: Signal<Local, Bits<2>>,
+    free_pair0: Signal<Local, Bit>,
+    free_pair1: Signal<Local, Bit>,
+    rep0: Signal<Local, Bits<2>>,
+    rep1: Signal<Local, Bits<2>>,
+    rcls0: Signal<Local, Bits<2>>,
+    rcls1: Signal<Local, Bits<2>>,
+    ev_pair0: Signal<Local, Bit>,
+    ev_pair1: Signal<Local, Bit>,
+    r10: Signal<Local, Bit>,
+    victim_way4: Signal<Local, Bits<2>>,
+    victim_ok4: Signal<Local, Bit>,
+    victim_way6: Signal<Local, Bits<2>>,
+    victim_ok6: Signal<Local, Bit>,
+    n_pair0: Signal<Local, Bits<2>>,
+    n_pair1: Signal<Local, Bits<2>>,
+    n_evicted: Signal<Local, Bits<2>>,
+    sel_v6: Signal<Local, Bit>,
+    pair_write: Signal<Local, Bit>,
+    pair_clear: Signal<Local, Bit>,
+    new_cont: Signal<Local, ContBits>,
+    as_entry: AsEntry,
+    fa2_next: Signal<Local, EntryBits>,
     /// The class and silence of `fa` at this item's time, from the register (not after
     /// the aging in the predecessor's C2).
     fa_evict: EvictionClass,
@@ -985,6 +1085,9 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     zero2: Constant<Bits<2>>,
     zero16: Constant<Bits<TIME_BITS>>,
     zero32: Constant<Bits<32>>,
+    zero192: Constant<Bits<{ INPUT_BITS - 96 }>>,
+    zero96: Constant<Bits<TOP_IP_BITS>>,
+    zero_pad: Constant<Bits<{ ENTRY_BITS - crate::entry::CONT_BITS }>>,
     one32: Constant<Bits<32>>,
     two32: Constant<Bits<32>>,
     zero16d: Constant<Bits<16>>,
@@ -1047,6 +1150,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             clock: Default::default(),
             reset: Default::default(),
             in_valid: Default::default(),
+            v6: Default::default(),
             src_ip: Default::default(),
             dst_ip: Default::default(),
             src_port: Default::default(),
@@ -1113,6 +1217,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             ev_hi_before: Default::default(),
             ev_lo_after: Default::default(),
             ev_hi_after: Default::default(),
+            ev_v6: Default::default(),
             ev_lo_ip: Default::default(),
             ev_lo_port: Default::default(),
             ev_hi_ip: Default::default(),
@@ -1354,6 +1459,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             zero2: Constant::new(0u64.to_bits()),
             zero16: Constant::new(0u64.to_bits()),
             zero32: Constant::new(0u64.to_bits()),
+            zero192: Constant::new(Default::default()),
+            zero96: Constant::new(Default::default()),
+            zero_pad: Constant::new(Default::default()),
             one32: Constant::new(1u64.to_bits()),
             two32: Constant::new(2u64.to_bits()),
             zero16d: Constant::new(0u64.to_bits()),
@@ -1405,6 +1513,54 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             o_gnew1: Default::default(),
             o_gnew2: Default::default(),
             o_gnew3: Default::default(),
+            ev_top_fifo: Default::default(),
+            o_ev_top: Default::default(),
+            c_ev_top: Default::default(),
+            ev_fits: Default::default(),
+            ev_lo_split: Default::default(),
+            ev_hi_split: Default::default(),
+            hash_word4: Default::default(),
+            as_cont1: Default::default(),
+            as_cont3: Default::default(),
+            cont1: Default::default(),
+            cont3: Default::default(),
+            top_eq0: Default::default(),
+            top_eq1: Default::default(),
+            pt2_valid: Default::default(),
+            fa2: Default::default(),
+            patch2: Default::default(),
+            pv1: Default::default(),
+            pv3: Default::default(),
+            pre1: Default::default(),
+            pre3: Default::default(),
+            free0: Default::default(),
+            free1: Default::default(),
+            free2: Default::default(),
+            free3: Default::default(),
+            free_any4: Default::default(),
+            free_way4: Default::default(),
+            free_pair0: Default::default(),
+            free_pair1: Default::default(),
+            rep0: Default::default(),
+            rep1: Default::default(),
+            rcls0: Default::default(),
+            rcls1: Default::default(),
+            ev_pair0: Default::default(),
+            ev_pair1: Default::default(),
+            r10: Default::default(),
+            victim_way4: Default::default(),
+            victim_ok4: Default::default(),
+            victim_way6: Default::default(),
+            victim_ok6: Default::default(),
+            n_pair0: Default::default(),
+            n_pair1: Default::default(),
+            n_evicted: Default::default(),
+            sel_v6: Default::default(),
+            pair_write: Default::default(),
+            pair_clear: Default::default(),
+            new_cont: Default::default(),
+            as_entry: Default::default(),
+            fa2_next: Default::default(),
         }
     }
 }
@@ -1481,6 +1637,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             pt_valid,
             pt_way,
             fa,
+            pt2_valid,
+            fa2,
+            o_ev_top,
             o_valid,
             o_verdict,
             o_has_entry,
@@ -1535,6 +1694,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.bank.clear.next = self.key_load.val();
         self.ev_fifo.clock.next = self.clock.val();
         self.ev_bucket_fifo.clock.next = self.clock.val();
+        self.ev_top_fifo.clock.next = self.clock.val();
         self.ep_ram.read_clock.next = self.clock.val();
         self.ep_ram.write_clock.next = self.clock.val();
 
@@ -1549,6 +1709,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
 
         // ---- S0: input register, decode, key, time, hash input
         self.s0_valid.d.next = self.in_valid.val();
+        self.s0.d.next.v6 = self.v6.val();
         self.s0.d.next.src_ip = self.src_ip.val();
         self.s0.d.next.dst_ip = self.dst_ip.val();
         self.s0.d.next.src_port = self.src_port.val();
@@ -1615,9 +1776,12 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.s0_desc.next.window = self.s0.q.val().window;
         self.s0_desc.next.wscale = self.s0.q.val().wscale;
         self.s0_desc.next.payload_len = self.s0.q.val().payload_len;
-        self.s0_desc.next.lo_ip = self.key.lo_ip.val();
+        self.s0_desc.next.v6 = self.s0.q.val().v6;
+        self.s0_desc.next.lo_ip = self.key.lo_ip.val().get_bits::<32>(0);
+        self.s0_desc.next.lo_top = self.key.lo_ip.val().get_bits::<TOP_IP_BITS>(32);
         self.s0_desc.next.lo_port = self.key.lo_port.val();
-        self.s0_desc.next.hi_ip = self.key.hi_ip.val();
+        self.s0_desc.next.hi_ip = self.key.hi_ip.val().get_bits::<32>(0);
+        self.s0_desc.next.hi_top = self.key.hi_ip.val().get_bits::<TOP_IP_BITS>(32);
         self.s0_desc.next.hi_port = self.key.hi_port.val();
         self.s0_desc.next.src_is_lo = self.key.src_is_lo.val();
         self.s0_desc.next.now = self.now_s0.val().get_bits::<TIME_BITS>(0);
@@ -1625,7 +1789,16 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.hash_word.next.hi_ip = self.key.hi_ip.val();
         self.hash_word.next.lo_port = self.key.lo_port.val();
         self.hash_word.next.hi_port = self.key.hi_port.val();
-        self.hasher.data.next = self.hash_word.val().into();
+        self.hash_word4.next.zero = self.zero192.val();
+        self.hash_word4.next.lo_ip = self.key.lo_ip.val().get_bits::<32>(0);
+        self.hash_word4.next.hi_ip = self.key.hi_ip.val().get_bits::<32>(0);
+        self.hash_word4.next.lo_port = self.key.lo_port.val();
+        self.hash_word4.next.hi_port = self.key.hi_port.val();
+        if self.s0.q.val().v6 {
+            self.hasher.data.next = self.hash_word.val().into();
+        } else {
+            self.hasher.data.next = self.hash_word4.val().into();
+        }
         self.hasher.in_valid.next = self.s0_valid.q.val();
 
         // ---- S1..S4 beside the hash
@@ -1729,28 +1902,63 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.age3.idle.next = self.idle_q.q.val();
         self.age3.linger.next = self.linger_q.q.val();
         self.aged3.next = self.age3.aged.val();
-        self.alive3.next = self.raw3.val().valid && self.age3.alive.val();
 
-        // ---- C1: match (the key is not changed by aging)
+        // An odd way holding an IPv6 continuation lives and dies with its head (the even way
+        // before it); its fields are address bits, so its own aging means nothing.
+        self.cont1.next = self.raw1.val().valid && self.raw1.val().v6;
+        self.cont3.next = self.raw3.val().valid && self.raw3.val().v6;
+        if self.cont1.val() {
+            self.alive1.next = self.alive0.val();
+        }
+        self.alive3.next = self.raw3.val().valid && self.age3.alive.val();
+        if self.cont3.val() {
+            self.alive3.next = self.alive2.val();
+        }
+        if self.cont1.val() {
+            self.aged1.next = self.raw1.val();
+            self.aged1.next.valid = self.alive1.val();
+        }
+        if self.cont3.val() {
+            self.aged3.next = self.raw3.val();
+            self.aged3.next.valid = self.alive3.val();
+        }
+
+        // ---- C1: match (the key is not changed by aging). A head way (0, 2) holds an IPv4
+        // key, or an IPv6 key's ports and low address bits with the rest in the continuation
+        // after it: the compare is of the full key, exact. An odd way holds IPv4 keys only.
+        self.as_cont1.word.next = self.raw1.val();
+        self.as_cont3.word.next = self.raw3.val();
+        self.top_eq0.next = (self.as_cont1.cont.val().lo_ip_top == self.c.q.val().lo_top)
+            && (self.as_cont1.cont.val().hi_ip_top == self.c.q.val().hi_top);
+        self.top_eq1.next = (self.as_cont3.cont.val().lo_ip_top == self.c.q.val().lo_top)
+            && (self.as_cont3.cont.val().hi_ip_top == self.c.q.val().hi_top);
         self.keq0.next = self.raw0.val().valid
+            && (self.raw0.val().v6 == self.c.q.val().v6)
             && (self.raw0.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw0.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw0.val().lo_port == self.c.q.val().lo_port)
-            && (self.raw0.val().hi_port == self.c.q.val().hi_port);
+            && (self.raw0.val().hi_port == self.c.q.val().hi_port)
+            && (!self.c.q.val().v6 || self.top_eq0.val());
         self.match0.next = self.alive0.val() && self.keq0.val();
         self.keq1.next = self.raw1.val().valid
+            && !self.raw1.val().v6
+            && !self.c.q.val().v6
             && (self.raw1.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw1.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw1.val().lo_port == self.c.q.val().lo_port)
             && (self.raw1.val().hi_port == self.c.q.val().hi_port);
         self.match1.next = self.alive1.val() && self.keq1.val();
         self.keq2.next = self.raw2.val().valid
+            && (self.raw2.val().v6 == self.c.q.val().v6)
             && (self.raw2.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw2.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw2.val().lo_port == self.c.q.val().lo_port)
-            && (self.raw2.val().hi_port == self.c.q.val().hi_port);
+            && (self.raw2.val().hi_port == self.c.q.val().hi_port)
+            && (!self.c.q.val().v6 || self.top_eq1.val());
         self.match2.next = self.alive2.val() && self.keq2.val();
         self.keq3.next = self.raw3.val().valid
+            && !self.raw3.val().v6
+            && !self.c.q.val().v6
             && (self.raw3.val().lo_ip == self.c.q.val().lo_ip)
             && (self.raw3.val().hi_ip == self.c.q.val().hi_ip)
             && (self.raw3.val().lo_port == self.c.q.val().lo_port)
@@ -1785,6 +1993,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // The item in C2 now, against this one: same connection, same bucket written.
         self.c1_same_key.next = (self.c.q.val().lo_ip == self.a.q.val().lo_ip)
             && (self.c.q.val().hi_ip == self.a.q.val().hi_ip)
+            && (self.c.q.val().v6 == self.a.q.val().v6)
+            && (self.c.q.val().lo_top == self.a.q.val().lo_top)
+            && (self.c.q.val().hi_top == self.a.q.val().hi_top)
             && (self.c.q.val().lo_port == self.a.q.val().lo_port)
             && (self.c.q.val().hi_port == self.a.q.val().hi_port);
 
@@ -1811,6 +2022,12 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.a_class1.d.next = self.age1.evict_class.val();
         self.a_class2.d.next = self.age2.evict_class.val();
         self.a_class3.d.next = self.age3.evict_class.val();
+        if self.cont1.val() {
+            self.a_class1.d.next = self.class_never.val();
+        }
+        if self.cont3.val() {
+            self.a_class3.d.next = self.class_never.val();
+        }
         self.a_age0.d.next = self.age0.age.val();
         self.a_age1.d.next = self.age1.age.val();
         self.a_age2.d.next = self.age2.age.val();
@@ -1823,7 +2040,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.a_old0.d.next.hi_state = self.trk_raw_hi0.val().state;
         self.trk_raw_lo1.next = self.raw1.val().lo;
         self.trk_raw_hi1.next = self.raw1.val().hi;
-        self.a_old1.d.next.valid = self.raw1.val().valid;
+        self.a_old1.d.next.valid = self.raw1.val().valid && !self.raw1.val().v6;
         self.a_old1.d.next.client_is_lo = self.raw1.val().client_is_lo;
         self.a_old1.d.next.lo_state = self.trk_raw_lo1.val().state;
         self.a_old1.d.next.hi_state = self.trk_raw_hi1.val().state;
@@ -1835,7 +2052,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.a_old2.d.next.hi_state = self.trk_raw_hi2.val().state;
         self.trk_raw_lo3.next = self.raw3.val().lo;
         self.trk_raw_hi3.next = self.raw3.val().hi;
-        self.a_old3.d.next.valid = self.raw3.val().valid;
+        self.a_old3.d.next.valid = self.raw3.val().valid && !self.raw3.val().v6;
         self.a_old3.d.next.client_is_lo = self.raw3.val().client_is_lo;
         self.a_old3.d.next.lo_state = self.trk_raw_lo3.val().state;
         self.a_old3.d.next.hi_state = self.trk_raw_hi3.val().state;
@@ -1865,11 +2082,19 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.view0.next = self.fa.q.val();
             self.vclass0.next = self.fa_class.val();
         }
-        self.view1.next = self.a_aged1.q.val();
+        // The way after the patched one when the item ahead changed a pair (`pt2`).
+        self.patch2.next = self.a_same_b.q.val() && self.pt2_valid.q.val();
+        self.pv1.next = self.patch2.val() && (self.pt_way.q.val() == self.way0.val());
+        self.pv3.next = self.patch2.val() && (self.pt_way.q.val() == self.way2.val());
+        self.pre1.next = self.a_aged1.q.val();
         self.vclass1.next = self.a_class1.q.val();
         if self.pw1.val() {
-            self.view1.next = self.fa.q.val();
+            self.pre1.next = self.fa.q.val();
             self.vclass1.next = self.fa_class.val();
+        }
+        if self.pv1.val() {
+            self.pre1.next = self.fa2.q.val();
+            self.vclass1.next = self.class_never.val();
         }
         self.view2.next = self.a_aged2.q.val();
         self.vclass2.next = self.a_class2.q.val();
@@ -1877,11 +2102,25 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.view2.next = self.fa.q.val();
             self.vclass2.next = self.fa_class.val();
         }
-        self.view3.next = self.a_aged3.q.val();
+        self.pre3.next = self.a_aged3.q.val();
         self.vclass3.next = self.a_class3.q.val();
         if self.pw3.val() {
-            self.view3.next = self.fa.q.val();
+            self.pre3.next = self.fa.q.val();
             self.vclass3.next = self.fa_class.val();
+        }
+        if self.pv3.val() {
+            self.pre3.next = self.fa2.q.val();
+            self.vclass3.next = self.class_never.val();
+        }
+        // A continuation is valid exactly while its head is (the head may have died in the
+        // patched view).
+        self.view1.next = self.pre1.val();
+        if self.pre1.val().valid && self.pre1.val().v6 {
+            self.view1.next.valid = self.view0.val().valid;
+        }
+        self.view3.next = self.pre3.val();
+        if self.pre3.val().valid && self.pre3.val().v6 {
+            self.view3.next.valid = self.view2.val().valid;
         }
         // The match: the same connection as the item ahead finds its entry in the patched
         // way (if it is still alive); a match C1 found in the patched way is gone (the item
@@ -1892,24 +2131,49 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.sel_entry.next = self.fa.q.val();
         } else {
             self.hit.next = self.a_hit.q.val()
-                && !(self.patch.val() && (self.a_hit_way.q.val() == self.pt_way.q.val()));
+                && !(self.patch.val() && (self.a_hit_way.q.val() == self.pt_way.q.val()))
+                && !(self.pv1.val() && (self.a_hit_way.q.val() == self.way1.val()))
+                && !(self.pv3.val() && (self.a_hit_way.q.val() == self.way3.val()));
             self.hit_way.next = self.a_hit_way.q.val();
             self.sel_entry.next = self.a_sel.q.val();
         }
 
-        // ---- C2: the lowest free way
-        self.free_any.next = !self.view0.val().valid
-            || !self.view1.val().valid
-            || !self.view2.val().valid
-            || !self.view3.val().valid;
-        if !self.view0.val().valid {
-            self.free_way.next = self.way0.val();
-        } else if !self.view1.val().valid {
-            self.free_way.next = self.way1.val();
-        } else if !self.view2.val().valid {
-            self.free_way.next = self.way2.val();
+        // ---- C2: free ways. IPv4: a free way whose partner (the other way of its pair) is
+        // taken, else the lowest free way, so free pairs stay for IPv6. IPv6: the lowest free
+        // pair.
+        self.free0.next = !self.view0.val().valid;
+        self.free1.next = !self.view1.val().valid;
+        self.free2.next = !self.view2.val().valid;
+        self.free3.next = !self.view3.val().valid;
+        self.free_any4.next =
+            self.free0.val() || self.free1.val() || self.free2.val() || self.free3.val();
+        if self.free0.val() && !self.free1.val() {
+            self.free_way4.next = self.way0.val();
+        } else if self.free1.val() && !self.free0.val() {
+            self.free_way4.next = self.way1.val();
+        } else if self.free2.val() && !self.free3.val() {
+            self.free_way4.next = self.way2.val();
+        } else if self.free3.val() && !self.free2.val() {
+            self.free_way4.next = self.way3.val();
+        } else if self.free0.val() {
+            self.free_way4.next = self.way0.val();
         } else {
-            self.free_way.next = self.way3.val();
+            self.free_way4.next = self.way2.val();
+        }
+        self.free_pair0.next = self.free0.val() && self.free1.val();
+        self.free_pair1.next = self.free2.val() && self.free3.val();
+        if self.a.q.val().v6 {
+            self.free_any.next = self.free_pair0.val() || self.free_pair1.val();
+        } else {
+            self.free_any.next = self.free_any4.val();
+        }
+        if self.free_pair0.val() {
+            self.free_way.next = self.way0.val();
+        } else {
+            self.free_way.next = self.way2.val();
+        }
+        if !self.a.q.val().v6 {
+            self.free_way.next = self.free_way4.val();
         }
 
         // ---- C2: the victim (all ways alive): lowest class, then oldest, then lowest way.
@@ -1995,22 +2259,112 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         } else {
             self.b23.next = self.bu23.val();
         }
+        // A continuation the item ahead wrote (`pv*`) is never evicted on its own: it ranks
+        // after every way (only the order against the victim matters).
+        if self.pv1.val() {
+            self.b01.next = false;
+            self.b12.next = true;
+            self.b13.next = true;
+        }
+        if self.pv3.val() {
+            self.b03.next = false;
+            self.b13.next = false;
+            self.b23.next = false;
+        }
         // The way every lower way ranks after and no higher way ranks before (a total
         // order: exactly one).
         if !self.b01.val() && !self.b02.val() && !self.b03.val() {
-            self.victim_way.next = self.way0.val();
+            self.victim_way4.next = self.way0.val();
         } else if self.b01.val() && !self.b12.val() && !self.b13.val() {
-            self.victim_way.next = self.way1.val();
+            self.victim_way4.next = self.way1.val();
         } else if self.b02.val() && self.b12.val() && !self.b23.val() {
-            self.victim_way.next = self.way2.val();
+            self.victim_way4.next = self.way2.val();
         } else {
-            self.victim_way.next = self.way3.val();
+            self.victim_way4.next = self.way3.val();
         }
         // The victim has the lowest class: evictable iff some way is.
-        self.victim_ok.next = (self.vclass0.val() != self.class_never.val())
+        self.victim_ok4.next = (self.vclass0.val() != self.class_never.val())
             || (self.vclass1.val() != self.class_never.val())
             || (self.vclass2.val() != self.class_never.val())
             || (self.vclass3.val() != self.class_never.val());
+        // IPv6: a pair to clear. Each pair is ranked by the occupant that ranks last (an IPv6
+        // pair by its head); a pair is evictable iff that one is; the pair whose rank comes
+        // first goes (pair 0 on a tie).
+        if self.view0.val().valid && self.view0.val().v6 {
+            self.rep0.next = self.way0.val();
+        } else if self.view0.val().valid && self.view1.val().valid {
+            if self.b01.val() {
+                self.rep0.next = self.way0.val();
+            } else {
+                self.rep0.next = self.way1.val();
+            }
+        } else if self.view0.val().valid {
+            self.rep0.next = self.way0.val();
+        } else {
+            self.rep0.next = self.way1.val();
+        }
+        if self.view2.val().valid && self.view2.val().v6 {
+            self.rep1.next = self.way2.val();
+        } else if self.view2.val().valid && self.view3.val().valid {
+            if self.b23.val() {
+                self.rep1.next = self.way2.val();
+            } else {
+                self.rep1.next = self.way3.val();
+            }
+        } else if self.view2.val().valid {
+            self.rep1.next = self.way2.val();
+        } else {
+            self.rep1.next = self.way3.val();
+        }
+        self.rcls0.next = self.vclass1.val();
+        if self.rep0.val() == self.way0.val() {
+            self.rcls0.next = self.vclass0.val();
+        }
+        self.rcls1.next = self.vclass3.val();
+        if self.rep1.val() == self.way2.val() {
+            self.rcls1.next = self.vclass2.val();
+        }
+        self.ev_pair0.next = self.rcls0.val() != self.class_never.val();
+        self.ev_pair1.next = self.rcls1.val() != self.class_never.val();
+        // rep1 ranks before rep0.
+        if self.rep0.val() == self.way0.val() {
+            if self.rep1.val() == self.way2.val() {
+                self.r10.next = self.b02.val();
+            } else {
+                self.r10.next = self.b03.val();
+            }
+        } else if self.rep1.val() == self.way2.val() {
+            self.r10.next = self.b12.val();
+        } else {
+            self.r10.next = self.b13.val();
+        }
+        self.victim_ok6.next = self.ev_pair0.val() || self.ev_pair1.val();
+        self.victim_way6.next = self.way0.val();
+        if self.ev_pair1.val() && (!self.ev_pair0.val() || self.r10.val()) {
+            self.victim_way6.next = self.way2.val();
+        }
+        // Entries in each pair (a continuation is not one).
+        self.n_pair0.next = self.zero2.val();
+        if self.view0.val().valid {
+            self.n_pair0.next = self.one2.val();
+        }
+        if self.view1.val().valid && !self.view1.val().v6 {
+            self.n_pair0.next = self.n_pair0.val() + self.one2.val();
+        }
+        self.n_pair1.next = self.zero2.val();
+        if self.view2.val().valid {
+            self.n_pair1.next = self.one2.val();
+        }
+        if self.view3.val().valid && !self.view3.val().v6 {
+            self.n_pair1.next = self.n_pair1.val() + self.one2.val();
+        }
+        if self.a.q.val().v6 {
+            self.victim_way.next = self.victim_way6.val();
+            self.victim_ok.next = self.victim_ok6.val();
+        } else {
+            self.victim_way.next = self.victim_way4.val();
+            self.victim_ok.next = self.victim_ok4.val();
+        }
 
         // ---- C2: decide
         // The RST bit is examined before the flag policy: a RST in an invalid combination
@@ -2025,6 +2379,17 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             && !self.is_rst.val()
             && (self.free_any.val() || self.victim_ok.val());
         self.evicted.next = self.created.val() && !self.free_any.val();
+        self.n_evicted.next = self.zero2.val();
+        if self.evicted.val() {
+            self.n_evicted.next = self.one2.val();
+            if self.a.q.val().v6 {
+                if self.victim_way6.val() == self.way0.val() {
+                    self.n_evicted.next = self.n_pair0.val();
+                } else {
+                    self.n_evicted.next = self.n_pair1.val();
+                }
+            }
+        }
         self.refused.next = self.a_desc.q.val()
             && !self.hit.val()
             && !self.is_invalid.val()
@@ -2057,6 +2422,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.apply.window.next = self.a.q.val().window;
         self.apply.wscale.next = self.a.q.val().wscale;
         self.apply.payload_len.next = self.a.q.val().payload_len;
+        self.apply.v6.next = self.a.q.val().v6;
         self.apply.lo_ip.next = self.a.q.val().lo_ip;
         self.apply.lo_port.next = self.a.q.val().lo_port;
         self.apply.hi_ip.next = self.a.q.val().hi_ip;
@@ -2080,6 +2446,40 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             }
             if self.sel_way.val() == self.way3.val() {
                 self.w3.next = self.apply.entry_out.val();
+            }
+        }
+        // The partner of a new entry in an even way: an IPv6 entry's continuation; an IPv4 one
+        // that evicted an IPv6 entry frees its continuation.
+        self.new_cont.next.valid = true;
+        self.new_cont.next.v6 = true;
+        self.new_cont.next.lo_ip_top = self.a.q.val().lo_top;
+        self.new_cont.next.hi_ip_top = self.a.q.val().hi_top;
+        self.new_cont.next.zero = self.zero_pad.val();
+        self.as_entry.cont.next = self.new_cont.val();
+        self.sel_v6.next = self.view0.val().v6;
+        if self.sel_way.val() == self.way2.val() {
+            self.sel_v6.next = self.view2.val().v6;
+        }
+        self.pair_write.next = self.created.val() && self.a.q.val().v6;
+        self.pair_clear.next = self.created.val()
+            && !self.a.q.val().v6
+            && self.evicted.val()
+            && self.sel_v6.val()
+            && !self.sel_way.val().get_bit(0);
+        if self.pair_write.val() {
+            if self.sel_way.val() == self.way0.val() {
+                self.w1.next = self.as_entry.word.val();
+            }
+            if self.sel_way.val() == self.way2.val() {
+                self.w3.next = self.as_entry.word.val();
+            }
+        }
+        if self.pair_clear.val() {
+            if self.sel_way.val() == self.way0.val() {
+                self.w1.next.valid = false;
+            }
+            if self.sel_way.val() == self.way2.val() {
+                self.w3.next.valid = false;
             }
         }
         self.write_en.next = (self.a_desc.q.val() || self.a_sweep.q.val()) && !self.a_kill.q.val();
@@ -2118,6 +2518,11 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.age4.linger.next = self.linger_q.q.val();
         self.fa_next.next = self.age4.aged.val();
         self.fa.d.next = self.fa_next.val();
+        self.pt2_valid.d.next =
+            self.write_en.val() && (self.pair_write.val() || self.pair_clear.val());
+        self.fa2_next.next = self.as_entry.word.val();
+        self.fa2_next.next.valid = self.pair_write.val() && self.age4.alive.val();
+        self.fa2.d.next = self.fa2_next.val();
 
         // ---- C2: expired count (dead ways removed by a descriptor or a sweep)
         // Dead ways this item removes: valid in the bucket as the item ahead left it.
@@ -2127,7 +2532,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.dead0.next = self.a_old0.q.val().valid && !self.view0.val().valid;
         }
         if self.a_same_b.q.val() {
-            self.dead1.next = self.fwd1.q.val().valid && !self.view1.val().valid;
+            self.dead1.next =
+                self.fwd1.q.val().valid && !self.fwd1.q.val().v6 && !self.view1.val().valid;
         } else {
             self.dead1.next = self.a_old1.q.val().valid && !self.view1.val().valid;
         }
@@ -2137,7 +2543,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.dead2.next = self.a_old2.q.val().valid && !self.view2.val().valid;
         }
         if self.a_same_b.q.val() {
-            self.dead3.next = self.fwd3.q.val().valid && !self.view3.val().valid;
+            self.dead3.next =
+                self.fwd3.q.val().valid && !self.fwd3.q.val().v6 && !self.view3.val().valid;
         } else {
             self.dead3.next = self.a_old3.q.val().valid && !self.view3.val().valid;
         }
@@ -2224,7 +2631,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.o_count.d.next.picked_up = self.created.val() && self.apply.entry_out.val().picked_up;
         self.o_count.d.next.created = self.created.val();
         self.o_count.d.next.state_changes = self.changes.val();
-        self.o_count.d.next.evicted = self.evicted.val();
+        self.o_count.d.next.evicted = self.n_evicted.val();
         self.o_count.d.next.refused = self.refused.val();
         self.o_count.d.next.expired = self.expired_n.val();
         self.o_count.d.next.fin_held = self.applied.val() && self.apply.fin_held.val();
@@ -2253,6 +2660,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.c_ev.next.lo_after = self.trk_out_lo.val().state;
             self.c_ev.next.hi_after = self.trk_out_hi.val().state;
         }
+        self.c_ev.next.v6 = self.a.q.val().v6;
+        self.c_ev_top.next.lo_top = self.a.q.val().lo_top;
+        self.c_ev_top.next.hi_top = self.a.q.val().hi_top;
+        self.o_ev_top.d.next = self.c_ev_top.val();
         self.c_ev.next.lo_ip = self.a.q.val().lo_ip;
         self.c_ev.next.lo_port = self.a.q.val().lo_port;
         self.c_ev.next.hi_ip = self.a.q.val().hi_ip;
@@ -2272,13 +2683,19 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
                 || self.o_ev.q.val().lo_changed
                 || self.o_ev.q.val().hi_changed
                 || (self.o_ev.q.val().expired != self.zero3.val()));
-        self.ev_drop.next = self.ev_push.val() && self.ev_fifo.full.val();
-        self.ev_fifo.write.next = self.ev_push.val() && !self.ev_fifo.full.val();
+        self.ev_fits.next =
+            !self.ev_fifo.full.val() && (!self.o_ev.q.val().v6 || !self.ev_top_fifo.full.val());
+        self.ev_drop.next = self.ev_push.val() && !self.ev_fits.val();
+        self.ev_fifo.write.next = self.ev_push.val() && self.ev_fits.val();
         self.ev_fifo.data_in.next = self.o_ev.q.val();
-        self.ev_bucket_fifo.write.next = self.ev_push.val() && !self.ev_fifo.full.val();
+        self.ev_bucket_fifo.write.next = self.ev_push.val() && self.ev_fits.val();
         self.ev_bucket_fifo.data_in.next = self.o_ev_bucket.q.val();
+        self.ev_top_fifo.write.next =
+            self.ev_push.val() && self.ev_fits.val() && self.o_ev.q.val().v6;
+        self.ev_top_fifo.data_in.next = self.o_ev_top.q.val();
         self.ev_fifo.read.next = self.ev_pop.val();
         self.ev_bucket_fifo.read.next = self.ev_pop.val();
+        self.ev_top_fifo.read.next = self.ev_pop.val() && self.ev_fifo.data_out.val().v6;
         self.ev_valid.next = !self.ev_fifo.empty.val();
         self.ev_created.next = self.ev_fifo.data_out.val().created;
         self.ev_refused.next = self.ev_fifo.data_out.val().refused;
@@ -2293,9 +2710,18 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.ev_hi_before.next = self.ev_fifo.data_out.val().hi_before;
         self.ev_lo_after.next = self.ev_fifo.data_out.val().lo_after;
         self.ev_hi_after.next = self.ev_fifo.data_out.val().hi_after;
-        self.ev_lo_ip.next = self.ev_fifo.data_out.val().lo_ip;
+        self.ev_v6.next = self.ev_fifo.data_out.val().v6;
+        self.ev_lo_split.next.low = self.ev_fifo.data_out.val().lo_ip;
+        self.ev_lo_split.next.top = self.zero96.val();
+        self.ev_hi_split.next.low = self.ev_fifo.data_out.val().hi_ip;
+        self.ev_hi_split.next.top = self.zero96.val();
+        if self.ev_fifo.data_out.val().v6 {
+            self.ev_lo_split.next.top = self.ev_top_fifo.data_out.val().lo_top;
+            self.ev_hi_split.next.top = self.ev_top_fifo.data_out.val().hi_top;
+        }
+        self.ev_lo_ip.next = self.ev_lo_split.val().into();
         self.ev_lo_port.next = self.ev_fifo.data_out.val().lo_port;
-        self.ev_hi_ip.next = self.ev_fifo.data_out.val().hi_ip;
+        self.ev_hi_ip.next = self.ev_hi_split.val().into();
         self.ev_hi_port.next = self.ev_fifo.data_out.val().hi_port;
         self.ev_time.next = self.ev_fifo.data_out.val().time;
         self.ev_client_is_lo.next = self.ev_fifo.data_out.val().client_is_lo;
@@ -2318,7 +2744,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         }
         self.sn_old1.next = self.a_old1.q.val();
         if self.a_same_b.q.val() {
-            self.sn_old1.next.valid = self.fwd1.q.val().valid;
+            self.sn_old1.next.valid = self.fwd1.q.val().valid && !self.fwd1.q.val().v6;
             self.sn_old1.next.client_is_lo = self.fwd1.q.val().client_is_lo;
             self.sn_old1.next.lo_state = self.trk_fwd_lo1.val().state;
             self.sn_old1.next.hi_state = self.trk_fwd_hi1.val().state;
@@ -2332,7 +2758,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         }
         self.sn_old3.next = self.a_old3.q.val();
         if self.a_same_b.q.val() {
-            self.sn_old3.next.valid = self.fwd3.q.val().valid;
+            self.sn_old3.next.valid = self.fwd3.q.val().valid && !self.fwd3.q.val().v6;
             self.sn_old3.next.client_is_lo = self.fwd3.q.val().client_is_lo;
             self.sn_old3.next.lo_state = self.trk_fwd_lo3.val().state;
             self.sn_old3.next.hi_state = self.trk_fwd_hi3.val().state;
@@ -2343,7 +2769,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.trk_w_hi0.next = self.w0.val().hi;
         self.sn_new0.next.lo_state = self.trk_w_lo0.val().state;
         self.sn_new0.next.hi_state = self.trk_w_hi0.val().state;
-        self.sn_new1.next.valid = self.w1.val().valid;
+        self.sn_new1.next.valid = self.w1.val().valid && !self.w1.val().v6;
         self.sn_new1.next.client_is_lo = self.w1.val().client_is_lo;
         self.trk_w_lo1.next = self.w1.val().lo;
         self.trk_w_hi1.next = self.w1.val().hi;
@@ -2355,7 +2781,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.trk_w_hi2.next = self.w2.val().hi;
         self.sn_new2.next.lo_state = self.trk_w_lo2.val().state;
         self.sn_new2.next.hi_state = self.trk_w_hi2.val().state;
-        self.sn_new3.next.valid = self.w3.val().valid;
+        self.sn_new3.next.valid = self.w3.val().valid && !self.w3.val().v6;
         self.sn_new3.next.client_is_lo = self.w3.val().client_is_lo;
         self.trk_w_lo3.next = self.w3.val().lo;
         self.trk_w_hi3.next = self.w3.val().hi;
@@ -2427,6 +2853,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.a_same_b.d.next = false;
             self.use_fwd.d.next = false;
             self.pt_valid.d.next = false;
+            self.pt2_valid.d.next = false;
             self.o_valid.d.next = false;
             self.o_rd_valid.d.next = false;
             self.o_count.d.next.desc = false;
@@ -2444,6 +2871,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // ---- hash key load: the table is emptied (new epoch; no forwarding of a bucket
         // written under the old one). Not undone by reset.
         if self.key_load.val() {
+            self.pt2_valid.d.next = false;
             self.epoch_q.d.next = !self.epoch_q.q.val();
             self.use_fwd.d.next = false;
         }
@@ -2476,6 +2904,7 @@ pub fn connected<const B: usize, const E: usize, const EP1: usize>() -> ConnCore
     u.clock.connect();
     u.reset.connect();
     u.in_valid.connect();
+    u.v6.connect();
     u.src_ip.connect();
     u.dst_ip.connect();
     u.src_port.connect();

@@ -7,6 +7,9 @@
 //! Blocks that read or write entries (`segment_apply`, the table, aging) share this one type;
 //! an endpoint is a [`TrackBits`], so a block selects the sender or the receiver of an entry
 //! with one assignment.
+//!
+//! An IPv6 entry's odd way, its continuation (`layout::CONT_FIELDS`), is a [`ContBits`]: the
+//! same word read with other fields, through the [`AsCont`] and [`AsEntry`] casts.
 
 use rust_hdl::prelude::*;
 use synscope_model::entry::{layout, Entry};
@@ -55,6 +58,8 @@ pub struct HandshakeClock {
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct EntryBits {
     pub valid: Bit,
+    /// Part of an IPv6 entry: its head in an even way, its continuation in an odd one.
+    pub v6: Bit,
     pub lo_ip: Bits<32>,
     pub lo_port: Bits<16>,
     pub hi_ip: Bits<32>,
@@ -67,6 +72,112 @@ pub struct EntryBits {
 }
 
 const _: () = assert!(HandshakeClock::BITS == 32);
+
+/// Bits of the continuation's fields (`layout::CONT_BITS`); the word's bits above are zero.
+pub const CONT_BITS: usize = layout::CONT_BITS;
+/// Address bits a continuation holds per endpoint (the top ones).
+pub const TOP_IP_BITS: usize = 128 - layout::HEAD_IP_BITS;
+
+/// The odd way of an IPv6 entry, fields in `layout::CONT_FIELDS` order (checked by a test),
+/// zero above them.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct ContBits {
+    pub valid: Bit,
+    pub v6: Bit,
+    pub lo_ip_top: Bits<TOP_IP_BITS>,
+    pub hi_ip_top: Bits<TOP_IP_BITS>,
+    pub zero: Bits<{ ENTRY_BITS - CONT_BITS }>,
+}
+
+impl ContBits {
+    /// The continuation of an IPv6 model entry (`None` for IPv4).
+    pub fn of(e: &Entry) -> Option<ContBits> {
+        e.key.is_v6().then(|| ContBits {
+            valid: true,
+            v6: true,
+            lo_ip_top: top_bits(e.key.lo.addr_bits()),
+            hi_ip_top: top_bits(e.key.hi.addr_bits()),
+            zero: Default::default(),
+        })
+    }
+
+    /// The word as an `EntryBits` (what the table stores).
+    pub fn as_entry(&self) -> EntryBits {
+        let b: Bits<ENTRY_BITS> = (*self).into();
+        unpack_bits(&words(b))
+    }
+}
+
+fn top_bits(a: u128) -> Bits<TOP_IP_BITS> {
+    let mut b = Bits::<TOP_IP_BITS>::default();
+    for i in 0..TOP_IP_BITS {
+        b = b.replace_bit(i, a >> (layout::HEAD_IP_BITS + i) & 1 == 1);
+    }
+    b
+}
+
+/// The bits of an `EntryBits` read as a [`ContBits`] (a cast: wires only).
+#[derive(LogicBlock, Default)]
+pub struct AsCont {
+    pub word: Signal<In, EntryBits>,
+    pub cont: Signal<Out, ContBits>,
+}
+
+/// The bits of `word` read as a [`ContBits`] ([`AsCont`]'s function).
+pub fn as_cont(word: &EntryBits) -> ContBits {
+    let b: Bits<ENTRY_BITS> = (*word).into();
+    let w = words(b);
+    let mut c = ContBits {
+        valid: b.get_bit(0),
+        v6: b.get_bit(1),
+        ..Default::default()
+    };
+    for i in 0..TOP_IP_BITS {
+        let (lo, hi) = (2 + i, 2 + TOP_IP_BITS + i);
+        c.lo_ip_top = c.lo_ip_top.replace_bit(i, w[lo / 64] >> (lo % 64) & 1 == 1);
+        c.hi_ip_top = c.hi_ip_top.replace_bit(i, w[hi / 64] >> (hi % 64) & 1 == 1);
+    }
+    for i in 0..ENTRY_BITS - CONT_BITS {
+        let at = CONT_BITS + i;
+        c.zero = c.zero.replace_bit(i, w[at / 64] >> (at % 64) & 1 == 1);
+    }
+    c
+}
+
+impl Logic for AsCont {
+    fn update(&mut self) {
+        self.cont.next = as_cont(&self.word.val());
+    }
+
+    fn connect(&mut self) {
+        self.cont.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom("assign cont = word;\n".into())
+    }
+}
+
+/// The bits of a [`ContBits`] read as an `EntryBits` (a cast: wires only).
+#[derive(LogicBlock, Default)]
+pub struct AsEntry {
+    pub cont: Signal<In, ContBits>,
+    pub word: Signal<Out, EntryBits>,
+}
+
+impl Logic for AsEntry {
+    fn update(&mut self) {
+        self.word.next = self.cont.val().as_entry();
+    }
+
+    fn connect(&mut self) {
+        self.word.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom("assign word = cont;\n".into())
+    }
+}
 
 /// The clock of an aux word (for the rust-hdl simulation; the Verilog reads the slices).
 impl From<Bits<32>> for HandshakeClock {
@@ -153,7 +264,7 @@ impl TrackBits {
 
 impl EntryBits {
     /// The hardware form of a model entry (`valid` set, times cut to `TIME_BITS`): exactly the
-    /// word `Entry::pack` writes.
+    /// word `Entry::pack` writes (for IPv6, its head: the low 32 bits of each address).
     pub fn of(e: &Entry) -> EntryBits {
         unpack_bits(&e.pack())
     }
@@ -163,21 +274,22 @@ impl EntryBits {
         words(Bits::<ENTRY_BITS>::from(*self))
     }
 
-    /// The model entry of a hardware one (`None` if not valid or a code is not one the layout
-    /// defines); stored times are extended to the latest time ≤ `now` with those low bits.
+    /// The model entry of a hardware one (`None` if not valid, part of an IPv6 entry, or a code
+    /// is not one the layout defines); stored times are extended to the latest time ≤ `now` with those low bits.
     pub fn to_entry(&self, now: u32) -> Option<Entry> {
         Entry::unpack(&self.words(), now)
     }
 
     /// `(name, offset, width)` of every field, LSB first, as rust-hdl lays them out (`lo` and
     /// `hi` as one field each).
-    pub fn fields(&self) -> [(&'static str, usize, usize); 10] {
+    pub fn fields(&self) -> [(&'static str, usize, usize); 11] {
         [
             (
                 "valid",
                 self.get_my_offset_valid(),
                 self.get_my_width_valid(),
             ),
+            ("v6", self.get_my_offset_v6(), self.get_my_width_v6()),
             (
                 "lo_ip",
                 self.get_my_offset_lo_ip(),
@@ -236,6 +348,7 @@ pub fn unpack_bits(w: &[u64; WORDS]) -> EntryBits {
     let get = |off: usize, width: usize| field(w, off, width);
     EntryBits {
         valid: get(e.get_my_offset_valid(), 1) == 1,
+        v6: get(e.get_my_offset_v6(), 1) == 1,
         lo_ip: get(e.get_my_offset_lo_ip(), 32).to_bits(),
         lo_port: get(e.get_my_offset_lo_port(), 16).to_bits(),
         hi_ip: get(e.get_my_offset_hi_ip(), 32).to_bits(),
@@ -308,12 +421,60 @@ mod tests {
     }
 
     #[test]
+    fn cont_bits_follow_the_model_layout() {
+        let c = ContBits::default();
+        let got = [
+            ("valid", c.get_my_offset_valid(), c.get_my_width_valid()),
+            ("v6", c.get_my_offset_v6(), c.get_my_width_v6()),
+            (
+                "lo_ip_top",
+                c.get_my_offset_lo_ip_top(),
+                c.get_my_width_lo_ip_top(),
+            ),
+            (
+                "hi_ip_top",
+                c.get_my_offset_hi_ip_top(),
+                c.get_my_width_hi_ip_top(),
+            ),
+        ];
+        let mut offset = 0;
+        for ((name, off, width), (want_name, want_width)) in got.iter().zip(layout::CONT_FIELDS) {
+            assert_eq!((*name, *off, *width), (want_name, offset, want_width));
+            offset += want_width;
+        }
+        assert_eq!(<ContBits as Synth>::BITS, ENTRY_BITS);
+        // The cast is the model's continuation word.
+        let e = Entry {
+            key: FlowKey::of(
+                "[fd77:1::10]:47340".parse().unwrap(),
+                "[2001:db8::ffff:1]:587".parse().unwrap(),
+            )
+            .0,
+            client_is_lo: true,
+            picked_up: false,
+            ends: [EndpointTrack::new(TcpState::Established); 2],
+            last_seen: 3,
+        };
+        let c = ContBits::of(&e).unwrap();
+        let packed: Bits<ENTRY_BITS> = c.into();
+        assert_eq!(words(packed), e.pack_continuation().unwrap());
+        let head: Bits<ENTRY_BITS> = EntryBits::of(&e).into();
+        assert_eq!(words(head), e.pack());
+        assert_eq!(as_cont(&c.as_entry()), c);
+        assert_eq!(
+            EntryBits::of(&e).to_entry(3),
+            None,
+            "a head alone is no entry"
+        );
+    }
+
+    #[test]
     fn entry_bits_pack_like_the_model() {
         let now = 0x1234_5678;
         let e = Entry {
             key: FlowKey {
-                lo: Endpoint::new(0x0a00_0001, 80),
-                hi: Endpoint::new(0xc0a8_0101, 65535),
+                lo: Endpoint::v4(0x0a00_0001, 80),
+                hi: Endpoint::v4(0xc0a8_0101, 65535),
             },
             client_is_lo: false,
             picked_up: true,

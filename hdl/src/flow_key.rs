@@ -3,15 +3,17 @@
 //! Combinational. Exactly `synscope_model::FlowKey::of`: the endpoints in canonical order
 //! (`lo <= hi`, comparing address, then port), and whether the source is the `lo` end, so both
 //! directions of a conversation find the same table entry. Equal endpoints give `src_is_lo`.
+//! Addresses are 128 bits, an IPv4 one in the low 32 (its top bits zero): both endpoints of a
+//! segment are of one family, so one compare orders either.
 
 use rust_hdl::prelude::*;
 
-/// IPv4 address width.
-pub const IP_BITS: usize = 32;
+/// Address width (IPv6; an IPv4 address is the low 32 bits).
+pub const IP_BITS: usize = 128;
 /// TCP port width.
 pub const PORT_BITS: usize = 16;
 
-/// An endpoint as one 48-bit number, address above port, so that a single magnitude compare
+/// An endpoint as one 144-bit number, address above port, so that a single magnitude compare
 /// (one carry chain) orders endpoints like the model's derived `Ord` (address, then port).
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct EndpointKey {
@@ -46,7 +48,7 @@ pub struct FlowKey {
 impl Logic for FlowKey {
     #[hdl_gen]
     fn update(&mut self) {
-        // src <= dst, address first, then port (the derived `Ord` of `Endpoint`): one 48-bit
+        // src <= dst, address first, then port (the derived `Ord` of `Endpoint`): one 144-bit
         // compare of sized signals (no concatenation inside an expression, whose width Verilog
         // would decide).
         self.src_key.next.ip = self.src_ip.val();

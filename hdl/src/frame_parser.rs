@@ -39,7 +39,7 @@ use synscope_model::descriptor::{WSCALE_MAX, WSCALE_NONE};
 use synscope_model::drop::DropReason;
 use synscope_model::flags::TcpFlags;
 use synscope_model::frame::field::*;
-use synscope_model::frame::{MAX_FRAME_LEN, MAX_VLAN_TAGS, MIN_FRAME_LEN};
+use synscope_model::frame::{MAX_EXT_HEADERS, MAX_FRAME_LEN, MAX_VLAN_TAGS, MIN_FRAME_LEN};
 
 /// Width of the byte position (saturating: any length > 1522 is Oversize).
 pub const POS_BITS: usize = 11;
@@ -123,6 +123,27 @@ pub struct Ext11to16 {
     pub z: Bits<5>,
 }
 
+/// An address register shifted by one byte (`b0` the new one).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct Shift128 {
+    pub b0: Bits<8>,
+    pub rest: Bits<120>,
+}
+
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct Ext11to17 {
+    pub v: Bits<11>,
+    pub z: Bits<6>,
+}
+
+/// `8·v` in 17 bits (an extension header's length byte counts 8-byte units).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct Units8 {
+    pub z: Bits<3>,
+    pub v: Bits<8>,
+    pub zz: Bits<6>,
+}
+
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct Ext16to17 {
     pub v: Bits<16>,
@@ -157,9 +178,11 @@ pub struct FrameParser {
     pub out_ready: Signal<In, Bit>,
     pub out_valid: Signal<Out, Bit>,
     pub out_drop: Signal<Out, Bit>,
-    pub out_reason: Signal<Out, Bits<4>>,
-    pub src_ip: Signal<Out, Bits<32>>,
-    pub dst_ip: Signal<Out, Bits<32>>,
+    pub out_reason: Signal<Out, Bits<{ DropReason::BITS }>>,
+    /// The descriptor is IPv6 (else IPv4: the addresses' low 32 bits).
+    pub v6: Signal<Out, Bit>,
+    pub src_ip: Signal<Out, Bits<128>>,
+    pub dst_ip: Signal<Out, Bits<128>>,
     pub src_port: Signal<Out, Bits<16>>,
     pub dst_port: Signal<Out, Bits<16>>,
     pub seq: Signal<Out, Bits<32>>,
@@ -189,8 +212,9 @@ pub struct FrameParser {
     total_len: DFF<Be16>,
     frag: DFF<Be16>,
     proto: DFF<Bits<8>>,
-    r_src_ip: DFF<Be32>,
-    r_dst_ip: DFF<Be32>,
+    /// The addresses, shifted in a byte at a time (an IPv4 one ends in the low 32 bits).
+    r_src_ip: DFF<Bits<128>>,
+    r_dst_ip: DFF<Bits<128>>,
     ck_hi: DFF<Bits<8>>,
     ck_acc: DFF<Bits<16>>,
     r_src_port: DFF<Be16>,
@@ -220,8 +244,8 @@ pub struct FrameParser {
     o_valid: DFF<Bit>,
     o_drop: DFF<Bit>,
     o_reason: DFF<Bits<4>>,
-    o_src_ip: DFF<Bits<32>>,
-    o_dst_ip: DFF<Bits<32>>,
+    o_src_ip: DFF<Bits<128>>,
+    o_dst_ip: DFF<Bits<128>>,
     o_src_port: DFF<Bits<16>>,
     o_dst_port: DFF<Bits<16>>,
     o_seq: DFF<Bits<32>>,
@@ -297,14 +321,6 @@ pub struct FrameParser {
     k_ip_frag0: Constant<Bits<POS_BITS>>,
     k_ip_frag1: Constant<Bits<POS_BITS>>,
     k_ip_proto: Constant<Bits<POS_BITS>>,
-    k_ip_src0: Constant<Bits<POS_BITS>>,
-    k_ip_src1: Constant<Bits<POS_BITS>>,
-    k_ip_src2: Constant<Bits<POS_BITS>>,
-    k_ip_src3: Constant<Bits<POS_BITS>>,
-    k_ip_dst0: Constant<Bits<POS_BITS>>,
-    k_ip_dst1: Constant<Bits<POS_BITS>>,
-    k_ip_dst2: Constant<Bits<POS_BITS>>,
-    k_ip_dst3: Constant<Bits<POS_BITS>>,
     k_ip_min_p: Constant<Bits<POS_BITS>>,
     k_ver4: Constant<Bits<4>>,
     k_ihl_min: Constant<Bits<4>>,
@@ -368,6 +384,84 @@ pub struct FrameParser {
     k_zero5: Constant<Bits<5>>,
     k_zero10: Constant<Bits<10>>,
     k_zero15: Constant<Bits<15>>,
+    is_v6: DFF<Bit>,
+    jumbo: DFF<Bit>,
+    nh: DFF<Bits<8>>,
+    nx: DFF<Bits<8>>,
+    hdr_at: DFF<Bits<POS_BITS>>,
+    hdr_end: DFF<Bits<POS_BITS>>,
+    end_known: DFF<Bit>,
+    ext_n: DFF<Bits<4>>,
+    frag_hi: DFF<Bits<8>>,
+    w_active: DFF<Bit>,
+    w_tcp: DFF<Bit>,
+    tcp_at: DFF<Bits<POS_BITS>>,
+    w_stop: DFF<Bit>,
+    w_reason: DFF<Bits<4>>,
+    o_v6: DFF<Bit>,
+    src_shift: Signal<Local, Shift128>,
+    dst_shift: Signal<Local, Shift128>,
+    src_take: Signal<Local, Bit>,
+    dst_take: Signal<Local, Bit>,
+    trans: Signal<Local, Bit>,
+    at_eff: Signal<Local, Bits<POS_BITS>>,
+    nh_eff: Signal<Local, Bits<8>>,
+    n_eff: Signal<Local, Bits<4>>,
+    start: Signal<Local, Bit>,
+    c_tcp: Signal<Local, Bit>,
+    c_ext: Signal<Local, Bit>,
+    c_ext_ok: Signal<Local, Bit>,
+    c_reason: Signal<Local, Bits<4>>,
+    end17: Signal<Local, Bits<17>>,
+    end_w: Signal<Local, Ext16to17>,
+    at_w: Signal<Local, Ext11to17>,
+    at17: Signal<Local, Bits<17>>,
+    hdr_w: Signal<Local, Ext11to17>,
+    hdr17: Signal<Local, Bits<17>>,
+    len8_w: Signal<Local, Units8>,
+    hdr_end17: Signal<Local, Bits<17>>,
+    l4_at: Signal<Local, Bits<POS_BITS>>,
+    l4_w: Signal<Local, Ext11to16>,
+    l4_16: Signal<Local, Bits<16>>,
+    ip_end16: Signal<Local, Bits<16>>,
+    fin_reason: Signal<Local, Bits<4>>,
+    bad_ip6: Signal<Local, Bit>,
+    ip_len17w: Signal<Local, Ext11to17>,
+    ip_len17: Signal<Local, Bits<17>>,
+    k_ip6_len: Constant<Bits<POS_BITS>>,
+    k_ip6_pl0: Constant<Bits<POS_BITS>>,
+    k_ip6_pl1: Constant<Bits<POS_BITS>>,
+    k_ip_src: Constant<Bits<POS_BITS>>,
+    k_ip6_len16: Constant<Bits<16>>,
+    k_ip6_len17: Constant<Bits<17>>,
+    k_ip6_nh: Constant<Bits<POS_BITS>>,
+    k_ip6_src: Constant<Bits<POS_BITS>>,
+    k_ip6_dst: Constant<Bits<POS_BITS>>,
+    k_ip6_dst_end: Constant<Bits<POS_BITS>>,
+    k_ip_src_end: Constant<Bits<POS_BITS>>,
+    k_ip_dst_end: Constant<Bits<POS_BITS>>,
+    k_ver6: Constant<Bits<4>>,
+    k_unit: Constant<Bits<POS_BITS>>,
+    k_unit17: Constant<Bits<17>>,
+    k_two_p17: Constant<Bits<POS_BITS>>,
+    k_three_p: Constant<Bits<POS_BITS>>,
+    k_nh_hbh: Constant<Bits<8>>,
+    k_nh_rt: Constant<Bits<8>>,
+    k_nh_frag: Constant<Bits<8>>,
+    k_nh_dst: Constant<Bits<8>>,
+    k_nh_none: Constant<Bits<8>>,
+    k_proto_ah: Constant<Bits<8>>,
+    k_proto_esp: Constant<Bits<8>>,
+    k_frag_lo_m: Constant<Bits<8>>,
+    k_frag_hi_m: Constant<Bits<8>>,
+    k_max_ext: Constant<Bits<4>>,
+    k_one4: Constant<Bits<4>>,
+    k_zero4: Constant<Bits<4>>,
+    k_zero6: Constant<Bits<6>>,
+    k_zero128: Constant<Bits<128>>,
+    k_r_ipsec: Constant<Bits<4>>,
+    k_r_no_next: Constant<Bits<4>>,
+    k_r_ext_limit: Constant<Bits<4>>,
 }
 
 impl Default for FrameParser {
@@ -384,6 +478,7 @@ impl Default for FrameParser {
             out_valid: Default::default(),
             out_drop: Default::default(),
             out_reason: Default::default(),
+            v6: Default::default(),
             src_ip: Default::default(),
             dst_ip: Default::default(),
             src_port: Default::default(),
@@ -507,14 +602,6 @@ impl Default for FrameParser {
             k_ip_frag0: k(IP_FLAGS_FRAG as u64),
             k_ip_frag1: k(IP_FLAGS_FRAG as u64 + 1),
             k_ip_proto: k(IP_PROTOCOL as u64),
-            k_ip_src0: k(IP_SRC as u64),
-            k_ip_src1: k(IP_SRC as u64 + 1),
-            k_ip_src2: k(IP_SRC as u64 + 2),
-            k_ip_src3: k(IP_SRC as u64 + 3),
-            k_ip_dst0: k(IP_DST as u64),
-            k_ip_dst1: k(IP_DST as u64 + 1),
-            k_ip_dst2: k(IP_DST as u64 + 2),
-            k_ip_dst3: k(IP_DST as u64 + 3),
             k_ip_min_p: k(IP_MIN_HEADER as u64),
             k_ver4: k(4),
             k_ihl_min: k((IP_MIN_HEADER / 4) as u64),
@@ -576,6 +663,84 @@ impl Default for FrameParser {
             k_zero5: k(0),
             k_zero10: k(0),
             k_zero15: k(0),
+            is_v6: Default::default(),
+            jumbo: Default::default(),
+            nh: Default::default(),
+            nx: Default::default(),
+            hdr_at: Default::default(),
+            hdr_end: Default::default(),
+            end_known: Default::default(),
+            ext_n: Default::default(),
+            frag_hi: Default::default(),
+            w_active: Default::default(),
+            w_tcp: Default::default(),
+            tcp_at: Default::default(),
+            w_stop: Default::default(),
+            w_reason: Default::default(),
+            o_v6: Default::default(),
+            src_shift: Default::default(),
+            dst_shift: Default::default(),
+            src_take: Default::default(),
+            dst_take: Default::default(),
+            trans: Default::default(),
+            at_eff: Default::default(),
+            nh_eff: Default::default(),
+            n_eff: Default::default(),
+            start: Default::default(),
+            c_tcp: Default::default(),
+            c_ext: Default::default(),
+            c_ext_ok: Default::default(),
+            c_reason: Default::default(),
+            end17: Default::default(),
+            end_w: Default::default(),
+            at_w: Default::default(),
+            at17: Default::default(),
+            hdr_w: Default::default(),
+            hdr17: Default::default(),
+            len8_w: Default::default(),
+            hdr_end17: Default::default(),
+            l4_at: Default::default(),
+            l4_w: Default::default(),
+            l4_16: Default::default(),
+            ip_end16: Default::default(),
+            fin_reason: Default::default(),
+            bad_ip6: Default::default(),
+            ip_len17w: Default::default(),
+            ip_len17: Default::default(),
+            k_ip6_len: k(IP6_HEADER_LEN as u64),
+            k_ip6_pl0: k(IP6_PAYLOAD_LEN as u64),
+            k_ip6_pl1: k(IP6_PAYLOAD_LEN as u64 + 1),
+            k_ip_src: k(IP_SRC as u64),
+            k_ip6_len16: k(IP6_HEADER_LEN as u64),
+            k_ip6_len17: k(IP6_HEADER_LEN as u64),
+            k_ip6_nh: k(IP6_NEXT_HEADER as u64),
+            k_ip6_src: k(IP6_SRC as u64),
+            k_ip6_dst: k(IP6_DST as u64),
+            k_ip6_dst_end: k((IP6_DST + 16) as u64),
+            k_ip_src_end: k((IP_SRC + 4) as u64),
+            k_ip_dst_end: k((IP_DST + 4) as u64),
+            k_ver6: k(6),
+            k_unit: k(EXT_UNIT as u64),
+            k_unit17: k(EXT_UNIT as u64),
+            k_two_p17: k(2),
+            k_three_p: k(3),
+            k_nh_hbh: k(NH_HOP_BY_HOP as u64),
+            k_nh_rt: k(NH_ROUTING as u64),
+            k_nh_frag: k(NH_FRAGMENT as u64),
+            k_nh_dst: k(NH_DEST_OPTS as u64),
+            k_nh_none: k(NH_NONE as u64),
+            k_proto_ah: k(IP_PROTO_AH as u64),
+            k_proto_esp: k(IP_PROTO_ESP as u64),
+            k_frag_lo_m: k((FRAG_OFFSET_M & 0xff) as u64),
+            k_frag_hi_m: k((FRAG_OFFSET_M >> 8) as u64),
+            k_max_ext: k(MAX_EXT_HEADERS as u64),
+            k_one4: k(1),
+            k_zero4: k(0),
+            k_zero6: k(0),
+            k_zero128: Constant::new(Default::default()),
+            k_r_ipsec: k(DropReason::Ipsec as u64),
+            k_r_no_next: k(DropReason::NoNextHeader as u64),
+            k_r_ext_limit: k(DropReason::ExtHeaderLimit as u64),
         }
     }
 }
@@ -634,7 +799,22 @@ impl Logic for FrameParser {
             o_payload_len,
             o_tsval,
             o_ts_ok,
-            o_time
+            o_time,
+            is_v6,
+            jumbo,
+            nh,
+            nx,
+            hdr_at,
+            hdr_end,
+            end_known,
+            ext_n,
+            frag_hi,
+            w_active,
+            w_tcp,
+            tcp_at,
+            w_stop,
+            w_reason,
+            o_v6
         );
 
         // ---- input handshake: read while there is an entry and no result waits
@@ -662,8 +842,83 @@ impl Logic for FrameParser {
         self.ihl_w16.next.v = self.ver_ihl.q.val().get_bits::<4>(0);
         self.ihl_w16.next.zz = self.k_zero10.val();
         self.ihl_bytes16.next = self.ihl_w16.val().into();
-        self.in_tcp.next = self.eth_done.q.val() && (self.ipo.val() >= self.ihl_bytes.val());
-        self.tcpo.next = self.ipo.val() - self.ihl_bytes.val();
+        // ---- IPv6 header chain (RFC 8200 §4), walked as the bytes pass: `hdr_at` is where the
+        // header of type `nh` starts (from the IP header), `hdr_end` where it ends once its
+        // length byte is in. At `hdr_end` the next header starts (`trans`), of type `nx`.
+        self.end_w.next.v = self.total_len.q.val().into();
+        self.end_w.next.z = self.k_zero1.val();
+        self.end17.next = self.end_w.val().into();
+        self.end17.next = self.end17.val() + self.k_ip6_len17.val();
+        self.trans.next = self.w_active.q.val()
+            && self.end_known.q.val()
+            && (self.ipo.val() == self.hdr_end.q.val());
+        self.at_eff.next = self.hdr_at.q.val();
+        self.nh_eff.next = self.nh.q.val();
+        self.n_eff.next = self.ext_n.q.val();
+        if self.trans.val() {
+            self.at_eff.next = self.hdr_end.q.val();
+            self.nh_eff.next = self.nx.q.val();
+            self.n_eff.next = self.ext_n.q.val() + self.k_one4.val();
+        }
+        // A header starts at this byte (at the status entry: it starts where the frame ends).
+        self.start.next = self.w_active.q.val() && (self.ipo.val() == self.at_eff.val());
+        self.at_w.next.v = self.at_eff.val();
+        self.at_w.next.z = self.k_zero6.val();
+        self.at17.next = self.at_w.val().into();
+        self.at17.next = self.at17.val() + self.k_unit17.val();
+        // What the header starting here is: TCP, an extension header to walk, or the end.
+        self.c_tcp.next = self.nh_eff.val() == self.k_proto_tcp.val();
+        self.c_ext.next = (self.nh_eff.val() == self.k_nh_hbh.val())
+            || (self.nh_eff.val() == self.k_nh_rt.val())
+            || (self.nh_eff.val() == self.k_nh_dst.val())
+            || (self.nh_eff.val() == self.k_nh_frag.val());
+        self.c_ext_ok.next = false;
+        self.c_reason.next = self.k_r_not_tcp.val();
+        if (self.nh_eff.val() == self.k_proto_ah.val())
+            || (self.nh_eff.val() == self.k_proto_esp.val())
+        {
+            self.c_reason.next = self.k_r_ipsec.val();
+        }
+        if self.nh_eff.val() == self.k_nh_none.val() {
+            self.c_reason.next = self.k_r_no_next.val();
+        }
+        if self.c_ext.val() {
+            if self.n_eff.val() == self.k_max_ext.val() {
+                self.c_reason.next = self.k_r_ext_limit.val();
+            } else if ((self.nh_eff.val() == self.k_nh_hbh.val())
+                && (self.n_eff.val() != self.k_zero4.val()))
+                || (self.at17.val() > self.end17.val())
+            {
+                self.c_reason.next = self.k_r_bad_ip.val();
+            } else {
+                self.c_ext_ok.next = true;
+            }
+        }
+        // The current header's end, from its length byte ((len + 1)·8 bytes).
+        self.hdr_w.next.v = self.hdr_at.q.val();
+        self.hdr_w.next.z = self.k_zero6.val();
+        self.hdr17.next = self.hdr_w.val().into();
+        self.len8_w.next.z = self.k_zero3.val();
+        self.len8_w.next.v = self.byte_in.val();
+        self.len8_w.next.zz = self.k_zero6.val();
+        self.hdr_end17.next = self.len8_w.val().into();
+        self.hdr_end17.next = self.hdr_end17.val() + self.hdr17.val() + self.k_unit17.val();
+
+        // ---- where TCP starts: after the IPv4 header, or where the IPv6 walk found it
+        self.l4_at.next = self.ihl_bytes.val();
+        if self.is_v6.q.val() {
+            if self.w_tcp.q.val() {
+                self.l4_at.next = self.tcp_at.q.val();
+            } else {
+                self.l4_at.next = self.at_eff.val();
+            }
+        }
+        self.in_tcp.next = self.eth_done.q.val()
+            && (self.ipo.val() >= self.l4_at.val())
+            && (!self.is_v6.q.val()
+                || self.w_tcp.q.val()
+                || (self.start.val() && self.c_tcp.val()));
+        self.tcpo.next = self.ipo.val() - self.l4_at.val();
         self.doff_w11.next.z = self.k_zero2.val();
         self.doff_w11.next.v = self.off_byte.q.val().get_bits::<4>(4);
         self.doff_w11.next.zz = self.k_zero5.val();
@@ -679,6 +934,23 @@ impl Logic for FrameParser {
         self.len_w.next.v = self.byte_in.val();
         self.len_w.next.z = self.k_zero3.val();
         self.len11.next = self.len_w.val().into();
+
+        // ---- which address a byte belongs to, and each address shifted by it
+        self.src_shift.next.rest = self.r_src_ip.q.val().get_bits::<120>(0);
+        self.src_shift.next.b0 = self.byte_in.val();
+        self.dst_shift.next.rest = self.r_dst_ip.q.val().get_bits::<120>(0);
+        self.dst_shift.next.b0 = self.byte_in.val();
+        if self.is_v6.q.val() {
+            self.src_take.next =
+                (self.ipo.val() >= self.k_ip6_src.val()) && (self.ipo.val() < self.k_ip6_dst.val());
+            self.dst_take.next = (self.ipo.val() >= self.k_ip6_dst.val())
+                && (self.ipo.val() < self.k_ip6_dst_end.val());
+        } else {
+            self.src_take.next = (self.ipo.val() >= self.k_ip_src.val())
+                && (self.ipo.val() < self.k_ip_src_end.val());
+            self.dst_take.next = (self.ipo.val() >= self.k_ip_src_end.val())
+                && (self.ipo.val() < self.k_ip_dst_end.val());
+        }
 
         // ---- checksum: the word ending with this byte, added with end-around carry
         self.ck_word.next.b1 = self.ck_hi.q.val();
@@ -712,9 +984,12 @@ impl Logic for FrameParser {
                     } else {
                         self.eth_done.d.next = true;
                         self.ip_at.d.next = self.et_pos.q.val() + self.k_two_p.val();
-                        self.et_unsupported.d.next =
-                            self.is_vlan.val() || (self.et16.val() == self.k_et_ipv6.val());
-                        self.et_not_ip.d.next = self.et16.val() != self.k_et_ipv4.val();
+                        self.et_unsupported.d.next = self.is_vlan.val();
+                        self.et_not_ip.d.next = (self.et16.val() != self.k_et_ipv4.val())
+                            && (self.et16.val() != self.k_et_ipv6.val());
+                        self.is_v6.d.next = self.et16.val() == self.k_et_ipv6.val();
+                        self.w_active.d.next = self.et16.val() == self.k_et_ipv6.val();
+                        self.hdr_at.d.next = self.k_ip6_len.val();
                     }
                 }
             } else {
@@ -737,29 +1012,77 @@ impl Logic for FrameParser {
                 if self.ipo.val() == self.k_ip_proto.val() {
                     self.proto.d.next = self.byte_in.val();
                 }
-                if self.ipo.val() == self.k_ip_src0.val() {
-                    self.r_src_ip.d.next.b3 = self.byte_in.val();
+                // Addresses, a byte at a time.
+                if self.src_take.val() {
+                    self.r_src_ip.d.next = self.src_shift.val().into();
                 }
-                if self.ipo.val() == self.k_ip_src1.val() {
-                    self.r_src_ip.d.next.b2 = self.byte_in.val();
+                if self.dst_take.val() {
+                    self.r_dst_ip.d.next = self.dst_shift.val().into();
                 }
-                if self.ipo.val() == self.k_ip_src2.val() {
-                    self.r_src_ip.d.next.b1 = self.byte_in.val();
+                // IPv6 fixed header: payload length (kept where IPv4's total length is), next
+                // header; a jumbogram is payload length 0 with a hop-by-hop header (RFC 2675).
+                if self.is_v6.q.val() {
+                    if self.ipo.val() == self.k_ip6_pl0.val() {
+                        self.total_len.d.next.b1 = self.byte_in.val();
+                    }
+                    if self.ipo.val() == self.k_ip6_pl1.val() {
+                        self.total_len.d.next.b0 = self.byte_in.val();
+                    }
+                    if self.ipo.val() == self.k_ip6_nh.val() {
+                        self.nh.d.next = self.byte_in.val();
+                        self.jumbo.d.next = (self.total_len.q.val().b1 == self.k_zero8.val())
+                            && (self.total_len.q.val().b0 == self.k_zero8.val())
+                            && (self.byte_in.val() == self.k_nh_hbh.val());
+                    }
                 }
-                if self.ipo.val() == self.k_ip_src3.val() {
-                    self.r_src_ip.d.next.b0 = self.byte_in.val();
-                }
-                if self.ipo.val() == self.k_ip_dst0.val() {
-                    self.r_dst_ip.d.next.b3 = self.byte_in.val();
-                }
-                if self.ipo.val() == self.k_ip_dst1.val() {
-                    self.r_dst_ip.d.next.b2 = self.byte_in.val();
-                }
-                if self.ipo.val() == self.k_ip_dst2.val() {
-                    self.r_dst_ip.d.next.b1 = self.byte_in.val();
-                }
-                if self.ipo.val() == self.k_ip_dst3.val() {
-                    self.r_dst_ip.d.next.b0 = self.byte_in.val();
+                // The header chain walk.
+                if self.start.val() {
+                    if self.c_tcp.val() {
+                        self.w_tcp.d.next = true;
+                        self.tcp_at.d.next = self.at_eff.val();
+                        self.w_active.d.next = false;
+                    } else if self.c_ext_ok.val() {
+                        self.nx.d.next = self.byte_in.val();
+                        self.hdr_at.d.next = self.at_eff.val();
+                        self.nh.d.next = self.nh_eff.val();
+                        self.ext_n.d.next = self.n_eff.val();
+                        self.end_known.d.next = false;
+                    } else {
+                        self.w_stop.d.next = true;
+                        self.w_reason.d.next = self.c_reason.val();
+                        self.w_active.d.next = false;
+                    }
+                } else if self.w_active.q.val() {
+                    if self.ipo.val() == self.hdr_at.q.val() + self.k_one_p.val() {
+                        self.end_known.d.next = true;
+                        if self.nh.q.val() == self.k_nh_frag.val() {
+                            self.hdr_end.d.next = self.hdr_at.q.val() + self.k_unit.val();
+                        } else {
+                            self.hdr_end.d.next = self.hdr_end17.val().get_bits::<POS_BITS>(0);
+                            if self.hdr_end17.val() > self.end17.val() {
+                                self.w_stop.d.next = true;
+                                self.w_reason.d.next = self.k_r_bad_ip.val();
+                                self.w_active.d.next = false;
+                            }
+                        }
+                    }
+                    if self.nh.q.val() == self.k_nh_frag.val() {
+                        // Fragment offset and M (RFC 8200 §4.5): an atomic fragment has
+                        // neither (RFC 6946) and is walked through.
+                        if self.ipo.val() == self.hdr_at.q.val() + self.k_two_p17.val() {
+                            self.frag_hi.d.next = self.byte_in.val();
+                        }
+                        if (self.ipo.val() == self.hdr_at.q.val() + self.k_three_p.val())
+                            && (((self.frag_hi.q.val() & self.k_frag_hi_m.val())
+                                != self.k_zero8.val())
+                                || ((self.byte_in.val() & self.k_frag_lo_m.val())
+                                    != self.k_zero8.val()))
+                        {
+                            self.w_stop.d.next = true;
+                            self.w_reason.d.next = self.k_r_frag.val();
+                            self.w_active.d.next = false;
+                        }
+                    }
                 }
                 // Header checksum over the IHL·4 header bytes, a word per two bytes. (At the
                 // first byte the IHL is not known yet: an even byte is only kept.)
@@ -884,7 +1207,29 @@ impl Logic for FrameParser {
         self.ip_len_w.next.z = self.k_zero5.val();
         self.ip_len16.next = self.ip_len_w.val().into();
         self.tot16.next = self.total_len.q.val().into();
-        self.tcp_len.next = self.tot16.val() - self.ihl_bytes16.val();
+        // The IP packet's end: IPv4 total length, or 40 + IPv6 payload length.
+        self.ip_end16.next = self.tot16.val();
+        if self.is_v6.q.val() {
+            self.ip_end16.next = self.tot16.val() + self.k_ip6_len16.val();
+        }
+        self.l4_w.next.v = self.l4_at.val();
+        self.l4_w.next.z = self.k_zero5.val();
+        self.l4_16.next = self.l4_w.val().into();
+        self.tcp_len.next = self.ip_end16.val() - self.l4_16.val();
+        // IPv6: the fixed header (40 bytes present, version 6, the payload inside the frame),
+        // then the walk's end: what stopped it, or where TCP is.
+        self.ip_len17w.next.v = self.ip_len.val();
+        self.ip_len17w.next.z = self.k_zero6.val();
+        self.ip_len17.next = self.ip_len17w.val().into();
+        self.bad_ip6.next = (self.ip_len.val() < self.k_ip6_len.val())
+            || (self.ver_ihl.q.val().get_bits::<4>(4) != self.k_ver6.val())
+            || (self.end17.val() > self.ip_len17.val());
+        self.fin_reason.next = self.k_r_bad_ip.val();
+        if self.w_stop.q.val() {
+            self.fin_reason.next = self.w_reason.q.val();
+        } else if self.start.val() && !self.c_ext_ok.val() {
+            self.fin_reason.next = self.c_reason.val();
+        }
         self.drop.next = true;
         self.reason.next = self.byte_in.val().get_bits::<4>(0);
         if self.byte_in.val() != self.k_st_ok.val() {
@@ -897,20 +1242,36 @@ impl Logic for FrameParser {
             self.reason.next = self.k_r_unsupported.val();
         } else if self.et_not_ip.q.val() {
             self.reason.next = self.k_r_not_ip.val();
-        } else if (self.ip_len.val() < self.k_ip_min_p.val())
-            || (self.ver_ihl.q.val().get_bits::<4>(4) != self.k_ver4.val())
-            || (self.ver_ihl.q.val().get_bits::<4>(0) < self.k_ihl_min.val())
-            || (self.tot16.val() < self.ihl_bytes16.val())
-            || (self.tot16.val() > self.ip_len16.val())
+        } else if self.is_v6.q.val() && self.bad_ip6.val() {
+            self.reason.next = self.k_r_bad_ip.val();
+        } else if self.is_v6.q.val() && self.jumbo.q.val() {
+            self.reason.next = self.k_r_unsupported.val();
+        } else if self.is_v6.q.val()
+            && !(self.w_tcp.q.val()
+                || (!self.w_stop.q.val() && self.start.val() && self.c_tcp.val()))
+        {
+            self.reason.next = self.fin_reason.val();
+        } else if !self.is_v6.q.val()
+            && ((self.ip_len.val() < self.k_ip_min_p.val())
+                || (self.ver_ihl.q.val().get_bits::<4>(4) != self.k_ver4.val())
+                || (self.ver_ihl.q.val().get_bits::<4>(0) < self.k_ihl_min.val())
+                || (self.tot16.val() < self.ihl_bytes16.val())
+                || (self.tot16.val() > self.ip_len16.val()))
         {
             self.reason.next = self.k_r_bad_ip.val();
-        } else if self.ck_acc.q.val() != self.k_ck_ok.val() {
+        } else if !self.is_v6.q.val() && (self.ck_acc.q.val() != self.k_ck_ok.val()) {
             self.reason.next = self.k_r_bad_ck.val();
-        } else if ((self.frag.q.val().b1 & self.k_frag_hi_mask.val()) != self.k_zero8.val())
-            || ((self.frag.q.val().b0 & self.k_frag_lo_mask.val()) != self.k_zero8.val())
+        } else if !self.is_v6.q.val()
+            && (((self.frag.q.val().b1 & self.k_frag_hi_mask.val()) != self.k_zero8.val())
+                || ((self.frag.q.val().b0 & self.k_frag_lo_mask.val()) != self.k_zero8.val()))
         {
             self.reason.next = self.k_r_frag.val();
-        } else if self.proto.q.val() != self.k_proto_tcp.val() {
+        } else if !self.is_v6.q.val()
+            && ((self.proto.q.val() == self.k_proto_ah.val())
+                || (self.proto.q.val() == self.k_proto_esp.val()))
+        {
+            self.reason.next = self.k_r_ipsec.val();
+        } else if !self.is_v6.q.val() && (self.proto.q.val() != self.k_proto_tcp.val()) {
             self.reason.next = self.k_r_not_tcp.val();
         } else if (self.tcp_len.val() < self.k_tcp_min_16.val())
             || (self.doff_bytes16.val() < self.k_tcp_min_16.val())
@@ -929,8 +1290,9 @@ impl Logic for FrameParser {
             self.o_valid.d.next = true;
             self.o_drop.d.next = self.drop.val();
             self.o_reason.d.next = self.reason.val();
-            self.o_src_ip.d.next = self.r_src_ip.q.val().into();
-            self.o_dst_ip.d.next = self.r_dst_ip.q.val().into();
+            self.o_v6.d.next = self.is_v6.q.val();
+            self.o_src_ip.d.next = self.r_src_ip.q.val();
+            self.o_dst_ip.d.next = self.r_dst_ip.q.val();
             self.o_src_port.d.next = self.r_src_port.q.val().into();
             self.o_dst_port.d.next = self.r_dst_port.q.val().into();
             self.o_seq.d.next = self.r_seq.q.val().into();
@@ -954,6 +1316,15 @@ impl Logic for FrameParser {
             self.ck_acc.d.next = self.k_zero16.val();
             self.opt_state.d.next = self.k_w_kind.val();
             self.ws_found.d.next = false;
+            self.is_v6.d.next = false;
+            self.r_src_ip.d.next = self.k_zero128.val();
+            self.r_dst_ip.d.next = self.k_zero128.val();
+            self.w_active.d.next = false;
+            self.w_tcp.d.next = false;
+            self.w_stop.d.next = false;
+            self.ext_n.d.next = self.k_zero4.val();
+            self.end_known.d.next = false;
+            self.jumbo.d.next = false;
             self.ts_found.d.next = false;
         }
 
@@ -961,6 +1332,7 @@ impl Logic for FrameParser {
         self.out_valid.next = self.o_valid.q.val();
         self.out_drop.next = self.o_drop.q.val();
         self.out_reason.next = self.o_reason.q.val();
+        self.v6.next = self.o_v6.q.val();
         self.src_ip.next = self.o_src_ip.q.val();
         self.dst_ip.next = self.o_dst_ip.q.val();
         self.src_port.next = self.o_src_port.q.val();

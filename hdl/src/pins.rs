@@ -159,10 +159,20 @@ mod tests {
 
     #[test]
     fn every_port_of_the_board_tops_is_constrained_and_every_pin_is_a_port() {
-        for verilog in [
-            crate::gen::arty_a7_35_verilog(),
-            crate::gen::arty_a7_100_verilog(),
-        ] {
+        // A board top is deep (the core with IPv6 pairs and the issue-11 entry): rust-hdl's
+        // generator recurses through it past a test thread's default 2 MiB of stack.
+        let tops = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(|| {
+                [
+                    crate::gen::arty_a7_35_verilog(),
+                    crate::gen::arty_a7_100_verilog(),
+                ]
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        for verilog in tops {
             let mut ports = top_ports(&verilog);
             ports.sort();
             let mut pins: Vec<String> = PINS.iter().map(|p| p.port.to_string()).collect();

@@ -249,6 +249,8 @@ pub struct SegmentApply {
     pub tsval: Signal<In, Bits<32>>,
     pub ts_ok: Signal<In, Bit>,
     /// The canonical key (`flow_key` outputs), stored when an entry is opened.
+    /// The key is IPv6 (the entry is the head of a pair; `lo_ip`/`hi_ip` its low 32 bits).
+    pub v6: Signal<In, Bit>,
     pub lo_ip: Signal<In, Bits<32>>,
     pub lo_port: Signal<In, Bits<16>>,
     pub hi_ip: Signal<In, Bits<32>>,
@@ -537,6 +539,7 @@ impl SegmentApply {
             payload_len: Default::default(),
             tsval: Default::default(),
             ts_ok: Default::default(),
+            v6: Default::default(),
             lo_ip: Default::default(),
             lo_port: Default::default(),
             hi_ip: Default::default(),
@@ -1416,6 +1419,7 @@ impl Logic for SegmentApply {
             self.kept.next = false;
             self.entry_out.next.valid = true;
             if !self.hit.val() {
+                self.entry_out.next.v6 = self.v6.val();
                 self.entry_out.next.lo_ip = self.lo_ip.val();
                 self.entry_out.next.lo_port = self.lo_port.val();
                 self.entry_out.next.hi_ip = self.hi_ip.val();
@@ -1473,6 +1477,7 @@ pub fn connected_segment_apply() -> SegmentApply {
     uut.payload_len.connect();
     uut.tsval.connect();
     uut.ts_ok.connect();
+    uut.v6.connect();
     uut.lo_ip.connect();
     uut.lo_port.connect();
     uut.hi_ip.connect();
@@ -1532,8 +1537,8 @@ mod tests {
     #[test]
     fn segment_apply_handshake_in_rust_hdl_sim() {
         let key = FlowKey {
-            lo: Endpoint::new(0x0a00_0001, 40000),
-            hi: Endpoint::new(0x0a00_0002, 80),
+            lo: Endpoint::v4(0x0a00_0001, 40000),
+            hi: Endpoint::v4(0x0a00_0002, 80),
         };
         let seg = |from_lo: bool, flags: u16, seq: u32, ack: u32| SegmentDescriptor {
             src: if from_lo { key.lo } else { key.hi },
@@ -1575,9 +1580,10 @@ mod tests {
                 x.payload_len.next = (d.payload_len as u64).to_bits();
                 x.tsval.next = (d.tsval.unwrap_or(0) as u64).to_bits();
                 x.ts_ok.next = d.tsval.is_some();
-                x.lo_ip.next = (key.lo.ip as u64).to_bits();
+                x.v6.next = key.is_v6();
+                x.lo_ip.next = (key.lo.addr_bits() as u32 as u64).to_bits();
                 x.lo_port.next = (key.lo.port as u64).to_bits();
-                x.hi_ip.next = (key.hi.ip as u64).to_bits();
+                x.hi_ip.next = (key.hi.addr_bits() as u32 as u64).to_bits();
                 x.hi_port.next = (key.hi.port as u64).to_bits();
                 x.now.next = (d.time as u64).to_bits();
                 x = sim.wait(1, x)?;

@@ -1,23 +1,24 @@
 //! `toeplitz_hash`: the keyed Toeplitz (RSS) hash of a connection key, pipelined.
 //!
-//! Exactly `synscope_model::hash::toeplitz` over the 12 bytes of `FlowKey::hash_input`. The
-//! hash is linear over GF(2): with the input as a 96-bit big-endian number `x` (bit 95 = the
-//! first byte's MSB) and the key as a 128-bit big-endian number `k`,
+//! Exactly `synscope_model::hash::toeplitz` over `FlowKey::hash_input`: the 36 bytes of an
+//! IPv6 4-tuple, or the 12 of an IPv4 one followed by 24 zero bytes (a zero input bit XORs in
+//! nothing, so that is the IPv4 hash). The hash is linear over GF(2): with the input as a
+//! 288-bit big-endian number `x` (bit 287 = the first byte's MSB) and the key as a 320-bit
+//! big-endian number `k`,
 //!
 //! ```text
-//! hash[j] = ^(x & k[j+1 +: 96])        for j in 0..32
+//! hash[j] = ^(x & k[j+1 +: 288])        for j in 0..32
 //! ```
 //!
-//! i.e. a 192-input parity per output bit, computed in three registered LUT levels:
+//! i.e. a 576-input parity per output bit, computed in three registered stages:
 //! 1. [`GROUPS`] partial parities of [`GROUP_BITS`] input bits each (3 data + 3 key bits:
-//!    exactly one LUT6 per partial, 1024 LUTs);
-//! 2. the 32 partials of each output bit folded 6 to 1 into [`FOLDED_WORDS`] words (192 LUTs);
-//! 3. those folded 6 to 1 into the hash (32 LUTs).
+//!    exactly one LUT6 per partial, 3072 LUTs);
+//! 2. the 96 partials of each output bit folded 6 to 1 into [`FOLDED_WORDS`] words (512 LUTs);
+//! 3. those 16 folded into the hash (two LUT levels, 96 LUTs).
 //!
-//! Every register-to-register path is one LUT deep. Measured alternatives with yosys 0.23: 12-bit
-//! groups (two LUT levels, 8 partials) cost 2083 LUTs; 3-bit groups with the 32-way XOR in one
-//! two-level stage cost 1567 LUTs + 192 MUXF (abc maps wide XORs poorly); this costs ~1250 LUTs
-//! and ~1500 flip-flops, which the design has plenty of.
+//! The IPv4-only core (96 input bits) measured 1248 LUTs with one LUT per stage; coarser cuts
+//! were rejected then (12-bit groups in two LUT levels: 2083 LUTs for 96 bits). The width is the
+//! RSS specification's: an IPv6 TCP 4-tuple is 288 bits.
 //!
 //! ## Timing
 //! One input per clock, back to back. [`LATENCY`] = 4: an input presented with `in_valid` in
@@ -31,10 +32,11 @@
 //! pipeline finish with the old one. `reset` (synchronous) empties the pipeline, not the key.
 
 use rust_hdl::prelude::*;
-use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_KEY_BYTES};
+use synscope_model::descriptor::HashInput;
+use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_INPUT_BYTES, HASH_KEY_BYTES};
 
-/// Input width: lo.ip, hi.ip, lo.port, hi.port.
-pub const INPUT_BITS: usize = 96;
+/// Input width: lo.ip, hi.ip, lo.port, hi.port of an IPv6 key (an IPv4 key is 96 bits of it).
+pub const INPUT_BITS: usize = HASH_INPUT_BYTES * 8;
 /// Key width.
 pub const KEY_BITS: usize = HASH_KEY_BYTES * 8;
 /// Output width.
@@ -55,26 +57,43 @@ pub const LATENCY: usize = 4;
 const _: () = assert!(INPUT_BITS + HASH_BITS == KEY_BITS);
 const _: () = assert!(INPUT_BITS % GROUP_BITS == 0);
 
-/// The 96-bit input word of a 12-byte hash input (as the model's `FlowKey::hash_input`).
-pub fn input_word(bytes: &[u8; 12]) -> u128 {
-    bytes.iter().fold(0u128, |a, b| (a << 8) | *b as u128)
+/// Bytes, first byte most significant, as an `N`-bit word (`bytes` fills its top bits; the
+/// rest is zero).
+fn be_word<const N: usize>(bytes: &[u8]) -> Bits<N> {
+    let mut w = Bits::<N>::default();
+    for (i, byte) in bytes.iter().enumerate() {
+        for b in 0..8 {
+            if byte & (0x80 >> b) != 0 {
+                w = w.replace_bit(N - 1 - (i * 8 + b), true);
+            }
+        }
+    }
+    w
 }
 
-/// The 128-bit key word of the model's key bytes.
-pub fn key_word(key: &[u8; HASH_KEY_BYTES]) -> u128 {
-    u128::from_be_bytes(*key)
+/// The 288-bit input word of a hash input (the model's `FlowKey::hash_input`): its bytes in the
+/// top bits, zeros after an IPv4 key's 12.
+pub fn input_word(input: &HashInput) -> Bits<INPUT_BITS> {
+    be_word(input.as_slice())
+}
+
+/// The 320-bit key word of the model's key bytes.
+pub fn key_word(key: &[u8; HASH_KEY_BYTES]) -> Bits<KEY_BITS> {
+    be_word(key)
 }
 
 /// Bit `g * HASH_BITS + j` of the partials: parity of input bits `g*GROUP_BITS ..+GROUP_BITS`
 /// against their key windows for output bit `j`.
-pub fn partial_parities(data: u128, key: u128) -> [u32; GROUPS] {
+pub fn partial_parities(data: &Bits<INPUT_BITS>, key: &Bits<KEY_BITS>) -> [u32; GROUPS] {
     let mut p = [0u32; GROUPS];
     for (g, pg) in p.iter_mut().enumerate() {
         let lo = g * GROUP_BITS;
-        let x = (data >> lo) & ((1 << GROUP_BITS) - 1);
-        for j in 0..HASH_BITS {
-            let k = (key >> (lo + j + 1)) & ((1 << GROUP_BITS) - 1);
-            *pg |= ((x & k).count_ones() & 1) << j;
+        for t in 0..GROUP_BITS {
+            if data.get_bit(lo + t) {
+                for j in 0..HASH_BITS {
+                    *pg ^= (key.get_bit(lo + t + j + 1) as u32) << j;
+                }
+            }
         }
     }
     p
@@ -92,7 +111,7 @@ pub struct ToeplitzPartials {
 
 impl Logic for ToeplitzPartials {
     fn update(&mut self) {
-        let p = partial_parities(self.data.val().to_u128(), self.key.val().to_u128());
+        let p = partial_parities(&self.data.val(), &self.key.val());
         let mut out = Bits::<PARTIAL_BITS>::default();
         for (g, pg) in p.iter().enumerate() {
             out.set_bits::<HASH_BITS>(g * HASH_BITS, (*pg as u64).to_bits());
@@ -134,8 +153,8 @@ impl Logic for ToeplitzPartials {
 }
 
 /// XOR-folds `IN / 32` 32-bit words into `OUT / 32` words: output word `o` bit `j` is the parity
-/// of bit `j` of input words `o*F .. (o+1)*F`, `F = ceil(IN / OUT)` (at most 6: one LUT6). Custom
-/// Verilog for the same reason as [`ToeplitzPartials`].
+/// of bit `j` of input words `o*F .. (o+1)*F`, `F = ceil(IN / OUT)` (at most 36: two LUT6
+/// levels). Custom Verilog for the same reason as [`ToeplitzPartials`].
 #[derive(LogicBlock, Default)]
 pub struct ToeplitzFold<const IN: usize, const OUT: usize> {
     pub words: Signal<In, Bits<IN>>,
@@ -171,7 +190,7 @@ impl<const IN: usize, const OUT: usize> Logic for ToeplitzFold<IN, OUT> {
     }
 
     fn hdl(&self) -> Verilog {
-        assert!(IN % HASH_BITS == 0 && OUT % HASH_BITS == 0 && Self::FAN_IN <= 6);
+        assert!(IN % HASH_BITS == 0 && OUT % HASH_BITS == 0 && Self::FAN_IN <= 36);
         let mut v = String::from("always @* begin\n");
         for o in 0..Self::WORDS_OUT {
             let terms: Vec<String> = Self::sources(o)
@@ -198,17 +217,17 @@ pub struct KeyRegister {
     pub load: Signal<In, Bit>,
     pub d: Signal<In, Bits<KEY_BITS>>,
     pub q: Signal<Out, Bits<KEY_BITS>>,
-    _init: u128,
+    _init: [u8; HASH_KEY_BYTES],
 }
 
 impl KeyRegister {
-    pub fn new(init: u128) -> Self {
+    pub fn new(init: &[u8; HASH_KEY_BYTES]) -> Self {
         Self {
             clock: Default::default(),
             load: Default::default(),
             d: Default::default(),
-            q: Signal::new_with_default(init.to_bits()),
-            _init: init,
+            q: Signal::new_with_default(key_word(init)),
+            _init: *init,
         }
     }
 }
@@ -225,10 +244,10 @@ impl Logic for KeyRegister {
     }
 
     fn hdl(&self) -> Verilog {
+        let hex: String = self._init.iter().map(|b| format!("{b:02x}")).collect();
         Verilog::Custom(format!(
-            "initial begin\n   q = {KEY_BITS}'h{:032x};\nend\n\n\
-             always @(posedge clock) begin\n   if (load) q <= d;\nend\n",
-            self._init
+            "initial begin\n   q = {KEY_BITS}'h{hex};\nend\n\n\
+             always @(posedge clock) begin\n   if (load) q <= d;\nend\n"
         ))
     }
 
@@ -280,7 +299,7 @@ impl Default for ToeplitzHash {
             in_valid: Default::default(),
             hash: Default::default(),
             out_valid: Default::default(),
-            key_q: KeyRegister::new(key_word(&DEFAULT_HASH_KEY)),
+            key_q: KeyRegister::new(&DEFAULT_HASH_KEY),
             data_q: Default::default(),
             part_q: Default::default(),
             fold_q: Default::default(),
@@ -312,10 +331,10 @@ impl Logic for ToeplitzHash {
         self.xor_array.data.next = self.data_q.q.val();
         self.xor_array.key.next = self.key_q.q.val();
         self.part_q.d.next = self.xor_array.partials.val();
-        // Stage 3: fold the 32 partials of each output bit to 6.
+        // Stage 3: fold the 96 partials of each output bit to 16.
         self.fold1.words.next = self.part_q.q.val();
         self.fold_q.d.next = self.fold1.folded.val();
-        // Stage 4: and those 6 to the hash.
+        // Stage 4: and those 16 to the hash.
         self.fold2.words.next = self.fold_q.q.val();
         self.hash_q.d.next = self.fold2.folded.val();
         self.hash.next = self.hash_q.q.val();
@@ -352,8 +371,14 @@ mod tests {
         uut
     }
 
-    fn bytes12(w: u128) -> [u8; 12] {
-        w.to_be_bytes()[4..].try_into().unwrap()
+    /// A random hash input: 12 bytes (IPv4) or 36 (IPv6).
+    fn input(next: &mut impl FnMut() -> u64, v6: bool) -> HashInput {
+        let mut bytes = [0u8; HASH_INPUT_BYTES];
+        let len = if v6 { 36 } else { 12 };
+        for b in bytes[..len].iter_mut() {
+            *b = next() as u8;
+        }
+        HashInput { bytes, len }
     }
 
     #[test]
@@ -371,36 +396,45 @@ mod tests {
             s ^= s << 17;
             s
         };
-        for _ in 0..2_000 {
-            let key = ((next() as u128) << 64) | next() as u128;
-            let data = (((next() as u128) << 64) | next() as u128) & ((1 << INPUT_BITS) - 1);
-            let want = toeplitz(&key.to_be_bytes(), &bytes12(data));
-            let got = partial_parities(data, key).iter().fold(0, |a, p| a ^ p);
-            assert_eq!(got, want, "key {key:032x} data {data:024x}");
+        for n in 0..300 {
+            let mut key = [0u8; HASH_KEY_BYTES];
+            key.iter_mut().for_each(|b| *b = next() as u8);
+            let x = input(&mut next, n % 2 == 1);
+            let want = toeplitz(&key, x.as_slice());
+            let got = partial_parities(&input_word(&x), &key_word(&key))
+                .iter()
+                .fold(0, |a, p| a ^ p);
+            assert_eq!(got, want, "key {key:?} input {x:?}");
         }
     }
 
     /// rust-hdl's own simulator: back-to-back inputs under the power-on key, then a key load.
     #[test]
     fn toeplitz_hash_pipeline_in_rust_hdl_sim() {
-        const N: usize = 12;
-        let new_key: u128 = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210;
-        let inputs: Vec<u128> = (0..N as u128)
-            .map(|i| (i * 0x0102_0304_0506_0708_090a_0b0d) & ((1 << INPUT_BITS) - 1))
-            .collect();
+        const N: usize = 8;
+        let mut new_key = DEFAULT_HASH_KEY;
+        new_key
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, b)| *b ^= i as u8);
+        let mut s = 7u64;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s >> 33
+        };
+        let inputs: Vec<HashInput> = (0..N).map(|i| input(&mut next, i % 2 == 0)).collect();
         // The key changes with input N/2 (presented in the same cycle as `key_load`).
         let expect: Vec<u32> = inputs
             .iter()
             .enumerate()
             .map(|(i, d)| {
-                let k = if i < N / 2 {
-                    key_word(&DEFAULT_HASH_KEY)
-                } else {
-                    new_key
-                };
-                toeplitz(&k.to_be_bytes(), &bytes12(*d))
+                let k = if i < N / 2 { DEFAULT_HASH_KEY } else { new_key };
+                toeplitz(&k, d.as_slice())
             })
             .collect();
+        let words: Vec<Bits<INPUT_BITS>> = inputs.iter().map(input_word).collect();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<ToeplitzHash>| x.clock.next = !x.clock.val());
         sim.add_testbench(move |mut sim: Sim<ToeplitzHash>| {
@@ -414,9 +448,9 @@ mod tests {
                     sim_assert_eq!(sim, x.hash.val().index() as u32, expect[i], x);
                 }
                 x.in_valid.next = cycle < N;
-                x.data.next = inputs.get(cycle).copied().unwrap_or(0).to_bits();
+                x.data.next = words.get(cycle).copied().unwrap_or_default();
                 x.key_load.next = cycle == N / 2;
-                x.key.next = new_key.to_bits();
+                x.key.next = key_word(&new_key);
                 wait_clock_cycle!(sim, clock, x);
             }
             sim.done(x)

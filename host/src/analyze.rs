@@ -139,7 +139,7 @@ fn analyze_stdin(config: TrackerConfig, threads: usize) -> Result<AnalysisReport
     signals::stop_on_interrupt();
     let mut a = Analyzer::new(config);
     let read = for_each_frame_in(UntilInterrupted(stdin.lock()), |f| {
-        a.frame(f.timestamp, f.data, f.is_truncated())
+        a.frame(f.timestamp, f.data, f.orig_len)
     });
     let cut = cut_short(read).context("cannot read standard input")?;
     let mut r = a.finish();
@@ -164,7 +164,7 @@ fn analyze_live(
             wire_len,
         } = input
         {
-            a.frame(timestamp, data, (data.len() as u64) < wire_len as u64);
+            a.frame(timestamp, data, wire_len);
         }
         true
     })?;
@@ -211,7 +211,7 @@ pub fn run(a: &AnalyzeArgs) -> Result<()> {
         }
         .write(format, out)
     })?;
-    let frames = r.counters.get(Counter::Frames) + r.capture_truncated;
+    let frames = r.counters.get(Counter::Frames);
     let named = if source == "-" {
         "standard input"
     } else {

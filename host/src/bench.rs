@@ -28,6 +28,9 @@ pub struct BenchAnalyzeArgs {
     /// Generate a synthetic capture of this many frames (100 connections per 1000 frames).
     #[arg(long, default_value_t = 1_000_000)]
     pub generate: u64,
+    /// Percentage of IPv6 connections in the generated capture (`generate --ipv6`).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub ipv6: u8,
     /// Timed runs of synscope (the best is reported).
     #[arg(long, default_value_t = 3)]
     pub runs: u32,
@@ -143,13 +146,15 @@ fn bench_analyze(a: &BenchAnalyzeArgs) -> Result<()> {
     let path = match &a.capture {
         Some(p) => p.clone(),
         None => {
-            let p = std::env::temp_dir().join(format!("synscope-bench-{}.pcap", a.generate));
+            let p = std::env::temp_dir()
+                .join(format!("synscope-bench-{}-v6-{}.pcap", a.generate, a.ipv6));
             let g = GenerateArgs {
                 output: p.clone(),
                 packets: a.generate,
                 connections: (a.generate / 10).max(1),
                 concurrency: 4096,
                 seed: 1,
+                ipv6: a.ipv6,
             };
             eprintln!("generating {} ({} frames)…", p.display(), a.generate);
             generated = generate(&g, &p)?;

@@ -16,13 +16,13 @@ use clap::{Args, Subcommand};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 use std::time::{Duration, Instant, SystemTime};
 use synscope_model::entry::Entry;
 use synscope_model::entry::{Aux, EndpointTrack};
 use synscope_model::protocol::payload::{
-    decode_lookup_answer, encode_lookup, encode_timeouts, Config, CounterSnapshot, DumpChunk,
-    Histogram, Identity, Slot,
+    assemble_dump, decode_lookup_answer, encode_lookup, encode_timeouts, Config, CounterSnapshot,
+    DumpChunk, Histogram, Identity, Slot,
 };
 use synscope_model::protocol::phy::PhyStatus;
 use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
@@ -101,9 +101,9 @@ pub struct TableArgs {
 #[derive(Args, Debug)]
 #[command(after_help = "Exit status 3 when the connection is not in the table (as conntrack -G).")]
 pub struct LookupArgs {
-    /// One endpoint, ADDR:PORT.
+    /// One endpoint: ADDR:PORT, or [IPV6-ADDR]:PORT (quote it in a shell: '[::1]:80').
     pub src: String,
-    /// The other endpoint, ADDR:PORT.
+    /// The other endpoint, of the same family.
     pub dst: String,
     #[arg(long)]
     pub json: bool,
@@ -405,15 +405,17 @@ pub fn dump(link: &mut Link, id: &Identity) -> Result<(u32, Vec<Slot>)> {
 /// Every live entry and the board's time, calling `progress` with the frames so far.
 pub fn dump_with(link: &mut Link, progress: impl FnMut(usize)) -> Result<(u32, Vec<Slot>)> {
     let frames = link.request_with(Op::DumpTable, vec![0, 0], progress)?;
-    let mut now = 0;
-    let mut slots = Vec::new();
-    for f in frames {
-        let chunk = DumpChunk::decode(&f.payload)
-            .ok_or_else(|| anyhow!("{}: malformed table dump frame", link.name()))?;
-        now = chunk.now;
-        slots.extend(chunk.slots);
-    }
-    Ok((now, slots))
+    let chunks = frames
+        .iter()
+        .map(|f| DumpChunk::decode(&f.payload))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| anyhow!("{}: malformed table dump frame", link.name()))?;
+    assemble_dump(&chunks).ok_or_else(|| {
+        anyhow!(
+            "{}: malformed table dump (an IPv6 entry without its continuation)",
+            link.name()
+        )
+    })
 }
 
 /// Seconds until an entry leaves the table without new segments (conntrack's countdown),
@@ -604,20 +606,36 @@ fn entry_lines<'a>(
     s
 }
 
-/// `ADDR:PORT` (IPv4).
+/// `ADDR:PORT` (IPv4) or `[ADDR]:PORT` (IPv6, RFC 3986 §3.2.2; any RFC 4291 §2.2 text form).
 pub fn parse_endpoint(s: &str) -> Result<Endpoint> {
+    if let Ok(e) = s.parse::<Endpoint>() {
+        return Ok(e);
+    }
     let (a, p) = s
         .rsplit_once(':')
-        .ok_or_else(|| anyhow!("'{s}': expected ADDR:PORT"))?;
-    let ip: Ipv4Addr = a
-        .parse()
-        .with_context(|| format!("'{a}' is not an IPv4 address"))?;
+        .ok_or_else(|| anyhow!("'{s}': expected ADDR:PORT or [IPV6-ADDR]:PORT"))?;
     let port: u16 = p.parse().with_context(|| format!("'{p}' is not a port"))?;
-    Ok(Endpoint::new(u32::from(ip), port))
+    let a = a.trim_start_matches('[').trim_end_matches(']');
+    let ip: IpAddr = a
+        .parse()
+        .with_context(|| format!("'{a}' is not an IPv4 or IPv6 address"))?;
+    if ip.is_ipv6() && !s.starts_with('[') {
+        bail!("'{s}': write an IPv6 endpoint as [ADDR]:PORT, e.g. [{ip}]:{port}");
+    }
+    Ok(Endpoint::new(ip, port))
+}
+
+/// The two endpoints of a `lookup`: of one family.
+pub fn parse_pair(src: &str, dst: &str) -> Result<(Endpoint, Endpoint)> {
+    let (a, b) = (parse_endpoint(src)?, parse_endpoint(dst)?);
+    if a.is_v6() != b.is_v6() {
+        bail!("{a} and {b}: a connection's endpoints are both IPv4 or both IPv6");
+    }
+    Ok((a, b))
 }
 
 fn lookup(link: &mut Link, a: &LookupArgs) -> Result<()> {
-    let (src, dst) = (parse_endpoint(&a.src)?, parse_endpoint(&a.dst)?);
+    let (src, dst) = parse_pair(&a.src, &a.dst)?;
     let now = CounterSnapshot::decode(&link.request(Op::ReadCounters, vec![])?)
         .map(|c| c.now)
         .unwrap_or(0);

@@ -268,8 +268,8 @@ mod tests {
             hi_before: TcpState::Closed,
             hi_after: TcpState::Listen,
             key: FlowKey::of(
-                Endpoint::new(0x0a00_0001, 40000),
-                Endpoint::new(0x0a00_0002, 80),
+                Endpoint::v4(0x0a00_0001, 40000),
+                Endpoint::v4(0x0a00_0002, 80),
             )
             .0,
             time: 12,

@@ -164,7 +164,7 @@ pub struct Conn {
 
 /// An endpoint's address as an `IpAddr` (whatever the model's address type).
 fn ip_of(e: &Endpoint) -> IpAddr {
-    IpAddr::from(e.addr())
+    e.ip
 }
 
 fn any_or<T>(set: &[T], hit: impl Fn(&T) -> bool) -> bool {
@@ -210,8 +210,8 @@ mod tests {
 
     fn conn() -> Conn {
         Conn {
-            client: Endpoint::new(u32::from_be_bytes([10, 0, 0, 1]), 40000),
-            server: Endpoint::new(u32::from_be_bytes([192, 168, 7, 2]), 443),
+            client: Endpoint::v4(u32::from_be_bytes([10, 0, 0, 1]), 40000),
+            server: Endpoint::v4(u32::from_be_bytes([192, 168, 7, 2]), 443),
             client_state: TcpState::TimeWait,
             server_state: TcpState::Closed,
         }

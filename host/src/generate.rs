@@ -5,7 +5,8 @@
 //! each has a handshake, some request/response exchanges and one of the endings seen in real
 //! traffic: orderly close by either side, half close, reset by either side, refused, unanswered
 //! SYN, or left open. A little noise is mixed in: ARP and UDP frames, VLAN-tagged connections,
-//! and segments with invalid flag combinations.
+//! and segments with invalid flag combinations. `--ipv6 P` makes P % of the connections IPv6
+//! (RFC 8200; one in fifty of those carries a destination-options header on every segment).
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -33,6 +34,25 @@ pub struct GenerateArgs {
     /// Random seed (the same seed gives the same file).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Percentage of the connections that are IPv6.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub ipv6: u8,
+}
+
+/// An address of either family.
+#[derive(Clone, Copy)]
+enum Addr {
+    V4([u8; 4]),
+    V6([u8; 16]),
+}
+
+impl Addr {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Addr::V4(a) => a,
+            Addr::V6(a) => a,
+        }
+    }
 }
 
 /// What a generated file holds.
@@ -51,9 +71,11 @@ struct Seg {
 }
 
 struct Conn {
-    client: ([u8; 4], u16),
-    server: ([u8; 4], u16),
+    client: (Addr, u16),
+    server: (Addr, u16),
     vlan: Option<u16>,
+    /// IPv6: a destination-options header before TCP.
+    dest_opts: bool,
     nxt: [u32; 2],
     script: Vec<Seg>,
     at: usize,
@@ -182,17 +204,35 @@ fn tcp_frame(conn: &mut Conn, seg: Seg, out: &mut Vec<u8>) {
         out.extend_from_slice(&[0x81, 0x00]);
         out.extend_from_slice(&vid.to_be_bytes());
     }
-    out.extend_from_slice(&[0x08, 0x00]);
-    let ip_at = out.len();
     let tcp_len = 20 + opts.len() + seg.payload as usize;
-    let total = 20 + tcp_len;
-    out.extend_from_slice(&[0x45, 0]);
-    out.extend_from_slice(&(total as u16).to_be_bytes());
-    out.extend_from_slice(&[0, 0, 0x40, 0, 64, 6, 0, 0]);
-    out.extend_from_slice(&src.0);
-    out.extend_from_slice(&dst.0);
-    let csum = !ones_complement_sum(&out[ip_at..ip_at + 20]);
-    out[ip_at + 10..ip_at + 12].copy_from_slice(&csum.to_be_bytes());
+    match (src.0, dst.0) {
+        (Addr::V4(s), Addr::V4(d)) => {
+            out.extend_from_slice(&[0x08, 0x00]);
+            let ip_at = out.len();
+            let total = 20 + tcp_len;
+            out.extend_from_slice(&[0x45, 0]);
+            out.extend_from_slice(&(total as u16).to_be_bytes());
+            out.extend_from_slice(&[0, 0, 0x40, 0, 64, 6, 0, 0]);
+            out.extend_from_slice(&s);
+            out.extend_from_slice(&d);
+            let csum = !ones_complement_sum(&out[ip_at..ip_at + 20]);
+            out[ip_at + 10..ip_at + 12].copy_from_slice(&csum.to_be_bytes());
+        }
+        _ => {
+            // IPv6 (RFC 8200 §3), and a destination-options header (§4.6) of one PadN option.
+            let ext: &[u8] = if conn.dest_opts {
+                &[6, 0, 1, 4, 0, 0, 0, 0]
+            } else {
+                &[]
+            };
+            out.extend_from_slice(&[0x86, 0xdd, 0x60, 0, 0, 0]);
+            out.extend_from_slice(&((ext.len() + tcp_len) as u16).to_be_bytes());
+            out.extend_from_slice(&[if conn.dest_opts { 60 } else { 6 }, 64]);
+            out.extend_from_slice(src.0.bytes());
+            out.extend_from_slice(dst.0.bytes());
+            out.extend_from_slice(ext);
+        }
+    }
     let tcp_at = out.len();
     out.extend_from_slice(&src.1.to_be_bytes());
     out.extend_from_slice(&dst.1.to_be_bytes());
@@ -204,10 +244,10 @@ fn tcp_frame(conn: &mut Conn, seg: Seg, out: &mut Vec<u8>) {
     out.extend_from_slice(&[0, 0, 0, 0]);
     out.extend_from_slice(opts);
     out.resize(out.len() + seg.payload as usize, 0x5a);
-    // TCP checksum over the pseudo-header (RFC 9293 §3.1).
-    let mut pseudo = Vec::with_capacity(12);
-    pseudo.extend_from_slice(&src.0);
-    pseudo.extend_from_slice(&dst.0);
+    // TCP checksum over the pseudo-header (RFC 9293 §3.1; IPv6: RFC 8200 §8.1).
+    let mut pseudo = Vec::with_capacity(40);
+    pseudo.extend_from_slice(src.0.bytes());
+    pseudo.extend_from_slice(dst.0.bytes());
     pseudo.extend_from_slice(&[0, 6]);
     pseudo.extend_from_slice(&(tcp_len as u16).to_be_bytes());
     let sum = ones_complement_sum(&pseudo) as u32 + ones_complement_sum(&out[tcp_at..]) as u32;
@@ -252,20 +292,32 @@ pub fn generate(args: &GenerateArgs, path: &Path) -> Result<Generated> {
     let mut g = Generated::default();
     let mut t = Duration::from_secs(1_800_000_000);
     let mut buf = Vec::with_capacity(1600);
+    let ipv6 = args.ipv6;
     let new_conn = |rng: &mut fastrand::Rng, made: &mut u64| {
         let n = *made;
         *made += 1;
         let exchanges = rng.u32(0..=(2.0 * mean_exchanges).round() as u32);
+        let v6 = rng.u8(0..100) < ipv6;
+        let (client, server) = if v6 {
+            // fd00:1::/64 clients, fd00:200::1..32 servers.
+            let mut c = [0u8; 16];
+            c[..4].copy_from_slice(&[0xfd, 0, 0, 1]);
+            c[8..].copy_from_slice(&n.to_be_bytes());
+            let mut s = [0u8; 16];
+            s[..4].copy_from_slice(&[0xfd, 0, 2, 0]);
+            s[15] = 1 + rng.u8(0..32);
+            (Addr::V6(c), Addr::V6(s))
+        } else {
+            (
+                Addr::V4([10, 1 + (n >> 16) as u8 % 100, (n >> 8) as u8, n as u8]),
+                Addr::V4([10, 200, 0, 1 + rng.u8(0..32)]),
+            )
+        };
         Conn {
-            client: (
-                [10, 1 + (n >> 16) as u8 % 100, (n >> 8) as u8, n as u8],
-                32768 + rng.u16(0..28000),
-            ),
-            server: (
-                [10, 200, 0, 1 + rng.u8(0..32)],
-                [80, 443, 5432, 1883, 8080][rng.usize(0..5)],
-            ),
+            client: (client, 32768 + rng.u16(0..28000)),
+            server: (server, [80, 443, 5432, 1883, 8080][rng.usize(0..5)]),
             vlan: (rng.u32(0..100) == 0).then(|| rng.u16(1..4095)),
+            dest_opts: v6 && rng.u32(0..50) == 0,
             nxt: [rng.u32(..), rng.u32(..)],
             script: script(rng, exchanges),
             at: 0,

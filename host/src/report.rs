@@ -391,27 +391,21 @@ impl Serialize for Listing<'_> {
 }
 
 /// Frames the analysis did not track, by reason, for stderr (`None` when it tracked every
-/// one): the front end's drops, frames the capture cut short (snap length), and segments that
-/// reached no connection (an invalid flag combination, a RST matching none, a full table).
+/// one): the front end's drops (a frame the capture's snap length cut inside its headers is
+/// `drop_snap_truncated`; one cut after them is tracked), and segments that reached no
+/// connection (an invalid flag combination, a RST matching none, a full table).
 pub fn not_tracked(r: &AnalysisReport) -> Option<String> {
     let k = &r.counters;
-    let mut reasons: Vec<String> = Vec::new();
-    if r.capture_truncated > 0 {
-        reasons.push(format!(
-            "{} cut short by the capture's snap length",
-            r.capture_truncated
-        ));
-    }
-    reasons.extend(
-        k.iter()
-            .filter(|(c, v)| *v > 0 && c.name().starts_with("drop_"))
-            .map(|(c, v)| {
-                format!(
-                    "{v} {}",
-                    c.name().trim_start_matches("drop_").replace('_', " ")
-                )
-            }),
-    );
+    let mut reasons: Vec<String> = k
+        .iter()
+        .filter(|(c, v)| *v > 0 && c.name().starts_with("drop_"))
+        .map(|(c, v)| {
+            format!(
+                "{v} {}",
+                c.name().trim_start_matches("drop_").replace('_', " ")
+            )
+        })
+        .collect();
     for (c, what) in [
         (Counter::ClassInvalid, "with an invalid flag combination"),
         (Counter::Untracked, "RST matching no connection"),
@@ -421,15 +415,14 @@ pub fn not_tracked(r: &AnalysisReport) -> Option<String> {
             reasons.push(format!("{} {what}", k.get(c)));
         }
     }
-    let untracked = r.capture_truncated
-        + k.dropped()
+    let untracked = k.dropped()
         + k.get(Counter::ClassInvalid)
         + k.get(Counter::Untracked)
         + k.get(Counter::TableFull);
     (untracked > 0).then(|| {
         format!(
             "{untracked} of {} frames not tracked: {}",
-            k.get(Counter::Frames) + r.capture_truncated,
+            k.get(Counter::Frames),
             reasons.join(", ")
         )
     })

@@ -75,6 +75,59 @@ fn analyze_json_follows_the_contract() {
 }
 
 #[test]
+fn analyze_reports_untracked_frames_on_stderr() {
+    // K_many cut at 70 bytes (tcpdump -s 70): the SYNs' and SYN-ACKs' options are cut (their
+    // headers end at byte 74, the others' at 66); the frames whose headers are whole are
+    // tracked, the others counted and named on stderr.
+    let dir = std::env::temp_dir().join(format!("synscope-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cut = dir.join("k70.pcap");
+    let full = std::fs::read(capture("K_many.pcap")).unwrap();
+    let mut out = full[..24].to_vec();
+    out[16..20].copy_from_slice(&70u32.to_le_bytes());
+    synscope_model::capture::for_each_frame(&full, |f| {
+        let keep = f.data.len().min(70);
+        out.extend((f.timestamp.as_secs() as u32).to_le_bytes());
+        out.extend(f.timestamp.subsec_micros().to_le_bytes());
+        out.extend((keep as u32).to_le_bytes());
+        out.extend(f.orig_len.to_le_bytes());
+        out.extend(&f.data[..keep]);
+    })
+    .unwrap();
+    std::fs::write(&cut, out).unwrap();
+    let o = synscope(&["analyze", cut.to_str().unwrap(), "--json"]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("600 of 4693 frames not tracked: 600 snap truncated"),
+        "{err}"
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["counters"]["drop_snap_truncated"], 600);
+    assert_eq!(v["connections"].as_array().unwrap().len(), 300);
+    // A whole capture says nothing.
+    let o = synscope(&["analyze", capture("K_many.pcap").to_str().unwrap()]);
+    assert!(o.status.success() && o.stderr.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn analyze_prints_ipv6_endpoints_bracketed() {
+    let p = capture("P6_vlan_ipv6.pcap");
+    let out = synscope(&["analyze", p.to_str().unwrap(), "--json"]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v["connections"][0];
+    assert_eq!(c["client"], "[fd77:1::10]:48958");
+    assert_eq!(c["server"], "[fd77:1::20]:9092");
+    assert_eq!(v["listeners"][0]["endpoint"], "[fd77:1::20]:9092");
+    let out = synscope(&["analyze", p.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[fd77:1::10]:48958 "), "{text}");
+}
+
+#[test]
 fn analyze_table_is_readable() {
     let p = capture("A_normal.pcap");
     let out = synscope(&["analyze", p.to_str().unwrap()]);
@@ -575,6 +628,47 @@ fn generated_captures_analyze_and_account_every_frame() {
     // Every generated ending is orderly, so no RST may be out of window.
     assert_eq!(k["rst_out_of_window"], 0);
     assert_eq!(k["rst_in_window"], 0);
+}
+
+#[test]
+fn generated_ipv6_mixes_are_tracked_like_ipv4() {
+    // Half the connections IPv6 (some with a destination-options header): the same accounting,
+    // the same endings, every connection reported, bracketed endpoints.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("g6.pcap");
+    let out = synscope(&[
+        "generate",
+        p.to_str().unwrap(),
+        "--packets",
+        "20000",
+        "--connections",
+        "2000",
+        "--concurrency",
+        "300",
+        "--ipv6",
+        "50",
+    ]);
+    assert!(out.status.success());
+    let out = synscope(&["analyze", p.to_str().unwrap(), "--json"]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let conns = v["connections"].as_array().unwrap();
+    assert_eq!(conns.len(), 2000);
+    let v6 = conns
+        .iter()
+        .filter(|c| c["client"].as_str().unwrap().starts_with("[fd00:1::"))
+        .count();
+    assert!((800..1200).contains(&v6), "{v6} IPv6 connections of 2000");
+    let k = &v["counters"];
+    assert_eq!(
+        k["processed"].as_u64().unwrap() + drop_sum(k),
+        k["frames"].as_u64().unwrap()
+    );
+    assert_eq!(k["rst_out_of_window"], 0);
+    assert_eq!(k["rst_in_window"], 0);
+    assert_eq!(k["drop_bad_ip_header"], 0);
+    let bad = synscope(&["generate", p.to_str().unwrap(), "--ipv6", "101"]);
+    assert!(!bad.status.success());
 }
 
 #[test]

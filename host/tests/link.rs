@@ -8,7 +8,7 @@ mod common;
 use common::{event_frame, identity, pair, peer, respond};
 use std::time::{Duration, Instant};
 use synscope_model::protocol::payload::EventRecord;
-use synscope_model::protocol::{ErrorCode, Frame, Kind, Op, FLAG_MORE, MAX_FRAME, VERSION};
+use synscope_model::protocol::{ErrorCode, Frame, Kind, Op, FLAG_MORE, MAX_FRAME};
 
 #[test]
 fn answers_are_found_among_garbage_bad_frames_and_events() {
@@ -80,17 +80,26 @@ fn silence_is_a_bounded_clear_error() {
 
 #[test]
 fn another_protocol_version_is_named() {
+    // A board of an older protocol version (2: IPv6 without the issue-11 entry, or the issue-11
+    // entry without IPv6; 1: IPv4 only) answering this host (version 3).
     let (mut link, master) = pair();
     let h = peer(master, 1, |req| {
         let mut f = Frame::new(Kind::Response, req.header.seq, Op::Identify, 0, vec![]);
-        f.header.version = VERSION + 1;
+        f.header.version = synscope_model::protocol::VERSION - 1;
         let mut out = Vec::new();
         f.encode(&mut out);
         out
     });
     let e = link.identify().unwrap_err().to_string();
     assert!(e.contains("protocol version mismatch"), "{e}");
-    assert!(e.contains(&format!("version {}", VERSION + 1)), "{e}");
+    let (theirs, ours) = (
+        synscope_model::protocol::VERSION - 1,
+        synscope_model::protocol::VERSION,
+    );
+    assert!(
+        e.contains(&format!("version {theirs}")) && e.contains(&format!("synscope {ours}")),
+        "{e}"
+    );
     h.join().unwrap();
 }
 

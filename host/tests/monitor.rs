@@ -846,8 +846,8 @@ fn wide_table() -> Vec<common::Conn> {
     let mut v = known_table();
     for port in [40002, 40008] {
         v.push(common::Conn {
-            client: synscope_model::Endpoint::new(common::ip(192, 168, 100, 200), port),
-            server: synscope_model::Endpoint::new(common::ip(172, 16, 254, 254), 65535),
+            client: synscope_model::Endpoint::v4(common::ip(192, 168, 100, 200), port),
+            server: synscope_model::Endpoint::v4(common::ip(172, 16, 254, 254), 65535),
             client_state: TcpState::SynSent,
             server_state: TcpState::SynReceived,
             idle: 1,

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::end_states;
+use common::{end_states, truth_states};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
@@ -144,6 +144,55 @@ fn serve_answers_the_console_like_a_board() {
     let status = server.stop(libc::SIGTERM);
     assert!(status.success(), "sim --serve after SIGTERM: {status}");
     eprintln!("serve: {:.1} s", t.elapsed().as_secs_f64());
+}
+
+/// `table --json` of the simulated board after an IPv6 capture (every connection a pair of
+/// ways, dumped head and continuation) gives the kernels' end states with full `[addr]:port`
+/// endpoints; `lookup` finds a connection by `[addr]:port`, either way round, and says when a
+/// tuple is not there.
+#[test]
+fn serve_tracks_ipv6_and_looks_it_up() {
+    let capture = "captures/Q6_ipv6_many.pcap";
+    let server = Server::start(capture, Some(BAUD));
+    let p = server.port.clone();
+    let table = json_of(
+        &synscope(&["--port", &p, "--baud", BAUD, "table", "--json"]),
+        "table",
+    );
+    let want = truth_states("Q6_ipv6_many");
+    assert_eq!(end_states(&table), want);
+    let (client, server_ep, cs, ss) = &want[0];
+    let found = json_of(
+        &synscope(&[
+            "--port", &p, "--baud", BAUD, "lookup", server_ep, client, "--json",
+        ]),
+        "lookup",
+    );
+    assert_eq!(found["found"], true, "{found}");
+    assert_eq!(found["connection"]["client"], client.as_str());
+    assert_eq!(found["connection"]["client_state"], cs.as_str());
+    assert_eq!(found["connection"]["server_state"], ss.as_str());
+    // Not in the table: `{"found": false}` and exit status 3 (as `conntrack -G`).
+    let o = synscope(&[
+        "--port",
+        &p,
+        "--baud",
+        BAUD,
+        "lookup",
+        "[fd77:1::99]:1",
+        server_ep,
+        "--json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let missing: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(missing["found"], false, "{missing}");
+    let status = server.stop(libc::SIGTERM);
+    assert!(status.success(), "sim --serve after SIGTERM: {status}");
 }
 
 #[test]

@@ -157,7 +157,8 @@ pub struct AnalysisReport {
     pub counters: Counters,
     /// Endpoints seen answering a SYN with a SYN-ACK: known to listen.
     pub listeners: Vec<Endpoint>,
-    /// Frames the capture file cut short (snap length): not offered to the tracker.
+    /// Frames the capture file cut short (snap length). Those whose headers were complete were
+    /// tracked; the others are counted `drop_snap_truncated`.
     pub capture_truncated: u64,
     /// The file ended inside a frame (still being written, or cut by a copy): the report is
     /// that of its complete frames.
@@ -320,7 +321,10 @@ pub struct Due<'a> {
     /// second of the frames before it that the tracker took), to which the shard's tracker
     /// is advanced first; `None` on a single tracker, which keeps its own.
     pub tracker_now: Option<u32>,
+    /// The bytes captured.
     pub data: &'a [u8],
+    /// The frame's length on the wire (more than `data.len()` when the snap length cut it).
+    pub orig_len: u32,
 }
 
 impl Analyzer {
@@ -359,14 +363,12 @@ impl Analyzer {
         }
     }
 
-    /// One captured frame (as capture files hold it: no FCS, not padded).
-    pub fn frame(&mut self, timestamp: Duration, data: &[u8], truncated: bool) {
+    /// One captured frame (as capture files hold it: no FCS, not padded): the bytes kept, and
+    /// the frame's length on the wire (`orig_len`; more than `data.len()` when the capture's
+    /// snap length cut it, and then it is tracked from its headers if they are complete).
+    pub fn frame(&mut self, timestamp: Duration, data: &[u8], orig_len: u32) {
         let index = self.next_index;
         self.next_index += 1;
-        if truncated {
-            self.capture_truncated += 1;
-            return;
-        }
         let now = self.records.now.max(timestamp);
         self.take(&Due {
             index,
@@ -374,15 +376,11 @@ impl Analyzer {
             now,
             tracker_now: None,
             data,
+            orig_len,
         });
     }
 
-    /// Frames the capture cut short, counted where the frames were read.
-    pub fn count_truncated(&mut self, n: u64) {
-        self.capture_truncated += n;
-    }
-
-    /// One frame that is not truncated.
+    /// One frame.
     pub fn take(&mut self, f: &Due<'_>) {
         let timestamp = f.timestamp;
         self.records.now = f.now;
@@ -392,13 +390,20 @@ impl Analyzer {
         }
         let time = crate::time::ticks(timestamp);
         let data = f.data;
-        let frame = if data.len() < MIN_FRAME_LEN {
+        let wire_len = (f.orig_len as usize).max(data.len());
+        let parsed = if wire_len > data.len() {
+            self.capture_truncated += 1;
+            let wire_len = wire_len.max(MIN_FRAME_LEN);
+            self.tracker
+                .process_captured_frame(data, wire_len, time, &mut self.records)
+        } else if data.len() < MIN_FRAME_LEN {
             pad_to_minimum(data, &mut self.pad);
-            &self.pad[..]
+            self.tracker
+                .process_frame(&self.pad, time, &mut self.records)
         } else {
-            data
+            self.tracker.process_frame(data, time, &mut self.records)
         };
-        let Ok((d, verdict)) = self.tracker.process_frame(frame, time, &mut self.records) else {
+        let Ok((d, verdict)) = parsed else {
             return;
         };
         let Some(slot) = self.tracker.last_slot() else {
@@ -520,7 +525,7 @@ pub fn analyze_capture(
     if config.shape.capacity().is_some() {
         // A bounded table stays in the cache: nothing to load ahead.
         let cut = cut_short(for_each_frame(bytes, |f| {
-            a.frame(f.timestamp, f.data, f.is_truncated())
+            a.frame(f.timestamp, f.data, f.orig_len)
         }))?;
         let mut r = a.finish();
         r.file_cut_short = cut;
@@ -532,10 +537,6 @@ pub fn analyze_capture(
     let cut = cut_short(for_each_frame(bytes, |f| {
         let i = index;
         index += 1;
-        if f.is_truncated() {
-            a.count_truncated(1);
-            return;
-        }
         now = now.max(f.timestamp);
         ahead.push(
             &mut a,
@@ -545,6 +546,7 @@ pub fn analyze_capture(
                 now,
                 tracker_now: None,
                 data: f.data,
+                orig_len: f.orig_len,
             },
         );
     }))?;
@@ -651,8 +653,8 @@ mod tests {
 
     fn seg(flags: u16, payload_len: u16, window: u16) -> SegmentDescriptor {
         SegmentDescriptor {
-            src: Endpoint::new(1, 1),
-            dst: Endpoint::new(2, 2),
+            src: Endpoint::v4(1, 1),
+            dst: Endpoint::v4(2, 2),
             seq: 0,
             ack: 0,
             flags: TcpFlags::new(flags),

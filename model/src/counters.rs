@@ -44,6 +44,10 @@ counters! {
     DropNotTcp = "drop_not_tcp",
     DropBadTcpHeader = "drop_bad_tcp_header",
     DropFifoOverflow = "drop_fifo_overflow",
+    DropIpsec = "drop_ipsec",
+    DropNoNextHeader = "drop_no_next_header",
+    DropExtHeaderLimit = "drop_ext_header_limit",
+    DropSnapTruncated = "drop_snap_truncated",
     /// Segments carrying each control bit (RFC 9293 §3.1, RFC 3168).
     FlagFin = "flag_fin",
     FlagSyn = "flag_syn",
@@ -124,6 +128,10 @@ impl Counter {
             DropReason::NotTcp => Counter::DropNotTcp,
             DropReason::BadTcpHeader => Counter::DropBadTcpHeader,
             DropReason::FifoOverflow => Counter::DropFifoOverflow,
+            DropReason::Ipsec => Counter::DropIpsec,
+            DropReason::NoNextHeader => Counter::DropNoNextHeader,
+            DropReason::ExtHeaderLimit => Counter::DropExtHeaderLimit,
+            DropReason::SnapTruncated => Counter::DropSnapTruncated,
         }
     }
 

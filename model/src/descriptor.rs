@@ -3,43 +3,104 @@
 
 use crate::flags::TcpFlags;
 use core::fmt;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::str::FromStr;
 
-/// One end of a TCP connection: an IPv4 address and a port.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Debug)]
+/// One end of a TCP connection: an IPv4 or IPv6 address and a port.
+///
+/// Ordered by address family (IPv4 first), then address (as a big-endian number), then port:
+/// the order [`FlowKey::of`] puts endpoints in, and the one the hardware compares.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct Endpoint {
-    pub ip: u32,
+    pub ip: IpAddr,
     pub port: u16,
 }
 
-impl Endpoint {
-    pub const fn new(ip: u32, port: u16) -> Self {
-        Endpoint { ip, port }
-    }
-    pub fn addr(self) -> Ipv4Addr {
-        Ipv4Addr::from(self.ip)
+impl Default for Endpoint {
+    fn default() -> Self {
+        Endpoint::v4(0, 0)
     }
 }
 
+impl Endpoint {
+    pub const fn new(ip: IpAddr, port: u16) -> Self {
+        Endpoint { ip, port }
+    }
+
+    /// An IPv4 endpoint, the address as a number (`10.0.0.1` = `0x0a00_0001`).
+    pub const fn v4(ip: u32, port: u16) -> Self {
+        Endpoint {
+            ip: IpAddr::V4(Ipv4Addr::from_bits(ip)),
+            port,
+        }
+    }
+
+    /// An IPv6 endpoint, the address as a number (`fd00::1` = `0xfd00 << 112 | 1`).
+    pub const fn v6(ip: u128, port: u16) -> Self {
+        Endpoint {
+            ip: IpAddr::V6(Ipv6Addr::from_bits(ip)),
+            port,
+        }
+    }
+
+    pub fn is_v6(&self) -> bool {
+        self.ip.is_ipv6()
+    }
+
+    /// The address as a number: an IPv4 address in the low 32 bits (the form the hardware
+    /// carries both families in).
+    pub fn addr_bits(&self) -> u128 {
+        match self.ip {
+            IpAddr::V4(a) => a.to_bits() as u128,
+            IpAddr::V6(a) => a.to_bits(),
+        }
+    }
+
+    pub fn socket_addr(&self) -> SocketAddr {
+        SocketAddr::new(self.ip, self.port)
+    }
+}
+
+/// `a.b.c.d:port`, or `[addr]:port` for IPv6 with the address in its RFC 5952 text form (what
+/// `std::net::Ipv6Addr` prints).
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.addr(), self.port)
+        self.socket_addr().fmt(f)
+    }
+}
+
+/// `a.b.c.d:port` or `[addr]:port` (RFC 3986 §3.2.2 brackets; any RFC 4291 §2.2 text form of
+/// the address).
+impl FromStr for Endpoint {
+    type Err = std::net::AddrParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let a = SocketAddr::from_str(s)?;
+        Ok(Endpoint::new(a.ip(), a.port()))
     }
 }
 
 /// The direction-free key of a connection: its two endpoints in canonical order (`lo < hi`,
 /// comparing address then port), so both directions of a conversation find the same entry.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+/// Both endpoints are of one family (a segment's source and destination always are).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
 pub struct FlowKey {
     pub lo: Endpoint,
     pub hi: Endpoint,
 }
 
-/// Hashed as two words (addresses, ports): half the work of hashing four fields.
-impl std::hash::Hash for FlowKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64((self.lo.ip as u64) << 32 | self.hi.ip as u64);
-        state.write_u32((self.lo.port as u32) << 16 | self.hi.port as u32);
+/// Bytes of the longest hash input (an IPv6 4-tuple).
+pub const HASH_INPUT_MAX: usize = 36;
+
+/// The bytes a key's Toeplitz hash is computed over: 12 for IPv4, 36 for IPv6.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct HashInput {
+    pub bytes: [u8; HASH_INPUT_MAX],
+    pub len: usize,
+}
+
+impl HashInput {
+    pub fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 
@@ -53,15 +114,31 @@ impl FlowKey {
         }
     }
 
-    /// The 12 bytes the hash is computed over, in network order: lo.ip, hi.ip, lo.port, hi.port
-    /// (the order of the RSS/Toeplitz input for a 4-tuple).
-    pub fn hash_input(&self) -> [u8; 12] {
-        let mut b = [0u8; 12];
-        b[0..4].copy_from_slice(&self.lo.ip.to_be_bytes());
-        b[4..8].copy_from_slice(&self.hi.ip.to_be_bytes());
-        b[8..10].copy_from_slice(&self.lo.port.to_be_bytes());
-        b[10..12].copy_from_slice(&self.hi.port.to_be_bytes());
-        b
+    pub fn is_v6(&self) -> bool {
+        self.lo.is_v6()
+    }
+
+    /// The hash input, in network order: lo address, hi address, lo port, hi port — the order
+    /// of the RSS/Toeplitz input for a TCP 4-tuple (source address, destination address, source
+    /// port, destination port), 12 bytes for IPv4 and 36 for IPv6 (Microsoft RSS specification,
+    /// "RSS Hashing Types": `NDIS_HASH_TCP_IPV4`, `NDIS_HASH_TCP_IPV6`).
+    pub fn hash_input(&self) -> HashInput {
+        let mut bytes = [0u8; HASH_INPUT_MAX];
+        let n = match (self.lo.ip, self.hi.ip) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => {
+                bytes[0..4].copy_from_slice(&a.octets());
+                bytes[4..8].copy_from_slice(&b.octets());
+                8
+            }
+            _ => {
+                bytes[0..16].copy_from_slice(&self.lo.addr_bits().to_be_bytes());
+                bytes[16..32].copy_from_slice(&self.hi.addr_bits().to_be_bytes());
+                32
+            }
+        };
+        bytes[n..n + 2].copy_from_slice(&self.lo.port.to_be_bytes());
+        bytes[n + 2..n + 4].copy_from_slice(&self.hi.port.to_be_bytes());
+        HashInput { bytes, len: n + 4 }
     }
 }
 
@@ -83,7 +160,8 @@ pub struct SegmentDescriptor {
     /// Window-scale shift offered in this segment's options (SYN segments only), or
     /// [`WSCALE_NONE`].
     pub wscale: u8,
-    /// TCP payload length in bytes (IP total length − IP header − TCP header).
+    /// TCP payload length in bytes (IP total length − IP header − TCP header; IPv6: payload
+    /// length − extension headers − TCP header).
     pub payload_len: u16,
     /// TSval of the Timestamps option (RFC 7323 §3), when the segment carries one.
     pub tsval: Option<u32>,
@@ -101,5 +179,55 @@ impl SegmentDescriptor {
     /// The sequence number just past this segment.
     pub fn seq_end(&self) -> u32 {
         self.seq.wrapping_add(self.seg_len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_print_and_parse_as_socket_addresses() {
+        let v6 = Endpoint::v6(0xfd77_0001 << 96 | 0x10, 47340);
+        assert_eq!(v6.to_string(), "[fd77:1::10]:47340");
+        assert_eq!("[fd77:1:0:0::10]:47340".parse::<Endpoint>().unwrap(), v6);
+        let v4 = Endpoint::v4(0x0a00_0001, 80);
+        assert_eq!(v4.to_string(), "10.0.0.1:80");
+        assert_eq!("10.0.0.1:80".parse::<Endpoint>().unwrap(), v4);
+        assert!("fd77::1:80".parse::<Endpoint>().is_err());
+        // RFC 5952 §4: lower case, the longest run of zero groups shortened, not a single one.
+        assert_eq!(
+            Endpoint::v6(0x2001_0db8_0000_0000_0001_0000_0000_0001, 1).to_string(),
+            "[2001:db8::1:0:0:1]:1"
+        );
+        assert_eq!(
+            Endpoint::v6(0x2001_0db8_0000_0001_0001_0001_0001_0001, 1).to_string(),
+            "[2001:db8:0:1:1:1:1:1]:1"
+        );
+    }
+
+    #[test]
+    fn ipv4_sorts_before_ipv6_and_keys_are_canonical() {
+        let a = Endpoint::v4(u32::MAX, 65535);
+        let b = Endpoint::v6(0, 0);
+        assert!(a < b);
+        let (k, src_is_lo) = FlowKey::of(Endpoint::v6(2, 1), Endpoint::v6(1, 9));
+        assert!(!src_is_lo);
+        assert_eq!(k.lo, Endpoint::v6(1, 9));
+    }
+
+    #[test]
+    fn hash_input_lengths() {
+        let k4 = FlowKey::of(Endpoint::v4(1, 2), Endpoint::v4(3, 4)).0;
+        assert_eq!(
+            k4.hash_input().as_slice(),
+            &[0, 0, 0, 1, 0, 0, 0, 3, 0, 2, 0, 4]
+        );
+        let k6 = FlowKey::of(Endpoint::v6(1, 2), Endpoint::v6(3, 4)).0;
+        let h = k6.hash_input();
+        assert_eq!(h.len, 36);
+        assert_eq!(h.bytes[15], 1);
+        assert_eq!(h.bytes[31], 3);
+        assert_eq!(&h.bytes[32..36], &[0, 2, 0, 4]);
     }
 }

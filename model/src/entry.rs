@@ -228,6 +228,12 @@ impl Entry {
 /// `LogicStruct` packs its fields the same way, in declaration order). Times keep their low
 /// [`layout::TIME_BITS`] bits: the sweep removes every entry long before they wrap (see
 /// `timeouts`).
+///
+/// **IPv6** (docs/core.md, "The table key"): an IPv6 connection takes two adjacent ways of its
+/// bucket, an even way and the next. The even way is its *head*, laid out as the IPv4 entry
+/// with `v6` set and the low 32 bits of each address in `lo_ip`/`hi_ip`; the odd way is its
+/// *continuation*, laid out as [`layout::CONT_FIELDS`]: `valid` and `v6` set, the other 96 bits
+/// of each address. So every way holds a full key or its rest, and the key compare is exact.
 pub mod layout {
     /// Fields of one endpoint, after its `lo_`/`hi_` prefix: `(name, width)`, LSB first.
     pub const END_FIELDS: [(&str, usize); 12] = [
@@ -245,8 +251,9 @@ pub mod layout {
         ("aux", 32),
     ];
     /// Fields before the two endpoints.
-    pub const HEAD_FIELDS: [(&str, usize); 7] = [
+    pub const HEAD_FIELDS: [(&str, usize); 8] = [
         ("valid", 1),
+        ("v6", 1),
         ("lo_ip", 32),
         ("lo_port", 16),
         ("hi_ip", 32),
@@ -254,6 +261,16 @@ pub mod layout {
         ("client_is_lo", 1),
         ("picked_up", 1),
     ];
+    /// `(name, width)` of every field of an IPv6 continuation way, LSB first; the bits above
+    /// them are zero.
+    pub const CONT_FIELDS: [(&str, usize); 4] = [
+        ("valid", 1),
+        ("v6", 1),
+        ("lo_ip_top", 96),
+        ("hi_ip_top", 96),
+    ];
+    /// Address bits a head holds (the low ones); the continuation holds the rest.
+    pub const HEAD_IP_BITS: usize = 32;
     /// Bits of the stored times (`last_seen`, a handshake clock's `at`): ticks modulo 2²⁰
     /// (about 18 hours at 16 ticks per second).
     pub const TIME_BITS: u32 = 20;
@@ -278,8 +295,11 @@ pub mod layout {
     pub const END_BITS: usize = sum(&END_FIELDS);
     /// Bits of one entry: head, lo endpoint, hi endpoint, `last_seen`.
     pub const ENTRY_BITS: usize = sum(&HEAD_FIELDS) + 2 * END_BITS + TIME_BITS as usize;
-    /// 64-bit words holding an entry.
+    /// Bits of a continuation's fields.
+    pub const CONT_BITS: usize = sum(&CONT_FIELDS);
+    /// 64-bit words holding an entry (or a continuation).
     pub const WORDS: usize = ENTRY_BITS.div_ceil(64);
+    const _: () = assert!(CONT_BITS <= ENTRY_BITS);
 }
 
 /// A little bit-writer/reader over the words of a packed entry.
@@ -289,7 +309,7 @@ struct Bits<'a> {
 }
 
 impl Bits<'_> {
-    fn put(&mut self, v: u64, width: usize) {
+    fn put(&mut self, v: u128, width: usize) {
         for i in 0..width {
             if v >> i & 1 == 1 {
                 self.words[(self.at + i) / 64] |= 1 << ((self.at + i) % 64);
@@ -298,10 +318,10 @@ impl Bits<'_> {
         self.at += width;
     }
 
-    fn get(&mut self, width: usize) -> u64 {
+    fn get(&mut self, width: usize) -> u128 {
         let mut v = 0;
         for i in 0..width {
-            v |= (self.words[(self.at + i) / 64] >> ((self.at + i) % 64) & 1) << i;
+            v |= ((self.words[(self.at + i) / 64] >> ((self.at + i) % 64) & 1) as u128) << i;
         }
         self.at += width;
         v
@@ -318,17 +338,17 @@ const TIME_MASK: u64 = (1 << layout::TIME_BITS) - 1;
 
 impl EndpointTrack {
     fn pack_into(&self, b: &mut Bits) {
-        b.put(self.state as u64, 4);
-        b.put(self.seq as u64, 2);
-        b.put(self.nxt as u64, 32);
-        b.put(self.max as u64, 32);
-        b.put(self.fin as u64, 1);
+        b.put(self.state as u128, 4);
+        b.put(self.seq as u128, 2);
+        b.put(self.nxt as u128, 32);
+        b.put(self.max as u128, 32);
+        b.put(self.fin as u128, 1);
         let w = self.window.unwrap_or(Window { left: 0, right: 0 });
-        b.put(w.left as u64, 32);
-        b.put(w.right as u64, 32);
-        b.put(self.window.is_some() as u64, 1);
-        b.put(self.wscale as u64, 4);
-        b.put(self.stalled as u64, 1);
+        b.put(w.left as u128, 32);
+        b.put(w.right as u128, 32);
+        b.put(self.window.is_some() as u128, 1);
+        b.put(self.wscale as u128, 4);
+        b.put(self.stalled as u128, 1);
         let (kind, word) = match self.aux {
             Aux::None => (layout::AUX_NONE, 0),
             Aux::Ts(ts) => (layout::AUX_TS, ts as u64),
@@ -337,8 +357,8 @@ impl EndpointTrack {
                 (at as u64 & TIME_MASK) | (gap.min(layout::GAP_MAX) as u64) << layout::TIME_BITS,
             ),
         };
-        b.put(kind, 2);
-        b.put(word, 32);
+        b.put(kind as u128, 2);
+        b.put(word as u128, 32);
     }
 
     fn unpack_from(b: &mut Bits, now: u32) -> Option<EndpointTrack> {
@@ -351,8 +371,8 @@ impl EndpointTrack {
         let window = (b.get(1) == 1).then_some(Window { left, right });
         let wscale = b.get(4) as u8;
         let stalled = b.get(1) == 1;
-        let kind = b.get(2);
-        let word = b.get(32);
+        let kind = b.get(2) as u64;
+        let word = b.get(32) as u64;
         let aux = match kind {
             layout::AUX_NONE => Aux::None,
             layout::AUX_TS => Aux::Ts(word as u32),
@@ -376,35 +396,84 @@ impl EndpointTrack {
     }
 }
 
+/// What one table word holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Way {
+    /// A whole IPv4 entry.
+    Entry(Entry),
+    /// The head of an IPv6 entry: its addresses hold only their low
+    /// [`layout::HEAD_IP_BITS`] bits until [`Way::complete`] adds its continuation's.
+    Head(Entry),
+    /// The rest of an IPv6 entry's addresses (their top bits, shifted down).
+    Continuation { lo_top: u128, hi_top: u128 },
+}
+
+impl Way {
+    /// The entry of an IPv4 word, or of an IPv6 head and its continuation; `None` for a head
+    /// without a continuation, or a continuation alone.
+    pub fn complete(self, next: Option<Way>) -> Option<Entry> {
+        match (self, next) {
+            (Way::Entry(e), _) => Some(e),
+            (Way::Head(mut e), Some(Way::Continuation { lo_top, hi_top })) => {
+                let b = layout::HEAD_IP_BITS;
+                e.key.lo = Endpoint::v6(lo_top << b | e.key.lo.addr_bits(), e.key.lo.port);
+                e.key.hi = Endpoint::v6(hi_top << b | e.key.hi.addr_bits(), e.key.hi.port);
+                Some(e)
+            }
+            _ => None,
+        }
+    }
+}
+
 impl Entry {
-    /// The hardware word of this entry (`valid` set), per [`layout`].
+    /// The hardware word of this entry (`valid` set), per [`layout`]: for IPv6, its head.
     pub fn pack(&self) -> [u64; layout::WORDS] {
         let mut words = [0u64; layout::WORDS];
         let mut b = Bits {
             words: &mut words,
             at: 0,
         };
+        let low = (1u128 << layout::HEAD_IP_BITS) - 1;
         b.put(1, 1);
-        b.put(self.key.lo.ip as u64, 32);
-        b.put(self.key.lo.port as u64, 16);
-        b.put(self.key.hi.ip as u64, 32);
-        b.put(self.key.hi.port as u64, 16);
-        b.put(self.client_is_lo as u64, 1);
-        b.put(self.picked_up as u64, 1);
+        b.put(self.key.is_v6() as u128, 1);
+        b.put(self.key.lo.addr_bits() & low, 32);
+        b.put(self.key.lo.port as u128, 16);
+        b.put(self.key.hi.addr_bits() & low, 32);
+        b.put(self.key.hi.port as u128, 16);
+        b.put(self.client_is_lo as u128, 1);
+        b.put(self.picked_up as u128, 1);
         for end in &self.ends {
             end.pack_into(&mut b);
         }
         b.put(
-            self.last_seen as u64 & TIME_MASK,
+            (self.last_seen as u64 & TIME_MASK) as u128,
             layout::TIME_BITS as usize,
         );
         words
     }
 
-    /// The entry of a hardware word, `None` if its `valid` bit is clear or a code is not one
-    /// this layout defines. Stored times are extended to the latest time ≤ `now` with those
-    /// low bits.
-    pub fn unpack(words: &[u64; layout::WORDS], now: u32) -> Option<Entry> {
+    /// The continuation word of an IPv6 entry, per [`layout::CONT_FIELDS`] (`None` for IPv4).
+    pub fn pack_continuation(&self) -> Option<[u64; layout::WORDS]> {
+        if !self.key.is_v6() {
+            return None;
+        }
+        let mut words = [0u64; layout::WORDS];
+        let mut b = Bits {
+            words: &mut words,
+            at: 0,
+        };
+        b.put(1, 1);
+        b.put(1, 1);
+        b.put(self.key.lo.addr_bits() >> layout::HEAD_IP_BITS, 96);
+        b.put(self.key.hi.addr_bits() >> layout::HEAD_IP_BITS, 96);
+        Some(words)
+    }
+
+    /// What a hardware word holds, `None` if its `valid` bit is clear or a code is not one this
+    /// layout defines. `odd_way`: the word is in an odd way (where a `v6` word is a
+    /// continuation; in an even way it is a head). Stored times are extended to the latest time
+    /// ≤ `now` with those low bits.
+    pub fn unpack_way(words: &[u64; layout::WORDS], odd_way: bool, now: u32) -> Option<Way> {
         let mut copy = *words;
         let mut b = Bits {
             words: &mut copy,
@@ -413,20 +482,43 @@ impl Entry {
         if b.get(1) == 0 {
             return None;
         }
-        let lo = Endpoint::new(b.get(32) as u32, b.get(16) as u16);
-        let hi = Endpoint::new(b.get(32) as u32, b.get(16) as u16);
+        let v6 = b.get(1) == 1;
+        if v6 && odd_way {
+            let lo_top = b.get(96);
+            let hi_top = b.get(96);
+            return Some(Way::Continuation { lo_top, hi_top });
+        }
+        let endpoint = |ip: u128, port: u128| {
+            if v6 {
+                Endpoint::v6(ip, port as u16)
+            } else {
+                Endpoint::v4(ip as u32, port as u16)
+            }
+        };
+        let lo = endpoint(b.get(32), b.get(16));
+        let hi = endpoint(b.get(32), b.get(16));
         let client_is_lo = b.get(1) == 1;
         let picked_up = b.get(1) == 1;
         let lo_end = EndpointTrack::unpack_from(&mut b, now)?;
         let hi_end = EndpointTrack::unpack_from(&mut b, now)?;
         let last_seen = extend_time(b.get(layout::TIME_BITS as usize) as u32, now);
-        Some(Entry {
+        let e = Entry {
             key: FlowKey { lo, hi },
             client_is_lo,
             picked_up,
             ends: [lo_end, hi_end],
             last_seen,
-        })
+        };
+        Some(if v6 { Way::Head(e) } else { Way::Entry(e) })
+    }
+
+    /// The IPv4 entry of a hardware word (`None` if not valid, or if it is part of an IPv6
+    /// entry: see [`Entry::unpack_way`]).
+    pub fn unpack(words: &[u64; layout::WORDS], now: u32) -> Option<Entry> {
+        match Entry::unpack_way(words, false, now)? {
+            Way::Entry(e) => Some(e),
+            _ => None,
+        }
     }
 }
 
@@ -436,12 +528,12 @@ mod tests {
 
     #[test]
     fn pack_round_trips_and_fits_the_layout() {
-        assert_eq!(layout::ENTRY_BITS, 469);
+        assert_eq!(layout::ENTRY_BITS, 470);
         let now = 1_800_000_200;
         let e = Entry {
             key: FlowKey {
-                lo: Endpoint::new(0x0a00_0001, 80),
-                hi: Endpoint::new(0xc0a8_0101, 65535),
+                lo: Endpoint::v4(0x0a00_0001, 80),
+                hi: Endpoint::v4(0xc0a8_0101, 65535),
             },
             client_is_lo: false,
             picked_up: true,
@@ -485,5 +577,34 @@ mod tests {
         );
         assert_eq!(Entry::unpack(&w, now), Some(e));
         assert_eq!(Entry::unpack(&[0; layout::WORDS], 0), None);
+        assert_eq!(e.pack_continuation(), None);
+    }
+
+    #[test]
+    fn an_ipv6_entry_is_a_head_and_a_continuation() {
+        let lo: Endpoint = "[fd77:1::10]:47340".parse().unwrap();
+        let hi: Endpoint = "[2001:db8:ffff:ffff:ffff:ffff:ffff:fffe]:587"
+            .parse()
+            .unwrap();
+        let mut end = EndpointTrack::new(TcpState::Established);
+        end.seq = SeqKnown::Seen;
+        end.nxt = 1000;
+        end.max = 1000;
+        let e = Entry {
+            key: FlowKey { lo, hi },
+            client_is_lo: true,
+            picked_up: false,
+            ends: [end; 2],
+            last_seen: 77,
+        };
+        let (head, cont) = (e.pack(), e.pack_continuation().unwrap());
+        assert_eq!(cont[layout::CONT_BITS / 64] >> (layout::CONT_BITS % 64), 0);
+        let h = Entry::unpack_way(&head, false, 80).unwrap();
+        let c = Entry::unpack_way(&cont, true, 80).unwrap();
+        assert!(matches!(h, Way::Head(_)) && matches!(c, Way::Continuation { .. }));
+        assert_eq!(h.complete(Some(c)), Some(e));
+        assert_eq!(h.complete(None), None);
+        assert_eq!(c.complete(Some(h)), None);
+        assert_eq!(Entry::unpack(&head, 80), None);
     }
 }

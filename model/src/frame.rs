@@ -13,20 +13,45 @@
 //! Checks, in order (the first that fails names the drop reason):
 //! 1. length: `< 60` → [`DropReason::Runt`], `> 1522` → [`DropReason::Oversize`];
 //! 2. EtherType at 12; up to two 802.1Q/802.1ad tags (TPID 0x8100, 0x88A8, 0x9100) are skipped;
-//!    a third tag or IPv6 (0x86DD) → `Unsupported`; anything but IPv4 (0x0800) → `NotIp`;
+//!    a third tag → `Unsupported`; IPv4 (0x0800) → 3, IPv6 (0x86DD) → 4, anything else →
+//!    `NotIp`;
 //! 3. IPv4 (RFC 791): 20 bytes present, version 4, IHL ≥ 5, IHL·4 ≤ total length ≤ bytes
 //!    present → else `BadIpHeader`; header checksum → `BadIpChecksum`; MF or fragment offset ≠ 0
-//!    → `IpFragment`; protocol ≠ 6 → `NotTcp`;
-//! 4. TCP (RFC 9293 §3.1): IP payload ≥ 20, data offset ≥ 5, data offset·4 ≤ IP payload → else
-//!    `BadTcpHeader`. Options are walked only for the window-scale option of a SYN (RFC 7323
-//!    §2.2); malformed options end the walk and are not a drop (the endpoints decide on them).
+//!    → `IpFragment`; protocol AH (51) or ESP (50) → `Ipsec`, ≠ 6 → `NotTcp`;
+//! 4. IPv6 (RFC 8200 §3): 40 bytes present, version 6, 40 + payload length ≤ bytes present →
+//!    else `BadIpHeader`; payload length 0 with a hop-by-hop header (a jumbogram, RFC 2675: out
+//!    of scope, and no frame this receiver accepts can hold one) → `Unsupported`. Then the
+//!    header chain (§4), from next header at 6, header by header inside the payload:
+//!    * TCP (6) ends the walk;
+//!    * hop-by-hop (0), routing (43), destination options (60), fragment (44) are extension
+//!      headers, walked: the [`MAX_EXT_HEADERS`]+1-th → `ExtHeaderLimit`; hop-by-hop other than
+//!      first (§4.3) → `BadIpHeader`; fewer than 8 bytes left in the payload → `BadIpHeader`;
+//!      a fragment header (8 bytes) that is not an atomic fragment (offset or M set; RFC 6946
+//!      §4 processes an atomic fragment in isolation, so it is walked through) → `IpFragment`;
+//!      an options or routing header ((length + 1)·8 bytes) running past the payload →
+//!      `BadIpHeader`;
+//!    * AH (51), ESP (50) → `Ipsec`; no next header (59) → `NoNextHeader`; anything else →
+//!      `NotTcp`;
+//! 5. TCP (RFC 9293 §3.1): IP payload ≥ 20, data offset ≥ 5, data offset·4 ≤ IP payload → else
+//!    `BadTcpHeader` (the IP payload is what follows the IPv4 header or the IPv6 header chain,
+//!    up to the IP length). Options are walked only for the window-scale option of a SYN
+//!    (RFC 7323 §2.2); malformed options end the walk and are not a drop (the endpoints decide
+//!    on them).
 //!
 //! The TCP checksum is not verified: the FCS already protects the wire, and hosts with checksum
 //! offload put frames on the wire that a capture on the host shows with wrong checksums.
+//!
+//! **Snap length.** A capture may keep only the first bytes of each frame ([`parse_captured`]:
+//! the bytes kept and the frame's length on the wire). The checks above run against the wire
+//! length (so lengths come from the IP header, as for a whole frame); a header the tracker reads
+//! that the capture cut — Ethernet and VLAN, the IPv4 header with its options (the checksum), an
+//! IPv6 extension header, the TCP header with its options (a SYN's window scale, any segment's
+//! TSval) — is [`DropReason::SnapTruncated`] at the point it is needed. A whole frame never is.
 
 use crate::descriptor::{Endpoint, SegmentDescriptor, WSCALE_MAX, WSCALE_NONE};
 use crate::drop::DropReason;
 use crate::flags::TcpFlags;
+use std::net::IpAddr;
 
 /// Smallest frame without FCS (IEEE 802.3: 64 bytes with FCS).
 pub const MIN_FRAME_LEN: usize = 60;
@@ -34,6 +59,9 @@ pub const MIN_FRAME_LEN: usize = 60;
 pub const MAX_FRAME_LEN: usize = 1522;
 /// Most VLAN tags skipped before the EtherType must be IP.
 pub const MAX_VLAN_TAGS: usize = 2;
+/// Most IPv6 extension headers walked before TCP must come (RFC 8200 §4.1 lists six kinds a
+/// packet may carry, destination options twice; RFC 8504 §5.3 lets a node limit the chain).
+pub const MAX_EXT_HEADERS: usize = 8;
 /// Length of the frame check sequence (CRC-32) that ends every frame on the wire.
 pub const FCS_LEN: usize = 4;
 /// The CRC-32 generator polynomial in reflected (LSB-first) form (IEEE 802.3 §3.2.9).
@@ -66,6 +94,35 @@ pub mod field {
     pub const IP_MF: u16 = 0x2000;
     pub const IP_FRAG_OFFSET: u16 = 0x1fff;
     pub const IP_PROTO_TCP: u8 = 6;
+    /// IPsec: Encapsulating Security Payload (RFC 4303) and Authentication Header (RFC 4302).
+    pub const IP_PROTO_ESP: u8 = 50;
+    pub const IP_PROTO_AH: u8 = 51;
+
+    // IPv6 (RFC 8200 §3), from the start of the IP header.
+    pub const IP6_VERSION: usize = 0;
+    pub const IP6_PAYLOAD_LEN: usize = 4;
+    pub const IP6_NEXT_HEADER: usize = 6;
+    pub const IP6_SRC: usize = 8;
+    pub const IP6_DST: usize = 24;
+    pub const IP6_HEADER_LEN: usize = 40;
+    /// Next-header values (IANA "Assigned Internet Protocol Numbers") of the extension headers
+    /// that are walked: hop-by-hop options, routing, fragment, destination options.
+    pub const NH_HOP_BY_HOP: u8 = 0;
+    pub const NH_ROUTING: u8 = 43;
+    pub const NH_FRAGMENT: u8 = 44;
+    pub const NH_DEST_OPTS: u8 = 60;
+    /// No next header (RFC 8200 §4.7).
+    pub const NH_NONE: u8 = 59;
+    /// Offsets inside an extension header: its next header, its length in 8-byte units after
+    /// the first 8 (options and routing headers), the fragment offset and M flag (fragment).
+    pub const EXT_NEXT_HEADER: usize = 0;
+    pub const EXT_LEN: usize = 1;
+    pub const EXT_FRAG_OFFSET: usize = 2;
+    /// Fragment offset (13 bits) and M (bit 0) of the 16-bit word at `EXT_FRAG_OFFSET`; an
+    /// atomic fragment has neither (RFC 6946).
+    pub const FRAG_OFFSET_M: u16 = 0xfff9;
+    /// Length of the fragment header, and the unit of the others' length.
+    pub const EXT_UNIT: usize = 8;
 
     // TCP, from the start of the TCP header.
     pub const TCP_SRC_PORT: usize = 0;
@@ -90,6 +147,12 @@ fn be16(b: &[u8], at: usize) -> u16 {
 
 fn be32(b: &[u8], at: usize) -> u32 {
     u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn be128(b: &[u8], at: usize) -> u128 {
+    let mut w = [0u8; 16];
+    w.copy_from_slice(&b[at..at + 16]);
+    u128::from_be_bytes(w)
 }
 
 /// Is `tpid` a VLAN tag protocol identifier?
@@ -224,66 +287,149 @@ fn timestamp(opts: &[u8]) -> Option<u32> {
     find_option(opts, field::OPT_TIMESTAMP, field::OPT_TIMESTAMP_LEN).map(|v| be32(v, 0))
 }
 
-/// The source and destination of an untagged IPv4 frame, read without any check: a hint for
-/// loading a connection ahead of time ([`parse_frame`] alone decides what a frame is). `None`
-/// when the frame is not that simple or too short.
+/// The source and destination of an untagged IPv4 frame, or an IPv6 one whose next header is
+/// TCP, read without any check: a hint for loading a connection ahead of time ([`parse_frame`]
+/// alone decides what a frame is). `None` when the frame is not that simple or too short.
 #[inline]
 pub fn peek_endpoints(frame: &[u8]) -> Option<(Endpoint, Endpoint)> {
     use field::*;
-    if be16(frame.get(..ETH_HEADER_LEN)?, ETHERTYPE) != ETHERTYPE_IPV4 {
+    let ethertype = be16(frame.get(..ETH_HEADER_LEN)?, ETHERTYPE);
+    let ip = &frame[ETH_HEADER_LEN..];
+    if ethertype == ETHERTYPE_IPV6 {
+        if ip.len() < IP6_HEADER_LEN + TCP_DST_PORT + 2 || ip[IP6_NEXT_HEADER] != IP_PROTO_TCP {
+            return None;
+        }
+        let t = IP6_HEADER_LEN;
+        return Some((
+            Endpoint::v6(be128(ip, IP6_SRC), be16(ip, t + TCP_SRC_PORT)),
+            Endpoint::v6(be128(ip, IP6_DST), be16(ip, t + TCP_DST_PORT)),
+        ));
+    }
+    if ethertype != ETHERTYPE_IPV4 {
         return None;
     }
-    let ip = &frame[ETH_HEADER_LEN..];
     let ihl = ((*ip.first()? & 0x0f) as usize) * 4;
     if ihl < IP_MIN_HEADER || ip.len() < ihl + TCP_DST_PORT + 2 {
         return None;
     }
     Some((
-        Endpoint::new(be32(ip, IP_SRC), be16(ip, ihl + TCP_SRC_PORT)),
-        Endpoint::new(be32(ip, IP_DST), be16(ip, ihl + TCP_DST_PORT)),
+        Endpoint::v4(be32(ip, IP_SRC), be16(ip, ihl + TCP_SRC_PORT)),
+        Endpoint::v4(be32(ip, IP_DST), be16(ip, ihl + TCP_DST_PORT)),
     ))
 }
 
 /// Parse one frame (wire form, without FCS) seen at `time` (ticks) into a descriptor, or the
 /// reason it is dropped.
 pub fn parse_frame(frame: &[u8], time: u32) -> Result<SegmentDescriptor, DropReason> {
+    parse_captured(frame, frame.len(), time)
+}
+
+/// [`parse_frame`] of a frame a capture may have cut short: `data` is what the capture kept
+/// (wire form: padded, no FCS), `wire_len` the frame's length on the wire (at least
+/// `data.len()`). Lengths are checked against `wire_len`; a header the tracker reads that lies
+/// past `data` is [`DropReason::SnapTruncated`] (the module doc, "Snap length").
+pub fn parse_captured(
+    data: &[u8],
+    wire_len: usize,
+    time: u32,
+) -> Result<SegmentDescriptor, DropReason> {
     use field::*;
+    let wire_len = wire_len.max(data.len());
+    // The bytes up to `end` (exclusive) were captured.
+    let need = |end: usize| {
+        if end <= data.len() {
+            Ok(())
+        } else {
+            Err(DropReason::SnapTruncated)
+        }
+    };
     // 1. MAC length limits.
-    if frame.len() < MIN_FRAME_LEN {
+    if wire_len < MIN_FRAME_LEN {
         return Err(DropReason::Runt);
     }
-    if frame.len() > MAX_FRAME_LEN {
+    if wire_len > MAX_FRAME_LEN {
         return Err(DropReason::Oversize);
     }
 
     // 2. EtherType, skipping up to two VLAN tags.
     let mut et_at = ETHERTYPE;
-    let mut ethertype = be16(frame, et_at);
+    need(et_at + 2)?;
+    let mut ethertype = be16(data, et_at);
     let mut tags = 0;
     while is_vlan_tpid(ethertype) && tags < MAX_VLAN_TAGS {
         tags += 1;
         et_at += VLAN_TAG_LEN;
-        ethertype = be16(frame, et_at);
+        need(et_at + 2)?;
+        ethertype = be16(data, et_at);
     }
-    if is_vlan_tpid(ethertype) || ethertype == ETHERTYPE_IPV6 {
+    if is_vlan_tpid(ethertype) {
         return Err(DropReason::Unsupported);
     }
-    if ethertype != ETHERTYPE_IPV4 {
-        return Err(DropReason::NotIp);
-    }
-
-    // 3. IPv4 header (RFC 791 §3.1).
     let ip_at = et_at + 2;
-    let ip = &frame[ip_at..];
-    if ip.len() < IP_MIN_HEADER {
+    let (ip, ip_len) = (&data[ip_at..], wire_len - ip_at);
+    let (src, dst, tcp_at, ip_end) = match ethertype {
+        ETHERTYPE_IPV4 => ipv4(ip, ip_len)?,
+        ETHERTYPE_IPV6 => ipv6(ip, ip_len)?,
+        _ => return Err(DropReason::NotIp),
+    };
+
+    // 5. TCP header (RFC 9293 §3.1), in ip[tcp_at..ip_end].
+    let tcp_len = ip_end - tcp_at;
+    if tcp_len < TCP_MIN_HEADER {
+        return Err(DropReason::BadTcpHeader);
+    }
+    need(ip_at + tcp_at + TCP_MIN_HEADER)?;
+    let tcp = &ip[tcp_at..];
+    let doff = ((tcp[TCP_OFFSET] >> 4) as usize) * 4;
+    if doff < TCP_MIN_HEADER || doff > tcp_len {
+        return Err(DropReason::BadTcpHeader);
+    }
+    let flags = TcpFlags::from_header_bytes(tcp[TCP_OFFSET], tcp[TCP_FLAGS]);
+    need(ip_at + tcp_at + doff)?;
+    let opts = &tcp[TCP_MIN_HEADER..doff];
+    let wscale = if flags.syn() {
+        window_scale(opts)
+    } else {
+        WSCALE_NONE
+    };
+    Ok(SegmentDescriptor {
+        src: Endpoint::new(src, be16(tcp, TCP_SRC_PORT)),
+        dst: Endpoint::new(dst, be16(tcp, TCP_DST_PORT)),
+        seq: be32(tcp, TCP_SEQ),
+        ack: be32(tcp, TCP_ACK),
+        flags,
+        window: be16(tcp, TCP_WINDOW),
+        wscale,
+        payload_len: (tcp_len - doff) as u16,
+        tsval: timestamp(opts),
+        time,
+    })
+}
+
+/// Where an IP header says the TCP header is: source, destination, the TCP header's offset and
+/// the IP packet's end, both from the IP header's start.
+type IpPart = (IpAddr, IpAddr, usize, usize);
+
+/// Step 3, the IPv4 header (RFC 791 §3.1): `ip` holds the captured bytes from its start, `ip_len`
+/// the bytes the frame has from there.
+fn ipv4(ip: &[u8], ip_len: usize) -> Result<IpPart, DropReason> {
+    use field::*;
+    let need = |end: usize| {
+        (end <= ip.len())
+            .then_some(())
+            .ok_or(DropReason::SnapTruncated)
+    };
+    if ip_len < IP_MIN_HEADER {
         return Err(DropReason::BadIpHeader);
     }
+    need(IP_MIN_HEADER)?;
     let version = ip[IP_VER_IHL] >> 4;
     let ihl = ((ip[IP_VER_IHL] & 0x0f) as usize) * 4;
     let total_len = be16(ip, IP_TOTAL_LEN) as usize;
-    if version != 4 || ihl < IP_MIN_HEADER || total_len < ihl || total_len > ip.len() {
+    if version != 4 || ihl < IP_MIN_HEADER || total_len < ihl || total_len > ip_len {
         return Err(DropReason::BadIpHeader);
     }
+    need(ihl)?;
     if ones_complement_sum(&ip[..ihl]) != 0xffff {
         return Err(DropReason::BadIpChecksum);
     }
@@ -291,37 +437,82 @@ pub fn parse_frame(frame: &[u8], time: u32) -> Result<SegmentDescriptor, DropRea
     if frag & (IP_MF | IP_FRAG_OFFSET) != 0 {
         return Err(DropReason::IpFragment);
     }
-    if ip[IP_PROTOCOL] != IP_PROTO_TCP {
-        return Err(DropReason::NotTcp);
+    match ip[IP_PROTOCOL] {
+        IP_PROTO_TCP => {}
+        IP_PROTO_AH | IP_PROTO_ESP => return Err(DropReason::Ipsec),
+        _ => return Err(DropReason::NotTcp),
     }
+    Ok((
+        IpAddr::V4(be32(ip, IP_SRC).into()),
+        IpAddr::V4(be32(ip, IP_DST).into()),
+        ihl,
+        total_len,
+    ))
+}
 
-    // 4. TCP header (RFC 9293 §3.1).
-    let tcp = &ip[ihl..total_len];
-    if tcp.len() < TCP_MIN_HEADER {
-        return Err(DropReason::BadTcpHeader);
-    }
-    let doff = ((tcp[TCP_OFFSET] >> 4) as usize) * 4;
-    if doff < TCP_MIN_HEADER || doff > tcp.len() {
-        return Err(DropReason::BadTcpHeader);
-    }
-    let flags = TcpFlags::from_header_bytes(tcp[TCP_OFFSET], tcp[TCP_FLAGS]);
-    let wscale = if flags.syn() {
-        window_scale(&tcp[TCP_MIN_HEADER..doff])
-    } else {
-        WSCALE_NONE
+/// Step 4, the IPv6 header and its extension headers (RFC 8200 §3, §4): `ip` holds the captured
+/// bytes from its start, `ip_len` the bytes the frame has from there.
+fn ipv6(ip: &[u8], ip_len: usize) -> Result<IpPart, DropReason> {
+    use field::*;
+    let need = |end: usize| {
+        (end <= ip.len())
+            .then_some(())
+            .ok_or(DropReason::SnapTruncated)
     };
-    Ok(SegmentDescriptor {
-        src: Endpoint::new(be32(ip, IP_SRC), be16(tcp, TCP_SRC_PORT)),
-        dst: Endpoint::new(be32(ip, IP_DST), be16(tcp, TCP_DST_PORT)),
-        seq: be32(tcp, TCP_SEQ),
-        ack: be32(tcp, TCP_ACK),
-        flags,
-        window: be16(tcp, TCP_WINDOW),
-        wscale,
-        payload_len: (tcp.len() - doff) as u16,
-        tsval: timestamp(&tcp[TCP_MIN_HEADER..doff]),
-        time,
-    })
+    if ip_len < IP6_HEADER_LEN {
+        return Err(DropReason::BadIpHeader);
+    }
+    need(IP6_HEADER_LEN)?;
+    let payload_len = be16(ip, IP6_PAYLOAD_LEN) as usize;
+    let end = IP6_HEADER_LEN + payload_len;
+    if ip[IP6_VERSION] >> 4 != 6 || end > ip_len {
+        return Err(DropReason::BadIpHeader);
+    }
+    let mut nh = ip[IP6_NEXT_HEADER];
+    if payload_len == 0 && nh == NH_HOP_BY_HOP {
+        return Err(DropReason::Unsupported);
+    }
+    // The header chain (§4.1), one header per turn; `at` is where the header of type `nh`
+    // starts. Each turn either ends the walk or consumes at least 8 bytes of the payload.
+    let mut at = IP6_HEADER_LEN;
+    let mut count = 0;
+    loop {
+        match nh {
+            IP_PROTO_TCP => break,
+            NH_HOP_BY_HOP | NH_ROUTING | NH_DEST_OPTS | NH_FRAGMENT => {
+                if count == MAX_EXT_HEADERS {
+                    return Err(DropReason::ExtHeaderLimit);
+                }
+                if (nh == NH_HOP_BY_HOP && count != 0) || at + EXT_UNIT > end {
+                    return Err(DropReason::BadIpHeader);
+                }
+                need(at + EXT_UNIT)?;
+                let len = if nh == NH_FRAGMENT {
+                    if be16(ip, at + EXT_FRAG_OFFSET) & FRAG_OFFSET_M != 0 {
+                        return Err(DropReason::IpFragment);
+                    }
+                    EXT_UNIT
+                } else {
+                    (ip[at + EXT_LEN] as usize + 1) * EXT_UNIT
+                };
+                if at + len > end {
+                    return Err(DropReason::BadIpHeader);
+                }
+                nh = ip[at + EXT_NEXT_HEADER];
+                at += len;
+                count += 1;
+            }
+            IP_PROTO_AH | IP_PROTO_ESP => return Err(DropReason::Ipsec),
+            NH_NONE => return Err(DropReason::NoNextHeader),
+            _ => return Err(DropReason::NotTcp),
+        }
+    }
+    Ok((
+        IpAddr::V6(be128(ip, IP6_SRC).into()),
+        IpAddr::V6(be128(ip, IP6_DST).into()),
+        at,
+        end,
+    ))
 }
 
 #[cfg(test)]
@@ -405,8 +596,17 @@ mod tests {
         );
         assert_eq!(
             mutate(&|v| v[12..14].copy_from_slice(&[0x86, 0xdd])),
-            Err(DropReason::Unsupported)
+            Err(DropReason::BadIpHeader)
         );
+        for (proto, why) in [(50, DropReason::Ipsec), (51, DropReason::Ipsec)] {
+            assert_eq!(
+                mutate(&|v| {
+                    v[ip + 9] = proto;
+                    fix_csum(v)
+                }),
+                Err(why)
+            );
+        }
         assert_eq!(mutate(&|v| v[ip] = 0x65), Err(DropReason::BadIpHeader));
         assert_eq!(mutate(&|v| v[ip] = 0x44), Err(DropReason::BadIpHeader));
         assert_eq!(
@@ -484,5 +684,208 @@ mod tests {
         assert_eq!(window_scale(&[2, 40, 0]), WSCALE_NONE);
         assert_eq!(window_scale(&[0, 3, 3, 2]), WSCALE_NONE);
         assert_eq!(window_scale(&[3]), WSCALE_NONE);
+    }
+
+    // ---- IPv6 (RFC 8200)
+
+    const SRC6: [u8; 16] = [0xfd, 0x77, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10];
+    const DST6: [u8; 16] = [0xfd, 0x77, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20];
+
+    /// An IPv6 SYN with a window scale, `payload` bytes of data, untagged.
+    fn simple6(payload: &[u8]) -> Vec<u8> {
+        let p = PacketBuilder::ethernet2([1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1])
+            .ipv6(SRC6, DST6, 64)
+            .tcp(47340, 587, 1000, 65535)
+            .syn()
+            .options(&[TcpOptionElement::WindowScale(10)])
+            .unwrap();
+        let mut v = Vec::new();
+        p.write(&mut v, payload).unwrap();
+        v
+    }
+
+    /// `frame` (untagged IPv6) with extension headers inserted after the fixed header, each
+    /// `(type, bytes after its next-header byte)`; the chain's last next header is the frame's
+    /// old one. The payload length is fixed up.
+    fn with_ext(frame: &[u8], exts: &[(u8, Vec<u8>)]) -> Vec<u8> {
+        let ip = 14;
+        let mut v = frame[..ip + 40].to_vec();
+        let mut nh = frame[ip + 6];
+        let mut chain = Vec::new();
+        for (t, body) in exts.iter().rev() {
+            let mut h = vec![nh];
+            h.extend(body);
+            chain.splice(0..0, h);
+            nh = *t;
+        }
+        v[ip + 6] = nh;
+        v.extend(&chain);
+        v.extend(&frame[ip + 40..]);
+        let plen = (v.len() - ip - 40) as u16;
+        v[ip + 4..ip + 6].copy_from_slice(&plen.to_be_bytes());
+        v
+    }
+
+    /// An options/routing header body of `units` 8-byte units (length byte, then padding).
+    fn opts(units: u8) -> Vec<u8> {
+        let mut b = vec![units - 1];
+        b.resize(units as usize * 8 - 1, 0);
+        b
+    }
+
+    fn frag(offset: u16, more: bool) -> Vec<u8> {
+        let w = offset << 3 | more as u16;
+        let mut b = vec![0];
+        b.extend(w.to_be_bytes());
+        b.extend([0, 0, 0, 42]);
+        b
+    }
+
+    #[test]
+    fn parses_an_ipv6_syn() {
+        let mut f = simple6(b"hello");
+        let d = parse_frame(&f, 3).unwrap();
+        assert_eq!(d.src.to_string(), "[fd77:1::10]:47340");
+        assert_eq!(d.dst.to_string(), "[fd77:1::20]:587");
+        assert_eq!((d.wscale, d.payload_len, d.seq), (10, 5, 1000));
+        // Padding after the payload is not payload.
+        f.resize(200, 0xee);
+        assert_eq!(parse_frame(&f, 3).unwrap().payload_len, 5);
+    }
+
+    #[test]
+    fn ipv6_extension_headers_are_walked() {
+        let base = simple6(b"xy");
+        let want = parse_frame(&base, 0).unwrap();
+        let chains: Vec<Vec<(u8, Vec<u8>)>> = vec![
+            vec![(0, opts(1))],
+            vec![
+                (0, opts(2)),
+                (60, opts(1)),
+                (43, opts(3)),
+                (44, frag(0, false)),
+            ],
+            vec![(60, opts(1)), (44, frag(0, false)), (60, opts(2))],
+            (0..MAX_EXT_HEADERS).map(|_| (60, opts(1))).collect(),
+        ];
+        for c in chains {
+            assert_eq!(parse_frame(&with_ext(&base, &c), 0), Ok(want), "{c:?}");
+        }
+        let limit: Vec<_> = (0..=MAX_EXT_HEADERS).map(|_| (60, opts(1))).collect();
+        assert_eq!(
+            parse_frame(&with_ext(&base, &limit), 0),
+            Err(DropReason::ExtHeaderLimit)
+        );
+        for (c, why) in [
+            (vec![(44, frag(0, true))], DropReason::IpFragment),
+            (
+                vec![(0, opts(1)), (44, frag(185, false))],
+                DropReason::IpFragment,
+            ),
+            (vec![(60, opts(1)), (0, opts(1))], DropReason::BadIpHeader),
+            (vec![(51, opts(2))], DropReason::Ipsec),
+            (vec![(50, opts(2))], DropReason::Ipsec),
+        ] {
+            assert_eq!(parse_frame(&with_ext(&base, &c), 0), Err(why), "{c:?}");
+        }
+        // The chain's last next header.
+        for (nh, why) in [
+            (59, DropReason::NoNextHeader),
+            (17, DropReason::NotTcp),
+            (58, DropReason::NotTcp),
+            (253, DropReason::NotTcp),
+        ] {
+            let mut f = with_ext(&base, &[(60, opts(1))]);
+            f[14 + 40] = nh;
+            assert_eq!(parse_frame(&f, 0), Err(why), "next header {nh}");
+        }
+    }
+
+    #[test]
+    fn ipv6_lengths_are_checked() {
+        let base = simple6(b"");
+        let ip = 14;
+        let mutate = |f: &dyn Fn(&mut Vec<u8>)| {
+            let mut v = base.clone();
+            f(&mut v);
+            parse_frame(&v, 0)
+        };
+        assert_eq!(mutate(&|v| v[ip] = 0x46), Err(DropReason::BadIpHeader));
+        // Payload length past the frame, or shorter than the TCP header.
+        assert_eq!(mutate(&|v| v[ip + 5] += 1), Err(DropReason::BadIpHeader));
+        assert_eq!(
+            mutate(&|v| v[ip + 4..ip + 6].copy_from_slice(&[0, 19])),
+            Err(DropReason::BadTcpHeader)
+        );
+        // A jumbogram (RFC 2675).
+        assert_eq!(
+            mutate(&|v| {
+                v[ip + 4..ip + 6].copy_from_slice(&[0, 0]);
+                v[ip + 6] = 0;
+            }),
+            Err(DropReason::Unsupported)
+        );
+        // An extension header running past the payload.
+        let mut f = with_ext(&base, &[(60, opts(1))]);
+        f[ip + 41] = 200;
+        assert_eq!(parse_frame(&f, 0), Err(DropReason::BadIpHeader));
+        // A header chain that ends exactly at the payload's end.
+        let mut f = with_ext(&base, &[(60, opts(1))]);
+        f[ip + 40] = 59;
+        f.truncate(ip + 48);
+        f[ip + 4..ip + 6].copy_from_slice(&[0, 8]);
+        f.resize(MIN_FRAME_LEN.max(f.len()), 0);
+        assert_eq!(parse_frame(&f, 0), Err(DropReason::NoNextHeader));
+        f[ip + 40] = 60;
+        assert_eq!(parse_frame(&f, 0), Err(DropReason::BadIpHeader));
+    }
+
+    #[test]
+    fn ipv6_under_stacked_vlans() {
+        let base = simple6(b"");
+        let mut two = base[..12].to_vec();
+        two.extend([0x88, 0xa8, 0, 7, 0x81, 0x00, 0, 42]);
+        two.extend(&base[12..]);
+        assert_eq!(parse_frame(&two, 0), parse_frame(&base, 0));
+    }
+
+    // ---- snap length
+
+    #[test]
+    fn a_cut_frame_is_tracked_from_complete_headers() {
+        let f4 = simple(b"0123456789");
+        let f6 = simple6(b"0123456789");
+        for f in [&f4, &f6] {
+            let whole = parse_frame(f, 0).unwrap();
+            let headers = f.len() - 10;
+            for keep in 0..f.len() {
+                let got = parse_captured(&f[..keep], f.len(), 0);
+                if keep >= headers {
+                    assert_eq!(got, Ok(whole), "kept {keep}");
+                } else {
+                    assert_eq!(got, Err(DropReason::SnapTruncated), "kept {keep}");
+                }
+            }
+        }
+        // A segment other than a SYN needs its TCP header with the options (the tracker reads
+        // every segment's TSval: RFC 7323 §3, issue 11), not its payload; its lengths come
+        // from the IP header.
+        let mut ack = f4.clone();
+        ack[14 + 20 + 13] = 0x10;
+        let whole = parse_frame(&ack, 0).unwrap();
+        let headers = ack.len() - 10;
+        assert_eq!(parse_captured(&ack[..headers], ack.len(), 0), Ok(whole));
+        assert_eq!(
+            parse_captured(&ack[..54], ack.len(), 0),
+            Err(DropReason::SnapTruncated)
+        );
+        assert_eq!(whole.payload_len, 10);
+        // Length errors are still errors.
+        let mut bad = ack.clone();
+        bad[14 + 2..14 + 4].copy_from_slice(&2000u16.to_be_bytes());
+        assert_eq!(
+            parse_captured(&bad[..54], bad.len(), 0),
+            Err(DropReason::BadIpHeader)
+        );
     }
 }

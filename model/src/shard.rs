@@ -31,7 +31,7 @@
 use crate::analysis::{Ahead, AnalysisReport, Analyzer, ConnectionReport, Due};
 use crate::capture::{cut_short, for_each_frame, CaptureError};
 use crate::descriptor::FlowKey;
-use crate::frame::{pad_to_minimum, parse_frame, peek_endpoints, MIN_FRAME_LEN};
+use crate::frame::{pad_to_minimum, parse_captured, parse_frame, peek_endpoints, MIN_FRAME_LEN};
 use crate::hash::{ToeplitzTable, DEFAULT_HASH_KEY};
 use crate::table::TableShape;
 use crate::tracker::TrackerConfig;
@@ -71,21 +71,28 @@ impl Sharder {
     /// The shard of the connection `key`.
     #[inline]
     pub fn of_key(&self, key: &FlowKey) -> usize {
-        ((self.hash.hash(&key.hash_input()) & self.bucket_mask) % self.shards) as usize
+        ((self.hash.hash(key.hash_input().as_slice()) & self.bucket_mask) % self.shards) as usize
     }
 
     /// The shard of a captured frame (frames whose connection cannot be found are counted by
     /// shard 0: they only move counters).
     #[inline]
-    pub fn of_frame(&mut self, data: &[u8]) -> usize {
-        match peek_endpoints(data).or_else(|| self.parse(data)) {
+    pub fn of_frame(&mut self, data: &[u8], orig_len: u32) -> usize {
+        match peek_endpoints(data).or_else(|| self.parse(data, orig_len)) {
             Some((src, dst)) => self.of_key(&FlowKey::of(src, dst).0),
             None => 0,
         }
     }
 
-    /// The endpoints of a frame that the tracker takes (it parses), as the tracker pads it.
-    fn parse(&mut self, data: &[u8]) -> Option<(crate::Endpoint, crate::Endpoint)> {
+    /// The endpoints of a frame that the tracker takes (it parses), as the tracker pads it
+    /// (or, cut by the snap length, as it parses a captured frame: `Analyzer::take`).
+    fn parse(&mut self, data: &[u8], orig_len: u32) -> Option<(crate::Endpoint, crate::Endpoint)> {
+        let wire_len = (orig_len as usize).max(data.len());
+        if wire_len > data.len() {
+            return parse_captured(data, wire_len.max(MIN_FRAME_LEN), 0)
+                .ok()
+                .map(|d| (d.src, d.dst));
+        }
         let frame = if data.len() < MIN_FRAME_LEN {
             pad_to_minimum(data, &mut self.pad);
             &self.pad[..]
@@ -96,8 +103,8 @@ impl Sharder {
     }
 
     /// The tracker takes this frame (it parses).
-    fn taken(&mut self, data: &[u8]) -> bool {
-        self.parse(data).is_some()
+    fn taken(&mut self, data: &[u8], orig_len: u32) -> bool {
+        self.parse(data, orig_len).is_some()
     }
 }
 
@@ -143,7 +150,6 @@ struct Read {
     now: Duration,
     /// The single tracker's time at the end, in ticks (`None`: it never took a frame).
     tracker_now: Option<u32>,
-    truncated: u64,
     /// The file ended inside a frame: the frames before it were read.
     cut_short: bool,
 }
@@ -161,7 +167,6 @@ fn deal<'a>(
     let mut read = Read {
         now: Duration::ZERO,
         tracker_now: None,
-        truncated: 0,
         cut_short: false,
     };
     let mut index = 0u64;
@@ -173,16 +178,12 @@ fn deal<'a>(
     let cut = cut_short(for_each_frame(bytes, |f| {
         let i = index;
         index += 1;
-        if f.is_truncated() {
-            read.truncated += 1;
-            return;
-        }
         read.now = read.now.max(f.timestamp);
-        let k = sharder.of_frame(f.data);
+        let k = sharder.of_frame(f.data, f.orig_len);
         let tracker_now = read.tracker_now;
         let time = crate::time::ticks(f.timestamp);
         let ahead = read.tracker_now.is_none_or(|t| crate::time::later(time, t));
-        if ahead && sharder.taken(f.data) {
+        if ahead && sharder.taken(f.data, f.orig_len) {
             read.tracker_now = Some(time);
         }
         batches[k].push(Due {
@@ -191,6 +192,7 @@ fn deal<'a>(
             now: read.now,
             tracker_now,
             data: f.data,
+            orig_len: f.orig_len,
         });
         if batches[k].len() == BATCH {
             send(k, &mut batches[k]);
@@ -232,7 +234,9 @@ fn merge(shards: Vec<Analyzer>, read: &Read) -> AnalysisReport {
     let mut counters = crate::Counters::default();
     let mut listeners = Vec::new();
     let mut total = 0;
+    let mut truncated = 0;
     for (r, _) in &parts {
+        truncated += r.capture_truncated;
         for (c, v) in r.counters.iter() {
             counters.add(c, v);
         }
@@ -266,7 +270,7 @@ fn merge(shards: Vec<Analyzer>, read: &Read) -> AnalysisReport {
         connections,
         counters,
         listeners,
-        capture_truncated: read.truncated,
+        capture_truncated: truncated,
         file_cut_short: read.cut_short,
         end_time: read.now,
     }

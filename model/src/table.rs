@@ -4,7 +4,9 @@
 //! Bounded: `buckets × ways` slots; the bucket of a key is the low bits of its keyed Toeplitz
 //! hash ([`crate::hash`]). A bucket is read and written whole (the hardware keeps a bucket in one
 //! wide block-RAM word), so the lookup, the choice of a free or victim way and aging all see the
-//! same bucket at once.
+//! same bucket at once. An IPv6 entry takes two ways, an even one (its slot) and the next (its
+//! *continuation*, holding the rest of its addresses: `entry::layout`); [`Table::make_room`]
+//! is the one place ways are chosen, for both families (docs/core.md, "The table key").
 
 use crate::descriptor::FlowKey;
 use crate::entry::Entry;
@@ -26,7 +28,7 @@ pub enum TableShape {
 
 impl TableShape {
     /// The Arty A7-35T's table: 2K entries, 512 buckets × 4 ways. An entry is
-    /// `entry::layout::ENTRY_BITS` (469) wide, so a way of 512 entries takes 7 RAMB36 (512 × 72
+    /// `entry::layout::ENTRY_BITS` (470) wide, so a way of 512 entries takes 7 RAMB36 (512 × 72
     /// each) and the table 28 of the part's 50 (1.8 Mb); 1024 buckets would take 56 (docs/core.md,
     /// "Block RAM"). The hardware's geometry is read from here (`conn_core::BUCKET_BITS_35T`).
     pub const ARTY_35T: TableShape = TableShape::Bounded {
@@ -59,6 +61,24 @@ impl TableShape {
     }
 }
 
+/// The entries [`Table::make_room`] removed (at most two: an IPv6 entry's pair).
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Evicted {
+    slots: [Option<(usize, Entry)>; 2],
+}
+
+impl Evicted {
+    fn push(&mut self, slot: usize, e: Entry) {
+        let free = self.slots.iter_mut().find(|s| s.is_none());
+        *free.expect("at most two evicted") = Some((slot, e));
+    }
+
+    /// `(slot, entry)` of each, lowest slot first.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, Entry)> + '_ {
+        self.slots.iter().flatten().copied()
+    }
+}
+
 enum Index {
     /// Set-associative: the bucket of a key is its hash's low bits.
     Bounded { ways: usize, bucket_mask: u32 },
@@ -71,6 +91,8 @@ enum Index {
 /// per-connection statistics).
 pub struct Table {
     slots: Vec<Option<Entry>>,
+    /// Bounded: slot `i` is the continuation of the IPv6 entry in slot `i - 1`.
+    continuation: Vec<bool>,
     index: Index,
     hash_key: [u8; HASH_KEY_BYTES],
     hasher: ToeplitzTable,
@@ -101,6 +123,7 @@ impl Table {
             ),
         };
         Table {
+            continuation: vec![false; slots.len()],
             slots,
             index,
             hash_key: DEFAULT_HASH_KEY,
@@ -122,7 +145,10 @@ impl Table {
 
     pub fn clear(&mut self) {
         match &mut self.index {
-            Index::Bounded { .. } => self.slots.iter_mut().for_each(|s| *s = None),
+            Index::Bounded { .. } => {
+                self.slots.iter_mut().for_each(|s| *s = None);
+                self.continuation.iter_mut().for_each(|c| *c = false);
+            }
             Index::Unbounded { map, free } => {
                 map.clear();
                 free.clear();
@@ -135,7 +161,7 @@ impl Table {
     pub fn bucket_of(&self, key: &FlowKey) -> usize {
         match &self.index {
             Index::Bounded { bucket_mask, .. } => {
-                (self.hasher.hash(&key.hash_input()) & bucket_mask) as usize
+                (self.hasher.hash(key.hash_input().as_slice()) & bucket_mask) as usize
             }
             Index::Unbounded { .. } => 0,
         }
@@ -201,14 +227,100 @@ impl Table {
         i
     }
 
-    /// Empty slot `i`, returning what it held.
+    /// Empty slot `i` (and its continuation), returning what it held.
     pub(crate) fn remove(&mut self, i: usize) -> Option<Entry> {
         let e = self.slots[i].take()?;
-        if let Index::Unbounded { map, free } = &mut self.index {
-            map.remove(flow_hash(&e.key), i);
-            free.push(i as u32);
+        match &mut self.index {
+            Index::Unbounded { map, free } => {
+                map.remove(flow_hash(&e.key), i);
+                free.push(i as u32);
+            }
+            Index::Bounded { .. } => {
+                if e.key.is_v6() {
+                    self.continuation[i + 1] = false;
+                }
+            }
         }
         Some(e)
+    }
+
+    /// Put `entry` into slot `i` of a bounded table, which [`Table::make_room`] chose for it
+    /// (an IPv6 entry: its continuation into `i + 1`).
+    pub(crate) fn put(&mut self, i: usize, entry: Entry) {
+        if entry.key.is_v6() {
+            self.continuation[i + 1] = true;
+        }
+        self.slots[i] = Some(entry);
+    }
+
+    /// The entry whose continuation slot `i` is (bounded tables; `None` for any other slot).
+    pub fn continuation_of(&self, i: usize) -> Option<&Entry> {
+        if *self.continuation.get(i)? {
+            self.slots[i - 1].as_ref()
+        } else {
+            None
+        }
+    }
+
+    /// Room for a new entry of `key` in its bucket of a bounded table, at time `now`: the slot
+    /// it goes to and the entries removed to make room (lowest way first), or `None` when every
+    /// choice would evict a live connection (the table is full there).
+    ///
+    /// * **IPv4** takes one way: a free way whose partner (the other way of its even/odd pair)
+    ///   is taken, else the lowest free way (so free pairs are kept for IPv6); with no free way,
+    ///   the entry that ranks first as a victim (lowest eviction class, then longest silent, then
+    ///   lowest way; an IPv6 entry is ranked by its head and leaves both its ways).
+    /// * **IPv6** takes a pair (an even way and the next): the lowest free pair; else the pair
+    ///   whose occupants are all evictable and whose last-ranked occupant ranks first (the pair
+    ///   that costs the least to clear, ranked by the connection it would keep longest), every
+    ///   occupant evicted. A pair half free is cleared like a full one.
+    pub(crate) fn make_room(&mut self, key: &FlowKey, now: u32) -> Option<(usize, Evicted)> {
+        let range = self.bucket_slots(key);
+        let base = range.start;
+        let ways = range.len();
+        let free = |t: &Table, w: usize| t.slots[base + w].is_none() && !t.continuation[base + w];
+        // Rank of the entry in way `w` as a victim (lower goes first), `None` if there is no
+        // entry there or it is never evicted.
+        let rank = |t: &Table, w: usize| {
+            let e = t.slots[base + w].as_ref()?;
+            let class = e.eviction_class()?;
+            Some((class, u32::MAX - crate::time::elapsed(now, e.last_seen), w))
+        };
+        let mut evicted = Evicted::default();
+        if !key.is_v6() {
+            let taken_partner = |w: usize| w ^ 1 < ways && !free(self, w ^ 1);
+            let way = (0..ways)
+                .find(|w| free(self, *w) && taken_partner(*w))
+                .or_else(|| (0..ways).find(|w| free(self, *w)));
+            if let Some(w) = way {
+                return Some((base + w, evicted));
+            }
+            let (_, _, w) = (0..ways).filter_map(|w| rank(self, w)).min()?;
+            evicted.push(base + w, self.remove(base + w).expect("victim present"));
+            return Some((base + w, evicted));
+        }
+        let pairs = ways / 2;
+        if let Some(p) = (0..pairs).find(|p| free(self, 2 * p) && free(self, 2 * p + 1)) {
+            return Some((base + 2 * p, evicted));
+        }
+        let pair_rank = |t: &Table, p: usize| {
+            let occupants = [2 * p, 2 * p + 1].map(|w| (t.slots[base + w].is_some(), w));
+            occupants
+                .iter()
+                .filter(|(taken, _)| *taken)
+                .map(|(_, w)| rank(t, *w))
+                .collect::<Option<Vec<_>>>()?
+                .into_iter()
+                .max()
+        };
+        let (_, _, last) = (0..pairs).filter_map(|p| pair_rank(self, p)).min()?;
+        let p = last / 2;
+        for w in [2 * p, 2 * p + 1] {
+            if let Some(e) = self.remove(base + w) {
+                evicted.push(base + w, e);
+            }
+        }
+        Some((base + 2 * p, evicted))
     }
 
     /// The entry at slot `i`.

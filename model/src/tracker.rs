@@ -12,7 +12,7 @@ use crate::descriptor::{Endpoint, FlowKey, SegmentDescriptor};
 use crate::drop::DropReason;
 use crate::entry::{Entry, HI, LO};
 use crate::flags::FlagClass;
-use crate::frame::parse_frame;
+use crate::frame::parse_captured;
 use crate::segment::{self, Applied};
 use crate::state::TcpState;
 use crate::table::{flow_hash, Table, TableShape};
@@ -245,7 +245,19 @@ impl Tracker {
         time: u32,
         sink: &mut S,
     ) -> Result<(SegmentDescriptor, Verdict), DropReason> {
-        match parse_frame(frame, time) {
+        self.process_captured_frame(frame, frame.len(), time, sink)
+    }
+
+    /// One frame a capture may have cut short: the bytes kept and the frame's length on the
+    /// wire (`frame::parse_captured`).
+    pub fn process_captured_frame<S: EventSink>(
+        &mut self,
+        frame: &[u8],
+        wire_len: usize,
+        time: u32,
+        sink: &mut S,
+    ) -> Result<(SegmentDescriptor, Verdict), DropReason> {
+        match parse_captured(frame, wire_len, time) {
             Ok(d) => {
                 self.counters.inc(Counter::Frames);
                 self.counters.inc(Counter::Processed);
@@ -380,7 +392,7 @@ impl Tracker {
                         sink.event(Event::Refused { key, time: now });
                         return Verdict::Refused;
                     };
-                    *self.table.slot_mut(i) = Some(entry);
+                    self.table.put(i, entry);
                     i
                 } else {
                     self.table.alloc_unbounded(entry)
@@ -493,32 +505,20 @@ impl Tracker {
             .find(|i| self.table.slot(*i).is_some_and(|e| e.key == *key))
     }
 
-    /// Make room in `key`'s bucket: a free way, else a victim by eviction class (finished, then
-    /// half-open, then closing; the longest silent first; the lowest way on a tie). `None` when
-    /// every way holds a live connection.
+    /// Make room in `key`'s bucket (`Table::make_room`: a free way or pair, else victims by
+    /// eviction class). `None` when that would evict a live connection.
     fn insert_bounded<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) -> Option<usize> {
-        let range = self.table.bucket_slots(key);
-        if let Some(i) = range.clone().find(|i| self.table.slot(*i).is_none()) {
-            return Some(i);
-        }
         let now = self.now;
-        let victim = range
-            .filter_map(|i| {
-                let e = self.table.slot(i)?;
-                let class = e.eviction_class()?;
-                let age = elapsed(now, e.last_seen);
-                Some(((class, u32::MAX - age, i), i))
-            })
-            .min()
-            .map(|(_, i)| i)?;
-        let old = self.table.remove(victim).expect("victim present");
-        self.counters.inc(Counter::Evicted);
-        sink.event(Event::Removed {
-            entry: old,
-            slot: victim,
-            reason: RemoveReason::Evicted,
-            time: now,
-        });
-        Some(victim)
+        let (slot, evicted) = self.table.make_room(key, now)?;
+        for (victim, entry) in evicted.iter() {
+            self.counters.inc(Counter::Evicted);
+            sink.event(Event::Removed {
+                entry,
+                slot: victim,
+                reason: RemoveReason::Evicted,
+                time: now,
+            });
+        }
+        Some(slot)
     }
 }

@@ -58,8 +58,8 @@ fn live(t: &mut Tracker, rng: &mut Rng) -> Vec<Conn> {
     use TcpFlags as F;
     (0..CONNECTIONS)
         .map(|i| {
-            let client = Endpoint::new(0x0a01_0000 + i, 40_000 + i as u16);
-            let server = Endpoint::new(0x0a02_0001, 443);
+            let client = Endpoint::v4(0x0a01_0000 + i, 40_000 + i as u16);
+            let server = Endpoint::v4(0x0a02_0001, 443);
             let (c_isn, s_isn) = (rng.next(), rng.next());
             let syn = SegmentDescriptor {
                 wscale: 7,

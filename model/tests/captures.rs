@@ -10,6 +10,12 @@ fn captures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../captures")
 }
 
+/// `a.b.c.d:port` or `[addr]:port` (the output's form) of a truth file's address and port.
+fn endpoint(ip: &Value, port: &Value) -> String {
+    let ip: std::net::IpAddr = ip.as_str().unwrap().parse().unwrap();
+    std::net::SocketAddr::new(ip, port.as_u64().unwrap() as u16).to_string()
+}
+
 fn check(name: &str, shape: TableShape) {
     let dir = captures_dir();
     let pcap = std::fs::read(dir.join(format!("{name}.pcap"))).unwrap();
@@ -36,8 +42,8 @@ fn check(name: &str, shape: TableShape) {
         if w.get("in_capture") == Some(&Value::Bool(false)) {
             continue;
         }
-        let client = format!("{}:{}", w["client_ip"].as_str().unwrap(), w["client_port"]);
-        let server = format!("{}:{}", w["server_ip"].as_str().unwrap(), w["server_port"]);
+        let client = endpoint(&w["client_ip"], &w["client_port"]);
+        let server = endpoint(&w["server_ip"], &w["server_port"]);
         let Some(got) = report
             .connections
             .iter()
@@ -97,6 +103,9 @@ capture_tests! {
     k_many => "K_many",
     n_urgent_push => "N_urgent_push",
     o_ecn => "O_ecn",
+    p6_vlan_ipv6 => "P6_vlan_ipv6",
+    q6_ipv6_normal => "Q6_ipv6_normal",
+    q6_ipv6_many => "Q6_ipv6_many",
     e6_fastopen => "E6_fastopen",
     x6_syn_retries => "X6_syn_retries",
     y6_accept_overflow => "Y6_accept_overflow",

@@ -152,7 +152,7 @@ fn ops(max: usize) -> impl Strategy<Value = Vec<Op>> {
 }
 
 fn ep((h, p): (usize, usize)) -> Endpoint {
-    Endpoint::new(HOSTS[h], PORTS[p])
+    Endpoint::v4(HOSTS[h], PORTS[p])
 }
 
 fn entry_of(t: &Tracker, key: &FlowKey) -> Option<Entry> {
@@ -824,8 +824,8 @@ proptest! {
         let Some(etherparse::NetSlice::Ipv4(ip)) = &p.net else {
             return Err(TestCaseError::fail("etherparse found no IPv4"));
         };
-        prop_assert_eq!(d.src.ip, u32::from(ip.header().source_addr()));
-        prop_assert_eq!(d.dst.ip, u32::from(ip.header().destination_addr()));
+        prop_assert_eq!(d.src.ip, std::net::IpAddr::V4(ip.header().source_addr()));
+        prop_assert_eq!(d.dst.ip, std::net::IpAddr::V4(ip.header().destination_addr()));
     }
 }
 

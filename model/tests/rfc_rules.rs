@@ -36,12 +36,12 @@ const PSH: u16 = TcpFlags::PSH;
 const ACK: u16 = TcpFlags::ACK;
 
 /// 10.0.0.1:40000, the active opener (it is `key.lo`).
-const CLIENT: Endpoint = Endpoint::new(0x0a00_0001, 40000);
+const CLIENT: Endpoint = Endpoint::v4(0x0a00_0001, 40000);
 /// 10.0.0.2:80, the listener.
-const SERVER: Endpoint = Endpoint::new(0x0a00_0002, 80);
+const SERVER: Endpoint = Endpoint::v4(0x0a00_0002, 80);
 /// An unrelated pair whose segments only move the clock.
-const OTHER_A: Endpoint = Endpoint::new(0xc0a8_0001, 1111);
-const OTHER_B: Endpoint = Endpoint::new(0xc0a8_0002, 2222);
+const OTHER_A: Endpoint = Endpoint::v4(0xc0a8_0001, 1111);
+const OTHER_B: Endpoint = Endpoint::v4(0xc0a8_0002, 2222);
 
 const C_ISS: u32 = 1_000;
 const S_ISS: u32 = 5_000_000;
@@ -1813,8 +1813,8 @@ fn test_closed_fin_picks_up_and_closes() {
 #[test]
 fn test_closed_synack_picks_up_sender_is_server() {
     // The SYN-ACK comes from the higher port here: roles come from the SYN-ACK, not the ports.
-    let hi_server = Endpoint::new(0x0a00_0002, 50000);
-    let lo_client = Endpoint::new(0x0a00_0001, 22);
+    let hi_server = Endpoint::v4(0x0a00_0002, 50000);
+    let lo_client = Endpoint::v4(0x0a00_0001, 22);
     let mut c = Conn::new();
     c.send(seg(
         hi_server,
@@ -2046,9 +2046,9 @@ fn same_bucket(n: usize) -> Vec<Endpoint> {
         ..TrackerConfig::default()
     });
     let bucket_of = |ep: Endpoint| t.table().bucket_of(&FlowKey::of(ep, SERVER).0);
-    let target = bucket_of(Endpoint::new(0x0a00_0001, 30000));
+    let target = bucket_of(Endpoint::v4(0x0a00_0001, 30000));
     let v: Vec<Endpoint> = (30000..40000)
-        .map(|p| Endpoint::new(0x0a00_0001, p))
+        .map(|p| Endpoint::v4(0x0a00_0001, p))
         .filter(|ep| bucket_of(*ep) == target)
         .take(n)
         .collect();
@@ -2286,8 +2286,8 @@ fn test_half_open_gauge_counts_the_half_open_eviction_class() {
     let mut ev = Vec::new();
     let mut time = T0;
     for i in 0..40u32 {
-        let c = Endpoint::new(0x0b00_0000 + i, 30_000 + i as u16);
-        let s = Endpoint::new(0x0a00_0002, 80);
+        let c = Endpoint::v4(0x0b00_0000 + i, 30_000 + i as u16);
+        let s = Endpoint::v4(0x0a00_0002, 80);
         let mut go = |src, dst, seq, ack, flags| {
             time += 1;
             // All within the first second: no handshake has been silent long enough to end.

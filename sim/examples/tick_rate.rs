@@ -16,7 +16,14 @@ fn main() {
     let t = Instant::now();
     for _ in 0..cycles {
         x = x.rotate_left(7) ^ 0x9e37_79b9;
-        m.set_data(x & ((1 << 96) - 1));
+        // A 288-bit input (an IPv6 4-tuple) from the 128 bits of state.
+        let w = [
+            x as u32,
+            (x >> 32) as u32,
+            (x >> 64) as u32,
+            (x >> 96) as u32,
+        ];
+        m.set_data([w[0], w[1], w[2], w[3], w[0] ^ w[3], w[1], w[2], w[3], w[0]]);
         m.tick();
         acc ^= m.hash();
     }

@@ -498,8 +498,9 @@ fn run_rusthdl(descs: &[SegmentDescriptor]) -> Result<(Duration, Vec<u8>), Bench
     let t0 = Instant::now();
     u.in_valid.next = true;
     for (k, d) in descs.iter().enumerate() {
-        u.src_ip.next = d.src.ip.to_bits();
-        u.dst_ip.next = d.dst.ip.to_bits();
+        u.v6.next = d.src.is_v6();
+        u.src_ip.next = d.src.addr_bits().to_bits();
+        u.dst_ip.next = d.dst.addr_bits().to_bits();
         u.src_port.next = d.src.port.to_bits();
         u.dst_port.next = d.dst.port.to_bits();
         u.seq.next = d.seq.to_bits();
@@ -598,7 +599,7 @@ fn seg(
 
 fn server(rng: &mut Rng) -> Endpoint {
     const PORTS: [u16; 6] = [80, 443, 22, 25, 8080, 3306];
-    Endpoint::new(
+    Endpoint::v4(
         0xc0a8_0100 + 1 + rng.below(64) as u32,
         PORTS[rng.below(PORTS.len() as u64) as usize],
     )
@@ -610,7 +611,7 @@ fn distinct(rng: &mut Rng, n: usize) -> Vec<SegmentDescriptor> {
     (0..n)
         .map(|i| {
             // The client address alone is unique up to 2^24 descriptors, the port beyond.
-            let client = Endpoint::new(
+            let client = Endpoint::v4(
                 0x0a00_0000 | (i as u32 & 0x00ff_ffff),
                 1024 + (i >> 24) as u16,
             );
@@ -638,8 +639,8 @@ fn distinct(rng: &mut Rng, n: usize) -> Vec<SegmentDescriptor> {
 /// One long established transfer, both directions, then a FIN close.
 fn same(rng: &mut Rng, n: usize) -> Vec<SegmentDescriptor> {
     use TcpFlags as F;
-    let c = Endpoint::new(0x0a00_0001, 40_000 + rng.below(20_000) as u16);
-    let s = Endpoint::new(0xc0a8_0101, 443);
+    let c = Endpoint::v4(0x0a00_0001, 40_000 + rng.below(20_000) as u16);
+    let s = Endpoint::v4(0xc0a8_0101, 443);
     let (mut cs, mut ss) = (rng.next_u64() as u32, rng.next_u64() as u32);
     let mut out = Vec::with_capacity(n + 4);
     let t = |len: usize| START_TIME + (len / 20_000) as u32;
@@ -729,7 +730,7 @@ impl Mix {
 
     fn new_conv(&mut self) -> Conv {
         let rng = &mut self.rng;
-        let client = Endpoint::new(
+        let client = Endpoint::v4(
             0x0a00_0000 | rng.below(1 << 24) as u32,
             1024 + rng.below(64_000) as u16,
         );

@@ -43,7 +43,7 @@ use synscope_hdl::conn_core::{BUCKET_BITS_35T, LATENCY, WAYS};
 use synscope_hdl::mii_rx::{status_of, FIFO_DEPTH, STATUS_OK};
 use synscope_hdl::uart::{CLOCK_HZ, DIVISORS_100MHZ};
 use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs, MIN_FRAME_LEN};
-use synscope_model::protocol::payload::{CounterSnapshot, DumpChunk};
+use synscope_model::protocol::payload::{assemble_dump, CounterSnapshot, DumpChunk};
 use synscope_model::protocol::phy::PhyStatus;
 use synscope_model::protocol::{
     ConfigItem, Decoder, ErrorCode, Frame, Kind, Op, BAUD_RATES, MAX_FRAME,
@@ -658,18 +658,26 @@ impl BoardSim {
     /// as the model ages on `finish`), in slot order.
     pub fn table(&mut self) -> Result<Vec<SlotEntry>, RequestError> {
         let frames = self.exchange(Op::DumpTable, &0u16.to_le_bytes())?;
-        let mut out = Vec::new();
+        let mut chunks = Vec::new();
         for f in frames {
-            let chunk = DumpChunk::decode(&f.payload).ok_or_else(|| RequestError::Malformed {
-                op: Op::DumpTable,
-                why: format!("a dump frame of {} bytes", f.payload.len()),
-            })?;
-            out.extend(chunk.slots.iter().map(|s| SlotEntry {
+            chunks.push(
+                DumpChunk::decode(&f.payload).ok_or_else(|| RequestError::Malformed {
+                    op: Op::DumpTable,
+                    why: format!("a dump frame of {} bytes", f.payload.len()),
+                })?,
+            );
+        }
+        let (_, slots) = assemble_dump(&chunks).ok_or_else(|| RequestError::Malformed {
+            op: Op::DumpTable,
+            why: "an IPv6 entry's head without its continuation".into(),
+        })?;
+        Ok(slots
+            .iter()
+            .map(|s| SlotEntry {
                 bucket: usize::from(s.slot >> 2),
                 way: usize::from(s.slot & 3),
                 entry: s.entry,
-            }));
-        }
-        Ok(out)
+            })
+            .collect())
     }
 }

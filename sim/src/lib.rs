@@ -42,14 +42,25 @@ fn c_path(path: &Path) -> std::io::Result<CString> {
         .map_err(|_| std::io::Error::other("path contains a NUL byte"))
 }
 
+/// A port wider than 128 bits (`[u32; W]`, least significant word first) from `bytes`, most
+/// significant byte first (`bytes.len()` = 4·W): a hash key, a hash input word.
+pub fn be_words<const W: usize>(bytes: &[u8]) -> [u32; W] {
+    assert_eq!(bytes.len(), 4 * W, "bytes for {W} words");
+    std::array::from_fn(|i| {
+        let at = bytes.len() - 4 * (i + 1);
+        u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+    })
+}
+
 /// Drive a Verilated core's descriptor inputs from a `SegmentDescriptor` (every core top has the
 /// same descriptor ports; the generated model types differ, hence a macro).
 #[macro_export]
 macro_rules! set_descriptor {
     ($hw:expr, $d:expr) => {{
         let d: &synscope_model::SegmentDescriptor = $d;
-        $hw.set_src_ip(d.src.ip as u64);
-        $hw.set_dst_ip(d.dst.ip as u64);
+        $hw.set_v6(d.src.is_v6());
+        $hw.set_src_ip(d.src.addr_bits());
+        $hw.set_dst_ip(d.dst.addr_bits());
         $hw.set_src_port(d.src.port as u64);
         $hw.set_dst_port(d.dst.port as u64);
         $hw.set_seq(d.seq as u64);

@@ -31,8 +31,8 @@ const BURST: u32 = 1_200;
 /// server, as a sender's MAC puts it on the wire: FCS appended.
 fn syn_from(i: u32) -> Vec<u8> {
     let d = SegmentDescriptor {
-        src: Endpoint::new(0x0b00_0000 + i, 40_000 + (i % 20_000) as u16),
-        dst: Endpoint::new(0x0a00_0002, 80),
+        src: Endpoint::v4(0x0b00_0000 + i, 40_000 + (i % 20_000) as u16),
+        dst: Endpoint::v4(0x0a00_0002, 80),
         seq: i.wrapping_mul(0x9e37_79b9),
         ack: 0,
         flags: TcpFlags::new(TcpFlags::SYN),

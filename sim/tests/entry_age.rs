@@ -35,7 +35,7 @@ fn seed(default: u64) -> u64 {
 
 /// `Entry::eviction_class` of a pair of states.
 fn eviction_class(states: [TcpState; 2]) -> Option<u8> {
-    let any = Endpoint::new(0, 0);
+    let any = Endpoint::v4(0, 0);
     Entry {
         key: FlowKey { lo: any, hi: any },
         client_is_lo: true,
@@ -337,8 +337,8 @@ fn random_entry(rng: &mut Rng, t: &Timeouts, now: u32, near: bool) -> Entry {
     }
     Entry {
         key: FlowKey {
-            lo: Endpoint::new(0x0a00_0001, 1000),
-            hi: Endpoint::new(0x0a00_0002, 2000),
+            lo: Endpoint::v4(0x0a00_0001, 1000),
+            hi: Endpoint::v4(0x0a00_0002, 2000),
         },
         client_is_lo: rng.chance(1, 2),
         picked_up: false,

@@ -7,15 +7,23 @@ use synscope_model::{Endpoint, FlowKey};
 use synscope_sim::models::FlowKey as FlowKeyModel;
 
 fn check(m: &mut FlowKeyModel, src: Endpoint, dst: Endpoint) {
-    m.set_src_ip(src.ip as u64);
+    m.set_src_ip(src.addr_bits());
     m.set_src_port(src.port as u64);
-    m.set_dst_ip(dst.ip as u64);
+    m.set_dst_ip(dst.addr_bits());
     m.set_dst_port(dst.port as u64);
     m.eval();
     let (key, src_is_lo) = FlowKey::of(src, dst);
+    let endpoint = |ip: u128, port: u64| {
+        if src.is_v6() {
+            Endpoint::v6(ip, port as u16)
+        } else {
+            assert_eq!(ip >> 32, 0, "an IPv4 key's address grew");
+            Endpoint::v4(ip as u32, port as u16)
+        }
+    };
     let got = FlowKey {
-        lo: Endpoint::new(m.lo_ip() as u32, m.lo_port() as u16),
-        hi: Endpoint::new(m.hi_ip() as u32, m.hi_port() as u16),
+        lo: endpoint(m.lo_ip(), m.lo_port()),
+        hi: endpoint(m.hi_ip(), m.hi_port()),
     };
     assert_eq!(
         (got, m.src_is_lo()),
@@ -43,10 +51,46 @@ fn flow_key_edge_cases() {
         for &p in &ports {
             for &b in &ips {
                 for &q in &ports {
-                    check(&mut m, Endpoint::new(a, p), Endpoint::new(b, q));
+                    check(&mut m, Endpoint::v4(a, p), Endpoint::v4(b, q));
                 }
             }
         }
+    }
+}
+
+/// IPv6: addresses that differ in any one of their 128 bits, and at the 32-bit boundaries an
+/// IPv4 compare would stop at.
+#[test]
+fn flow_key_ipv6_corners() {
+    let mut m = FlowKeyModel::new();
+    let base: u128 = 0xfd77_0001_0000_0000_0000_0000_0000_0010;
+    for bit in 0..128 {
+        for (p, q) in [(80u16, 80u16), (80, 81), (81, 80)] {
+            let a = Endpoint::v6(base, p);
+            let b = Endpoint::v6(base ^ 1 << bit, q);
+            check(&mut m, a, b);
+            check(&mut m, b, a);
+        }
+    }
+}
+
+#[test]
+fn flow_key_random_ipv6_tuples() {
+    let mut rng = Rng::new(0x5eed_f106);
+    let mut m = FlowKeyModel::new();
+    let prefix = (rng.next_u64() as u128) << 64;
+    for _ in 0..50_000 {
+        // One /64 for most (equal top halves), the interface ids from a small range.
+        let ip = |rng: &mut Rng| {
+            if rng.chance(1, 8) {
+                (rng.next_u64() as u128) << 64 | rng.next_u64() as u128
+            } else {
+                prefix | rng.below(4) as u128
+            }
+        };
+        let src = Endpoint::v6(ip(&mut rng), rng.below(3) as u16);
+        let dst = Endpoint::v6(ip(&mut rng), rng.below(3) as u16);
+        check(&mut m, src, dst);
     }
 }
 
@@ -65,7 +109,7 @@ fn flow_key_random_tuples() {
                 rng.next_u64() as u32
             }
         };
-        let src = Endpoint::new(ip(&mut rng), rng.next_u64() as u16);
+        let src = Endpoint::v4(ip(&mut rng), rng.next_u64() as u16);
         let dst = if rng.chance(1, 64) {
             src
         } else {
@@ -74,7 +118,7 @@ fn flow_key_random_tuples() {
             } else {
                 rng.next_u64() as u16
             };
-            Endpoint::new(ip(&mut rng), port)
+            Endpoint::v4(ip(&mut rng), port)
         };
         check(&mut m, src, dst);
     }

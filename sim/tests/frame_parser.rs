@@ -57,18 +57,19 @@ fn read_result(m: &FrameParser) -> Got {
 fn diff(e: &Got, g: &Got) -> String {
     match (e, g) {
         (Ok(e), Ok(g)) => {
-            let fields: [(&str, u64, u64); 11] = [
-                ("src_ip", e.src.ip as u64, g.src.ip as u64),
-                ("src_port", e.src.port as u64, g.src.port as u64),
-                ("dst_ip", e.dst.ip as u64, g.dst.ip as u64),
-                ("dst_port", e.dst.port as u64, g.dst.port as u64),
-                ("seq", e.seq as u64, g.seq as u64),
-                ("ack", e.ack as u64, g.ack as u64),
-                ("flags", e.flags.bits() as u64, g.flags.bits() as u64),
-                ("window", e.window as u64, g.window as u64),
-                ("wscale", e.wscale as u64, g.wscale as u64),
-                ("payload_len", e.payload_len as u64, g.payload_len as u64),
-                ("time", e.time as u64, g.time as u64),
+            let fields: [(&str, u128, u128); 12] = [
+                ("v6", e.src.is_v6() as u128, g.src.is_v6() as u128),
+                ("src_ip", e.src.addr_bits(), g.src.addr_bits()),
+                ("src_port", e.src.port as u128, g.src.port as u128),
+                ("dst_ip", e.dst.addr_bits(), g.dst.addr_bits()),
+                ("dst_port", e.dst.port as u128, g.dst.port as u128),
+                ("seq", e.seq as u128, g.seq as u128),
+                ("ack", e.ack as u128, g.ack as u128),
+                ("flags", e.flags.bits() as u128, g.flags.bits() as u128),
+                ("window", e.window as u128, g.window as u128),
+                ("wscale", e.wscale as u128, g.wscale as u128),
+                ("payload_len", e.payload_len as u128, g.payload_len as u128),
+                ("time", e.time as u128, g.time as u128),
             ];
             let (name, a, b) = fields.iter().find(|(_, a, b)| a != b).unwrap();
             format!("field {name}: expected {a:#x}, got {b:#x}")
@@ -243,10 +244,10 @@ fn random_frame(rng: &mut Rng, time: u32) -> Frame {
         what += &format!("{ntags} tags, ");
     }
     let ethertype: u16 = match rng.below(40) {
-        0 => 0x86dd,
-        1 => 0x0806,
-        2 => rng.next_u64() as u16,
-        3 => 0x8100,
+        0..=13 => return ipv6_frame(rng, f, what, time),
+        14 => 0x0806,
+        15 => rng.next_u64() as u16,
+        16 => 0x8100,
         _ => 0x0800,
     };
     f.extend_from_slice(&ethertype.to_be_bytes());
@@ -357,6 +358,157 @@ fn random_frame(rng: &mut Rng, time: u32) -> Frame {
     }
 }
 
+/// Truncation, padding, giants: what happens to a random frame at the end.
+fn finish_frame(rng: &mut Rng, mut f: Vec<u8>, mut what: String, time: u32) -> Frame {
+    if rng.chance(1, 12) {
+        let cut = rng.below(f.len() as u64 + 1) as usize;
+        f.truncate(cut);
+        what += &format!(", cut to {cut}");
+    }
+    if rng.chance(1, 40) {
+        let extra = 1400 + rng.below(200) as usize;
+        f.extend((0..extra).map(|_| rng.next_u64() as u8));
+        what += ", giant";
+    }
+    let bytes = if rng.chance(3, 4) {
+        let mut v = Vec::new();
+        pad_to_minimum(&f, &mut v);
+        v
+    } else {
+        f
+    };
+    Frame {
+        bytes,
+        status: STATUS_OK,
+        time,
+        what,
+    }
+}
+
+/// A random IPv6 frame after the Ethernet header and tags in `f` (RFC 8200): a chain of
+/// extension headers of every kind the parser walks (hop-by-hop first or not, routing,
+/// destination options, atomic and real fragments), up to past the limit, ending in TCP or in
+/// what ends a walk (AH, ESP, no next header, UDP, anything); payload lengths exact, short,
+/// long, zero (a jumbogram with hop-by-hop).
+fn ipv6_frame(rng: &mut Rng, mut f: Vec<u8>, mut what: String, time: u32) -> Frame {
+    use synscope_model::frame::MAX_EXT_HEADERS;
+    f.extend_from_slice(&0x86ddu16.to_be_bytes());
+    what += "ethertype 0x86dd";
+    let n_ext = match rng.below(10) {
+        0..=3 => 0,
+        4..=7 => 1 + rng.below(3) as usize,
+        8 => rng.below(MAX_EXT_HEADERS as u64 + 1) as usize,
+        _ => MAX_EXT_HEADERS + rng.below(2) as usize,
+    };
+    let mut kinds: Vec<u8> = (0..n_ext)
+        .map(|i| match rng.below(12) {
+            0 => 0,
+            1 if i == 0 => 0,
+            1..=4 => 60,
+            5..=7 => 43,
+            8..=9 => 44,
+            10 => 51,
+            _ => [50, 59, 17, 58, 253][rng.below(5) as usize],
+        })
+        .collect();
+    let last = match rng.below(16) {
+        0 => 59,
+        1 => 17,
+        2 => 51,
+        3 => 50,
+        4 => rng.below(256) as u8,
+        _ => 6,
+    };
+    kinds.push(last);
+    let mut chain = Vec::new();
+    for w in kinds.windows(2) {
+        let (kind, next) = (w[0], w[1]);
+        let mut h = vec![next];
+        match kind {
+            44 => {
+                let word: u16 = match rng.below(4) {
+                    0 => 1,
+                    1 => (rng.below(8191) as u16 + 1) << 3,
+                    2 => rng.next_u64() as u16,
+                    _ => rng.next_u64() as u16 & 0x0006,
+                };
+                h.push(0);
+                h.extend(word.to_be_bytes());
+                h.extend((0..4).map(|_| rng.next_u64() as u8));
+            }
+            _ => {
+                let units = if rng.chance(1, 30) {
+                    rng.below(256) as usize
+                } else {
+                    rng.below(3) as usize
+                };
+                h.push(units as u8);
+                h.extend((0..units * 8 + 6).map(|_| rng.next_u64() as u8));
+            }
+        }
+        chain.extend(h);
+        what += &format!(" +{kind}");
+    }
+    let tcp_opts = tcp_options(rng, &mut what);
+    let doff: usize = if rng.chance(1, 12) {
+        rng.below(16) as usize
+    } else {
+        5 + tcp_opts.len() / 4
+    };
+    let payload_len = match rng.below(20) {
+        0 => rng.below(1400) as usize,
+        1..=10 => 0,
+        _ => rng.below(100) as usize,
+    };
+    let mut tcp = vec![0u8; 20];
+    for b in tcp.iter_mut() {
+        *b = rng.next_u64() as u8;
+    }
+    let flags = if rng.chance(1, 2) {
+        rng.next_u64() as u16 & 0x1ff | TcpFlags::SYN
+    } else {
+        rng.next_u64() as u16 & 0x1ff
+    };
+    tcp[12] = (doff as u8) << 4 | (rng.next_u64() as u8 & 0x0e) | (flags >> 8) as u8;
+    tcp[13] = flags as u8;
+    let body_len = chain.len() + 20 + tcp_opts.len() + payload_len;
+    let mut plen = body_len as u16;
+    match rng.below(24) {
+        0 => plen = rng.next_u64() as u16,
+        1 => plen = plen.wrapping_add(rng.below(8) as u16),
+        2 => plen = plen.wrapping_sub(rng.below(40) as u16),
+        3 => plen = 0,
+        _ => {}
+    }
+    let version = if rng.chance(1, 30) {
+        rng.below(16) as u8
+    } else {
+        6
+    };
+    let mut ip = vec![version << 4 | rng.below(16) as u8, rng.next_u64() as u8];
+    ip.extend((rng.next_u64() as u16).to_be_bytes());
+    ip.extend(plen.to_be_bytes());
+    ip.push(kinds[0]);
+    ip.push(rng.next_u64() as u8);
+    // Addresses: an IPv4-mapped one sometimes, else random.
+    for _ in 0..2 {
+        let a: u128 = if rng.chance(1, 8) {
+            0xffff_0000_0000 | rng.next_u64() as u32 as u128
+        } else {
+            rng.next_u128()
+        };
+        ip.extend(a.to_be_bytes());
+    }
+    what += &format!(", ipv6 ver {version} plen {plen} chain {}", kinds[0]);
+    f.extend(ip);
+    f.extend(chain);
+    f.extend(tcp);
+    f.extend(tcp_opts);
+    f.extend((0..payload_len).map(|_| rng.next_u64() as u8));
+    what += &format!(", doff {doff} flags {flags:#05x}");
+    finish_frame(rng, f, what, time)
+}
+
 fn random_frames(rng: &mut Rng, n: usize) -> Vec<Frame> {
     (0..n).map(|i| random_frame(rng, (i / 7) as u32)).collect()
 }
@@ -446,11 +598,59 @@ fn frame_parser_random_malformed_frames() {
     for r in DropReason::ALL.into_iter().filter(|r| {
         !matches!(
             r,
-            DropReason::BadFcs | DropReason::RxError | DropReason::FifoOverflow
+            DropReason::BadFcs
+                | DropReason::RxError
+                | DropReason::FifoOverflow
+                | DropReason::SnapTruncated
         )
     }) {
         assert!(by_reason[r as usize] > 0, "the generator never makes {r}");
     }
+}
+
+#[test]
+fn frame_parser_every_truncation_of_ipv4_and_ipv6_frames() {
+    // Frames cut at every byte (and then padded to the minimum as a MAC would, or not): IPv4
+    // with options, IPv6 with a chain of extension headers, under two VLAN tags.
+    let seed = seed(0x7c07);
+    let mut rng = Rng::new(seed);
+    let mut bases = Vec::new();
+    while bases.len() < 6 {
+        let f = random_frame(&mut rng, 3);
+        let v6 = f.what.contains("0x86dd") && f.what.contains('+');
+        if f.expected().is_ok() && (bases.len() % 2 == 1) == v6 {
+            bases.push(f);
+        }
+    }
+    let mut frames = Vec::new();
+    for b in &bases {
+        for cut in 0..=b.bytes.len() {
+            for pad in [false, true] {
+                let mut bytes = b.bytes[..cut].to_vec();
+                if pad {
+                    let mut v = Vec::new();
+                    pad_to_minimum(&bytes, &mut v);
+                    bytes = v;
+                }
+                frames.push(Frame {
+                    bytes,
+                    status: STATUS_OK,
+                    time: 3,
+                    what: format!(
+                        "{}, cut to {cut}{}",
+                        b.what,
+                        if pad { ", padded" } else { "" }
+                    ),
+                });
+            }
+        }
+    }
+    let reasons: std::collections::BTreeSet<String> = frames
+        .iter()
+        .filter_map(|f| f.expected().err().map(|r| r.to_string()))
+        .collect();
+    println!("{} cut frames; reasons {reasons:?}", frames.len());
+    run(seed, &frames, 1, 1);
 }
 
 #[test]

@@ -113,9 +113,10 @@ fn drive(m: &mut Model, c: &Case) {
     m.set_payload_len(c.d.payload_len as u64);
     m.set_tsval(c.d.tsval.unwrap_or(0) as u64);
     m.set_ts_ok(c.d.tsval.is_some());
-    m.set_lo_ip(c.key.lo.ip as u64);
+    m.set_v6(c.key.is_v6());
+    m.set_lo_ip(c.key.lo.addr_bits() as u32 as u64);
     m.set_lo_port(c.key.lo.port as u64);
-    m.set_hi_ip(c.key.hi.ip as u64);
+    m.set_hi_ip(c.key.hi.addr_bits() as u32 as u64);
     m.set_hi_port(c.key.hi.port as u64);
     m.set_now((c.now & 0xf_ffff) as u64);
     m.eval();
@@ -316,8 +317,8 @@ fn random_flags(rng: &mut Rng) -> TcpFlags {
 fn random_case(rng: &mut Rng) -> Case {
     let ip = |rng: &mut Rng| rng.next_u64() as u32;
     let (a, b) = (
-        Endpoint::new(ip(rng), rng.next_u64() as u16),
-        Endpoint::new(ip(rng), rng.next_u64() as u16),
+        Endpoint::v4(ip(rng), rng.next_u64() as u16),
+        Endpoint::v4(ip(rng), rng.next_u64() as u16),
     );
     let b = match rng.below(4) {
         // Same address (ports decide the key order and the pickup roles), equal ports.
@@ -565,8 +566,8 @@ fn segment_apply_matches_the_model() {
 #[test]
 fn segment_apply_follows_a_connection() {
     let mut m = Model::new();
-    let cl = Endpoint::new(0xc0a8_0001, 51000);
-    let sv = Endpoint::new(0x0a00_0001, 443);
+    let cl = Endpoint::v4(0xc0a8_0001, 51000);
+    let sv = Endpoint::v4(0x0a00_0001, 443);
     let (key, _) = FlowKey::of(cl, sv);
     let seg = |from_client: bool, flags: u16, seq: u32, ack: u32, len: u16, window: u16, t: u32| {
         SegmentDescriptor {

@@ -88,8 +88,8 @@ pub fn respond(req: &Frame, payload: Vec<u8>) -> Vec<u8> {
 /// The event "10.0.0.1:40000 CLOSED->SYN_SENT, 10.0.0.2:80 CLOSED->LISTEN" (created), framed.
 pub fn event_frame(seq: u8) -> Vec<u8> {
     let key = FlowKey::of(
-        Endpoint::new(0x0a00_0001, 40000),
-        Endpoint::new(0x0a00_0002, 80),
+        Endpoint::v4(0x0a00_0001, 40000),
+        Endpoint::v4(0x0a00_0002, 80),
     )
     .0;
     let e = EventRecord {
@@ -128,10 +128,10 @@ pub fn ip(a: u8, b: u8, c: u8, d: u8) -> u32 {
 /// FIN_WAIT_2 / CLOSE_WAIT: 38 in all.
 pub fn known_table() -> Vec<Conn> {
     let mut v = Vec::new();
-    let server = |p| Endpoint::new(ip(10, 0, 0, 2), p);
+    let server = |p| Endpoint::v4(ip(10, 0, 0, 2), p);
     for i in 0..23u16 {
         v.push(Conn {
-            client: Endpoint::new(ip(10, 0, 0, 1), 40000 + i),
+            client: Endpoint::v4(ip(10, 0, 0, 1), 40000 + i),
             server: server(80),
             client_state: TcpState::Established,
             server_state: TcpState::Established,
@@ -140,7 +140,7 @@ pub fn known_table() -> Vec<Conn> {
     }
     for i in 0..9u16 {
         v.push(Conn {
-            client: Endpoint::new(ip(10, 0, 0, 1), 41000 + i),
+            client: Endpoint::v4(ip(10, 0, 0, 1), 41000 + i),
             server: server(80),
             client_state: TcpState::TimeWait,
             server_state: TcpState::Closed,
@@ -149,15 +149,15 @@ pub fn known_table() -> Vec<Conn> {
     }
     for i in 0..5u16 {
         v.push(Conn {
-            client: Endpoint::new(ip(10, 0, 0, 3), 50000 + i),
-            server: Endpoint::new(ip(10, 0, 0, 4), 443),
+            client: Endpoint::v4(ip(10, 0, 0, 3), 50000 + i),
+            server: Endpoint::v4(ip(10, 0, 0, 4), 443),
             client_state: TcpState::SynSent,
             server_state: TcpState::SynReceived,
             idle: 2,
         });
     }
     v.push(Conn {
-        client: Endpoint::new(ip(192, 168, 1, 7), 33333),
+        client: Endpoint::v4(ip(192, 168, 1, 7), 33333),
         server: server(22),
         client_state: TcpState::FinWait2,
         server_state: TcpState::CloseWait,
@@ -313,7 +313,7 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
                         event_mask: event_bits::ALL,
                         event_rate: 0,
                         baud_code,
-                        hash_key: [0; 16],
+                        hash_key: [0; synscope_model::hash::HASH_KEY_BYTES],
                     };
                     out = respond(&req, cfg.encode());
                 }
@@ -329,7 +329,8 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
                     out = respond(&req, encode_lookup_answer(found));
                 }
                 Some(Op::DumpTable) => {
-                    let mut chunks: Vec<&[Slot]> = slots.chunks(DUMP_ENTRIES_PER_FRAME).collect();
+                    let ways: Vec<_> = slots.iter().flat_map(Slot::ways).collect();
+                    let mut chunks: Vec<&[_]> = ways.chunks(DUMP_ENTRIES_PER_FRAME).collect();
                     if chunks.is_empty() {
                         chunks.push(&[]); // an empty table is one frame with no entries
                     }
@@ -337,7 +338,7 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
                         let more = if i + 1 < chunks.len() { FLAG_MORE } else { 0 };
                         let chunk = DumpChunk {
                             now: BOARD_NOW,
-                            slots: ch.to_vec(),
+                            ways: ch.to_vec(),
                         };
                         Frame::new(
                             Kind::Response,
@@ -360,6 +361,36 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
 
 /// The `(client, server, client_state, server_state)` of every connection of a JSON document
 /// (`analyze --json`, `sim --json`, `table --json`), sorted.
+/// The end states a capture's truth file (`captures/NAME.json`: the kernels' own) gives, as
+/// `end_states` reads a document: endpoints as every output prints them (`a.b.c.d:port`,
+/// `[addr]:port`), connections with no frame in the capture left out.
+pub fn truth_states(name: &str) -> Vec<(String, String, String, String)> {
+    let path = format!("{}/../captures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let truth: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let endpoint = |c: &Value, who: &str| {
+        let ip: std::net::IpAddr = c[format!("{who}_ip")].as_str().unwrap().parse().unwrap();
+        let port = c[format!("{who}_port")].as_u64().unwrap() as u16;
+        std::net::SocketAddr::new(ip, port).to_string()
+    };
+    let mut v: Vec<_> = truth["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c.get("in_capture") != Some(&Value::Bool(false)))
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap().to_string();
+            (
+                endpoint(c, "client"),
+                endpoint(c, "server"),
+                s("client_state"),
+                s("server_state"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 pub fn end_states(doc: &Value) -> Vec<(String, String, String, String)> {
     let mut v: Vec<_> = doc["connections"]
         .as_array()

@@ -14,9 +14,11 @@ pub mod phy;
 pub use framing::{encode_frame, Decoder, FrameError};
 pub use message::{Frame, Header, Kind};
 
-/// Protocol version carried in every header. 2: the 469-bit entry of issue 11 (59 bytes a slot,
-/// five timeouts), and the event record ends with the client's role (`EventRecord::client_is_lo`).
-pub const VERSION: u8 = 2;
+/// Protocol version carried in every header.
+/// 2 was taken twice, by IPv6 and by the issue-11 entry (with the event record's role byte), on
+/// two branches; 3 is both: 470-bit ways (59 bytes), an IPv6 entry a head and a continuation,
+/// five timeouts, ticks, IPv6 endpoints in lookups and events, the event's client role.
+pub const VERSION: u8 = 3;
 /// Frame delimiter (RFC 1662 §4.1).
 pub const FLAG: u8 = 0x7e;
 /// Control escape (RFC 1662 §4.2): the next byte is XORed with [`ESCAPE_XOR`].

@@ -6,7 +6,7 @@ use super::message::{put_uint, Reader};
 use super::{ENTRY_BYTES, MAGIC};
 use crate::counters::Counter;
 use crate::descriptor::{Endpoint, FlowKey};
-use crate::entry::{layout, Entry};
+use crate::entry::{layout, Entry, Way};
 use crate::hash::HASH_KEY_BYTES;
 use crate::state::TcpState;
 use crate::timeouts::Timeouts;
@@ -142,7 +142,7 @@ impl Histogram {
     }
 }
 
-/// The 26 wire bytes of a packed entry word (`Entry::pack`, LSB first).
+/// The [`ENTRY_BYTES`] wire bytes of a packed entry word (`Entry::pack`, LSB first).
 pub fn entry_bytes(words: &[u64; layout::WORDS]) -> [u8; ENTRY_BYTES] {
     let mut b = [0u8; ENTRY_BYTES];
     for (i, x) in b.iter_mut().enumerate() {
@@ -163,70 +163,156 @@ pub fn entry_words(bytes: &[u8]) -> Option<[u64; layout::WORDS]> {
     Some(w)
 }
 
-/// A table slot as dumped: `bucket << 2 | way` and the entry.
+/// A table slot: `bucket << 2 | way` and its entry (an IPv6 entry's continuation is in the
+/// next way).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slot {
     pub slot: u16,
     pub entry: Entry,
 }
 
-/// One `DUMP_TABLE` response frame: the board's time and the live entries it carries.
+impl Slot {
+    /// The dumped ways of this slot: its word, and an IPv6 entry's continuation after it.
+    pub fn ways(&self) -> impl Iterator<Item = DumpedWay> {
+        let head = DumpedWay {
+            slot: self.slot,
+            words: self.entry.pack(),
+        };
+        let cont = self.entry.pack_continuation().map(|words| DumpedWay {
+            slot: self.slot + 1,
+            words,
+        });
+        std::iter::once(head).chain(cont)
+    }
+}
+
+/// One way of the table as `DUMP_TABLE` sends it: `bucket << 2 | way` and its word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DumpedWay {
+    pub slot: u16,
+    pub words: [u64; layout::WORDS],
+}
+
+/// One `DUMP_TABLE` response frame: the board's time and the live ways it carries (an IPv6
+/// entry is two: its head, then its continuation, possibly in the next frame).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DumpChunk {
     pub now: u32,
-    pub slots: Vec<Slot>,
+    pub ways: Vec<DumpedWay>,
 }
 
 impl DumpChunk {
+    /// The chunk of `slots`' ways.
+    pub fn of_slots(now: u32, slots: &[Slot]) -> DumpChunk {
+        DumpChunk {
+            now,
+            ways: slots.iter().flat_map(Slot::ways).collect(),
+        }
+    }
+
     pub fn encode(&self) -> Vec<u8> {
         let mut v = Vec::new();
         put_uint(&mut v, self.now as u64, 4);
-        for s in &self.slots {
-            put_uint(&mut v, s.slot as u64, 2);
-            v.extend(entry_bytes(&s.entry.pack()));
+        for w in &self.ways {
+            put_uint(&mut v, w.slot as u64, 2);
+            v.extend(entry_bytes(&w.words));
         }
         v
     }
 
-    /// `None` if short, or if an entry is not a valid one (the board never sends empty ways).
+    /// `None` if short, or if a way is not a valid one (the board never sends empty ways).
     pub fn decode(p: &[u8]) -> Option<DumpChunk> {
         let mut r = Reader::new(p);
         let now = r.u32()?;
-        let mut slots = Vec::new();
+        let mut ways = Vec::new();
         while r.remaining() > 0 {
             let slot = r.u16()?;
-            let entry = Entry::unpack(&entry_words(r.take(ENTRY_BYTES)?)?, now)?;
-            slots.push(Slot { slot, entry });
+            let words = entry_words(r.take(ENTRY_BYTES)?)?;
+            Entry::unpack_way(&words, slot & 1 == 1, now)?;
+            ways.push(DumpedWay { slot, words });
         }
-        Some(DumpChunk { now, slots })
+        Some(DumpChunk { now, ways })
     }
 }
 
+/// The entries of a whole dump (its frames in order), with the board's time of the last
+/// frame: each IPv4 way, each IPv6 head with the continuation that follows it. `None` if a head
+/// lacks its continuation or a continuation its head.
+pub fn assemble_dump(chunks: &[DumpChunk]) -> Option<(u32, Vec<Slot>)> {
+    let now = chunks.last().map(|c| c.now).unwrap_or(0);
+    let mut ways = chunks
+        .iter()
+        .flat_map(|c| c.ways.iter().map(move |w| (c.now, w)))
+        .peekable();
+    let mut out = Vec::new();
+    while let Some((t, w)) = ways.next() {
+        let head = Entry::unpack_way(&w.words, w.slot & 1 == 1, t)?;
+        let next = match head {
+            Way::Head(_) => {
+                let (t2, c) = ways.next().filter(|(_, c)| c.slot == w.slot + 1)?;
+                Some(Entry::unpack_way(&c.words, true, t2)?)
+            }
+            _ => None,
+        };
+        out.push(Slot {
+            slot: w.slot,
+            entry: head.complete(next)?,
+        });
+    }
+    Some((now, out))
+}
+
+/// Bytes of a `LOOKUP` request: family u8 (0 IPv4, 1 IPv6), then per endpoint, source first,
+/// its address as a 128-bit number (IPv4 in the low 32 bits) and its port.
+pub const LOOKUP_BYTES: usize = 1 + 2 * (16 + 2);
+
 /// `LOOKUP` request: the tuple as seen (either direction finds the connection).
 pub fn encode_lookup(src: Endpoint, dst: Endpoint) -> Vec<u8> {
-    let mut v = Vec::new();
-    put_uint(&mut v, src.ip as u64, 4);
-    put_uint(&mut v, src.port as u64, 2);
-    put_uint(&mut v, dst.ip as u64, 4);
-    put_uint(&mut v, dst.port as u64, 2);
+    let mut v = vec![src.is_v6() as u8];
+    for e in [src, dst] {
+        v.extend(e.addr_bits().to_le_bytes());
+        put_uint(&mut v, e.port as u64, 2);
+    }
     v
 }
 
+/// The key a `LOOKUP` request asks for; `None` if malformed (length, family, an IPv4 address
+/// wider than 32 bits).
 pub fn decode_lookup(p: &[u8]) -> Option<FlowKey> {
+    if p.len() != LOOKUP_BYTES {
+        return None;
+    }
     let mut r = Reader::new(p);
-    let src = Endpoint::new(r.u32()?, r.u16()?);
-    let dst = Endpoint::new(r.u32()?, r.u16()?);
-    (r.remaining() == 0).then(|| FlowKey::of(src, dst).0)
+    let v6 = match r.u8()? {
+        0 => false,
+        1 => true,
+        _ => return None,
+    };
+    let mut endpoint = || {
+        let ip = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
+        let port = r.u16()?;
+        if v6 {
+            Some(Endpoint::v6(ip, port))
+        } else {
+            Some(Endpoint::v4(u32::try_from(ip).ok()?, port))
+        }
+    };
+    let src = endpoint()?;
+    let dst = endpoint()?;
+    Some(FlowKey::of(src, dst).0)
 }
 
-/// `LOOKUP` answer: the slot and entry, or not found. Decoded with the board's time.
+/// `LOOKUP` answer: found u8, then if found the slot and the entry's ways (IPv6: head, then
+/// continuation). Decoded with the board's time.
 pub fn encode_lookup_answer(found: Option<&Slot>) -> Vec<u8> {
     match found {
         None => vec![0],
         Some(s) => {
             let mut v = vec![1];
             put_uint(&mut v, s.slot as u64, 2);
-            v.extend(entry_bytes(&s.entry.pack()));
+            for w in s.ways() {
+                v.extend(entry_bytes(&w.words));
+            }
             v
         }
     }
@@ -238,7 +324,16 @@ pub fn decode_lookup_answer(p: &[u8], now: u32) -> Option<Option<Slot>> {
         0 => Some(None),
         1 => {
             let slot = r.u16()?;
-            let entry = Entry::unpack(&entry_words(r.take(ENTRY_BYTES)?)?, now)?;
+            let head = Entry::unpack_way(&entry_words(r.take(ENTRY_BYTES)?)?, false, now)?;
+            let next = match head {
+                Way::Head(_) => Some(Entry::unpack_way(
+                    &entry_words(r.take(ENTRY_BYTES)?)?,
+                    true,
+                    now,
+                )?),
+                _ => None,
+            };
+            let entry = head.complete(next)?;
             Some(Some(Slot { slot, entry }))
         }
         _ => None,
@@ -310,12 +405,24 @@ pub mod event_bits {
     pub const HI_CHANGED: u8 = 1 << 5;
     /// Every kind.
     pub const ALL: u8 = 0x3f;
+    /// Not a kind: the record's addresses are IPv6 (16 bytes each, else 4).
+    pub const IPV6: u8 = 1 << 6;
 }
 
-/// Bytes of an `EVENT` frame's payload.
-pub const EVENT_RECORD_BYTES: usize = 20;
+fn event_endpoint(r: &mut Reader, v6: bool) -> Option<Endpoint> {
+    Some(if v6 {
+        Endpoint::v6(u128::from_le_bytes(r.take(16)?.try_into().ok()?), r.u16()?)
+    } else {
+        Endpoint::v4(r.u32()?, r.u16()?)
+    })
+}
 
-/// An `EVENT` frame's payload.
+/// Bytes of an IPv4 `EVENT` frame's payload.
+pub const EVENT_RECORD_BYTES: usize = 20;
+/// Bytes of an IPv6 `EVENT` frame's payload (two addresses of 16 bytes instead of 4).
+pub const EVENT_RECORD_BYTES_V6: usize = EVENT_RECORD_BYTES + 2 * 12;
+
+/// An `EVENT` frame's payload. `what` carries [`event_bits::IPV6`] for an IPv6 key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventRecord {
     pub what: u8,
@@ -374,10 +481,11 @@ impl EventRecord {
         put_uint(&mut v, self.slot as u64, 2);
         v.push((self.lo_before as u8) << 4 | self.lo_after as u8);
         v.push((self.hi_before as u8) << 4 | self.hi_after as u8);
-        put_uint(&mut v, self.key.lo.ip as u64, 4);
-        put_uint(&mut v, self.key.lo.port as u64, 2);
-        put_uint(&mut v, self.key.hi.ip as u64, 4);
-        put_uint(&mut v, self.key.hi.port as u64, 2);
+        let addr_bytes = if self.key.is_v6() { 16 } else { 4 };
+        for e in [self.key.lo, self.key.hi] {
+            v.extend(&e.addr_bits().to_le_bytes()[..addr_bytes]);
+            put_uint(&mut v, e.port as u64, 2);
+        }
         put_uint(&mut v, self.time as u64, 2);
         v.push(self.client_is_lo as u8);
         v
@@ -386,6 +494,7 @@ impl EventRecord {
     pub fn decode(p: &[u8]) -> Option<EventRecord> {
         let mut r = Reader::new(p);
         let what = r.u8()?;
+        let v6 = what & event_bits::IPV6 != 0;
         let slot = r.u16()?;
         let lo = r.u8()?;
         let hi = r.u8()?;
@@ -398,8 +507,8 @@ impl EventRecord {
             hi_before: state(hi >> 4)?,
             hi_after: state(hi)?,
             key: FlowKey {
-                lo: Endpoint::new(r.u32()?, r.u16()?),
-                hi: Endpoint::new(r.u32()?, r.u16()?),
+                lo: event_endpoint(&mut r, v6)?,
+                hi: event_endpoint(&mut r, v6)?,
             },
             time: r.u16()?,
             client_is_lo: r.u8()? & 1 == 1,
@@ -415,8 +524,8 @@ mod tests {
     fn entry() -> Entry {
         let mut e = Entry {
             key: FlowKey::of(
-                Endpoint::new(0x0a00_0001, 40000),
-                Endpoint::new(0x0a00_0002, 80),
+                Endpoint::v4(0x0a00_0001, 40000),
+                Endpoint::v4(0x0a00_0002, 80),
             )
             .0,
             client_is_lo: true,
@@ -433,6 +542,17 @@ mod tests {
         });
         e.ends[0].aux = Aux::Ts(5);
         e
+    }
+
+    fn entry6() -> Entry {
+        Entry {
+            key: FlowKey::of(
+                "[fd77:1::10]:47340".parse().unwrap(),
+                "[fd77:1::20]:587".parse().unwrap(),
+            )
+            .0,
+            ..entry()
+        }
     }
 
     #[test]
@@ -453,21 +573,43 @@ mod tests {
             values: (0..Counter::COUNT as u64).map(|i| i << 40 | i).collect(),
         };
         assert_eq!(CounterSnapshot::decode(&c.encode()), Some(c));
-        let d = DumpChunk {
-            now: 70_001,
-            slots: vec![Slot {
-                slot: 0x1234,
-                entry: entry(),
-            }],
+        let s4 = Slot {
+            slot: 0x1235,
+            entry: entry(),
         };
+        let s6 = Slot {
+            slot: 0x1236,
+            entry: entry6(),
+        };
+        let d = DumpChunk::of_slots(70_001, &[s4, s6]);
+        assert_eq!(d.ways.len(), 3);
         assert_eq!(DumpChunk::decode(&d.encode()), Some(d.clone()));
         assert_eq!(DumpChunk::decode(&d.encode()[..20]), None);
+        assert_eq!(
+            assemble_dump(std::slice::from_ref(&d)),
+            Some((70_001, vec![s4, s6]))
+        );
+        // A pair split between two frames.
+        let (a, b) = d.ways.split_at(2);
+        let split = [
+            DumpChunk {
+                now: 70_001,
+                ways: a.to_vec(),
+            },
+            DumpChunk {
+                now: 70_001,
+                ways: b.to_vec(),
+            },
+        ];
+        assert_eq!(assemble_dump(&split), Some((70_001, vec![s4, s6])));
+        assert_eq!(assemble_dump(&split[..1]), None);
+        assert_eq!(assemble_dump(&split[1..]), None);
         let cfg = Config {
             timeouts: Timeouts::default(),
             event_mask: event_bits::ALL,
             event_rate: 100,
             baud_code: 4,
-            hash_key: [7; 16],
+            hash_key: [7; HASH_KEY_BYTES],
         };
         assert_eq!(Config::decode(&cfg.encode()), Some(cfg));
         let s = Slot {
@@ -477,6 +619,23 @@ mod tests {
         let a = encode_lookup_answer(Some(&s));
         assert_eq!(decode_lookup_answer(&a, 70_001), Some(Some(s)));
         assert_eq!(decode_lookup_answer(&[0], 0), Some(None));
+        let a = encode_lookup_answer(Some(&s6));
+        assert_eq!(a.len(), 1 + 2 + 2 * ENTRY_BYTES);
+        assert_eq!(decode_lookup_answer(&a, 70_001), Some(Some(s6)));
+        assert_eq!(decode_lookup_answer(&a[..a.len() - 1], 70_001), None);
+        for e in [entry(), entry6()] {
+            let (src, dst) = (e.key.hi, e.key.lo);
+            let q = encode_lookup(src, dst);
+            assert_eq!(q.len(), LOOKUP_BYTES);
+            assert_eq!(decode_lookup(&q), Some(e.key));
+        }
+        let mut q = encode_lookup(entry().key.lo, entry().key.hi);
+        q[5] = 1;
+        assert_eq!(
+            decode_lookup(&q),
+            None,
+            "an IPv4 address wider than 32 bits"
+        );
         let ev = EventRecord {
             what: event_bits::CREATED | event_bits::LO_CHANGED,
             slot: 77,
@@ -500,6 +659,14 @@ mod tests {
             flipped.server_states(),
             (TcpState::Closed, TcpState::SynSent)
         );
+        let ev6 = EventRecord {
+            what: event_bits::CREATED | event_bits::IPV6,
+            key: entry6().key,
+            ..ev
+        };
+        assert_eq!(ev6.encode().len(), EVENT_RECORD_BYTES_V6);
+        assert_eq!(EventRecord::decode(&ev6.encode()), Some(ev6));
+        assert_eq!(EventRecord::decode(&ev6.encode()[..43]), None);
     }
 
     #[test]

@@ -21,7 +21,11 @@ const MIN_BUCKETS: usize = 64;
 /// where its entry belongs (removal and growth never read a slot).
 #[inline]
 pub(crate) fn flow_hash(key: &FlowKey) -> u32 {
-    let ips = (key.lo.ip as u64) << 32 | key.hi.ip as u64;
+    let (lo, hi) = (key.lo.addr_bits(), key.hi.addr_bits());
+    // An IPv6 address's 128 bits folded to 32 (for IPv4 the same 32 bits); the family bit
+    // keeps an IPv4 key and an IPv6 one with the same folds apart.
+    let fold = |a: u128| (a as u32) ^ (a >> 32) as u32 ^ (a >> 64) as u32 ^ (a >> 96) as u32;
+    let ips = (fold(lo) as u64) << 32 | fold(hi) as u64 ^ (key.is_v6() as u64) << 31;
     let ports = (key.lo.port as u64) << 16 | key.hi.port as u64;
     // Two multiplications by odd constants (Fibonacci hashing): every input bit reaches the
     // top 32 bits of the product.
@@ -175,8 +179,8 @@ mod tests {
     fn entry(n: u32) -> Entry {
         Entry {
             key: FlowKey {
-                lo: Endpoint::new(n, (n % 7) as u16),
-                hi: Endpoint::new(n.rotate_left(16), 80),
+                lo: Endpoint::v4(n, (n % 7) as u16),
+                hi: Endpoint::v4(n.rotate_left(16), 80),
             },
             client_is_lo: true,
             picked_up: false,

@@ -1,14 +1,24 @@
 //! Helpers shared by the differential tests (each test file uses a subset).
 #![allow(dead_code)]
 
-/// The segment descriptor on a generated model's output ports (`src_ip` … `seg_time`, the
-/// parser's names, which every top with a parser output shares).
+/// The segment descriptor on a generated model's output ports (`v6`, `src_ip` … `seg_time`, the
+/// parser's names, which every top with a parser output shares). An IPv4 address must come
+/// out in the low 32 bits, the rest zero (checked: a wider value would not fit `Endpoint::v4`
+/// and the comparison with the model fails).
 #[macro_export]
 macro_rules! descriptor_out {
     ($m:expr) => {
         synscope_model::SegmentDescriptor {
-            src: synscope_model::Endpoint::new($m.src_ip() as u32, $m.src_port() as u16),
-            dst: synscope_model::Endpoint::new($m.dst_ip() as u32, $m.dst_port() as u16),
+            src: if $m.v6() {
+                synscope_model::Endpoint::v6($m.src_ip(), $m.src_port() as u16)
+            } else {
+                synscope_model::Endpoint::v4($m.src_ip() as u32, $m.src_port() as u16)
+            },
+            dst: if $m.v6() {
+                synscope_model::Endpoint::v6($m.dst_ip(), $m.dst_port() as u16)
+            } else {
+                synscope_model::Endpoint::v4($m.dst_ip() as u32, $m.dst_port() as u16)
+            },
             seq: $m.seq() as u32,
             ack: $m.ack() as u32,
             flags: synscope_model::TcpFlags::new($m.flags() as u16),
@@ -177,27 +187,47 @@ pub fn descriptor_frame(d: &synscope_model::SegmentDescriptor) -> Vec<u8> {
         opts.extend([0, 0, 0, 0]);
     }
     let tcp_len = 20 + opts.len();
-    let total = 20 + tcp_len + payload;
-    let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
-    let ip_at = f.len();
-    f.extend([
-        0x45,
-        0,
-        (total >> 8) as u8,
-        total as u8,
-        0,
-        0,
-        0x40,
-        0,
-        64,
-        6,
-        0,
-        0,
-    ]);
-    f.extend(d.src.ip.to_be_bytes());
-    f.extend(d.dst.ip.to_be_bytes());
-    let sum = !synscope_model::frame::ones_complement_sum(&f[ip_at..ip_at + 20]);
-    f[ip_at + 10..ip_at + 12].copy_from_slice(&sum.to_be_bytes());
+    let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2];
+    if d.src.is_v6() {
+        // IPv6 (RFC 8200 §3): payload length, next header TCP, hop limit 64.
+        let plen = tcp_len + payload;
+        f.extend([
+            0x86,
+            0xdd,
+            0x60,
+            0,
+            0,
+            0,
+            (plen >> 8) as u8,
+            plen as u8,
+            6,
+            64,
+        ]);
+        f.extend(d.src.addr_bits().to_be_bytes());
+        f.extend(d.dst.addr_bits().to_be_bytes());
+    } else {
+        let total = 20 + tcp_len + payload;
+        f.extend([0x08, 0x00]);
+        let ip_at = f.len();
+        f.extend([
+            0x45,
+            0,
+            (total >> 8) as u8,
+            total as u8,
+            0,
+            0,
+            0x40,
+            0,
+            64,
+            6,
+            0,
+            0,
+        ]);
+        f.extend((d.src.addr_bits() as u32).to_be_bytes());
+        f.extend((d.dst.addr_bits() as u32).to_be_bytes());
+        let sum = !synscope_model::frame::ones_complement_sum(&f[ip_at..ip_at + 20]);
+        f[ip_at + 10..ip_at + 12].copy_from_slice(&sum.to_be_bytes());
+    }
     let bits = d.flags.bits();
     f.extend(d.src.port.to_be_bytes());
     f.extend(d.dst.port.to_be_bytes());
