@@ -1445,6 +1445,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.ev6b.next.hi_port = self.ev_piece.q.val().hi_port;
         self.ev6b.next.time = self.ev_piece.q.val().time;
         self.ev6b.next.client_is_lo = self.ev_piece.q.val().client_is_lo;
+        self.ev6b.next.role_zero = self.ev_piece.q.val().role_zero;
 
         // ---- transmit: a byte a cycle from the low end of the piece
         if (self.tx_n.q.val() != self.n_zero.val()) & self.m_ready.val() {
