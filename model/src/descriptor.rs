@@ -105,6 +105,15 @@ impl HashInput {
 }
 
 impl FlowKey {
+    /// The (client, server) endpoints, `client_is_lo` saying which side of the key the client is.
+    pub fn roles(&self, client_is_lo: bool) -> (Endpoint, Endpoint) {
+        if client_is_lo {
+            (self.lo, self.hi)
+        } else {
+            (self.hi, self.lo)
+        }
+    }
+
     /// The key of a segment from `src` to `dst`, and whether `src` is the `lo` endpoint.
     pub fn of(src: Endpoint, dst: Endpoint) -> (FlowKey, bool) {
         if src <= dst {

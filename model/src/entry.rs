@@ -134,19 +134,11 @@ impl Entry {
     }
 
     pub fn client(&self) -> Endpoint {
-        if self.client_is_lo {
-            self.key.lo
-        } else {
-            self.key.hi
-        }
+        self.key.roles(self.client_is_lo).0
     }
 
     pub fn server(&self) -> Endpoint {
-        if self.client_is_lo {
-            self.key.hi
-        } else {
-            self.key.lo
-        }
+        self.key.roles(self.client_is_lo).1
     }
 
     pub fn client_state(&self) -> TcpState {

@@ -442,20 +442,12 @@ pub struct EventRecord {
 impl EventRecord {
     /// The client endpoint.
     pub fn client(&self) -> Endpoint {
-        if self.client_is_lo {
-            self.key.lo
-        } else {
-            self.key.hi
-        }
+        self.key.roles(self.client_is_lo).0
     }
 
     /// The server endpoint.
     pub fn server(&self) -> Endpoint {
-        if self.client_is_lo {
-            self.key.hi
-        } else {
-            self.key.lo
-        }
+        self.key.roles(self.client_is_lo).1
     }
 
     /// The client's state before and after.
