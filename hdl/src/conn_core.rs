@@ -912,6 +912,10 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     a_same_b: DFF<Bit>,
     /// ... and is a descriptor of the same connection.
     a_same_key: DFF<Bit>,
+    /// Way 1 / way 3 held an IPv6 continuation when C1 read it (`cont1`/`cont3`), whether or
+    /// not its head was alive at this item's time.
+    a_cont1: DFF<Bit>,
+    a_cont3: DFF<Bit>,
     a_aged0: DFF<EntryBits>,
     a_aged1: DFF<EntryBits>,
     a_aged2: DFF<EntryBits>,
@@ -977,6 +981,9 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pv3: Signal<Local, Bit>,
     pre1: Signal<Local, EntryBits>,
     pre3: Signal<Local, EntryBits>,
+    /// Way 1 / way 3 of the patched view is an IPv6 continuation.
+    cont_v1: Signal<Local, Bit>,
+    cont_v3: Signal<Local, Bit>,
     free0: Signal<Local, Bit>,
     free1: Signal<Local, Bit>,
     free2: Signal<Local, Bit>,
@@ -1330,6 +1337,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             a: Default::default(),
             a_same_b: Default::default(),
             a_same_key: Default::default(),
+            a_cont1: Default::default(),
+            a_cont3: Default::default(),
             a_aged0: Default::default(),
             a_aged1: Default::default(),
             a_aged2: Default::default(),
@@ -1533,6 +1542,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             pv3: Default::default(),
             pre1: Default::default(),
             pre3: Default::default(),
+            cont_v1: Default::default(),
+            cont_v3: Default::default(),
             free0: Default::default(),
             free1: Default::default(),
             free2: Default::default(),
@@ -1615,6 +1626,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             a,
             a_same_b,
             a_same_key,
+            a_cont1,
+            a_cont3,
             a_aged0,
             a_aged1,
             a_aged2,
@@ -2014,6 +2027,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             && (self.a_bucket.q.val() == self.c_bucket.q.val());
         self.a_same_key.d.next =
             self.c_desc.q.val() && self.a_desc.q.val() && self.c1_same_key.val();
+        self.a_cont1.d.next = self.cont1.val();
+        self.a_cont3.d.next = self.cont3.val();
         self.a_aged0.d.next = self.aged0.val();
         self.a_aged1.d.next = self.aged1.val();
         self.a_aged2.d.next = self.aged2.val();
@@ -2112,15 +2127,28 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.pre3.next = self.fa2.q.val();
             self.vclass3.next = self.class_never.val();
         }
-        // A continuation is valid exactly while its head is (the head may have died in the
-        // patched view).
+        // A continuation is valid exactly while its head is in the patched view: the head
+        // may have died there (evicted by the item ahead), or come back to life (C1 aged the
+        // head as the RAM held it, before the item ahead refreshed it just in time, so C1
+        // took the continuation for dead with it). Which odd ways are continuations: the
+        // item ahead's pair word where it wrote one (`pv*`), nothing where it wrote an IPv4
+        // entry into the odd way (`pw*`), else what C1 read; and its head must be IPv6 (an
+        // IPv4 entry may have taken the even way of a dead pair).
+        self.cont_v1.next = self.a_cont1.q.val() && !self.pw1.val();
+        if self.pv1.val() {
+            self.cont_v1.next = self.fa2.q.val().valid;
+        }
+        self.cont_v3.next = self.a_cont3.q.val() && !self.pw3.val();
+        if self.pv3.val() {
+            self.cont_v3.next = self.fa2.q.val().valid;
+        }
         self.view1.next = self.pre1.val();
-        if self.pre1.val().valid && self.pre1.val().v6 {
-            self.view1.next.valid = self.view0.val().valid;
+        if self.cont_v1.val() {
+            self.view1.next.valid = self.view0.val().valid && self.view0.val().v6;
         }
         self.view3.next = self.pre3.val();
-        if self.pre3.val().valid && self.pre3.val().v6 {
-            self.view3.next.valid = self.view2.val().valid;
+        if self.cont_v3.val() {
+            self.view3.next.valid = self.view2.val().valid && self.view2.val().v6;
         }
         // The match: the same connection as the item ahead finds its entry in the patched
         // way (if it is still alive); a match C1 found in the patched way is gone (the item

@@ -2248,3 +2248,95 @@ fn hostile_hash_flood_is_spread_by_a_random_key() {
     assert!(k1.get(Counter::TableFull) >= 190);
     assert!(random.entries.len() >= 180, "{}", random.entries.len());
 }
+
+#[test]
+fn conn_core_ipv6_entry_refreshed_at_its_deadline_keeps_its_continuation() {
+    // An IPv6 connection refreshed in the last ticks before its idle timeout, and on the next
+    // clock a new IPv6 connection in the same bucket a tick later: that successor read the
+    // bucket before the refresh and aged the old head (and with it the continuation) dead.
+    // The patch brings the head back; the continuation must come back with it, or the
+    // refreshed connection loses its address bits and its next segment finds nothing (found
+    // by `make diff-long`, seed 1048577, descriptor #115876).
+    let short = Timeouts {
+        time_wait: 20,
+        handshake: 10,
+        fin_wait_2: 15,
+        idle: 30,
+        linger: 5,
+    };
+    let mut t = synscope_model::table::Table::new(TableShape::Bounded {
+        buckets: BUCKETS,
+        ways: WAYS,
+    });
+    t.set_hash_key(DEFAULT_HASH_KEY);
+    let server = Endpoint::v6(0x2001_0db8 << 96 | 0x80, 443);
+    let client = |p: u16| Endpoint::v6(0x2001_0db8 << 96 | 0x1_0000 | p as u128, p);
+    let bucket = t.bucket_of(&FlowKey::of(client(1024), server).0);
+    let mut same: Vec<Endpoint> = (1025..=u16::MAX)
+        .map(client)
+        .filter(|c| t.bucket_of(&FlowKey::of(*c, server).0) == bucket)
+        .take(40)
+        .collect();
+    same.insert(0, client(1024));
+    // IPv4 connections in that bucket: a new one takes a free way whose partner is taken, so
+    // a continuation wrongly freed is overwritten and its connection lost.
+    let v4_server = Endpoint::v4(0x0a00_0002, 80);
+    let v4: Vec<Endpoint> = (1024..=u16::MAX)
+        .map(|p| Endpoint::v4(0x0a00_0001, p))
+        .filter(|c| t.bucket_of(&FlowKey::of(*c, v4_server).0) == bucket)
+        .take(7)
+        .collect();
+    let mut items = Vec::new();
+    let mut t0 = secs(1);
+    // One round per offset around the deadline, each with fresh connections A and B.
+    for (round, d) in (-3i64..=3).enumerate() {
+        let (a, b) = (same[2 * round], same[2 * round + 1]);
+        items.push(Item::Seg(seg(a, server, 100, 0, TcpFlags::SYN, t0)));
+        items.push(Item::Seg(seg(
+            server,
+            a,
+            900,
+            101,
+            TcpFlags::SYN | TcpFlags::ACK,
+            t0,
+        )));
+        items.push(Item::Seg(seg(a, server, 101, 901, TcpFlags::ACK, t0)));
+        items.push(Item::Idle(LATENCY));
+        let at = (t0 as i64 + secs(short.idle) as i64 + d) as u32;
+        let mut data = seg(a, server, 101, 901, TcpFlags::ACK | TcpFlags::PSH, at);
+        data.payload_len = 10;
+        items.push(Item::Seg(data));
+        items.push(Item::Seg(seg(b, server, 7, 0, TcpFlags::SYN, at + 1)));
+        items.push(Item::Idle(LATENCY));
+        items.push(Item::Seg(seg(
+            v4[round],
+            v4_server,
+            3,
+            0,
+            TcpFlags::SYN,
+            at + 1,
+        )));
+        items.push(Item::Idle(LATENCY));
+        // A's next segments must find A: a re-sent SYN-ACK is challenged, data is tracked.
+        items.push(Item::Seg(seg(
+            server,
+            a,
+            900,
+            101,
+            TcpFlags::SYN | TcpFlags::ACK,
+            at + 2,
+        )));
+        items.push(Item::Seg(seg(
+            server,
+            a,
+            901,
+            111,
+            TcpFlags::ACK | TcpFlags::PSH,
+            at + 2,
+        )));
+        items.push(Item::Idle(LATENCY));
+        t0 = at + secs(2 * short.idle);
+    }
+    let sum = run_opts("IPv6 refreshed at its deadline", 0, short, &items, POP);
+    assert!(sum.fed >= 7 * 7, "{sum:?}");
+}
