@@ -2318,22 +2318,12 @@ fn conn_core_ipv6_entry_refreshed_at_its_deadline_keeps_its_continuation() {
         )));
         items.push(Item::Idle(LATENCY));
         // A's next segments must find A: a re-sent SYN-ACK is challenged, data is tracked.
-        items.push(Item::Seg(seg(
-            server,
-            a,
-            900,
-            101,
-            TcpFlags::SYN | TcpFlags::ACK,
-            at + 2,
-        )));
-        items.push(Item::Seg(seg(
-            server,
-            a,
-            901,
-            111,
-            TcpFlags::ACK | TcpFlags::PSH,
-            at + 2,
-        )));
+        for (seq, ack, flags) in [
+            (900, 101, TcpFlags::SYN | TcpFlags::ACK),
+            (901, 111, TcpFlags::ACK | TcpFlags::PSH),
+        ] {
+            items.push(Item::Seg(seg(server, a, seq, ack, flags, at + 2)));
+        }
         items.push(Item::Idle(LATENCY));
         t0 = at + secs(2 * short.idle);
     }
