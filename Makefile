@@ -11,10 +11,12 @@ CARGO   ?= cargo
 demo: deps
 	$(CARGO) run --release -q -p synscope -- demo $(CAPTURE)
 
-## Every test (what .ci/run calls): formatting, clippy, Verilog lint, all cargo tests.
+## Every test (what .ci/run calls): formatting, clippy (and the console without the simulator),
+## Verilog lint, all cargo tests.
 test: deps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -q -- -D warnings
+	$(CARGO) clippy -p synscope --no-default-features -q -- -D warnings
 	$(MAKE) --no-print-directory lint
 	$(CARGO) test --workspace
 

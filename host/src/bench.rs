@@ -18,6 +18,7 @@ pub enum BenchCommand {
     /// Packets per second of `analyze` on one thread and on --threads, against tshark and
     /// tcptrace on the same file.
     Analyze(BenchAnalyzeArgs),
+    #[cfg(feature = "simulator")]
     Core(crate::bench_core::BenchCoreArgs),
 }
 
@@ -48,6 +49,7 @@ pub struct BenchAnalyzeArgs {
 pub fn run(cmd: &BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Analyze(a) => bench_analyze(a),
+        #[cfg(feature = "simulator")]
         BenchCommand::Core(a) => crate::bench_core::run(a),
     }
 }

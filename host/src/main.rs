@@ -5,8 +5,9 @@ use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use synscope::exit::EXIT_STATUS_HELP;
-use synscope::negotiate::RESET_BAUD;
-use synscope::{analyze, bench, console, demo, exit, generate, man, monitor, output, ports, sim};
+use synscope::{analyze, bench, console, exit, generate, man, monitor, output, ports};
+#[cfg(feature = "simulator")]
+use synscope::{demo, sim};
 
 /// Watch TCP connection state: offline on capture files, live on an interface, or on a
 /// synscope board.
@@ -33,6 +34,7 @@ enum Command {
     /// Run a capture through the simulated board (the generated Verilog under Verilator, frames
     /// on its MII pins) and print the end states read out of the simulated hardware through its
     /// UART; or, with --serve, keep it running on a pseudo-terminal for the board commands.
+    #[cfg(feature = "simulator")]
     Sim(sim::SimArgs),
     /// Measure throughput (analysis of a capture; the hardware core).
     #[command(subcommand)]
@@ -50,6 +52,7 @@ enum Command {
     /// counts, counters with rates, events. `--once` prints one plain-text snapshot.
     Monitor(monitor::MonitorArgs),
     /// The monitor on the simulated board replaying a capture (default captures/K_many.pcap).
+    #[cfg(feature = "simulator")]
     Demo(demo::DemoArgs),
     /// Print shell completions.
     Completions {
@@ -69,11 +72,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Analyze(a) => analyze::run(&a),
         Command::Bench(b) => bench::run(&b),
         // `sim --serve` keeps the reset rate unless --baud says otherwise: hosts raise it.
-        Command::Sim(s) => sim::run(&s, cli.port.baud.unwrap_or(RESET_BAUD)),
+        #[cfg(feature = "simulator")]
+        Command::Sim(s) => sim::run(&s, cli.port.baud.unwrap_or(synscope::negotiate::RESET_BAUD)),
         Command::Generate(g) => generate::run(&g),
         Command::Ports { json } => ports::run(json),
         Command::Board(b) => console::run(&b, &cli.port),
         Command::Monitor(m) => monitor::run(&m, &cli.port),
+        #[cfg(feature = "simulator")]
         Command::Demo(d) => demo::run(&d),
         Command::Completions { shell } => {
             let mut out = Vec::new();
