@@ -9,7 +9,9 @@ use crate::frame::{pad_to_minimum, peek_endpoints, MIN_FRAME_LEN};
 use crate::prefetch::prefetch;
 use crate::state::TcpState;
 use crate::timeouts::removal_time;
-use crate::tracker::{Event, EventSink, RemoveReason, RstClass, Tracker, TrackerConfig, Verdict};
+use crate::tracker::{
+    Event, EventSink, LookupHint, RemoveReason, RstClass, Tracker, TrackerConfig, Verdict,
+};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::time::Duration;
 
@@ -344,19 +346,20 @@ impl Analyzer {
     }
 
     /// Hint: the frame `data` comes a few frames from now. Starts loading what finding its
-    /// connection reads first; changes nothing.
+    /// connection reads first; changes nothing. What it returns goes to
+    /// [`Analyzer::prefetch_connection`] for the same frame.
     #[inline]
-    pub fn prefetch_lookup(&self, data: &[u8]) {
-        if let Some((src, dst)) = peek_endpoints(data) {
-            self.tracker.prefetch_lookup(src, dst);
-        }
+    pub fn prefetch_lookup(&self, data: &[u8]) -> Option<LookupHint> {
+        let (src, dst) = peek_endpoints(data)?;
+        self.tracker.prefetch_lookup(src, dst)
     }
 
-    /// Hint, between [`Analyzer::prefetch_lookup`] and [`Analyzer::frame`] for the same frame:
-    /// starts loading its connection's entry and statistics; changes nothing.
+    /// Hint, between [`Analyzer::prefetch_lookup`] (which returned `hint`) and
+    /// [`Analyzer::frame`] for the same frame: starts loading its connection's entry and
+    /// statistics; changes nothing.
     #[inline]
-    pub fn prefetch_connection(&self, data: &[u8]) {
-        if let Some(slot) = peek_endpoints(data).and_then(|(s, d)| self.tracker.peek_slot(s, d)) {
+    pub fn prefetch_connection(&self, hint: LookupHint) {
+        if let Some(slot) = self.tracker.peek_slot(hint) {
             if let Some(c) = self.records.in_slot(slot) {
                 prefetch(&self.records.counts[c]);
             }
@@ -563,6 +566,8 @@ pub fn analyze_capture(
 /// another thread, so their bytes are loaded first and the rest follows further behind.
 pub struct Ahead<'a> {
     ring: [Option<Due<'a>>; Ahead::RING],
+    /// Beside each frame of `ring`: what its lookup's prefetch found, once started.
+    hints: [Option<LookupHint>; Ahead::RING],
     n: usize,
     /// Frames in flight (a power of two, at most `RING`), and the ages at which a frame's
     /// lookup and connection are loaded.
@@ -585,6 +590,7 @@ impl<'a> Ahead<'a> {
     pub fn new() -> Self {
         Ahead {
             ring: [None; Ahead::RING],
+            hints: [None; Ahead::RING],
             n: 0,
             len: 8,
             lookup_at: 0,
@@ -605,10 +611,10 @@ impl<'a> Ahead<'a> {
         }
     }
 
-    /// The frame read `age` frames before the one being pushed.
+    /// The ring index of the frame read `age` frames before the one being pushed.
     #[inline]
-    fn aged(&self, age: usize) -> Option<&Due<'a>> {
-        self.ring[self.n.wrapping_sub(age) & (self.len - 1)].as_ref()
+    fn aged(&self, age: usize) -> usize {
+        self.n.wrapping_sub(age) & (self.len - 1)
     }
 
     /// Read `f`: start loading what it needs; the frame read `len` before it is taken.
@@ -620,16 +626,24 @@ impl<'a> Ahead<'a> {
                 prefetch(x);
             }
         }
-        if self.lookup_at == 0 {
-            a.prefetch_lookup(f.data);
-        } else if let Some(x) = self.aged(self.lookup_at) {
-            a.prefetch_lookup(x.data);
-        }
-        if let Some(x) = self.aged(self.connection_at) {
-            a.prefetch_connection(x.data);
-        }
         let at = self.n & (self.len - 1);
-        if let Some(due) = self.ring[at].replace(f) {
+        if self.lookup_at == 0 {
+            self.hints[at] = a.prefetch_lookup(f.data);
+        } else {
+            let i = self.aged(self.lookup_at);
+            self.hints[i] = self.ring[i]
+                .as_ref()
+                .and_then(|x| a.prefetch_lookup(x.data));
+        }
+        if let Some(hint) = self.hints[self.aged(self.connection_at)] {
+            a.prefetch_connection(hint);
+        }
+        let due = self.ring[at].replace(f);
+        if self.lookup_at != 0 {
+            // The frame leaving the ring: its slot takes the new frame's hint later.
+            self.hints[at] = None;
+        }
+        if let Some(due) = due {
             a.take(&due);
         }
         self.n += 1;
@@ -642,6 +656,7 @@ impl<'a> Ahead<'a> {
                 a.take(&due);
             }
         }
+        self.hints = [None; Ahead::RING];
         self.n = 0;
     }
 }

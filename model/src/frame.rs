@@ -141,18 +141,19 @@ pub mod field {
     pub const OPT_TIMESTAMP_LEN: u8 = 10;
 }
 
+#[inline(always)]
 fn be16(b: &[u8], at: usize) -> u16 {
-    u16::from_be_bytes([b[at], b[at + 1]])
+    u16::from_be_bytes(b[at..at + 2].try_into().expect("two bytes"))
 }
 
+#[inline(always)]
 fn be32(b: &[u8], at: usize) -> u32 {
-    u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+    u32::from_be_bytes(b[at..at + 4].try_into().expect("four bytes"))
 }
 
+#[inline(always)]
 fn be128(b: &[u8], at: usize) -> u128 {
-    let mut w = [0u8; 16];
-    w.copy_from_slice(&b[at..at + 16]);
-    u128::from_be_bytes(w)
+    u128::from_be_bytes(b[at..at + 16].try_into().expect("sixteen bytes"))
 }
 
 /// Is `tpid` a VLAN tag protocol identifier?

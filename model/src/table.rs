@@ -189,23 +189,28 @@ impl Table {
 
     /// Start loading the index bucket a lookup of `key` reads first (a hint for an unbounded
     /// table; a bounded one is small enough to stay in the cache, and hashing its key once more
-    /// costs more than it saves).
+    /// costs more than it saves): the key's [`flow_hash`] for [`Table::peek_slot`], `None` for a
+    /// bounded table.
     #[inline]
-    pub(crate) fn prefetch_lookup(&self, key: &FlowKey) {
-        if let Index::Unbounded { map, .. } = &self.index {
-            map.prefetch(flow_hash(key));
-        }
-    }
-
-    /// The slot that most likely holds `key` in an unbounded table, read without aging or
-    /// confirming the key (a hint, once [`Table::prefetch_lookup`] has had time to load the
-    /// index bucket); its entry starts loading. `None` for a bounded table.
-    #[inline]
-    pub(crate) fn peek_slot(&self, key: &FlowKey) -> Option<usize> {
+    pub(crate) fn prefetch_lookup(&self, key: &FlowKey) -> Option<u32> {
         let Index::Unbounded { map, .. } = &self.index else {
             return None;
         };
-        let i = map.candidate(flow_hash(key))?;
+        let hash = flow_hash(key);
+        map.prefetch(hash);
+        Some(hash)
+    }
+
+    /// The slot that most likely holds the key whose [`flow_hash`] is `hash` in an unbounded
+    /// table, read without aging or confirming the key (a hint, once [`Table::prefetch_lookup`]
+    /// has had time to load the index bucket); its entry starts loading. `None` for a bounded
+    /// table.
+    #[inline]
+    pub(crate) fn peek_slot(&self, hash: u32) -> Option<usize> {
+        let Index::Unbounded { map, .. } = &self.index else {
+            return None;
+        };
+        let i = map.candidate(hash)?;
         prefetch(&self.slots[i]);
         Some(i)
     }

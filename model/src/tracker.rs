@@ -177,6 +177,11 @@ impl Default for TrackerConfig {
     }
 }
 
+/// What [`Tracker::prefetch_lookup`] found out about a segment's connection (its key's index
+/// hash), kept for [`Tracker::peek_slot`] so the key is not read and hashed twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LookupHint(u32);
+
 /// The passive TCP tracker.
 pub struct Tracker {
     table: Table,
@@ -317,18 +322,21 @@ impl Tracker {
     }
 
     /// Hint: a segment from `src` to `dst` comes soon. Starts loading what finding its
-    /// connection reads first; changes nothing.
+    /// connection reads first; changes nothing. What it returns is handed to
+    /// [`Tracker::peek_slot`] later for the same segment (`None`: nothing to look at there).
     #[inline]
-    pub fn prefetch_lookup(&self, src: Endpoint, dst: Endpoint) {
-        self.table.prefetch_lookup(&FlowKey::of(src, dst).0);
+    pub fn prefetch_lookup(&self, src: Endpoint, dst: Endpoint) -> Option<LookupHint> {
+        self.table
+            .prefetch_lookup(&FlowKey::of(src, dst).0)
+            .map(LookupHint)
     }
 
-    /// Hint, some time after [`Tracker::prefetch_lookup`] for the same segment: the slot that
-    /// most likely holds its connection now (unconfirmed, not aged; unbounded tables only),
-    /// whose entry starts loading. Changes nothing.
+    /// Hint, some time after [`Tracker::prefetch_lookup`] for the same segment (`hint`, what it
+    /// returned): the slot that most likely holds its connection now (unconfirmed, not aged;
+    /// unbounded tables only), whose entry starts loading. Changes nothing.
     #[inline]
-    pub fn peek_slot(&self, src: Endpoint, dst: Endpoint) -> Option<usize> {
-        self.table.peek_slot(&FlowKey::of(src, dst).0)
+    pub fn peek_slot(&self, hint: LookupHint) -> Option<usize> {
+        self.table.peek_slot(hint.0)
     }
 
     /// The slot of the connection the last segment was applied to (a handle for statistics).
@@ -417,9 +425,10 @@ impl Tracker {
             .expect("slot holds the entry");
         let before = entry.states();
         let applied = segment::apply(entry, sender, d, class, created, now);
-        let after = *entry;
+        // The entry is copied out (for its events) only when something is reported.
+        let changed = (applied.reincarnated || entry.states() != before).then_some(*entry);
         self.count_notes(applied.notes);
-        if applied.reincarnated || after.states() != before {
+        if let Some(after) = changed {
             self.account(before, &after, slot, sender, &applied, sink);
         } else {
             self.count_verdict(applied.verdict);
