@@ -12,7 +12,7 @@
 
 use crate::command_engine::CommandEngine;
 use crate::conn_core::{ConnCore, COUNTER_BITS, COUNTER_INDEX_BITS};
-use crate::frame_parser::{FrameParser, TIME_BITS};
+use crate::frame_parser::{FrameParser, NOW_BITS};
 use crate::hdlc::{HdlcDeframer, HdlcFramer};
 use crate::mdio::MdioMaster;
 use crate::mii_rx::MiiRx;
@@ -403,7 +403,7 @@ pub struct Board<const B: usize, const E: usize, const EP1: usize> {
     /// table, not the hash key).
     pub reset: Signal<In, Bit>,
     /// Seconds since start (the time base of timeouts).
-    pub now: Signal<In, Bits<TIME_BITS>>,
+    pub now: Signal<In, Bits<NOW_BITS>>,
     // ---- MII receive (PHY clock domain)
     pub rx_clk: Signal<In, Clock>,
     pub rx_dv: Signal<In, Bit>,
@@ -697,7 +697,7 @@ pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
     phy_hold: DFF<Bits<PHY_RESET_BITS>>,
     prescale: DFF<Bits<27>>,
     /// The time base: ticks of 1/16 s (`synscope_model::time`).
-    ticks: DFF<Bits<TIME_BITS>>,
+    ticks: DFF<Bits<NOW_BITS>>,
     led_frame: DFF<Bits<LED_STRETCH_BITS>>,
     led_state: DFF<Bits<LED_STRETCH_BITS>>,
     led_full: DFF<Bits<LED_STRETCH_BITS>>,
@@ -710,7 +710,7 @@ pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
     zero24: Constant<Bits<PHY_RESET_BITS>>,
     one27: Constant<Bits<27>>,
     zero27: Constant<Bits<27>>,
-    one32: Constant<Bits<TIME_BITS>>,
+    one32: Constant<Bits<NOW_BITS>>,
     phy_release: Constant<Bits<PHY_RESET_BITS>>,
     last_tick: Constant<Bits<27>>,
     stretch: Constant<Bits<LED_STRETCH_BITS>>,

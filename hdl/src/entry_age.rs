@@ -32,15 +32,13 @@
 //!
 //! Inputs that are not one of the eleven state encodings are outside the contract.
 
-use crate::entry::{EntryBits, HandshakeClock, TrackBits, GAP_BITS, TIME_BITS as ENTRY_TIME_BITS};
+use crate::entry::{EntryBits, HandshakeClock, TrackBits, GAP_BITS, TIME_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::entry::layout::{AUX_HANDSHAKE, AUX_NONE};
 use synscope_model::time::TICKS_PER_SECOND;
 use synscope_model::timeouts::{MAX_TIMEOUT_S, RTO_INIT};
 use synscope_model::TcpState;
 
-/// Width of a stored time and of `now`.
-pub const TIME_BITS: usize = ENTRY_TIME_BITS;
 /// Width of a timeout register (seconds).
 pub const TIMEOUT_BITS: usize = (u32::BITS - MAX_TIMEOUT_S.leading_zeros()) as usize;
 /// Bits of a tick count within a second (`TICKS_PER_SECOND` = 2^4).

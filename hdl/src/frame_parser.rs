@@ -44,7 +44,7 @@ use synscope_model::frame::{MAX_EXT_HEADERS, MAX_FRAME_LEN, MAX_VLAN_TAGS, MIN_F
 /// Width of the byte position (saturating: any length > 1522 is Oversize).
 pub const POS_BITS: usize = 11;
 /// Time base width (the model's `time: u32`).
-pub const TIME_BITS: usize = 32;
+pub const NOW_BITS: usize = 32;
 
 const _: () = assert!(MAX_FRAME_LEN < (1 << POS_BITS) - 1);
 const _: () = assert!(TcpFlags::BITS == 9);
@@ -168,7 +168,7 @@ pub struct FrameParser {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
     /// The time base (seconds), stamped on each descriptor.
-    pub now: Signal<In, Bits<TIME_BITS>>,
+    pub now: Signal<In, Bits<NOW_BITS>>,
     // ---- receive FIFO, read side
     pub in_empty: Signal<In, Bit>,
     pub in_data: Signal<In, Bits<8>>,
@@ -194,7 +194,7 @@ pub struct FrameParser {
     /// TSval of the Timestamps option, when `ts_ok` (`SegmentDescriptor::tsval`).
     pub tsval: Signal<Out, Bits<32>>,
     pub ts_ok: Signal<Out, Bit>,
-    pub seg_time: Signal<Out, Bits<TIME_BITS>>,
+    pub seg_time: Signal<Out, Bits<NOW_BITS>>,
 
     // ---- per-frame state
     /// Position of the byte being read = bytes before it (saturating).
@@ -256,7 +256,7 @@ pub struct FrameParser {
     o_payload_len: DFF<Bits<16>>,
     o_tsval: DFF<Bits<32>>,
     o_ts_ok: DFF<Bit>,
-    o_time: DFF<Bits<TIME_BITS>>,
+    o_time: DFF<Bits<NOW_BITS>>,
 
     // ---- combinational temporaries
     take: Signal<Local, Bit>,

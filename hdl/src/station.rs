@@ -13,7 +13,7 @@
 //! simulator drives the same UART and MII pins a board has.
 
 use crate::board::Board;
-use crate::frame_parser::TIME_BITS;
+use crate::frame_parser::NOW_BITS;
 use crate::uart::{UartRx, UartTx, DIVISOR_BITS};
 use rust_hdl::prelude::*;
 
@@ -24,7 +24,7 @@ pub struct Station<const B: usize, const E: usize, const EP1: usize> {
     /// Synchronous: every block (the table's contents and the hash key stay).
     pub reset: Signal<In, Bit>,
     /// Seconds since start (the time base of timeouts).
-    pub now: Signal<In, Bits<TIME_BITS>>,
+    pub now: Signal<In, Bits<NOW_BITS>>,
     // ---- MII receive (PHY clock domain)
     pub rx_clk: Signal<In, Clock>,
     pub rx_dv: Signal<In, Bit>,

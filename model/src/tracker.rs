@@ -110,7 +110,8 @@ pub enum RemoveReason {
 }
 
 /// The tracker's events (design.md: created, state changed, closed, evicted, refused). All
-/// state changes go through one place ([`Tracker`]'s `set_state`), which emits them.
+/// state changes go through one place, the end of [`Tracker::process`] (the sender's change,
+/// then the receiver's), which emits them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     Created {
