@@ -11,7 +11,7 @@
 use crate::descriptor::FlowKey;
 use crate::entry::Entry;
 use crate::hash::{ToeplitzTable, DEFAULT_HASH_KEY, HASH_KEY_BYTES};
-use crate::prefetch::prefetch;
+use crate::prefetch::prefetch_whole;
 
 mod index;
 pub(crate) use index::flow_hash;
@@ -211,7 +211,7 @@ impl Table {
             return None;
         };
         let i = map.candidate(hash)?;
-        prefetch(&self.slots[i]);
+        prefetch_whole(&self.slots[i]);
         Some(i)
     }
 
