@@ -165,14 +165,22 @@ pub const fn is_vlan_tpid(tpid: u16) -> bool {
 }
 
 /// Ones'-complement sum of 16-bit words (RFC 1071), folded.
+///
+/// Summed 32 bits at a time into 64 (RFC 1071 §2(C), "parallel summation": 2¹⁶ ≡ 1 modulo
+/// 2¹⁶ − 1, so a 32-bit word adds what its two halves do), then folded: the same value as the
+/// 16-bit sum, in half the additions.
 pub fn ones_complement_sum(bytes: &[u8]) -> u16 {
-    let mut sum: u32 = 0;
-    let mut chunks = bytes.chunks_exact(2);
-    for c in &mut chunks {
-        sum += u16::from_be_bytes([c[0], c[1]]) as u32;
+    let mut sum: u64 = 0;
+    let mut words = bytes.chunks_exact(4);
+    for w in &mut words {
+        sum += u32::from_be_bytes([w[0], w[1], w[2], w[3]]) as u64;
     }
-    if let [last] = chunks.remainder() {
-        sum += (*last as u32) << 8;
+    let mut pairs = words.remainder().chunks_exact(2);
+    for c in &mut pairs {
+        sum += u16::from_be_bytes([c[0], c[1]]) as u64;
+    }
+    if let [last] = pairs.remainder() {
+        sum += (*last as u64) << 8;
     }
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);
@@ -534,6 +542,35 @@ mod tests {
             v.resize(MIN_FRAME_LEN, 0);
         }
         v
+    }
+
+    /// The 32-bit summation equals RFC 1071's 16-bit one, odd lengths and carries included.
+    #[test]
+    fn ones_complement_sum_equals_the_16_bit_definition() {
+        let by_16 = |bytes: &[u8]| {
+            let mut sum: u32 = 0;
+            for c in bytes.chunks(2) {
+                sum += u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]) as u32;
+            }
+            while sum > 0xffff {
+                sum = (sum & 0xffff) + (sum >> 16);
+            }
+            sum as u16
+        };
+        let mut x = 0x2545_f491_u32;
+        for len in 0..64 {
+            for fill in [None, Some(0u8), Some(0xff)] {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 17;
+                        x ^= x << 5;
+                        fill.unwrap_or(x as u8)
+                    })
+                    .collect();
+                assert_eq!(ones_complement_sum(&bytes), by_16(&bytes), "{bytes:?}");
+            }
+        }
     }
 
     #[test]
