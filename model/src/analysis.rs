@@ -385,6 +385,12 @@ impl Analyzer {
 
     /// One frame.
     pub fn take(&mut self, f: &Due<'_>) {
+        self.take_hinted(f, None)
+    }
+
+    /// [`Analyzer::take`], with what [`Analyzer::prefetch_lookup`] returned for the same frame
+    /// (`None` if it was not asked, or found nothing).
+    pub fn take_hinted(&mut self, f: &Due<'_>, hint: Option<LookupHint>) {
         let timestamp = f.timestamp;
         self.records.now = f.now;
         self.records.frame = f.index;
@@ -394,18 +400,22 @@ impl Analyzer {
         let time = crate::time::ticks(timestamp);
         let data = f.data;
         let wire_len = (f.orig_len as usize).max(data.len());
-        let parsed = if wire_len > data.len() {
+        let (bytes, wire_len) = if wire_len > data.len() {
             self.capture_truncated += 1;
-            let wire_len = wire_len.max(MIN_FRAME_LEN);
-            self.tracker
-                .process_captured_frame(data, wire_len, time, &mut self.records)
+            (data, wire_len.max(MIN_FRAME_LEN))
         } else if data.len() < MIN_FRAME_LEN {
             pad_to_minimum(data, &mut self.pad);
-            self.tracker
-                .process_frame(&self.pad, time, &mut self.records)
+            (&self.pad[..], MIN_FRAME_LEN)
         } else {
-            self.tracker.process_frame(data, time, &mut self.records)
+            (data, data.len())
         };
+        let parsed = self.tracker.process_captured_frame_hinted(
+            bytes,
+            wire_len,
+            time,
+            hint,
+            &mut self.records,
+        );
         let Ok((d, verdict)) = parsed else {
             return;
         };
@@ -627,6 +637,8 @@ impl<'a> Ahead<'a> {
             }
         }
         let at = self.n & (self.len - 1);
+        // The frame leaving the ring, and what its lookup's prefetch found.
+        let (due, due_hint) = (self.ring[at].take(), self.hints[at].take());
         if self.lookup_at == 0 {
             self.hints[at] = a.prefetch_lookup(f.data);
         } else {
@@ -638,13 +650,9 @@ impl<'a> Ahead<'a> {
         if let Some(hint) = self.hints[self.aged(self.connection_at)] {
             a.prefetch_connection(hint);
         }
-        let due = self.ring[at].replace(f);
-        if self.lookup_at != 0 {
-            // The frame leaving the ring: its slot takes the new frame's hint later.
-            self.hints[at] = None;
-        }
+        self.ring[at] = Some(f);
         if let Some(due) = due {
-            a.take(&due);
+            a.take_hinted(&due, due_hint);
         }
         self.n += 1;
     }
@@ -652,8 +660,9 @@ impl<'a> Ahead<'a> {
     /// Take the frames still waiting, in order.
     pub fn flush(&mut self, a: &mut Analyzer) {
         for i in self.n..self.n + self.len {
-            if let Some(due) = self.ring[i & (self.len - 1)].take() {
-                a.take(&due);
+            let at = i & (self.len - 1);
+            if let Some(due) = self.ring[at].take() {
+                a.take_hinted(&due, self.hints[at]);
             }
         }
         self.hints = [None; Ahead::RING];

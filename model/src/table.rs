@@ -14,8 +14,8 @@ use crate::hash::{ToeplitzTable, DEFAULT_HASH_KEY, HASH_KEY_BYTES};
 use crate::prefetch::prefetch_whole;
 
 mod index;
-pub(crate) use index::flow_hash;
 use index::SlotIndex;
+pub(crate) use index::{flow_hash, flow_hash_v4};
 
 /// Shape of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,18 +187,21 @@ impl Table {
         }
     }
 
-    /// Start loading the index bucket a lookup of `key` reads first (a hint for an unbounded
-    /// table; a bounded one is small enough to stay in the cache, and hashing its key once more
-    /// costs more than it saves): the key's [`flow_hash`] for [`Table::peek_slot`], `None` for a
-    /// bounded table.
+    /// Whether a lookup of this table starts at a key's [`flow_hash`] (unbounded tables): what
+    /// [`Table::prefetch_lookup`] and [`Table::find_unbounded`] take.
     #[inline]
-    pub(crate) fn prefetch_lookup(&self, key: &FlowKey) -> Option<u32> {
-        let Index::Unbounded { map, .. } = &self.index else {
-            return None;
-        };
-        let hash = flow_hash(key);
-        map.prefetch(hash);
-        Some(hash)
+    pub(crate) fn is_hashed(&self) -> bool {
+        matches!(self.index, Index::Unbounded { .. })
+    }
+
+    /// Start loading the index bucket a lookup of the key whose [`flow_hash`] is `hash` reads
+    /// first (a hint for an unbounded table; nothing for a bounded one, which is small enough
+    /// to stay in the cache).
+    #[inline]
+    pub(crate) fn prefetch_lookup(&self, hash: u32) {
+        if let Index::Unbounded { map, .. } = &self.index {
+            map.prefetch(hash);
+        }
     }
 
     /// The slot that most likely holds the key whose [`flow_hash`] is `hash` in an unbounded
@@ -215,8 +218,8 @@ impl Table {
         Some(i)
     }
 
-    /// Put `entry` into a new slot of an unbounded table.
-    pub(crate) fn alloc_unbounded(&mut self, entry: Entry) -> usize {
+    /// Put `entry`, whose key's [`flow_hash`] is `hash`, into a new slot of an unbounded table.
+    pub(crate) fn alloc_unbounded(&mut self, entry: Entry, hash: u32) -> usize {
         let Index::Unbounded { map, free } = &mut self.index else {
             unreachable!("alloc_unbounded on a bounded table")
         };
@@ -227,7 +230,8 @@ impl Table {
                 self.slots.len() - 1
             }
         };
-        map.insert(flow_hash(&entry.key), i);
+        debug_assert_eq!(hash, flow_hash(&entry.key));
+        map.insert(hash, i);
         self.slots[i] = Some(entry);
         i
     }

@@ -15,9 +15,10 @@ use crate::flags::FlagClass;
 use crate::frame::parse_captured;
 use crate::segment::{self, Applied};
 use crate::state::TcpState;
-use crate::table::{flow_hash, Table, TableShape};
+use crate::table::{flow_hash, flow_hash_v4, Table, TableShape};
 use crate::time::{elapsed, later};
 use crate::timeouts::{expire, Aged, Timeouts};
+use std::net::IpAddr;
 
 /// How a RST relates to its receiver's window (RFC 5961 §3.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,7 +180,8 @@ impl Default for TrackerConfig {
 }
 
 /// What [`Tracker::prefetch_lookup`] found out about a segment's connection (its key's index
-/// hash), kept for [`Tracker::peek_slot`] so the key is not read and hashed twice.
+/// hash), kept for [`Tracker::peek_slot`] and the segment's lookup
+/// ([`Tracker::process_captured_frame_hinted`]) so the key is not read and hashed again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LookupHint(u32);
 
@@ -263,11 +265,26 @@ impl Tracker {
         time: u32,
         sink: &mut S,
     ) -> Result<(SegmentDescriptor, Verdict), DropReason> {
+        self.process_captured_frame_hinted(frame, wire_len, time, None, sink)
+    }
+
+    /// [`Tracker::process_captured_frame`] with what [`Tracker::prefetch_lookup`] returned for
+    /// this frame's endpoints (`peek_endpoints`) on this tracker, if it was asked: the lookup
+    /// starts from its hash. (The endpoints a frame's first look finds are those of its parse
+    /// whenever both succeed, so the hint is this segment's.)
+    pub fn process_captured_frame_hinted<S: EventSink>(
+        &mut self,
+        frame: &[u8],
+        wire_len: usize,
+        time: u32,
+        hint: Option<LookupHint>,
+        sink: &mut S,
+    ) -> Result<(SegmentDescriptor, Verdict), DropReason> {
         match parse_captured(frame, wire_len, time) {
             Ok(d) => {
                 self.counters.inc(Counter::Frames);
                 self.counters.inc(Counter::Processed);
-                Ok((d, self.process(&d, sink)))
+                Ok((d, self.process_hinted(&d, hint, sink)))
             }
             Err(r) => {
                 self.drop_frame(r);
@@ -327,9 +344,20 @@ impl Tracker {
     /// [`Tracker::peek_slot`] later for the same segment (`None`: nothing to look at there).
     #[inline]
     pub fn prefetch_lookup(&self, src: Endpoint, dst: Endpoint) -> Option<LookupHint> {
-        self.table
-            .prefetch_lookup(&FlowKey::of(src, dst).0)
-            .map(LookupHint)
+        if !self.table.is_hashed() {
+            // A bounded table is small enough to stay in the cache: nothing to load.
+            return None;
+        }
+        let hash = match (src.ip, dst.ip) {
+            (IpAddr::V4(s), IpAddr::V4(d)) => {
+                let packed =
+                    |a: std::net::Ipv4Addr, port: u16| (a.to_bits() as u64) << 16 | port as u64;
+                flow_hash_v4(packed(s, src.port), packed(d, dst.port))
+            }
+            _ => flow_hash(&FlowKey::of(src, dst).0),
+        };
+        self.table.prefetch_lookup(hash);
+        Some(LookupHint(hash))
     }
 
     /// Hint, some time after [`Tracker::prefetch_lookup`] for the same segment (`hint`, what it
@@ -375,6 +403,16 @@ impl Tracker {
 
     /// Process one segment descriptor.
     pub fn process<S: EventSink>(&mut self, d: &SegmentDescriptor, sink: &mut S) -> Verdict {
+        self.process_hinted(d, None, sink)
+    }
+
+    /// [`Tracker::process`], with the segment's [`LookupHint`] if there is one.
+    fn process_hinted<S: EventSink>(
+        &mut self,
+        d: &SegmentDescriptor,
+        hint: Option<LookupHint>,
+        sink: &mut S,
+    ) -> Verdict {
         self.last_slot = None;
         self.advance_time(d.time, sink);
         let class = d.flags.class();
@@ -387,7 +425,13 @@ impl Tracker {
         let (key, src_is_lo) = FlowKey::of(d.src, d.dst);
         let sender = if src_is_lo { LO } else { HI };
         let now = self.now;
-        let (slot, created) = match self.lookup(&key, sink) {
+        // The index hash of an unbounded table's key (unused on a bounded one).
+        let hash = match hint {
+            Some(LookupHint(h)) => h,
+            None if self.table.is_hashed() => flow_hash(&key),
+            None => 0,
+        };
+        let (slot, created) = match self.lookup(&key, hash, sink) {
             Some(i) => (i, false),
             None => {
                 if d.flags.rst() {
@@ -404,7 +448,7 @@ impl Tracker {
                     self.table.put(i, entry);
                     i
                 } else {
-                    self.table.alloc_unbounded(entry)
+                    self.table.alloc_unbounded(entry, hash)
                 };
                 self.counters.inc(Counter::Created);
                 if entry.picked_up {
@@ -499,10 +543,12 @@ impl Tracker {
         }
     }
 
-    /// Find `key`, aging what is read on the way (a bounded table's whole bucket).
-    fn lookup<S: EventSink>(&mut self, key: &FlowKey, sink: &mut S) -> Option<usize> {
+    /// Find `key` (whose [`flow_hash`] is `hash` in an unbounded table), aging what is read on
+    /// the way (a bounded table's whole bucket).
+    fn lookup<S: EventSink>(&mut self, key: &FlowKey, hash: u32, sink: &mut S) -> Option<usize> {
         if !self.table.is_bounded() {
-            let i = self.table.find_unbounded(key, flow_hash(key))?;
+            debug_assert_eq!(hash, flow_hash(key), "a lookup hint of another segment");
+            let i = self.table.find_unbounded(key, hash)?;
             self.age_slot(i, sink);
             return self.table.slot(i).is_some().then_some(i);
         }
