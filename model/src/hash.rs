@@ -60,10 +60,11 @@ impl ToeplitzTable {
     pub fn new(key: &[u8; HASH_KEY_BYTES]) -> Self {
         let mut table = Box::new([[0u32; 256]; HASH_INPUT_BYTES]);
         for (pos, row) in table.iter_mut().enumerate() {
-            for (v, cell) in row.iter_mut().enumerate() {
-                let mut input = [0u8; HASH_INPUT_BYTES];
-                input[pos] = v as u8;
-                *cell = toeplitz(key, &input[..=pos]);
+            // A byte value's cell is the XOR of its set bits' windows: that of the value less
+            // its lowest set bit, and that bit's window (filled in increasing order).
+            for v in 1..256usize {
+                let low = v & v.wrapping_neg();
+                row[v] = row[v ^ low] ^ window(key, pos * 8 + 7 - low.trailing_zeros() as usize);
             }
         }
         ToeplitzTable { table }
