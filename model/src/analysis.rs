@@ -426,7 +426,8 @@ impl Analyzer {
             self.listeners.insert(d.src);
         }
         if let Some(c) = self.records.in_slot(slot) {
-            let dir = (d.src > d.dst) as usize;
+            // 0 = lo → hi (`d.src <= d.dst`), as `Counts` indexes it.
+            let dir = (!self.tracker.last_sender_is_lo()) as usize;
             let n = &mut self.records.counts[c];
             n.packets[dir] += 1;
             n.bytes[dir] += d.payload_len as u64;

@@ -185,6 +185,15 @@ impl Default for TrackerConfig {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LookupHint(u32);
 
+/// What the events of a segment that changed its connection name: the connection, its
+/// client's index, and both endpoints' states before and after.
+struct Changed {
+    key: FlowKey,
+    client: usize,
+    before: [TcpState; 2],
+    after: [TcpState; 2],
+}
+
 /// The passive TCP tracker.
 pub struct Tracker {
     table: Table,
@@ -196,6 +205,8 @@ pub struct Tracker {
     /// The whole second of the last sweep.
     swept_at: Option<u32>,
     last_slot: Option<usize>,
+    /// The last segment's sender is its key's `lo` endpoint (meaningful with `last_slot`).
+    last_sender_is_lo: bool,
     /// `now` holds a time seen (times are compared modulo 2³², so the first one sets it).
     clock_set: bool,
 }
@@ -210,6 +221,7 @@ impl Tracker {
             now: 0,
             swept_at: None,
             last_slot: None,
+            last_sender_is_lo: true,
             clock_set: false,
         }
     }
@@ -373,6 +385,12 @@ impl Tracker {
         self.last_slot
     }
 
+    /// Whether the last segment applied to a connection ([`Tracker::last_slot`]) was sent by
+    /// its key's `lo` endpoint (`FlowKey::of`'s order: its source sorts first).
+    pub fn last_sender_is_lo(&self) -> bool {
+        self.last_sender_is_lo
+    }
+
     /// Age the entry at slot `i`; a dead one is removed with an event.
     fn age_slot<S: EventSink>(&mut self, i: usize, sink: &mut S) {
         let now = self.now;
@@ -463,6 +481,7 @@ impl Tracker {
             }
         };
         self.last_slot = Some(slot);
+        self.last_sender_is_lo = src_is_lo;
         let entry = self
             .table
             .slot_mut(slot)
@@ -470,11 +489,17 @@ impl Tracker {
             .expect("slot holds the entry");
         let before = entry.states();
         let applied = segment::apply(entry, sender, d, class, created, now);
-        // The entry is copied out (for its events) only when something is reported.
-        let changed = (applied.reincarnated || entry.states() != before).then_some(*entry);
+        let after = entry.states();
+        // What the events name is copied out only when something is reported.
+        let changed = (applied.reincarnated || after != before).then(|| Changed {
+            key: entry.key,
+            client: entry.client_index(),
+            before,
+            after,
+        });
         self.count_notes(applied.notes);
-        if let Some(after) = changed {
-            self.account(before, &after, slot, sender, &applied, sink);
+        if let Some(c) = changed {
+            self.account(&c, slot, sender, &applied, sink);
         } else {
             self.count_verdict(applied.verdict);
         }
@@ -505,8 +530,7 @@ impl Tracker {
 
     fn account<S: EventSink>(
         &mut self,
-        before: [TcpState; 2],
-        after: &Entry,
+        c: &Changed,
         slot: usize,
         sender: usize,
         applied: &Applied,
@@ -517,24 +541,20 @@ impl Tracker {
         if applied.reincarnated {
             self.counters.inc(Counter::Reincarnations);
             sink.event(Event::Reincarnated {
-                key: after.key,
+                key: c.key,
                 slot,
                 time: now,
             });
         }
         // The sender's change first, then the receiver's.
         for idx in [sender, 1 - sender] {
-            let (from, to) = (before[idx], after.ends[idx].state);
+            let (from, to) = (c.before[idx], c.after[idx]);
             if from != to {
                 self.counters.inc(Counter::StateChanges);
                 sink.event(Event::StateChanged {
-                    key: after.key,
-                    endpoint: if idx == LO {
-                        after.key.lo
-                    } else {
-                        after.key.hi
-                    },
-                    is_client: idx == after.client_index(),
+                    key: c.key,
+                    endpoint: if idx == LO { c.key.lo } else { c.key.hi },
+                    is_client: idx == c.client,
                     from,
                     to,
                     time: now,
