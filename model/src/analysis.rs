@@ -348,7 +348,7 @@ impl Analyzer {
     /// Hint: the frame `data` comes a few frames from now. Starts loading what finding its
     /// connection reads first; changes nothing. What it returns goes to
     /// [`Analyzer::prefetch_connection`] for the same frame.
-    #[inline]
+    #[inline(always)]
     pub fn prefetch_lookup(&self, data: &[u8]) -> Option<LookupHint> {
         let (src, dst) = peek_endpoints(data)?;
         self.tracker.prefetch_lookup(src, dst)

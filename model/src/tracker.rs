@@ -354,7 +354,7 @@ impl Tracker {
     /// Hint: a segment from `src` to `dst` comes soon. Starts loading what finding its
     /// connection reads first; changes nothing. What it returns is handed to
     /// [`Tracker::peek_slot`] later for the same segment (`None`: nothing to look at there).
-    #[inline]
+    #[inline(always)]
     pub fn prefetch_lookup(&self, src: Endpoint, dst: Endpoint) -> Option<LookupHint> {
         if !self.table.is_hashed() {
             // A bounded table is small enough to stay in the cache: nothing to load.
