@@ -213,22 +213,9 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             // Some pairs share an address, some an address and a port.
-            let (a, b) = (
-                x as u32,
-                if n % 3 == 0 {
-                    x as u32
-                } else {
-                    (x >> 32) as u32
-                },
-            );
-            let (p, q) = (
-                x as u16,
-                if n % 5 == 0 {
-                    x as u16
-                } else {
-                    (x >> 48) as u16
-                },
-            );
+            let (a, p) = (x as u32, x as u16);
+            let b = if n % 3 == 0 { a } else { (x >> 32) as u32 };
+            let q = if n % 5 == 0 { p } else { (x >> 48) as u16 };
             let (src, dst) = (Endpoint::v4(a, p), Endpoint::v4(b, q));
             let packed = |e: Endpoint| (e.addr_bits() as u64) << 16 | e.port as u64;
             let want = flow_hash(&FlowKey::of(src, dst).0);
