@@ -8,11 +8,22 @@
 //!  S0  input register; flag_decode; flow_key; now = max(now, time); hash input
 //!  S1..S4  toeplitz_hash (latency 4); the decoded descriptor travels beside it
 //!  R   arbitration (descriptor > host read > sweep); bucket address to the 4 way RAMs
-//!  C1  forward (`fwd*`) · age 4 ways (entry_age) · key match · the matching way's entry
+//!  C1  forward (`fwd*`) · age 4 ways (entry_age) · key match: which way holds the key
 //!  C2  patch (`pt_*`/`fa`) · free/victim · segment_apply · write back · age the new entry
 //!      to the successor's time (`fa`)
 //!  O   output registers (per-descriptor record, host read data); counters count from them
 //! ```
+//! **Names** (the stage an item is in when a register holds it; docs/core.md, "Pipeline"):
+//! `s0*` S0; `p1..p4` beside the hash (S1..S4); `r_*` R; `c_*`/`c` the item in C1 (loaded at
+//! R), `c1_*` what C1 computes; `a_*`/`a` the item in C2 (loaded by C1: `a_aged*`, `a_class*`,
+//! `a_age*`, `a_old*` per way as C1 aged them); `o_*` the O stage's output registers. Beside
+//! the stages: `fwd*`/`use_fwd` the last write-back kept for the item two behind; `pt_*` the
+//! item ahead's change, `fa` its new entry aged to the successor's time and `fa2` the second
+//! way of a pair it wrote; `pw*`/`pv*` "this way is patched by `fa`/`fa2`"; `view*`/`vclass*`
+//! the bucket as the item ahead wrote it; the victim order `bu_ij` (way j ranks before way i
+//! as C1 aged them), `fb_i`/`wb_i` (the patched way ranks before way i / way i before it),
+//! `b_ij` (in the patched view).
+//!
 //! **Latency**: a descriptor presented with `in_valid` before clock edge *n* appears on `out_*`
 //! with `out_valid` after edge *n + 7* ([`LATENCY`] = 8 `tick()`s including the one that
 //! samples it). The counters include it one edge later (*n + 8*); `counter_value` is
@@ -885,7 +896,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     keq1: Signal<Local, Bit>,
     keq2: Signal<Local, Bit>,
     keq3: Signal<Local, Bit>,
-    c1_sel: Signal<Local, EntryBits>,
+    hit_entry: Signal<Local, EntryBits>,
     c1_same_key: Signal<Local, Bit>,
     /// The odd ways read as IPv6 continuations.
     as_cont1: AsCont,
@@ -933,7 +944,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     a_old3: DFF<WaySnap>,
     a_hit: DFF<Bit>,
     a_hit_way: DFF<Bits<2>>,
-    a_sel: DFF<EntryBits>,
     // endpoints of entries whose states feed the gauges and the outputs (`trk_*`: a field of a
     // field cannot be read in one step, so the endpoint is copied and its state read)
     trk_raw_lo0: Signal<Local, TrackBits>,
@@ -1324,7 +1334,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             keq1: Default::default(),
             keq2: Default::default(),
             keq3: Default::default(),
-            c1_sel: Default::default(),
+            hit_entry: Default::default(),
             c1_same_key: Default::default(),
             a_desc: Default::default(),
             a_read: Default::default(),
@@ -1356,7 +1366,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             a_old3: Default::default(),
             a_hit: Default::default(),
             a_hit_way: Default::default(),
-            a_sel: Default::default(),
             trk_raw_lo0: Default::default(),
             trk_raw_hi0: Default::default(),
             trk_raw_lo1: Default::default(),
@@ -1645,7 +1654,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             a_old3,
             a_hit,
             a_hit_way,
-            a_sel,
             pt_valid,
             pt_way,
             fa,
@@ -1992,16 +2000,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         if self.keq3.val() {
             self.c1_hit_way.next = self.way3.val();
         }
-        self.c1_sel.next = self.aged0.val();
-        if self.c1_hit_way.val() == self.way1.val() {
-            self.c1_sel.next = self.aged1.val();
-        }
-        if self.c1_hit_way.val() == self.way2.val() {
-            self.c1_sel.next = self.aged2.val();
-        }
-        if self.c1_hit_way.val() == self.way3.val() {
-            self.c1_sel.next = self.aged3.val();
-        }
         // The item in C2 now, against this one: same connection, same bucket written.
         self.c1_same_key.next = (self.c.q.val().lo_ip == self.a.q.val().lo_ip)
             && (self.c.q.val().hi_ip == self.a.q.val().hi_ip)
@@ -2072,7 +2070,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.a_old3.d.next.hi_state = self.trk_raw_hi3.val().state;
         self.a_hit.d.next = self.c1_hit.val();
         self.a_hit_way.d.next = self.c1_hit_way.val();
-        self.a_sel.d.next = self.c1_sel.val();
 
         // ---- C2: the item ahead's change. It wrote this bucket last cycle (`a_same_b`);
         // C1 read the bucket before that write, which differs from it by aging alone
@@ -2149,6 +2146,19 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         if self.cont_v3.val() {
             self.view3.next.valid = self.view2.val().valid && self.view2.val().v6;
         }
+        // The way C1 found the key in, as C1 aged it: selected here from the registered ways
+        // (a 4:1 mux of registers, outside the loop through `fa`) rather than in C1, where it
+        // merged into the aging logic and cost a register more (about 850 LUTs, 470 FFs).
+        self.hit_entry.next = self.a_aged0.q.val();
+        if self.a_hit_way.q.val() == self.way1.val() {
+            self.hit_entry.next = self.a_aged1.q.val();
+        }
+        if self.a_hit_way.q.val() == self.way2.val() {
+            self.hit_entry.next = self.a_aged2.q.val();
+        }
+        if self.a_hit_way.q.val() == self.way3.val() {
+            self.hit_entry.next = self.a_aged3.q.val();
+        }
         // The match: the same connection as the item ahead finds its entry in the patched
         // way (if it is still alive); a match C1 found in the patched way is gone (the item
         // ahead evicted it); any other match C1 found stands.
@@ -2162,7 +2172,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
                 && !(self.pv1.val() && (self.a_hit_way.q.val() == self.way1.val()))
                 && !(self.pv3.val() && (self.a_hit_way.q.val() == self.way3.val()));
             self.hit_way.next = self.a_hit_way.q.val();
-            self.sel_entry.next = self.a_sel.q.val();
+            self.sel_entry.next = self.hit_entry.val();
         }
 
         // ---- C2: free ways. IPv4: a free way whose partner (the other way of its pair) is
