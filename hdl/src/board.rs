@@ -43,9 +43,10 @@ pub struct FrontBank {
 }
 
 /// The model's front-end counters, `Counter::Frames ..= Counter::DropFifoOverflow`, counted per
-/// frame the parser finishes; read like the core's (`index` → `value` one edge later). `snap`
-/// copies all of them at one clock edge — the same edge the core's bank is copied at — and
-/// `frozen` makes the read port read the copy: `frames = processed + Σ drops` holds in every
+/// frame the parser finishes; read like the core's (`index` → `value` one edge later, from a
+/// snapshot that follows the counters one edge behind while not `frozen`). `snap` copies all
+/// of them at one clock edge — the same edge the core's bank is copied at — and `frozen` holds
+/// the copy: `frames = processed + Σ drops` holds in every
 /// `READ_COUNTERS` answer, whatever the traffic (issue 14; docs/protocol.md).
 #[derive(LogicBlock)]
 pub struct FrontCounters {
@@ -59,7 +60,7 @@ pub struct FrontCounters {
     pub index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
     /// Copy every counter into the snapshot at this edge.
     pub snap: Signal<In, Bit>,
-    /// `value` reads the snapshot (else the live counters).
+    /// Hold the snapshot (else it follows the live counters one edge behind).
     pub frozen: Signal<In, Bit>,
     pub value: Signal<Out, Bits<COUNTER_BITS>>,
     /// `index` names one of these counters (registered with `value`).
@@ -319,13 +320,13 @@ impl Logic for FrontCounters {
         self.live.next.drop_not_tcp = self.drop_not_tcp.q.val();
         self.live.next.drop_bad_tcp_header = self.drop_bad_tcp_header.q.val();
         self.live.next.drop_fifo_overflow = self.drop_fifo_overflow.q.val();
-        if self.snap.val() {
+        // The read port reads the snapshot alone: it follows the live counters one edge behind
+        // while not frozen, and holds from the `snap` edge while frozen (one read source per
+        // counter, as the core's bank: about 800 LUTs less than a live/snapshot mux).
+        if self.snap.val() || !self.frozen.val() {
             self.snapshot.d.next = self.live.val();
         }
-        self.view.next = self.live.val();
-        if self.frozen.val() {
-            self.view.next = self.snapshot.q.val();
-        }
+        self.view.next = self.snapshot.q.val();
         self.value_q.d.next = self.zero.val();
         if self.index.val() == self.i0.val() {
             self.value_q.d.next = self.view.val().frames;

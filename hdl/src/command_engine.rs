@@ -496,6 +496,53 @@ pub struct CommandEngine<const B: usize> {
     tx_sr: DFF<Bits<TX_BITS>>,
     tx_n: DFF<Bits<6>>,
     tx_final: DFF<Bit>,
+    /// One-hot piece loads (`ld_*`, set by the FSM) and each piece gated by its load
+    /// (`tx_*`): `tx_sr` loads their OR, so every bit has only the pieces that reach it, not a
+    /// priority chain of every state (3,814 LUTs on the 35T).
+    ld_hdr: Signal<Local, Bit>,
+    tx_hdr: Signal<Local, Bits<TX_BITS>>,
+    ld_err: Signal<Local, Bit>,
+    tx_err: Signal<Local, Bits<TX_BITS>>,
+    ld_ident: Signal<Local, Bit>,
+    tx_ident: Signal<Local, Bits<TX_BITS>>,
+    ld_ping: Signal<Local, Bit>,
+    tx_ping: Signal<Local, Bits<TX_BITS>>,
+    ld_cnt_now: Signal<Local, Bit>,
+    tx_cnt_now: Signal<Local, Bits<TX_BITS>>,
+    ld_counter: Signal<Local, Bit>,
+    tx_counter: Signal<Local, Bits<TX_BITS>>,
+    ld_gauge: Signal<Local, Bit>,
+    tx_gauge: Signal<Local, Bits<TX_BITS>>,
+    ld_link_a: Signal<Local, Bit>,
+    tx_link_a: Signal<Local, Bits<TX_BITS>>,
+    ld_link_b: Signal<Local, Bit>,
+    tx_link_b: Signal<Local, Bits<TX_BITS>>,
+    ld_phy: Signal<Local, Bit>,
+    tx_phy: Signal<Local, Bits<TX_BITS>>,
+    ld_dump_now: Signal<Local, Bit>,
+    tx_dump_now: Signal<Local, Bits<TX_BITS>>,
+    ld_slot: Signal<Local, Bit>,
+    tx_slot: Signal<Local, Bits<TX_BITS>>,
+    ld_cfg_t: Signal<Local, Bit>,
+    tx_cfg_t: Signal<Local, Bits<TX_BITS>>,
+    ld_cfg_rest: Signal<Local, Bit>,
+    tx_cfg_rest: Signal<Local, Bits<TX_BITS>>,
+    ld_key_half0: Signal<Local, Bit>,
+    tx_key_half0: Signal<Local, Bits<TX_BITS>>,
+    ld_key_half1: Signal<Local, Bit>,
+    tx_key_half1: Signal<Local, Bits<TX_BITS>>,
+    ld_lookup: Signal<Local, Bit>,
+    tx_lookup: Signal<Local, Bits<TX_BITS>>,
+    ld_cont: Signal<Local, Bit>,
+    tx_cont: Signal<Local, Bits<TX_BITS>>,
+    ld_event: Signal<Local, Bit>,
+    tx_event: Signal<Local, Bits<TX_BITS>>,
+    ld_event6a: Signal<Local, Bit>,
+    tx_event6a: Signal<Local, Bits<TX_BITS>>,
+    ld_event6b: Signal<Local, Bit>,
+    tx_event6b: Signal<Local, Bits<TX_BITS>>,
+    tx_load: Signal<Local, Bit>,
+    tx_none: Constant<Bits<TX_BITS>>,
     /// One cycle after a load: a registered read (counter, RAM) is not yet valid.
     wait_q: DFF<Bit>,
     free: Signal<Local, Bit>,
@@ -865,6 +912,50 @@ impl<const B: usize> CommandEngine<B> {
             tx_sr: Default::default(),
             tx_n: Default::default(),
             tx_final: Default::default(),
+            ld_hdr: Default::default(),
+            tx_hdr: Default::default(),
+            ld_err: Default::default(),
+            tx_err: Default::default(),
+            ld_ident: Default::default(),
+            tx_ident: Default::default(),
+            ld_ping: Default::default(),
+            tx_ping: Default::default(),
+            ld_cnt_now: Default::default(),
+            tx_cnt_now: Default::default(),
+            ld_counter: Default::default(),
+            tx_counter: Default::default(),
+            ld_gauge: Default::default(),
+            tx_gauge: Default::default(),
+            ld_link_a: Default::default(),
+            tx_link_a: Default::default(),
+            ld_link_b: Default::default(),
+            tx_link_b: Default::default(),
+            ld_phy: Default::default(),
+            tx_phy: Default::default(),
+            ld_dump_now: Default::default(),
+            tx_dump_now: Default::default(),
+            ld_slot: Default::default(),
+            tx_slot: Default::default(),
+            ld_cfg_t: Default::default(),
+            tx_cfg_t: Default::default(),
+            ld_cfg_rest: Default::default(),
+            tx_cfg_rest: Default::default(),
+            ld_key_half0: Default::default(),
+            tx_key_half0: Default::default(),
+            ld_key_half1: Default::default(),
+            tx_key_half1: Default::default(),
+            ld_lookup: Default::default(),
+            tx_lookup: Default::default(),
+            ld_cont: Default::default(),
+            tx_cont: Default::default(),
+            ld_event: Default::default(),
+            tx_event: Default::default(),
+            ld_event6a: Default::default(),
+            tx_event6a: Default::default(),
+            ld_event6b: Default::default(),
+            tx_event6b: Default::default(),
+            tx_load: Default::default(),
+            tx_none: Constant::new(Bits::<TX_BITS>::default()),
             wait_q: Default::default(),
             free: Default::default(),
             state: Default::default(),
@@ -1454,6 +1545,27 @@ impl<const B: usize> Logic for CommandEngine<B> {
         }
 
         // ---- the FSM
+        self.ld_hdr.next = false;
+        self.ld_err.next = false;
+        self.ld_ident.next = false;
+        self.ld_ping.next = false;
+        self.ld_cnt_now.next = false;
+        self.ld_counter.next = false;
+        self.ld_gauge.next = false;
+        self.ld_link_a.next = false;
+        self.ld_link_b.next = false;
+        self.ld_phy.next = false;
+        self.ld_dump_now.next = false;
+        self.ld_slot.next = false;
+        self.ld_cfg_t.next = false;
+        self.ld_cfg_rest.next = false;
+        self.ld_key_half0.next = false;
+        self.ld_key_half1.next = false;
+        self.ld_lookup.next = false;
+        self.ld_cont.next = false;
+        self.ld_event.next = false;
+        self.ld_event6a.next = false;
+        self.ld_event6b.next = false;
         if self.state.q.val() == self.s_idle.val() {
             if self.held.q.val() {
                 self.state.d.next = self.s_decode.val();
@@ -1680,7 +1792,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
             }
         } else if self.state.q.val() == self.s_hdr.val() {
             if self.free.val() {
-                self.tx_sr.d.next = bit_cast::<TX_BITS, 32>(self.hdr_piece.val().into());
+                self.ld_hdr.next = true;
                 self.tx_n.d.next = self.n_hdr.val();
                 self.tx_final.d.next = self.hdr_final.q.val();
                 self.state.d.next = self.ret_q.q.val();
@@ -1690,21 +1802,21 @@ impl<const B: usize> Logic for CommandEngine<B> {
             }
         } else if self.state.q.val() == self.s_err_body.val() {
             if self.free.val() {
-                self.tx_sr.d.next = bit_cast::<TX_BITS, 16>(self.err_piece.val().into());
+                self.ld_err.next = true;
                 self.tx_n.d.next = self.n_err.val();
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_done.val();
             }
         } else if self.state.q.val() == self.s_ident_body.val() {
             if self.free.val() {
-                self.tx_sr.d.next = bit_cast::<TX_BITS, { IDENT_BYTES * 8 }>(self.ident.val());
+                self.ld_ident.next = true;
                 self.tx_n.d.next = self.n_ident.val();
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_done.val();
             }
         } else if self.state.q.val() == self.s_ping_body.val() {
             if self.free.val() {
-                self.tx_sr.d.next = bit_cast::<TX_BITS, 8>(self.pram.read_data.val());
+                self.ld_ping.next = true;
                 self.tx_n.d.next = self.n_one.val();
                 self.tx_final.d.next = self.idx.q.val() == self.plen_m1.val();
                 self.idx.d.next = self.idx.q.val() + self.len_one.val();
@@ -1715,15 +1827,14 @@ impl<const B: usize> Logic for CommandEngine<B> {
             }
         } else if self.state.q.val() == self.s_cnt_now.val() {
             if self.free.val() {
-                self.tx_sr.d.next = bit_cast::<TX_BITS, 32>(self.now_snap.q.val());
+                self.ld_cnt_now.next = true;
                 self.tx_n.d.next = self.n_now.val();
                 self.tx_final.d.next = false;
                 self.state.d.next = self.s_cnt_body.val();
             }
         } else if self.state.q.val() == self.s_cnt_body.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, COUNTER_BITS>(self.core_counter_value.val());
+                self.ld_counter.next = true;
                 self.tx_n.d.next = self.n_counter.val();
                 self.tx_final.d.next = self.idx.q.val() == self.len_last_counter.val();
                 self.idx.d.next = self.idx.q.val() + self.len_one.val();
@@ -1735,8 +1846,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
             }
         } else if self.state.q.val() == self.s_hist_body.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, 16>(self.core_counter_value.val().get_bits::<16>(0));
+                self.ld_gauge.next = true;
                 self.tx_n.d.next = self.n_gauge.val();
                 self.tx_final.d.next = self.idx.q.val() == self.len_last_gauge.val();
                 self.idx.d.next = self.idx.q.val() + self.len_one.val();
@@ -1751,14 +1861,12 @@ impl<const B: usize> Logic for CommandEngine<B> {
             if self.free.val() {
                 self.tx_n.d.next = self.n_link.val();
                 if self.idx.q.val() == self.len_zero.val() {
-                    self.tx_sr.d.next =
-                        bit_cast::<TX_BITS, { LinkPieceA::BITS }>(self.link_a.val().into());
+                    self.ld_link_a.next = true;
                     self.tx_final.d.next = false;
                     self.idx.d.next = self.len_one.val();
                 } else {
                     self.tx_n.d.next = self.n_link_b.val();
-                    self.tx_sr.d.next =
-                        bit_cast::<TX_BITS, { LinkPieceB::BITS }>(self.link_b.val().into());
+                    self.ld_link_b.next = true;
                     self.tx_final.d.next = true;
                     self.state.d.next = self.s_done.val();
                 }
@@ -1766,8 +1874,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
         } else if self.state.q.val() == self.s_phy_body.val() {
             if self.free.val() {
                 self.tx_n.d.next = self.n_phy.val();
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, { PhyPiece::BITS }>(self.phy_piece.val().into());
+                self.ld_phy.next = true;
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_done.val();
             }
@@ -1809,7 +1916,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
             }
         } else if self.state.q.val() == self.s_dump_now.val() {
             if self.free.val() {
-                self.tx_sr.d.next = bit_cast::<TX_BITS, 32>(self.core_now.val());
+                self.ld_dump_now.next = true;
                 self.tx_n.d.next = self.n_now.val();
                 self.idx.d.next = self.len_zero.val();
                 self.tx_final.d.next = self.fcount.q.val() == self.db_zero.val();
@@ -1821,8 +1928,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
             }
         } else if self.state.q.val() == self.s_dump_body.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, { SlotPiece::BITS }>(self.dbuf.read_data.val().into());
+                self.ld_slot.next = true;
                 self.tx_n.d.next = self.n_slot.val();
                 self.tx_final.d.next =
                     self.idx.q.val().get_bits::<DUMP_BUF_BITS>(0) == self.nent_m1.q.val();
@@ -1843,32 +1949,28 @@ impl<const B: usize> Logic for CommandEngine<B> {
             }
         } else if self.state.q.val() == self.s_cfg_t.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, { TimeoutsPiece::BITS }>(self.cfg_t.val().into());
+                self.ld_cfg_t.next = true;
                 self.tx_n.d.next = self.n_cfg_t.val();
                 self.tx_final.d.next = false;
                 self.state.d.next = self.s_cfg_rest.val();
             }
         } else if self.state.q.val() == self.s_cfg_rest.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, { ConfigPiece::BITS }>(self.cfg_rest.val().into());
+                self.ld_cfg_rest.next = true;
                 self.tx_n.d.next = self.n_cfg_rest.val();
                 self.tx_final.d.next = false;
                 self.state.d.next = self.s_cfg_key1.val();
             }
         } else if self.state.q.val() == self.s_cfg_key1.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, { KeyHalfPiece::BITS }>(self.key_half0.val().into());
+                self.ld_key_half0.next = true;
                 self.tx_n.d.next = self.n_key_half.val();
                 self.tx_final.d.next = false;
                 self.state.d.next = self.s_cfg_key2.val();
             }
         } else if self.state.q.val() == self.s_cfg_key2.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, { KeyHalfPiece::BITS }>(self.key_half1.val().into());
+                self.ld_key_half1.next = true;
                 self.tx_n.d.next = self.n_key_half.val();
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_done.val();
@@ -1939,8 +2041,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
             self.state.d.next = self.s_hdr.val();
         } else if self.state.q.val() == self.s_lk_body.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, { LookupPiece::BITS }>(self.lk_piece.q.val().into());
+                self.ld_lookup.next = true;
                 self.tx_n.d.next = self.n_one.val();
                 if self.lk_found.q.val() {
                     self.tx_n.d.next = self.n_lookup.val();
@@ -1954,22 +2055,20 @@ impl<const B: usize> Logic for CommandEngine<B> {
             }
         } else if self.state.q.val() == self.s_lk_body2.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, { EntryPiece::BITS }>(self.lk_cont.q.val().into());
+                self.ld_cont.next = true;
                 self.tx_n.d.next = self.n_entry.val();
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_done.val();
             }
         } else if self.state.q.val() == self.s_ev_body.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, { EventPiece::BITS }>(self.ev_piece.q.val().into());
+                self.ld_event.next = true;
                 self.tx_n.d.next = self.n_event.val();
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_idle.val();
                 if self.ev_v6.q.val() {
-                    self.tx_sr.d.next =
-                        bit_cast::<TX_BITS, { Event6PieceA::BITS }>(self.ev6a.val().into());
+                    self.ld_event.next = false;
+                    self.ld_event6a.next = true;
                     self.tx_n.d.next = self.n_event6a.val();
                     self.tx_final.d.next = false;
                     self.state.d.next = self.s_ev_body2.val();
@@ -1977,8 +2076,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
             }
         } else if self.state.q.val() == self.s_ev_body2.val() {
             if self.free.val() {
-                self.tx_sr.d.next =
-                    bit_cast::<TX_BITS, { Event6PieceB::BITS }>(self.ev6b.val().into());
+                self.ld_event6b.next = true;
                 self.tx_n.d.next = self.n_event6b.val();
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_idle.val();
@@ -1994,6 +2092,149 @@ impl<const B: usize> Logic for CommandEngine<B> {
             self.held.d.next = false;
             self.frozen_q.d.next = false;
             self.state.d.next = self.s_idle.val();
+        }
+
+        // ---- the piece loaded this cycle (at most one `ld_*` is set: the FSM is in one state)
+        self.tx_hdr.next = self.tx_none.val();
+        if self.ld_hdr.val() {
+            self.tx_hdr.next = bit_cast::<TX_BITS, 32>(self.hdr_piece.val().into());
+        }
+        self.tx_err.next = self.tx_none.val();
+        if self.ld_err.val() {
+            self.tx_err.next = bit_cast::<TX_BITS, 16>(self.err_piece.val().into());
+        }
+        self.tx_ident.next = self.tx_none.val();
+        if self.ld_ident.val() {
+            self.tx_ident.next = bit_cast::<TX_BITS, { IDENT_BYTES * 8 }>(self.ident.val());
+        }
+        self.tx_ping.next = self.tx_none.val();
+        if self.ld_ping.val() {
+            self.tx_ping.next = bit_cast::<TX_BITS, 8>(self.pram.read_data.val());
+        }
+        self.tx_cnt_now.next = self.tx_none.val();
+        if self.ld_cnt_now.val() {
+            self.tx_cnt_now.next = bit_cast::<TX_BITS, 32>(self.now_snap.q.val());
+        }
+        self.tx_counter.next = self.tx_none.val();
+        if self.ld_counter.val() {
+            self.tx_counter.next = bit_cast::<TX_BITS, COUNTER_BITS>(self.core_counter_value.val());
+        }
+        self.tx_gauge.next = self.tx_none.val();
+        if self.ld_gauge.val() {
+            self.tx_gauge.next =
+                bit_cast::<TX_BITS, 16>(self.core_counter_value.val().get_bits::<16>(0));
+        }
+        self.tx_link_a.next = self.tx_none.val();
+        if self.ld_link_a.val() {
+            self.tx_link_a.next =
+                bit_cast::<TX_BITS, { LinkPieceA::BITS }>(self.link_a.val().into());
+        }
+        self.tx_link_b.next = self.tx_none.val();
+        if self.ld_link_b.val() {
+            self.tx_link_b.next =
+                bit_cast::<TX_BITS, { LinkPieceB::BITS }>(self.link_b.val().into());
+        }
+        self.tx_phy.next = self.tx_none.val();
+        if self.ld_phy.val() {
+            self.tx_phy.next = bit_cast::<TX_BITS, { PhyPiece::BITS }>(self.phy_piece.val().into());
+        }
+        self.tx_dump_now.next = self.tx_none.val();
+        if self.ld_dump_now.val() {
+            self.tx_dump_now.next = bit_cast::<TX_BITS, 32>(self.core_now.val());
+        }
+        self.tx_slot.next = self.tx_none.val();
+        if self.ld_slot.val() {
+            self.tx_slot.next =
+                bit_cast::<TX_BITS, { SlotPiece::BITS }>(self.dbuf.read_data.val().into());
+        }
+        self.tx_cfg_t.next = self.tx_none.val();
+        if self.ld_cfg_t.val() {
+            self.tx_cfg_t.next =
+                bit_cast::<TX_BITS, { TimeoutsPiece::BITS }>(self.cfg_t.val().into());
+        }
+        self.tx_cfg_rest.next = self.tx_none.val();
+        if self.ld_cfg_rest.val() {
+            self.tx_cfg_rest.next =
+                bit_cast::<TX_BITS, { ConfigPiece::BITS }>(self.cfg_rest.val().into());
+        }
+        self.tx_key_half0.next = self.tx_none.val();
+        if self.ld_key_half0.val() {
+            self.tx_key_half0.next =
+                bit_cast::<TX_BITS, { KeyHalfPiece::BITS }>(self.key_half0.val().into());
+        }
+        self.tx_key_half1.next = self.tx_none.val();
+        if self.ld_key_half1.val() {
+            self.tx_key_half1.next =
+                bit_cast::<TX_BITS, { KeyHalfPiece::BITS }>(self.key_half1.val().into());
+        }
+        self.tx_lookup.next = self.tx_none.val();
+        if self.ld_lookup.val() {
+            self.tx_lookup.next =
+                bit_cast::<TX_BITS, { LookupPiece::BITS }>(self.lk_piece.q.val().into());
+        }
+        self.tx_cont.next = self.tx_none.val();
+        if self.ld_cont.val() {
+            self.tx_cont.next =
+                bit_cast::<TX_BITS, { EntryPiece::BITS }>(self.lk_cont.q.val().into());
+        }
+        self.tx_event.next = self.tx_none.val();
+        if self.ld_event.val() {
+            self.tx_event.next =
+                bit_cast::<TX_BITS, { EventPiece::BITS }>(self.ev_piece.q.val().into());
+        }
+        self.tx_event6a.next = self.tx_none.val();
+        if self.ld_event6a.val() {
+            self.tx_event6a.next =
+                bit_cast::<TX_BITS, { Event6PieceA::BITS }>(self.ev6a.val().into());
+        }
+        self.tx_event6b.next = self.tx_none.val();
+        if self.ld_event6b.val() {
+            self.tx_event6b.next =
+                bit_cast::<TX_BITS, { Event6PieceB::BITS }>(self.ev6b.val().into());
+        }
+        self.tx_load.next = self.ld_hdr.val()
+            | self.ld_err.val()
+            | self.ld_ident.val()
+            | self.ld_ping.val()
+            | self.ld_cnt_now.val()
+            | self.ld_counter.val()
+            | self.ld_gauge.val()
+            | self.ld_link_a.val()
+            | self.ld_link_b.val()
+            | self.ld_phy.val()
+            | self.ld_dump_now.val()
+            | self.ld_slot.val()
+            | self.ld_cfg_t.val()
+            | self.ld_cfg_rest.val()
+            | self.ld_key_half0.val()
+            | self.ld_key_half1.val()
+            | self.ld_lookup.val()
+            | self.ld_cont.val()
+            | self.ld_event.val()
+            | self.ld_event6a.val()
+            | self.ld_event6b.val();
+        if self.tx_load.val() {
+            self.tx_sr.d.next = self.tx_hdr.val()
+                | self.tx_err.val()
+                | self.tx_ident.val()
+                | self.tx_ping.val()
+                | self.tx_cnt_now.val()
+                | self.tx_counter.val()
+                | self.tx_gauge.val()
+                | self.tx_link_a.val()
+                | self.tx_link_b.val()
+                | self.tx_phy.val()
+                | self.tx_dump_now.val()
+                | self.tx_slot.val()
+                | self.tx_cfg_t.val()
+                | self.tx_cfg_rest.val()
+                | self.tx_key_half0.val()
+                | self.tx_key_half1.val()
+                | self.tx_lookup.val()
+                | self.tx_cont.val()
+                | self.tx_event.val()
+                | self.tx_event6a.val()
+                | self.tx_event6b.val();
         }
 
         // ---- the event-rate window: one millisecond

@@ -8,15 +8,27 @@
 //!  S0  input register; flag_decode; flow_key; now = max(now, time); hash input
 //!  S1..S4  toeplitz_hash (latency 4); the decoded descriptor travels beside it
 //!  R   arbitration (descriptor > host read > sweep); bucket address to the 4 way RAMs
-//!  C1  forward (`fwd*`) · age 4 ways (entry_age) · key match · the matching way's entry
+//!  C1  forward (`fwd*`) · age 4 ways (entry_age) · key match: which way holds the key
 //!  C2  patch (`pt_*`/`fa`) · free/victim · segment_apply · write back · age the new entry
 //!      to the successor's time (`fa`)
 //!  O   output registers (per-descriptor record, host read data); counters count from them
 //! ```
+//! **Names** (the stage an item is in when a register holds it; docs/core.md, "Pipeline"):
+//! `s0*` S0; `p1..p4` beside the hash (S1..S4); `r_*` R; `c_*`/`c` the item in C1 (loaded at
+//! R), `c1_*` what C1 computes; `a_*`/`a` the item in C2 (loaded by C1: `a_aged*`, `a_class*`,
+//! `a_age*`, `a_old*` per way as C1 aged them); `o_*` the O stage's output registers. Beside
+//! the stages: `fwd*`/`use_fwd` the last write-back kept for the item two behind; `pt_*` the
+//! item ahead's change, `fa` its new entry aged to the successor's time and `fa2` the second
+//! way of a pair it wrote; `pw*`/`pv*` "this way is patched by `fa`/`fa2`"; `view*`/`vclass*`
+//! the bucket as the item ahead wrote it; the victim order `bu_ij` (way j ranks before way i
+//! as C1 aged them), `fb_i`/`wb_i` (the patched way ranks before way i / way i before it),
+//! `b_ij` (in the patched view).
+//!
 //! **Latency**: a descriptor presented with `in_valid` before clock edge *n* appears on `out_*`
 //! with `out_valid` after edge *n + 7* ([`LATENCY`] = 8 `tick()`s including the one that
 //! samples it). The counters include it one edge later (*n + 8*); `counter_value` is
-//! registered (one more edge after `counter_index`).
+//! registered (one more edge after `counter_index`) and reads the snapshot bank, which follows
+//! the counters one edge behind while not frozen (*n + 9*).
 //!
 //! **Forwarding** (docs/core.md): C2 writes a bucket; the item one behind it (in C1 then) read
 //! the RAM before that write, the item two behind read it in the cycle of the write. So:
@@ -353,11 +365,13 @@ pub fn increments(r: &CountRecord) -> [u64; CORE_COUNTERS] {
 /// registered read port indexed by the model's `Counter` discriminant, then the gauges (0 for
 /// anything else). `reset` clears the counters, not the gauges (they describe the table, which
 /// reset keeps); `clear` (a hash-key load: the table is emptied) zeroes the gauges and the
-/// delta in flight. `snap` copies every counter and gauge at one edge into a snapshot bank,
-/// which the read port reads while `frozen` (the host's consistent `READ_COUNTERS`,
-/// docs/protocol.md "Operations": a copy rather than a freeze, because a frozen counter would
-/// have to catch up on the increments it missed). Custom Verilog (adders side by side, a case for the read mux); `update`
-/// simulates the same for rust-hdl.
+/// delta in flight. The read port reads a snapshot bank, which copies every counter and gauge
+/// at every edge while `frozen` is low and at a `snap` edge, and holds while `frozen` (the
+/// host's consistent `READ_COUNTERS`, docs/protocol.md "Operations": a copy rather than a
+/// freeze, because a frozen counter would have to catch up on the increments it missed). So
+/// an unfrozen read sees the values one edge late, and the read mux has one source per
+/// counter, not two (about 1,000 LUTs less on the 35T). Custom Verilog (adders side by side,
+/// a case for the read mux); `update` simulates the same for rust-hdl.
 #[derive(LogicBlock)]
 pub struct CounterBank {
     pub clock: Signal<In, Clock>,
@@ -420,11 +434,7 @@ impl Logic for CounterBank {
         if self.clock.pos_edge() {
             let i = self.index.val().to_u64() as usize;
             let first = FIRST_COUNTER as usize;
-            let (counts, gauges) = if self.frozen.val() {
-                (self._snap_counts, self._snap_gauges)
-            } else {
-                (self._counts, self._gauges)
-            };
+            let (counts, gauges) = (self._snap_counts, self._snap_gauges);
             let v = if (first..first + CORE_COUNTERS).contains(&i) {
                 counts[i - first]
             } else if (FIRST_GAUGE..FIRST_GAUGE + GAUGES).contains(&i) {
@@ -433,7 +443,7 @@ impl Logic for CounterBank {
                 0
             };
             self.value.next = (v & ((1 << COUNTER_BITS) - 1)).to_bits();
-            if self.snap.val() {
+            if self.snap.val() || !self.frozen.val() {
                 self._snap_counts = self._counts;
                 self._snap_gauges = self._gauges;
             }
@@ -600,7 +610,7 @@ impl Logic for CounterBank {
             ));
         }
         v.push_str("always @(posedge clock) begin\n");
-        v.push_str("   if (snap) begin\n");
+        v.push_str("   if (snap | ~frozen) begin\n");
         for k in 0..CORE_COUNTERS {
             v.push_str(&format!("      snap_cnt_{k} <= cnt_{k};\n"));
         }
@@ -624,13 +634,13 @@ impl Logic for CounterBank {
         v.push_str("   case (index)\n");
         for k in 0..CORE_COUNTERS {
             v.push_str(&format!(
-                "   {COUNTER_INDEX_BITS}'d{}: value <= frozen ? snap_cnt_{k} : cnt_{k};\n",
+                "   {COUNTER_INDEX_BITS}'d{}: value <= snap_cnt_{k};\n",
                 FIRST_COUNTER as usize + k
             ));
         }
         for k in 0..GAUGES {
             v.push_str(&format!(
-                "   {COUNTER_INDEX_BITS}'d{}: value <= {{{}'d0, frozen ? snap_gauge_{k} : gauge_{k}}};\n",
+                "   {COUNTER_INDEX_BITS}'d{}: value <= {{{}'d0, snap_gauge_{k}}};\n",
                 FIRST_GAUGE + k,
                 n - g
             ));
@@ -886,7 +896,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     keq1: Signal<Local, Bit>,
     keq2: Signal<Local, Bit>,
     keq3: Signal<Local, Bit>,
-    c1_sel: Signal<Local, EntryBits>,
+    hit_entry: Signal<Local, EntryBits>,
     c1_same_key: Signal<Local, Bit>,
     /// The odd ways read as IPv6 continuations.
     as_cont1: AsCont,
@@ -934,7 +944,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     a_old3: DFF<WaySnap>,
     a_hit: DFF<Bit>,
     a_hit_way: DFF<Bits<2>>,
-    a_sel: DFF<EntryBits>,
     // endpoints of entries whose states feed the gauges and the outputs (`trk_*`: a field of a
     // field cannot be read in one step, so the endpoint is copied and its state read)
     trk_raw_lo0: Signal<Local, TrackBits>,
@@ -1325,7 +1334,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             keq1: Default::default(),
             keq2: Default::default(),
             keq3: Default::default(),
-            c1_sel: Default::default(),
+            hit_entry: Default::default(),
             c1_same_key: Default::default(),
             a_desc: Default::default(),
             a_read: Default::default(),
@@ -1357,7 +1366,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             a_old3: Default::default(),
             a_hit: Default::default(),
             a_hit_way: Default::default(),
-            a_sel: Default::default(),
             trk_raw_lo0: Default::default(),
             trk_raw_hi0: Default::default(),
             trk_raw_lo1: Default::default(),
@@ -1646,7 +1654,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             a_old3,
             a_hit,
             a_hit_way,
-            a_sel,
             pt_valid,
             pt_way,
             fa,
@@ -1993,16 +2000,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         if self.keq3.val() {
             self.c1_hit_way.next = self.way3.val();
         }
-        self.c1_sel.next = self.aged0.val();
-        if self.c1_hit_way.val() == self.way1.val() {
-            self.c1_sel.next = self.aged1.val();
-        }
-        if self.c1_hit_way.val() == self.way2.val() {
-            self.c1_sel.next = self.aged2.val();
-        }
-        if self.c1_hit_way.val() == self.way3.val() {
-            self.c1_sel.next = self.aged3.val();
-        }
         // The item in C2 now, against this one: same connection, same bucket written.
         self.c1_same_key.next = (self.c.q.val().lo_ip == self.a.q.val().lo_ip)
             && (self.c.q.val().hi_ip == self.a.q.val().hi_ip)
@@ -2073,7 +2070,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.a_old3.d.next.hi_state = self.trk_raw_hi3.val().state;
         self.a_hit.d.next = self.c1_hit.val();
         self.a_hit_way.d.next = self.c1_hit_way.val();
-        self.a_sel.d.next = self.c1_sel.val();
 
         // ---- C2: the item ahead's change. It wrote this bucket last cycle (`a_same_b`);
         // C1 read the bucket before that write, which differs from it by aging alone
@@ -2150,6 +2146,19 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         if self.cont_v3.val() {
             self.view3.next.valid = self.view2.val().valid && self.view2.val().v6;
         }
+        // The way C1 found the key in, as C1 aged it: selected here from the registered ways
+        // (a 4:1 mux of registers, outside the loop through `fa`) rather than in C1, where it
+        // merged into the aging logic and cost a register more (about 850 LUTs, 470 FFs).
+        self.hit_entry.next = self.a_aged0.q.val();
+        if self.a_hit_way.q.val() == self.way1.val() {
+            self.hit_entry.next = self.a_aged1.q.val();
+        }
+        if self.a_hit_way.q.val() == self.way2.val() {
+            self.hit_entry.next = self.a_aged2.q.val();
+        }
+        if self.a_hit_way.q.val() == self.way3.val() {
+            self.hit_entry.next = self.a_aged3.q.val();
+        }
         // The match: the same connection as the item ahead finds its entry in the patched
         // way (if it is still alive); a match C1 found in the patched way is gone (the item
         // ahead evicted it); any other match C1 found stands.
@@ -2163,7 +2172,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
                 && !(self.pv1.val() && (self.a_hit_way.q.val() == self.way1.val()))
                 && !(self.pv3.val() && (self.a_hit_way.q.val() == self.way3.val()));
             self.hit_way.next = self.a_hit_way.q.val();
-            self.sel_entry.next = self.a_sel.q.val();
+            self.sel_entry.next = self.hit_entry.val();
         }
 
         // ---- C2: free ways. IPv4: a free way whose partner (the other way of its pair) is

@@ -2,9 +2,10 @@
 //! analysis of large captures.
 //!
 //! Bounded: `buckets × ways` slots; the bucket of a key is the low bits of its keyed Toeplitz
-//! hash ([`crate::hash`]). A bucket is read and written whole (the hardware keeps a bucket in one
-//! wide block-RAM word), so the lookup, the choice of a free or victim way and aging all see the
-//! same bucket at once. An IPv6 entry takes two ways, an even one (its slot) and the next (its
+//! hash ([`crate::hash`]). A bucket is read and written whole (the hardware keeps each way in
+//! its own block RAM and reads all of them at the bucket's address in one cycle: docs/core.md,
+//! "Pipeline"), so the lookup, the choice of a free or victim way and aging all see the same
+//! bucket at once. An IPv6 entry takes two ways, an even one (its slot) and the next (its
 //! *continuation*, holding the rest of its addresses: `entry::layout`); [`Table::make_room`]
 //! is the one place ways are chosen, for both families (docs/core.md, "The table key").
 

@@ -8,6 +8,7 @@
 # so a synthesized 36-input parity measures 3 levels; the measurement is checked on netlists
 # whose depth is known by construction)
 #   add32  32-bit adder                1 LUT level, then the CARRY4 chain
+# and lut_owners.py on tree36 (every LUT charged to the one register it reaches),
 # and the timing estimate of timing.py on netlists of placed primitives (no synthesis: the cells,
 # pins and fanouts are known, so the estimate is known to the picosecond):
 #   chain2   FF -> LUT6.I0 -> LUT6.I0 -> FF, every net one sink
@@ -87,6 +88,14 @@ check and6 6 '{1'"'"'b0, &a_q}' 1
 check add32 32 'a_q + b_q' 1 8
 tree tree36 36 2
 tree tree216 216 3
+# lut_owners.py on the 36-input tree: its 7 LUTs reach the output register alone.
+owners=$(python3 "$here/lut_owners.py" "$work/tree36.json")
+if grep -q '^7 LUTs, 7 reach a path end$' <<<"$owners" &&
+  sed -n '/^--- exclusive/,$p' <<<"$owners" | grep -Eq '^ +7  q$'; then
+  echo "ok   lut_owners: tree36's 7 LUTs exclusive to q"
+else
+  echo "FAIL lut_owners on tree36:"; echo "$owners"; fail=1
+fi
 
 tcheck() { # name verilog domain expect_ns
   local name=$1 v=$2 dom=$3 want=$4
