@@ -255,26 +255,26 @@ pub fn conn_core_verilog() -> String {
 
 /// The Arty A7-35T board top (pins: `pins::PINS`).
 pub fn arty_a7_35_verilog() -> String {
-    let u: crate::board::ArtyTop<
+    let u: crate::arty_top::ArtyTop<
         { ARTY_A7_35.bucket_bits },
         { ARTY_A7_35.event_fifo_bits },
         { ARTY_A7_35.event_fifo_bits + 1 },
-    > = crate::board::ArtyTop::new(crate::command_engine::BOARD_35T);
+    > = crate::arty_top::ArtyTop::new(crate::command_engine::BOARD_35T);
     generate("arty_a7_35", u, arty_pins)
 }
 
 /// The Arty A7-100T board top.
 pub fn arty_a7_100_verilog() -> String {
-    let u: crate::board::ArtyTop<
+    let u: crate::arty_top::ArtyTop<
         { ARTY_A7_100.bucket_bits },
         { ARTY_A7_100.event_fifo_bits },
         { ARTY_A7_100.event_fifo_bits + 1 },
-    > = crate::board::ArtyTop::new(crate::command_engine::BOARD_100T);
+    > = crate::arty_top::ArtyTop::new(crate::command_engine::BOARD_100T);
     generate("arty_a7_100", u, arty_pins)
 }
 
 fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
-    u: &mut crate::board::ArtyTop<B, E, EP1>,
+    u: &mut crate::arty_top::ArtyTop<B, E, EP1>,
 ) {
     u.clk100mhz.connect();
     u.ck_rst.connect();

@@ -388,7 +388,7 @@ impl Logic for HdlcDeframer {
     }
 }
 
-/// Framer states (bit constants, as `uart::rx_state`).
+/// Framer states (bit constants, as `uart_rx::rx_state`).
 mod tx_state {
     /// Waiting for a frame's first byte; then the opening flag.
     pub const IDLE: u64 = 0;

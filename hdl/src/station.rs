@@ -14,7 +14,9 @@
 
 use crate::board::Board;
 use crate::frame_parser::NOW_BITS;
-use crate::uart::{UartRx, UartTx, DIVISOR_BITS};
+use crate::uart::DIVISOR_BITS;
+use crate::uart_rx::UartRx;
+use crate::uart_tx::UartTx;
 use rust_hdl::prelude::*;
 
 /// The board's logic: `2^B` buckets × 4 ways, `2^E` event records.
