@@ -22,7 +22,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The board's top (`synscope_hdl::station::Station`, frames on its MII pins).
+/// The board's top (`synscope_hdl::tops::station::Station`, frames on its MII pins).
 const BOARD_TOP: &str = "board_sim";
 /// The same board with frames entering at its receive FIFO ([`verilog::fifo_entry`]); named
 /// after the board so that `hdl/lint.vlt`'s waivers for the board apply to it.

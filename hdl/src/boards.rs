@@ -8,7 +8,8 @@
 //! `segment_apply` per C2 way choice), so a board can choose its bucket count freely and its
 //! ways only as `WAYS` (asserted at compile time below).
 
-use crate::conn_core::{BUCKET_BITS_100T, BUCKET_BITS_35T, WAYS};
+use crate::conn::conn_core::{BUCKET_BITS_100T, BUCKET_BITS_35T};
+use crate::conn::WAYS;
 
 /// A design built for one board.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +37,7 @@ impl Board {
 /// Event FIFO of the Arty boards: 64 records (LUT RAM, no block RAM; it was 512 records in two
 /// RAMB36). At 3 Mbaud an event frame takes ~90 µs, so the FIFO absorbs a burst of 64 state
 /// changes; beyond that the core counts `events_dropped` (docs/protocol.md).
-pub const EVENT_FIFO_BITS_ARTY: usize = crate::conn_core::EVENT_FIFO_BITS_35T;
+pub const EVENT_FIFO_BITS_ARTY: usize = crate::conn::conn_core::EVENT_FIFO_BITS_35T;
 
 /// Arty A7-35T: 512 buckets × 4 ways (2K connections of 469 bits: docs/core.md, "Block RAM and
 /// depth").

@@ -112,7 +112,7 @@ pub const TOPS: &[Top] = &[
         board: None,
         simulated: true,
         synthesized: false,
-        connections: (1 << crate::conn_core::BUCKET_BITS_SMALL) * crate::conn_core::WAYS,
+        connections: (1 << crate::conn::conn_core::BUCKET_BITS_SMALL) * crate::conn::WAYS,
     },
     Top {
         name: "gated_ram",
@@ -180,7 +180,11 @@ pub fn toeplitz_hash_verilog() -> String {
 }
 
 pub fn entry_age_verilog() -> String {
-    generate("entry_age", crate::entry_age::connected_entry_age(), |_| {})
+    generate(
+        "entry_age",
+        crate::conn::entry_age::connected_entry_age(),
+        |_| {},
+    )
 }
 
 pub fn eviction_class_verilog() -> String {
@@ -193,19 +197,23 @@ pub fn eviction_class_verilog() -> String {
 pub fn segment_apply_verilog() -> String {
     generate(
         "segment_apply",
-        crate::segment_apply::connected_segment_apply(),
+        crate::conn::segment_apply::connected_segment_apply(),
         |_| {},
     )
 }
 
 /// The MII receiver and its frame FIFO: two clocks, `rx_clk` (PHY) and `clock` (system).
 pub fn mii_rx_verilog() -> String {
-    generate("mii_rx", crate::mii_rx::connected(), |_| {})
+    generate("mii_rx", crate::front::mii_rx::connected(), |_| {})
 }
 
 /// The frame parser: receive-FIFO entries in, descriptors or drop reasons out.
 pub fn frame_parser_verilog() -> String {
-    generate("frame_parser", crate::frame_parser::connected(), |_| {})
+    generate(
+        "frame_parser",
+        crate::front::frame_parser::connected(),
+        |_| {},
+    )
 }
 
 pub fn uart_rx_verilog() -> String {
@@ -249,32 +257,32 @@ pub fn hdlc_framer_verilog() -> String {
 
 /// The connection-state core of the 35T: 512 buckets × 4 ways (`TableShape::ARTY_35T`).
 pub fn conn_core_verilog() -> String {
-    let u: crate::conn_core::ConnCore35T = crate::conn_core::connected();
+    let u: crate::conn::conn_core::ConnCore35T = crate::conn::conn_core::connected();
     generate("conn_core", u, |_| {})
 }
 
 /// The Arty A7-35T board top (pins: `pins::PINS`).
 pub fn arty_a7_35_verilog() -> String {
-    let u: crate::arty_top::ArtyTop<
+    let u: crate::tops::arty_top::ArtyTop<
         { ARTY_A7_35.bucket_bits },
         { ARTY_A7_35.event_fifo_bits },
         { ARTY_A7_35.event_fifo_bits + 1 },
-    > = crate::arty_top::ArtyTop::new(crate::command_engine::BOARD_35T);
+    > = crate::tops::arty_top::ArtyTop::new(crate::link::command_engine::BOARD_35T);
     generate("arty_a7_35", u, arty_pins)
 }
 
 /// The Arty A7-100T board top.
 pub fn arty_a7_100_verilog() -> String {
-    let u: crate::arty_top::ArtyTop<
+    let u: crate::tops::arty_top::ArtyTop<
         { ARTY_A7_100.bucket_bits },
         { ARTY_A7_100.event_fifo_bits },
         { ARTY_A7_100.event_fifo_bits + 1 },
-    > = crate::arty_top::ArtyTop::new(crate::command_engine::BOARD_100T);
+    > = crate::tops::arty_top::ArtyTop::new(crate::link::command_engine::BOARD_100T);
     generate("arty_a7_100", u, arty_pins)
 }
 
 fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
-    u: &mut crate::arty_top::ArtyTop<B, E, EP1>,
+    u: &mut crate::tops::arty_top::ArtyTop<B, E, EP1>,
 ) {
     u.clk100mhz.connect();
     u.ck_rst.connect();
@@ -293,11 +301,11 @@ fn arty_pins<const B: usize, const E: usize, const EP1: usize>(
 /// buckets), board code `BOARD_SIM`, 100 MHz, with its time as a pin (the simulator sets it from
 /// the capture); everything else goes through the MII and UART pins, as on the Arty.
 pub fn board_sim_verilog() -> String {
-    let u: crate::station::Station<
+    let u: crate::tops::station::Station<
         { ARTY_A7_35.bucket_bits },
         { ARTY_A7_35.event_fifo_bits },
         { ARTY_A7_35.event_fifo_bits + 1 },
-    > = crate::station::Station::new(crate::command_engine::BOARD_SIM, 100);
+    > = crate::tops::station::Station::new(crate::link::command_engine::BOARD_SIM, 100);
     generate("board_sim", u, |u| {
         u.clock.connect();
         u.reset.connect();
@@ -314,22 +322,22 @@ pub fn board_sim_verilog() -> String {
 
 /// The connection-state core of the 100T: 2048 buckets × 4 ways (see `ConnCore100T`).
 pub fn conn_core_100t_verilog() -> String {
-    let u: crate::conn_core::ConnCore100T = crate::conn_core::connected();
+    let u: crate::conn::conn_core::ConnCore100T = crate::conn::conn_core::connected();
     generate("conn_core_100t", u, |_| {})
 }
 
 /// The same core with 64 buckets (simulation: collisions, eviction and refusal happen).
 pub fn conn_core_small_verilog() -> String {
-    let u: crate::conn_core::ConnCoreSmall = crate::conn_core::connected();
+    let u: crate::conn::conn_core::ConnCoreSmall = crate::conn::conn_core::connected();
     generate("conn_core_small", u, |_| {})
 }
 
-/// A 16 × 8 [`crate::ram::GatedRam`] alone (simulation: its collision check must stop a read of
+/// A 16 × 8 [`crate::parts::ram::GatedRam`] alone (simulation: its collision check must stop a read of
 /// the address the write port writes).
 pub fn gated_ram_verilog() -> String {
     generate(
         "gated_ram",
-        crate::ram::GatedRam::<Bits<8>, 4>::default(),
+        crate::parts::ram::GatedRam::<Bits<8>, 4>::default(),
         |u| {
             u.read_address.connect();
             u.read_enable.connect();
@@ -346,18 +354,18 @@ pub fn gated_ram_verilog() -> String {
 /// table in UltraRAM (`make synth BOARD=xcvu13p`; scripts/synth/synth.sh sets the memories'
 /// `ram_style`). Synthesized, not simulated (the same RTL as every other core size).
 pub fn conn_core_xcvu13p_verilog() -> String {
-    let u: crate::conn_core::ConnCore<
+    let u: crate::conn::conn_core::ConnCore<
         { XCVU13P.bucket_bits },
         { XCVU13P.event_fifo_bits },
         { XCVU13P.event_fifo_bits + 1 },
-    > = crate::conn_core::connected();
+    > = crate::conn::conn_core::connected();
     generate("conn_core_xcvu13p", u, |_| {})
 }
 
 /// The command engine of the 35T (512 buckets, 100 MHz), alone: its size and depth.
 pub fn command_engine_verilog() -> String {
-    let u: crate::command_engine::CommandEngine<{ crate::conn_core::BUCKET_BITS_35T }> =
-        crate::command_engine::connected(crate::command_engine::BOARD_35T, 100);
+    let u: crate::link::command_engine::CommandEngine<{ crate::conn::conn_core::BUCKET_BITS_35T }> =
+        crate::link::command_engine::connected(crate::link::command_engine::BOARD_35T, 100);
     generate("command_engine", u, |_| {})
 }
 
@@ -371,8 +379,8 @@ pub fn conn_core_small_planted_verilog() -> String {
     use synscope_model::TcpState;
     let mut receiver = RECEIVER;
     receiver[1][FlagClass::Ack as usize][TcpState::FinWait1 as usize] = TcpState::FinWait1;
-    let u: crate::conn_core::ConnCoreSmall =
-        crate::conn_core::connected_with_tables(&SENDER, &receiver);
+    let u: crate::conn::conn_core::ConnCoreSmall =
+        crate::conn::conn_core::connected_with_tables(&SENDER, &receiver);
     generate("conn_core_small", u, |_| {})
 }
 

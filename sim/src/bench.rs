@@ -26,8 +26,9 @@ use crate::models::{ConnCore as VConnCore, ConnCoreBaseline as VConnCoreBaseline
 use rust_hdl::prelude::{check_all, simulate, Block, ToBits};
 use std::fmt;
 use std::time::{Duration, Instant};
-use synscope_hdl::conn_core::{connected, ConnCore35T, BUCKET_BITS_35T, LATENCY, V_REFUSED};
-use synscope_hdl::segment_apply::{
+use synscope_hdl::conn::conn_core::{connected, ConnCore35T, BUCKET_BITS_35T, LATENCY};
+use synscope_hdl::conn::V_REFUSED;
+use synscope_hdl::conn::segment_apply::{
     reject_code, rst_code, V_INVALID, V_RST, V_SYN_CHALLENGED, V_TRACKED, V_UNACCEPTABLE,
     V_UNTRACKED,
 };

@@ -1,4 +1,4 @@
-//! The simulated board: the board's logic (`synscope_hdl::station::Station`, generated as
+//! The simulated board: the board's logic (`synscope_hdl::tops::station::Station`, generated as
 //! `board_sim`, 2048 buckets × 4 ways as on the 35T) under Verilator, spoken to only through its
 //! pins, as the Arty is: whole Ethernet frames on its MII pins at 100 Mb/s nibble timing
 //! (preamble, SFD, FCS, inter-frame gap), and the protocol (docs/protocol.md) on its UART pins
@@ -39,9 +39,10 @@ use crate::phy::PhyModel;
 use crate::uart::UartLine;
 use std::collections::VecDeque;
 use std::fmt;
-use synscope_hdl::conn_core::{BUCKET_BITS_35T, LATENCY, WAYS};
-use synscope_hdl::mii_rx::{status_of, FIFO_DEPTH, STATUS_OK};
-use synscope_hdl::uart::{CLOCK_HZ, DIVISORS_100MHZ};
+use synscope_hdl::conn::conn_core::{BUCKET_BITS_35T, LATENCY};
+use synscope_hdl::conn::WAYS;
+use synscope_hdl::front::mii_rx::{status_of, FIFO_DEPTH, STATUS_OK};
+use synscope_hdl::link::uart::{CLOCK_HZ, DIVISORS_100MHZ};
 use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs, MIN_FRAME_LEN};
 use synscope_model::protocol::payload::{assemble_dump, CounterSnapshot, DumpChunk};
 use synscope_model::protocol::phy::PhyStatus;

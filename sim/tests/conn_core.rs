@@ -28,11 +28,10 @@ use common::Rng;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Instant;
-use synscope_hdl::conn_core::{
-    BUCKET_BITS_SMALL, EVENT_FIFO_BITS_SMALL, FIRST_COUNTER, FIRST_GAUGE, LAST_COUNTER, LATENCY,
-    STATES, WAYS,
-};
-use synscope_hdl::entry::{unpack_bits, words_of_u32s, ContBits, EntryBits};
+use synscope_hdl::conn::conn_core::{BUCKET_BITS_SMALL, EVENT_FIFO_BITS_SMALL, LATENCY};
+use synscope_hdl::conn::counter_bank::{FIRST_COUNTER, FIRST_GAUGE, LAST_COUNTER, STATES};
+use synscope_hdl::conn::WAYS;
+use synscope_hdl::conn::entry::{unpack_bits, words_of_u32s, ContBits, EntryBits};
 use synscope_model::descriptor::{SegmentDescriptor, WSCALE_NONE};
 use synscope_model::flags::TcpFlags;
 use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_KEY_BYTES};

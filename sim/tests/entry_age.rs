@@ -12,7 +12,7 @@
 mod common;
 
 use common::Rng;
-use synscope_hdl::entry::{u32s_of_words, words_of_u32s, EntryBits};
+use synscope_hdl::conn::entry::{u32s_of_words, words_of_u32s, EntryBits};
 use synscope_model::entry::{Aux, EndpointTrack, Entry, SeqKnown};
 use synscope_model::time::{elapsed, secs};
 use synscope_model::timeouts::{expire, handshake_silence, Aged, MAX_TIMEOUT_S};
@@ -148,7 +148,7 @@ impl Dut {
                 aged_hw,
                 aged.pack(),
                 "aged entry: hw {:?}\n{}",
-                synscope_hdl::entry::unpack_bits(&aged_hw),
+                synscope_hdl::conn::entry::unpack_bits(&aged_hw),
                 why()
             );
             assert_eq!(

@@ -18,7 +18,7 @@ mod common;
 
 use common::{capture_frames, long_run, Rng};
 use std::time::Instant;
-use synscope_hdl::mii_rx::{status_of, STATUS_OK};
+use synscope_hdl::front::mii_rx::{status_of, STATUS_OK};
 use synscope_model::descriptor::SegmentDescriptor;
 use synscope_model::frame::{ones_complement_sum, pad_to_minimum, parse_frame};
 use synscope_model::{DropReason, TcpFlags};

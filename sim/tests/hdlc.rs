@@ -13,7 +13,7 @@
 mod common;
 
 use common::Rng;
-use synscope_hdl::hdlc::{status, MAX_FRAME};
+use synscope_hdl::link::hdlc::{status, MAX_FRAME};
 use synscope_model::protocol::{encode_frame, Decoder, FrameError, ESCAPE, FCS, FLAG, MAX_PAYLOAD};
 use synscope_sim::models::{HdlcDeframer, HdlcFramer};
 

@@ -12,8 +12,8 @@ mod common;
 
 use common::Rng;
 use std::collections::BTreeMap;
-use synscope_hdl::entry::{u32s_of_words, words_of_u32s, EntryBits, WORDS};
-use synscope_hdl::segment_apply::{reject_code, rst_code, V_INVALID, V_UNTRACKED};
+use synscope_hdl::conn::entry::{u32s_of_words, words_of_u32s, EntryBits, WORDS};
+use synscope_hdl::conn::segment_apply::{reject_code, rst_code, V_INVALID, V_UNTRACKED};
 use synscope_model::descriptor::{SegmentDescriptor, WSCALE_NONE};
 use synscope_model::entry::{Aux, EndpointTrack, Entry, SeqKnown, Window, LO};
 use synscope_model::fsm::{trace, Cell};
@@ -151,7 +151,7 @@ fn check(m: &Model, c: &Case, x: &Expected) -> Result<(), String> {
     match x.entry {
         Some(e) => {
             if out != e.pack() {
-                let got = synscope_hdl::entry::unpack_bits(&out);
+                let got = synscope_hdl::conn::entry::unpack_bits(&out);
                 return Err(format!(
                     "entry_out\n  hw    {got:?}\n  model {:?}",
                     EntryBits::of(&e)

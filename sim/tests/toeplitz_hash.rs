@@ -6,7 +6,7 @@ mod common;
 use common::Rng;
 use std::collections::VecDeque;
 use std::time::Instant;
-use synscope_hdl::toeplitz_hash::LATENCY;
+use synscope_hdl::conn::toeplitz_hash::LATENCY;
 use synscope_model::descriptor::HashInput;
 use synscope_model::hash::{toeplitz, DEFAULT_HASH_KEY, HASH_INPUT_BYTES, HASH_KEY_BYTES};
 use synscope_model::{Endpoint, FlowKey};

@@ -1,5 +1,5 @@
 //! uart_rx and uart_tx under Verilator, at every `SET_CONFIG` baud code (divisors from
-//! `synscope_hdl::uart::DIVISORS_100MHZ`, i.e. `protocol::BAUD_RATES` at 100 MHz):
+//! `synscope_hdl::link::uart::DIVISORS_100MHZ`, i.e. `protocol::BAUD_RATES` at 100 MHz):
 //!
 //! * the transmitter's line, sampled every clock cycle, decoded as 8N1 at the *nominal* bit
 //!   period of the baud rate (not the divisor), each edge within ±2 % of where it belongs;
@@ -11,7 +11,7 @@
 mod common;
 
 use common::Rng;
-use synscope_hdl::uart::{CLOCK_HZ, DIVISORS_100MHZ};
+use synscope_hdl::link::uart::{CLOCK_HZ, DIVISORS_100MHZ};
 use synscope_model::protocol::BAUD_RATES;
 use synscope_sim::models::{UartRx, UartTx};
 

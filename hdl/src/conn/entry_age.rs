@@ -32,7 +32,7 @@
 //!
 //! Inputs that are not one of the eleven state encodings are outside the contract.
 
-use crate::entry::{EntryBits, HandshakeClock, TrackBits, GAP_BITS, TIME_BITS};
+use crate::conn::entry::{EntryBits, HandshakeClock, TrackBits, GAP_BITS, TIME_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::entry::layout::{AUX_HANDSHAKE, AUX_NONE};
 use synscope_model::time::TICKS_PER_SECOND;

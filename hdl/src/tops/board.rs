@@ -1,5 +1,5 @@
 //! The board's data path and link, shared by the Arty top and the simulated board (both through
-//! [`crate::station::Station`], which adds the UART): MII pins → [`MiiRx`] (PHY clock domain, frame FIFO) →
+//! [`crate::tops::station::Station`], which adds the UART): MII pins → [`MiiRx`] (PHY clock domain, frame FIFO) →
 //! [`FrameParser`] → [`ConnCore`], the front-end counters (`frames`, `processed`, one per drop
 //! reason: design.md `rx = processed + Σ drops`), and the link — [`HdlcDeframer`] →
 //! [`CommandEngine`] → [`HdlcFramer`] — whose engine drives every host port of the core
@@ -10,15 +10,15 @@
 //! from its 100 MHz clock, the simulated board takes it from the capture, so capture time is
 //! honoured without simulating idle seconds.
 
-use crate::command_engine::CommandEngine;
-use crate::conn_core::ConnCore;
-use crate::frame_parser::{FrameParser, NOW_BITS};
-use crate::front_counters::FrontCounters;
-use crate::hdlc::{HdlcDeframer, HdlcFramer};
-use crate::mdio::MdioMaster;
-use crate::mii_rx::MiiRx;
-use crate::slice::ByteSlice;
-use crate::uart::DIVISOR_BITS;
+use crate::conn::conn_core::ConnCore;
+use crate::front::frame_parser::{FrameParser, NOW_BITS};
+use crate::front::front_counters::FrontCounters;
+use crate::front::mdio::MdioMaster;
+use crate::front::mii_rx::MiiRx;
+use crate::link::command_engine::CommandEngine;
+use crate::link::hdlc::{HdlcDeframer, HdlcFramer};
+use crate::link::uart::DIVISOR_BITS;
+use crate::parts::slice::ByteSlice;
 use rust_hdl::prelude::*;
 
 /// The data path and the link: MII in, request/answer bytes in and out. `2^B` buckets × 4
@@ -31,7 +31,7 @@ use rust_hdl::prelude::*;
 ///  rx bytes → hdlc_deframer ────────────────────────────────→ command_engine
 /// ```
 ///
-/// The engine↔core connections exist here once: the board top ([`crate::station::Station`])
+/// The engine↔core connections exist here once: the board top ([`crate::tops::station::Station`])
 /// only adds the UART's bit timing around the byte streams.
 #[derive(LogicBlock)]
 pub struct Board<const B: usize, const E: usize, const EP1: usize> {

@@ -33,7 +33,7 @@
 //! `seg_time` = `now` when the status entry was read. `reset` (synchronous) starts a new frame
 //! and empties the output.
 
-use crate::mii_rx::STATUS_OK;
+use crate::front::mii_rx::STATUS_OK;
 use rust_hdl::prelude::*;
 use synscope_model::descriptor::{WSCALE_MAX, WSCALE_NONE};
 use synscope_model::drop::DropReason;

@@ -64,7 +64,7 @@
 //! fall-through, from the RAM's read register: `head_valid` says it holds the entry at
 //! `rd_ptr`); `read` while not empty takes it.
 
-use crate::ram::GatedRam;
+use crate::parts::ram::GatedRam;
 use rust_hdl::core::timing::TimingInfo;
 use rust_hdl::prelude::*;
 use synscope_model::drop::DropReason;

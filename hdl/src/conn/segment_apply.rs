@@ -54,7 +54,7 @@
 //!   (the model's `before != after` of `Tracker::process`; 0 when there is no entry).
 //! * `kept`: `entry_out` is `entry_in` unchanged.
 
-use crate::entry::{EntryBits, HandshakeClock, TrackBits, GAP_BITS, STATE_BITS, TIME_BITS};
+use crate::conn::entry::{EntryBits, HandshakeClock, TrackBits, GAP_BITS, STATE_BITS, TIME_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::descriptor::{WSCALE_MAX, WSCALE_NONE};
 use synscope_model::entry::layout::{AUX_HANDSHAKE, AUX_NONE, AUX_TS, GAP_MAX};

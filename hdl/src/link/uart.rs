@@ -1,6 +1,6 @@
 //! The board's USB-UART, 8N1, at a baud rate chosen at run time: the facts both directions
-//! share. The receiver is [`crate::uart_rx::UartRx`] (its synchronizer [`crate::sync_flop::SyncFlop`]),
-//! the transmitter [`crate::uart_tx::UartTx`].
+//! share. The receiver is [`crate::link::uart_rx::UartRx`] (its synchronizer [`crate::parts::sync_flop::SyncFlop`]),
+//! the transmitter [`crate::link::uart_tx::UartTx`].
 //!
 //! Both take `divisor`, the clock cycles per bit (100 MHz / 115200 → 868, 100 MHz / 3 Mbaud →
 //! 33), latched when a byte starts, so the rate can change between bytes. [`divisor`] and

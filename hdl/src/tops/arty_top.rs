@@ -1,9 +1,9 @@
 //! `arty_top`: the Arty A7 board top, the [`Station`] between the board's pins, its clocks,
 //! the PHY's reset and straps, the MDIO buffer, the time base and the LEDs.
 
-use crate::frame_parser::NOW_BITS;
-use crate::station::Station;
-use crate::uart::CLOCK_HZ;
+use crate::front::frame_parser::NOW_BITS;
+use crate::link::uart::CLOCK_HZ;
+use crate::tops::station::Station;
 use rust_hdl::prelude::*;
 use synscope_model::time::TICKS_PER_SECOND;
 

@@ -12,11 +12,11 @@
 //! puts this on the pins; the simulated board (`board_sim`) is this block itself, so the
 //! simulator drives the same UART and MII pins a board has.
 
-use crate::board::Board;
-use crate::frame_parser::NOW_BITS;
-use crate::uart::DIVISOR_BITS;
-use crate::uart_rx::UartRx;
-use crate::uart_tx::UartTx;
+use crate::front::frame_parser::NOW_BITS;
+use crate::link::uart::DIVISOR_BITS;
+use crate::link::uart_rx::UartRx;
+use crate::link::uart_tx::UartTx;
+use crate::tops::board::Board;
 use rust_hdl::prelude::*;
 
 /// The board's logic: `2^B` buckets × 4 ways, `2^E` event records.

@@ -1,5 +1,5 @@
 //! `uart_tx`: the board's USB-UART transmitter, 8N1, at the divisor given at run time (line
-//! facts and divisors: [`crate::uart`]).
+//! facts and divisors: [`crate::link::uart`]).
 //!
 //! `valid`/`ready` byte input (AXI-Stream style: a byte moves in a cycle where both are high).
 //! The start bit is on `txd` from the clock edge that accepts the byte, each bit lasts exactly
@@ -9,7 +9,7 @@
 //!
 //! `reset` (synchronous) returns it to idle.
 
-use crate::uart::DIVISOR_BITS;
+use crate::link::uart::DIVISOR_BITS;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]

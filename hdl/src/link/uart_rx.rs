@@ -1,5 +1,5 @@
 //! `uart_rx`: the board's USB-UART receiver, 8N1, at the divisor given at run time (line
-//! facts and divisors: [`crate::uart`]).
+//! facts and divisors: [`crate::link::uart`]).
 //!
 //! `rxd` crosses into the clock domain through two flip-flops ([`SyncFlop`], `ASYNC_REG`, power-on
 //! high = idle line). A falling edge of the synchronized line starts a byte; the start bit is
@@ -16,8 +16,8 @@
 //!
 //! `reset` (synchronous) returns it to idle and clears the counter.
 
-use crate::sync_flop::SyncFlop;
-use crate::uart::{COUNTER_BITS, DIVISOR_BITS};
+use crate::link::uart::{COUNTER_BITS, DIVISOR_BITS};
+use crate::parts::sync_flop::SyncFlop;
 use rust_hdl::prelude::*;
 
 /// Receiver states (plain bit constants: a `LogicState` enum in a `DFF` leaves unused
@@ -40,7 +40,7 @@ pub struct UartRx {
     pub clock: Signal<In, Clock>,
     /// Synchronous.
     pub reset: Signal<In, Bit>,
-    /// Clock cycles per bit (≥ [`crate::uart::MIN_DIVISOR`]), taken at each start bit.
+    /// Clock cycles per bit (≥ [`crate::link::uart::MIN_DIVISOR`]), taken at each start bit.
     pub divisor: Signal<In, Bits<DIVISOR_BITS>>,
     /// The serial line (asynchronous).
     pub rxd: Signal<In, Bit>,

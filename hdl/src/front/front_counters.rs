@@ -2,7 +2,7 @@
 //! design.md `rx = processed + Σ drops`), counted per frame the parser finishes and read by the
 //! command engine at indices `0..=17` beside the core's bank.
 
-use crate::conn_core::{COUNTER_BITS, COUNTER_INDEX_BITS};
+use crate::conn::counter_bank::{COUNTER_BITS, COUNTER_INDEX_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::{Counter, DropReason};
 

@@ -63,16 +63,15 @@
 //! `reset` (synchronous) returns to idle and clears the engine's counters and configuration to
 //! the defaults, except the hash key, which (as in the core) survives a reset.
 
-use crate::conn_core::{
-    HashWord, HashWord4, COUNTER_BITS, COUNTER_INDEX_BITS, FIRST_GAUGE, GAUGES,
-};
-use crate::entry::{AsCont, EntryBits, STATE_BITS, TIME_BITS, TOP_IP_BITS};
-use crate::entry_age::TIMEOUT_BITS;
-use crate::flow_key::FlowKey;
-use crate::flow_key::IP_BITS;
-use crate::hdlc::{LEN_BITS, STATUS_BITS, STATUS_OK};
-use crate::toeplitz_hash::{INPUT_BITS, KEY_BITS};
-use crate::uart::{divisors, DIVISOR_BITS};
+use crate::conn::conn_core::{HashWord, HashWord4};
+use crate::conn::counter_bank::{COUNTER_BITS, COUNTER_INDEX_BITS, FIRST_GAUGE, GAUGES};
+use crate::conn::entry::{AsCont, EntryBits, STATE_BITS, TIME_BITS, TOP_IP_BITS};
+use crate::conn::entry_age::TIMEOUT_BITS;
+use crate::conn::flow_key::FlowKey;
+use crate::conn::flow_key::IP_BITS;
+use crate::conn::toeplitz_hash::{INPUT_BITS, KEY_BITS};
+use crate::link::hdlc::{LEN_BITS, STATUS_BITS, STATUS_OK};
+use crate::link::uart::{divisors, DIVISOR_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_KEY_BYTES};
 use synscope_model::protocol::payload::{
@@ -392,7 +391,7 @@ const _: () = assert!(LookupPiece::BITS <= TX_BITS);
 const _: () = assert!(LinkPieceA::BITS + LinkPieceB::BITS == LinkCounter::COUNT * 32);
 
 /// Bits of `HdlcDeframer`'s counters.
-const LINK_BITS: usize = crate::hdlc::COUNTER_BITS;
+const LINK_BITS: usize = crate::link::hdlc::COUNTER_BITS;
 /// Width of the event-rate window counter (1 ms at up to 255 MHz).
 const MS_BITS: usize = 18;
 
@@ -489,7 +488,7 @@ pub struct CommandEngine<const B: usize> {
     hdr: DFF<Bits<32>>,
     item: DFF<Bits<8>>,
     pl: DFF<Bits<PL_BITS>>,
-    pram: crate::ram::StyledRam<Bits<8>, PAYLOAD_ADDR_BITS>,
+    pram: crate::parts::ram::StyledRam<Bits<8>, PAYLOAD_ADDR_BITS>,
     plen: Signal<Local, Bits<LEN_BITS>>,
     plen_m1: Signal<Local, Bits<LEN_BITS>>,
     // ---- transmit
@@ -800,7 +799,7 @@ pub fn identity(bucket_bits: usize, board: u8, clock_mhz: u8) -> Identity {
         design: DESIGN_VERSION,
         board,
         bucket_bits: bucket_bits as u8,
-        ways: crate::conn_core::WAYS as u8,
+        ways: crate::conn::WAYS as u8,
         counters: Counter::COUNT as u8,
         clock_mhz,
     }
@@ -2336,7 +2335,7 @@ mod tests {
 
     #[test]
     fn command_engine_is_synthesizable() {
-        let mut u: CommandEngine<{ crate::conn_core::BUCKET_BITS_SMALL }> =
+        let mut u: CommandEngine<{ crate::conn::conn_core::BUCKET_BITS_SMALL }> =
             connected(BOARD_SIM, 100);
         u.connect_all();
         yosys_validate("synscope_command_engine", &generate_verilog(&u)).unwrap();

@@ -31,9 +31,21 @@
 //! the same cycle as `key_load` or later are hashed with the new key; inputs already in the
 //! pipeline finish with the old one. `reset` (synchronous) empties the pipeline, not the key.
 
+//!
+//! One block per file: the pipeline [`ToeplitzHash`] here, its stages [`partials`] and [`fold`],
+//! and the [`key_register`].
+
 use rust_hdl::prelude::*;
 use synscope_model::descriptor::HashInput;
 use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_INPUT_BYTES, HASH_KEY_BYTES};
+
+pub mod fold;
+pub mod key_register;
+pub mod partials;
+
+pub use fold::ToeplitzFold;
+pub use key_register::KeyRegister;
+pub use partials::ToeplitzPartials;
 
 /// Input width: lo.ip, hi.ip, lo.port, hi.port of an IPv6 key (an IPv4 key is 96 bits of it).
 pub const INPUT_BITS: usize = HASH_INPUT_BYTES * 8;
@@ -97,168 +109,6 @@ pub fn partial_parities(data: &Bits<INPUT_BITS>, key: &Bits<KEY_BITS>) -> [u32; 
         }
     }
     p
-}
-
-/// The combinational partial-parity array. Written as explicit Verilog (one reduction per bit)
-/// because rust-hdl's `update()` language cannot assign single bits of a wide signal, and a
-/// sequential XOR chain would leave the tree's shape to the synthesizer.
-#[derive(LogicBlock, Default)]
-pub struct ToeplitzPartials {
-    pub data: Signal<In, Bits<INPUT_BITS>>,
-    pub key: Signal<In, Bits<KEY_BITS>>,
-    pub partials: Signal<Out, Bits<PARTIAL_BITS>>,
-}
-
-impl Logic for ToeplitzPartials {
-    fn update(&mut self) {
-        let p = partial_parities(&self.data.val(), &self.key.val());
-        let mut out = Bits::<PARTIAL_BITS>::default();
-        for (g, pg) in p.iter().enumerate() {
-            out.set_bits::<HASH_BITS>(g * HASH_BITS, (*pg as u64).to_bits());
-        }
-        self.partials.next = out;
-    }
-
-    fn connect(&mut self) {
-        self.partials.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        // Key bit 0 is in no window (the lowest window starts at bit 1); the `unused` name tells
-        // Verilator's lint that this is deliberate.
-        let mut v = String::from("wire unused_key_lsb = key[0];\nalways @* begin\n");
-        // Word g, bit j: XOR over t of data[lo+t] & key[lo+t+j+1], written a word at a time
-        // (one statement per partial word simulates far faster in Verilator than one per bit;
-        // each bit is still the same 6-input function for the synthesizer).
-        for g in 0..GROUPS {
-            let lo = g * GROUP_BITS;
-            let terms: Vec<String> = (0..GROUP_BITS)
-                .map(|t| {
-                    format!(
-                        "({{{HASH_BITS}{{data[{}]}}}} & key[{} +: {HASH_BITS}])",
-                        lo + t,
-                        lo + t + 1
-                    )
-                })
-                .collect();
-            v.push_str(&format!(
-                "  partials[{} +: {HASH_BITS}] = {};\n",
-                g * HASH_BITS,
-                terms.join(" ^ ")
-            ));
-        }
-        v.push_str("end\n");
-        Verilog::Custom(v)
-    }
-}
-
-/// XOR-folds `IN / 32` 32-bit words into `OUT / 32` words: output word `o` bit `j` is the parity
-/// of bit `j` of input words `o*F .. (o+1)*F`, `F = ceil(IN / OUT)` (at most 36: two LUT6
-/// levels). Custom Verilog for the same reason as [`ToeplitzPartials`].
-#[derive(LogicBlock, Default)]
-pub struct ToeplitzFold<const IN: usize, const OUT: usize> {
-    pub words: Signal<In, Bits<IN>>,
-    pub folded: Signal<Out, Bits<OUT>>,
-}
-
-impl<const IN: usize, const OUT: usize> ToeplitzFold<IN, OUT> {
-    const WORDS_IN: usize = IN / HASH_BITS;
-    const WORDS_OUT: usize = OUT / HASH_BITS;
-    const FAN_IN: usize = Self::WORDS_IN.div_ceil(Self::WORDS_OUT);
-
-    /// Input words folded into output word `o`.
-    fn sources(o: usize) -> std::ops::Range<usize> {
-        o * Self::FAN_IN..((o + 1) * Self::FAN_IN).min(Self::WORDS_IN)
-    }
-}
-
-impl<const IN: usize, const OUT: usize> Logic for ToeplitzFold<IN, OUT> {
-    fn update(&mut self) {
-        let mut out = Bits::<OUT>::default();
-        for o in 0..Self::WORDS_OUT {
-            let mut w = Bits::<HASH_BITS>::default();
-            for i in Self::sources(o) {
-                w = w ^ self.words.val().get_bits::<HASH_BITS>(i * HASH_BITS);
-            }
-            out.set_bits::<HASH_BITS>(o * HASH_BITS, w);
-        }
-        self.folded.next = out;
-    }
-
-    fn connect(&mut self) {
-        self.folded.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        assert!(IN % HASH_BITS == 0 && OUT % HASH_BITS == 0 && Self::FAN_IN <= 36);
-        let mut v = String::from("always @* begin\n");
-        for o in 0..Self::WORDS_OUT {
-            let terms: Vec<String> = Self::sources(o)
-                .map(|i| format!("words[{} +: {HASH_BITS}]", i * HASH_BITS))
-                .collect();
-            v.push_str(&format!(
-                "  folded[{} +: {HASH_BITS}] = {};\n",
-                o * HASH_BITS,
-                terms.join(" ^ ")
-            ));
-        }
-        v.push_str("end\n");
-        Verilog::Custom(v)
-    }
-}
-
-/// The key register: loads `d` when `load` is high, powers up holding `DEFAULT_HASH_KEY`.
-/// Custom Verilog so the load becomes the flip-flops' clock enable and the power-on value their
-/// INIT (rust-hdl's `DFFWithInit` XORs the value around a zero-initialised register, which cost a
-/// LUT per bit for the load multiplexer).
-#[derive(LogicBlock)]
-pub struct KeyRegister {
-    pub clock: Signal<In, Clock>,
-    pub load: Signal<In, Bit>,
-    pub d: Signal<In, Bits<KEY_BITS>>,
-    pub q: Signal<Out, Bits<KEY_BITS>>,
-    _init: [u8; HASH_KEY_BYTES],
-}
-
-impl KeyRegister {
-    pub fn new(init: &[u8; HASH_KEY_BYTES]) -> Self {
-        Self {
-            clock: Default::default(),
-            load: Default::default(),
-            d: Default::default(),
-            q: Signal::new_with_default(key_word(init)),
-            _init: *init,
-        }
-    }
-}
-
-impl Logic for KeyRegister {
-    fn update(&mut self) {
-        if self.clock.pos_edge() && self.load.val() {
-            self.q.next = self.d.val();
-        }
-    }
-
-    fn connect(&mut self) {
-        self.q.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        let hex: String = self._init.iter().map(|b| format!("{b:02x}")).collect();
-        Verilog::Custom(format!(
-            "initial begin\n   q = {KEY_BITS}'h{hex};\nend\n\n\
-             always @(posedge clock) begin\n   if (load) q <= d;\nend\n"
-        ))
-    }
-
-    fn timing(&self) -> Vec<TimingInfo> {
-        vec![TimingInfo {
-            name: "key_register".into(),
-            clock: "clock".into(),
-            inputs: vec!["d".into(), "load".into()],
-            outputs: vec!["q".into()],
-        }]
-    }
 }
 
 #[derive(LogicBlock)]

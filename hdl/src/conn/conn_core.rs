@@ -71,28 +71,24 @@
 //! point (no descriptor in the last `LATENCY` cycles): a descriptor in flight was hashed with
 //! the old key and would be placed by it in the new table.
 
-use crate::entry::{
+use crate::conn::counter_bank::{
+    CountRecord, CounterBank, WaySnap, COUNTER_BITS, COUNTER_INDEX_BITS,
+};
+use crate::conn::entry::{
     AsCont, AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS, TOP_IP_BITS,
 };
-use crate::entry_age::{EntryAge, EvictionClass, TIMEOUT_BITS};
-use crate::flag_decode::FlagDecode;
-use crate::flow_key::FlowKey;
-use crate::flow_key::IP_BITS;
-use crate::segment_apply::{
-    SegmentApply, VERDICT_BITS, V_RST, V_SYN_CHALLENGED, V_UNACCEPTABLE, V_UNTRACKED,
-};
-use crate::toeplitz_hash::{ToeplitzHash, INPUT_BITS, KEY_BITS};
+use crate::conn::entry_age::{EntryAge, EvictionClass, TIMEOUT_BITS};
+use crate::conn::flag_decode::FlagDecode;
+use crate::conn::flow_key::FlowKey;
+use crate::conn::flow_key::IP_BITS;
+use crate::conn::segment_apply::SegmentApply;
+use crate::conn::toeplitz_hash::{ToeplitzHash, INPUT_BITS, KEY_BITS};
+use crate::conn::{OUT_VERDICT_BITS, V_REFUSED};
 use rust_hdl::prelude::*;
 use synscope_model::timeouts::Timeouts;
 use synscope_model::TableShape;
-use synscope_model::{Counter, FlagClass, TcpFlags, TcpState};
+use synscope_model::{FlagClass, TcpFlags};
 
-/// Width of the verdict output (segment_apply's codes + [`V_REFUSED`]).
-pub const OUT_VERDICT_BITS: usize = VERDICT_BITS;
-/// A new connection refused: every way of its bucket holds a live connection.
-pub const V_REFUSED: u64 = V_UNACCEPTABLE + 4;
-/// Ways per bucket.
-pub const WAYS: usize = 4;
 /// Ticks from the one that samples a descriptor to the one after which `out_valid` shows it.
 pub const LATENCY: usize = 8;
 /// Bucket address bits of the 35T core: `TableShape::ARTY_35T` (512 buckets × 4 ways = 2K
@@ -103,25 +99,6 @@ pub const BUCKET_BITS_35T: usize = TableShape::ARTY_35T.bucket_bits();
 pub const BUCKET_BITS_100T: usize = TableShape::ARTY_100T.bucket_bits();
 /// Bucket address bits of the simulation core (64 buckets: collisions and evictions happen).
 pub const BUCKET_BITS_SMALL: usize = 6;
-/// Width of a counter.
-pub const COUNTER_BITS: usize = 48;
-/// Width of `counter_index`: the model's `Counter` discriminants, then the state gauges.
-pub const COUNTER_INDEX_BITS: usize = 7;
-/// The counters the core owns: `Counter::FlagFin ..= Counter::EventsDropped`, in bank order.
-pub const FIRST_COUNTER: Counter = Counter::FlagFin;
-pub const LAST_COUNTER: Counter = Counter::EventsDropped;
-/// Number of counters the core owns.
-pub const CORE_COUNTERS: usize = LAST_COUNTER as usize - FIRST_COUNTER as usize + 1;
-/// Live state gauges: the number of live entries whose client endpoint is in state `s` is at
-/// counter index `FIRST_GAUGE + s`, whose server endpoint is in state `s` at
-/// `FIRST_GAUGE + STATES + s` (`s` = `TcpState` discriminant).
-pub const FIRST_GAUGE: usize = Counter::COUNT;
-/// Number of endpoint states (`TcpState::COUNT`).
-pub const STATES: usize = TcpState::COUNT;
-/// Number of gauges (client and server, per state).
-pub const GAUGES: usize = 2 * STATES;
-/// Width of a gauge (up to 8K entries on the 100T).
-pub const GAUGE_BITS: usize = 16;
 /// Event FIFO address bits of the Arty cores (64 records: LUT RAM, no block RAM; a burst of
 /// 64 state changes is absorbed, beyond that `events_dropped` counts).
 pub const EVENT_FIFO_BITS_35T: usize = 6;
@@ -132,11 +109,7 @@ pub const EVENT_FIFO_BITS_SMALL: usize = 4;
 /// counted like one that finds the event FIFO full.
 pub const EVENT_TOP_FIFO_BITS: usize = 5;
 
-const _: () = assert!(FIRST_GAUGE + GAUGES <= 1 << COUNTER_INDEX_BITS);
-const _: () = assert!(CORE_COUNTERS == 36);
-const _: () = assert!(V_REFUSED < 1 << OUT_VERDICT_BITS);
 const _: () = assert!(BUCKET_BITS_35T == 9 && BUCKET_BITS_100T == 11);
-const _: () = assert!(Counter::EventsDropped as usize == Counter::COUNT - 1);
 
 /// The registered input descriptor.
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
@@ -220,53 +193,6 @@ pub struct EventTop {
     pub hi_top: Bits<TOP_IP_BITS>,
 }
 
-/// Inputs of the counter bank: one processed item's record.
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct CountRecord {
-    /// A descriptor (every field below but `expired` is for descriptors only).
-    pub desc: Bit,
-    pub flags: Bits<9>,
-    pub flag_class: Bits<3>,
-    pub verdict: Bits<OUT_VERDICT_BITS>,
-    pub reincarnated: Bit,
-    pub picked_up: Bit,
-    pub created: Bit,
-    pub state_changes: Bits<2>,
-    /// Entries evicted (an IPv6 entry may clear a pair of IPv4 ones).
-    pub evicted: Bits<2>,
-    pub refused: Bit,
-    /// segment_apply's notes (`segment::Notes`).
-    pub fin_held: Bit,
-    pub window_probe: Bit,
-    pub handshake_lost: Bit,
-    /// Dead entries removed by a descriptor or a sweep visit.
-    pub expired: Bits<3>,
-    /// An event record was dropped (the event FIFO was full).
-    pub events_dropped: Bit,
-}
-
-/// What the state gauges need of one way of a bucket (before or after a write-back).
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct WaySnap {
-    pub valid: Bit,
-    pub client_is_lo: Bit,
-    pub lo_state: Bits<STATE_BITS>,
-    pub hi_state: Bits<STATE_BITS>,
-}
-
-impl WaySnap {
-    /// `(client state, server state)` of a valid way.
-    pub fn states(&self) -> Option<(usize, usize)> {
-        let lo = self.lo_state.to_u64() as usize;
-        let hi = self.hi_state.to_u64() as usize;
-        self.valid.then_some(if self.client_is_lo {
-            (lo, hi)
-        } else {
-            (hi, lo)
-        })
-    }
-}
-
 /// One event record (per processed descriptor that produced something reportable), as the
 /// event FIFO stores it; its bucket travels in a second FIFO in lock step (a `LogicStruct`
 /// cannot be generic over the bucket width).
@@ -298,382 +224,6 @@ pub struct EventRecord {
     /// The client is the key's `lo` endpoint: the applied entry's role, or for a refused
     /// creation the role the entry would have had (`segment::open`).
     pub client_is_lo: Bit,
-}
-
-/// The change of each gauge for one write-back: `[client per state, server per state]`.
-pub fn gauge_deltas(valid: bool, old: &[WaySnap; WAYS], new: &[WaySnap; WAYS]) -> [i64; GAUGES] {
-    let mut d = [0i64; GAUGES];
-    if valid {
-        for (snaps, sign) in [(old, -1), (new, 1)] {
-            for w in snaps {
-                if let Some((c, s)) = w.states() {
-                    if c < STATES {
-                        d[c] += sign;
-                    }
-                    if s < STATES {
-                        d[STATES + s] += sign;
-                    }
-                }
-            }
-        }
-    }
-    d
-}
-
-/// The increment of each owned counter for one record, in bank order (the rust-hdl
-/// simulation of [`CounterBank`]; the Verilog computes the same).
-pub fn increments(r: &CountRecord) -> [u64; CORE_COUNTERS] {
-    let mut inc = [0u64; CORE_COUNTERS];
-    let d = r.desc;
-    let idx = |c: Counter| c as usize - FIRST_COUNTER as usize;
-    if d {
-        for (i, v) in inc.iter_mut().enumerate().take(9) {
-            *v = r.flags.get_bit(i) as u64;
-        }
-        let class = r.flag_class.to_u64() as usize;
-        if class <= FlagClass::Invalid as usize {
-            inc[idx(Counter::ClassSyn) + class] = 1;
-        }
-        let v = r.verdict.to_u64();
-        if (V_RST..V_RST + 4).contains(&v) {
-            inc[idx(Counter::RstExact) + (v - V_RST) as usize] = 1;
-        }
-        inc[idx(Counter::SynInSync)] = (v == V_SYN_CHALLENGED) as u64;
-        if (V_UNACCEPTABLE..V_UNACCEPTABLE + 4).contains(&v) {
-            inc[idx(Counter::SegOutOfWindow) + (v - V_UNACCEPTABLE) as usize] = 1;
-        }
-        inc[idx(Counter::FinHeld)] = r.fin_held as u64;
-        inc[idx(Counter::WindowProbes)] = r.window_probe as u64;
-        inc[idx(Counter::HandshakeLost)] = r.handshake_lost as u64;
-        inc[idx(Counter::Reincarnations)] = r.reincarnated as u64;
-        inc[idx(Counter::PickedUp)] = r.picked_up as u64;
-        inc[idx(Counter::Untracked)] = (v == V_UNTRACKED) as u64;
-        inc[idx(Counter::Created)] = r.created as u64;
-        inc[idx(Counter::StateChanges)] = r.state_changes.to_u64();
-        inc[idx(Counter::Evicted)] = r.evicted.to_u64();
-        inc[idx(Counter::TableFull)] = r.refused as u64;
-    }
-    inc[idx(Counter::Expired)] = r.expired.to_u64();
-    inc[idx(Counter::EventsDropped)] = r.events_dropped as u64;
-    inc
-}
-
-/// The counter bank: [`CORE_COUNTERS`] 48-bit counters, each incremented from one registered
-/// [`CountRecord`] per clock; [`GAUGES`] live state gauges, each moved by the change one
-/// write-back makes to its bucket (`gvalid`, the four ways before `old*` and after `new*`: a
-/// delta register, then the add, so a gauge follows its write-back two edges later); and a
-/// registered read port indexed by the model's `Counter` discriminant, then the gauges (0 for
-/// anything else). `reset` clears the counters, not the gauges (they describe the table, which
-/// reset keeps); `clear` (a hash-key load: the table is emptied) zeroes the gauges and the
-/// delta in flight. The read port reads a snapshot bank, which copies every counter and gauge
-/// at every edge while `frozen` is low and at a `snap` edge, and holds while `frozen` (the
-/// host's consistent `READ_COUNTERS`, docs/protocol.md "Operations": a copy rather than a
-/// freeze, because a frozen counter would have to catch up on the increments it missed). So
-/// an unfrozen read sees the values one edge late, and the read mux has one source per
-/// counter, not two (about 1,000 LUTs less on the 35T). Custom Verilog (adders side by side,
-/// a case for the read mux); `update` simulates the same for rust-hdl.
-#[derive(LogicBlock)]
-pub struct CounterBank {
-    pub clock: Signal<In, Clock>,
-    pub reset: Signal<In, Bit>,
-    pub record: Signal<In, CountRecord>,
-    pub clear: Signal<In, Bit>,
-    pub gvalid: Signal<In, Bit>,
-    pub old0: Signal<In, WaySnap>,
-    pub old1: Signal<In, WaySnap>,
-    pub old2: Signal<In, WaySnap>,
-    pub old3: Signal<In, WaySnap>,
-    pub new0: Signal<In, WaySnap>,
-    pub new1: Signal<In, WaySnap>,
-    pub new2: Signal<In, WaySnap>,
-    pub new3: Signal<In, WaySnap>,
-    pub index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
-    /// Copy every counter and gauge into the snapshot at this edge.
-    pub snap: Signal<In, Bit>,
-    /// The read port reads the snapshot (else the live values).
-    pub frozen: Signal<In, Bit>,
-    pub value: Signal<Out, Bits<COUNTER_BITS>>,
-    _counts: [u64; CORE_COUNTERS],
-    _gauges: [u64; GAUGES],
-    _deltas: [i64; GAUGES],
-    _snap_counts: [u64; CORE_COUNTERS],
-    _snap_gauges: [u64; GAUGES],
-}
-
-impl Default for CounterBank {
-    fn default() -> Self {
-        Self {
-            clock: Default::default(),
-            reset: Default::default(),
-            record: Default::default(),
-            clear: Default::default(),
-            gvalid: Default::default(),
-            old0: Default::default(),
-            old1: Default::default(),
-            old2: Default::default(),
-            old3: Default::default(),
-            new0: Default::default(),
-            new1: Default::default(),
-            new2: Default::default(),
-            new3: Default::default(),
-            index: Default::default(),
-            snap: Default::default(),
-            frozen: Default::default(),
-            value: Default::default(),
-            _counts: [0; CORE_COUNTERS],
-            _gauges: [0; GAUGES],
-            _deltas: [0; GAUGES],
-            _snap_counts: [0; CORE_COUNTERS],
-            _snap_gauges: [0; GAUGES],
-        }
-    }
-}
-
-impl Logic for CounterBank {
-    fn update(&mut self) {
-        if self.clock.pos_edge() {
-            let i = self.index.val().to_u64() as usize;
-            let first = FIRST_COUNTER as usize;
-            let (counts, gauges) = (self._snap_counts, self._snap_gauges);
-            let v = if (first..first + CORE_COUNTERS).contains(&i) {
-                counts[i - first]
-            } else if (FIRST_GAUGE..FIRST_GAUGE + GAUGES).contains(&i) {
-                gauges[i - FIRST_GAUGE]
-            } else {
-                0
-            };
-            self.value.next = (v & ((1 << COUNTER_BITS) - 1)).to_bits();
-            if self.snap.val() || !self.frozen.val() {
-                self._snap_counts = self._counts;
-                self._snap_gauges = self._gauges;
-            }
-            if self.reset.val() {
-                self._counts = [0; CORE_COUNTERS];
-            } else {
-                let inc = increments(&self.record.val());
-                for (c, n) in self._counts.iter_mut().zip(inc) {
-                    *c = c.wrapping_add(n) & ((1 << COUNTER_BITS) - 1);
-                }
-            }
-            if self.clear.val() {
-                self._gauges = [0; GAUGES];
-                self._deltas = [0; GAUGES];
-            } else {
-                for (g, d) in self._gauges.iter_mut().zip(self._deltas) {
-                    *g = g.wrapping_add(d as u64) & ((1 << GAUGE_BITS) - 1);
-                }
-                let old = [
-                    self.old0.val(),
-                    self.old1.val(),
-                    self.old2.val(),
-                    self.old3.val(),
-                ];
-                let new = [
-                    self.new0.val(),
-                    self.new1.val(),
-                    self.new2.val(),
-                    self.new3.val(),
-                ];
-                self._deltas = gauge_deltas(self.gvalid.val(), &old, &new);
-            }
-        }
-    }
-
-    fn connect(&mut self) {
-        self.value.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        let r = CountRecord::default();
-        // Field offsets of the record (LSB first).
-        let f = |off: usize, w: usize| {
-            if w == 1 {
-                format!("record[{off}]")
-            } else {
-                format!("record[{}:{off}]", off + w - 1)
-            }
-        };
-        let desc = f(r.get_my_offset_desc(), 1);
-        let flags = r.get_my_offset_flags();
-        let class = f(r.get_my_offset_flag_class(), 3);
-        let verdict = f(r.get_my_offset_verdict(), OUT_VERDICT_BITS);
-        let mut incs: Vec<(String, usize)> = Vec::new();
-        for i in 0..9 {
-            incs.push((format!("{desc} & record[{}]", flags + i), 1));
-        }
-        for c in 0..=FlagClass::Invalid as usize {
-            incs.push((format!("{desc} & ({class} == 3'd{c})"), 1));
-        }
-        for k in 0..4 {
-            incs.push((
-                format!("{desc} & ({verdict} == {OUT_VERDICT_BITS}'d{})", V_RST + k),
-                1,
-            ));
-        }
-        incs.push((
-            format!("{desc} & ({verdict} == {OUT_VERDICT_BITS}'d{V_SYN_CHALLENGED})"),
-            1,
-        ));
-        for k in 0..4 {
-            incs.push((
-                format!(
-                    "{desc} & ({verdict} == {OUT_VERDICT_BITS}'d{})",
-                    V_UNACCEPTABLE + k
-                ),
-                1,
-            ));
-        }
-        incs.push((format!("{desc} & {}", f(r.get_my_offset_fin_held(), 1)), 1));
-        incs.push((
-            format!("{desc} & {}", f(r.get_my_offset_window_probe(), 1)),
-            1,
-        ));
-        incs.push((
-            format!("{desc} & {}", f(r.get_my_offset_handshake_lost(), 1)),
-            1,
-        ));
-        incs.push((
-            format!("{desc} & {}", f(r.get_my_offset_reincarnated(), 1)),
-            1,
-        ));
-        incs.push((format!("{desc} & {}", f(r.get_my_offset_picked_up(), 1)), 1));
-        incs.push((
-            format!("{desc} & ({verdict} == {OUT_VERDICT_BITS}'d{V_UNTRACKED})"),
-            1,
-        ));
-        incs.push((format!("{desc} & {}", f(r.get_my_offset_created(), 1)), 1));
-        incs.push((
-            format!(
-                "{{2{{{desc}}}}} & {}",
-                f(r.get_my_offset_state_changes(), 2)
-            ),
-            2,
-        ));
-        incs.push((f(r.get_my_offset_expired(), 3), 3));
-        incs.push((
-            format!("{{2{{{desc}}}}} & {}", f(r.get_my_offset_evicted(), 2)),
-            2,
-        ));
-        incs.push((format!("{desc} & {}", f(r.get_my_offset_refused(), 1)), 1));
-        incs.push((f(r.get_my_offset_events_dropped(), 1), 1));
-        assert_eq!(incs.len(), CORE_COUNTERS);
-        let n = COUNTER_BITS;
-        let mut v = String::new();
-        for (k, (expr, w)) in incs.iter().enumerate() {
-            v.push_str(&format!(
-                "reg [{}:0] cnt_{k};\nwire [{}:0] inc_{k} = {expr};\ninitial cnt_{k} = {n}'d0;\n",
-                n - 1,
-                w - 1
-            ));
-        }
-        // Gauges: per gauge, how many ways match after minus before (a 4-bit two's
-        // complement delta, registered), then the add.
-        let ws = WaySnap::default();
-        let (sv, sc) = (ws.get_my_offset_valid(), ws.get_my_offset_client_is_lo());
-        let (slo, shi) = (ws.get_my_offset_lo_state(), ws.get_my_offset_hi_state());
-        let sb = STATE_BITS;
-        let g = GAUGE_BITS;
-        for k in 0..GAUGES {
-            let (s, client) = (k % STATES, k < STATES);
-            let m = |x: &str| {
-                let lo = format!("{x}[{}:{slo}]", slo + sb - 1);
-                let hi = format!("{x}[{}:{shi}]", shi + sb - 1);
-                let (a, b) = if client { (lo, hi) } else { (hi, lo) };
-                format!("{{2'd0, {x}[{sv}] & (({x}[{sc}] ? {a} : {b}) == {sb}'d{s})}}")
-            };
-            let sum = |p: &str| {
-                (0..WAYS)
-                    .map(|w| m(&format!("{p}{w}")))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            };
-            v.push_str(&format!(
-                "reg [{}:0] gauge_{k};\ninitial gauge_{k} = {g}'d0;\n\
-                 reg [3:0] gd_{k};\ninitial gd_{k} = 4'd0;\n\
-                 wire [2:0] gnew_{k} = {};\nwire [2:0] gold_{k} = {};\n",
-                g - 1,
-                sum("new"),
-                sum("old")
-            ));
-        }
-        // The snapshot: a copy of every counter and gauge taken at one edge (`snap`).
-        for k in 0..CORE_COUNTERS {
-            v.push_str(&format!(
-                "reg [{}:0] snap_cnt_{k};\ninitial snap_cnt_{k} = {n}'d0;\n",
-                n - 1
-            ));
-        }
-        for k in 0..GAUGES {
-            v.push_str(&format!(
-                "reg [{}:0] snap_gauge_{k};\ninitial snap_gauge_{k} = {g}'d0;\n",
-                g - 1
-            ));
-        }
-        v.push_str("always @(posedge clock) begin\n");
-        v.push_str("   if (snap | ~frozen) begin\n");
-        for k in 0..CORE_COUNTERS {
-            v.push_str(&format!("      snap_cnt_{k} <= cnt_{k};\n"));
-        }
-        for k in 0..GAUGES {
-            v.push_str(&format!("      snap_gauge_{k} <= gauge_{k};\n"));
-        }
-        v.push_str("   end\n");
-        for (k, (_, w)) in incs.iter().enumerate() {
-            v.push_str(&format!(
-                "   cnt_{k} <= reset ? {n}'d0 : cnt_{k} + {{{}'d0, inc_{k}}};\n",
-                n - w
-            ));
-        }
-        for k in 0..GAUGES {
-            v.push_str(&format!(
-                "   gd_{k} <= (clear | ~gvalid) ? 4'd0 : {{1'b0, gnew_{k}}} - {{1'b0, gold_{k}}};\n\
-                 \x20  gauge_{k} <= clear ? {g}'d0 : gauge_{k} + {{{{{}{{gd_{k}[3]}}}}, gd_{k}}};\n",
-                g - 4
-            ));
-        }
-        v.push_str("   case (index)\n");
-        for k in 0..CORE_COUNTERS {
-            v.push_str(&format!(
-                "   {COUNTER_INDEX_BITS}'d{}: value <= snap_cnt_{k};\n",
-                FIRST_COUNTER as usize + k
-            ));
-        }
-        for k in 0..GAUGES {
-            v.push_str(&format!(
-                "   {COUNTER_INDEX_BITS}'d{}: value <= {{{}'d0, snap_gauge_{k}}};\n",
-                FIRST_GAUGE + k,
-                n - g
-            ));
-        }
-        v.push_str(&format!("   default: value <= {n}'d0;\n   endcase\nend\n"));
-        // Unused record bits: none (every field is read).
-        Verilog::Custom(v)
-    }
-
-    fn timing(&self) -> Vec<TimingInfo> {
-        vec![TimingInfo {
-            name: "counter_bank".into(),
-            clock: "clock".into(),
-            inputs: vec![
-                "record".into(),
-                "index".into(),
-                "snap".into(),
-                "frozen".into(),
-                "reset".into(),
-                "clear".into(),
-                "gvalid".into(),
-                "old0".into(),
-                "old1".into(),
-                "old2".into(),
-                "old3".into(),
-                "new0".into(),
-                "new1".into(),
-                "new2".into(),
-                "new3".into(),
-            ],
-            outputs: vec!["value".into()],
-        }]
-    }
 }
 
 fn timeout(v: u32) -> Bits<TIMEOUT_BITS> {
@@ -808,7 +358,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     ev_hi_split: Signal<Local, SplitIp>,
     // ---- table epoch: a bucket whose epoch bit is not `epoch_q` is empty (a key load flips
     // `epoch_q`: the whole table is emptied at once)
-    ep_ram: crate::ram::StyledRam<Bit, B>,
+    ep_ram: crate::parts::ram::StyledRam<Bit, B>,
     epoch_q: DFF<Bit>,
     stale: Signal<Local, Bit>,
     // ---- configuration registers
@@ -831,7 +381,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     now_s0: Signal<Local, Bits<32>>,
     /// `seg_time − now_q`: its sign says whether the segment's time is later.
     time_ahead: Signal<Local, Bits<32>>,
-    s0_len: Signal<Local, crate::segment_apply::Zext32>,
+    s0_len: Signal<Local, crate::conn::segment_apply::Zext32>,
     s0_sf: Signal<Local, Bits<32>>,
     s0_flags: Signal<Local, Bits<9>>,
     a_flags: Signal<Local, Bits<9>>,
@@ -1103,7 +653,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     zero32: Constant<Bits<32>>,
     zero192: Constant<Bits<{ INPUT_BITS - 96 }>>,
     zero96: Constant<Bits<TOP_IP_BITS>>,
-    zero_pad: Constant<Bits<{ ENTRY_BITS - crate::entry::CONT_BITS }>>,
+    zero_pad: Constant<Bits<{ ENTRY_BITS - crate::conn::entry::CONT_BITS }>>,
     one32: Constant<Bits<32>>,
     two32: Constant<Bits<32>>,
     zero16d: Constant<Bits<16>>,
@@ -1440,7 +990,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             wb3: Default::default(),
             victim_way: Default::default(),
             victim_ok: Default::default(),
-            class_never: Constant::new(crate::entry_age::CLASS_NEVER.to_bits()),
+            class_never: Constant::new(crate::conn::entry_age::CLASS_NEVER.to_bits()),
             is_invalid: Default::default(),
             is_rst: Default::default(),
             created: Default::default(),
