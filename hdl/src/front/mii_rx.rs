@@ -40,7 +40,7 @@
 //! * **The read pointer** moves by one entry at a time: its Gray code (`rd_gray`, registered)
 //!   crosses through two flops (`rd_sync1/2`); the write side's full test is conservative.
 //! * **Reset**: `reset` (system clock) reaches the PHY side through a reset synchronizer
-//!   ([`ResetSync`]: asserted at once, released two `rx_clk` edges later, so it is seen even while
+//!   ([`ResetSync`](crate::parts::reset_sync::ResetSync): asserted at once, released two `rx_clk` edges later, so it is seen even while
 //!   the PHY's clock is stopped); it drops the frame being received and the owed statuses and
 //!   returns the receiver to idle. The pointers are never reset (they power up equal).
 //!
@@ -65,7 +65,7 @@
 //! `rd_ptr`); `read` while not empty takes it.
 
 use crate::parts::ram::GatedRam;
-use rust_hdl::core::timing::TimingInfo;
+use crate::parts::reset_sync::ResetSync;
 use rust_hdl::prelude::*;
 use synscope_model::drop::DropReason;
 use synscope_model::frame::{
@@ -135,62 +135,6 @@ fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
     Constant::new(v.to_bits())
 }
 
-/// A reset synchronizer (as verilog-ethernet's `sync_reset`): `rst` rises with `arst` at once
-/// (asynchronously, so a reset is not missed while `clock` is stopped) and falls two `clock`
-/// edges after `arst` does. `arst` must come from a register (no glitches). Powers up in reset.
-#[derive(LogicBlock)]
-pub struct ResetSync {
-    pub clock: Signal<In, Clock>,
-    pub arst: Signal<In, Bit>,
-    pub rst: Signal<Out, Bit>,
-    _s1: bool,
-}
-
-impl Default for ResetSync {
-    fn default() -> Self {
-        Self {
-            clock: Default::default(),
-            arst: Default::default(),
-            rst: Signal::new_with_default(true),
-            _s1: true,
-        }
-    }
-}
-
-impl Logic for ResetSync {
-    fn update(&mut self) {
-        if self.arst.val() {
-            self._s1 = true;
-            self.rst.next = true;
-        } else if self.clock.pos_edge() {
-            self.rst.next = self._s1;
-            self._s1 = false;
-        }
-    }
-
-    fn connect(&mut self) {
-        self.rst.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        Verilog::Custom(
-            "(* ASYNC_REG = \"TRUE\" *) reg s1 = 1'b1;\ninitial rst = 1'b1;\n\n\
-             always @(posedge clock or posedge arst) begin\n   if (arst) begin\n      s1 <= 1'b1;\n      \
-             rst <= 1'b1;\n   end else begin\n      s1 <= 1'b0;\n      rst <= s1;\n   end\nend\n"
-                .into(),
-        )
-    }
-
-    fn timing(&self) -> Vec<TimingInfo> {
-        vec![TimingInfo {
-            name: "reset_sync".into(),
-            clock: "clock".into(),
-            inputs: vec!["arst".into()],
-            outputs: vec!["rst".into()],
-        }]
-    }
-}
-
 #[derive(LogicBlock)]
 pub struct MiiRx {
     // ---- MII, PHY receive clock domain
@@ -200,7 +144,7 @@ pub struct MiiRx {
     pub rxd: Signal<In, Bits<4>>,
     // ---- FIFO read side, system clock domain
     pub clock: Signal<In, Clock>,
-    /// System-clock reset (from a register): the PHY side, through [`ResetSync`].
+    /// System-clock reset (from a register): the PHY side, through [`ResetSync`](crate::parts::reset_sync::ResetSync).
     pub reset: Signal<In, Bit>,
     /// Take the head entry (ignored while `empty`).
     pub read: Signal<In, Bit>,

@@ -1,7 +1,8 @@
 //! Building blocks with no synscope knowledge, shared by the front end, the core and the link:
-//! memories that say where they belong ([`ram`]), a stream register slice ([`slice`]) and a
-//! synchronizer flop ([`sync_flop`]).
+//! memories that say where they belong ([`ram`]), a stream register slice ([`slice`]), a
+//! synchronizer flop ([`sync_flop`]) and a reset synchronizer ([`reset_sync`]).
 
 pub mod ram;
+pub mod reset_sync;
 pub mod slice;
 pub mod sync_flop;

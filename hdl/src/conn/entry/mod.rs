@@ -12,6 +12,12 @@
 //! same word read with other fields, through the [`AsCont`] and [`AsEntry`] casts.
 
 use rust_hdl::prelude::*;
+
+mod as_cont;
+mod as_entry;
+
+pub use as_cont::{as_cont, AsCont};
+pub use as_entry::AsEntry;
 use synscope_model::entry::{layout, Entry};
 use synscope_model::TcpState;
 
@@ -114,69 +120,6 @@ fn top_bits(a: u128) -> Bits<TOP_IP_BITS> {
         b = b.replace_bit(i, a >> (layout::HEAD_IP_BITS + i) & 1 == 1);
     }
     b
-}
-
-/// The bits of an `EntryBits` read as a [`ContBits`] (a cast: wires only).
-#[derive(LogicBlock, Default)]
-pub struct AsCont {
-    pub word: Signal<In, EntryBits>,
-    pub cont: Signal<Out, ContBits>,
-}
-
-/// The bits of `word` read as a [`ContBits`] ([`AsCont`]'s function).
-pub fn as_cont(word: &EntryBits) -> ContBits {
-    let b: Bits<ENTRY_BITS> = (*word).into();
-    let w = words(b);
-    let mut c = ContBits {
-        valid: b.get_bit(0),
-        v6: b.get_bit(1),
-        ..Default::default()
-    };
-    for i in 0..TOP_IP_BITS {
-        let (lo, hi) = (2 + i, 2 + TOP_IP_BITS + i);
-        c.lo_ip_top = c.lo_ip_top.replace_bit(i, w[lo / 64] >> (lo % 64) & 1 == 1);
-        c.hi_ip_top = c.hi_ip_top.replace_bit(i, w[hi / 64] >> (hi % 64) & 1 == 1);
-    }
-    for i in 0..ENTRY_BITS - CONT_BITS {
-        let at = CONT_BITS + i;
-        c.zero = c.zero.replace_bit(i, w[at / 64] >> (at % 64) & 1 == 1);
-    }
-    c
-}
-
-impl Logic for AsCont {
-    fn update(&mut self) {
-        self.cont.next = as_cont(&self.word.val());
-    }
-
-    fn connect(&mut self) {
-        self.cont.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        Verilog::Custom("assign cont = word;\n".into())
-    }
-}
-
-/// The bits of a [`ContBits`] read as an `EntryBits` (a cast: wires only).
-#[derive(LogicBlock, Default)]
-pub struct AsEntry {
-    pub cont: Signal<In, ContBits>,
-    pub word: Signal<Out, EntryBits>,
-}
-
-impl Logic for AsEntry {
-    fn update(&mut self) {
-        self.word.next = self.cont.val().as_entry();
-    }
-
-    fn connect(&mut self) {
-        self.word.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        Verilog::Custom("assign word = cont;\n".into())
-    }
 }
 
 /// The clock of an aux word (for the rust-hdl simulation; the Verilog reads the slices).

@@ -32,12 +32,22 @@
 //!
 //! Inputs that are not one of the eleven state encodings are outside the contract.
 
+//!
+//! One block per file: [`EntryAge`] here (both endpoints and the entry), its
+//! [`endpoint_timer`] and the [`eviction_class`].
+
 use crate::conn::entry::{EntryBits, HandshakeClock, TrackBits, GAP_BITS, TIME_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::entry::layout::{AUX_HANDSHAKE, AUX_NONE};
 use synscope_model::time::TICKS_PER_SECOND;
 use synscope_model::timeouts::{MAX_TIMEOUT_S, RTO_INIT};
 use synscope_model::TcpState;
+
+pub mod endpoint_timer;
+pub mod eviction_class;
+
+pub use endpoint_timer::EndpointTimer;
+pub use eviction_class::EvictionClass;
 
 /// Width of a timeout register (seconds).
 pub const TIMEOUT_BITS: usize = (u32::BITS - MAX_TIMEOUT_S.leading_zeros()) as usize;
@@ -82,228 +92,8 @@ pub struct QuarterGap {
     pub top: Bits<{ TIME_BITS - GAP_BITS + 2 }>,
 }
 
-fn state(s: TcpState) -> Constant<Bits<STATE_BITS>> {
+pub(super) fn state(s: TcpState) -> Constant<Bits<STATE_BITS>> {
     Constant::new((s.bits() as u64).to_bits())
-}
-
-/// `Entry::eviction_class` of a pair of states: 0 finished (both CLOSED or TIME_WAIT), 1
-/// half-open (none synchronized), 2 closing (not both ESTABLISHED); otherwise `evictable` = 0
-/// and the class reads [`CLASS_NEVER`], so a lowest-class search can ignore `evictable`.
-/// Combinational.
-#[derive(LogicBlock)]
-pub struct EvictionClass {
-    pub lo_state: Signal<In, Bits<STATE_BITS>>,
-    pub hi_state: Signal<In, Bits<STATE_BITS>>,
-    pub evict_class: Signal<Out, Bits<CLASS_BITS>>,
-    pub evictable: Signal<Out, Bit>,
-    lo_finished: Signal<Local, Bit>,
-    hi_finished: Signal<Local, Bit>,
-    s_closed: Constant<Bits<STATE_BITS>>,
-    s_established: Constant<Bits<STATE_BITS>>,
-    s_time_wait: Constant<Bits<STATE_BITS>>,
-    c_finished: Constant<Bits<CLASS_BITS>>,
-    c_half_open: Constant<Bits<CLASS_BITS>>,
-    c_closing: Constant<Bits<CLASS_BITS>>,
-    c_never: Constant<Bits<CLASS_BITS>>,
-}
-
-impl Default for EvictionClass {
-    fn default() -> Self {
-        Self {
-            lo_state: Default::default(),
-            hi_state: Default::default(),
-            evict_class: Default::default(),
-            evictable: Default::default(),
-            lo_finished: Default::default(),
-            hi_finished: Default::default(),
-            s_closed: state(TcpState::Closed),
-            s_established: state(TcpState::Established),
-            s_time_wait: state(TcpState::TimeWait),
-            c_finished: Constant::new(0u64.to_bits()),
-            c_half_open: Constant::new(1u64.to_bits()),
-            c_closing: Constant::new(2u64.to_bits()),
-            c_never: Constant::new(CLASS_NEVER.to_bits()),
-        }
-    }
-}
-
-impl Logic for EvictionClass {
-    #[hdl_gen]
-    fn update(&mut self) {
-        self.lo_finished.next = (self.lo_state.val() == self.s_closed.val())
-            || (self.lo_state.val() == self.s_time_wait.val());
-        self.hi_finished.next = (self.hi_state.val() == self.s_closed.val())
-            || (self.hi_state.val() == self.s_time_wait.val());
-        self.evictable.next = true;
-        if self.lo_finished.val() && self.hi_finished.val() {
-            self.evict_class.next = self.c_finished.val();
-        } else if (self.lo_state.val() < self.s_established.val())
-            && (self.hi_state.val() < self.s_established.val())
-        {
-            // Not synchronized: below ESTABLISHED (`TcpState::is_synchronized`).
-            self.evict_class.next = self.c_half_open.val();
-        } else if (self.lo_state.val() != self.s_established.val())
-            || (self.hi_state.val() != self.s_established.val())
-        {
-            self.evict_class.next = self.c_closing.val();
-        } else {
-            self.evict_class.next = self.c_never.val();
-            self.evictable.next = false;
-        }
-    }
-}
-
-/// One endpoint's timer (see the module doc): the age of its start, its timeout, whether it
-/// is due, its overdue and its deadline.
-#[derive(LogicBlock)]
-pub struct EndpointTimer {
-    pub track: Signal<In, TrackBits>,
-    /// Age of the entry's `last_seen`.
-    pub ls_age: Signal<In, Bits<TIME_BITS>>,
-    pub last_seen: Signal<In, Bits<TIME_BITS>>,
-    pub now: Signal<In, Bits<TIME_BITS>>,
-    /// The timeouts in ticks.
-    pub handshake: Signal<In, Bits<TIME_BITS>>,
-    pub time_wait: Signal<In, Bits<TIME_BITS>>,
-    pub fin_wait_2: Signal<In, Bits<TIME_BITS>>,
-    /// The timer has fired by `now` (the endpoint is CLOSED).
-    pub due: Signal<Out, Bit>,
-    /// How long ago it fired (meaningful when `due`).
-    pub overdue: Signal<Out, Bits<TIME_BITS>>,
-    /// Its deadline (meaningful when `due`).
-    pub deadline: Signal<Out, Bits<TIME_BITS>>,
-    /// The endpoint was CLOSED already.
-    pub closed: Signal<Out, Bit>,
-    /// The endpoint after aging (CLOSED without its handshake clock when `due`).
-    pub aged: Signal<Out, TrackBits>,
-    in_handshake: Signal<Local, Bit>,
-    in_tw: Signal<Local, Bit>,
-    in_fw2: Signal<Local, Bit>,
-    has_clock: Signal<Local, Bit>,
-    clock: Signal<Local, HandshakeClock>,
-    start: Signal<Local, Bits<TIME_BITS>>,
-    age: Signal<Local, Bits<TIME_BITS>>,
-    gap: Signal<Local, Bits<GAP_BITS>>,
-    twice: Signal<Local, TwiceGap>,
-    quarter: Signal<Local, QuarterGap>,
-    silence: Signal<Local, Bits<TIME_BITS>>,
-    hs_timeout: Signal<Local, Bits<TIME_BITS>>,
-    timeout: Signal<Local, Bits<TIME_BITS>>,
-    s_closed: Constant<Bits<STATE_BITS>>,
-    s_syn_sent: Constant<Bits<STATE_BITS>>,
-    s_syn_received: Constant<Bits<STATE_BITS>>,
-    s_time_wait: Constant<Bits<STATE_BITS>>,
-    s_fin_wait_2: Constant<Bits<STATE_BITS>>,
-    k_aux_handshake: Constant<Bits<2>>,
-    k_aux_none: Constant<Bits<2>>,
-    k_rto: Constant<Bits<GAP_BITS>>,
-    k_rto_t: Constant<Bits<TIME_BITS>>,
-    k_zero32: Constant<Bits<32>>,
-    k_zero_top: Constant<Bits<{ TIME_BITS - GAP_BITS - 1 }>>,
-    k_zero_qtop: Constant<Bits<{ TIME_BITS - GAP_BITS + 2 }>>,
-}
-
-impl Default for EndpointTimer {
-    fn default() -> Self {
-        Self {
-            track: Default::default(),
-            ls_age: Default::default(),
-            last_seen: Default::default(),
-            now: Default::default(),
-            handshake: Default::default(),
-            time_wait: Default::default(),
-            fin_wait_2: Default::default(),
-            due: Default::default(),
-            overdue: Default::default(),
-            deadline: Default::default(),
-            closed: Default::default(),
-            aged: Default::default(),
-            in_handshake: Default::default(),
-            in_tw: Default::default(),
-            in_fw2: Default::default(),
-            has_clock: Default::default(),
-            clock: Default::default(),
-            start: Default::default(),
-            age: Default::default(),
-            gap: Default::default(),
-            twice: Default::default(),
-            quarter: Default::default(),
-            silence: Default::default(),
-            hs_timeout: Default::default(),
-            timeout: Default::default(),
-            s_closed: state(TcpState::Closed),
-            s_syn_sent: state(TcpState::SynSent),
-            s_syn_received: state(TcpState::SynReceived),
-            s_time_wait: state(TcpState::TimeWait),
-            s_fin_wait_2: state(TcpState::FinWait2),
-            k_aux_handshake: Constant::new(AUX_HANDSHAKE.to_bits()),
-            k_aux_none: Constant::new(AUX_NONE.to_bits()),
-            k_rto: Constant::new((RTO_INIT as u64).to_bits()),
-            k_rto_t: Constant::new((RTO_INIT as u64).to_bits()),
-            k_zero32: Constant::new(0u64.to_bits()),
-            k_zero_top: Constant::new(0u64.to_bits()),
-            k_zero_qtop: Constant::new(0u64.to_bits()),
-        }
-    }
-}
-
-impl Logic for EndpointTimer {
-    #[hdl_gen]
-    fn update(&mut self) {
-        self.in_handshake.next = (self.track.val().state == self.s_syn_sent.val())
-            || (self.track.val().state == self.s_syn_received.val());
-        self.in_tw.next = self.track.val().state == self.s_time_wait.val();
-        self.in_fw2.next = self.track.val().state == self.s_fin_wait_2.val();
-        self.closed.next = self.track.val().state == self.s_closed.val();
-        // `Entry::clocks`: a handshake clock in the aux word; in SYN_SENT / SYN_RECEIVED
-        // without one the timer runs from `last_seen` with no interval seen.
-        self.has_clock.next =
-            self.in_handshake.val() && (self.track.val().aux_kind == self.k_aux_handshake.val());
-        self.clock.next = self.track.val().aux.into();
-        self.start.next = self.last_seen.val();
-        self.age.next = self.ls_age.val();
-        self.gap.next = self.k_rto.val();
-        if self.has_clock.val() {
-            self.start.next = self.clock.val().at;
-            self.age.next = self.now.val() - self.clock.val().at;
-            if self.clock.val().gap > self.k_rto.val() {
-                self.gap.next = self.clock.val().gap;
-            }
-        }
-        // `handshake_silence`: 2g + g/4 + 1 s, g = max(gap, 1 s); capped by `handshake`.
-        self.twice.next.zero = false;
-        self.twice.next.gap = self.gap.val();
-        self.twice.next.top = self.k_zero_top.val();
-        self.quarter.next.gap = self.gap.val().get_bits::<QUARTER_BITS>(2);
-        self.quarter.next.top = self.k_zero_qtop.val();
-        self.silence.next = bit_cast::<TIME_BITS, TIME_BITS>(self.twice.val().into())
-            + bit_cast::<TIME_BITS, TIME_BITS>(self.quarter.val().into())
-            + self.k_rto_t.val();
-        self.hs_timeout.next = self.silence.val();
-        if self.handshake.val() < self.silence.val() {
-            self.hs_timeout.next = self.handshake.val();
-        }
-        if self.in_handshake.val() {
-            self.timeout.next = self.hs_timeout.val();
-        } else if self.in_tw.val() {
-            self.timeout.next = self.time_wait.val();
-        } else {
-            self.timeout.next = self.fin_wait_2.val();
-        }
-        self.due.next = (self.in_handshake.val() || self.in_tw.val() || self.in_fw2.val())
-            && (self.age.val() >= self.timeout.val());
-        self.overdue.next = self.age.val() - self.timeout.val();
-        self.deadline.next = self.start.val() + self.timeout.val();
-        // `Entry::set_clocks`: a fired endpoint is CLOSED and keeps no handshake clock.
-        self.aged.next = self.track.val();
-        if self.due.val() {
-            self.aged.next.state = self.s_closed.val();
-            if self.track.val().aux_kind == self.k_aux_handshake.val() {
-                self.aged.next.aux_kind = self.k_aux_none.val();
-                self.aged.next.aux = self.k_zero32.val();
-            }
-        }
-    }
 }
 
 #[derive(LogicBlock)]

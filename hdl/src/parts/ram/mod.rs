@@ -13,7 +13,12 @@
 //! Verilator tests run the Verilog.
 
 use rust_hdl::prelude::*;
-use std::collections::BTreeMap;
+
+mod gated;
+mod styled;
+
+pub use gated::GatedRam;
+pub use styled::StyledRam;
 
 /// The largest memory (bits) [`StyledRam`] puts in LUT RAM: 2048 × 1 (`conn_core`'s epoch bits)
 /// is 32 RAM64X1D pairs' worth of LUTs, far cheaper than a RAMB18 on a part whose block RAM the
@@ -39,7 +44,7 @@ $display(\"GatedRam: read of address %0d while the write port writes it\", read_
 $fatal(1, \"GatedRam: read-during-write collision\");\n   end\nend\n\
 // synthesis translate_on\n`endif\n";
 
-fn verilog(data_bits: usize, addr_bits: usize, style: &str, gated: bool) -> String {
+pub(super) fn verilog(data_bits: usize, addr_bits: usize, style: &str, gated: bool) -> String {
     let enable = if gated { "if (read_enable) " } else { "" };
     let check = if gated { COLLISION_CHECK } else { "" };
     format!(
@@ -51,7 +56,7 @@ fn verilog(data_bits: usize, addr_bits: usize, style: &str, gated: bool) -> Stri
     )
 }
 
-fn ram_timing() -> Vec<TimingInfo> {
+pub(super) fn ram_timing() -> Vec<TimingInfo> {
     vec![
         TimingInfo {
             name: "ram_read".into(),
@@ -70,90 +75,6 @@ fn ram_timing() -> Vec<TimingInfo> {
             outputs: vec![],
         },
     ]
-}
-
-/// rust-hdl `RAM<D, N>` with a `ram_style` by size ([`style_for`]).
-#[derive(LogicBlock, Default)]
-pub struct StyledRam<D: Synth, const N: usize> {
-    pub read_address: Signal<In, Bits<N>>,
-    pub read_clock: Signal<In, Clock>,
-    pub read_data: Signal<Out, D>,
-    pub write_address: Signal<In, Bits<N>>,
-    pub write_clock: Signal<In, Clock>,
-    pub write_data: Signal<In, D>,
-    pub write_enable: Signal<In, Bit>,
-    _sim: BTreeMap<Bits<N>, D>,
-}
-
-impl<D: Synth, const N: usize> Logic for StyledRam<D, N> {
-    fn update(&mut self) {
-        if self.read_clock.pos_edge() {
-            self.read_data.next = *self
-                ._sim
-                .get(&self.read_address.val())
-                .unwrap_or(&D::default());
-        }
-        if self.write_clock.pos_edge() && self.write_enable.val() {
-            self._sim
-                .insert(self.write_address.val(), self.write_data.val());
-        }
-    }
-
-    fn connect(&mut self) {
-        self.read_data.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        Verilog::Custom(verilog(D::BITS, N, style_for(D::BITS << N), false))
-    }
-
-    fn timing(&self) -> Vec<TimingInfo> {
-        ram_timing()
-    }
-}
-
-/// A block RAM with a read enable: `read_data` loads `mem[read_address]` only at a read clock
-/// edge where `read_enable` is high, and holds otherwise.
-#[derive(LogicBlock, Default)]
-pub struct GatedRam<D: Synth, const N: usize> {
-    pub read_address: Signal<In, Bits<N>>,
-    pub read_enable: Signal<In, Bit>,
-    pub read_clock: Signal<In, Clock>,
-    pub read_data: Signal<Out, D>,
-    pub write_address: Signal<In, Bits<N>>,
-    pub write_clock: Signal<In, Clock>,
-    pub write_data: Signal<In, D>,
-    pub write_enable: Signal<In, Bit>,
-    _sim: BTreeMap<Bits<N>, D>,
-}
-
-impl<D: Synth, const N: usize> Logic for GatedRam<D, N> {
-    fn update(&mut self) {
-        if self.read_clock.pos_edge() && self.read_enable.val() {
-            self.read_data.next = *self
-                ._sim
-                .get(&self.read_address.val())
-                .unwrap_or(&D::default());
-        }
-        if self.write_clock.pos_edge() && self.write_enable.val() {
-            self._sim
-                .insert(self.write_address.val(), self.write_data.val());
-        }
-    }
-
-    fn connect(&mut self) {
-        self.read_data.connect();
-    }
-
-    fn hdl(&self) -> Verilog {
-        Verilog::Custom(verilog(D::BITS, N, style_for(D::BITS << N), true))
-    }
-
-    fn timing(&self) -> Vec<TimingInfo> {
-        let mut t = ram_timing();
-        t[0].inputs.push("read_enable".into());
-        t
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,49 @@
+//! `GatedRam`: a RAM whose read port loads only when enabled (see [`super`]).
+
+use super::{ram_timing, style_for, verilog};
+use rust_hdl::prelude::*;
+use std::collections::BTreeMap;
+
+/// A block RAM with a read enable: `read_data` loads `mem[read_address]` only at a read clock
+/// edge where `read_enable` is high, and holds otherwise.
+#[derive(LogicBlock, Default)]
+pub struct GatedRam<D: Synth, const N: usize> {
+    pub read_address: Signal<In, Bits<N>>,
+    pub read_enable: Signal<In, Bit>,
+    pub read_clock: Signal<In, Clock>,
+    pub read_data: Signal<Out, D>,
+    pub write_address: Signal<In, Bits<N>>,
+    pub write_clock: Signal<In, Clock>,
+    pub write_data: Signal<In, D>,
+    pub write_enable: Signal<In, Bit>,
+    _sim: BTreeMap<Bits<N>, D>,
+}
+
+impl<D: Synth, const N: usize> Logic for GatedRam<D, N> {
+    fn update(&mut self) {
+        if self.read_clock.pos_edge() && self.read_enable.val() {
+            self.read_data.next = *self
+                ._sim
+                .get(&self.read_address.val())
+                .unwrap_or(&D::default());
+        }
+        if self.write_clock.pos_edge() && self.write_enable.val() {
+            self._sim
+                .insert(self.write_address.val(), self.write_data.val());
+        }
+    }
+
+    fn connect(&mut self) {
+        self.read_data.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(verilog(D::BITS, N, style_for(D::BITS << N), true))
+    }
+
+    fn timing(&self) -> Vec<TimingInfo> {
+        let mut t = ram_timing();
+        t[0].inputs.push("read_enable".into());
+        t
+    }
+}
