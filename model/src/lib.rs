@@ -10,11 +10,13 @@
 //! [`flags`], [`state`], [`descriptor`], [`drop`], [`counters`], [`hash`].
 
 pub mod descriptor;
+pub mod end;
 pub mod flags;
 pub mod hash;
 pub mod state;
 
 pub use descriptor::{Endpoint, FlowKey, SegmentDescriptor};
+pub use end::End;
 pub use flags::{FlagClass, TcpFlags};
 pub use state::TcpState;
 pub mod counters;

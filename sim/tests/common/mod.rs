@@ -119,11 +119,7 @@ pub fn event_client_is_lo(
     entry.map_or_else(
         || {
             let (key, src_is_lo) = synscope_model::FlowKey::of(d.src, d.dst);
-            let sender = if src_is_lo {
-                synscope_model::entry::LO
-            } else {
-                synscope_model::entry::HI
-            };
+            let sender = synscope_model::End::lo_if(src_is_lo);
             synscope_model::segment::open(key, sender, d, d.flags.class(), d.time).client_is_lo
         },
         |e| e.client_is_lo,
