@@ -25,6 +25,7 @@ pub mod entry;
 pub mod frame;
 pub mod fsm;
 pub mod protocol;
+pub mod rng;
 pub mod segment;
 pub mod seq;
 pub mod table;

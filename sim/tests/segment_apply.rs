@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::Rng;
+use common::{seeded, Rng};
 use std::collections::BTreeMap;
 use synscope_hdl::entry::{u32s_of_words, words_of_u32s, EntryBits, WORDS};
 use synscope_hdl::segment_apply::{reject_code, rst_code, V_INVALID, V_UNTRACKED};
@@ -462,7 +462,7 @@ fn segment_apply_matches_the_model() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(SEED);
-    let mut rng = Rng::new(SEED);
+    let mut rng = seeded(SEED);
     let mut m = Model::new();
     let mut verdicts: BTreeMap<u64, usize> = BTreeMap::new();
     let mut cells: BTreeMap<Cell, usize> = BTreeMap::new();
