@@ -59,22 +59,15 @@ impl<T> Index<End> for [T; 2] {
     type Output = T;
     #[inline(always)]
     fn index(&self, end: End) -> &T {
-        let [lo, hi] = self;
-        match end {
-            End::Lo => lo,
-            End::Hi => hi,
-        }
+        // 0 or 1: the check against 2 folds away.
+        &self[end.index()]
     }
 }
 
 impl<T> IndexMut<End> for [T; 2] {
     #[inline(always)]
     fn index_mut(&mut self, end: End) -> &mut T {
-        let [lo, hi] = self;
-        match end {
-            End::Lo => lo,
-            End::Hi => hi,
-        }
+        &mut self[end.index()]
     }
 }
 
