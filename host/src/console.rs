@@ -438,8 +438,8 @@ fn slot_json(now: u32, s: &Slot, t: Option<&Timeouts>) -> Value {
         "idle_s": whole_secs(elapsed(now, e.last_seen)),
         "expires_in": t.map(|t| expires_in(e, now, t)),
         "tracks": {
-            "client": track_json(&e.ends[e.client_index()]),
-            "server": track_json(&e.ends[1 - e.client_index()]),
+            "client": track_json(&e.ends[e.client_end()]),
+            "server": track_json(&e.ends[e.server_end()]),
         },
     })
 }
@@ -464,11 +464,8 @@ fn track_json(t: &EndpointTrack) -> Value {
 /// wire showed not taking the handshake.
 fn track_notes(e: &Entry) -> String {
     let mut v = String::new();
-    for (who, i) in [
-        ("client", e.client_index()),
-        ("server", 1 - e.client_index()),
-    ] {
-        let t = &e.ends[i];
+    for (who, end) in [("client", e.client_end()), ("server", e.server_end())] {
+        let t = &e.ends[end];
         if t.fin && !t.fin_delivered() {
             v.push_str(&format!(" {who}-fin-held"));
         }

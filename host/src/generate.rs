@@ -76,6 +76,7 @@ struct Conn {
     vlan: Option<u16>,
     /// IPv6: a destination-options header before TCP.
     dest_opts: bool,
+    /// The next sequence number of the client's stream and of the server's.
     nxt: [u32; 2],
     script: Vec<Seg>,
     at: usize,
@@ -177,8 +178,8 @@ fn tcp_frame(conn: &mut Conn, seg: Seg, out: &mut Vec<u8>) {
     } else {
         (conn.server, conn.client)
     };
-    let me = (!seg.from_client) as usize;
-    let peer = 1 - me;
+    // Positions in `conn.nxt`: the sender's stream and its peer's.
+    let (me, peer) = if seg.from_client { (0, 1) } else { (1, 0) };
     let syn = seg.flags & F::SYN != 0;
     let opts: &[u8] = if syn {
         &[2, 4, 0x05, 0xb4, 1, 3, 3, 7]

@@ -8,7 +8,7 @@ use synscope_model::analysis::{ConnectionReport, History};
 
 /// Zeek's TCP endpoint states (its `TCP_*` endpoint states), as far as the letters tell them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Side {
+enum ZeekState {
     Inactive,
     SynSent,
     SynAckSent,
@@ -20,25 +20,26 @@ enum Side {
     Reset,
 }
 
-fn side(h: History, client: bool) -> Side {
+/// The Zeek state of the client (`client`) or the server, from what it sent.
+fn zeek_state(h: History, client: bool) -> ZeekState {
     let sent = |c| h.has(c, client);
     let any = ['S', 'H', 'A', 'D', 'F', 'R', 'W'].iter().any(|c| sent(*c));
     // The handshake completed: a SYN and a SYN-ACK, then something more from the client.
     let handshake = h.has('S', true) && h.has('H', false) && (h.has('A', true) || h.has('D', true));
     if sent('R') {
-        Side::Reset
+        ZeekState::Reset
     } else if sent('F') {
-        Side::Closed
+        ZeekState::Closed
     } else if handshake {
-        Side::Established
+        ZeekState::Established
     } else if client && sent('S') {
-        Side::SynSent
+        ZeekState::SynSent
     } else if !client && sent('H') {
-        Side::SynAckSent
+        ZeekState::SynAckSent
     } else if any {
-        Side::Partial
+        ZeekState::Partial
     } else {
-        Side::Inactive
+        ZeekState::Inactive
     }
 }
 
@@ -57,18 +58,20 @@ fn syn_then_rst(history: &str) -> bool {
 
 /// Zeek's `conn_state` of a connection.
 pub fn conn_state(c: &ConnectionReport) -> &'static str {
-    let (o, r) = (side(c.history, true), side(c.history, false));
-    let inactive = |s| matches!(s, Side::Inactive | Side::Partial);
+    let (o, r) = (zeek_state(c.history, true), zeek_state(c.history, false));
+    let inactive = |s| matches!(s, ZeekState::Inactive | ZeekState::Partial);
     let no_bytes = c.bytes == [0, 0];
-    if r == Side::Reset {
-        if matches!(o, Side::SynSent | Side::SynAckSent) || (o == Side::Reset && no_bytes) {
+    if r == ZeekState::Reset {
+        if matches!(o, ZeekState::SynSent | ZeekState::SynAckSent)
+            || (o == ZeekState::Reset && no_bytes)
+        {
             "REJ"
         } else if inactive(o) {
             "RSTRH"
         } else {
             "RSTR"
         }
-    } else if o == Side::Reset {
+    } else if o == ZeekState::Reset {
         if inactive(r) {
             if syn_then_rst(&c.history.zeek()) {
                 "RSTOS0"
@@ -78,23 +81,23 @@ pub fn conn_state(c: &ConnectionReport) -> &'static str {
         } else {
             "RSTO"
         }
-    } else if o == Side::Closed && r == Side::Closed {
+    } else if o == ZeekState::Closed && r == ZeekState::Closed {
         "SF"
-    } else if o == Side::Closed {
+    } else if o == ZeekState::Closed {
         if inactive(r) {
             "SH"
         } else {
             "S2"
         }
-    } else if r == Side::Closed {
+    } else if r == ZeekState::Closed {
         if inactive(o) {
             "SHR"
         } else {
             "S3"
         }
-    } else if o == Side::SynSent && r == Side::Inactive {
+    } else if o == ZeekState::SynSent && r == ZeekState::Inactive {
         "S0"
-    } else if o == Side::Established && r == Side::Established {
+    } else if o == ZeekState::Established && r == ZeekState::Established {
         "S1"
     } else {
         "OTH"

@@ -3,7 +3,8 @@
 
 use crate::counters::Counters;
 use crate::descriptor::{Endpoint, FlowKey};
-use crate::entry::{Entry, LO};
+use crate::end::End;
+use crate::entry::Entry;
 use crate::flags::TcpFlags;
 use crate::frame::{pad_to_minimum, peek_endpoints, MIN_FRAME_LEN};
 use crate::prefetch::prefetch;
@@ -88,14 +89,14 @@ impl History {
             | ((d.window == 0 && !f.rst()) as u8) << 6
     }
 
-    /// Record what segment `d`, sent in direction `dir`, carries.
+    /// Record what segment `d`, sent by endpoint `dir` of its key, carries.
     #[inline]
-    fn note(&mut self, d: &crate::SegmentDescriptor, dir: usize) {
+    fn note(&mut self, d: &crate::SegmentDescriptor, dir: End) {
         let mut letters = Self::letters(d);
         while letters != 0 {
             let letter = letters.trailing_zeros() as usize;
             letters &= letters - 1;
-            let code = letter * 2 + dir;
+            let code = letter * 2 + dir.index();
             if self.seen & (1 << code) == 0 {
                 self.order |= (code as u64) << (4 * self.seen.count_ones());
                 self.seen |= 1 << code;
@@ -112,9 +113,9 @@ impl History {
     }
 
     /// The same records with direction 0 meaning "sent by the client" (`client_dir`: the
-    /// direction the client sends in).
-    fn oriented(self, client_dir: usize) -> History {
-        if client_dir == 0 {
+    /// endpoint of the key the client is).
+    fn oriented(self, client_dir: End) -> History {
+        if client_dir == End::Lo {
             return self;
         }
         let mut h = History::default();
@@ -173,7 +174,7 @@ pub struct AnalysisReport {
 #[derive(Default, Clone, Copy)]
 #[repr(align(64))]
 struct Counts {
-    /// Indexed by sender: 0 = lo → hi, 1 = hi → lo.
+    /// Indexed by sender ([`End`]): lo → hi, hi → lo.
     packets: [u64; 2],
     bytes: [u64; 2],
     last_seen: Duration,
@@ -426,8 +427,8 @@ impl Analyzer {
             self.listeners.insert(d.src);
         }
         if let Some(c) = self.records.in_slot(slot) {
-            // 0 = lo → hi (`d.src <= d.dst`), as `Counts` indexes it.
-            let dir = (!self.tracker.last_sender_is_lo()) as usize;
+            // By sender, as `Counts` indexes it.
+            let dir = self.tracker.last_sender();
             let n = &mut self.records.counts[c];
             n.packets[dir] += 1;
             n.bytes[dir] += d.payload_len as u64;
@@ -478,11 +479,7 @@ impl Analyzer {
                         (e, Some(why))
                     }
                 };
-                let dirs = if entry.client_index() == LO {
-                    [0, 1]
-                } else {
-                    [1, 0]
-                };
+                let dirs = [entry.client_end(), entry.server_end()];
                 ConnectionReport {
                     client: entry.client(),
                     server: entry.server(),
@@ -711,14 +708,14 @@ mod tests {
             (F::RST, 0, 0, 1),
         ];
         for (flags, len, win, dir) in script {
-            h.note(&seg(flags, len, win), dir);
+            h.note(&seg(flags, len, win), End::BOTH[dir]);
         }
         assert_eq!(h.zeek(), "ShADadfWFr");
         assert!(h.has('F', true) && h.has('F', false) && !h.has('R', true));
         // The same segments with the client sending in direction 1.
-        let flipped = h.oriented(1);
+        let flipped = h.oriented(End::Hi);
         assert_eq!(flipped.zeek(), "sHadADFwfR");
-        assert_eq!(flipped.oriented(1), h);
+        assert_eq!(flipped.oriented(End::Hi), h);
         assert_eq!(History::default().zeek(), "");
     }
 }

@@ -144,6 +144,15 @@ impl FlowKey {
         }
     }
 
+    /// The endpoint at `end`.
+    #[inline]
+    pub fn endpoint(&self, end: crate::End) -> Endpoint {
+        match end {
+            crate::End::Lo => self.lo,
+            crate::End::Hi => self.hi,
+        }
+    }
+
     /// The key of a segment from `src` to `dst`, and whether `src` is the `lo` endpoint.
     #[inline]
     pub fn of(src: Endpoint, dst: Endpoint) -> (FlowKey, bool) {

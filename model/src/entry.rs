@@ -1,6 +1,7 @@
 //! One connection-table entry: exactly the fields the hardware table stores.
 
 use crate::descriptor::{Endpoint, FlowKey, WSCALE_NONE};
+use crate::end::End;
 use crate::state::TcpState;
 use crate::timeouts::Clocks;
 
@@ -106,10 +107,6 @@ impl EndpointTrack {
     }
 }
 
-/// Index of an endpoint inside an entry: `LO` is `key.lo`, `HI` is `key.hi`.
-pub const LO: usize = 0;
-pub const HI: usize = 1;
-
 /// A tracked connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -118,19 +115,23 @@ pub struct Entry {
     pub client_is_lo: bool,
     /// First seen mid-stream: the roles were inferred, not seen.
     pub picked_up: bool,
-    /// `[lo, hi]`.
+    /// `[lo, hi]`, indexed by [`End`].
     pub ends: [EndpointTrack; 2],
     /// Time (seconds) it was last seen, re-anchored by aging (see `timeouts::expire`).
     pub last_seen: u32,
 }
 
 impl Entry {
-    pub fn client_index(&self) -> usize {
-        if self.client_is_lo {
-            LO
-        } else {
-            HI
-        }
+    /// Which endpoint of the key the client is.
+    #[inline]
+    pub fn client_end(&self) -> End {
+        End::lo_if(self.client_is_lo)
+    }
+
+    /// Which endpoint of the key the server is.
+    #[inline]
+    pub fn server_end(&self) -> End {
+        self.client_end().other()
     }
 
     pub fn client(&self) -> Endpoint {
@@ -142,15 +143,15 @@ impl Entry {
     }
 
     pub fn client_state(&self) -> TcpState {
-        self.ends[self.client_index()].state
+        self.ends[self.client_end()].state
     }
 
     pub fn server_state(&self) -> TcpState {
-        self.ends[1 - self.client_index()].state
+        self.ends[self.server_end()].state
     }
 
     pub fn states(&self) -> [TcpState; 2] {
-        [self.ends[LO].state, self.ends[HI].state]
+        [self.ends[End::Lo].state, self.ends[End::Hi].state]
     }
 
     /// Some endpoint's handshake timer is due at `now` (a cheap test before
@@ -175,7 +176,7 @@ impl Entry {
         };
         Clocks {
             states: self.states(),
-            handshake: [clock(&self.ends[LO]), clock(&self.ends[HI])],
+            handshake: [clock(&self.ends[End::Lo]), clock(&self.ends[End::Hi])],
             last_seen: self.last_seen,
         }
     }

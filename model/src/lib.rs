@@ -10,11 +10,13 @@
 //! [`flags`], [`state`], [`descriptor`], [`drop`], [`counters`], [`hash`].
 
 pub mod descriptor;
+pub mod end;
 pub mod flags;
 pub mod hash;
 pub mod state;
 
 pub use descriptor::{Endpoint, FlowKey, SegmentDescriptor};
+pub use end::End;
 pub use flags::{FlagClass, TcpFlags};
 pub use state::TcpState;
 pub mod counters;
@@ -23,6 +25,7 @@ pub mod entry;
 pub mod frame;
 pub mod fsm;
 pub mod protocol;
+pub mod rng;
 pub mod segment;
 pub mod seq;
 pub mod table;

@@ -36,7 +36,8 @@
 //! genuine segment.
 
 use crate::descriptor::{FlowKey, SegmentDescriptor, WSCALE_MAX, WSCALE_NONE};
-use crate::entry::{Aux, EndpointTrack, Entry, SeqKnown, Window, LO};
+use crate::end::End;
+use crate::entry::{Aux, EndpointTrack, Entry, SeqKnown, Window};
 use crate::flags::FlagClass;
 use crate::fsm::{receiver_next, sender_next};
 use crate::seq::{seq_ge, seq_gt, seq_le, seq_lt};
@@ -95,14 +96,8 @@ fn infer(end: &mut EndpointTrack, ack: u32) {
 /// A new entry for a segment that matches no connection (RST excluded), before [`apply`].
 /// A SYN opens it with the sender as client; anything else is a mid-stream pickup whose
 /// roles are inferred: a SYN-ACK's sender is the server, otherwise the lower port is.
-pub fn open(
-    key: FlowKey,
-    sender: usize,
-    d: &SegmentDescriptor,
-    class: FlagClass,
-    now: u32,
-) -> Entry {
-    let receiver = 1 - sender;
+pub fn open(key: FlowKey, sender: End, d: &SegmentDescriptor, class: FlagClass, now: u32) -> Entry {
+    let receiver = sender.other();
     let mut ends = [EndpointTrack::new(Closed); 2];
     let client = match class {
         FlagClass::Syn => sender,
@@ -134,7 +129,7 @@ pub fn open(
     };
     Entry {
         key,
-        client_is_lo: client == LO,
+        client_is_lo: client.is_lo(),
         picked_up: class != FlagClass::Syn,
         ends,
         last_seen: now,
@@ -260,14 +255,8 @@ enum SynCase {
 }
 
 /// A SYN from `sender`: the cases a table cannot say.
-fn syn_case(
-    e: &mut Entry,
-    sender: usize,
-    d: &SegmentDescriptor,
-    created: bool,
-    now: u32,
-) -> SynCase {
-    let receiver = 1 - sender;
+fn syn_case(e: &mut Entry, sender: End, d: &SegmentDescriptor, created: bool, now: u32) -> SynCase {
+    let receiver = sender.other();
     let [s, r] = [e.ends[sender], e.ends[receiver]];
     if created {
         return SynCase::Proceed;
@@ -335,8 +324,8 @@ fn syn_case(
 }
 
 /// A SYN-ACK from `sender`: the cases a table cannot say. `None`: the general path.
-fn synack_case(e: &mut Entry, sender: usize, d: &SegmentDescriptor, now: u32) -> Option<Applied> {
-    let receiver = 1 - sender;
+fn synack_case(e: &mut Entry, sender: End, d: &SegmentDescriptor, now: u32) -> Option<Applied> {
+    let receiver = sender.other();
     let [s, r] = [e.ends[sender], e.ends[receiver]];
     if !r.state.is_synchronized() {
         return None;
@@ -366,17 +355,17 @@ fn synack_case(e: &mut Entry, sender: usize, d: &SegmentDescriptor, now: u32) ->
 }
 
 /// Start a new incarnation of a finished 4-tuple with `sender` as client.
-fn reincarnate(e: &mut Entry, sender: usize) {
+fn reincarnate(e: &mut Entry, sender: End) {
     e.ends = [EndpointTrack::new(Closed); 2];
-    e.client_is_lo = sender == LO;
+    e.client_is_lo = sender.is_lo();
     e.picked_up = false;
 }
 
 /// RFC 5961 §3.2 (and RFC 9293 §3.10.7.3 in SYN_SENT): how this RST from `sender` relates to
 /// its receiver's window.
-pub fn classify_rst(e: &Entry, sender: usize, d: &SegmentDescriptor) -> RstClass {
+pub fn classify_rst(e: &Entry, sender: End, d: &SegmentDescriptor) -> RstClass {
     let s = &e.ends[sender];
-    let r = &e.ends[1 - sender];
+    let r = &e.ends[sender.other()];
     if r.state == SynSent {
         // "If the ACK was acceptable then … enter CLOSED"; without an acceptable ACK the
         // RST is dropped.
@@ -415,8 +404,8 @@ pub fn classify_rst(e: &Entry, sender: usize, d: &SegmentDescriptor) -> RstClass
 
 /// A segment with RST set (second check, before any flag policy: a RST inside an invalid
 /// combination resets an endpoint as well).
-fn apply_rst(e: &mut Entry, sender: usize, d: &SegmentDescriptor, now: u32) -> Applied {
-    let receiver = 1 - sender;
+fn apply_rst(e: &mut Entry, sender: End, d: &SegmentDescriptor, now: u32) -> Applied {
+    let receiver = sender.other();
     let rc = classify_rst(e, sender, d);
     let s = e.ends[sender];
     if rc.accepted() {
@@ -523,7 +512,7 @@ fn takes_handshake(r: &EndpointTrack, class: FlagClass) -> bool {
 /// by this segment ([`open`]).
 pub fn apply(
     e: &mut Entry,
-    sender: usize,
+    sender: End,
     d: &SegmentDescriptor,
     class: FlagClass,
     created: bool,
@@ -532,7 +521,7 @@ pub fn apply(
     if d.flags.rst() {
         return apply_rst(e, sender, d, now);
     }
-    let receiver = 1 - sender;
+    let receiver = sender.other();
     let mut reincarnated = false;
     match class {
         FlagClass::Syn => match syn_case(e, sender, d, created, now) {

@@ -10,7 +10,8 @@
 use crate::counters::{Counter, Counters};
 use crate::descriptor::{Endpoint, FlowKey, SegmentDescriptor};
 use crate::drop::DropReason;
-use crate::entry::{Entry, HI, LO};
+use crate::end::End;
+use crate::entry::Entry;
 use crate::flags::FlagClass;
 use crate::frame::parse_captured;
 use crate::segment::{self, Applied};
@@ -185,11 +186,11 @@ impl Default for TrackerConfig {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LookupHint(u32);
 
-/// What the events of a segment that changed its connection name: the connection, its
-/// client's index, and both endpoints' states before and after.
+/// What the events of a segment that changed its connection name: the connection, which
+/// endpoint its client is, and both endpoints' states before and after (`[lo, hi]`).
 struct Changed {
     key: FlowKey,
-    client: usize,
+    client: End,
     before: [TcpState; 2],
     after: [TcpState; 2],
 }
@@ -205,8 +206,8 @@ pub struct Tracker {
     /// The whole second of the last sweep.
     swept_at: Option<u32>,
     last_slot: Option<usize>,
-    /// The last segment's sender is its key's `lo` endpoint (meaningful with `last_slot`).
-    last_sender_is_lo: bool,
+    /// Which endpoint of its key sent the last segment (meaningful with `last_slot`).
+    last_sender: End,
     /// `now` holds a time seen (times are compared modulo 2³², so the first one sets it).
     clock_set: bool,
 }
@@ -221,7 +222,7 @@ impl Tracker {
             now: 0,
             swept_at: None,
             last_slot: None,
-            last_sender_is_lo: true,
+            last_sender: End::Lo,
             clock_set: false,
         }
     }
@@ -385,10 +386,10 @@ impl Tracker {
         self.last_slot
     }
 
-    /// Whether the last segment applied to a connection ([`Tracker::last_slot`]) was sent by
-    /// its key's `lo` endpoint (`FlowKey::of`'s order: its source sorts first).
-    pub fn last_sender_is_lo(&self) -> bool {
-        self.last_sender_is_lo
+    /// Which endpoint of its key sent the last segment applied to a connection
+    /// ([`Tracker::last_slot`]).
+    pub fn last_sender(&self) -> End {
+        self.last_sender
     }
 
     /// Age the entry at slot `i`; a dead one is removed with an event.
@@ -441,7 +442,7 @@ impl Tracker {
             return Verdict::Invalid;
         }
         let (key, src_is_lo) = FlowKey::of(d.src, d.dst);
-        let sender = if src_is_lo { LO } else { HI };
+        let sender = End::lo_if(src_is_lo);
         let now = self.now;
         // The index hash of an unbounded table's key (unused on a bounded one).
         let hash = match hint {
@@ -481,7 +482,7 @@ impl Tracker {
             }
         };
         self.last_slot = Some(slot);
-        self.last_sender_is_lo = src_is_lo;
+        self.last_sender = sender;
         let entry = self
             .table
             .slot_mut(slot)
@@ -493,7 +494,7 @@ impl Tracker {
         // What the events name is copied out only when something is reported.
         let changed = (applied.reincarnated || after != before).then(|| Changed {
             key: entry.key,
-            client: entry.client_index(),
+            client: entry.client_end(),
             before,
             after,
         });
@@ -532,7 +533,7 @@ impl Tracker {
         &mut self,
         c: &Changed,
         slot: usize,
-        sender: usize,
+        sender: End,
         applied: &Applied,
         sink: &mut S,
     ) {
@@ -547,14 +548,14 @@ impl Tracker {
             });
         }
         // The sender's change first, then the receiver's.
-        for idx in [sender, 1 - sender] {
-            let (from, to) = (c.before[idx], c.after[idx]);
+        for end in [sender, sender.other()] {
+            let (from, to) = (c.before[end], c.after[end]);
             if from != to {
                 self.counters.inc(Counter::StateChanges);
                 sink.event(Event::StateChanged {
                     key: c.key,
-                    endpoint: if idx == LO { c.key.lo } else { c.key.hi },
-                    is_client: idx == c.client,
+                    endpoint: c.key.endpoint(end),
+                    is_client: end == c.client,
                     from,
                     to,
                     time: now,

@@ -5,6 +5,7 @@
 //! receiver puts it in.
 
 use synscope_model::descriptor::WSCALE_NONE;
+use synscope_model::rng::Rng;
 use synscope_model::time::secs;
 use synscope_model::{
     Counter, Endpoint, Event, SegmentDescriptor, TableShape, TcpFlags, TcpState, Tracker,
@@ -13,18 +14,6 @@ use synscope_model::{
 
 const CONNECTIONS: u32 = 200;
 const FORGED: usize = 10_000;
-
-/// xorshift64*: deterministic, so the figures below are exact.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u32 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 32) as u32
-    }
-}
 
 struct Conn {
     client: Endpoint,
@@ -60,7 +49,7 @@ fn live(t: &mut Tracker, rng: &mut Rng) -> Vec<Conn> {
         .map(|i| {
             let client = Endpoint::v4(0x0a01_0000 + i, 40_000 + i as u16);
             let server = Endpoint::v4(0x0a02_0001, 443);
-            let (c_isn, s_isn) = (rng.next(), rng.next());
+            let (c_isn, s_isn) = (rng.next_u32(), rng.next_u32());
             let syn = SegmentDescriptor {
                 wscale: 7,
                 ..seg(client, server, c_isn, 0, F::SYN, 0)
@@ -90,7 +79,8 @@ fn blind_injection_changes_no_state_and_is_counted() {
         shape: TableShape::Unbounded,
         ..TrackerConfig::default()
     });
-    let mut rng = Rng(0x5eed_0001);
+    // Deterministic, so the figures below are exact.
+    let mut rng = Rng::new(0x5eed_0001);
     let conns = live(&mut t, &mut rng);
     assert!(t
         .table()
@@ -100,24 +90,24 @@ fn blind_injection_changes_no_state_and_is_counted() {
     let start = t.counters().clone();
     let mut ev: Vec<Event> = Vec::new();
     for i in 0..FORGED {
-        let c = &conns[rng.next() as usize % conns.len()];
+        let c = &conns[rng.next_u32() as usize % conns.len()];
         let (src, dst) = if i % 2 == 0 {
             (c.client, c.server)
         } else {
             (c.server, c.client)
         };
-        let seq = rng.next();
+        let seq = rng.next_u32();
         // The blind close: one byte somewhere, then a RST just after it.
-        t.process(&seg(src, dst, seq, rng.next(), F::ACK, 1), &mut ev);
+        t.process(&seg(src, dst, seq, rng.next_u32(), F::ACK, 1), &mut ev);
         t.process(&seg(src, dst, seq.wrapping_add(1), 0, F::RST, 0), &mut ev);
         // A forged FIN with guessed numbers.
-        let c = &conns[rng.next() as usize % conns.len()];
+        let c = &conns[rng.next_u32() as usize % conns.len()];
         t.process(
             &seg(
                 c.client,
                 c.server,
-                rng.next(),
-                rng.next(),
+                rng.next_u32(),
+                rng.next_u32(),
                 F::FIN | F::ACK,
                 0,
             ),

@@ -17,7 +17,7 @@ use synscope_model::frame::{parse_frame, MIN_FRAME_LEN};
 use synscope_model::timeouts::{expire, Aged, Clocks};
 use synscope_model::tracker::RemoveReason;
 use synscope_model::{
-    Counter, Counters, Endpoint, Event, FlagClass, FlowKey, SegmentDescriptor, TableShape,
+    Counter, Counters, End, Endpoint, Event, FlagClass, FlowKey, SegmentDescriptor, TableShape,
     TcpFlags, TcpState, Timeouts, Tracker, TrackerConfig, Verdict,
 };
 
@@ -191,8 +191,9 @@ impl Feeder {
                 let (src, dst) = (ep(src), ep(dst));
                 let (key, src_is_lo) = FlowKey::of(src, dst);
                 let e = entry_of(t, &key);
-                let live = |idx: usize| e.map(|e| e.ends[idx].nxt).unwrap_or(7);
-                let (s, r) = if src_is_lo { (0, 1) } else { (1, 0) };
+                let live = |end: End| e.map(|e| e.ends[end].nxt).unwrap_or(7);
+                let s = End::lo_if(src_is_lo);
+                let r = s.other();
                 let resolve = |n: Num, base: u32| match n {
                     Num::Live(d) => base.wrapping_add(d as u32),
                     Num::Any(v) => v,
@@ -418,11 +419,11 @@ fn run(shape: TableShape, ops: &[Op]) -> Result<(Tracker, Vec<SegmentDescriptor>
                     // Only a sender never seen before may be closed by its RST (it holds no
                     // connection): nothing else moves.
                     let o = old.expect("an entry before");
-                    let s = if FlowKey::of(d.src, d.dst).1 { 0 } else { 1 };
+                    let s = End::lo_if(FlowKey::of(d.src, d.dst).1);
                     prop_assert_eq!(e.ends[s].state, TcpState::Closed);
                     prop_assert_eq!(
-                        e.ends[1 - s],
-                        o.ends[1 - s],
+                        e.ends[s.other()],
+                        o.ends[s.other()],
                         "an ignored RST moved its receiver"
                     );
                 }

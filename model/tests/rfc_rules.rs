@@ -1357,7 +1357,7 @@ fn test_syn_sent_and_fin_wait_1_invalid_flags_change_nothing() {
 /// The client's RCV.NXT/`max` as the model keeps it (the server's view of the client's stream).
 fn client_stream(c: &Conn) -> (u32, u32) {
     let e = c.entry().unwrap();
-    let t = e.ends[e.client_index()];
+    let t = e.ends[e.client_end()];
     (t.nxt, t.max)
 }
 

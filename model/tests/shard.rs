@@ -12,6 +12,7 @@ use pcap_file::DataLink;
 use std::path::PathBuf;
 use std::time::Duration;
 use synscope_model::analysis::{analyze_capture, AnalysisReport};
+use synscope_model::rng::Rng;
 use synscope_model::shard::analyze_capture_sharded;
 use synscope_model::{TableShape, TcpFlags, Timeouts, TrackerConfig};
 
@@ -89,22 +90,6 @@ fn every_bundled_capture_on_any_thread_count() {
         }
     }
     assert!(n > 5, "the bundled captures are there ({n})");
-}
-
-/// xorshift64*: a reproducible capture.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 struct Conn {
@@ -215,7 +200,7 @@ fn advance(c: &mut Conn, rng: &mut Rng) -> (Vec<u8>, bool) {
 }
 
 fn generated(seed: u64) -> Vec<u8> {
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed | 1);
     let header = PcapHeader {
         datalink: DataLink::ETHERNET,
         ..PcapHeader::default()
@@ -250,8 +235,8 @@ fn generated(seed: u64) -> Vec<u8> {
                     pool.push(Conn {
                         c: (client, 1024 + rng.below(40) as u16),
                         s: (server, [80, 443][rng.below(2) as usize]),
-                        cs: rng.next() as u32,
-                        ss: rng.next() as u32,
+                        cs: rng.next_u64() as u32,
+                        ss: rng.next_u64() as u32,
                         step: 0,
                         vlan: rng.below(10) == 0,
                     });

@@ -33,6 +33,7 @@ use synscope_hdl::conn::segment_apply::{
     V_UNTRACKED,
 };
 use synscope_model::descriptor::WSCALE_NONE;
+use synscope_model::rng::Rng;
 use synscope_model::{
     Endpoint, SegmentDescriptor, TableShape, TcpFlags, Timeouts, Tracker, TrackerConfig, Verdict,
 };
@@ -531,35 +532,9 @@ fn run_rusthdl(descs: &[SegmentDescriptor]) -> Result<(Duration, Vec<u8>), Bench
 
 // ---- streams
 
-/// xorshift64*: deterministic streams from a seed.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        // Spread small seeds; never zero.
-        Rng((seed ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(0xbf58_476d_1ce4_e5b9) | 1)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-
-    /// True with probability `num / den`.
-    fn chance(&mut self, num: u64, den: u64) -> bool {
-        self.below(den) < num
-    }
-}
-
 /// `n` descriptors of the given shape, from `seed`.
 pub fn stream(shape: StreamShape, n: usize, seed: u64) -> Vec<SegmentDescriptor> {
-    let mut rng = Rng::new(seed.wrapping_add(shape as u64 * 0x1000_0001));
+    let mut rng = Rng::mixed(seed.wrapping_add(shape as u64 * 0x1000_0001));
     match shape {
         StreamShape::Distinct => distinct(&mut rng, n),
         StreamShape::Same => same(&mut rng, n),

@@ -12,7 +12,9 @@
 
 mod common;
 
-use common::{board_model as model, capture_frames, compare_board as compare, long_run, Rng};
+use common::{
+    board_model as model, capture_frames, compare_board as compare, long_run, seeded, Rng,
+};
 use std::path::PathBuf;
 use std::time::Instant;
 use synscope_model::capture::{for_each_frame, read_file};
@@ -220,7 +222,7 @@ fn random_malformed(entry: FrameEntry) {
     // under the same reason. 10^5 frames with SYNSCOPE_LONG=1, 1,500 otherwise.
     let n = if long_run() { 100_000 } else { 1_500 };
     let seed = 0xb0a2d;
-    let mut rng = Rng::new(seed);
+    let mut rng = seeded(seed);
     let frames = capture_frames();
     let mut board = BoardSim::quiet_with(entry).expect("the board answers");
     let mut model = model();

@@ -24,7 +24,7 @@
 
 mod common;
 
-use common::Rng;
+use common::{seeded, Rng};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -1385,7 +1385,7 @@ fn random_stream(seed: u64, n: usize, gaps: bool) -> Vec<Item> {
 
 /// [`random_stream`] with `v6_per_256` of 256 new connections IPv6.
 fn random_stream_v6(seed: u64, n: usize, gaps: bool, v6_per_256: u64) -> Vec<Item> {
-    let mut g = Gen::new(Rng::new(seed));
+    let mut g = Gen::new(seeded(seed));
     g.v6_per_256 = v6_per_256;
     random_stream_from(g, n, gaps)
 }
@@ -1470,7 +1470,7 @@ fn conn_core_matches_the_model_on_random_streams() {
         "random across the time wrap",
         s + 2,
         short,
-        &random_stream_from(Gen::at(Rng::new(s + 2), u32::MAX - secs(2000)), 6_000, true),
+        &random_stream_from(Gen::at(seeded(s + 2), u32::MAX - secs(2000)), 6_000, true),
         POP,
     );
     assert!(a.fed + b.fed + c.fed >= 52_000);
@@ -1703,7 +1703,7 @@ fn conn_core_with_idle_gaps() {
     let s = seed(0x9a95);
     let mut items = random_stream(s, 5_000, true);
     // Longer gaps too: the sweep runs between segments.
-    let mut rng = Rng::new(s ^ 0x55);
+    let mut rng = seeded(s ^ 0x55);
     let mut i = 0;
     while i < items.len() {
         if rng.chance(1, 100) {
@@ -1739,9 +1739,9 @@ fn conn_core_long_run() {
         ));
         let gen = if k == 3 {
             // The last one across the 2^32 wrap of the tick counter.
-            Gen::at(Rng::new(s + 100 + k), u32::MAX - secs(20_000))
+            Gen::at(seeded(s + 100 + k), u32::MAX - secs(20_000))
         } else {
-            Gen::new(Rng::new(s + 100 + k))
+            Gen::new(seeded(s + 100 + k))
         };
         runs.push(run_opts(
             &format!("long {k} short timeouts"),
@@ -1923,7 +1923,7 @@ fn hostile_syn_flood_keeps_every_established_connection() {
     // counted, and the core takes one descriptor per clock throughout (the harness feeds it
     // back to back and checks every output against the model).
     let s = seed(0x5f1d);
-    let mut rng = Rng::new(s);
+    let mut rng = seeded(s);
     let (mut items, _) = established(96, &mut rng);
     let n = 100_000;
     let server = Endpoint::v4(0x0a01_0001, 443);
@@ -1979,7 +1979,7 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
     // connections, 10^4 in all, against live connections: none is torn down, each is counted
     // by class. Then in-window (not exact) RSTs: challenged, no teardown; exact ones close.
     let s = seed(0xb11d);
-    let mut rng = Rng::new(s);
+    let mut rng = seeded(s);
     let (mut items, conns) = established(64, &mut rng);
     for i in 0..10_000usize {
         let (c, srv, c_nxt, s_nxt) = conns[rng.below(conns.len() as u64) as usize];
@@ -2094,7 +2094,7 @@ fn hostile_blind_injection_changes_no_state() {
     use TcpFlags as F;
     const FORGED: usize = 10_000;
     let s = seed(0xb1d1);
-    let mut rng = Rng::new(s);
+    let mut rng = seeded(s);
     let (mut items, pairs) = live_scaled(48, &mut rng);
     let setup = items.len();
     let forged = |src, dst, seq, ack, flags, len| {
@@ -2221,7 +2221,7 @@ fn hostile_hash_flood_is_spread_by_a_random_key() {
     );
     let k1 = known.counters.unwrap();
     let mut key = [0u8; HASH_KEY_BYTES];
-    let mut rng = Rng::new(s);
+    let mut rng = seeded(s);
     key.iter_mut().for_each(|b| *b = rng.next_u64() as u8);
     let mut items = vec![Item::KeyLoad(key), Item::Idle(LATENCY + 2)];
     items.extend(stream(&aimed));

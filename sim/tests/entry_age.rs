@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::Rng;
+use common::{seed, Rng};
 use synscope_hdl::conn::entry::{u32s_of_words, words_of_u32s, EntryBits};
 use synscope_model::entry::{Aux, EndpointTrack, Entry, SeqKnown};
 use synscope_model::time::{elapsed, secs};
@@ -23,15 +23,6 @@ const TIME_MASK: u32 = 0xf_ffff;
 /// Largest age drawn: below 2²⁰ with room.
 const AGE_MAX: u32 = (1 << 20) - 1;
 const PORT_WORDS: usize = 15;
-
-/// The seed `Rng::new(default)` will use (so a failure can print it).
-fn seed(default: u64) -> u64 {
-    std::env::var("SYNSCOPE_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-        .max(1)
-}
 
 /// `Entry::eviction_class` of a pair of states.
 fn eviction_class(states: [TcpState; 2]) -> Option<u8> {

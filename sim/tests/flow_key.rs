@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::Rng;
+use common::{seeded, Rng};
 use synscope_model::{Endpoint, FlowKey};
 use synscope_sim::models::FlowKey as FlowKeyModel;
 
@@ -76,7 +76,7 @@ fn flow_key_ipv6_corners() {
 
 #[test]
 fn flow_key_random_ipv6_tuples() {
-    let mut rng = Rng::new(0x5eed_f106);
+    let mut rng = seeded(0x5eed_f106);
     let mut m = FlowKeyModel::new();
     let prefix = (rng.next_u64() as u128) << 64;
     for _ in 0..50_000 {
@@ -96,7 +96,7 @@ fn flow_key_random_ipv6_tuples() {
 
 #[test]
 fn flow_key_random_tuples() {
-    let mut rng = Rng::new(0x5eed_f10e);
+    let mut rng = seeded(0x5eed_f10e);
     let mut m = FlowKeyModel::new();
     let pool: Vec<u32> = (0..4).map(|_| rng.next_u64() as u32).collect();
     for _ in 0..100_000 {

@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::Rng;
+use common::{seed, Rng};
 use synscope_hdl::link::hdlc::{status, MAX_FRAME};
 use synscope_model::protocol::{encode_frame, Decoder, FrameError, ESCAPE, FCS, FLAG, MAX_PAYLOAD};
 use synscope_sim::models::{HdlcDeframer, HdlcFramer};
@@ -24,12 +24,9 @@ fn long() -> bool {
 }
 
 fn seeded(name: &str) -> Rng {
-    let seed = std::env::var("SYNSCOPE_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(SEED);
+    let seed = seed(SEED);
     eprintln!("{name}: seed {seed} (SYNSCOPE_SEED={seed} replays it)");
-    Rng::new(SEED)
+    Rng::new(seed)
 }
 
 /// What a decoder delivers when a frame ends.
@@ -275,7 +272,7 @@ fn run_deframer(rng: &mut Rng, bytes: &[u8], gaps: bool, what: &str) -> [u64; 6]
 
 #[test]
 fn hdlc_deframer_matches_the_model_decoder_on_fixed_cases() {
-    let mut rng = Rng::new(1);
+    let mut rng = Rng::new(seed(1));
     let mut cases: Vec<(&str, Vec<u8>)> = Vec::new();
     // The model's own unit-test streams.
     let mut w = b"noise\x7d\x00".to_vec();

@@ -10,16 +10,16 @@
 
 mod common;
 
-use common::Rng;
+use common::{seeded, Rng};
 use std::collections::BTreeMap;
 use synscope_hdl::conn::entry::{u32s_of_words, words_of_u32s, EntryBits, WORDS};
 use synscope_hdl::conn::segment_apply::{reject_code, rst_code, V_INVALID, V_UNTRACKED};
 use synscope_model::descriptor::{SegmentDescriptor, WSCALE_NONE};
-use synscope_model::entry::{Aux, EndpointTrack, Entry, SeqKnown, Window, LO};
+use synscope_model::entry::{Aux, EndpointTrack, Entry, SeqKnown, Window};
 use synscope_model::fsm::{trace, Cell};
 use synscope_model::segment::{apply, open, Notes};
 use synscope_model::tracker::Reject;
-use synscope_model::{Endpoint, FlagClass, FlowKey, TcpFlags, TcpState, Verdict};
+use synscope_model::{End, Endpoint, FlagClass, FlowKey, TcpFlags, TcpState, Verdict};
 use synscope_sim::bench::verdict_code;
 use synscope_sim::models::SegmentApply as Model;
 
@@ -44,7 +44,7 @@ struct Case {
     entry: Entry,
     hit: bool,
     key: FlowKey,
-    sender: usize,
+    sender: End,
     d: SegmentDescriptor,
     now: u32,
 }
@@ -100,7 +100,7 @@ fn drive(m: &mut Model, c: &Case) {
     }
     m.set_entry_in(u32s_of_words::<PORT_WORDS>(&w));
     m.set_hit(c.hit);
-    m.set_sender_is_lo(c.sender == LO);
+    m.set_sender_is_lo(c.sender.is_lo());
     m.set_seq(c.d.seq as u64);
     m.set_ack(c.d.ack as u64);
     m.set_seq_end(c.d.seq_end() as u64);
@@ -328,7 +328,7 @@ fn random_case(rng: &mut Rng) -> Case {
     };
     let (key, _) = FlowKey::of(a, b);
     let now = rng.next_u64() as u32;
-    let sender = rng.below(2) as usize;
+    let sender = End::BOTH[rng.below(2) as usize];
     // Streams near the wrap of the sequence space now and then.
     let base = |rng: &mut Rng| {
         if rng.chance(1, 8) {
@@ -367,7 +367,7 @@ fn random_case(rng: &mut Rng) -> Case {
         _ => {}
     }
     let mut ends = [s, r];
-    if sender == 1 {
+    if sender == End::Hi {
         ends.swap(0, 1);
     }
     let entry = Entry {
@@ -423,8 +423,8 @@ fn random_case(rng: &mut Rng) -> Case {
         (1, Aux::Ts(old)) => Some(old.wrapping_add(rng.below(3) as u32).wrapping_sub(1)),
         _ => Some(rng.next_u64() as u32),
     };
-    let src = if sender == LO { key.lo } else { key.hi };
-    let dst = if sender == LO { key.hi } else { key.lo };
+    let src = key.endpoint(sender);
+    let dst = key.endpoint(sender.other());
     let d = SegmentDescriptor {
         src,
         dst,
@@ -462,7 +462,7 @@ fn segment_apply_matches_the_model() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(SEED);
-    let mut rng = Rng::new(SEED);
+    let mut rng = seeded(SEED);
     let mut m = Model::new();
     let mut verdicts: BTreeMap<u64, usize> = BTreeMap::new();
     let mut cells: BTreeMap<Cell, usize> = BTreeMap::new();
@@ -478,7 +478,7 @@ fn segment_apply_matches_the_model() {
         drive(&mut m, &c);
         if let Err(msg) = check(&m, &c, &x) {
             panic!(
-                "case {i} (SYNSCOPE_SEED={seed}): {msg}\n  hit {} sender {} class {:?} now {} d {:?}\n  entry {:?}",
+                "case {i} (SYNSCOPE_SEED={seed}): {msg}\n  hit {} sender {:?} class {:?} now {} d {:?}\n  entry {:?}",
                 c.hit,
                 c.sender,
                 c.d.flags.class(),
@@ -619,7 +619,7 @@ fn segment_apply_follows_a_connection() {
     let (mut probes, mut held) = (0, 0);
     for (i, d) in script.iter().enumerate() {
         let (_, src_is_lo) = FlowKey::of(d.src, d.dst);
-        let sender = if src_is_lo { 0 } else { 1 };
+        let sender = End::lo_if(src_is_lo);
         let c = Case {
             entry: model.unwrap_or(Entry {
                 key,

@@ -1564,7 +1564,7 @@ mod tests {
             for d in segs {
                 let class = d.flags.class();
                 let sender_is_lo = d.src == key.lo;
-                let sender = if sender_is_lo { 0 } else { 1 };
+                let sender = synscope_model::End::lo_if(sender_is_lo);
                 x.hit.next = model.is_some();
                 x.entry_in.next = model.map(|e| EntryBits::of(&e)).unwrap_or_default();
                 x.sender_is_lo.next = sender_is_lo;

@@ -10,14 +10,14 @@ use crate::events::{ConnEvent, EXPIRED};
 use crate::live::{Input, Live, LiveArgs};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use synscope_model::entry::{Entry, HI, LO};
+use synscope_model::entry::Entry;
 use synscope_model::frame::{pad_to_minimum, MIN_FRAME_LEN};
 use synscope_model::protocol::payload::{event_bits, CounterSnapshot};
 use synscope_model::segment;
 use synscope_model::table::Table;
 use synscope_model::tracker::{Event, RemoveReason};
 use synscope_model::{
-    Counter, Endpoint, FlowKey, SegmentDescriptor, TcpState, Tracker, TrackerConfig,
+    Counter, End, Endpoint, FlowKey, SegmentDescriptor, TcpState, Tracker, TrackerConfig,
 };
 
 /// The model's table entry of `key`, if any.
@@ -125,7 +125,7 @@ pub fn group(
             Event::Refused { key, .. } => {
                 if let Some(d) = d {
                     let (_, src_is_lo) = FlowKey::of(d.src, d.dst);
-                    let sender = if src_is_lo { LO } else { HI };
+                    let sender = End::lo_if(src_is_lo);
                     let would = segment::open(*key, sender, d, d.flags.class(), now);
                     by_key.insert(*key, of_entry(&would, event_bits::REFUSED, at, now));
                 }

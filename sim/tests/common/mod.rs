@@ -31,38 +31,20 @@ macro_rules! descriptor_out {
     };
 }
 
-/// xorshift64*: a small deterministic generator (the tests need reproducible streams, not
-/// cryptographic ones). The seed may come from `SYNSCOPE_SEED` to replay a failure.
-pub struct Rng(u64);
+pub use synscope_model::rng::Rng;
 
-impl Rng {
-    pub fn new(default_seed: u64) -> Rng {
-        let seed = std::env::var("SYNSCOPE_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(default_seed);
-        Rng(seed.max(1))
-    }
+/// The seed a test draws with: `SYNSCOPE_SEED` if set (to replay a failure), else
+/// `default_seed`.
+pub fn seed(default_seed: u64) -> u64 {
+    std::env::var("SYNSCOPE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default_seed)
+}
 
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    pub fn next_u128(&mut self) -> u128 {
-        ((self.next_u64() as u128) << 64) | self.next_u64() as u128
-    }
-
-    /// True with probability `num / den`.
-    pub fn chance(&mut self, num: u64, den: u64) -> bool {
-        self.next_u64() % den < num
-    }
-
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
+/// The test's generator, from [`seed`]`(default_seed)`.
+pub fn seeded(default_seed: u64) -> Rng {
+    Rng::new(seed(default_seed))
 }
 
 /// Every frame of every bundled capture (`captures/*.pcap`, in name order), read with the
@@ -119,11 +101,7 @@ pub fn event_client_is_lo(
     entry.map_or_else(
         || {
             let (key, src_is_lo) = synscope_model::FlowKey::of(d.src, d.dst);
-            let sender = if src_is_lo {
-                synscope_model::entry::LO
-            } else {
-                synscope_model::entry::HI
-            };
+            let sender = synscope_model::End::lo_if(src_is_lo);
             synscope_model::segment::open(key, sender, d, d.flags.class(), d.time).client_is_lo
         },
         |e| e.client_is_lo,
