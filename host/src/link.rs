@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use synscope_model::protocol::client::{Client, Transport};
 use synscope_model::protocol::ConfigItem;
 
-pub use synscope_model::protocol::client::{Error, Patience, ANSWER_TIMEOUT};
+pub use synscope_model::protocol::client::{Error, Patience};
 
 /// One read's timeout: the granularity of every wait.
 const READ_SLICE: Duration = Duration::from_millis(20);
