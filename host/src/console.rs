@@ -3,6 +3,7 @@
 //! raises it to the fastest reliable one (`negotiate`; `--baud` skips that), checks that a
 //! synscope answers, and prints a table or another `--format`.
 
+use crate::connection::{ConnectionJson, SlotJson};
 use crate::events::{enable_all, lost_line, BoardLosses, ConnEvent, EventStream};
 use crate::exit::NothingFound;
 use crate::filter::{Conn, FilterArgs};
@@ -13,6 +14,7 @@ use crate::output::{with_stdout, write_stdout};
 use crate::{human, signals};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
@@ -402,23 +404,37 @@ pub fn expires_in(e: &Entry, now: u32, t: &Timeouts) -> u64 {
     left.div_ceil(synscope_model::time::TICKS_PER_SECOND) as u64
 }
 
-fn slot_json(now: u32, s: &Slot, t: Option<&Timeouts>) -> Value {
+/// What the board's `table` and `lookup` know of a connection beyond its head: its slot, idle
+/// time against the board's clock, time left (when the timeouts are known), and each
+/// endpoint's stream.
+#[derive(Serialize)]
+struct Held {
+    #[serde(flatten)]
+    slot: SlotJson,
+    idle_s: u32,
+    expires_in: Option<u64>,
+    tracks: Tracks,
+}
+
+/// What the table knows of each endpoint's stream.
+#[derive(Serialize)]
+struct Tracks {
+    client: Value,
+    server: Value,
+}
+
+fn slot_json(now: u32, s: &Slot, t: Option<&Timeouts>) -> ConnectionJson<Held> {
     let e = &s.entry;
-    json!({
-        "client": e.client().to_string(),
-        "server": e.server().to_string(),
-        "client_state": e.client_state().name(),
-        "server_state": e.server_state().name(),
-        "picked_up": e.picked_up,
-        "bucket": s.slot >> 2,
-        "way": s.slot & 3,
-        "idle_s": whole_secs(elapsed(now, e.last_seen)),
-        "expires_in": t.map(|t| expires_in(e, now, t)),
-        "tracks": {
-            "client": track_json(&e.ends[e.client_index()]),
-            "server": track_json(&e.ends[1 - e.client_index()]),
+    let held = Held {
+        slot: SlotJson::of(usize::from(s.slot)),
+        idle_s: whole_secs(elapsed(now, e.last_seen)),
+        expires_in: t.map(|t| expires_in(e, now, t)),
+        tracks: Tracks {
+            client: track_json(&e.ends[e.client_index()]),
+            server: track_json(&e.ends[1 - e.client_index()]),
         },
-    })
+    };
+    ConnectionJson::of_entry(e, held)
 }
 
 /// What the table knows of one endpoint's stream (`EndpointTrack`): how its sequence space is
