@@ -3,6 +3,7 @@
 //! raises it to the fastest reliable one (`negotiate`; `--baud` skips that), checks that a
 //! synscope answers, and prints a table or another `--format`.
 
+use crate::connection::{ConnectionJson, SlotJson};
 use crate::events::{enable_all, lost_line, BoardLosses, ConnEvent, EventStream};
 use crate::exit::NothingFound;
 use crate::filter::{Conn, FilterArgs};
@@ -13,6 +14,7 @@ use crate::output::{with_stdout, write_stdout};
 use crate::{human, signals};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
@@ -21,8 +23,7 @@ use std::time::{Duration, Instant, SystemTime};
 use synscope_model::entry::Entry;
 use synscope_model::entry::{Aux, EndpointTrack};
 use synscope_model::protocol::payload::{
-    assemble_dump, decode_lookup_answer, encode_lookup, encode_timeouts, Config, CounterSnapshot,
-    DumpChunk, Histogram, Identity, Slot,
+    encode_timeouts, Config, CounterSnapshot, Histogram, Identity, Slot,
 };
 use synscope_model::protocol::phy::PhyStatus;
 use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
@@ -235,19 +236,13 @@ fn ping(link: &mut Link, id: &Identity, json: bool) -> Result<()> {
 
 /// The counters and the per-state histogram.
 pub fn read_states(link: &mut Link) -> Result<(CounterSnapshot, Histogram)> {
-    let c = CounterSnapshot::decode(&link.request(Op::ReadCounters, vec![])?)
-        .ok_or_else(|| anyhow!("{}: short counter answer", link.name()))?;
-    let h = Histogram::decode(&link.request(Op::ReadHistogram, vec![])?)
-        .ok_or_else(|| anyhow!("{}: short histogram answer", link.name()))?;
-    Ok((c, h))
+    Ok((link.counters()?, link.histogram()?))
 }
 
 /// What the board's MDIO master last read from the Ethernet PHY (`READ_PHY`); `None` from a
 /// board that does not answer it (a design without the MDIO master refuses the op).
 pub fn read_phy(link: &mut Link) -> Option<PhyStatus> {
-    link.request(Op::ReadPhy, vec![])
-        .ok()
-        .and_then(|p| PhyStatus::decode(&p))
+    link.phy().ok()
 }
 
 /// `PhyStatus` as JSON: the raw registers and what they mean.
@@ -268,12 +263,7 @@ fn phy_json(p: &PhyStatus) -> Value {
 
 fn read_stats(link: &mut Link) -> Result<(CounterSnapshot, Histogram, Vec<u32>)> {
     let (c, h) = read_states(link)?;
-    let raw = link.request(Op::ReadLink, vec![])?;
-    let l = raw
-        .chunks_exact(4)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect();
-    Ok((c, h, l))
+    Ok((c, h, link.link_counters()?))
 }
 
 fn stats(link: &mut Link, id: &Identity, a: &StatsArgs) -> Result<()> {
@@ -404,18 +394,7 @@ pub fn dump(link: &mut Link, id: &Identity) -> Result<(u32, Vec<Slot>)> {
 
 /// Every live entry and the board's time, calling `progress` with the frames so far.
 pub fn dump_with(link: &mut Link, progress: impl FnMut(usize)) -> Result<(u32, Vec<Slot>)> {
-    let frames = link.request_with(Op::DumpTable, vec![0, 0], progress)?;
-    let chunks = frames
-        .iter()
-        .map(|f| DumpChunk::decode(&f.payload))
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| anyhow!("{}: malformed table dump frame", link.name()))?;
-    assemble_dump(&chunks).ok_or_else(|| {
-        anyhow!(
-            "{}: malformed table dump (an IPv6 entry without its continuation)",
-            link.name()
-        )
-    })
+    Ok(link.dump_with(progress)?)
 }
 
 /// Seconds until an entry leaves the table without new segments (conntrack's countdown),
@@ -425,23 +404,37 @@ pub fn expires_in(e: &Entry, now: u32, t: &Timeouts) -> u64 {
     left.div_ceil(synscope_model::time::TICKS_PER_SECOND) as u64
 }
 
-fn slot_json(now: u32, s: &Slot, t: Option<&Timeouts>) -> Value {
+/// What the board's `table` and `lookup` know of a connection beyond its head: its slot, idle
+/// time against the board's clock, time left (when the timeouts are known), and each
+/// endpoint's stream.
+#[derive(Serialize)]
+struct Held {
+    #[serde(flatten)]
+    slot: SlotJson,
+    idle_s: u32,
+    expires_in: Option<u64>,
+    tracks: Tracks,
+}
+
+/// What the table knows of each endpoint's stream.
+#[derive(Serialize)]
+struct Tracks {
+    client: Value,
+    server: Value,
+}
+
+fn slot_json(now: u32, s: &Slot, t: Option<&Timeouts>) -> ConnectionJson<Held> {
     let e = &s.entry;
-    json!({
-        "client": e.client().to_string(),
-        "server": e.server().to_string(),
-        "client_state": e.client_state().name(),
-        "server_state": e.server_state().name(),
-        "picked_up": e.picked_up,
-        "bucket": s.slot >> 2,
-        "way": s.slot & 3,
-        "idle_s": whole_secs(elapsed(now, e.last_seen)),
-        "expires_in": t.map(|t| expires_in(e, now, t)),
-        "tracks": {
-            "client": track_json(&e.ends[e.client_end()]),
-            "server": track_json(&e.ends[e.server_end()]),
+    let held = Held {
+        slot: SlotJson::of(usize::from(s.slot)),
+        idle_s: whole_secs(elapsed(now, e.last_seen)),
+        expires_in: t.map(|t| expires_in(e, now, t)),
+        tracks: Tracks {
+            client: track_json(&e.ends[e.client_end()]),
+            server: track_json(&e.ends[e.server_end()]),
         },
-    })
+    };
+    ConnectionJson::of_entry(e, held)
 }
 
 /// What the table knows of one endpoint's stream (`EndpointTrack`): how its sequence space is
@@ -636,9 +629,7 @@ fn lookup(link: &mut Link, a: &LookupArgs) -> Result<()> {
     let now = CounterSnapshot::decode(&link.request(Op::ReadCounters, vec![])?)
         .map(|c| c.now)
         .unwrap_or(0);
-    let p = link.request(Op::Lookup, encode_lookup(src, dst))?;
-    let found = decode_lookup_answer(&p, now)
-        .ok_or_else(|| anyhow!("{}: malformed lookup answer", link.name()))?;
+    let found = link.lookup(src, dst, now)?;
     let timeouts = read_config(link)?.timeouts;
     if a.json {
         print_json(&match &found {
@@ -673,8 +664,7 @@ fn lookup(link: &mut Link, a: &LookupArgs) -> Result<()> {
 }
 
 fn read_config(link: &mut Link) -> Result<Config> {
-    Config::decode(&link.request(Op::GetConfig, vec![])?)
-        .ok_or_else(|| anyhow!("{}: malformed configuration answer", link.name()))
+    Ok(link.config()?)
 }
 
 fn hash_key(s: &str) -> Result<[u8; 16]> {
@@ -696,10 +686,6 @@ fn hash_key(s: &str) -> Result<[u8; 16]> {
 
 fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
     let mut cfg = read_config(link)?;
-    let set = |link: &mut Link, item: ConfigItem, mut v: Vec<u8>| -> Result<()> {
-        v.insert(0, item as u8);
-        link.request(Op::SetConfig, v).map(|_| ())
-    };
     if a.time_wait
         .or(a.handshake)
         .or(a.fin_wait_2)
@@ -714,18 +700,17 @@ fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
         t.idle = a.idle.unwrap_or(t.idle);
         t.linger = a.linger.unwrap_or(t.linger);
         t.validate().map_err(anyhow::Error::msg)?;
-        set(link, ConfigItem::Timeouts, encode_timeouts(&t))?;
+        link.set_config(ConfigItem::Timeouts, &encode_timeouts(&t))?;
     }
     if let Some(r) = a.event_rate {
-        set(link, ConfigItem::EventRate, r.to_le_bytes().to_vec())?;
+        link.set_config(ConfigItem::EventRate, &r.to_le_bytes())?;
     }
     if let Some(k) = &a.hash_key {
-        set(link, ConfigItem::HashKey, hash_key(k)?.to_vec())?;
+        link.set_config(ConfigItem::HashKey, &hash_key(k)?)?;
     }
     if let Some(b) = a.set_baud {
-        let code = baud_code(b).context("--set-baud")?;
+        baud_code(b).context("--set-baud")?;
         // Answered at the old rate; then the board and the port (kept open) switch.
-        set(link, ConfigItem::Baud, vec![code])?;
         link.set_baud(b)?;
         link.keep_on_close(ConfigItem::Baud);
         link.identify()

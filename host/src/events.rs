@@ -7,10 +7,10 @@
 use crate::filter::{Conn, FilterArgs};
 use crate::human;
 use crate::link::Link;
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use serde_json::{json, Value};
 use std::time::SystemTime;
-use synscope_model::protocol::payload::{event_bits, Config, CounterSnapshot, EventRecord};
+use synscope_model::protocol::payload::{event_bits, CounterSnapshot, EventRecord};
 use synscope_model::protocol::{ConfigItem, Frame, LinkCounter, Op};
 use synscope_model::{Counter, Endpoint, TcpState};
 
@@ -194,8 +194,7 @@ pub struct BoardLosses {
 impl BoardLosses {
     /// Read both counters.
     pub fn read(link: &mut Link) -> Result<(BoardLosses, u32)> {
-        let c = CounterSnapshot::decode(&link.request(Op::ReadCounters, vec![])?)
-            .ok_or_else(|| anyhow!("{}: short counter answer", link.name()))?;
+        let c = link.counters()?;
         let l = link.request(Op::ReadLink, vec![])?;
         Ok((Self::of(&c, &l), c.now))
     }
@@ -240,13 +239,9 @@ impl BoardLosses {
 /// mask to all kinds when it was narrowed, to be put back when the link closes. Returns the
 /// mask it had.
 pub fn enable_all(link: &mut Link) -> Result<u8> {
-    let cfg = Config::decode(&link.request(Op::GetConfig, vec![])?)
-        .ok_or_else(|| anyhow!("{}: malformed configuration answer", link.name()))?;
+    let cfg = link.config()?;
     if cfg.event_mask != event_bits::ALL {
-        link.request(
-            Op::SetConfig,
-            vec![ConfigItem::EventMask as u8, event_bits::ALL],
-        )?;
+        link.set_config(ConfigItem::EventMask, &[event_bits::ALL])?;
         link.restore_on_close(ConfigItem::EventMask, vec![cfg.event_mask]);
     }
     Ok(cfg.event_mask)

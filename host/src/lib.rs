@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod bench;
 #[cfg(feature = "simulator")]
 pub mod bench_core;
+pub mod connection;
 pub mod console;
 #[cfg(feature = "simulator")]
 pub mod demo;

@@ -12,21 +12,17 @@
 //! 3. **Restore**: the link puts the rate it was found at back when it closes
 //!    (`Link::restore_on_close`), unless `config --set-baud` changed it on purpose.
 
-use crate::link::{Link, NotSynscope, Patience};
+use crate::link::{Error, Link, Patience};
 use anyhow::{anyhow, Result};
-use synscope_model::protocol::payload::{Config, Identity};
-use synscope_model::protocol::{ConfigItem, Op, BAUD_RATES};
+use synscope_model::protocol::payload::Identity;
+use synscope_model::protocol::{client, ConfigItem, Op, BAUD_RATES};
 
 /// The rate after reset.
 pub const RESET_BAUD: u32 = BAUD_RATES[0];
 
 /// The code of `baud` in `SET_CONFIG baud`.
 pub fn baud_code(baud: u32) -> Result<u8> {
-    BAUD_RATES
-        .iter()
-        .position(|&b| b == baud)
-        .map(|c| c as u8)
-        .ok_or_else(|| anyhow!("{baud} baud: the board runs at one of {BAUD_RATES:?}"))
+    Ok(client::baud_code(baud)?)
 }
 
 /// The rates to probe, in order: the reset rate first, then the others from the fastest.
@@ -52,10 +48,10 @@ pub fn connect(name: &str, baud: Option<u32>) -> Result<(Link, Identity)> {
 }
 
 /// `IDENTIFY`, patient only with a synscope's answers.
-fn identify(link: &mut Link) -> Result<Identity> {
-    link.patience = Patience::IDENTIFY;
+fn identify(link: &mut Link) -> Result<Identity, Error> {
+    link.set_patience(Patience::IDENTIFY);
     let id = link.identify();
-    link.patience = Patience::ANSWERING;
+    link.set_patience(Patience::ANSWERING);
     id
 }
 
@@ -65,31 +61,26 @@ fn identify(link: &mut Link) -> Result<Identity> {
 fn probe(link: &mut Link) -> Result<(u32, Identity)> {
     let mut last = None;
     for rate in probe_order() {
-        link.set_baud(rate)?;
+        link.set_line_rate(rate)?;
         match identify(link) {
             Ok(id) => {
-                let cfg = Config::decode(&link.request(Op::GetConfig, vec![])?)
-                    .ok_or_else(|| anyhow!("{}: malformed configuration answer", link.name()))?;
+                let cfg = link.config()?;
                 let at = BAUD_RATES
                     .get(cfg.baud_code as usize)
                     .copied()
                     .unwrap_or(rate);
                 if at != rate {
-                    link.set_baud(at)?;
+                    link.set_line_rate(at)?;
                 }
                 return Ok((at, id));
             }
-            Err(e) => {
-                if e.downcast_ref::<NotSynscope>().is_some_and(|n| n.text) {
-                    return Err(e);
-                }
-                // A wrong rate: silence, or the board's bytes garbled. The link failing
-                // (unplugged) is the same at every rate.
-                if e.to_string().contains("the link failed") {
-                    return Err(e);
-                }
-                last = Some(e);
+            // Text is no synscope at any rate; the link failing (unplugged) is the same at
+            // every rate.
+            Err(e @ (Error::NotSynscope { text: true, .. } | Error::Io { .. })) => {
+                return Err(e.into())
             }
+            // A wrong rate: silence, or the board's bytes garbled.
+            Err(e) => last = Some(e),
         }
     }
     let rates: Vec<String> = probe_order().iter().map(u32::to_string).collect();
@@ -105,8 +96,6 @@ fn probe(link: &mut Link) -> Result<(u32, Identity)> {
 fn raise(link: &mut Link, found: u32) -> Result<()> {
     let found_code = baud_code(found)?;
     for &target in BAUD_RATES.iter().rev().filter(|&&b| b > found) {
-        let code = baud_code(target)?;
-        link.request(Op::SetConfig, vec![ConfigItem::Baud as u8, code])?;
         link.set_baud(target)?;
         if check(link).is_ok() {
             link.restore_on_close(ConfigItem::Baud, vec![found_code]);
@@ -114,8 +103,8 @@ fn raise(link: &mut Link, found: u32) -> Result<()> {
         }
         // Back to the rate that worked: asked at the new rate (it may get through), then
         // found again at the old one.
-        let _ = link.request(Op::SetConfig, vec![ConfigItem::Baud as u8, found_code]);
-        link.set_baud(found)?;
+        let _ = link.set_config(ConfigItem::Baud, &[found_code]);
+        link.set_line_rate(found)?;
         identify(link)?;
     }
     Ok(())

@@ -3,6 +3,7 @@
 //! connection by connection (the JSON document through serde's streaming serializer), so
 //! printing costs the bytes it writes and no more memory than the report itself.
 
+use crate::connection::ConnectionJson;
 use crate::filter::{Conn, FilterArgs};
 use crate::format::Format;
 use crate::{human, zeek};
@@ -123,7 +124,7 @@ impl<'a> Listing<'a> {
             }
             Format::Ndjson => {
                 for c in self.rows() {
-                    serde_json::to_writer(&mut *out, &ConnectionJson(self, c))?;
+                    serde_json::to_writer(&mut *out, &connection_json(self, c))?;
                     writeln!(out)?;
                 }
             }
@@ -297,45 +298,64 @@ impl<'a> Listing<'a> {
     }
 }
 
-/// One connection's JSON object.
-struct ConnectionJson<'l, 'a>(&'l Listing<'a>, &'a ConnectionReport);
+/// What `analyze` knows of a connection beyond its head (`ConnectionJson`): the model's
+/// history of it.
+#[derive(Serialize)]
+struct Analyzed {
+    incarnations: u32,
+    packets: EachWay,
+    bytes: EachWay,
+    rst: Map<String, Value>,
+    flags_seen: Vec<&'static str>,
+    first_seen: f64,
+    last_seen: f64,
+    duration: f64,
+    expires_in: Option<u64>,
+    removed: Option<&'static str>,
+    history: String,
+}
 
-impl Serialize for ConnectionJson<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let c = self.1;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("client", &Shown(c.client))?;
-        m.serialize_entry("server", &Shown(c.server))?;
-        m.serialize_entry("client_state", c.client_state.name())?;
-        m.serialize_entry("server_state", c.server_state.name())?;
-        m.serialize_entry("picked_up", &c.picked_up)?;
-        m.serialize_entry("incarnations", &c.incarnations)?;
-        m.serialize_entry(
-            "packets",
-            &json!({"client_to_server": c.packets[0], "server_to_client": c.packets[1]}),
-        )?;
-        m.serialize_entry(
-            "bytes",
-            &json!({"client_to_server": c.bytes[0], "server_to_client": c.bytes[1]}),
-        )?;
-        let rst: Map<String, Value> = RST_CLASSES
-            .iter()
-            .zip(c.rst)
-            .map(|(k, v)| (rst_name(*k).to_string(), json!(v)))
-            .collect();
-        m.serialize_entry("rst", &rst)?;
-        m.serialize_entry("flags_seen", &c.flags_seen.names().collect::<Vec<_>>())?;
-        m.serialize_entry("first_seen", &c.first_seen.as_secs_f64())?;
-        m.serialize_entry("last_seen", &c.last_seen.as_secs_f64())?;
-        m.serialize_entry(
-            "duration",
-            &c.last_seen.saturating_sub(c.first_seen).as_secs_f64(),
-        )?;
-        m.serialize_entry("expires_in", &self.0.expires_in(c))?;
-        m.serialize_entry("removed", &c.removed.map(removed_name))?;
-        m.serialize_entry("history", &c.history.zeek())?;
-        m.end()
+/// A count in each direction.
+#[derive(Serialize)]
+struct EachWay {
+    client_to_server: u64,
+    server_to_client: u64,
+}
+
+impl EachWay {
+    fn of(v: [u64; 2]) -> EachWay {
+        EachWay {
+            client_to_server: v[0],
+            server_to_client: v[1],
+        }
     }
+}
+
+/// One connection's JSON object.
+fn connection_json(l: &Listing, c: &ConnectionReport) -> ConnectionJson<Analyzed> {
+    let rst: Map<String, Value> = RST_CLASSES
+        .iter()
+        .zip(c.rst)
+        .map(|(k, v)| (rst_name(*k).to_string(), json!(v)))
+        .collect();
+    ConnectionJson::new(
+        (c.client, c.server),
+        (c.client_state, c.server_state),
+        c.picked_up,
+        Analyzed {
+            incarnations: c.incarnations,
+            packets: EachWay::of(c.packets),
+            bytes: EachWay::of(c.bytes),
+            rst,
+            flags_seen: c.flags_seen.names().collect(),
+            first_seen: c.first_seen.as_secs_f64(),
+            last_seen: c.last_seen.as_secs_f64(),
+            duration: c.last_seen.saturating_sub(c.first_seen).as_secs_f64(),
+            expires_in: l.expires_in(c),
+            removed: c.removed.map(removed_name),
+            history: c.history.zeek(),
+        },
+    )
 }
 
 /// The connections of a listing as a JSON array, written as they are serialized.
@@ -345,7 +365,7 @@ impl Serialize for Connections<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(None)?;
         for c in self.0.rows() {
-            seq.serialize_element(&ConnectionJson(self.0, c))?;
+            seq.serialize_element(&connection_json(self.0, c))?;
         }
         seq.end()
     }

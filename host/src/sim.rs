@@ -7,10 +7,12 @@
 //! receive FIFO, past the MII receiver (`synscope_sim::board::FrameEntry::Fifo`); the JSON
 //! document is the same either way.
 
+use crate::connection::{ConnectionJson, SlotJson};
 use crate::output::write_stdout;
 use crate::progress::Progress;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -162,16 +164,18 @@ pub(crate) fn trace(board: &mut BoardSim, a: &SimArgs) -> Result<()> {
     Ok(())
 }
 
-fn connection(s: &SlotEntry) -> Value {
-    let e = &s.entry;
-    json!({
-        "client": e.client().to_string(),
-        "server": e.server().to_string(),
-        "client_state": e.client_state().name(),
-        "server_state": e.server_state().name(),
-        "picked_up": e.picked_up,
-        "slot": {"bucket": s.bucket, "way": s.way},
-    })
+fn connection(s: &SlotEntry) -> ConnectionJson<SimSlot> {
+    let slot = SlotJson {
+        bucket: s.bucket,
+        way: s.way,
+    };
+    ConnectionJson::of_entry(&s.entry, SimSlot { slot })
+}
+
+/// What `sim` knows of a connection beyond its head: where the board holds it.
+#[derive(Serialize)]
+struct SimSlot {
+    slot: SlotJson,
 }
 
 /// The JSON document: the connections the board holds, the states' counts and every counter.

@@ -33,7 +33,7 @@ fn answers_are_found_among_garbage_bad_frames_and_events() {
     );
     // The two corrupted copies, and the second request's garbage: after a frame's closing flag
     // the decoder is inside a frame, so bytes up to the next flag are one bad frame.
-    assert_eq!(link.bad_frames, 3);
+    assert_eq!(link.bad_frames(), 3);
     let ev = link.next_event(Duration::from_millis(10)).unwrap().unwrap();
     assert_eq!(ev.header.seq, 7);
     assert!(EventRecord::decode(&ev.payload).is_some());
@@ -179,5 +179,5 @@ fn a_frame_interrupted_by_a_pause_is_not_noise() {
         .unwrap()
         .unwrap();
     assert_eq!(ev.header.seq, 3);
-    assert_eq!(link.bad_frames, 0);
+    assert_eq!(link.bad_frames(), 0);
 }

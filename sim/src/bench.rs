@@ -27,11 +27,11 @@ use rust_hdl::prelude::{check_all, simulate, Block, ToBits};
 use std::fmt;
 use std::time::{Duration, Instant};
 use synscope_hdl::conn::conn_core::{connected, ConnCore35T, BUCKET_BITS_35T, LATENCY};
-use synscope_hdl::conn::V_REFUSED;
 use synscope_hdl::conn::segment_apply::{
     reject_code, rst_code, V_INVALID, V_RST, V_SYN_CHALLENGED, V_TRACKED, V_UNACCEPTABLE,
     V_UNTRACKED,
 };
+use synscope_hdl::conn::V_REFUSED;
 use synscope_model::descriptor::WSCALE_NONE;
 use synscope_model::rng::Rng;
 use synscope_model::{

@@ -28,6 +28,12 @@
 //! Frames can be queued ([`BoardSim::queue_captured`]): they enter the board as its clock runs,
 //! also while a request waits for its answer, in order, at either entry.
 //!
+//! The board is a [`Transport`] for the protocol's client (`synscope_model::protocol::client`,
+//! the host's own): bytes written go to its receive pin, and a read runs a character's time of
+//! cycles and takes what its transmit pin sent. Its request helpers ([`BoardSim::exchange`],
+//! [`BoardSim::counters`], …) are that client's, with the silence it tolerates counted in
+//! cycles at the line's rate.
+//!
 //! Cycles are run in batches inside the model's C++ shim ([`crate::drive`]): the MII nibbles,
 //! the `frame_done` count and the transmit pin's edges cross the FFI once per batch; a batch
 //! lasts while the receive pin's level does (the line model's [`UartLine::steady_cycles`]) and
@@ -37,18 +43,18 @@ use crate::drive::{Batch, BoardPins};
 use crate::models::{BoardSim as PinModel, BoardSimFifo as FifoModel};
 use crate::phy::PhyModel;
 use crate::uart::UartLine;
+use crate::uart::BITS_PER_CHAR;
 use std::collections::VecDeque;
-use std::fmt;
+use std::io;
+use std::time::Duration;
 use synscope_hdl::conn::conn_core::{BUCKET_BITS_35T, LATENCY};
 use synscope_hdl::conn::WAYS;
 use synscope_hdl::front::mii_rx::{status_of, FIFO_DEPTH, STATUS_OK};
 use synscope_hdl::link::uart::{CLOCK_HZ, DIVISORS_100MHZ};
 use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs, MIN_FRAME_LEN};
-use synscope_model::protocol::payload::{assemble_dump, CounterSnapshot, DumpChunk};
+use synscope_model::protocol::client::{Client, Error, Session, Transport};
 use synscope_model::protocol::phy::PhyStatus;
-use synscope_model::protocol::{
-    ConfigItem, Decoder, ErrorCode, Frame, Kind, Op, BAUD_RATES, MAX_FRAME,
-};
+use synscope_model::protocol::{ConfigItem, Frame, Op, BAUD_RATES, MAX_FRAME};
 use synscope_model::{Counter, Entry};
 
 /// System clock cycles per MII clock at 100 Mb/s (100 MHz / 25 MHz).
@@ -62,9 +68,11 @@ pub const IFG_NIBBLES: usize = 24;
 pub const BUCKETS: usize = 1 << BUCKET_BITS_35T;
 /// `BAUD_RATES` index of the fastest rate (3 Mbaud), which drivers switch to first.
 pub const FASTEST_BAUD: u8 = (BAUD_RATES.len() - 1) as u8;
-/// Cycles a request may wait for its next answer frame beyond the frame's own wire time (the
-/// engine scans 8192 slots for a dump frame in the worst case, a few cycles each).
+/// Cycles a request may wait in silence beyond the wire time of a request and of an answer
+/// frame (the engine scans 8192 slots for a dump frame in the worst case, a few cycles each).
 const ANSWER_SLACK_CYCLES: u64 = 1 << 20;
+/// The simulated board's name in the client's messages.
+const NAME: &str = "the simulated board";
 /// Transmit-pin edges one batch can report (a character has at most 10).
 const EDGES_PER_BATCH: usize = 4096;
 /// Cycles between checks while waiting for the parser (`drain`) or for room in the FIFO.
@@ -107,37 +115,6 @@ impl SlotEntry {
     }
 }
 
-/// Why a request got no usable answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RequestError {
-    /// No answer frame within the cycle budget.
-    Timeout { op: Op, cycles: u64 },
-    /// The board answered with an error frame.
-    Refused { op: Op, code: Option<ErrorCode> },
-    /// An answer that does not decode as the op's response.
-    Malformed { op: Op, why: String },
-}
-
-impl fmt::Display for RequestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RequestError::Timeout { op, cycles } => {
-                write!(
-                    f,
-                    "{op:?}: no answer from the simulated board in {cycles} cycles"
-                )
-            }
-            RequestError::Refused { op, code } => {
-                let name = code.map_or("unknown error", |c| c.name());
-                write!(f, "{op:?}: the simulated board refused it ({name})")
-            }
-            RequestError::Malformed { op, why } => write!(f, "{op:?}: malformed answer: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for RequestError {}
-
 pub struct BoardSim {
     m: Box<dyn BoardPins>,
     entry: FrameEntry,
@@ -148,9 +125,9 @@ pub struct BoardSim {
     sent: u64,
     done: u64,
     cycles: u64,
-    seq: u8,
-    /// Unsolicited frames (`EVENT`) that arrived while a request waited for its answer.
-    events: VecDeque<Frame>,
+    /// The protocol client's session over this board's line (sequence number, decoder,
+    /// events that arrived while a request waited).
+    session: Session,
     /// The board's divisor after the last batch (the line's rate).
     divisor: u32,
     /// The Ethernet PHY on the MDIO pins (a DP83848J at address 1, link up at 100 Mb/s full
@@ -237,8 +214,7 @@ impl BoardSim {
             sent: 0,
             done: 0,
             cycles: 0,
-            seq: 0,
-            events: VecDeque::new(),
+            session: Session::new(NAME, BAUD_RATES[0]),
             divisor,
             phy,
             inbound: Inbound::default(),
@@ -253,12 +229,12 @@ impl BoardSim {
     /// A board as a host that reads results at the end sets it up: the line switched to
     /// 3 Mbaud and the event mask cleared (records are dropped by the engine, not queued for a
     /// slow line: the core's FIFO never fills, so `events_dropped` stays 0, as in the model).
-    pub fn quiet() -> Result<BoardSim, RequestError> {
+    pub fn quiet() -> Result<BoardSim, Error> {
         BoardSim::quiet_with(FrameEntry::Mii)
     }
 
     /// [`BoardSim::quiet`], frames entering at `entry`.
-    pub fn quiet_with(entry: FrameEntry) -> Result<BoardSim, RequestError> {
+    pub fn quiet_with(entry: FrameEntry) -> Result<BoardSim, Error> {
         let mut b = BoardSim::with_entry(entry);
         b.set_baud(FASTEST_BAUD)?;
         b.set_config(ConfigItem::EventMask, &[0])?;
@@ -528,150 +504,66 @@ impl BoardSim {
         self.run((BUCKETS + 4 * LATENCY) as u64);
     }
 
-    fn next_seq(&mut self) -> u8 {
-        self.seq = self.seq.wrapping_add(1);
-        self.seq
+    /// Run `f` with the protocol client over this board's line; it may wait in silence for
+    /// the wire time of a request and of an answer frame at the line's current rate, plus
+    /// `ANSWER_SLACK_CYCLES`, so it never hangs.
+    fn client<R>(&mut self, f: impl FnOnce(&mut Client<&mut BoardSim>) -> R) -> R {
+        let session = std::mem::replace(&mut self.session, Session::new(NAME, 0));
+        let chars = (2 * MAX_FRAME + 2 + 2 * MAX_FRAME) as u64;
+        let budget = chars * u64::from(BITS_PER_CHAR) * u64::from(self.divisor().max(1))
+            + ANSWER_SLACK_CYCLES;
+        let mut c = Client::from_parts(&mut *self, session);
+        c.set_timeout(cycles_time(budget));
+        let r = f(&mut c);
+        let (_, session) = c.into_parts();
+        self.session = session;
+        r
     }
 
     /// Unsolicited frames (`EVENT`) that arrived while requests waited, oldest first.
     pub fn take_events(&mut self) -> Vec<Frame> {
-        self.events.drain(..).collect()
+        self.client(|c| c.take_events())
     }
 
     /// Send a request over the simulated line and collect its answer frames (a dump's up to
     /// the one without `MORE`); events that come meanwhile are kept for [`take_events`].
-    /// Gives up when no answer frame arrives within its wire time at the current rate plus
-    /// `ANSWER_SLACK_CYCLES`, so it never hangs.
     ///
     /// [`take_events`]: Self::take_events
-    pub fn exchange(&mut self, op: Op, payload: &[u8]) -> Result<Vec<Frame>, RequestError> {
-        let seq = self.next_seq();
-        let mut wire = Vec::new();
-        Frame::request(seq, op, payload.to_vec()).encode(&mut wire);
-        let budget = |b: &BoardSim| {
-            (wire.len() + 2 * MAX_FRAME) as u64
-                * u64::from(crate::uart::BITS_PER_CHAR)
-                * u64::from(b.divisor())
-                + ANSWER_SLACK_CYCLES
-        };
-        self.line.write(&wire);
-        let mut dec = Decoder::new();
-        let mut answer = Vec::new();
-        let mut limit = self.cycles + budget(self);
-        loop {
-            for b in self.line.take() {
-                let Some(Ok(content)) = dec.push(b) else {
-                    continue;
-                };
-                let Ok(f) = Frame::parse(&content) else {
-                    continue;
-                };
-                if f.header.kind == Kind::Event {
-                    self.events.push_back(f);
-                    continue;
-                }
-                if f.header.seq != seq || f.header.kind == Kind::Request {
-                    continue;
-                }
-                if f.header.kind == Kind::Error {
-                    return Err(RequestError::Refused {
-                        op,
-                        code: f.error_code(),
-                    });
-                }
-                let more = f.header.more();
-                answer.push(f);
-                if !more {
-                    return Ok(answer);
-                }
-                limit = self.cycles + budget(self);
-            }
-            if self.cycles >= limit {
-                return Err(RequestError::Timeout {
-                    op,
-                    cycles: budget(self),
-                });
-            }
-            // About a character's time: bytes are looked at as they arrive.
-            let step = u64::from(crate::uart::BITS_PER_CHAR) * u64::from(self.divisor.max(1));
-            self.run(step.min(limit - self.cycles));
-        }
+    pub fn exchange(&mut self, op: Op, payload: &[u8]) -> Result<Vec<Frame>, Error> {
+        self.client(|c| c.request_with(op, payload.to_vec(), |_| {}))
     }
 
     /// A request's response payload (`op`'s single answer frame).
-    pub fn request(&mut self, op: Op, payload: &[u8]) -> Result<Vec<u8>, RequestError> {
-        let mut frames = self.exchange(op, payload)?;
-        if frames.len() != 1 {
-            return Err(RequestError::Malformed {
-                op,
-                why: format!("{} frames", frames.len()),
-            });
-        }
-        Ok(frames.remove(0).payload)
+    pub fn request(&mut self, op: Op, payload: &[u8]) -> Result<Vec<u8>, Error> {
+        self.client(|c| c.request(op, payload.to_vec()))
     }
 
     /// `SET_CONFIG item value` (an empty response).
-    pub fn set_config(&mut self, item: ConfigItem, value: &[u8]) -> Result<(), RequestError> {
-        let mut p = vec![item as u8];
-        p.extend_from_slice(value);
-        self.request(Op::SetConfig, &p).map(|_| ())
+    pub fn set_config(&mut self, item: ConfigItem, value: &[u8]) -> Result<(), Error> {
+        self.client(|c| c.set_config(item, value))
     }
 
     /// Switch the line to `BAUD_RATES[code]`: `SET_CONFIG baud` answered at the old rate, then
     /// the board changes its divisor once its transmitter is idle, and the line follows it.
-    pub fn set_baud(&mut self, code: u8) -> Result<(), RequestError> {
-        self.set_config(ConfigItem::Baud, &[code])?;
-        let want = u32::from(DIVISORS_100MHZ[usize::from(code)]);
-        let mut waited = 0u64;
-        while self.divisor() != want {
-            self.run(1);
-            waited += 1;
-            if waited > ANSWER_SLACK_CYCLES {
-                return Err(RequestError::Timeout {
-                    op: Op::SetConfig,
-                    cycles: waited,
-                });
-            }
-        }
-        Ok(())
+    pub fn set_baud(&mut self, code: u8) -> Result<(), Error> {
+        self.client(|c| c.set_baud(BAUD_RATES[usize::from(code)]))
     }
 
     /// What the board's MDIO master last read from the PHY (`READ_PHY`).
-    pub fn phy_status(&mut self) -> Result<PhyStatus, RequestError> {
-        let p = self.request(Op::ReadPhy, &[])?;
-        PhyStatus::decode(&p).ok_or_else(|| RequestError::Malformed {
-            op: Op::ReadPhy,
-            why: format!("{} bytes", p.len()),
-        })
+    pub fn phy_status(&mut self) -> Result<PhyStatus, Error> {
+        self.client(|c| c.phy())
     }
 
     /// Every `Counter`, in bank order (`READ_COUNTERS`).
-    pub fn counters(&mut self) -> Result<Vec<(Counter, u64)>, RequestError> {
-        let p = self.request(Op::ReadCounters, &[])?;
-        let snap = CounterSnapshot::decode(&p).ok_or_else(|| RequestError::Malformed {
-            op: Op::ReadCounters,
-            why: format!("{} bytes", p.len()),
-        })?;
+    pub fn counters(&mut self) -> Result<Vec<(Counter, u64)>, Error> {
+        let snap = self.client(|c| c.counters())?;
         Ok(Counter::ALL.iter().map(|c| (*c, snap.get(*c))).collect())
     }
 
     /// The live entries of the table (`DUMP_TABLE` from bucket 0; aged to the board's time,
     /// as the model ages on `finish`), in slot order.
-    pub fn table(&mut self) -> Result<Vec<SlotEntry>, RequestError> {
-        let frames = self.exchange(Op::DumpTable, &0u16.to_le_bytes())?;
-        let mut chunks = Vec::new();
-        for f in frames {
-            chunks.push(
-                DumpChunk::decode(&f.payload).ok_or_else(|| RequestError::Malformed {
-                    op: Op::DumpTable,
-                    why: format!("a dump frame of {} bytes", f.payload.len()),
-                })?,
-            );
-        }
-        let (_, slots) = assemble_dump(&chunks).ok_or_else(|| RequestError::Malformed {
-            op: Op::DumpTable,
-            why: "an IPv6 entry's head without its continuation".into(),
-        })?;
+    pub fn table(&mut self) -> Result<Vec<SlotEntry>, Error> {
+        let (_, slots) = self.client(|c| c.dump_with(|_| {}))?;
         Ok(slots
             .iter()
             .map(|s| SlotEntry {
@@ -680,5 +572,51 @@ impl BoardSim {
                 entry: s.entry,
             })
             .collect())
+    }
+}
+
+/// `cycles` of the board's clock as time.
+fn cycles_time(cycles: u64) -> Duration {
+    Duration::from_nanos(cycles * (1_000_000_000 / u64::from(CLOCK_HZ)))
+}
+
+/// The board's UART pins as the client's transport: bytes go out on the receive pin as the
+/// board runs; a read runs about a character's time of cycles (bytes are looked at as they
+/// arrive) and takes what the transmit pin sent; the clock is simulated time.
+impl Transport for BoardSim {
+    fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.uart_write(bytes);
+        Ok(())
+    }
+
+    fn receive(&mut self, into: &mut Vec<u8>) -> io::Result<()> {
+        self.run(u64::from(BITS_PER_CHAR) * u64::from(self.divisor.max(1)));
+        into.extend(self.uart_read());
+        Ok(())
+    }
+
+    fn now(&self) -> Duration {
+        cycles_time(self.cycles)
+    }
+
+    /// The line follows the board's divisor: wait until the board has switched to `baud`
+    /// (once its transmitter is idle).
+    fn set_baud(&mut self, baud: u32) -> io::Result<()> {
+        let code = BAUD_RATES.iter().position(|&b| b == baud).ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "not one of the board's rates")
+        })?;
+        let want = u32::from(DIVISORS_100MHZ[code]);
+        let mut waited = 0u64;
+        while self.divisor() != want {
+            self.run(1);
+            waited += 1;
+            if waited > ANSWER_SLACK_CYCLES {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("the board kept its divisor for {waited} cycles"),
+                ));
+            }
+        }
+        Ok(())
     }
 }

@@ -20,7 +20,9 @@ mod common;
 
 use common::{capture_frames, long_run, seeded, Rng};
 use std::time::Instant;
-use synscope_hdl::front::mii_rx::{FIFO_DEPTH, NIBBLE_PREAMBLE, NIBBLE_SFD, STATUS_DROP, STATUS_OK};
+use synscope_hdl::front::mii_rx::{
+    FIFO_DEPTH, NIBBLE_PREAMBLE, NIBBLE_SFD, STATUS_DROP, STATUS_OK,
+};
 use synscope_model::frame::receive;
 use synscope_model::frame::{
     mac_receive, pad_to_minimum, with_fcs, FCS_LEN, MAX_FRAME_LEN, MIN_FRAME_LEN,

@@ -39,7 +39,7 @@ pub fn pair() -> (Link, TTYPort) {
     let (mut master, slave) = TTYPort::pair().expect("a pseudo-terminal pair");
     master.set_timeout(Duration::from_millis(20)).unwrap();
     let mut link = Link::from_port(Box::new(slave), "pty", 115_200);
-    link.timeout = Duration::from_millis(300);
+    link.set_timeout(Duration::from_millis(300));
     (link, master)
 }
 

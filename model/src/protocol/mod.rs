@@ -5,7 +5,11 @@
 //! * [`framing`]: octet-stuffed frames with an FCS-16 (RFC 1662 §4, §C.2), the streaming decoder
 //!   that resynchronises after garbage.
 //! * [`message`]: the typed requests, responses, errors and events carried in frames.
+//! * [`payload`], [`phy`]: each operation's payload, encoded and decoded.
+//! * [`client`]: the host's side of a conversation, over any transport (a serial port, the
+//!   simulated board), with one error type.
 
+pub mod client;
 pub mod framing;
 pub mod message;
 pub mod payload;
