@@ -1,4 +1,4 @@
-//! The GatedRam's collision check (hdl/src/ram.rs) under Verilator: a read of the address the
+//! The GatedRam's collision check (hdl/src/parts/ram/gated.rs) under Verilator: a read of the address the
 //! write port is writing stops the simulation; reads of other addresses, or with the read
 //! disabled, do not. The MII receive FIFO relies on this check to show, in every simulation that
 //! runs it (sim/tests/mii_rx.rs, the board tests), that its ports never collide.
