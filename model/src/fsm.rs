@@ -48,101 +48,112 @@ const S_TW: TcpState = TcpState::TimeWait;
 /// `[acks][class][state]` → next state.
 pub type Table = [[[TcpState; TcpState::COUNT]; FlagClass::TABLE_CLASSES]; 2];
 
-/// What sending a segment reveals about its sender.
+/// What sending a segment reveals about its sender. Laid out as nf_conntrack's
+/// `tcp_conntracks`: each row is followed by the reasons for the cells that move in it (a
+/// test holds the two together); every other cell is unchanged: retransmissions, keep-alives and
+/// plain ACKs reveal nothing.
 #[rustfmt::skip]
 pub const SENDER: Table = [
     // acks = 0: the segment does not acknowledge the receiver's SYN (FIN).
     [
         //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
         /*syn*/   [S_SS, S_SS, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  sCL/sLI -> sSS  OPEN call, active: "send SYN, enter SYN-SENT" (§3.10.1). A SYN from a
+        //                  synchronized sender never reaches the table (RFC 5961 §4, reincarnation,
+        //                  a SYN-ACK shown lost: see `segment`). A retransmitted SYN (sSS) and a
+        //                  SYN crossing ours in a simultaneous open (sSR, §3.5 Figure 8) move nothing.
         /*synack*/[S_CL, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  sLI -> sSR      A SYN-ACK answers a SYN the sender received (§3.10.7.2, LISTEN); a
+        //                  picked-up connection starts with its server in LISTEN.
+        //  sSS -> sSR      Simultaneous open: it received the peer's SYN, now SYN-RECEIVED
+        //                  (§3.10.7.3 "Otherwise, enter SYN-RECEIVED, form a SYN,ACK").
+        //  (sCL: a stray SYN-ACK that acknowledges no SYN of the peer reveals nothing.)
         /*fin*/   [S_CL, S_LI, S_SS, S_F1, S_F1, S_F1, S_F2, S_CG, S_CG, S_LA, S_TW],
+        //  sSR/sES -> sF1  CLOSE call: "form a FIN segment … enter FIN-WAIT-1" (§3.10.4).
+        //  sCW -> sCG      The FIN does not acknowledge the peer's FIN, so it was sent before that
+        //                  FIN arrived: simultaneous close (§3.6, Figure 13). The sender was
+        //                  ESTABLISHED -> FIN-WAIT-1, and the peer's FIN, in flight, takes it to
+        //                  CLOSING.
         /*ack*/   [S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  (nothing moves. A SYN-RECEIVED endpoint sending data is ESTABLISHED: a request socket
+        //  sends only its SYN-ACK and bare ACKs, `tcp_check_req`; `segment` says so, since the
+        //  table has no length.)
     ],
     // acks = 1: the segment acknowledges the receiver's SYN (FIN).
     [
         //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
         /*syn*/   [S_SS, S_SS, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  sCL/sLI -> sSS  As with acks = 0 (a SYN acknowledges nothing the table looks at).
         /*synack*/[S_SR, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  sCL -> sSR      The SYN-ACK acknowledges the peer's SYN, so the sender took it,
+        //                  although an earlier SYN was shown dropped (the sender was set back to
+        //                  CLOSED).
+        //  sLI -> sSR      A SYN-ACK answers a SYN the sender received (§3.10.7.2, LISTEN).
+        //  sSS -> sSR      Simultaneous open (§3.10.7.3).
         /*fin*/   [S_CL, S_LI, S_F1, S_F1, S_F1, S_F1, S_F2, S_LA, S_CG, S_LA, S_TW],
+        //  sSS -> sF1      It acknowledges the peer's SYN, so it received the SYN-ACK and was
+        //                  ESTABLISHED (§3.10.7.3), then closed.
+        //  sSR/sES -> sF1  CLOSE call (§3.10.4).
+        //  sCW -> sLA      CLOSE call in CLOSE-WAIT: "send a FIN … enter LAST-ACK" (§3.10.4),
+        //                  the FIN acknowledging the peer's FIN.
         /*ack*/   [S_CL, S_LI, S_ES, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  sSS -> sES      "If SND.UNA > ISS (our SYN has been ACKed), change the connection
+        //                  state to ESTABLISHED, form an ACK segment" (§3.10.7.3): an ACK of the
+        //                  peer's SYN shows the SYN-ACK arrived.
     ],
 ];
-// SENDER, the cells that move:
-//  syn    sCL/sLI -> sSS  OPEN call, active: "send SYN, enter SYN-SENT" (§3.10.1). A SYN from a
-//                         synchronized sender never reaches the table (RFC 5961 §4, reincarnation,
-//                         a SYN-ACK shown lost: see `segment`).
-//  syn    sSS -> sSS      SYN retransmitted.
-//  syn    sSR -> sSR      Simultaneous open: the SYN it sent crossed ours (§3.5, Figure 8).
-//  synack sLI -> sSR      A SYN-ACK answers a SYN the sender received (§3.10.7.2, LISTEN); a
-//                         picked-up connection starts with its server in LISTEN.
-//  synack sCL -> sSR      acks = 1: the SYN-ACK acknowledges the peer's SYN, so the sender took
-//                         it, although an earlier SYN was shown dropped (the sender was set back to
-//                         CLOSED). acks = 0 (a stray SYN-ACK, no SYN seen): it reveals nothing.
-//  synack sSS -> sSR      Simultaneous open: it received the peer's SYN, now SYN-RECEIVED
-//                         (§3.10.7.3 "Otherwise, enter SYN-RECEIVED, form a SYN,ACK").
-//  fin    sSR/sES -> sF1  CLOSE call: "form a FIN segment … enter FIN-WAIT-1" (§3.10.4).
-//  fin    sSS -> sF1      acks = 1: it acknowledges the peer's SYN, so it received the SYN-ACK
-//                         and was ESTABLISHED (§3.10.7.3), then closed.
-//  fin    sCW -> sLA      CLOSE call in CLOSE-WAIT: "send a FIN … enter LAST-ACK" (§3.10.4),
-//                         when the FIN acknowledges the peer's FIN (acks = 1).
-//  fin    sCW -> sCG      acks = 0: the FIN does not acknowledge the peer's FIN, so it was sent
-//                         before that FIN arrived: simultaneous close (§3.6, Figure 13). The
-//                         sender was ESTABLISHED -> FIN-WAIT-1, and the peer's FIN, in flight,
-//                         takes it to CLOSING.
-//  ack    sSS -> sES      acks = 1: "If SND.UNA > ISS (our SYN has been ACKed), change the
-//                         connection state to ESTABLISHED, form an ACK segment" (§3.10.7.3): an
-//                         ACK of the peer's SYN shows the SYN-ACK arrived.
-//  (a SYN-RECEIVED endpoint sending data is ESTABLISHED: a request socket sends only its
-//  SYN-ACK and bare ACKs, `tcp_check_req`; `segment` says so, since the table has no length.)
-//  every other cell       unchanged: retransmissions, keep-alives and plain ACKs reveal nothing.
 
-/// What a segment does to its receiver when it arrives (RFC 9293 §3.10.7).
+/// What a segment does to its receiver when it arrives (RFC 9293 §3.10.7). Laid out as
+/// [`SENDER`]; every cell without a reason is unchanged: duplicates, retransmissions, window
+/// probes, keep-alives and out-of-order segments never move a state.
 #[rustfmt::skip]
 pub const RECEIVER: Table = [
     // acks = 0
     [
         //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
         /*syn*/   [S_SR, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  sCL/sLI -> sSR  LISTEN: "set RCV.NXT to SEG.SEQ+1 … send SYN,ACK … enter SYN-RECEIVED"
+        //                  (§3.10.7.2). The segment is assumed delivered and the port open; a
+        //                  refusal shows up as the receiver's RST.
+        //  sSS -> sSR      SYN-SENT receiving a SYN without ACK: simultaneous open (§3.10.7.3).
         /*synack*/[S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  (nothing moves: in SYN-SENT an unacceptable ACK is answered by RST, §3.10.7.3.)
         /*fin*/   [S_CL, S_LI, S_SS, S_SR, S_CW, S_CG, S_TW, S_CW, S_CG, S_LA, S_TW],
+        //  sES -> sCW      "Enter the CLOSE-WAIT state" (§3.10.7.4, eighth check).
+        //  sF1 -> sCG      Our FIN not acknowledged: "Otherwise, enter the CLOSING state"
+        //                  (simultaneous close).
+        //  sF2 -> sTW      "Enter the TIME-WAIT state" (eighth check).
+        //  (sLA, sTW: a retransmitted FIN is acknowledged; TIME-WAIT restarts its 2MSL timeout.)
         /*ack*/   [S_CL, S_LI, S_SS, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  (nothing moves.)
     ],
     // acks = 1
     [
         //          sCL   sLI   sSS   sSR   sES   sF1   sF2   sCW   sCG   sLA   sTW
         /*syn*/   [S_SR, S_SR, S_SR, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  sCL/sLI -> sSR  As with acks = 0 (§3.10.7.2).
+        //  sSS -> sSR      Simultaneous open (§3.10.7.3).
         /*synack*/[S_CL, S_LI, S_ES, S_ES, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW],
+        //  sSS -> sES      "Our SYN has been ACKed … enter ESTABLISHED" (§3.10.7.3).
+        //  sSR -> sES      Simultaneous open: the peer's SYN-ACK acknowledges our SYN.
         /*fin*/   [S_CL, S_LI, S_SS, S_CW, S_CW, S_TW, S_TW, S_CW, S_TW, S_CL, S_TW],
+        //  sSR -> sCW      The ACK makes it ESTABLISHED (§3.10.7.4 fifth check), the FIN then
+        //                  CLOSE-WAIT (eighth check).
+        //  sES -> sCW      "Enter the CLOSE-WAIT state" (eighth check).
+        //  sF1 -> sTW      Our FIN is acknowledged (FIN-WAIT-2), then the FIN: "enter TIME-WAIT"
+        //                  (eighth check).
+        //  sF2 -> sTW      "Enter the TIME-WAIT state" (eighth check).
+        //  sCG -> sTW      Our FIN acknowledged in CLOSING (fifth check).
+        //  sLA -> sCL      Our FIN acknowledged in LAST-ACK: "delete the TCB, enter the CLOSED
+        //                  state" (fifth check).
         /*ack*/   [S_CL, S_LI, S_SS, S_ES, S_ES, S_F2, S_F2, S_CW, S_TW, S_CL, S_TW],
+        //  sSR -> sES      "Enter ESTABLISHED state" (fifth check, SYN-RECEIVED).
+        //  sF1 -> sF2      "If the FIN segment is now acknowledged, enter FIN-WAIT-2".
+        //  sCG -> sTW      "If the ACK acknowledges our FIN, enter the TIME-WAIT state".
+        //  sLA -> sCL      "If our FIN is now acknowledged, delete the TCB, enter the CLOSED
+        //                  state and return".
     ],
 ];
-// RECEIVER, the cells that move:
-//  syn    sCL/sLI -> sSR  LISTEN: "set RCV.NXT to SEG.SEQ+1 … send SYN,ACK … enter SYN-RECEIVED"
-//                         (§3.10.7.2). The segment is assumed delivered and the port open; a
-//                         refusal shows up as the receiver's RST.
-//  syn    sSS -> sSR      SYN-SENT receiving a SYN without ACK: simultaneous open (§3.10.7.3).
-//  synack sSS -> sES      acks = 1: "our SYN has been ACKed … enter ESTABLISHED" (§3.10.7.3).
-//                         acks = 0: unacceptable ACK, answered by RST, no change.
-//  synack sSR -> sES      Simultaneous open: the peer's SYN-ACK acknowledges our SYN.
-//  fin    sSR -> sCW      acks = 1: the ACK makes it ESTABLISHED (§3.10.7.4 fifth check), the
-//                         FIN then CLOSE-WAIT (eighth check).
-//  fin    sES -> sCW      "Enter the CLOSE-WAIT state" (§3.10.7.4, eighth check).
-//  fin    sF1 -> sTW      acks = 1: our FIN is acknowledged (FIN-WAIT-2), then the FIN: "enter
-//                         TIME-WAIT" (eighth check).
-//  fin    sF1 -> sCG      acks = 0: "Otherwise, enter the CLOSING state" (simultaneous close).
-//  fin    sF2 -> sTW      "Enter the TIME-WAIT state" (eighth check).
-//  fin    sCG -> sTW      acks = 1: our FIN acknowledged in CLOSING (fifth check).
-//  fin    sLA -> sCL      acks = 1: our FIN acknowledged in LAST-ACK: "delete the TCB, enter
-//                         the CLOSED state" (fifth check). A retransmitted FIN (acks = 0): no change.
-//  fin    sTW -> sTW      A retransmitted FIN: acknowledge it, restart the 2MSL timeout.
-//  ack    sSR -> sES      acks = 1: "enter ESTABLISHED state" (fifth check, SYN-RECEIVED).
-//  ack    sF1 -> sF2      acks = 1: "if the FIN segment is now acknowledged, enter FIN-WAIT-2".
-//  ack    sCG -> sTW      acks = 1: "if the ACK acknowledges our FIN, enter the TIME-WAIT state".
-//  ack    sLA -> sCL      acks = 1: "if our FIN is now acknowledged, delete the TCB, enter the
-//                         CLOSED state and return".
-//  every other cell       unchanged: duplicates, retransmissions, window probes, keep-alives and
-//                         out-of-order segments never move a state.
 
 /// Next state of the sender of a segment of `class` (a table class) with `acks`.
 pub fn sender_next(acks: bool, class: FlagClass, state: TcpState) -> TcpState {
@@ -275,6 +286,69 @@ mod tests {
                         assert!(n.is_synchronized() || n == TcpState::Closed, "{s} -> {n}");
                     }
                 }
+            }
+        }
+    }
+    /// Column names of the tables' header comments, in encoding order.
+    const COLUMNS: [&str; TcpState::COUNT] = [
+        "sCL", "sLI", "sSS", "sSR", "sES", "sF1", "sF2", "sCW", "sCG", "sLA", "sTW",
+    ];
+
+    /// The `from -> to` pairs a row's reasons name (`sA/sB -> sC` names two).
+    fn reasons(lines: &[&str]) -> Vec<(usize, usize)> {
+        let col = |n: &str| {
+            COLUMNS
+                .iter()
+                .position(|c| *c == n)
+                .unwrap_or_else(|| panic!("{n}"))
+        };
+        let mut named = Vec::new();
+        for line in lines {
+            let text = line.trim_start().trim_start_matches("//").trim();
+            // A reason line starts with its cells; arrows inside a reason's prose are not cells.
+            let Some((from, rest)) = text.split_once(" -> ") else {
+                continue;
+            };
+            if !from.split('/').all(|f| COLUMNS.contains(&f)) {
+                continue;
+            }
+            let to = col(&rest[..3]);
+            named.extend(from.split('/').map(|f| (col(f), to)));
+        }
+        named.sort();
+        named
+    }
+
+    /// The layout nf_conntrack's `tcp_conntracks` has: every row is followed by the reasons for
+    /// the cells that move in it, and they name exactly those cells.
+    #[test]
+    fn every_moving_cell_has_its_reason_under_its_row() {
+        let source = include_str!("fsm.rs");
+        for (name, table) in [("SENDER", &SENDER), ("RECEIVER", &RECEIVER)] {
+            let start = source.find(&format!("pub const {name}: Table")).unwrap();
+            let body = &source[start..start + source[start..].find("\n];").unwrap()];
+            let lines: Vec<&str> = body.lines().collect();
+            let rows: Vec<usize> = (0..lines.len())
+                .filter(|&i| lines[i].contains("*/   [") || lines[i].contains("*/["))
+                .collect();
+            assert_eq!(rows.len(), 2 * FlagClass::TABLE_CLASSES, "{name}: rows");
+            for (k, &at) in rows.iter().enumerate() {
+                let (acks, class) = (k / FlagClass::TABLE_CLASSES, k % FlagClass::TABLE_CLASSES);
+                let end = rows.get(k + 1).copied().unwrap_or(lines.len());
+                let comments: Vec<&str> = lines[at + 1..end]
+                    .iter()
+                    .copied()
+                    .take_while(|l| l.trim_start().starts_with("//"))
+                    .collect();
+                let moving: Vec<(usize, usize)> = (0..TcpState::COUNT)
+                    .map(|s| (s, table[acks][class][s] as usize))
+                    .filter(|(s, n)| s != n)
+                    .collect();
+                assert_eq!(
+                    reasons(&comments),
+                    moving,
+                    "{name} acks={acks} class={class}"
+                );
             }
         }
     }
