@@ -348,7 +348,7 @@ fn stats(link: &mut Link, id: &Identity, a: &StatsArgs) -> Result<()> {
     }
     let _ = writeln!(s);
     for k in Counter::ALL {
-        let _ = writeln!(s, "{:<24} {:>12}", k.name(), c.get(*k));
+        let _ = writeln!(s, "{:<24} {:>12}", k.name(), c.get(k));
     }
     let _ = writeln!(s);
     for (k, v) in LinkCounter::ALL.iter().zip(&l) {

@@ -97,61 +97,30 @@ impl fmt::Display for TcpFlags {
     }
 }
 
-/// What a segment means to the connection state machine.
-///
-/// Encoded in 3 bits; the encoding is shared with the hardware.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum FlagClass {
-    /// SYN without ACK: an active open (RFC 9293 §3.5).
-    Syn = 0,
-    /// SYN with ACK: the answer to a SYN.
-    SynAck = 1,
-    /// FIN with ACK: the sender has no more data (RFC 9293 §3.6).
-    Fin = 2,
-    /// ACK without SYN/FIN/RST: data, acknowledgements, window updates, keep-alives.
-    Ack = 3,
-    /// RST, with or without ACK (RFC 9293 §3.5.2, RFC 5961 §3).
-    Rst = 4,
-    /// A combination no conforming stack sends (SYN+FIN, no flags, FIN without ACK, …).
-    Invalid = 5,
+crate::coded_enum! {
+    /// What a segment means to the connection state machine.
+    ///
+    /// Encoded in 3 bits; the encoding is shared with the hardware.
+    pub enum FlagClass {
+        /// SYN without ACK: an active open (RFC 9293 §3.5).
+        Syn => "syn",
+        /// SYN with ACK: the answer to a SYN.
+        SynAck => "synack",
+        /// FIN with ACK: the sender has no more data (RFC 9293 §3.6).
+        Fin => "fin",
+        /// ACK without SYN/FIN/RST: data, acknowledgements, window updates, keep-alives.
+        Ack => "ack",
+        /// RST, with or without ACK (RFC 9293 §3.5.2, RFC 5961 §3).
+        Rst => "rst",
+        /// A combination no conforming stack sends (SYN+FIN, no flags, FIN without ACK, …).
+        Invalid => "invalid",
+    }
 }
 
 impl FlagClass {
-    pub const ALL: [FlagClass; 6] = [
-        FlagClass::Syn,
-        FlagClass::SynAck,
-        FlagClass::Fin,
-        FlagClass::Ack,
-        FlagClass::Rst,
-        FlagClass::Invalid,
-    ];
     /// Classes that index the transition tables (everything but `Invalid` and `Rst`).
     pub const TABLE_CLASSES: usize = 4;
     pub const BITS: usize = 3;
-
-    pub const fn name(self) -> &'static str {
-        match self {
-            FlagClass::Syn => "syn",
-            FlagClass::SynAck => "synack",
-            FlagClass::Fin => "fin",
-            FlagClass::Ack => "ack",
-            FlagClass::Rst => "rst",
-            FlagClass::Invalid => "invalid",
-        }
-    }
-
-    pub const fn from_bits(b: u8) -> Option<FlagClass> {
-        match b {
-            0 => Some(FlagClass::Syn),
-            1 => Some(FlagClass::SynAck),
-            2 => Some(FlagClass::Fin),
-            3 => Some(FlagClass::Ack),
-            4 => Some(FlagClass::Rst),
-            5 => Some(FlagClass::Invalid),
-            _ => None,
-        }
-    }
 }
 
 /// Index into [`VALID_COMBINATIONS`]: FIN SYN RST ACK URG packed into 5 bits, in that order.

@@ -19,6 +19,7 @@ pub use descriptor::{Endpoint, FlowKey, SegmentDescriptor};
 pub use end::End;
 pub use flags::{FlagClass, TcpFlags};
 pub use state::TcpState;
+pub mod coded_enum;
 pub mod counters;
 pub mod drop;
 pub mod entry;

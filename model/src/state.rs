@@ -3,81 +3,43 @@
 use core::fmt;
 use core::str::FromStr;
 
-/// The state of one TCP endpoint (RFC 9293 §3.3.2, Figure 5).
-///
-/// The discriminant is the 4-bit hardware and wire encoding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[repr(u8)]
-pub enum TcpState {
-    /// No connection (or it no longer exists).
-    #[default]
-    Closed = 0,
-    /// Waiting for a SYN (a server's passive open).
-    Listen = 1,
-    /// SYN sent, waiting for a matching SYN.
-    SynSent = 2,
-    /// SYN received (and a SYN sent), waiting for the acknowledgement of our SYN.
-    SynReceived = 3,
-    /// Open: data flows both ways.
-    Established = 4,
-    /// Our FIN sent, not yet acknowledged, no FIN from the peer yet.
-    FinWait1 = 5,
-    /// Our FIN acknowledged, waiting for the peer's FIN.
-    FinWait2 = 6,
-    /// Peer's FIN received, waiting for the local user to close.
-    CloseWait = 7,
-    /// Both FINs sent and received (simultaneous close), ours not yet acknowledged.
-    Closing = 8,
-    /// Peer's FIN received, our FIN sent, waiting for its acknowledgement.
-    LastAck = 9,
-    /// Both FINs acknowledged; waiting 2MSL before the connection is gone.
-    TimeWait = 10,
+crate::coded_enum! {
+    /// The state of one TCP endpoint (RFC 9293 §3.3.2, Figure 5).
+    ///
+    /// The discriminant is the 4-bit hardware and wire encoding.
+    #[derive(Default)]
+    pub enum TcpState {
+        /// No connection (or it no longer exists).
+        #[default]
+        Closed => "CLOSED",
+        /// Waiting for a SYN (a server's passive open).
+        Listen => "LISTEN",
+        /// SYN sent, waiting for a matching SYN.
+        SynSent => "SYN_SENT",
+        /// SYN received (and a SYN sent), waiting for the acknowledgement of our SYN.
+        SynReceived => "SYN_RECEIVED",
+        /// Open: data flows both ways.
+        Established => "ESTABLISHED",
+        /// Our FIN sent, not yet acknowledged, no FIN from the peer yet.
+        FinWait1 => "FIN_WAIT_1",
+        /// Our FIN acknowledged, waiting for the peer's FIN.
+        FinWait2 => "FIN_WAIT_2",
+        /// Peer's FIN received, waiting for the local user to close.
+        CloseWait => "CLOSE_WAIT",
+        /// Both FINs sent and received (simultaneous close), ours not yet acknowledged.
+        Closing => "CLOSING",
+        /// Peer's FIN received, our FIN sent, waiting for its acknowledgement.
+        LastAck => "LAST_ACK",
+        /// Both FINs acknowledged; waiting 2MSL before the connection is gone.
+        TimeWait => "TIME_WAIT",
+    }
 }
 
 impl TcpState {
-    pub const COUNT: usize = 11;
     pub const BITS: usize = 4;
-    pub const ALL: [TcpState; Self::COUNT] = [
-        TcpState::Closed,
-        TcpState::Listen,
-        TcpState::SynSent,
-        TcpState::SynReceived,
-        TcpState::Established,
-        TcpState::FinWait1,
-        TcpState::FinWait2,
-        TcpState::CloseWait,
-        TcpState::Closing,
-        TcpState::LastAck,
-        TcpState::TimeWait,
-    ];
-
-    /// The name printed in every output (the contract of design.md).
-    pub const fn name(self) -> &'static str {
-        match self {
-            TcpState::Closed => "CLOSED",
-            TcpState::Listen => "LISTEN",
-            TcpState::SynSent => "SYN_SENT",
-            TcpState::SynReceived => "SYN_RECEIVED",
-            TcpState::Established => "ESTABLISHED",
-            TcpState::FinWait1 => "FIN_WAIT_1",
-            TcpState::FinWait2 => "FIN_WAIT_2",
-            TcpState::CloseWait => "CLOSE_WAIT",
-            TcpState::Closing => "CLOSING",
-            TcpState::LastAck => "LAST_ACK",
-            TcpState::TimeWait => "TIME_WAIT",
-        }
-    }
 
     pub const fn bits(self) -> u8 {
         self as u8
-    }
-
-    pub const fn from_bits(b: u8) -> Option<TcpState> {
-        if (b as usize) < Self::COUNT {
-            Some(Self::ALL[b as usize])
-        } else {
-            None
-        }
     }
 
     /// RFC 9293 §3.3.2: "synchronized" states are ESTABLISHED and everything after it.

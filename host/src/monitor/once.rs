@@ -75,9 +75,9 @@ pub fn text(v: &View) -> String {
     if let Some(c) = &v.counters {
         let _ = writeln!(s, "\n{:<24} {:>12} {:>8}", "COUNTER", "VALUE", "/s");
         for k in Counter::ALL {
-            let x = c.snapshot.get(*k);
+            let x = c.snapshot.get(k);
             if x != 0 {
-                let rate = format_rate(v.rates.get(*k as usize).copied().flatten());
+                let rate = format_rate(v.rates.get(k as usize).copied().flatten());
                 let _ = writeln!(s, "{:<24} {:>12} {:>8}", k.name(), x, rate);
             }
         }

@@ -142,55 +142,24 @@ pub enum ConfigItem {
     HashKey = 5,
 }
 
-/// Link counters, in `READ_LINK` order (docs/protocol.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum LinkCounter {
-    FramesOk,
-    BadFcs,
-    TooLong,
-    Garbage,
-    Aborted,
-    UnknownOp,
-    BadLength,
-    Responses,
-    EventsSent,
-    EventsRateLimited,
-    TooShort,
-}
-
-impl LinkCounter {
-    pub const ALL: [LinkCounter; 11] = [
-        LinkCounter::FramesOk,
-        LinkCounter::BadFcs,
-        LinkCounter::TooLong,
-        LinkCounter::Garbage,
-        LinkCounter::Aborted,
-        LinkCounter::UnknownOp,
-        LinkCounter::BadLength,
-        LinkCounter::Responses,
-        LinkCounter::EventsSent,
-        LinkCounter::EventsRateLimited,
-        LinkCounter::TooShort,
-    ];
-    pub const COUNT: usize = Self::ALL.len();
-
-    pub const fn name(self) -> &'static str {
-        match self {
-            LinkCounter::FramesOk => "frames_ok",
-            LinkCounter::BadFcs => "bad_fcs",
-            LinkCounter::TooLong => "too_long",
-            LinkCounter::Garbage => "garbage",
-            LinkCounter::Aborted => "aborted",
-            LinkCounter::UnknownOp => "unknown_op",
-            LinkCounter::BadLength => "bad_length",
-            LinkCounter::Responses => "responses",
-            LinkCounter::EventsSent => "events_sent",
-            LinkCounter::EventsRateLimited => "events_rate_limited",
-            LinkCounter::TooShort => "too_short",
-        }
+crate::coded_enum! {
+    /// Link counters, in `READ_LINK` order (docs/protocol.md).
+    pub enum LinkCounter {
+        FramesOk => "frames_ok",
+        BadFcs => "bad_fcs",
+        TooLong => "too_long",
+        Garbage => "garbage",
+        Aborted => "aborted",
+        UnknownOp => "unknown_op",
+        BadLength => "bad_length",
+        Responses => "responses",
+        EventsSent => "events_sent",
+        EventsRateLimited => "events_rate_limited",
+        TooShort => "too_short",
     }
 }
+
+impl LinkCounter {}
 
 /// Bytes on the wire for a dump of `entries` live entries: frames of up to
 /// `DUMP_ENTRIES_PER_FRAME` entries, each with header, `now`, FCS and one flag (the closing flag
