@@ -16,7 +16,7 @@ demo: deps
 test: deps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -q -- -D warnings
-	$(CARGO) clippy -p synscope --no-default-features -q -- -D warnings
+	$(CARGO) clippy -p synscope --no-default-features --all-targets -q -- -D warnings
 	$(MAKE) --no-print-directory lint
 	$(CARGO) test --workspace
 

@@ -627,6 +627,7 @@ fn monitor_in_tmux_exits_with_one_line_when_the_board_goes_away() {
 }
 
 #[test]
+#[cfg(feature = "simulator")]
 fn demo_says_why_when_the_capture_or_the_simulated_board_fails() {
     let out = synscope(&["demo", "/no/such.pcap"]);
     assert!(!out.status.success());
@@ -650,6 +651,7 @@ fn demo_says_why_when_the_capture_or_the_simulated_board_fails() {
 }
 
 #[test]
+#[cfg(feature = "simulator")]
 fn demo_finds_the_bundled_capture() {
     let p = synscope::demo::resolve_capture(None).unwrap();
     assert!(p.ends_with("captures/K_many.pcap"), "{}", p.display());
@@ -683,11 +685,13 @@ fn small_terminals_still_show_the_status_and_keys() {
 
 /// `synscope sim CAPTURE --serve` as a child (its line at the reset rate, as a board's),
 /// killed and reaped on drop.
+#[cfg(feature = "simulator")]
 struct ServedBoard {
     child: std::process::Child,
     serial: String,
 }
 
+#[cfg(feature = "simulator")]
 impl ServedBoard {
     fn start(capture: &str) -> ServedBoard {
         use std::io::{BufRead, BufReader};
@@ -727,6 +731,7 @@ impl ServedBoard {
     }
 }
 
+#[cfg(feature = "simulator")]
 impl Drop for ServedBoard {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -735,6 +740,7 @@ impl Drop for ServedBoard {
 }
 
 #[test]
+#[cfg(feature = "simulator")]
 fn monitor_in_tmux_on_the_simulated_board_shows_the_capture() {
     // captures/A_normal.json: one connection, 10.77.1.10:47960 -> 10.77.1.20:5432, ending
     // TIME_WAIT (client) / CLOSED (server).
@@ -790,6 +796,7 @@ fn monitor_in_tmux_on_the_simulated_board_shows_the_capture() {
 }
 
 #[test]
+#[cfg(feature = "simulator")]
 fn demo_in_tmux_shows_the_capture_live_and_ends_the_simulated_board() {
     // A copy under a name of its own, to find the child process by.
     let dir = tempfile::tempdir().unwrap();
