@@ -599,6 +599,14 @@ impl Transport for BoardSim {
         cycles_time(self.cycles)
     }
 
+    /// The simulated board always runs synscope at the rate it says: silence is a fault of the
+    /// generated hardware, or of this driver.
+    fn silence_hint(&self, _baud: u32) -> String {
+        "the simulated board's logic answered nothing: a fault in the generated hardware or \
+         its driver (`cargo test -p synscope-sim` checks both)"
+            .to_string()
+    }
+
     /// The line follows the board's divisor: wait until the board has switched to `baud`
     /// (once its transmitter is idle).
     fn set_baud(&mut self, baud: u32) -> io::Result<()> {

@@ -58,10 +58,10 @@ pub enum Error {
     )]
     Io { port: String, error: io::Error },
 
-    /// Nothing came for `silent` (`heard`: what came before that, or empty).
+    /// Nothing came for `silent` (`heard`: what came before that, or empty; `hint`: what to
+    /// check, from the transport: [`super::Transport::silence_hint`]).
     #[error(
-        "no answer from {port} (silent for {:.1} s{heard}): is the board programmed with \
-         synscope (`make program`), and is {baud} baud its rate (--baud)?",
+        "no answer from {port} (silent for {:.1} s{heard}): {hint}",
         .silent.as_secs_f64()
     )]
     NoAnswer {
@@ -69,6 +69,7 @@ pub enum Error {
         baud: u32,
         silent: Duration,
         heard: String,
+        hint: String,
     },
 
     /// Bytes kept coming that make no synscope frame (`text`: they read as text, which no line

@@ -170,6 +170,7 @@ impl<T: Transport> Client<T> {
                     baud: self.s.baud,
                     silent: self.s.timeout,
                     heard: self.heard(),
+                    hint: self.transport.silence_hint(self.s.baud),
                 });
             };
             let h = frame.header;

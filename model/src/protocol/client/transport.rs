@@ -20,6 +20,15 @@ pub trait Transport {
 
     /// Move this end of the line to `baud`; bytes still in flight at the old rate are dropped.
     fn set_baud(&mut self, baud: u32) -> io::Result<()>;
+
+    /// What to check when nothing answers at `baud` (the end of [`super::Error::NoAnswer`]'s
+    /// message): for a port, the board's bitstream and line rate.
+    fn silence_hint(&self, baud: u32) -> String {
+        format!(
+            "is the board programmed with synscope (`make program`), and is {baud} baud its \
+             rate (--baud)?"
+        )
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -37,5 +46,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
 
     fn set_baud(&mut self, baud: u32) -> io::Result<()> {
         (**self).set_baud(baud)
+    }
+
+    fn silence_hint(&self, baud: u32) -> String {
+        (**self).silence_hint(baud)
     }
 }
