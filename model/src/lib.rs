@@ -33,6 +33,7 @@ pub mod table;
 pub mod time;
 pub mod timeouts;
 pub mod tracker;
+pub mod traffic;
 
 pub use counters::{Counter, Counters};
 pub use drop::DropReason;
