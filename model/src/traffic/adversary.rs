@@ -31,8 +31,8 @@ struct Conv {
 }
 
 /// A seeded stream generator: few hosts and ports (connections collide in the buckets of a
-/// small table), mostly
-/// plausible conversations, every rule of `segment` aimed at: handshakes and their
+/// small table), mostly plausible conversations, every rule of `segment` aimed at: handshakes
+/// and their
 /// retransmissions (SYN after SYN-ACK, SYN-ACK after ACK, SYNs never answered, TFO SYN data
 /// partially acknowledged), data in sequence, old, in holes, beyond the window, zero-window
 /// probes, FINs in sequence, held beyond a hole, old or out of window, ACKs exact, partial,
@@ -51,8 +51,8 @@ pub struct Adversary {
     pub v6_per_256: u64,
     ports: Vec<u16>,
     conns: Vec<Conv>,
-    /// The core's bucket of a key under the default key (to aim IPv6 keys alike in their
-    /// heads at one bucket).
+    /// A table of the shape aimed at: the bucket of a key under the default hash key (to aim
+    /// IPv6 keys alike in their heads at one bucket).
     table: Table,
 }
 
