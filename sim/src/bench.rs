@@ -9,7 +9,8 @@
 //! - [`StreamShape::Same`]: one long established transfer (handshake, data and ACKs both ways,
 //!   close), every segment the same connection as the one before (the forwarding path);
 //! - [`StreamShape::Mix`]: thousands of connections interleaved (handshakes, data, FIN closes,
-//!   RSTs, abandoned connections, refused SYNs, retransmissions).
+//!   RSTs, abandoned connections, refused SYNs, retransmissions, forged segments): the shared
+//!   generator, `synscope_model::traffic::Mix`.
 //!
 //! Every run is checked, not only timed: each descriptor must produce exactly one `out_valid`,
 //! the first one `LATENCY` ticks after it went in and one per tick after that, and the
@@ -34,6 +35,8 @@ use synscope_hdl::conn::segment_apply::{
 use synscope_hdl::conn::V_REFUSED;
 use synscope_model::descriptor::WSCALE_NONE;
 use synscope_model::rng::Rng;
+use synscope_model::time::TICKS_PER_SECOND;
+use synscope_model::traffic::{Chance, Mix, MixConfig};
 use synscope_model::{
     Endpoint, SegmentDescriptor, TableShape, TcpFlags, Timeouts, Tracker, TrackerConfig, Verdict,
 };
@@ -538,7 +541,7 @@ pub fn stream(shape: StreamShape, n: usize, seed: u64) -> Vec<SegmentDescriptor>
     match shape {
         StreamShape::Distinct => distinct(&mut rng, n),
         StreamShape::Same => same(&mut rng, n),
-        StreamShape::Mix => Mix::new(rng).take(n),
+        StreamShape::Mix => mix(rng, n),
     }
 }
 
@@ -660,213 +663,21 @@ fn same(rng: &mut Rng, n: usize) -> Vec<SegmentDescriptor> {
     out
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ending {
-    Fin,
-    Rst,
-    /// Just stops (left to time out or be evicted).
-    Abandon,
-    /// A SYN to a closed port, answered with RST-ACK.
-    Refused,
-}
-
-/// One conversation of the mix.
-struct Conv {
-    client: Endpoint,
-    server: Endpoint,
-    cs: u32,
-    ss: u32,
-    step: u32,
-    data_left: u32,
-    ending: Ending,
-    /// Segments of the FIN close sent so far.
-    closing: u32,
-}
-
-/// Many connections interleaved: a pool of about `CONCURRENT` open conversations, each
-/// descriptor from a random one.
-struct Mix {
-    rng: Rng,
-    pool: Vec<Conv>,
-    time: u32,
-    last: Option<SegmentDescriptor>,
-}
-
-impl Mix {
-    const CONCURRENT: usize = 3000;
-
-    fn new(rng: Rng) -> Mix {
-        Mix {
-            rng,
-            pool: Vec::with_capacity(Self::CONCURRENT + 1),
-            time: START_TIME,
-            last: None,
-        }
-    }
-
-    fn new_conv(&mut self) -> Conv {
-        let rng = &mut self.rng;
-        let client = Endpoint::v4(
-            0x0a00_0000 | rng.below(1 << 24) as u32,
-            1024 + rng.below(64_000) as u16,
-        );
-        let server = server(rng);
-        let ending = match rng.below(100) {
-            0..=69 => Ending::Fin,
-            70..=84 => Ending::Rst,
-            85..=94 => Ending::Abandon,
-            _ => Ending::Refused,
-        };
-        let data_left = rng.below(30) as u32
-            + if rng.chance(1, 5) {
-                rng.below(300) as u32
-            } else {
-                0
-            };
-        Conv {
-            client,
-            server,
-            cs: rng.next_u64() as u32,
-            ss: rng.next_u64() as u32,
-            step: 0,
-            data_left,
-            ending,
-            closing: 0,
-        }
-    }
-
-    fn take(mut self, n: usize) -> Vec<SegmentDescriptor> {
-        let mut out = Vec::with_capacity(n);
-        while out.len() < n {
-            let d = self.next_segment();
-            out.push(d);
-        }
-        out
-    }
-
-    fn next_segment(&mut self) -> SegmentDescriptor {
-        if self.rng.chance(1, 4000) {
-            self.time += 1;
-        }
-        // A retransmission of the segment before.
-        if let Some(d) = self.last.filter(|_| self.rng.chance(1, 100)) {
-            return d;
-        }
-        // Now and then what a receiver drops or what shows a handshake segment lost: a forged
-        // byte at a guessed sequence number (blind injection), a SYN re-sent after its
-        // SYN-ACK.
-        if !self.pool.is_empty() && self.rng.chance(1, 100) {
-            let k = self.rng.below(self.pool.len() as u64) as usize;
-            let c = &self.pool[k];
-            let (cl, sv, cs) = (c.client, c.server, c.cs);
-            let d = if self.rng.chance(1, 2) {
-                seg(
-                    cl,
-                    sv,
-                    TcpFlags::ACK,
-                    self.rng.next_u64() as u32,
-                    self.rng.next_u64() as u32,
-                    1,
-                    self.time,
-                )
-            } else {
-                seg(cl, sv, TcpFlags::SYN, cs.wrapping_sub(1), 0, 0, self.time)
-            };
-            self.last = Some(d);
-            return d;
-        }
-        while self.pool.len() < Self::CONCURRENT || self.rng.chance(1, 50) {
-            let c = self.new_conv();
-            self.pool.push(c);
-        }
-        let k = self.rng.below(self.pool.len() as u64) as usize;
-        let time = self.time;
-        let (d, done) = Self::advance(&mut self.pool[k], &mut self.rng, time);
-        if done {
-            self.pool.swap_remove(k);
-        }
-        self.last = Some(d);
-        d
-    }
-
-    /// The next segment of a conversation, and whether it was its last.
-    fn advance(c: &mut Conv, rng: &mut Rng, time: u32) -> (SegmentDescriptor, bool) {
-        use TcpFlags as F;
-        let (cl, sv) = (c.client, c.server);
-        let step = c.step;
-        c.step += 1;
-        match step {
-            0 => {
-                let d = seg(cl, sv, F::SYN, c.cs, 0, 0, time);
-                c.cs = c.cs.wrapping_add(1);
-                return (d, false);
-            }
-            1 if c.ending == Ending::Refused => {
-                return (seg(sv, cl, F::RST | F::ACK, 0, c.cs, 0, time), true);
-            }
-            1 => {
-                let d = seg(sv, cl, F::SYN | F::ACK, c.ss, c.cs, 0, time);
-                c.ss = c.ss.wrapping_add(1);
-                return (d, false);
-            }
-            2 => return (seg(cl, sv, F::ACK, c.cs, c.ss, 0, time), false),
-            _ => {}
-        }
-        if c.data_left > 0 {
-            c.data_left -= 1;
-            let d = match rng.below(100) {
-                0..=44 => {
-                    let len = if rng.chance(3, 4) {
-                        1448
-                    } else {
-                        1 + rng.below(1448) as u16
-                    };
-                    let d = seg(sv, cl, F::ACK | F::PSH, c.ss, c.cs, len, time);
-                    c.ss = c.ss.wrapping_add(len as u32);
-                    d
-                }
-                45..=64 => {
-                    let len = 1 + rng.below(700) as u16;
-                    let d = seg(cl, sv, F::ACK | F::PSH, c.cs, c.ss, len, time);
-                    c.cs = c.cs.wrapping_add(len as u32);
-                    d
-                }
-                65..=89 => seg(cl, sv, F::ACK, c.cs, c.ss, 0, time),
-                _ => seg(sv, cl, F::ACK, c.ss, c.cs, 0, time),
-            };
-            let done = c.data_left == 0 && c.ending == Ending::Abandon;
-            return (d, done);
-        }
-        match c.ending {
-            Ending::Rst => {
-                let d = if rng.chance(1, 2) {
-                    seg(cl, sv, F::RST | F::ACK, c.cs, c.ss, 0, time)
-                } else {
-                    seg(sv, cl, F::RST, c.ss, 0, 0, time)
-                };
-                (d, true)
-            }
-            // Abandoned with no data: a last pure ACK.
-            Ending::Abandon | Ending::Refused => (seg(cl, sv, F::ACK, c.cs, c.ss, 0, time), true),
-            Ending::Fin => {
-                // The close: client FIN, server ACK, server FIN, client ACK.
-                let k = c.closing;
-                c.closing += 1;
-                match k {
-                    0 => {
-                        let d = seg(cl, sv, F::FIN | F::ACK, c.cs, c.ss, 0, time);
-                        c.cs = c.cs.wrapping_add(1);
-                        (d, false)
-                    }
-                    1 => (seg(sv, cl, F::ACK, c.ss, c.cs, 0, time), false),
-                    2 => {
-                        let d = seg(sv, cl, F::FIN | F::ACK, c.ss, c.cs, 0, time);
-                        c.ss = c.ss.wrapping_add(1);
-                        (d, false)
-                    }
-                    _ => (seg(cl, sv, F::ACK, c.cs, c.ss, 0, time), true),
-                }
-            }
-        }
-    }
+/// The mix: `synscope_model::traffic::Mix`, IPv4, about 3000 conversations open at once
+/// (handshakes, request/response exchanges, every realistic ending), one in a hundred segments
+/// a retransmission of the one before and one in a hundred forged (a byte at a guessed
+/// sequence number, a SYN sent again), timestamps on every segment, and about one tick of
+/// time every 4000 segments.
+fn mix(rng: Rng, n: usize) -> Vec<SegmentDescriptor> {
+    let mut config = MixConfig::realistic(u64::MAX, 3000, 40.0, 0);
+    config.client_ports = (1024, 64_000);
+    config.servers = 64;
+    config.server_ports = &[80, 443, 22, 25, 8080, 3306];
+    config.noise = Chance::new(0, 1);
+    config.step_us = (1, 31);
+    config.start = Duration::from_secs(START_TIME as u64 / TICKS_PER_SECOND as u64);
+    config.timestamps = true;
+    config.repeat = Some(Chance::new(1, 100));
+    config.forge = Some(Chance::new(1, 100));
+    Mix::new(rng, config).segments().take(n).collect()
 }
