@@ -519,3 +519,51 @@ impl<R: Source> Mix<R> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    /// A finite mix starts exactly its conversations, plays every script to its end (the
+    /// pool drains), and honours its shares; an endless one with few clients reuses them and
+    /// sends retransmissions and forged segments when asked.
+    #[test]
+    fn mix_honours_its_knobs() {
+        let mut m = Mix::new(Rng::new(3), MixConfig::realistic(500, 50, 10.0, 40));
+        let (mut syns, mut v6_syns, mut noise, mut odd) = (0, 0, 0, 0);
+        for (_, e) in m.by_ref() {
+            match e {
+                Emitted::Segment(s) => {
+                    let f = s.desc.flags.bits();
+                    if f == F::SYN {
+                        syns += 1;
+                        v6_syns += s.desc.src.is_v6() as u32;
+                    }
+                    odd += (f == F::SYN | F::FIN) as u32;
+                }
+                Emitted::Noise(_) => noise += 1,
+            }
+        }
+        assert_eq!(m.conversations(), 500);
+        assert_eq!(syns, 500, "one SYN a conversation");
+        assert!((150..250).contains(&v6_syns), "{v6_syns} IPv6 of 500");
+        assert!(noise > 0 && odd > 0, "{noise} noise frames, {odd} SYN+FIN");
+
+        let mut config = MixConfig::realistic(u64::MAX, 100, 10.0, 0);
+        config.clients = Clients::Few { hosts: 3 };
+        config.repeat = Some(Chance::new(1, 10));
+        let segs: Vec<_> = Mix::new(Rng::new(4), config)
+            .segments()
+            .take(5000)
+            .collect();
+        let clients: std::collections::BTreeSet<_> = segs
+            .iter()
+            .filter(|d| d.flags.bits() == F::SYN)
+            .map(|d| d.src.addr_bits())
+            .collect();
+        assert_eq!(clients.len(), 3);
+        let repeats = segs.windows(2).filter(|w| w[0] == w[1]).count();
+        assert!(repeats > 300, "{repeats} retransmissions");
+    }
+}
