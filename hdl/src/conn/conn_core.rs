@@ -75,7 +75,7 @@ use crate::conn::counter_bank::{
     CountRecord, CounterBank, WaySnap, COUNTER_BITS, COUNTER_INDEX_BITS,
 };
 use crate::conn::entry::{
-    AsCont, AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS, TOP_IP_BITS,
+    AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS, TOP_IP_BITS,
 };
 use crate::conn::entry_age::{EntryAge, EvictionClass, TIMEOUT_BITS};
 use crate::conn::flag_decode::FlagDecode;
@@ -83,7 +83,8 @@ use crate::conn::flow_key::FlowKey;
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::segment_apply::SegmentApply;
 use crate::conn::toeplitz_hash::{ToeplitzHash, INPUT_BITS, KEY_BITS};
-use crate::conn::{OUT_VERDICT_BITS, V_REFUSED};
+use crate::conn::way_pair::{WayKey, WayPair};
+use crate::conn::{OUT_VERDICT_BITS, PAIRS, V_REFUSED, WAYS};
 use rust_hdl::prelude::*;
 use synscope_model::timeouts::Timeouts;
 use synscope_model::TableShape;
@@ -336,17 +337,13 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     decode: FlagDecode,
     key: FlowKey,
     hasher: ToeplitzHash,
-    age0: EntryAge,
-    age1: EntryAge,
-    age2: EntryAge,
-    age3: EntryAge,
+    /// C1 of each pair of ways: forward, age, key compare (its results registered for C2).
+    pairs: [WayPair; PAIRS],
     /// C2: the applied entry aged to the time of the item in C1 (its successor).
     age4: EntryAge,
     apply: SegmentApply,
-    ram0: RAM<EntryBits, B>,
-    ram1: RAM<EntryBits, B>,
-    ram2: RAM<EntryBits, B>,
-    ram3: RAM<EntryBits, B>,
+    /// One RAM per way (docs/core.md, "Table"), addressed by bucket.
+    rams: [RAM<EntryBits, B>; WAYS],
     bank: CounterBank,
     ev_fifo: SynchronousFIFO<EventRecord, E, EP1, 1>,
     ev_bucket_fifo: SynchronousFIFO<Bits<B>, E, EP1, 1>,
@@ -414,49 +411,20 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     c_now: DFF<Bits<TIME_BITS>>,
     c: DFF<Desc>,
     // forwarding: the bucket C2 wrote last cycle
-    /// C1 takes `fwd*`: registered in R (the bucket read is the one C2 writes at that edge).
+    /// C1 takes `fwd`: registered in R (the bucket read is the one C2 writes at that edge).
     use_fwd: DFF<Bit>,
-    fwd0: DFF<EntryBits>,
-    fwd1: DFF<EntryBits>,
-    fwd2: DFF<EntryBits>,
-    fwd3: DFF<EntryBits>,
-    raw0: Signal<Local, EntryBits>,
-    raw1: Signal<Local, EntryBits>,
-    raw2: Signal<Local, EntryBits>,
-    raw3: Signal<Local, EntryBits>,
-    aged0: Signal<Local, EntryBits>,
-    aged1: Signal<Local, EntryBits>,
-    aged2: Signal<Local, EntryBits>,
-    aged3: Signal<Local, EntryBits>,
-    alive0: Signal<Local, Bit>,
-    alive1: Signal<Local, Bit>,
-    alive2: Signal<Local, Bit>,
-    alive3: Signal<Local, Bit>,
+    /// The ways of the last write-back.
+    fwd: [DFF<EntryBits>; WAYS],
     dead0: Signal<Local, Bit>,
     dead1: Signal<Local, Bit>,
     dead2: Signal<Local, Bit>,
     dead3: Signal<Local, Bit>,
-    match0: Signal<Local, Bit>,
-    match1: Signal<Local, Bit>,
-    match2: Signal<Local, Bit>,
-    match3: Signal<Local, Bit>,
     c1_hit: Signal<Local, Bit>,
     c1_hit_way: Signal<Local, Bits<2>>,
-    keq0: Signal<Local, Bit>,
-    keq1: Signal<Local, Bit>,
-    keq2: Signal<Local, Bit>,
-    keq3: Signal<Local, Bit>,
     hit_entry: Signal<Local, EntryBits>,
     c1_same_key: Signal<Local, Bit>,
-    /// The odd ways read as IPv6 continuations.
-    as_cont1: AsCont,
-    as_cont3: AsCont,
-    /// Way 1 / 3 is the continuation of an IPv6 entry (its head is way 0 / 2).
-    cont1: Signal<Local, Bit>,
-    cont3: Signal<Local, Bit>,
-    /// The continuation of pair 0 / 1 holds the descriptor's top address bits.
-    top_eq0: Signal<Local, Bit>,
-    top_eq1: Signal<Local, Bit>,
+    /// The key of the item in C1, for the way pairs' compares.
+    c1_key: Signal<Local, WayKey>,
     // ---- C2 (registered at the C1→C2 edge)
     a_desc: DFF<Bit>,
     a_read: DFF<Bit>,
@@ -472,38 +440,10 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     a_same_b: DFF<Bit>,
     /// ... and is a descriptor of the same connection.
     a_same_key: DFF<Bit>,
-    /// Way 1 / way 3 held an IPv6 continuation when C1 read it (`cont1`/`cont3`), whether or
-    /// not its head was alive at this item's time.
-    a_cont1: DFF<Bit>,
-    a_cont3: DFF<Bit>,
-    a_aged0: DFF<EntryBits>,
-    a_aged1: DFF<EntryBits>,
-    a_aged2: DFF<EntryBits>,
-    a_aged3: DFF<EntryBits>,
-    a_class0: DFF<Bits<2>>,
-    a_class1: DFF<Bits<2>>,
-    a_class2: DFF<Bits<2>>,
-    a_class3: DFF<Bits<2>>,
-    a_age0: DFF<Bits<TIME_BITS>>,
-    a_age1: DFF<Bits<TIME_BITS>>,
-    a_age2: DFF<Bits<TIME_BITS>>,
-    a_age3: DFF<Bits<TIME_BITS>>,
-    a_old0: DFF<WaySnap>,
-    a_old1: DFF<WaySnap>,
-    a_old2: DFF<WaySnap>,
-    a_old3: DFF<WaySnap>,
     a_hit: DFF<Bit>,
     a_hit_way: DFF<Bits<2>>,
     // endpoints of entries whose states feed the gauges and the outputs (`trk_*`: a field of a
     // field cannot be read in one step, so the endpoint is copied and its state read)
-    trk_raw_lo0: Signal<Local, TrackBits>,
-    trk_raw_hi0: Signal<Local, TrackBits>,
-    trk_raw_lo1: Signal<Local, TrackBits>,
-    trk_raw_hi1: Signal<Local, TrackBits>,
-    trk_raw_lo2: Signal<Local, TrackBits>,
-    trk_raw_hi2: Signal<Local, TrackBits>,
-    trk_raw_lo3: Signal<Local, TrackBits>,
-    trk_raw_hi3: Signal<Local, TrackBits>,
     trk_fwd_lo0: Signal<Local, TrackBits>,
     trk_fwd_hi0: Signal<Local, TrackBits>,
     trk_fwd_lo1: Signal<Local, TrackBits>,
@@ -793,16 +733,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             decode: Default::default(),
             key: Default::default(),
             hasher: Default::default(),
-            age0: Default::default(),
-            age1: Default::default(),
-            age2: Default::default(),
-            age3: Default::default(),
+            pairs: Default::default(),
             age4: Default::default(),
+            rams: Default::default(),
             apply: Default::default(),
-            ram0: Default::default(),
-            ram1: Default::default(),
-            ram2: Default::default(),
-            ram3: Default::default(),
             bank: Default::default(),
             ev_fifo: Default::default(),
             ev_bucket_fifo: Default::default(),
@@ -854,38 +788,16 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             c_now: Default::default(),
             c: Default::default(),
             use_fwd: Default::default(),
-            fwd0: Default::default(),
-            fwd1: Default::default(),
-            fwd2: Default::default(),
-            fwd3: Default::default(),
-            raw0: Default::default(),
-            raw1: Default::default(),
-            raw2: Default::default(),
-            raw3: Default::default(),
-            aged0: Default::default(),
-            aged1: Default::default(),
-            aged2: Default::default(),
-            aged3: Default::default(),
-            alive0: Default::default(),
-            alive1: Default::default(),
-            alive2: Default::default(),
-            alive3: Default::default(),
+            fwd: Default::default(),
             dead0: Default::default(),
             dead1: Default::default(),
             dead2: Default::default(),
             dead3: Default::default(),
-            match0: Default::default(),
-            match1: Default::default(),
-            match2: Default::default(),
-            match3: Default::default(),
             c1_hit: Default::default(),
             c1_hit_way: Default::default(),
-            keq0: Default::default(),
-            keq1: Default::default(),
-            keq2: Default::default(),
-            keq3: Default::default(),
             hit_entry: Default::default(),
             c1_same_key: Default::default(),
+            c1_key: Default::default(),
             a_desc: Default::default(),
             a_read: Default::default(),
             a_sweep: Default::default(),
@@ -896,34 +808,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             a: Default::default(),
             a_same_b: Default::default(),
             a_same_key: Default::default(),
-            a_cont1: Default::default(),
-            a_cont3: Default::default(),
-            a_aged0: Default::default(),
-            a_aged1: Default::default(),
-            a_aged2: Default::default(),
-            a_aged3: Default::default(),
-            a_class0: Default::default(),
-            a_class1: Default::default(),
-            a_class2: Default::default(),
-            a_class3: Default::default(),
-            a_age0: Default::default(),
-            a_age1: Default::default(),
-            a_age2: Default::default(),
-            a_age3: Default::default(),
-            a_old0: Default::default(),
-            a_old1: Default::default(),
-            a_old2: Default::default(),
-            a_old3: Default::default(),
             a_hit: Default::default(),
             a_hit_way: Default::default(),
-            trk_raw_lo0: Default::default(),
-            trk_raw_hi0: Default::default(),
-            trk_raw_lo1: Default::default(),
-            trk_raw_hi1: Default::default(),
-            trk_raw_lo2: Default::default(),
-            trk_raw_hi2: Default::default(),
-            trk_raw_lo3: Default::default(),
-            trk_raw_hi3: Default::default(),
             trk_fwd_lo0: Default::default(),
             trk_fwd_hi0: Default::default(),
             trk_fwd_lo1: Default::default(),
@@ -1087,12 +973,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             ev_lo_split: Default::default(),
             ev_hi_split: Default::default(),
             hash_word4: Default::default(),
-            as_cont1: Default::default(),
-            as_cont3: Default::default(),
-            cont1: Default::default(),
-            cont3: Default::default(),
-            top_eq0: Default::default(),
-            top_eq1: Default::default(),
             pt2_valid: Default::default(),
             fa2: Default::default(),
             patch2: Default::default(),
@@ -1170,10 +1050,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             c_now,
             c,
             use_fwd,
-            fwd0,
-            fwd1,
-            fwd2,
-            fwd3,
             a_desc,
             a_read,
             a_sweep,
@@ -1184,24 +1060,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             a,
             a_same_b,
             a_same_key,
-            a_cont1,
-            a_cont3,
-            a_aged0,
-            a_aged1,
-            a_aged2,
-            a_aged3,
-            a_class0,
-            a_class1,
-            a_class2,
-            a_class3,
-            a_age0,
-            a_age1,
-            a_age2,
-            a_age3,
-            a_old0,
-            a_old1,
-            a_old2,
-            a_old3,
             a_hit,
             a_hit_way,
             pt_valid,
@@ -1244,14 +1102,12 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             o_gnew2,
             o_gnew3
         );
-        self.ram0.read_clock.next = self.clock.val();
-        self.ram0.write_clock.next = self.clock.val();
-        self.ram1.read_clock.next = self.clock.val();
-        self.ram1.write_clock.next = self.clock.val();
-        self.ram2.read_clock.next = self.clock.val();
-        self.ram2.write_clock.next = self.clock.val();
-        self.ram3.read_clock.next = self.clock.val();
-        self.ram3.write_clock.next = self.clock.val();
+        for w in 0..WAYS {
+            self.rams[w].read_clock.next = self.clock.val();
+            self.rams[w].write_clock.next = self.clock.val();
+            self.fwd[w].clock.next = self.clock.val();
+            self.fwd[w].d.next = self.fwd[w].q.val();
+        }
         self.hasher.clock.next = self.clock.val();
         self.hasher.reset.next = self.reset.val();
         self.hasher.key.next = self.hash_key.val();
@@ -1408,146 +1264,54 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.sweep_ptr.d.next = self.sweep_ptr.q.val() + self.one_b.val();
         }
         self.c_bucket.d.next = self.r_bucket.val();
-        self.ram0.read_address.next = self.r_bucket.val();
-        self.ram1.read_address.next = self.r_bucket.val();
-        self.ram2.read_address.next = self.r_bucket.val();
-        self.ram3.read_address.next = self.r_bucket.val();
+        for w in 0..WAYS {
+            self.rams[w].read_address.next = self.r_bucket.val();
+        }
         self.ep_ram.read_address.next = self.r_bucket.val();
 
-        // ---- C1: forward
-        if self.use_fwd.q.val() {
-            self.raw0.next = self.fwd0.q.val();
-            self.raw1.next = self.fwd1.q.val();
-            self.raw2.next = self.fwd2.q.val();
-            self.raw3.next = self.fwd3.q.val();
-        } else {
-            self.raw0.next = self.ram0.read_data.val();
-            self.raw1.next = self.ram1.read_data.val();
-            self.raw2.next = self.ram2.read_data.val();
-            self.raw3.next = self.ram3.read_data.val();
-        }
+        // ---- C1: forward, age and compare each pair of ways (`way_pair`)
         // A bucket last written before the latest key load is empty.
         self.stale.next =
             !self.use_fwd.q.val() && (self.ep_ram.read_data.val() != self.epoch_q.q.val());
-        if self.stale.val() {
-            self.raw0.next.valid = false;
-            self.raw1.next.valid = false;
-            self.raw2.next.valid = false;
-            self.raw3.next.valid = false;
+        self.c1_key.next.v6 = self.c.q.val().v6;
+        self.c1_key.next.lo_ip = self.c.q.val().lo_ip;
+        self.c1_key.next.lo_top = self.c.q.val().lo_top;
+        self.c1_key.next.lo_port = self.c.q.val().lo_port;
+        self.c1_key.next.hi_ip = self.c.q.val().hi_ip;
+        self.c1_key.next.hi_top = self.c.q.val().hi_top;
+        self.c1_key.next.hi_port = self.c.q.val().hi_port;
+        for p in 0..PAIRS {
+            self.pairs[p].clock.next = self.clock.val();
+            self.pairs[p].even_read.next = self.rams[2 * p].read_data.val();
+            self.pairs[p].odd_read.next = self.rams[2 * p + 1].read_data.val();
+            self.pairs[p].even_fwd.next = self.fwd[2 * p].q.val();
+            self.pairs[p].odd_fwd.next = self.fwd[2 * p + 1].q.val();
+            self.pairs[p].use_fwd.next = self.use_fwd.q.val();
+            self.pairs[p].stale.next = self.stale.val();
+            self.pairs[p].now.next = self.c_now.q.val();
+            self.pairs[p].time_wait.next = self.tw_q.q.val();
+            self.pairs[p].handshake.next = self.hs_q.q.val();
+            self.pairs[p].fin_wait_2.next = self.fw2_q.q.val();
+            self.pairs[p].idle.next = self.idle_q.q.val();
+            self.pairs[p].linger.next = self.linger_q.q.val();
+            self.pairs[p].key.next = self.c1_key.val();
         }
-
-        // ---- C1: age the four ways
-        self.age0.entry.next = self.raw0.val();
-        self.age0.now.next = self.c_now.q.val();
-        self.age0.time_wait.next = self.tw_q.q.val();
-        self.age0.handshake.next = self.hs_q.q.val();
-        self.age0.fin_wait_2.next = self.fw2_q.q.val();
-        self.age0.idle.next = self.idle_q.q.val();
-        self.age0.linger.next = self.linger_q.q.val();
-        self.aged0.next = self.age0.aged.val();
-        self.alive0.next = self.raw0.val().valid && self.age0.alive.val();
-        self.age1.entry.next = self.raw1.val();
-        self.age1.now.next = self.c_now.q.val();
-        self.age1.time_wait.next = self.tw_q.q.val();
-        self.age1.handshake.next = self.hs_q.q.val();
-        self.age1.fin_wait_2.next = self.fw2_q.q.val();
-        self.age1.idle.next = self.idle_q.q.val();
-        self.age1.linger.next = self.linger_q.q.val();
-        self.aged1.next = self.age1.aged.val();
-        self.alive1.next = self.raw1.val().valid && self.age1.alive.val();
-        self.age2.entry.next = self.raw2.val();
-        self.age2.now.next = self.c_now.q.val();
-        self.age2.time_wait.next = self.tw_q.q.val();
-        self.age2.handshake.next = self.hs_q.q.val();
-        self.age2.fin_wait_2.next = self.fw2_q.q.val();
-        self.age2.idle.next = self.idle_q.q.val();
-        self.age2.linger.next = self.linger_q.q.val();
-        self.aged2.next = self.age2.aged.val();
-        self.alive2.next = self.raw2.val().valid && self.age2.alive.val();
-        self.age3.entry.next = self.raw3.val();
-        self.age3.now.next = self.c_now.q.val();
-        self.age3.time_wait.next = self.tw_q.q.val();
-        self.age3.handshake.next = self.hs_q.q.val();
-        self.age3.fin_wait_2.next = self.fw2_q.q.val();
-        self.age3.idle.next = self.idle_q.q.val();
-        self.age3.linger.next = self.linger_q.q.val();
-        self.aged3.next = self.age3.aged.val();
-
-        // An odd way holding an IPv6 continuation lives and dies with its head (the even way
-        // before it); its fields are address bits, so its own aging means nothing.
-        self.cont1.next = self.raw1.val().valid && self.raw1.val().v6;
-        self.cont3.next = self.raw3.val().valid && self.raw3.val().v6;
-        if self.cont1.val() {
-            self.alive1.next = self.alive0.val();
-        }
-        self.alive3.next = self.raw3.val().valid && self.age3.alive.val();
-        if self.cont3.val() {
-            self.alive3.next = self.alive2.val();
-        }
-        if self.cont1.val() {
-            self.aged1.next = self.raw1.val();
-            self.aged1.next.valid = self.alive1.val();
-        }
-        if self.cont3.val() {
-            self.aged3.next = self.raw3.val();
-            self.aged3.next.valid = self.alive3.val();
-        }
-
-        // ---- C1: match (the key is not changed by aging). A head way (0, 2) holds an IPv4
-        // key, or an IPv6 key's ports and low address bits with the rest in the continuation
-        // after it: the compare is of the full key, exact. An odd way holds IPv4 keys only.
-        self.as_cont1.word.next = self.raw1.val();
-        self.as_cont3.word.next = self.raw3.val();
-        self.top_eq0.next = (self.as_cont1.cont.val().lo_ip_top == self.c.q.val().lo_top)
-            && (self.as_cont1.cont.val().hi_ip_top == self.c.q.val().hi_top);
-        self.top_eq1.next = (self.as_cont3.cont.val().lo_ip_top == self.c.q.val().lo_top)
-            && (self.as_cont3.cont.val().hi_ip_top == self.c.q.val().hi_top);
-        self.keq0.next = self.raw0.val().valid
-            && (self.raw0.val().v6 == self.c.q.val().v6)
-            && (self.raw0.val().lo_ip == self.c.q.val().lo_ip)
-            && (self.raw0.val().hi_ip == self.c.q.val().hi_ip)
-            && (self.raw0.val().lo_port == self.c.q.val().lo_port)
-            && (self.raw0.val().hi_port == self.c.q.val().hi_port)
-            && (!self.c.q.val().v6 || self.top_eq0.val());
-        self.match0.next = self.alive0.val() && self.keq0.val();
-        self.keq1.next = self.raw1.val().valid
-            && !self.raw1.val().v6
-            && !self.c.q.val().v6
-            && (self.raw1.val().lo_ip == self.c.q.val().lo_ip)
-            && (self.raw1.val().hi_ip == self.c.q.val().hi_ip)
-            && (self.raw1.val().lo_port == self.c.q.val().lo_port)
-            && (self.raw1.val().hi_port == self.c.q.val().hi_port);
-        self.match1.next = self.alive1.val() && self.keq1.val();
-        self.keq2.next = self.raw2.val().valid
-            && (self.raw2.val().v6 == self.c.q.val().v6)
-            && (self.raw2.val().lo_ip == self.c.q.val().lo_ip)
-            && (self.raw2.val().hi_ip == self.c.q.val().hi_ip)
-            && (self.raw2.val().lo_port == self.c.q.val().lo_port)
-            && (self.raw2.val().hi_port == self.c.q.val().hi_port)
-            && (!self.c.q.val().v6 || self.top_eq1.val());
-        self.match2.next = self.alive2.val() && self.keq2.val();
-        self.keq3.next = self.raw3.val().valid
-            && !self.raw3.val().v6
-            && !self.c.q.val().v6
-            && (self.raw3.val().lo_ip == self.c.q.val().lo_ip)
-            && (self.raw3.val().hi_ip == self.c.q.val().hi_ip)
-            && (self.raw3.val().lo_port == self.c.q.val().lo_port)
-            && (self.raw3.val().hi_port == self.c.q.val().hi_port);
-        self.match3.next = self.alive3.val() && self.keq3.val();
-        self.c1_hit.next =
-            self.match0.val() || self.match1.val() || self.match2.val() || self.match3.val();
+        self.c1_hit.next = self.pairs[0].even_match.val()
+            || self.pairs[0].odd_match.val()
+            || self.pairs[1].even_match.val()
+            || self.pairs[1].odd_match.val();
         // The way that holds the key, from the key compare alone (a key is in at most one
         // valid way: a write-back keeps live ways and removes dead ones, and a new entry
         // goes in only when no live way holds its key), so the select does not wait for
         // the aging; `c1_hit` says whether that entry is alive.
         self.c1_hit_way.next = self.way0.val();
-        if self.keq1.val() {
+        if self.pairs[0].odd_keq.val() {
             self.c1_hit_way.next = self.way1.val();
         }
-        if self.keq2.val() {
+        if self.pairs[1].even_keq.val() {
             self.c1_hit_way.next = self.way2.val();
         }
-        if self.keq3.val() {
+        if self.pairs[1].odd_keq.val() {
             self.c1_hit_way.next = self.way3.val();
         }
         // The item in C2 now, against this one: same connection, same bucket written.
@@ -1574,50 +1338,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             && (self.a_bucket.q.val() == self.c_bucket.q.val());
         self.a_same_key.d.next =
             self.c_desc.q.val() && self.a_desc.q.val() && self.c1_same_key.val();
-        self.a_cont1.d.next = self.cont1.val();
-        self.a_cont3.d.next = self.cont3.val();
-        self.a_aged0.d.next = self.aged0.val();
-        self.a_aged1.d.next = self.aged1.val();
-        self.a_aged2.d.next = self.aged2.val();
-        self.a_aged3.d.next = self.aged3.val();
-        self.a_class0.d.next = self.age0.evict_class.val();
-        self.a_class1.d.next = self.age1.evict_class.val();
-        self.a_class2.d.next = self.age2.evict_class.val();
-        self.a_class3.d.next = self.age3.evict_class.val();
-        if self.cont1.val() {
-            self.a_class1.d.next = self.class_never.val();
-        }
-        if self.cont3.val() {
-            self.a_class3.d.next = self.class_never.val();
-        }
-        self.a_age0.d.next = self.age0.age.val();
-        self.a_age1.d.next = self.age1.age.val();
-        self.a_age2.d.next = self.age2.age.val();
-        self.a_age3.d.next = self.age3.age.val();
-        self.trk_raw_lo0.next = self.raw0.val().lo;
-        self.trk_raw_hi0.next = self.raw0.val().hi;
-        self.a_old0.d.next.valid = self.raw0.val().valid;
-        self.a_old0.d.next.client_is_lo = self.raw0.val().client_is_lo;
-        self.a_old0.d.next.lo_state = self.trk_raw_lo0.val().state;
-        self.a_old0.d.next.hi_state = self.trk_raw_hi0.val().state;
-        self.trk_raw_lo1.next = self.raw1.val().lo;
-        self.trk_raw_hi1.next = self.raw1.val().hi;
-        self.a_old1.d.next.valid = self.raw1.val().valid && !self.raw1.val().v6;
-        self.a_old1.d.next.client_is_lo = self.raw1.val().client_is_lo;
-        self.a_old1.d.next.lo_state = self.trk_raw_lo1.val().state;
-        self.a_old1.d.next.hi_state = self.trk_raw_hi1.val().state;
-        self.trk_raw_lo2.next = self.raw2.val().lo;
-        self.trk_raw_hi2.next = self.raw2.val().hi;
-        self.a_old2.d.next.valid = self.raw2.val().valid;
-        self.a_old2.d.next.client_is_lo = self.raw2.val().client_is_lo;
-        self.a_old2.d.next.lo_state = self.trk_raw_lo2.val().state;
-        self.a_old2.d.next.hi_state = self.trk_raw_hi2.val().state;
-        self.trk_raw_lo3.next = self.raw3.val().lo;
-        self.trk_raw_hi3.next = self.raw3.val().hi;
-        self.a_old3.d.next.valid = self.raw3.val().valid && !self.raw3.val().v6;
-        self.a_old3.d.next.client_is_lo = self.raw3.val().client_is_lo;
-        self.a_old3.d.next.lo_state = self.trk_raw_lo3.val().state;
-        self.a_old3.d.next.hi_state = self.trk_raw_hi3.val().state;
         self.a_hit.d.next = self.c1_hit.val();
         self.a_hit_way.d.next = self.c1_hit_way.val();
 
@@ -1637,8 +1357,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.pw1.next = self.patch.val() && (self.pt_way.q.val() == self.way1.val());
         self.pw2.next = self.patch.val() && (self.pt_way.q.val() == self.way2.val());
         self.pw3.next = self.patch.val() && (self.pt_way.q.val() == self.way3.val());
-        self.view0.next = self.a_aged0.q.val();
-        self.vclass0.next = self.a_class0.q.val();
+        self.view0.next = self.pairs[0].even_aged.val();
+        self.vclass0.next = self.pairs[0].even_class.val();
         if self.pw0.val() {
             self.view0.next = self.fa.q.val();
             self.vclass0.next = self.fa_class.val();
@@ -1647,8 +1367,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.patch2.next = self.a_same_b.q.val() && self.pt2_valid.q.val();
         self.pv1.next = self.patch2.val() && (self.pt_way.q.val() == self.way0.val());
         self.pv3.next = self.patch2.val() && (self.pt_way.q.val() == self.way2.val());
-        self.pre1.next = self.a_aged1.q.val();
-        self.vclass1.next = self.a_class1.q.val();
+        self.pre1.next = self.pairs[0].odd_aged.val();
+        self.vclass1.next = self.pairs[0].odd_class.val();
         if self.pw1.val() {
             self.pre1.next = self.fa.q.val();
             self.vclass1.next = self.fa_class.val();
@@ -1657,14 +1377,14 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.pre1.next = self.fa2.q.val();
             self.vclass1.next = self.class_never.val();
         }
-        self.view2.next = self.a_aged2.q.val();
-        self.vclass2.next = self.a_class2.q.val();
+        self.view2.next = self.pairs[1].even_aged.val();
+        self.vclass2.next = self.pairs[1].even_class.val();
         if self.pw2.val() {
             self.view2.next = self.fa.q.val();
             self.vclass2.next = self.fa_class.val();
         }
-        self.pre3.next = self.a_aged3.q.val();
-        self.vclass3.next = self.a_class3.q.val();
+        self.pre3.next = self.pairs[1].odd_aged.val();
+        self.vclass3.next = self.pairs[1].odd_class.val();
         if self.pw3.val() {
             self.pre3.next = self.fa.q.val();
             self.vclass3.next = self.fa_class.val();
@@ -1680,11 +1400,11 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // item ahead's pair word where it wrote one (`pv*`), nothing where it wrote an IPv4
         // entry into the odd way (`pw*`), else what C1 read; and its head must be IPv6 (an
         // IPv4 entry may have taken the even way of a dead pair).
-        self.cont_v1.next = self.a_cont1.q.val() && !self.pw1.val();
+        self.cont_v1.next = self.pairs[0].odd_cont.val() && !self.pw1.val();
         if self.pv1.val() {
             self.cont_v1.next = self.fa2.q.val().valid;
         }
-        self.cont_v3.next = self.a_cont3.q.val() && !self.pw3.val();
+        self.cont_v3.next = self.pairs[1].odd_cont.val() && !self.pw3.val();
         if self.pv3.val() {
             self.cont_v3.next = self.fa2.q.val().valid;
         }
@@ -1699,15 +1419,15 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // The way C1 found the key in, as C1 aged it: selected here from the registered ways
         // (a 4:1 mux of registers, outside the loop through `fa`) rather than in C1, where it
         // merged into the aging logic and cost a register more (about 850 LUTs, 470 FFs).
-        self.hit_entry.next = self.a_aged0.q.val();
+        self.hit_entry.next = self.pairs[0].even_aged.val();
         if self.a_hit_way.q.val() == self.way1.val() {
-            self.hit_entry.next = self.a_aged1.q.val();
+            self.hit_entry.next = self.pairs[0].odd_aged.val();
         }
         if self.a_hit_way.q.val() == self.way2.val() {
-            self.hit_entry.next = self.a_aged2.q.val();
+            self.hit_entry.next = self.pairs[1].even_aged.val();
         }
         if self.a_hit_way.q.val() == self.way3.val() {
-            self.hit_entry.next = self.a_aged3.q.val();
+            self.hit_entry.next = self.pairs[1].odd_aged.val();
         }
         // The match: the same connection as the item ahead finds its entry in the patched
         // way (if it is still alive); a match C1 found in the patched way is gone (the item
@@ -1768,42 +1488,42 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // way i (i < j) as C1 aged them; `fb_i` = the patched way's entry ranks before way i,
         // `wb_i` = way i ranks before it (`fb3`, `wb0` are never needed); `b_ij` the pair's
         // order in the patched view.
-        self.bu01.next = (self.a_class1.q.val() < self.a_class0.q.val())
-            || ((self.a_class1.q.val() == self.a_class0.q.val())
-                && (self.a_age1.q.val() > self.a_age0.q.val()));
-        self.bu02.next = (self.a_class2.q.val() < self.a_class0.q.val())
-            || ((self.a_class2.q.val() == self.a_class0.q.val())
-                && (self.a_age2.q.val() > self.a_age0.q.val()));
-        self.bu03.next = (self.a_class3.q.val() < self.a_class0.q.val())
-            || ((self.a_class3.q.val() == self.a_class0.q.val())
-                && (self.a_age3.q.val() > self.a_age0.q.val()));
-        self.bu12.next = (self.a_class2.q.val() < self.a_class1.q.val())
-            || ((self.a_class2.q.val() == self.a_class1.q.val())
-                && (self.a_age2.q.val() > self.a_age1.q.val()));
-        self.bu13.next = (self.a_class3.q.val() < self.a_class1.q.val())
-            || ((self.a_class3.q.val() == self.a_class1.q.val())
-                && (self.a_age3.q.val() > self.a_age1.q.val()));
-        self.bu23.next = (self.a_class3.q.val() < self.a_class2.q.val())
-            || ((self.a_class3.q.val() == self.a_class2.q.val())
-                && (self.a_age3.q.val() > self.a_age2.q.val()));
-        self.fb0.next = (self.fa_class.val() < self.a_class0.q.val())
-            || ((self.fa_class.val() == self.a_class0.q.val())
-                && (self.fa_age.val() > self.a_age0.q.val()));
-        self.fb1.next = (self.fa_class.val() < self.a_class1.q.val())
-            || ((self.fa_class.val() == self.a_class1.q.val())
-                && (self.fa_age.val() > self.a_age1.q.val()));
-        self.wb1.next = (self.a_class1.q.val() < self.fa_class.val())
-            || ((self.a_class1.q.val() == self.fa_class.val())
-                && (self.a_age1.q.val() > self.fa_age.val()));
-        self.fb2.next = (self.fa_class.val() < self.a_class2.q.val())
-            || ((self.fa_class.val() == self.a_class2.q.val())
-                && (self.fa_age.val() > self.a_age2.q.val()));
-        self.wb2.next = (self.a_class2.q.val() < self.fa_class.val())
-            || ((self.a_class2.q.val() == self.fa_class.val())
-                && (self.a_age2.q.val() > self.fa_age.val()));
-        self.wb3.next = (self.a_class3.q.val() < self.fa_class.val())
-            || ((self.a_class3.q.val() == self.fa_class.val())
-                && (self.a_age3.q.val() > self.fa_age.val()));
+        self.bu01.next = (self.pairs[0].odd_class.val() < self.pairs[0].even_class.val())
+            || ((self.pairs[0].odd_class.val() == self.pairs[0].even_class.val())
+                && (self.pairs[0].odd_age.val() > self.pairs[0].even_age.val()));
+        self.bu02.next = (self.pairs[1].even_class.val() < self.pairs[0].even_class.val())
+            || ((self.pairs[1].even_class.val() == self.pairs[0].even_class.val())
+                && (self.pairs[1].even_age.val() > self.pairs[0].even_age.val()));
+        self.bu03.next = (self.pairs[1].odd_class.val() < self.pairs[0].even_class.val())
+            || ((self.pairs[1].odd_class.val() == self.pairs[0].even_class.val())
+                && (self.pairs[1].odd_age.val() > self.pairs[0].even_age.val()));
+        self.bu12.next = (self.pairs[1].even_class.val() < self.pairs[0].odd_class.val())
+            || ((self.pairs[1].even_class.val() == self.pairs[0].odd_class.val())
+                && (self.pairs[1].even_age.val() > self.pairs[0].odd_age.val()));
+        self.bu13.next = (self.pairs[1].odd_class.val() < self.pairs[0].odd_class.val())
+            || ((self.pairs[1].odd_class.val() == self.pairs[0].odd_class.val())
+                && (self.pairs[1].odd_age.val() > self.pairs[0].odd_age.val()));
+        self.bu23.next = (self.pairs[1].odd_class.val() < self.pairs[1].even_class.val())
+            || ((self.pairs[1].odd_class.val() == self.pairs[1].even_class.val())
+                && (self.pairs[1].odd_age.val() > self.pairs[1].even_age.val()));
+        self.fb0.next = (self.fa_class.val() < self.pairs[0].even_class.val())
+            || ((self.fa_class.val() == self.pairs[0].even_class.val())
+                && (self.fa_age.val() > self.pairs[0].even_age.val()));
+        self.fb1.next = (self.fa_class.val() < self.pairs[0].odd_class.val())
+            || ((self.fa_class.val() == self.pairs[0].odd_class.val())
+                && (self.fa_age.val() > self.pairs[0].odd_age.val()));
+        self.wb1.next = (self.pairs[0].odd_class.val() < self.fa_class.val())
+            || ((self.pairs[0].odd_class.val() == self.fa_class.val())
+                && (self.pairs[0].odd_age.val() > self.fa_age.val()));
+        self.fb2.next = (self.fa_class.val() < self.pairs[1].even_class.val())
+            || ((self.fa_class.val() == self.pairs[1].even_class.val())
+                && (self.fa_age.val() > self.pairs[1].even_age.val()));
+        self.wb2.next = (self.pairs[1].even_class.val() < self.fa_class.val())
+            || ((self.pairs[1].even_class.val() == self.fa_class.val())
+                && (self.pairs[1].even_age.val() > self.fa_age.val()));
+        self.wb3.next = (self.pairs[1].odd_class.val() < self.fa_class.val())
+            || ((self.pairs[1].odd_class.val() == self.fa_class.val())
+                && (self.pairs[1].odd_age.val() > self.fa_age.val()));
         if self.pw1.val() {
             self.b01.next = self.fb0.val();
         } else if self.pw0.val() {
@@ -2070,27 +1790,23 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             }
         }
         self.write_en.next = (self.a_desc.q.val() || self.a_sweep.q.val()) && !self.a_kill.q.val();
-        self.ram0.write_enable.next = self.write_en.val();
-        self.ram1.write_enable.next = self.write_en.val();
-        self.ram2.write_enable.next = self.write_en.val();
-        self.ram3.write_enable.next = self.write_en.val();
-        self.ram0.write_address.next = self.a_bucket.q.val();
-        self.ram1.write_address.next = self.a_bucket.q.val();
-        self.ram2.write_address.next = self.a_bucket.q.val();
-        self.ram3.write_address.next = self.a_bucket.q.val();
-        self.ram0.write_data.next = self.w0.val();
-        self.ram1.write_data.next = self.w1.val();
-        self.ram2.write_data.next = self.w2.val();
-        self.ram3.write_data.next = self.w3.val();
+        for w in 0..WAYS {
+            self.rams[w].write_enable.next = self.write_en.val();
+            self.rams[w].write_address.next = self.a_bucket.q.val();
+        }
+        self.rams[0].write_data.next = self.w0.val();
+        self.rams[1].write_data.next = self.w1.val();
+        self.rams[2].write_data.next = self.w2.val();
+        self.rams[3].write_data.next = self.w3.val();
         self.ep_ram.write_enable.next = self.write_en.val();
         self.ep_ram.write_address.next = self.a_bucket.q.val();
         self.ep_ram.write_data.next = self.epoch_q.q.val();
         // The item read in R at this edge reads the RAM before this write: C1 takes `fwd*`.
         self.use_fwd.d.next = self.write_en.val() && (self.a_bucket.q.val() == self.r_bucket.val());
-        self.fwd0.d.next = self.w0.val();
-        self.fwd1.d.next = self.w1.val();
-        self.fwd2.d.next = self.w2.val();
-        self.fwd3.d.next = self.w3.val();
+        self.fwd[0].d.next = self.w0.val();
+        self.fwd[1].d.next = self.w1.val();
+        self.fwd[2].d.next = self.w2.val();
+        self.fwd[3].d.next = self.w3.val();
         // The patch for the successor (the item now in C1): the way this item changed, its
         // new entry aged to the successor's time. An entry the segment kept unchanged needs no
         // patch: the successor's view of it is this item's, aged further (aging composes).
@@ -2114,26 +1830,26 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         // ---- C2: expired count (dead ways removed by a descriptor or a sweep)
         // Dead ways this item removes: valid in the bucket as the item ahead left it.
         if self.a_same_b.q.val() {
-            self.dead0.next = self.fwd0.q.val().valid && !self.view0.val().valid;
+            self.dead0.next = self.fwd[0].q.val().valid && !self.view0.val().valid;
         } else {
-            self.dead0.next = self.a_old0.q.val().valid && !self.view0.val().valid;
+            self.dead0.next = self.pairs[0].even_old.val().valid && !self.view0.val().valid;
         }
         if self.a_same_b.q.val() {
             self.dead1.next =
-                self.fwd1.q.val().valid && !self.fwd1.q.val().v6 && !self.view1.val().valid;
+                self.fwd[1].q.val().valid && !self.fwd[1].q.val().v6 && !self.view1.val().valid;
         } else {
-            self.dead1.next = self.a_old1.q.val().valid && !self.view1.val().valid;
+            self.dead1.next = self.pairs[0].odd_old.val().valid && !self.view1.val().valid;
         }
         if self.a_same_b.q.val() {
-            self.dead2.next = self.fwd2.q.val().valid && !self.view2.val().valid;
+            self.dead2.next = self.fwd[2].q.val().valid && !self.view2.val().valid;
         } else {
-            self.dead2.next = self.a_old2.q.val().valid && !self.view2.val().valid;
+            self.dead2.next = self.pairs[1].even_old.val().valid && !self.view2.val().valid;
         }
         if self.a_same_b.q.val() {
             self.dead3.next =
-                self.fwd3.q.val().valid && !self.fwd3.q.val().v6 && !self.view3.val().valid;
+                self.fwd[3].q.val().valid && !self.fwd[3].q.val().v6 && !self.view3.val().valid;
         } else {
-            self.dead3.next = self.a_old3.q.val().valid && !self.view3.val().valid;
+            self.dead3.next = self.pairs[1].odd_old.val().valid && !self.view3.val().valid;
         }
         self.d0.next = self.zero3.val();
         self.d1.next = self.zero3.val();
@@ -2314,39 +2030,39 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.ev_client_is_lo.next = self.ev_fifo.data_out.val().client_is_lo;
 
         // ---- C2: gauge snapshots of the bucket before (as read) and after (as written)
-        self.trk_fwd_lo0.next = self.fwd0.q.val().lo;
-        self.trk_fwd_hi0.next = self.fwd0.q.val().hi;
-        self.trk_fwd_lo1.next = self.fwd1.q.val().lo;
-        self.trk_fwd_hi1.next = self.fwd1.q.val().hi;
-        self.trk_fwd_lo2.next = self.fwd2.q.val().lo;
-        self.trk_fwd_hi2.next = self.fwd2.q.val().hi;
-        self.trk_fwd_lo3.next = self.fwd3.q.val().lo;
-        self.trk_fwd_hi3.next = self.fwd3.q.val().hi;
-        self.sn_old0.next = self.a_old0.q.val();
+        self.trk_fwd_lo0.next = self.fwd[0].q.val().lo;
+        self.trk_fwd_hi0.next = self.fwd[0].q.val().hi;
+        self.trk_fwd_lo1.next = self.fwd[1].q.val().lo;
+        self.trk_fwd_hi1.next = self.fwd[1].q.val().hi;
+        self.trk_fwd_lo2.next = self.fwd[2].q.val().lo;
+        self.trk_fwd_hi2.next = self.fwd[2].q.val().hi;
+        self.trk_fwd_lo3.next = self.fwd[3].q.val().lo;
+        self.trk_fwd_hi3.next = self.fwd[3].q.val().hi;
+        self.sn_old0.next = self.pairs[0].even_old.val();
         if self.a_same_b.q.val() {
-            self.sn_old0.next.valid = self.fwd0.q.val().valid;
-            self.sn_old0.next.client_is_lo = self.fwd0.q.val().client_is_lo;
+            self.sn_old0.next.valid = self.fwd[0].q.val().valid;
+            self.sn_old0.next.client_is_lo = self.fwd[0].q.val().client_is_lo;
             self.sn_old0.next.lo_state = self.trk_fwd_lo0.val().state;
             self.sn_old0.next.hi_state = self.trk_fwd_hi0.val().state;
         }
-        self.sn_old1.next = self.a_old1.q.val();
+        self.sn_old1.next = self.pairs[0].odd_old.val();
         if self.a_same_b.q.val() {
-            self.sn_old1.next.valid = self.fwd1.q.val().valid && !self.fwd1.q.val().v6;
-            self.sn_old1.next.client_is_lo = self.fwd1.q.val().client_is_lo;
+            self.sn_old1.next.valid = self.fwd[1].q.val().valid && !self.fwd[1].q.val().v6;
+            self.sn_old1.next.client_is_lo = self.fwd[1].q.val().client_is_lo;
             self.sn_old1.next.lo_state = self.trk_fwd_lo1.val().state;
             self.sn_old1.next.hi_state = self.trk_fwd_hi1.val().state;
         }
-        self.sn_old2.next = self.a_old2.q.val();
+        self.sn_old2.next = self.pairs[1].even_old.val();
         if self.a_same_b.q.val() {
-            self.sn_old2.next.valid = self.fwd2.q.val().valid;
-            self.sn_old2.next.client_is_lo = self.fwd2.q.val().client_is_lo;
+            self.sn_old2.next.valid = self.fwd[2].q.val().valid;
+            self.sn_old2.next.client_is_lo = self.fwd[2].q.val().client_is_lo;
             self.sn_old2.next.lo_state = self.trk_fwd_lo2.val().state;
             self.sn_old2.next.hi_state = self.trk_fwd_hi2.val().state;
         }
-        self.sn_old3.next = self.a_old3.q.val();
+        self.sn_old3.next = self.pairs[1].odd_old.val();
         if self.a_same_b.q.val() {
-            self.sn_old3.next.valid = self.fwd3.q.val().valid && !self.fwd3.q.val().v6;
-            self.sn_old3.next.client_is_lo = self.fwd3.q.val().client_is_lo;
+            self.sn_old3.next.valid = self.fwd[3].q.val().valid && !self.fwd[3].q.val().v6;
+            self.sn_old3.next.client_is_lo = self.fwd[3].q.val().client_is_lo;
             self.sn_old3.next.lo_state = self.trk_fwd_lo3.val().state;
             self.sn_old3.next.hi_state = self.trk_fwd_hi3.val().state;
         }

@@ -14,6 +14,7 @@ pub mod flag_decode;
 pub mod flow_key;
 pub mod segment_apply;
 pub mod toeplitz_hash;
+pub mod way_pair;
 
 /// Width of the verdict output (segment_apply's codes + `V_REFUSED`).
 pub const OUT_VERDICT_BITS: usize = VERDICT_BITS;
@@ -21,5 +22,8 @@ pub const OUT_VERDICT_BITS: usize = VERDICT_BITS;
 pub const V_REFUSED: u64 = V_UNACCEPTABLE + 4;
 /// Ways per bucket.
 pub const WAYS: usize = 4;
+/// Pairs of ways per bucket (an IPv6 entry takes a pair: its head in the even way, its
+/// continuation in the odd one).
+pub const PAIRS: usize = WAYS / 2;
 
 const _: () = assert!(V_REFUSED < 1 << OUT_VERDICT_BITS);
