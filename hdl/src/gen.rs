@@ -3,6 +3,7 @@
 use crate::boards::{ARTY_A7_100, ARTY_A7_35, XCVU13P};
 use crate::{
     EvictionClass, FlagDecode, FlowKey, HdlcDeframer, HdlcFramer, ToeplitzHash, UartRx, UartTx,
+    WayChoice,
 };
 use rust_hdl::prelude::*;
 use std::io;
@@ -59,6 +60,7 @@ pub const TOPS: &[Top] = &[
     Top::any("toeplitz_hash", toeplitz_hash_verilog),
     Top::any("entry_age", entry_age_verilog),
     Top::any("eviction_class", eviction_class_verilog),
+    Top::any("way_choice", way_choice_verilog),
     Top::any("segment_apply", segment_apply_verilog),
     Top::any("mii_rx", mii_rx_verilog),
     Top::any("frame_parser", frame_parser_verilog),
@@ -191,6 +193,27 @@ pub fn eviction_class_verilog() -> String {
     generate("eviction_class", EvictionClass::default(), |u| {
         u.lo_state.connect();
         u.hi_state.connect();
+    })
+}
+
+pub fn way_choice_verilog() -> String {
+    generate("way_choice", WayChoice::default(), |u| {
+        u.v6.connect();
+        u.rank0.connect();
+        u.rank1.connect();
+        u.rank2.connect();
+        u.rank3.connect();
+        u.fa_rank.connect();
+        u.patched0.connect();
+        u.patched1.connect();
+        u.patched2.connect();
+        u.patched3.connect();
+        u.cont_patched1.connect();
+        u.cont_patched3.connect();
+        u.slot0.connect();
+        u.slot1.connect();
+        u.slot2.connect();
+        u.slot3.connect();
     })
 }
 

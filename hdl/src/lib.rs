@@ -22,6 +22,7 @@ pub use conn::flag_decode::FlagDecode;
 pub use conn::flow_key::FlowKey;
 pub use conn::segment_apply::SegmentApply;
 pub use conn::toeplitz_hash::ToeplitzHash;
+pub use conn::way_choice::WayChoice;
 pub use front::frame_parser::FrameParser;
 pub use front::mii_rx::MiiRx;
 pub use gen::{generate_all, Top, TOPS};

@@ -8,21 +8,20 @@
 //!  S0  input register; flag_decode; flow_key; now = max(now, time); hash input
 //!  S1..S4  toeplitz_hash (latency 4); the decoded descriptor travels beside it
 //!  R   arbitration (descriptor > host read > sweep); bucket address to the 4 way RAMs
-//!  C1  forward (`fwd*`) · age 4 ways (entry_age) · key match: which way holds the key
-//!  C2  patch (`pt_*`/`fa`) · free/victim · segment_apply · write back · age the new entry
-//!      to the successor's time (`fa`)
+//!  C1  per pair of ways (way_pair): forward (`fwd`) · age (entry_age) · key compare;
+//!      which way holds the key
+//!  C2  patch (`pt_*`/`fa`) · free/victim (way_choice) · segment_apply · write back · age
+//!      the new entry to the successor's time (`fa`)
 //!  O   output registers (per-descriptor record, host read data); counters count from them
 //! ```
 //! **Names** (the stage an item is in when a register holds it; docs/core.md, "Pipeline"):
 //! `s0*` S0; `p1..p4` beside the hash (S1..S4); `r_*` R; `c_*`/`c` the item in C1 (loaded at
-//! R), `c1_*` what C1 computes; `a_*`/`a` the item in C2 (loaded by C1: `a_aged*`, `a_class*`,
-//! `a_age*`, `a_old*` per way as C1 aged them); `o_*` the O stage's output registers. Beside
-//! the stages: `fwd*`/`use_fwd` the last write-back kept for the item two behind; `pt_*` the
-//! item ahead's change, `fa` its new entry aged to the successor's time and `fa2` the second
-//! way of a pair it wrote; `pw*`/`pv*` "this way is patched by `fa`/`fa2`"; `view*`/`vclass*`
-//! the bucket as the item ahead wrote it; the victim order `bu_ij` (way j ranks before way i
-//! as C1 aged them), `fb_i`/`wb_i` (the patched way ranks before way i / way i before it),
-//! `b_ij` (in the patched view).
+//! R), `c1_*` what C1 computes; `a_*`/`a` the item in C2 (loaded by C1; each way as C1 aged
+//! it is in its `pairs[p]`' registers: `*_aged`, `*_rank`, `*_old`); `o_*` the O stage's
+//! output registers. Beside the stages: `fwd`/`use_fwd` the last write-back kept for the item
+//! two behind; `pt_*` the item ahead's change, `fa` its new entry aged to the successor's time
+//! and `fa2` the second way of a pair it wrote; `pw*`/`pv*` "this way is patched by
+//! `fa`/`fa2`"; `view*` the bucket as the item ahead wrote it (`way_choice` ranks it).
 //!
 //! **Latency**: a descriptor presented with `in_valid` before clock edge *n* appears on `out_*`
 //! with `out_valid` after edge *n + 7* ([`LATENCY`] = 8 `tick()`s including the one that
@@ -83,6 +82,7 @@ use crate::conn::flow_key::FlowKey;
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::segment_apply::SegmentApply;
 use crate::conn::toeplitz_hash::{ToeplitzHash, INPUT_BITS, KEY_BITS};
+use crate::conn::way_choice::WayChoice;
 use crate::conn::way_pair::{WayKey, WayPair};
 use crate::conn::{OUT_VERDICT_BITS, PAIRS, V_REFUSED, WAYS};
 use rust_hdl::prelude::*;
@@ -341,6 +341,8 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pairs: [WayPair; PAIRS],
     /// C2: the applied entry aged to the time of the item in C1 (its successor).
     age4: EntryAge,
+    /// C2: the free way or the victim for a new entry.
+    choice: WayChoice,
     apply: SegmentApply,
     /// One RAM per way (docs/core.md, "Table"), addressed by bucket.
     rams: [RAM<EntryBits, B>; WAYS],
@@ -483,27 +485,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     /// Way 1 / way 3 of the patched view is an IPv6 continuation.
     cont_v1: Signal<Local, Bit>,
     cont_v3: Signal<Local, Bit>,
-    free0: Signal<Local, Bit>,
-    free1: Signal<Local, Bit>,
-    free2: Signal<Local, Bit>,
-    free3: Signal<Local, Bit>,
-    free_any4: Signal<Local, Bit>,
-    free_way4: Signal<Local, Bits<2>>,
-    free_pair0: Signal<Local, Bit>,
-    free_pair1: Signal<Local, Bit>,
-    rep0: Signal<Local, Bits<2>>,
-    rep1: Signal<Local, Bits<2>>,
-    rcls0: Signal<Local, Bits<2>>,
-    rcls1: Signal<Local, Bits<2>>,
-    ev_pair0: Signal<Local, Bit>,
-    ev_pair1: Signal<Local, Bit>,
-    r10: Signal<Local, Bit>,
-    victim_way4: Signal<Local, Bits<2>>,
-    victim_ok4: Signal<Local, Bit>,
-    victim_way6: Signal<Local, Bits<2>>,
-    victim_ok6: Signal<Local, Bit>,
-    n_pair0: Signal<Local, Bits<2>>,
-    n_pair1: Signal<Local, Bits<2>>,
     n_evicted: Signal<Local, Bits<2>>,
     sel_v6: Signal<Local, Bit>,
     pair_write: Signal<Local, Bit>,
@@ -526,36 +507,9 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     view1: Signal<Local, EntryBits>,
     view2: Signal<Local, EntryBits>,
     view3: Signal<Local, EntryBits>,
-    vclass0: Signal<Local, Bits<2>>,
-    vclass1: Signal<Local, Bits<2>>,
-    vclass2: Signal<Local, Bits<2>>,
-    vclass3: Signal<Local, Bits<2>>,
     hit: Signal<Local, Bit>,
     hit_way: Signal<Local, Bits<2>>,
-    free_any: Signal<Local, Bit>,
-    free_way: Signal<Local, Bits<2>>,
     // victim order, pairwise: (class, age), lowest class then oldest then lowest way
-    bu01: Signal<Local, Bit>,
-    bu02: Signal<Local, Bit>,
-    bu03: Signal<Local, Bit>,
-    bu12: Signal<Local, Bit>,
-    bu13: Signal<Local, Bit>,
-    bu23: Signal<Local, Bit>,
-    b01: Signal<Local, Bit>,
-    b02: Signal<Local, Bit>,
-    b03: Signal<Local, Bit>,
-    b12: Signal<Local, Bit>,
-    b13: Signal<Local, Bit>,
-    b23: Signal<Local, Bit>,
-    fb0: Signal<Local, Bit>,
-    fb1: Signal<Local, Bit>,
-    fb2: Signal<Local, Bit>,
-    wb1: Signal<Local, Bit>,
-    wb2: Signal<Local, Bit>,
-    wb3: Signal<Local, Bit>,
-    victim_way: Signal<Local, Bits<2>>,
-    victim_ok: Signal<Local, Bit>,
-    class_never: Constant<Bits<2>>,
     is_invalid: Signal<Local, Bit>,
     is_rst: Signal<Local, Bit>,
     created: Signal<Local, Bit>,
@@ -735,6 +689,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             hasher: Default::default(),
             pairs: Default::default(),
             age4: Default::default(),
+            choice: Default::default(),
             rams: Default::default(),
             apply: Default::default(),
             bank: Default::default(),
@@ -848,35 +803,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             view1: Default::default(),
             view2: Default::default(),
             view3: Default::default(),
-            vclass0: Default::default(),
-            vclass1: Default::default(),
-            vclass2: Default::default(),
-            vclass3: Default::default(),
             hit: Default::default(),
             hit_way: Default::default(),
-            free_any: Default::default(),
-            free_way: Default::default(),
-            bu01: Default::default(),
-            bu02: Default::default(),
-            bu03: Default::default(),
-            bu12: Default::default(),
-            bu13: Default::default(),
-            bu23: Default::default(),
-            b01: Default::default(),
-            b02: Default::default(),
-            b03: Default::default(),
-            b12: Default::default(),
-            b13: Default::default(),
-            b23: Default::default(),
-            fb0: Default::default(),
-            fb1: Default::default(),
-            fb2: Default::default(),
-            wb1: Default::default(),
-            wb2: Default::default(),
-            wb3: Default::default(),
-            victim_way: Default::default(),
-            victim_ok: Default::default(),
-            class_never: Constant::new(crate::conn::entry_age::CLASS_NEVER.to_bits()),
             is_invalid: Default::default(),
             is_rst: Default::default(),
             created: Default::default(),
@@ -982,27 +910,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             pre3: Default::default(),
             cont_v1: Default::default(),
             cont_v3: Default::default(),
-            free0: Default::default(),
-            free1: Default::default(),
-            free2: Default::default(),
-            free3: Default::default(),
-            free_any4: Default::default(),
-            free_way4: Default::default(),
-            free_pair0: Default::default(),
-            free_pair1: Default::default(),
-            rep0: Default::default(),
-            rep1: Default::default(),
-            rcls0: Default::default(),
-            rcls1: Default::default(),
-            ev_pair0: Default::default(),
-            ev_pair1: Default::default(),
-            r10: Default::default(),
-            victim_way4: Default::default(),
-            victim_ok4: Default::default(),
-            victim_way6: Default::default(),
-            victim_ok6: Default::default(),
-            n_pair0: Default::default(),
-            n_pair1: Default::default(),
             n_evicted: Default::default(),
             sel_v6: Default::default(),
             pair_write: Default::default(),
@@ -1358,40 +1265,30 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.pw2.next = self.patch.val() && (self.pt_way.q.val() == self.way2.val());
         self.pw3.next = self.patch.val() && (self.pt_way.q.val() == self.way3.val());
         self.view0.next = self.pairs[0].even_aged.val();
-        self.vclass0.next = self.pairs[0].even_class.val();
         if self.pw0.val() {
             self.view0.next = self.fa.q.val();
-            self.vclass0.next = self.fa_class.val();
         }
         // The way after the patched one when the item ahead changed a pair (`pt2`).
         self.patch2.next = self.a_same_b.q.val() && self.pt2_valid.q.val();
         self.pv1.next = self.patch2.val() && (self.pt_way.q.val() == self.way0.val());
         self.pv3.next = self.patch2.val() && (self.pt_way.q.val() == self.way2.val());
         self.pre1.next = self.pairs[0].odd_aged.val();
-        self.vclass1.next = self.pairs[0].odd_class.val();
         if self.pw1.val() {
             self.pre1.next = self.fa.q.val();
-            self.vclass1.next = self.fa_class.val();
         }
         if self.pv1.val() {
             self.pre1.next = self.fa2.q.val();
-            self.vclass1.next = self.class_never.val();
         }
         self.view2.next = self.pairs[1].even_aged.val();
-        self.vclass2.next = self.pairs[1].even_class.val();
         if self.pw2.val() {
             self.view2.next = self.fa.q.val();
-            self.vclass2.next = self.fa_class.val();
         }
         self.pre3.next = self.pairs[1].odd_aged.val();
-        self.vclass3.next = self.pairs[1].odd_class.val();
         if self.pw3.val() {
             self.pre3.next = self.fa.q.val();
-            self.vclass3.next = self.fa_class.val();
         }
         if self.pv3.val() {
             self.pre3.next = self.fa2.q.val();
-            self.vclass3.next = self.class_never.val();
         }
         // A continuation is valid exactly while its head is in the patched view: the head
         // may have died there (evicted by the item ahead), or come back to life (C1 aged the
@@ -1445,233 +1342,28 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.sel_entry.next = self.hit_entry.val();
         }
 
-        // ---- C2: free ways. IPv4: a free way whose partner (the other way of its pair) is
-        // taken, else the lowest free way, so free pairs stay for IPv6. IPv6: the lowest free
-        // pair.
-        self.free0.next = !self.view0.val().valid;
-        self.free1.next = !self.view1.val().valid;
-        self.free2.next = !self.view2.val().valid;
-        self.free3.next = !self.view3.val().valid;
-        self.free_any4.next =
-            self.free0.val() || self.free1.val() || self.free2.val() || self.free3.val();
-        if self.free0.val() && !self.free1.val() {
-            self.free_way4.next = self.way0.val();
-        } else if self.free1.val() && !self.free0.val() {
-            self.free_way4.next = self.way1.val();
-        } else if self.free2.val() && !self.free3.val() {
-            self.free_way4.next = self.way2.val();
-        } else if self.free3.val() && !self.free2.val() {
-            self.free_way4.next = self.way3.val();
-        } else if self.free0.val() {
-            self.free_way4.next = self.way0.val();
-        } else {
-            self.free_way4.next = self.way2.val();
-        }
-        self.free_pair0.next = self.free0.val() && self.free1.val();
-        self.free_pair1.next = self.free2.val() && self.free3.val();
-        if self.a.q.val().v6 {
-            self.free_any.next = self.free_pair0.val() || self.free_pair1.val();
-        } else {
-            self.free_any.next = self.free_any4.val();
-        }
-        if self.free_pair0.val() {
-            self.free_way.next = self.way0.val();
-        } else {
-            self.free_way.next = self.way2.val();
-        }
-        if !self.a.q.val().v6 {
-            self.free_way.next = self.free_way4.val();
-        }
-
-        // ---- C2: the victim (all ways alive): lowest class, then oldest, then lowest way.
-        // Pairwise, side by side (no compare after a compare): `bu_ij` = way j ranks before
-        // way i (i < j) as C1 aged them; `fb_i` = the patched way's entry ranks before way i,
-        // `wb_i` = way i ranks before it (`fb3`, `wb0` are never needed); `b_ij` the pair's
-        // order in the patched view.
-        self.bu01.next = (self.pairs[0].odd_class.val() < self.pairs[0].even_class.val())
-            || ((self.pairs[0].odd_class.val() == self.pairs[0].even_class.val())
-                && (self.pairs[0].odd_age.val() > self.pairs[0].even_age.val()));
-        self.bu02.next = (self.pairs[1].even_class.val() < self.pairs[0].even_class.val())
-            || ((self.pairs[1].even_class.val() == self.pairs[0].even_class.val())
-                && (self.pairs[1].even_age.val() > self.pairs[0].even_age.val()));
-        self.bu03.next = (self.pairs[1].odd_class.val() < self.pairs[0].even_class.val())
-            || ((self.pairs[1].odd_class.val() == self.pairs[0].even_class.val())
-                && (self.pairs[1].odd_age.val() > self.pairs[0].even_age.val()));
-        self.bu12.next = (self.pairs[1].even_class.val() < self.pairs[0].odd_class.val())
-            || ((self.pairs[1].even_class.val() == self.pairs[0].odd_class.val())
-                && (self.pairs[1].even_age.val() > self.pairs[0].odd_age.val()));
-        self.bu13.next = (self.pairs[1].odd_class.val() < self.pairs[0].odd_class.val())
-            || ((self.pairs[1].odd_class.val() == self.pairs[0].odd_class.val())
-                && (self.pairs[1].odd_age.val() > self.pairs[0].odd_age.val()));
-        self.bu23.next = (self.pairs[1].odd_class.val() < self.pairs[1].even_class.val())
-            || ((self.pairs[1].odd_class.val() == self.pairs[1].even_class.val())
-                && (self.pairs[1].odd_age.val() > self.pairs[1].even_age.val()));
-        self.fb0.next = (self.fa_class.val() < self.pairs[0].even_class.val())
-            || ((self.fa_class.val() == self.pairs[0].even_class.val())
-                && (self.fa_age.val() > self.pairs[0].even_age.val()));
-        self.fb1.next = (self.fa_class.val() < self.pairs[0].odd_class.val())
-            || ((self.fa_class.val() == self.pairs[0].odd_class.val())
-                && (self.fa_age.val() > self.pairs[0].odd_age.val()));
-        self.wb1.next = (self.pairs[0].odd_class.val() < self.fa_class.val())
-            || ((self.pairs[0].odd_class.val() == self.fa_class.val())
-                && (self.pairs[0].odd_age.val() > self.fa_age.val()));
-        self.fb2.next = (self.fa_class.val() < self.pairs[1].even_class.val())
-            || ((self.fa_class.val() == self.pairs[1].even_class.val())
-                && (self.fa_age.val() > self.pairs[1].even_age.val()));
-        self.wb2.next = (self.pairs[1].even_class.val() < self.fa_class.val())
-            || ((self.pairs[1].even_class.val() == self.fa_class.val())
-                && (self.pairs[1].even_age.val() > self.fa_age.val()));
-        self.wb3.next = (self.pairs[1].odd_class.val() < self.fa_class.val())
-            || ((self.pairs[1].odd_class.val() == self.fa_class.val())
-                && (self.pairs[1].odd_age.val() > self.fa_age.val()));
-        if self.pw1.val() {
-            self.b01.next = self.fb0.val();
-        } else if self.pw0.val() {
-            self.b01.next = self.wb1.val();
-        } else {
-            self.b01.next = self.bu01.val();
-        }
-        if self.pw2.val() {
-            self.b02.next = self.fb0.val();
-        } else if self.pw0.val() {
-            self.b02.next = self.wb2.val();
-        } else {
-            self.b02.next = self.bu02.val();
-        }
-        if self.pw3.val() {
-            self.b03.next = self.fb0.val();
-        } else if self.pw0.val() {
-            self.b03.next = self.wb3.val();
-        } else {
-            self.b03.next = self.bu03.val();
-        }
-        if self.pw2.val() {
-            self.b12.next = self.fb1.val();
-        } else if self.pw1.val() {
-            self.b12.next = self.wb2.val();
-        } else {
-            self.b12.next = self.bu12.val();
-        }
-        if self.pw3.val() {
-            self.b13.next = self.fb1.val();
-        } else if self.pw1.val() {
-            self.b13.next = self.wb3.val();
-        } else {
-            self.b13.next = self.bu13.val();
-        }
-        if self.pw3.val() {
-            self.b23.next = self.fb2.val();
-        } else if self.pw2.val() {
-            self.b23.next = self.wb3.val();
-        } else {
-            self.b23.next = self.bu23.val();
-        }
-        // A continuation the item ahead wrote (`pv*`) is never evicted on its own: it ranks
-        // after every way (only the order against the victim matters).
-        if self.pv1.val() {
-            self.b01.next = false;
-            self.b12.next = true;
-            self.b13.next = true;
-        }
-        if self.pv3.val() {
-            self.b03.next = false;
-            self.b13.next = false;
-            self.b23.next = false;
-        }
-        // The way every lower way ranks after and no higher way ranks before (a total
-        // order: exactly one).
-        if !self.b01.val() && !self.b02.val() && !self.b03.val() {
-            self.victim_way4.next = self.way0.val();
-        } else if self.b01.val() && !self.b12.val() && !self.b13.val() {
-            self.victim_way4.next = self.way1.val();
-        } else if self.b02.val() && self.b12.val() && !self.b23.val() {
-            self.victim_way4.next = self.way2.val();
-        } else {
-            self.victim_way4.next = self.way3.val();
-        }
-        // The victim has the lowest class: evictable iff some way is.
-        self.victim_ok4.next = (self.vclass0.val() != self.class_never.val())
-            || (self.vclass1.val() != self.class_never.val())
-            || (self.vclass2.val() != self.class_never.val())
-            || (self.vclass3.val() != self.class_never.val());
-        // IPv6: a pair to clear. Each pair is ranked by the occupant that ranks last (an IPv6
-        // pair by its head); a pair is evictable iff that one is; the pair whose rank comes
-        // first goes (pair 0 on a tie).
-        if self.view0.val().valid && self.view0.val().v6 {
-            self.rep0.next = self.way0.val();
-        } else if self.view0.val().valid && self.view1.val().valid {
-            if self.b01.val() {
-                self.rep0.next = self.way0.val();
-            } else {
-                self.rep0.next = self.way1.val();
-            }
-        } else if self.view0.val().valid {
-            self.rep0.next = self.way0.val();
-        } else {
-            self.rep0.next = self.way1.val();
-        }
-        if self.view2.val().valid && self.view2.val().v6 {
-            self.rep1.next = self.way2.val();
-        } else if self.view2.val().valid && self.view3.val().valid {
-            if self.b23.val() {
-                self.rep1.next = self.way2.val();
-            } else {
-                self.rep1.next = self.way3.val();
-            }
-        } else if self.view2.val().valid {
-            self.rep1.next = self.way2.val();
-        } else {
-            self.rep1.next = self.way3.val();
-        }
-        self.rcls0.next = self.vclass1.val();
-        if self.rep0.val() == self.way0.val() {
-            self.rcls0.next = self.vclass0.val();
-        }
-        self.rcls1.next = self.vclass3.val();
-        if self.rep1.val() == self.way2.val() {
-            self.rcls1.next = self.vclass2.val();
-        }
-        self.ev_pair0.next = self.rcls0.val() != self.class_never.val();
-        self.ev_pair1.next = self.rcls1.val() != self.class_never.val();
-        // rep1 ranks before rep0.
-        if self.rep0.val() == self.way0.val() {
-            if self.rep1.val() == self.way2.val() {
-                self.r10.next = self.b02.val();
-            } else {
-                self.r10.next = self.b03.val();
-            }
-        } else if self.rep1.val() == self.way2.val() {
-            self.r10.next = self.b12.val();
-        } else {
-            self.r10.next = self.b13.val();
-        }
-        self.victim_ok6.next = self.ev_pair0.val() || self.ev_pair1.val();
-        self.victim_way6.next = self.way0.val();
-        if self.ev_pair1.val() && (!self.ev_pair0.val() || self.r10.val()) {
-            self.victim_way6.next = self.way2.val();
-        }
-        // Entries in each pair (a continuation is not one).
-        self.n_pair0.next = self.zero2.val();
-        if self.view0.val().valid {
-            self.n_pair0.next = self.one2.val();
-        }
-        if self.view1.val().valid && !self.view1.val().v6 {
-            self.n_pair0.next = self.n_pair0.val() + self.one2.val();
-        }
-        self.n_pair1.next = self.zero2.val();
-        if self.view2.val().valid {
-            self.n_pair1.next = self.one2.val();
-        }
-        if self.view3.val().valid && !self.view3.val().v6 {
-            self.n_pair1.next = self.n_pair1.val() + self.one2.val();
-        }
-        if self.a.q.val().v6 {
-            self.victim_way.next = self.victim_way6.val();
-            self.victim_ok.next = self.victim_ok6.val();
-        } else {
-            self.victim_way.next = self.victim_way4.val();
-            self.victim_ok.next = self.victim_ok4.val();
-        }
+        // ---- C2: where a new entry goes (`way_choice`): a free way or pair, else the victim
+        self.choice.v6.next = self.a.q.val().v6;
+        self.choice.rank0.next = self.pairs[0].even_rank.val();
+        self.choice.rank1.next = self.pairs[0].odd_rank.val();
+        self.choice.rank2.next = self.pairs[1].even_rank.val();
+        self.choice.rank3.next = self.pairs[1].odd_rank.val();
+        self.choice.fa_rank.next.class = self.fa_class.val();
+        self.choice.fa_rank.next.age = self.fa_age.val();
+        self.choice.patched0.next = self.pw0.val();
+        self.choice.patched1.next = self.pw1.val();
+        self.choice.patched2.next = self.pw2.val();
+        self.choice.patched3.next = self.pw3.val();
+        self.choice.cont_patched1.next = self.pv1.val();
+        self.choice.cont_patched3.next = self.pv3.val();
+        self.choice.slot0.next.valid = self.view0.val().valid;
+        self.choice.slot0.next.v6 = self.view0.val().v6;
+        self.choice.slot1.next.valid = self.view1.val().valid;
+        self.choice.slot1.next.v6 = self.view1.val().v6;
+        self.choice.slot2.next.valid = self.view2.val().valid;
+        self.choice.slot2.next.v6 = self.view2.val().v6;
+        self.choice.slot3.next.valid = self.view3.val().valid;
+        self.choice.slot3.next.v6 = self.view3.val().v6;
 
         // ---- C2: decide
         // The RST bit is examined before the flag policy: a RST in an invalid combination
@@ -1684,33 +1376,29 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             && !self.hit.val()
             && !self.is_invalid.val()
             && !self.is_rst.val()
-            && (self.free_any.val() || self.victim_ok.val());
-        self.evicted.next = self.created.val() && !self.free_any.val();
+            && (self.choice.free_any.val() || self.choice.victim_ok.val());
+        self.evicted.next = self.created.val() && !self.choice.free_any.val();
         self.n_evicted.next = self.zero2.val();
         if self.evicted.val() {
             self.n_evicted.next = self.one2.val();
             if self.a.q.val().v6 {
-                if self.victim_way6.val() == self.way0.val() {
-                    self.n_evicted.next = self.n_pair0.val();
-                } else {
-                    self.n_evicted.next = self.n_pair1.val();
-                }
+                self.n_evicted.next = self.choice.victim_entries.val();
             }
         }
         self.refused.next = self.a_desc.q.val()
             && !self.hit.val()
             && !self.is_invalid.val()
             && !self.is_rst.val()
-            && !self.free_any.val()
-            && !self.victim_ok.val();
+            && !self.choice.free_any.val()
+            && !self.choice.victim_ok.val();
         self.applied.next =
             self.a_desc.q.val() && !self.is_invalid.val() && (self.hit.val() || self.created.val());
         if self.hit.val() {
             self.sel_way.next = self.hit_way.val();
-        } else if self.free_any.val() {
-            self.sel_way.next = self.free_way.val();
+        } else if self.choice.free_any.val() {
+            self.sel_way.next = self.choice.free_way.val();
         } else {
-            self.sel_way.next = self.victim_way.val();
+            self.sel_way.next = self.choice.victim_way.val();
         }
 
         // ---- C2: apply

@@ -14,6 +14,7 @@ pub mod flag_decode;
 pub mod flow_key;
 pub mod segment_apply;
 pub mod toeplitz_hash;
+pub mod way_choice;
 pub mod way_pair;
 
 /// Width of the verdict output (segment_apply's codes + `V_REFUSED`).

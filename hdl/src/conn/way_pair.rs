@@ -16,11 +16,12 @@
 //! The compares (`*_keq`, `*_match`) are outputs of this cycle (the core selects the way that
 //! holds the key from them); the aged ways, their eviction class and age and the snapshot of
 //! their states as read (for the gauges) are registered at the C1→C2 edge (`a_*` in the core's
-//! legend), with `odd_cont`: the odd way held a continuation when C1 read it.
+//! legend: `a_aged*`, `a_class*`, `a_age*`, `a_old*`), with `odd_cont`: the odd way held a continuation when C1 read it.
 
 use crate::conn::counter_bank::WaySnap;
 use crate::conn::entry::{AsCont, EntryBits, TrackBits, TIME_BITS, TOP_IP_BITS};
 use crate::conn::entry_age::{EntryAge, CLASS_BITS, CLASS_NEVER, TIMEOUT_BITS};
+use crate::conn::way_choice::Ranked;
 use rust_hdl::prelude::*;
 
 /// The key an item looks for, as `FlowKey::of` orders it: each address's low 32 bits (what a
@@ -71,12 +72,10 @@ pub struct WayPair {
     /// The way aged to the item's time (`valid` = alive).
     pub even_aged: Signal<Out, EntryBits>,
     pub odd_aged: Signal<Out, EntryBits>,
-    /// Its eviction class (`eviction_class`; `CLASS_NEVER` for a continuation).
-    pub even_class: Signal<Out, Bits<CLASS_BITS>>,
-    pub odd_class: Signal<Out, Bits<CLASS_BITS>>,
-    /// Its age (time since it was last seen).
-    pub even_age: Signal<Out, Bits<TIME_BITS>>,
-    pub odd_age: Signal<Out, Bits<TIME_BITS>>,
+    /// Its rank as a victim: eviction class (`eviction_class`; `CLASS_NEVER` for a
+    /// continuation) and age (time since it was last seen).
+    pub even_rank: Signal<Out, Ranked>,
+    pub odd_rank: Signal<Out, Ranked>,
     /// Its states as read, before aging (for the gauges; a continuation is no entry).
     pub even_old: Signal<Out, WaySnap>,
     pub odd_old: Signal<Out, WaySnap>,
@@ -106,10 +105,8 @@ pub struct WayPair {
     // ---- C1→C2 registers
     r_even_aged: DFF<EntryBits>,
     r_odd_aged: DFF<EntryBits>,
-    r_even_class: DFF<Bits<CLASS_BITS>>,
-    r_odd_class: DFF<Bits<CLASS_BITS>>,
-    r_even_age: DFF<Bits<TIME_BITS>>,
-    r_odd_age: DFF<Bits<TIME_BITS>>,
+    r_even_rank: DFF<Ranked>,
+    r_odd_rank: DFF<Ranked>,
     r_even_old: DFF<WaySnap>,
     r_odd_old: DFF<WaySnap>,
     r_odd_cont: DFF<Bit>,
@@ -138,10 +135,8 @@ impl Default for WayPair {
             odd_match: Default::default(),
             even_aged: Default::default(),
             odd_aged: Default::default(),
-            even_class: Default::default(),
-            odd_class: Default::default(),
-            even_age: Default::default(),
-            odd_age: Default::default(),
+            even_rank: Default::default(),
+            odd_rank: Default::default(),
             even_old: Default::default(),
             odd_old: Default::default(),
             odd_cont: Default::default(),
@@ -162,10 +157,8 @@ impl Default for WayPair {
             trk_odd_hi: Default::default(),
             r_even_aged: Default::default(),
             r_odd_aged: Default::default(),
-            r_even_class: Default::default(),
-            r_odd_class: Default::default(),
-            r_even_age: Default::default(),
-            r_odd_age: Default::default(),
+            r_even_rank: Default::default(),
+            r_odd_rank: Default::default(),
             r_even_old: Default::default(),
             r_odd_old: Default::default(),
             r_odd_cont: Default::default(),
@@ -181,10 +174,8 @@ impl Logic for WayPair {
             clock,
             r_even_aged,
             r_odd_aged,
-            r_even_class,
-            r_odd_class,
-            r_even_age,
-            r_odd_age,
+            r_even_rank,
+            r_odd_rank,
             r_even_old,
             r_odd_old,
             r_odd_cont
@@ -254,13 +245,13 @@ impl Logic for WayPair {
         // ---- C1 → C2
         self.r_even_aged.d.next = self.even_ager.aged.val();
         self.r_odd_aged.d.next = self.odd_aged_c1.val();
-        self.r_even_class.d.next = self.even_ager.evict_class.val();
-        self.r_odd_class.d.next = self.odd_ager.evict_class.val();
+        self.r_even_rank.d.next.class = self.even_ager.evict_class.val();
+        self.r_odd_rank.d.next.class = self.odd_ager.evict_class.val();
         if self.cont.val() {
-            self.r_odd_class.d.next = self.class_never.val();
+            self.r_odd_rank.d.next.class = self.class_never.val();
         }
-        self.r_even_age.d.next = self.even_ager.age.val();
-        self.r_odd_age.d.next = self.odd_ager.age.val();
+        self.r_even_rank.d.next.age = self.even_ager.age.val();
+        self.r_odd_rank.d.next.age = self.odd_ager.age.val();
         self.r_odd_cont.d.next = self.cont.val();
         self.trk_even_lo.next = self.even_raw.val().lo;
         self.trk_even_hi.next = self.even_raw.val().hi;
@@ -277,10 +268,8 @@ impl Logic for WayPair {
 
         self.even_aged.next = self.r_even_aged.q.val();
         self.odd_aged.next = self.r_odd_aged.q.val();
-        self.even_class.next = self.r_even_class.q.val();
-        self.odd_class.next = self.r_odd_class.q.val();
-        self.even_age.next = self.r_even_age.q.val();
-        self.odd_age.next = self.r_odd_age.q.val();
+        self.even_rank.next = self.r_even_rank.q.val();
+        self.odd_rank.next = self.r_odd_rank.q.val();
         self.even_old.next = self.r_even_old.q.val();
         self.odd_old.next = self.r_odd_old.q.val();
         self.odd_cont.next = self.r_odd_cont.q.val();

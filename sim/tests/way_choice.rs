@@ -1,0 +1,218 @@
+//! way_choice under Verilator against the rule of `Table::make_room` (model/src/table.rs),
+//! written out here for one 4-way bucket: IPv4 takes a free way whose partner is taken, else
+//! the lowest free way, else the way that ranks first as a victim (lowest eviction class, then
+//! oldest, then lowest way); IPv6 takes the lowest free pair, else the pair whose last-ranked
+//! occupant ranks first, every occupant evictable (an IPv6 pair ranked by its head).
+//!
+//! Buckets are drawn as the table holds them (IPv4 entries, IPv6 pairs, free ways, classes
+//! 0..3 with ties of class and age), and half the time with the item ahead's change patched in
+//! the way the core does it: the changed way's rank as C1 aged it is garbage and the true one
+//! comes in `fa_rank` (a pair written by the item ahead: its head patched, its continuation
+//! marked). Random streams replay with `SYNSCOPE_SEED=<seed>`.
+
+mod common;
+
+use common::{seed, seeded, Rng};
+use synscope_hdl::conn::entry::TIME_BITS;
+use synscope_hdl::conn::entry_age::CLASS_NEVER;
+use synscope_sim::models::WayChoice;
+
+const CASES: usize = 200_000;
+const NEVER: u8 = CLASS_NEVER as u8;
+
+/// One way as the table holds it (after the item ahead's change).
+#[derive(Clone, Copy, Debug, Default)]
+struct Way {
+    valid: bool,
+    v6: bool,
+    class: u8,
+    age: u16,
+}
+
+impl Way {
+    /// An entry of its own (not an IPv6 continuation, which lives in an odd way).
+    fn occupant(&self, w: usize) -> bool {
+        self.valid && !(w % 2 == 1 && self.v6)
+    }
+
+    /// Its rank as a victim (lower goes first), `None` if it is never evicted.
+    fn rank(&self, w: usize) -> Option<(u8, std::cmp::Reverse<u16>, usize)> {
+        (self.occupant(w) && self.class != NEVER).then_some((
+            self.class,
+            std::cmp::Reverse(self.age),
+            w,
+        ))
+    }
+}
+
+/// What the block must answer: `(free_any, free_way, victim_ok, victim_way, victim_entries)`,
+/// the victim's only when there is no free way.
+type Choice = (bool, u64, bool, u64, u64);
+
+/// `Table::make_room`'s choice for a key of family `v6` in `ways`.
+fn reference(v6: bool, ways: &[Way; 4]) -> Choice {
+    let free = |w: usize| !ways[w].valid;
+    if !v6 {
+        let way = (0..4)
+            .find(|&w| free(w) && !free(w ^ 1))
+            .or_else(|| (0..4).find(|&w| free(w)));
+        if let Some(w) = way {
+            return (true, w as u64, false, 0, 0);
+        }
+        return match (0..4).filter_map(|w| ways[w].rank(w)).min() {
+            Some((_, _, w)) => (false, 0, true, w as u64, 1),
+            None => (false, 0, false, 0, 0),
+        };
+    }
+    if let Some(p) = (0..2).find(|&p| free(2 * p) && free(2 * p + 1)) {
+        return (true, 2 * p as u64, false, 0, 0);
+    }
+    let pair_rank = |p: usize| {
+        [2 * p, 2 * p + 1]
+            .into_iter()
+            .filter(|&w| ways[w].occupant(w))
+            .map(|w| ways[w].rank(w))
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .max()
+    };
+    match (0..2).filter_map(|p| pair_rank(p).map(|r| (r, p))).min() {
+        Some((_, p)) => {
+            let n = [2 * p, 2 * p + 1]
+                .into_iter()
+                .filter(|&w| ways[w].occupant(w))
+                .count();
+            (false, 0, true, 2 * p as u64, n as u64)
+        }
+        None => (false, 0, false, 0, 0),
+    }
+}
+
+/// A class with ties: mostly 0..2 (evictable), sometimes `NEVER`.
+fn class(rng: &mut Rng) -> u8 {
+    rng.below(4) as u8
+}
+
+/// An age with ties: from a handful of values half the time.
+fn age(rng: &mut Rng) -> u16 {
+    if rng.chance(1, 2) {
+        [0, 1, 7, 0x8000, 0xffff][rng.below(5) as usize]
+    } else {
+        rng.next_u32() as u16
+    }
+}
+
+/// A bucket as the table may hold it, and whether the item ahead wrote a pair at `pair_at`.
+fn bucket(rng: &mut Rng) -> [Way; 4] {
+    let mut ways = [Way::default(); 4];
+    for p in 0..2 {
+        match rng.below(4) {
+            0 => {
+                // An IPv6 entry: its head, and its continuation (never evicted on its own).
+                ways[2 * p] = Way {
+                    valid: true,
+                    v6: true,
+                    class: class(rng),
+                    age: age(rng),
+                };
+                ways[2 * p + 1] = Way {
+                    valid: true,
+                    v6: true,
+                    class: NEVER,
+                    age: age(rng),
+                };
+            }
+            _ => {
+                for w in [2 * p, 2 * p + 1] {
+                    // Full buckets most of the time: the victim is the interesting part.
+                    ways[w] = Way {
+                        valid: rng.chance(4, 5),
+                        v6: false,
+                        class: class(rng),
+                        age: age(rng),
+                    };
+                }
+            }
+        }
+    }
+    ways
+}
+
+/// Drive the block with `ways`, where the item ahead (if `patch` names a way) changed that
+/// way: C1's rank of it is garbage and `fa_rank` holds the true one (a pair written: its
+/// continuation's rank is garbage too and it is marked).
+fn drive(m: &mut WayChoice, rng: &mut Rng, v6: bool, ways: &[Way; 4], patch: Option<usize>) {
+    let pack = |class: u8, age: u16| u64::from(class) | u64::from(age) << 2;
+    let mut rank = ways.map(|w| pack(w.class, w.age));
+    let mut patched = [false; 4];
+    let mut cont_patched = [false; 4];
+    let mut fa_rank = pack(class(rng), age(rng));
+    if let Some(w) = patch {
+        fa_rank = rank[w];
+        rank[w] = pack(class(rng), age(rng));
+        patched[w] = true;
+        if ways[w].v6 {
+            rank[w + 1] = pack(class(rng), age(rng));
+            cont_patched[w + 1] = true;
+        }
+    }
+    m.set_v6(v6);
+    m.set_rank0(rank[0]);
+    m.set_rank1(rank[1]);
+    m.set_rank2(rank[2]);
+    m.set_rank3(rank[3]);
+    m.set_fa_rank(fa_rank);
+    m.set_patched0(patched[0]);
+    m.set_patched1(patched[1]);
+    m.set_patched2(patched[2]);
+    m.set_patched3(patched[3]);
+    m.set_cont_patched1(cont_patched[1]);
+    m.set_cont_patched3(cont_patched[3]);
+    let slot = |w: &Way| u64::from(w.valid) | u64::from(w.v6) << 1;
+    m.set_slot0(slot(&ways[0]));
+    m.set_slot1(slot(&ways[1]));
+    m.set_slot2(slot(&ways[2]));
+    m.set_slot3(slot(&ways[3]));
+    m.eval();
+}
+
+/// The block's answer, with the victim's fields cleared where they mean nothing.
+fn answer(m: &WayChoice) -> Choice {
+    if m.free_any() {
+        (true, m.free_way(), false, 0, 0)
+    } else if m.victim_ok() {
+        (false, 0, true, m.victim_way(), m.victim_entries())
+    } else {
+        (false, 0, false, 0, 0)
+    }
+}
+
+#[test]
+fn way_choice_matches_make_room_on_random_buckets() {
+    assert_eq!(TIME_BITS, 16, "the ages drawn here are 16-bit");
+    let mut rng = seeded(0x7a11_c401);
+    let mut m = WayChoice::new();
+    let mut seen = [0usize; 4];
+    for case in 0..CASES {
+        let ways = bucket(&mut rng);
+        let v6 = rng.chance(1, 3);
+        // The item ahead changed an entry of its own (a pair's head for IPv6).
+        let owned: Vec<usize> = (0..4).filter(|&w| ways[w].occupant(w)).collect();
+        let patch = (!owned.is_empty() && rng.chance(1, 2))
+            .then(|| owned[rng.below(owned.len() as u64) as usize]);
+        drive(&mut m, &mut rng, v6, &ways, patch);
+        let want = reference(v6, &ways);
+        assert_eq!(
+            answer(&m),
+            want,
+            "case {case} (SYNSCOPE_SEED={}): v6 {v6}, patch {patch:?}, ways {ways:?}",
+            seed(0x7a11_c401)
+        );
+        seen[usize::from(want.0) * 2 + usize::from(want.2)] += 1;
+    }
+    // Free ways, victims and full buckets of never-evictable entries all occur.
+    assert!(
+        seen[2] > 0 && seen[1] > CASES / 10 && seen[0] > 0,
+        "{seen:?}"
+    );
+}
