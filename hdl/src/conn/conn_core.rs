@@ -70,16 +70,16 @@
 //! point (no descriptor in the last `LATENCY` cycles): a descriptor in flight was hashed with
 //! the old key and would be placed by it in the new table.
 
-use crate::conn::counter_bank::{
-    CountRecord, CounterBank, WaySnap, COUNTER_BITS, COUNTER_INDEX_BITS,
-};
+use crate::conn::counter_bank::{CountRecord, CounterBank, COUNTER_BITS, COUNTER_INDEX_BITS};
 use crate::conn::entry::{
     AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS, TOP_IP_BITS,
 };
 use crate::conn::entry_age::{EntryAge, EvictionClass, TIMEOUT_BITS};
+use crate::conn::event_queue::{EventQueue, EventRecord, EventTop};
 use crate::conn::flag_decode::FlagDecode;
 use crate::conn::flow_key::FlowKey;
 use crate::conn::flow_key::IP_BITS;
+use crate::conn::gauge_snap::GaugeSnap;
 use crate::conn::segment_apply::SegmentApply;
 use crate::conn::toeplitz_hash::{ToeplitzHash, INPUT_BITS, KEY_BITS};
 use crate::conn::way_choice::WayChoice;
@@ -105,10 +105,6 @@ pub const BUCKET_BITS_SMALL: usize = 6;
 pub const EVENT_FIFO_BITS_35T: usize = 6;
 /// Event FIFO address bits of the simulation core (16 records).
 pub const EVENT_FIFO_BITS_SMALL: usize = 4;
-/// Address bits of the side FIFO of IPv6 events' address top bits (32 records of 192 bits, in
-/// LUT RAM: the 35T has no block RAM left). An IPv6 record that finds it full is dropped and
-/// counted like one that finds the event FIFO full.
-pub const EVENT_TOP_FIFO_BITS: usize = 5;
 
 const _: () = assert!(BUCKET_BITS_35T == 9 && BUCKET_BITS_100T == 11);
 
@@ -177,54 +173,6 @@ pub struct HashWord4 {
     pub lo_port: Bits<16>,
     pub hi_ip: Bits<32>,
     pub lo_ip: Bits<32>,
-}
-
-/// An address as its low 32 and top 96 bits.
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct SplitIp {
-    pub low: Bits<32>,
-    pub top: Bits<TOP_IP_BITS>,
-}
-
-/// What an IPv6 event record needs besides the [`EventRecord`]: the addresses' top bits (the
-/// event FIFO's side FIFO, [`EVENT_TOP_FIFO_BITS`]).
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct EventTop {
-    pub lo_top: Bits<TOP_IP_BITS>,
-    pub hi_top: Bits<TOP_IP_BITS>,
-}
-
-/// One event record (per processed descriptor that produced something reportable), as the
-/// event FIFO stores it; its bucket travels in a second FIFO in lock step (a `LogicStruct`
-/// cannot be generic over the bucket width).
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct EventRecord {
-    pub created: Bit,
-    pub refused: Bit,
-    pub evicted: Bit,
-    pub reincarnated: Bit,
-    pub lo_changed: Bit,
-    pub hi_changed: Bit,
-    /// Dead ways of the bucket removed by this descriptor's aging (0..4).
-    pub expired: Bits<3>,
-    /// The way (0 when no entry was applied: refused, or expiry only without an entry).
-    pub way: Bits<2>,
-    /// The key is IPv6 (its addresses' top bits are in the side FIFO).
-    pub v6: Bit,
-    /// States before/after (0 = CLOSED when no entry was applied).
-    pub lo_before: Bits<STATE_BITS>,
-    pub hi_before: Bits<STATE_BITS>,
-    pub lo_after: Bits<STATE_BITS>,
-    pub hi_after: Bits<STATE_BITS>,
-    pub lo_ip: Bits<32>,
-    pub lo_port: Bits<16>,
-    pub hi_ip: Bits<32>,
-    pub hi_port: Bits<16>,
-    /// The descriptor's `now`, low 16 bits.
-    pub time: Bits<TIME_BITS>,
-    /// The client is the key's `lo` endpoint: the applied entry's role, or for a refused
-    /// creation the role the entry would have had (`segment::open`).
-    pub client_is_lo: Bit,
 }
 
 fn timeout(v: u32) -> Bits<TIMEOUT_BITS> {
@@ -347,14 +295,11 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     /// One RAM per way (docs/core.md, "Table"), addressed by bucket.
     rams: [RAM<EntryBits, B>; WAYS],
     bank: CounterBank,
-    ev_fifo: SynchronousFIFO<EventRecord, E, EP1, 1>,
-    ev_bucket_fifo: SynchronousFIFO<Bits<B>, E, EP1, 1>,
-    ev_top_fifo: SynchronousFIFO<EventTop, EVENT_TOP_FIFO_BITS, { EVENT_TOP_FIFO_BITS + 1 }, 1>,
-    o_ev_top: DFF<EventTop>,
+    /// The event FIFO (O stage on).
+    events: EventQueue<B, E, EP1>,
+    /// The gauges' view of each write-back (before, after).
+    gauges: GaugeSnap,
     c_ev_top: Signal<Local, EventTop>,
-    ev_fits: Signal<Local, Bit>,
-    ev_lo_split: Signal<Local, SplitIp>,
-    ev_hi_split: Signal<Local, SplitIp>,
     // ---- table epoch: a bucket whose epoch bit is not `epoch_q` is empty (a key load flips
     // `epoch_q`: the whole table is emptied at once)
     ep_ram: crate::parts::ram::StyledRam<Bit, B>,
@@ -446,22 +391,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     a_hit_way: DFF<Bits<2>>,
     // endpoints of entries whose states feed the gauges and the outputs (`trk_*`: a field of a
     // field cannot be read in one step, so the endpoint is copied and its state read)
-    trk_fwd_lo0: Signal<Local, TrackBits>,
-    trk_fwd_hi0: Signal<Local, TrackBits>,
-    trk_fwd_lo1: Signal<Local, TrackBits>,
-    trk_fwd_hi1: Signal<Local, TrackBits>,
-    trk_fwd_lo2: Signal<Local, TrackBits>,
-    trk_fwd_hi2: Signal<Local, TrackBits>,
-    trk_fwd_lo3: Signal<Local, TrackBits>,
-    trk_fwd_hi3: Signal<Local, TrackBits>,
-    trk_w_lo0: Signal<Local, TrackBits>,
-    trk_w_hi0: Signal<Local, TrackBits>,
-    trk_w_lo1: Signal<Local, TrackBits>,
-    trk_w_hi1: Signal<Local, TrackBits>,
-    trk_w_lo2: Signal<Local, TrackBits>,
-    trk_w_hi2: Signal<Local, TrackBits>,
-    trk_w_lo3: Signal<Local, TrackBits>,
-    trk_w_hi3: Signal<Local, TrackBits>,
     trk_fa_lo: Signal<Local, TrackBits>,
     trk_fa_hi: Signal<Local, TrackBits>,
     trk_out_lo: Signal<Local, TrackBits>,
@@ -546,7 +475,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     zero16: Constant<Bits<TIME_BITS>>,
     zero32: Constant<Bits<32>>,
     zero192: Constant<Bits<{ INPUT_BITS - 96 }>>,
-    zero96: Constant<Bits<TOP_IP_BITS>>,
     zero_pad: Constant<Bits<{ ENTRY_BITS - crate::conn::entry::CONT_BITS }>>,
     one32: Constant<Bits<32>>,
     two32: Constant<Bits<32>>,
@@ -578,29 +506,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     o_count: DFF<CountRecord>,
     // event record and gauge snapshots (C2 → O)
     c_ev: Signal<Local, EventRecord>,
-    ev_push: Signal<Local, Bit>,
-    o_ev: DFF<EventRecord>,
-    o_ev_bucket: DFF<Bits<B>>,
-    o_ev_valid: DFF<Bit>,
-    ev_drop: Signal<Local, Bit>,
     zero4: Constant<Bits<STATE_BITS>>,
-    sn_old0: Signal<Local, WaySnap>,
-    sn_old1: Signal<Local, WaySnap>,
-    sn_old2: Signal<Local, WaySnap>,
-    sn_old3: Signal<Local, WaySnap>,
-    sn_new0: Signal<Local, WaySnap>,
-    sn_new1: Signal<Local, WaySnap>,
-    sn_new2: Signal<Local, WaySnap>,
-    sn_new3: Signal<Local, WaySnap>,
-    o_gvalid: DFF<Bit>,
-    o_gold0: DFF<WaySnap>,
-    o_gold1: DFF<WaySnap>,
-    o_gold2: DFF<WaySnap>,
-    o_gold3: DFF<WaySnap>,
-    o_gnew0: DFF<WaySnap>,
-    o_gnew1: DFF<WaySnap>,
-    o_gnew2: DFF<WaySnap>,
-    o_gnew3: DFF<WaySnap>,
 }
 
 impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E, EP1> {
@@ -693,8 +599,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             rams: Default::default(),
             apply: Default::default(),
             bank: Default::default(),
-            ev_fifo: Default::default(),
-            ev_bucket_fifo: Default::default(),
+            events: Default::default(),
+            gauges: Default::default(),
             ep_ram: Default::default(),
             epoch_q: Default::default(),
             stale: Default::default(),
@@ -765,22 +671,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             a_same_key: Default::default(),
             a_hit: Default::default(),
             a_hit_way: Default::default(),
-            trk_fwd_lo0: Default::default(),
-            trk_fwd_hi0: Default::default(),
-            trk_fwd_lo1: Default::default(),
-            trk_fwd_hi1: Default::default(),
-            trk_fwd_lo2: Default::default(),
-            trk_fwd_hi2: Default::default(),
-            trk_fwd_lo3: Default::default(),
-            trk_fwd_hi3: Default::default(),
-            trk_w_lo0: Default::default(),
-            trk_w_hi0: Default::default(),
-            trk_w_lo1: Default::default(),
-            trk_w_hi1: Default::default(),
-            trk_w_lo2: Default::default(),
-            trk_w_hi2: Default::default(),
-            trk_w_lo3: Default::default(),
-            trk_w_hi3: Default::default(),
             trk_fa_lo: Default::default(),
             trk_fa_hi: Default::default(),
             trk_out_lo: Default::default(),
@@ -841,7 +731,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             zero16: Constant::new(0u64.to_bits()),
             zero32: Constant::new(0u64.to_bits()),
             zero192: Constant::new(Default::default()),
-            zero96: Constant::new(Default::default()),
             zero_pad: Constant::new(Default::default()),
             one32: Constant::new(1u64.to_bits()),
             two32: Constant::new(2u64.to_bits()),
@@ -871,35 +760,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             o_rd_alive: Default::default(),
             o_count: Default::default(),
             c_ev: Default::default(),
-            ev_push: Default::default(),
-            o_ev: Default::default(),
-            o_ev_bucket: Default::default(),
-            o_ev_valid: Default::default(),
-            ev_drop: Default::default(),
             zero4: Constant::new(0u64.to_bits()),
-            sn_old0: Default::default(),
-            sn_old1: Default::default(),
-            sn_old2: Default::default(),
-            sn_old3: Default::default(),
-            sn_new0: Default::default(),
-            sn_new1: Default::default(),
-            sn_new2: Default::default(),
-            sn_new3: Default::default(),
-            o_gvalid: Default::default(),
-            o_gold0: Default::default(),
-            o_gold1: Default::default(),
-            o_gold2: Default::default(),
-            o_gold3: Default::default(),
-            o_gnew0: Default::default(),
-            o_gnew1: Default::default(),
-            o_gnew2: Default::default(),
-            o_gnew3: Default::default(),
-            ev_top_fifo: Default::default(),
-            o_ev_top: Default::default(),
             c_ev_top: Default::default(),
-            ev_fits: Default::default(),
-            ev_lo_split: Default::default(),
-            ev_hi_split: Default::default(),
             hash_word4: Default::default(),
             pt2_valid: Default::default(),
             fa2: Default::default(),
@@ -974,7 +836,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             fa,
             pt2_valid,
             fa2,
-            o_ev_top,
             o_valid,
             o_verdict,
             o_has_entry,
@@ -995,19 +856,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             o_rd_entry,
             o_rd_alive,
             o_count,
-            epoch_q,
-            o_ev,
-            o_ev_bucket,
-            o_ev_valid,
-            o_gvalid,
-            o_gold0,
-            o_gold1,
-            o_gold2,
-            o_gold3,
-            o_gnew0,
-            o_gnew1,
-            o_gnew2,
-            o_gnew3
+            epoch_q
         );
         for w in 0..WAYS {
             self.rams[w].read_clock.next = self.clock.val();
@@ -1025,9 +874,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.bank.frozen.next = self.counter_frozen.val();
         self.now.next = self.now_q.q.val();
         self.bank.clear.next = self.key_load.val();
-        self.ev_fifo.clock.next = self.clock.val();
-        self.ev_bucket_fifo.clock.next = self.clock.val();
-        self.ev_top_fifo.clock.next = self.clock.val();
         self.ep_ram.read_clock.next = self.clock.val();
         self.ep_ram.write_clock.next = self.clock.val();
 
@@ -1654,153 +1500,72 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.c_ev.next.v6 = self.a.q.val().v6;
         self.c_ev_top.next.lo_top = self.a.q.val().lo_top;
         self.c_ev_top.next.hi_top = self.a.q.val().hi_top;
-        self.o_ev_top.d.next = self.c_ev_top.val();
         self.c_ev.next.lo_ip = self.a.q.val().lo_ip;
         self.c_ev.next.lo_port = self.a.q.val().lo_port;
         self.c_ev.next.hi_ip = self.a.q.val().hi_ip;
         self.c_ev.next.hi_port = self.a.q.val().hi_port;
         self.c_ev.next.time = self.a.q.val().now;
         self.c_ev.next.client_is_lo = self.apply.entry_out.val().client_is_lo;
-        self.o_ev.d.next = self.c_ev.val();
-        self.o_ev_bucket.d.next = self.a_bucket.q.val();
-        self.o_ev_valid.d.next = self.a_desc.q.val();
 
-        // ---- O: push into the event FIFO; a full FIFO drops the record (never a stall)
-        // Reportable (decided here from the registered record, not after the apply in C2).
-        self.ev_push.next = self.o_ev_valid.q.val()
-            && (self.o_ev.q.val().created
-                || self.o_ev.q.val().refused
-                || self.o_ev.q.val().reincarnated
-                || self.o_ev.q.val().lo_changed
-                || self.o_ev.q.val().hi_changed
-                || (self.o_ev.q.val().expired != self.zero3.val()));
-        self.ev_fits.next =
-            !self.ev_fifo.full.val() && (!self.o_ev.q.val().v6 || !self.ev_top_fifo.full.val());
-        self.ev_drop.next = self.ev_push.val() && !self.ev_fits.val();
-        self.ev_fifo.write.next = self.ev_push.val() && self.ev_fits.val();
-        self.ev_fifo.data_in.next = self.o_ev.q.val();
-        self.ev_bucket_fifo.write.next = self.ev_push.val() && self.ev_fits.val();
-        self.ev_bucket_fifo.data_in.next = self.o_ev_bucket.q.val();
-        self.ev_top_fifo.write.next =
-            self.ev_push.val() && self.ev_fits.val() && self.o_ev.q.val().v6;
-        self.ev_top_fifo.data_in.next = self.o_ev_top.q.val();
-        self.ev_fifo.read.next = self.ev_pop.val();
-        self.ev_bucket_fifo.read.next = self.ev_pop.val();
-        self.ev_top_fifo.read.next = self.ev_pop.val() && self.ev_fifo.data_out.val().v6;
-        self.ev_valid.next = !self.ev_fifo.empty.val();
-        self.ev_created.next = self.ev_fifo.data_out.val().created;
-        self.ev_refused.next = self.ev_fifo.data_out.val().refused;
-        self.ev_evicted.next = self.ev_fifo.data_out.val().evicted;
-        self.ev_reincarnated.next = self.ev_fifo.data_out.val().reincarnated;
-        self.ev_lo_changed.next = self.ev_fifo.data_out.val().lo_changed;
-        self.ev_hi_changed.next = self.ev_fifo.data_out.val().hi_changed;
-        self.ev_expired.next = self.ev_fifo.data_out.val().expired;
-        self.ev_bucket.next = self.ev_bucket_fifo.data_out.val();
-        self.ev_way.next = self.ev_fifo.data_out.val().way;
-        self.ev_lo_before.next = self.ev_fifo.data_out.val().lo_before;
-        self.ev_hi_before.next = self.ev_fifo.data_out.val().hi_before;
-        self.ev_lo_after.next = self.ev_fifo.data_out.val().lo_after;
-        self.ev_hi_after.next = self.ev_fifo.data_out.val().hi_after;
-        self.ev_v6.next = self.ev_fifo.data_out.val().v6;
-        self.ev_lo_split.next.low = self.ev_fifo.data_out.val().lo_ip;
-        self.ev_lo_split.next.top = self.zero96.val();
-        self.ev_hi_split.next.low = self.ev_fifo.data_out.val().hi_ip;
-        self.ev_hi_split.next.top = self.zero96.val();
-        if self.ev_fifo.data_out.val().v6 {
-            self.ev_lo_split.next.top = self.ev_top_fifo.data_out.val().lo_top;
-            self.ev_hi_split.next.top = self.ev_top_fifo.data_out.val().hi_top;
-        }
-        self.ev_lo_ip.next = self.ev_lo_split.val().into();
-        self.ev_lo_port.next = self.ev_fifo.data_out.val().lo_port;
-        self.ev_hi_ip.next = self.ev_hi_split.val().into();
-        self.ev_hi_port.next = self.ev_fifo.data_out.val().hi_port;
-        self.ev_time.next = self.ev_fifo.data_out.val().time;
-        self.ev_client_is_lo.next = self.ev_fifo.data_out.val().client_is_lo;
+        // ---- O: the event queue (`event_queue`: registers the record, pushes it if reportable)
+        self.events.clock.next = self.clock.val();
+        self.events.valid.next = self.a_desc.q.val();
+        self.events.record.next = self.c_ev.val();
+        self.events.bucket.next = self.a_bucket.q.val();
+        self.events.top.next = self.c_ev_top.val();
+        self.events.pop.next = self.ev_pop.val();
+        self.ev_valid.next = self.events.head_valid.val();
+        self.ev_bucket.next = self.events.head_bucket.val();
+        self.ev_lo_ip.next = self.events.head_lo_ip.val();
+        self.ev_hi_ip.next = self.events.head_hi_ip.val();
+        self.ev_created.next = self.events.head.val().created;
+        self.ev_refused.next = self.events.head.val().refused;
+        self.ev_evicted.next = self.events.head.val().evicted;
+        self.ev_reincarnated.next = self.events.head.val().reincarnated;
+        self.ev_lo_changed.next = self.events.head.val().lo_changed;
+        self.ev_hi_changed.next = self.events.head.val().hi_changed;
+        self.ev_expired.next = self.events.head.val().expired;
+        self.ev_way.next = self.events.head.val().way;
+        self.ev_lo_before.next = self.events.head.val().lo_before;
+        self.ev_hi_before.next = self.events.head.val().hi_before;
+        self.ev_lo_after.next = self.events.head.val().lo_after;
+        self.ev_hi_after.next = self.events.head.val().hi_after;
+        self.ev_v6.next = self.events.head.val().v6;
+        self.ev_lo_port.next = self.events.head.val().lo_port;
+        self.ev_hi_port.next = self.events.head.val().hi_port;
+        self.ev_time.next = self.events.head.val().time;
+        self.ev_client_is_lo.next = self.events.head.val().client_is_lo;
 
-        // ---- C2: gauge snapshots of the bucket before (as read) and after (as written)
-        self.trk_fwd_lo0.next = self.fwd[0].q.val().lo;
-        self.trk_fwd_hi0.next = self.fwd[0].q.val().hi;
-        self.trk_fwd_lo1.next = self.fwd[1].q.val().lo;
-        self.trk_fwd_hi1.next = self.fwd[1].q.val().hi;
-        self.trk_fwd_lo2.next = self.fwd[2].q.val().lo;
-        self.trk_fwd_hi2.next = self.fwd[2].q.val().hi;
-        self.trk_fwd_lo3.next = self.fwd[3].q.val().lo;
-        self.trk_fwd_hi3.next = self.fwd[3].q.val().hi;
-        self.sn_old0.next = self.pairs[0].even_old.val();
-        if self.a_same_b.q.val() {
-            self.sn_old0.next.valid = self.fwd[0].q.val().valid;
-            self.sn_old0.next.client_is_lo = self.fwd[0].q.val().client_is_lo;
-            self.sn_old0.next.lo_state = self.trk_fwd_lo0.val().state;
-            self.sn_old0.next.hi_state = self.trk_fwd_hi0.val().state;
-        }
-        self.sn_old1.next = self.pairs[0].odd_old.val();
-        if self.a_same_b.q.val() {
-            self.sn_old1.next.valid = self.fwd[1].q.val().valid && !self.fwd[1].q.val().v6;
-            self.sn_old1.next.client_is_lo = self.fwd[1].q.val().client_is_lo;
-            self.sn_old1.next.lo_state = self.trk_fwd_lo1.val().state;
-            self.sn_old1.next.hi_state = self.trk_fwd_hi1.val().state;
-        }
-        self.sn_old2.next = self.pairs[1].even_old.val();
-        if self.a_same_b.q.val() {
-            self.sn_old2.next.valid = self.fwd[2].q.val().valid;
-            self.sn_old2.next.client_is_lo = self.fwd[2].q.val().client_is_lo;
-            self.sn_old2.next.lo_state = self.trk_fwd_lo2.val().state;
-            self.sn_old2.next.hi_state = self.trk_fwd_hi2.val().state;
-        }
-        self.sn_old3.next = self.pairs[1].odd_old.val();
-        if self.a_same_b.q.val() {
-            self.sn_old3.next.valid = self.fwd[3].q.val().valid && !self.fwd[3].q.val().v6;
-            self.sn_old3.next.client_is_lo = self.fwd[3].q.val().client_is_lo;
-            self.sn_old3.next.lo_state = self.trk_fwd_lo3.val().state;
-            self.sn_old3.next.hi_state = self.trk_fwd_hi3.val().state;
-        }
-        self.sn_new0.next.valid = self.w0.val().valid;
-        self.sn_new0.next.client_is_lo = self.w0.val().client_is_lo;
-        self.trk_w_lo0.next = self.w0.val().lo;
-        self.trk_w_hi0.next = self.w0.val().hi;
-        self.sn_new0.next.lo_state = self.trk_w_lo0.val().state;
-        self.sn_new0.next.hi_state = self.trk_w_hi0.val().state;
-        self.sn_new1.next.valid = self.w1.val().valid && !self.w1.val().v6;
-        self.sn_new1.next.client_is_lo = self.w1.val().client_is_lo;
-        self.trk_w_lo1.next = self.w1.val().lo;
-        self.trk_w_hi1.next = self.w1.val().hi;
-        self.sn_new1.next.lo_state = self.trk_w_lo1.val().state;
-        self.sn_new1.next.hi_state = self.trk_w_hi1.val().state;
-        self.sn_new2.next.valid = self.w2.val().valid;
-        self.sn_new2.next.client_is_lo = self.w2.val().client_is_lo;
-        self.trk_w_lo2.next = self.w2.val().lo;
-        self.trk_w_hi2.next = self.w2.val().hi;
-        self.sn_new2.next.lo_state = self.trk_w_lo2.val().state;
-        self.sn_new2.next.hi_state = self.trk_w_hi2.val().state;
-        self.sn_new3.next.valid = self.w3.val().valid && !self.w3.val().v6;
-        self.sn_new3.next.client_is_lo = self.w3.val().client_is_lo;
-        self.trk_w_lo3.next = self.w3.val().lo;
-        self.trk_w_hi3.next = self.w3.val().hi;
-        self.sn_new3.next.lo_state = self.trk_w_lo3.val().state;
-        self.sn_new3.next.hi_state = self.trk_w_hi3.val().state;
-        // A write-back in the cycle of a key load is discarded with the table (it carries the
-        // old epoch), so it moves no gauge.
-        self.o_gvalid.d.next = self.write_en.val() && !self.key_load.val();
-        self.o_gold0.d.next = self.sn_old0.val();
-        self.o_gold1.d.next = self.sn_old1.val();
-        self.o_gold2.d.next = self.sn_old2.val();
-        self.o_gold3.d.next = self.sn_old3.val();
-        self.o_gnew0.d.next = self.sn_new0.val();
-        self.o_gnew1.d.next = self.sn_new1.val();
-        self.o_gnew2.d.next = self.sn_new2.val();
-        self.o_gnew3.d.next = self.sn_new3.val();
-        self.bank.gvalid.next = self.o_gvalid.q.val();
-        self.bank.old0.next = self.o_gold0.q.val();
-        self.bank.old1.next = self.o_gold1.q.val();
-        self.bank.old2.next = self.o_gold2.q.val();
-        self.bank.old3.next = self.o_gold3.q.val();
-        self.bank.new0.next = self.o_gnew0.q.val();
-        self.bank.new1.next = self.o_gnew1.q.val();
-        self.bank.new2.next = self.o_gnew2.q.val();
-        self.bank.new3.next = self.o_gnew3.q.val();
+        // ---- C2: the gauges' snapshots of the bucket before and after the write-back
+        // (`gauge_snap`, registered for the O stage). A write-back in the cycle of a key load is
+        // discarded with the table (it carries the old epoch), so it moves no gauge.
+        self.gauges.clock.next = self.clock.val();
+        self.gauges.read0.next = self.pairs[0].even_old.val();
+        self.gauges.read1.next = self.pairs[0].odd_old.val();
+        self.gauges.read2.next = self.pairs[1].even_old.val();
+        self.gauges.read3.next = self.pairs[1].odd_old.val();
+        self.gauges.fwd0.next = self.fwd[0].q.val();
+        self.gauges.fwd1.next = self.fwd[1].q.val();
+        self.gauges.fwd2.next = self.fwd[2].q.val();
+        self.gauges.fwd3.next = self.fwd[3].q.val();
+        self.gauges.same_bucket.next = self.a_same_b.q.val();
+        self.gauges.written0.next = self.w0.val();
+        self.gauges.written1.next = self.w1.val();
+        self.gauges.written2.next = self.w2.val();
+        self.gauges.written3.next = self.w3.val();
+        self.gauges.write.next = self.write_en.val() && !self.key_load.val();
+        self.bank.gvalid.next = self.gauges.valid.val();
+        self.bank.old0.next = self.gauges.old0.val();
+        self.bank.old1.next = self.gauges.old1.val();
+        self.bank.old2.next = self.gauges.old2.val();
+        self.bank.old3.next = self.gauges.old3.val();
+        self.bank.new0.next = self.gauges.new0.val();
+        self.bank.new1.next = self.gauges.new1.val();
+        self.bank.new2.next = self.gauges.new2.val();
+        self.bank.new3.next = self.gauges.new3.val();
 
         self.bank.record.next = self.o_count.q.val();
-        self.bank.record.next.events_dropped = self.ev_drop.val();
+        self.bank.record.next.events_dropped = self.events.dropped.val();
         self.bank.index.next = self.counter_index.val();
         self.counter_value.next = self.bank.value.val();
 
