@@ -26,7 +26,7 @@ struct Way {
     valid: bool,
     v6: bool,
     class: u8,
-    age: u16,
+    age: u32,
 }
 
 impl Way {
@@ -36,7 +36,7 @@ impl Way {
     }
 
     /// Its rank as a victim (lower goes first), `None` if it is never evicted.
-    fn rank(&self, w: usize) -> Option<(u8, std::cmp::Reverse<u16>, usize)> {
+    fn rank(&self, w: usize) -> Option<(u8, std::cmp::Reverse<u32>, usize)> {
         (self.occupant(w) && self.class != NEVER).then_some((
             self.class,
             std::cmp::Reverse(self.age),
@@ -93,12 +93,15 @@ fn class(rng: &mut Rng) -> u8 {
     rng.below(4) as u8
 }
 
+/// The largest age the hardware holds (`TIME_BITS` bits).
+const AGE_MAX: u32 = (1 << TIME_BITS) - 1;
+
 /// An age with ties: from a handful of values half the time.
-fn age(rng: &mut Rng) -> u16 {
+fn age(rng: &mut Rng) -> u32 {
     if rng.chance(1, 2) {
-        [0, 1, 7, 0x8000, 0xffff][rng.below(5) as usize]
+        [0, 1, 7, AGE_MAX / 2 + 1, AGE_MAX][rng.below(5) as usize]
     } else {
-        rng.next_u32() as u16
+        rng.next_u32() & AGE_MAX
     }
 }
 
@@ -142,7 +145,7 @@ fn bucket(rng: &mut Rng) -> [Way; 4] {
 /// way: C1's rank of it is garbage and `fa_rank` holds the true one (a pair written: its
 /// continuation's rank is garbage too and it is marked).
 fn drive(m: &mut WayChoice, rng: &mut Rng, v6: bool, ways: &[Way; 4], patch: Option<usize>) {
-    let pack = |class: u8, age: u16| u64::from(class) | u64::from(age) << 2;
+    let pack = |class: u8, age: u32| u64::from(class) | u64::from(age) << 2;
     let mut rank = ways.map(|w| pack(w.class, w.age));
     let mut patched = [false; 4];
     let mut cont_patched = [false; 4];
@@ -189,7 +192,6 @@ fn answer(m: &WayChoice) -> Choice {
 
 #[test]
 fn way_choice_matches_make_room_on_random_buckets() {
-    assert_eq!(TIME_BITS, 16, "the ages drawn here are 16-bit");
     let mut rng = seeded(0x7a11_c401);
     let mut m = WayChoice::new();
     let mut seen = [0usize; 4];

@@ -71,17 +71,16 @@
 //! the old key and would be placed by it in the new table.
 
 use crate::conn::counter_bank::{CountRecord, CounterBank, COUNTER_BITS, COUNTER_INDEX_BITS};
+use crate::conn::desc_in::{Desc, DescIn};
 use crate::conn::entry::{
-    AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS, TOP_IP_BITS,
+    AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS,
 };
 use crate::conn::entry_age::{EntryAge, EvictionClass, TIMEOUT_BITS};
 use crate::conn::event_queue::{EventQueue, EventRecord, EventTop};
-use crate::conn::flag_decode::FlagDecode;
-use crate::conn::flow_key::FlowKey;
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::gauge_snap::GaugeSnap;
 use crate::conn::segment_apply::SegmentApply;
-use crate::conn::toeplitz_hash::{ToeplitzHash, INPUT_BITS, KEY_BITS};
+use crate::conn::toeplitz_hash::{ToeplitzHash, KEY_BITS};
 use crate::conn::way_choice::WayChoice;
 use crate::conn::way_pair::{WayKey, WayPair};
 use crate::conn::{OUT_VERDICT_BITS, PAIRS, V_REFUSED, WAYS};
@@ -107,73 +106,6 @@ pub const EVENT_FIFO_BITS_35T: usize = 6;
 pub const EVENT_FIFO_BITS_SMALL: usize = 4;
 
 const _: () = assert!(BUCKET_BITS_35T == 9 && BUCKET_BITS_100T == 11);
-
-/// The registered input descriptor.
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct RawDesc {
-    pub v6: Bit,
-    pub src_ip: Bits<IP_BITS>,
-    pub dst_ip: Bits<IP_BITS>,
-    pub src_port: Bits<16>,
-    pub dst_port: Bits<16>,
-    pub seq: Bits<32>,
-    pub ack: Bits<32>,
-    pub flags: Bits<9>,
-    pub window: Bits<16>,
-    pub wscale: Bits<4>,
-    pub payload_len: Bits<16>,
-    pub tsval: Bits<32>,
-    pub ts_ok: Bit,
-    pub seg_time: Bits<32>,
-}
-
-/// The decoded descriptor that travels beside the hash, with what depends on it alone
-/// computed in S0 (segment_apply's descriptor-only inputs).
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct Desc {
-    pub seq: Bits<32>,
-    pub ack: Bits<32>,
-    pub seq_end: Bits<32>,
-    pub seq_plus1: Bits<32>,
-    pub seq_end_plus1: Bits<32>,
-    pub tsval: Bits<32>,
-    pub ts_ok: Bit,
-    pub flags: Bits<9>,
-    pub flag_class: Bits<3>,
-    pub window: Bits<16>,
-    pub wscale: Bits<4>,
-    pub payload_len: Bits<16>,
-    pub v6: Bit,
-    /// The key: each address's low 32 bits (what a head way holds), its top 96 (what an IPv6
-    /// entry's continuation holds; 0 for IPv4), the ports.
-    pub lo_ip: Bits<32>,
-    pub lo_top: Bits<TOP_IP_BITS>,
-    pub lo_port: Bits<16>,
-    pub hi_ip: Bits<32>,
-    pub hi_top: Bits<TOP_IP_BITS>,
-    pub hi_port: Bits<16>,
-    pub src_is_lo: Bit,
-    pub now: Bits<TIME_BITS>,
-}
-
-/// `toeplitz_hash::input_word` of an IPv6 key: {lo.ip, hi.ip, lo.port, hi.port}, MSB first.
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct HashWord {
-    pub hi_port: Bits<16>,
-    pub lo_port: Bits<16>,
-    pub hi_ip: Bits<IP_BITS>,
-    pub lo_ip: Bits<IP_BITS>,
-}
-
-/// `toeplitz_hash::input_word` of an IPv4 key: its 12 bytes, MSB first, then zeros.
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct HashWord4 {
-    pub zero: Bits<{ INPUT_BITS - 96 }>,
-    pub hi_port: Bits<16>,
-    pub lo_port: Bits<16>,
-    pub hi_ip: Bits<32>,
-    pub lo_ip: Bits<32>,
-}
 
 fn timeout(v: u32) -> Bits<TIMEOUT_BITS> {
     (v as u64).to_bits()
@@ -282,8 +214,8 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub ev_time: Signal<Out, Bits<TIME_BITS>>,
     pub ev_client_is_lo: Signal<Out, Bit>,
     // ---- blocks
-    decode: FlagDecode,
-    key: FlowKey,
+    /// S0: the descriptor in.
+    desc_in: DescIn,
     hasher: ToeplitzHash,
     /// C1 of each pair of ways: forward, age, key compare (its results registered for C2).
     pairs: [WayPair; PAIRS],
@@ -317,21 +249,9 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     idle_default: Constant<Bits<TIMEOUT_BITS>>,
     linger_default: Constant<Bits<TIMEOUT_BITS>>,
     // ---- S0
-    s0_valid: DFF<Bit>,
-    s0: DFF<RawDesc>,
-    now_q: DFF<Bits<32>>,
     /// `now_q` holds a time seen (times compare modulo 2^32: the first one sets it).
-    clock_set: DFF<Bit>,
-    now_s0: Signal<Local, Bits<32>>,
     /// `seg_time − now_q`: its sign says whether the segment's time is later.
-    time_ahead: Signal<Local, Bits<32>>,
-    s0_len: Signal<Local, crate::conn::segment_apply::Zext32>,
-    s0_sf: Signal<Local, Bits<32>>,
-    s0_flags: Signal<Local, Bits<9>>,
     a_flags: Signal<Local, Bits<9>>,
-    s0_desc: Signal<Local, Desc>,
-    hash_word: Signal<Local, HashWord>,
-    hash_word4: Signal<Local, HashWord4>,
     // ---- S1..S4
     p1_valid: DFF<Bit>,
     p2_valid: DFF<Bit>,
@@ -362,10 +282,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     use_fwd: DFF<Bit>,
     /// The ways of the last write-back.
     fwd: [DFF<EntryBits>; WAYS],
-    dead0: Signal<Local, Bit>,
-    dead1: Signal<Local, Bit>,
-    dead2: Signal<Local, Bit>,
-    dead3: Signal<Local, Bit>,
     c1_hit: Signal<Local, Bit>,
     c1_hit_way: Signal<Local, Bits<2>>,
     hit_entry: Signal<Local, EntryBits>,
@@ -448,10 +364,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     sel_way: Signal<Local, Bits<2>>,
     sel_entry: Signal<Local, EntryBits>,
     expired_n: Signal<Local, Bits<3>>,
-    d0: Signal<Local, Bits<3>>,
-    d1: Signal<Local, Bits<3>>,
-    d2: Signal<Local, Bits<3>>,
-    d3: Signal<Local, Bits<3>>,
     write_en: Signal<Local, Bit>,
     w0: Signal<Local, EntryBits>,
     w1: Signal<Local, EntryBits>,
@@ -470,17 +382,9 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     way2: Constant<Bits<2>>,
     way3: Constant<Bits<2>>,
     zero3: Constant<Bits<3>>,
-    one3: Constant<Bits<3>>,
     zero2: Constant<Bits<2>>,
     zero16: Constant<Bits<TIME_BITS>>,
-    zero32: Constant<Bits<32>>,
-    zero192: Constant<Bits<{ INPUT_BITS - 96 }>>,
     zero_pad: Constant<Bits<{ ENTRY_BITS - crate::conn::entry::CONT_BITS }>>,
-    one32: Constant<Bits<32>>,
-    two32: Constant<Bits<32>>,
-    zero16d: Constant<Bits<16>>,
-    b_syn: Constant<Bits<4>>,
-    b_fin: Constant<Bits<4>>,
     b_rst: Constant<Bits<4>>,
     one2: Constant<Bits<2>>,
     // ---- O
@@ -590,8 +494,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             ev_hi_port: Default::default(),
             ev_time: Default::default(),
             ev_client_is_lo: Default::default(),
-            decode: Default::default(),
-            key: Default::default(),
+            desc_in: Default::default(),
             hasher: Default::default(),
             pairs: Default::default(),
             age4: Default::default(),
@@ -614,18 +517,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             fw2_default: Constant::new(timeout(t.fin_wait_2)),
             idle_default: Constant::new(timeout(t.idle)),
             linger_default: Constant::new(timeout(t.linger)),
-            s0_valid: Default::default(),
-            s0: Default::default(),
-            now_q: Default::default(),
-            clock_set: Default::default(),
-            now_s0: Default::default(),
-            time_ahead: Default::default(),
-            s0_len: Default::default(),
-            s0_sf: Default::default(),
-            s0_flags: Default::default(),
             a_flags: Default::default(),
-            s0_desc: Default::default(),
-            hash_word: Default::default(),
             p1_valid: Default::default(),
             p2_valid: Default::default(),
             p3_valid: Default::default(),
@@ -650,10 +542,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             c: Default::default(),
             use_fwd: Default::default(),
             fwd: Default::default(),
-            dead0: Default::default(),
-            dead1: Default::default(),
-            dead2: Default::default(),
-            dead3: Default::default(),
             c1_hit: Default::default(),
             c1_hit_way: Default::default(),
             hit_entry: Default::default(),
@@ -704,10 +592,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             sel_way: Default::default(),
             sel_entry: Default::default(),
             expired_n: Default::default(),
-            d0: Default::default(),
-            d1: Default::default(),
-            d2: Default::default(),
-            d3: Default::default(),
             write_en: Default::default(),
             w0: Default::default(),
             w1: Default::default(),
@@ -726,17 +610,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             way2: Constant::new(2u64.to_bits()),
             way3: Constant::new(3u64.to_bits()),
             zero3: Constant::new(0u64.to_bits()),
-            one3: Constant::new(1u64.to_bits()),
             zero2: Constant::new(0u64.to_bits()),
             zero16: Constant::new(0u64.to_bits()),
-            zero32: Constant::new(0u64.to_bits()),
-            zero192: Constant::new(Default::default()),
             zero_pad: Constant::new(Default::default()),
-            one32: Constant::new(1u64.to_bits()),
-            two32: Constant::new(2u64.to_bits()),
-            zero16d: Constant::new(0u64.to_bits()),
-            b_syn: Constant::new((TcpFlags::SYN.trailing_zeros() as u64).to_bits()),
-            b_fin: Constant::new((TcpFlags::FIN.trailing_zeros() as u64).to_bits()),
             b_rst: Constant::new((TcpFlags::RST.trailing_zeros() as u64).to_bits()),
             one2: Constant::new(1u64.to_bits()),
             o_valid: Default::default(),
@@ -762,7 +638,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             c_ev: Default::default(),
             zero4: Constant::new(0u64.to_bits()),
             c_ev_top: Default::default(),
-            hash_word4: Default::default(),
             pt2_valid: Default::default(),
             fa2: Default::default(),
             patch2: Default::default(),
@@ -794,10 +669,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             fw2_q,
             idle_q,
             linger_q,
-            s0_valid,
-            s0,
-            now_q,
-            clock_set,
             p1_valid,
             p2_valid,
             p3_valid,
@@ -872,7 +743,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.bank.reset.next = self.reset.val() | self.clear_counters.val();
         self.bank.snap.next = self.counter_snap.val();
         self.bank.frozen.next = self.counter_frozen.val();
-        self.now.next = self.now_q.q.val();
+        self.now.next = self.desc_in.now.val();
         self.bank.clear.next = self.key_load.val();
         self.ep_ram.read_clock.next = self.clock.val();
         self.ep_ram.write_clock.next = self.clock.val();
@@ -886,103 +757,30 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.linger_q.d.next = self.linger.val();
         }
 
-        // ---- S0: input register, decode, key, time, hash input
-        self.s0_valid.d.next = self.in_valid.val();
-        self.s0.d.next.v6 = self.v6.val();
-        self.s0.d.next.src_ip = self.src_ip.val();
-        self.s0.d.next.dst_ip = self.dst_ip.val();
-        self.s0.d.next.src_port = self.src_port.val();
-        self.s0.d.next.dst_port = self.dst_port.val();
-        self.s0.d.next.seq = self.seq.val();
-        self.s0.d.next.ack = self.ack.val();
-        self.s0.d.next.flags = self.flags.val();
-        self.s0.d.next.window = self.window.val();
-        self.s0.d.next.wscale = self.wscale.val();
-        self.s0.d.next.payload_len = self.payload_len.val();
-        self.s0.d.next.tsval = self.tsval.val();
-        self.s0.d.next.ts_ok = self.ts_ok.val();
-        self.s0.d.next.seg_time = self.seg_time.val();
-
-        self.decode.flags.next = self.s0.q.val().flags;
-        self.key.src_ip.next = self.s0.q.val().src_ip;
-        self.key.src_port.next = self.s0.q.val().src_port;
-        self.key.dst_ip.next = self.s0.q.val().dst_ip;
-        self.key.dst_port.next = self.s0.q.val().dst_port;
-        // `Tracker::advance_time`: the time moves to a later one (modulo 2^32); the first
-        // descriptor after reset sets it.
-        self.time_ahead.next = self.s0.q.val().seg_time - self.now_q.q.val();
-        self.now_s0.next = self.now_q.q.val();
-        if self.s0_valid.q.val()
-            && (!self.clock_set.q.val()
-                || (!self.time_ahead.val().get_bit(31)
-                    && (self.time_ahead.val() != self.zero32.val())))
-        {
-            self.now_s0.next = self.s0.q.val().seg_time;
-        }
-        if self.s0_valid.q.val() {
-            self.clock_set.d.next = true;
-        }
-        self.now_q.d.next = self.now_s0.val();
-        self.s0_desc.next.seq = self.s0.q.val().seq;
-        self.s0_desc.next.ack = self.s0.q.val().ack;
-        // Descriptor-only sums for segment_apply: SEG.SEQ + payload + SYN + FIN, and the +1s.
-        self.s0_len.next.lo = self.s0.q.val().payload_len;
-        self.s0_len.next.hi = self.zero16d.val();
-        // (A bit of a field is read through a signal: yosys takes no select of a select.)
-        self.s0_flags.next = self.s0.q.val().flags;
-        if self.s0_flags.val().get_bit(self.b_syn.val().index())
-            && self.s0_flags.val().get_bit(self.b_fin.val().index())
-        {
-            self.s0_sf.next = self.two32.val();
-        } else if self.s0_flags.val().get_bit(self.b_syn.val().index())
-            || self.s0_flags.val().get_bit(self.b_fin.val().index())
-        {
-            self.s0_sf.next = self.one32.val();
-        } else {
-            self.s0_sf.next = self.zero32.val();
-        }
-        self.s0_desc.next.seq_end =
-            self.s0.q.val().seq + bit_cast::<32, 32>(self.s0_len.val().into()) + self.s0_sf.val();
-        self.s0_desc.next.seq_plus1 = self.s0.q.val().seq + self.one32.val();
-        self.s0_desc.next.seq_end_plus1 = self.s0.q.val().seq
-            + bit_cast::<32, 32>(self.s0_len.val().into())
-            + self.s0_sf.val()
-            + self.one32.val();
-        self.s0_desc.next.tsval = self.s0.q.val().tsval;
-        self.s0_desc.next.ts_ok = self.s0.q.val().ts_ok;
-        self.s0_desc.next.flags = self.s0.q.val().flags;
-        self.s0_desc.next.flag_class = self.decode.flag_class.val();
-        self.s0_desc.next.window = self.s0.q.val().window;
-        self.s0_desc.next.wscale = self.s0.q.val().wscale;
-        self.s0_desc.next.payload_len = self.s0.q.val().payload_len;
-        self.s0_desc.next.v6 = self.s0.q.val().v6;
-        self.s0_desc.next.lo_ip = self.key.lo_ip.val().get_bits::<32>(0);
-        self.s0_desc.next.lo_top = self.key.lo_ip.val().get_bits::<TOP_IP_BITS>(32);
-        self.s0_desc.next.lo_port = self.key.lo_port.val();
-        self.s0_desc.next.hi_ip = self.key.hi_ip.val().get_bits::<32>(0);
-        self.s0_desc.next.hi_top = self.key.hi_ip.val().get_bits::<TOP_IP_BITS>(32);
-        self.s0_desc.next.hi_port = self.key.hi_port.val();
-        self.s0_desc.next.src_is_lo = self.key.src_is_lo.val();
-        self.s0_desc.next.now = self.now_s0.val().get_bits::<TIME_BITS>(0);
-        self.hash_word.next.lo_ip = self.key.lo_ip.val();
-        self.hash_word.next.hi_ip = self.key.hi_ip.val();
-        self.hash_word.next.lo_port = self.key.lo_port.val();
-        self.hash_word.next.hi_port = self.key.hi_port.val();
-        self.hash_word4.next.zero = self.zero192.val();
-        self.hash_word4.next.lo_ip = self.key.lo_ip.val().get_bits::<32>(0);
-        self.hash_word4.next.hi_ip = self.key.hi_ip.val().get_bits::<32>(0);
-        self.hash_word4.next.lo_port = self.key.lo_port.val();
-        self.hash_word4.next.hi_port = self.key.hi_port.val();
-        if self.s0.q.val().v6 {
-            self.hasher.data.next = self.hash_word.val().into();
-        } else {
-            self.hasher.data.next = self.hash_word4.val().into();
-        }
-        self.hasher.in_valid.next = self.s0_valid.q.val();
+        // ---- S0 (`desc_in`): the descriptor registered, decoded, its key, time and hash input
+        self.desc_in.clock.next = self.clock.val();
+        self.desc_in.reset.next = self.reset.val();
+        self.desc_in.in_valid.next = self.in_valid.val();
+        self.desc_in.v6.next = self.v6.val();
+        self.desc_in.src_ip.next = self.src_ip.val();
+        self.desc_in.dst_ip.next = self.dst_ip.val();
+        self.desc_in.src_port.next = self.src_port.val();
+        self.desc_in.dst_port.next = self.dst_port.val();
+        self.desc_in.seq.next = self.seq.val();
+        self.desc_in.ack.next = self.ack.val();
+        self.desc_in.flags.next = self.flags.val();
+        self.desc_in.window.next = self.window.val();
+        self.desc_in.wscale.next = self.wscale.val();
+        self.desc_in.payload_len.next = self.payload_len.val();
+        self.desc_in.tsval.next = self.tsval.val();
+        self.desc_in.ts_ok.next = self.ts_ok.val();
+        self.desc_in.seg_time.next = self.seg_time.val();
+        self.hasher.data.next = self.desc_in.hash_input.val();
+        self.hasher.in_valid.next = self.desc_in.valid.val();
 
         // ---- S1..S4 beside the hash
-        self.p1_valid.d.next = self.s0_valid.q.val();
-        self.p1.d.next = self.s0_desc.val();
+        self.p1_valid.d.next = self.desc_in.valid.val();
+        self.p1.d.next = self.desc_in.desc.val();
         self.p2_valid.d.next = self.p1_valid.q.val();
         self.p2.d.next = self.p1.q.val();
         self.p3_valid.d.next = self.p2_valid.q.val();
@@ -1361,50 +1159,12 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.fa2_next.next.valid = self.pair_write.val() && self.age4.alive.val();
         self.fa2.d.next = self.fa2_next.val();
 
-        // ---- C2: expired count (dead ways removed by a descriptor or a sweep)
-        // Dead ways this item removes: valid in the bucket as the item ahead left it.
-        if self.a_same_b.q.val() {
-            self.dead0.next = self.fwd[0].q.val().valid && !self.view0.val().valid;
-        } else {
-            self.dead0.next = self.pairs[0].even_old.val().valid && !self.view0.val().valid;
-        }
-        if self.a_same_b.q.val() {
-            self.dead1.next =
-                self.fwd[1].q.val().valid && !self.fwd[1].q.val().v6 && !self.view1.val().valid;
-        } else {
-            self.dead1.next = self.pairs[0].odd_old.val().valid && !self.view1.val().valid;
-        }
-        if self.a_same_b.q.val() {
-            self.dead2.next = self.fwd[2].q.val().valid && !self.view2.val().valid;
-        } else {
-            self.dead2.next = self.pairs[1].even_old.val().valid && !self.view2.val().valid;
-        }
-        if self.a_same_b.q.val() {
-            self.dead3.next =
-                self.fwd[3].q.val().valid && !self.fwd[3].q.val().v6 && !self.view3.val().valid;
-        } else {
-            self.dead3.next = self.pairs[1].odd_old.val().valid && !self.view3.val().valid;
-        }
-        self.d0.next = self.zero3.val();
-        self.d1.next = self.zero3.val();
-        self.d2.next = self.zero3.val();
-        self.d3.next = self.zero3.val();
-        if self.dead0.val() {
-            self.d0.next = self.one3.val();
-        }
-        if self.dead1.val() {
-            self.d1.next = self.one3.val();
-        }
-        if self.dead2.val() {
-            self.d2.next = self.one3.val();
-        }
-        if self.dead3.val() {
-            self.d3.next = self.one3.val();
-        }
-        self.expired_n.next = self.zero3.val();
-        if self.write_en.val() {
-            self.expired_n.next = self.d0.val() + self.d1.val() + self.d2.val() + self.d3.val();
-        }
+        // ---- C2: expired count (dead ways removed by a descriptor or a sweep: `gauge_snap`)
+        self.gauges.alive0.next = self.view0.val().valid;
+        self.gauges.alive1.next = self.view1.val().valid;
+        self.gauges.alive2.next = self.view2.val().valid;
+        self.gauges.alive3.next = self.view3.val().valid;
+        self.expired_n.next = self.gauges.expired.val();
 
         // ---- C2: verdict and state changes
         self.c_verdict.next = self.apply.verdict.val();
@@ -1537,8 +1297,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.ev_client_is_lo.next = self.events.head.val().client_is_lo;
 
         // ---- C2: the gauges' snapshots of the bucket before and after the write-back
-        // (`gauge_snap`, registered for the O stage). A write-back in the cycle of a key load is
-        // discarded with the table (it carries the old epoch), so it moves no gauge.
+        // (`gauge_snap`, registered for the O stage).
         self.gauges.clock.next = self.clock.val();
         self.gauges.read0.next = self.pairs[0].even_old.val();
         self.gauges.read1.next = self.pairs[0].odd_old.val();
@@ -1553,7 +1312,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.gauges.written1.next = self.w1.val();
         self.gauges.written2.next = self.w2.val();
         self.gauges.written3.next = self.w3.val();
-        self.gauges.write.next = self.write_en.val() && !self.key_load.val();
+        self.gauges.write.next = self.write_en.val();
+        self.gauges.discard.next = self.key_load.val();
         self.bank.gvalid.next = self.gauges.valid.val();
         self.bank.old0.next = self.gauges.old0.val();
         self.bank.old1.next = self.gauges.old1.val();
@@ -1595,7 +1355,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
 
         // ---- synchronous reset (last: it wins)
         if self.reset.val() {
-            self.s0_valid.d.next = false;
             self.p1_valid.d.next = false;
             self.p2_valid.d.next = false;
             self.p3_valid.d.next = false;
@@ -1615,8 +1374,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.o_count.d.next.desc = false;
             self.o_count.d.next.expired = self.zero3.val();
             self.rd_pending.d.next = false;
-            self.now_q.d.next = self.zero32.val();
-            self.clock_set.d.next = false;
             self.now_r.d.next = self.zero16.val();
             self.tw_q.d.next = self.tw_default.val();
             self.hs_q.d.next = self.hs_default.val();

@@ -4,13 +4,17 @@
 //! [`CounterBank`](super::counter_bank::CounterBank), which moves each (client | server) state
 //! gauge by the difference. A way counts when it holds an entry: an odd way holding an IPv6
 //! continuation does not (its head counts).
+//!
+//! From the same "before" it counts the dead ways the write-back removes (`expired`, the
+//! record's and the counters' `expired`): valid before, not valid once aged to this item's
+//! time (`Tracker::expire`).
 
 use crate::conn::counter_bank::WaySnap;
 use crate::conn::entry::{EntryBits, TrackBits};
 use rust_hdl::prelude::*;
 
 /// The before and after snapshots of a written-back bucket, one clock later.
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct GaugeSnap {
     pub clock: Signal<In, Clock>,
     /// The ways as C1 read them (`WayPair`'s `*_old`).
@@ -25,13 +29,22 @@ pub struct GaugeSnap {
     pub fwd2: Signal<In, EntryBits>,
     pub fwd3: Signal<In, EntryBits>,
     pub same_bucket: Signal<In, Bit>,
-    /// The ways as this write-back writes them, and whether it counts (a write-back the table
-    /// keeps).
+    /// The ways aged to this item's time, as the item ahead left them: alive or not.
+    pub alive0: Signal<In, Bit>,
+    pub alive1: Signal<In, Bit>,
+    pub alive2: Signal<In, Bit>,
+    pub alive3: Signal<In, Bit>,
+    /// The ways as this write-back writes them.
     pub written0: Signal<In, EntryBits>,
     pub written1: Signal<In, EntryBits>,
     pub written2: Signal<In, EntryBits>,
     pub written3: Signal<In, EntryBits>,
+    /// A write-back happens; a key load discards it with the table (it carries the old
+    /// epoch), so it moves no gauge.
     pub write: Signal<In, Bit>,
+    pub discard: Signal<In, Bit>,
+    /// This cycle: the dead ways the write-back removes.
+    pub expired: Signal<Out, Bits<3>>,
     /// Registered: a write-back happened, and the snapshots before and after it.
     pub valid: Signal<Out, Bit>,
     pub old0: Signal<Out, WaySnap>,
@@ -66,6 +79,12 @@ pub struct GaugeSnap {
     trk_w_hi2: Signal<Local, TrackBits>,
     trk_w_lo3: Signal<Local, TrackBits>,
     trk_w_hi3: Signal<Local, TrackBits>,
+    dead0: Signal<Local, Bits<3>>,
+    dead1: Signal<Local, Bits<3>>,
+    dead2: Signal<Local, Bits<3>>,
+    dead3: Signal<Local, Bits<3>>,
+    zero3: Constant<Bits<3>>,
+    one3: Constant<Bits<3>>,
     r_valid: DFF<Bit>,
     r_old0: DFF<WaySnap>,
     r_old1: DFF<WaySnap>,
@@ -75,6 +94,82 @@ pub struct GaugeSnap {
     r_new1: DFF<WaySnap>,
     r_new2: DFF<WaySnap>,
     r_new3: DFF<WaySnap>,
+}
+
+impl Default for GaugeSnap {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            read0: Default::default(),
+            read1: Default::default(),
+            read2: Default::default(),
+            read3: Default::default(),
+            fwd0: Default::default(),
+            fwd1: Default::default(),
+            fwd2: Default::default(),
+            fwd3: Default::default(),
+            same_bucket: Default::default(),
+            alive0: Default::default(),
+            alive1: Default::default(),
+            alive2: Default::default(),
+            alive3: Default::default(),
+            written0: Default::default(),
+            written1: Default::default(),
+            written2: Default::default(),
+            written3: Default::default(),
+            write: Default::default(),
+            discard: Default::default(),
+            expired: Default::default(),
+            valid: Default::default(),
+            old0: Default::default(),
+            old1: Default::default(),
+            old2: Default::default(),
+            old3: Default::default(),
+            new0: Default::default(),
+            new1: Default::default(),
+            new2: Default::default(),
+            new3: Default::default(),
+            sn_old0: Default::default(),
+            sn_old1: Default::default(),
+            sn_old2: Default::default(),
+            sn_old3: Default::default(),
+            sn_new0: Default::default(),
+            sn_new1: Default::default(),
+            sn_new2: Default::default(),
+            sn_new3: Default::default(),
+            trk_fwd_lo0: Default::default(),
+            trk_fwd_hi0: Default::default(),
+            trk_fwd_lo1: Default::default(),
+            trk_fwd_hi1: Default::default(),
+            trk_fwd_lo2: Default::default(),
+            trk_fwd_hi2: Default::default(),
+            trk_fwd_lo3: Default::default(),
+            trk_fwd_hi3: Default::default(),
+            trk_w_lo0: Default::default(),
+            trk_w_hi0: Default::default(),
+            trk_w_lo1: Default::default(),
+            trk_w_hi1: Default::default(),
+            trk_w_lo2: Default::default(),
+            trk_w_hi2: Default::default(),
+            trk_w_lo3: Default::default(),
+            trk_w_hi3: Default::default(),
+            dead0: Default::default(),
+            dead1: Default::default(),
+            dead2: Default::default(),
+            dead3: Default::default(),
+            zero3: Constant::new(0u64.to_bits()),
+            one3: Constant::new(1u64.to_bits()),
+            r_valid: Default::default(),
+            r_old0: Default::default(),
+            r_old1: Default::default(),
+            r_old2: Default::default(),
+            r_old3: Default::default(),
+            r_new0: Default::default(),
+            r_new1: Default::default(),
+            r_new2: Default::default(),
+            r_new3: Default::default(),
+        }
+    }
 }
 
 impl Logic for GaugeSnap {
@@ -143,7 +238,29 @@ impl Logic for GaugeSnap {
         self.trk_w_hi3.next = self.written3.val().hi;
         self.sn_new3.next.lo_state = self.trk_w_lo3.val().state;
         self.sn_new3.next.hi_state = self.trk_w_hi3.val().state;
-        self.r_valid.d.next = self.write.val();
+        self.r_valid.d.next = self.write.val() && !self.discard.val();
+        // Dead ways removed: valid before, dead now.
+        self.dead0.next = self.zero3.val();
+        self.dead1.next = self.zero3.val();
+        self.dead2.next = self.zero3.val();
+        self.dead3.next = self.zero3.val();
+        if self.sn_old0.val().valid && !self.alive0.val() {
+            self.dead0.next = self.one3.val();
+        }
+        if self.sn_old1.val().valid && !self.alive1.val() {
+            self.dead1.next = self.one3.val();
+        }
+        if self.sn_old2.val().valid && !self.alive2.val() {
+            self.dead2.next = self.one3.val();
+        }
+        if self.sn_old3.val().valid && !self.alive3.val() {
+            self.dead3.next = self.one3.val();
+        }
+        self.expired.next = self.zero3.val();
+        if self.write.val() {
+            self.expired.next =
+                self.dead0.val() + self.dead1.val() + self.dead2.val() + self.dead3.val();
+        }
         self.r_old0.d.next = self.sn_old0.val();
         self.r_old1.d.next = self.sn_old1.val();
         self.r_old2.d.next = self.sn_old2.val();

@@ -8,6 +8,7 @@ use segment_apply::{VERDICT_BITS, V_UNACCEPTABLE};
 
 pub mod conn_core;
 pub mod counter_bank;
+pub mod desc_in;
 pub mod entry;
 pub mod entry_age;
 pub mod event_queue;

@@ -63,12 +63,12 @@
 //! `reset` (synchronous) returns to idle and clears the engine's counters and configuration to
 //! the defaults, except the hash key, which (as in the core) survives a reset.
 
-use crate::conn::conn_core::{HashWord, HashWord4};
 use crate::conn::counter_bank::{COUNTER_BITS, COUNTER_INDEX_BITS, FIRST_GAUGE, GAUGES};
 use crate::conn::entry::{AsCont, EntryBits, STATE_BITS, TIME_BITS, TOP_IP_BITS};
 use crate::conn::entry_age::TIMEOUT_BITS;
 use crate::conn::flow_key::FlowKey;
 use crate::conn::flow_key::IP_BITS;
+use crate::conn::toeplitz_hash::{HashWord, HashWord4};
 use crate::conn::toeplitz_hash::{INPUT_BITS, KEY_BITS};
 use crate::link::hdlc::{LEN_BITS, STATUS_BITS, STATUS_OK};
 use crate::link::uart::{divisors, DIVISOR_BITS};

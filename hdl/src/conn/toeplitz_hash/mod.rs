@@ -35,6 +35,7 @@
 //! One block per file: the pipeline [`ToeplitzHash`] here, its stages [`partials`] and [`fold`],
 //! and the [`key_register`].
 
+use crate::conn::flow_key::IP_BITS;
 use rust_hdl::prelude::*;
 use synscope_model::descriptor::HashInput;
 use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_INPUT_BYTES, HASH_KEY_BYTES};
@@ -307,4 +308,23 @@ mod tests {
         });
         sim.run(Box::new(uut()), 10_000).unwrap();
     }
+}
+
+/// `toeplitz_hash::input_word` of an IPv6 key: {lo.ip, hi.ip, lo.port, hi.port}, MSB first.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct HashWord {
+    pub hi_port: Bits<16>,
+    pub lo_port: Bits<16>,
+    pub hi_ip: Bits<IP_BITS>,
+    pub lo_ip: Bits<IP_BITS>,
+}
+
+/// `toeplitz_hash::input_word` of an IPv4 key: its 12 bytes, MSB first, then zeros.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct HashWord4 {
+    pub zero: Bits<{ INPUT_BITS - 96 }>,
+    pub hi_port: Bits<16>,
+    pub lo_port: Bits<16>,
+    pub hi_ip: Bits<32>,
+    pub lo_ip: Bits<32>,
 }
