@@ -75,10 +75,11 @@ use crate::conn::desc_in::{Desc, DescIn};
 use crate::conn::entry::{
     AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS,
 };
-use crate::conn::entry_age::{EntryAge, EvictionClass, TIMEOUT_BITS};
+use crate::conn::entry_age::{EntryAge, TIMEOUT_BITS};
 use crate::conn::event_queue::{EventQueue, EventRecord, EventTop};
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::gauge_snap::GaugeSnap;
+use crate::conn::patched_view::PatchedView;
 use crate::conn::segment_apply::SegmentApply;
 use crate::conn::toeplitz_hash::{ToeplitzHash, KEY_BITS};
 use crate::conn::way_choice::WayChoice;
@@ -221,6 +222,8 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pairs: [WayPair; PAIRS],
     /// C2: the applied entry aged to the time of the item in C1 (its successor).
     age4: EntryAge,
+    /// C2: the bucket as the item ahead left it.
+    view: PatchedView,
     /// C2: the free way or the victim for a new entry.
     choice: WayChoice,
     apply: SegmentApply,
@@ -284,7 +287,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     fwd: [DFF<EntryBits>; WAYS],
     c1_hit: Signal<Local, Bit>,
     c1_hit_way: Signal<Local, Bits<2>>,
-    hit_entry: Signal<Local, EntryBits>,
     c1_same_key: Signal<Local, Bit>,
     /// The key of the item in C1, for the way pairs' compares.
     c1_key: Signal<Local, WayKey>,
@@ -307,8 +309,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     a_hit_way: DFF<Bits<2>>,
     // endpoints of entries whose states feed the gauges and the outputs (`trk_*`: a field of a
     // field cannot be read in one step, so the endpoint is copied and its state read)
-    trk_fa_lo: Signal<Local, TrackBits>,
-    trk_fa_hi: Signal<Local, TrackBits>,
     trk_out_lo: Signal<Local, TrackBits>,
     trk_out_hi: Signal<Local, TrackBits>,
     trk_o_lo: Signal<Local, TrackBits>,
@@ -322,14 +322,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     /// continuation an IPv4 entry evicted (then not valid).
     pt2_valid: DFF<Bit>,
     fa2: DFF<EntryBits>,
-    patch2: Signal<Local, Bit>,
-    pv1: Signal<Local, Bit>,
-    pv3: Signal<Local, Bit>,
-    pre1: Signal<Local, EntryBits>,
-    pre3: Signal<Local, EntryBits>,
     /// Way 1 / way 3 of the patched view is an IPv6 continuation.
-    cont_v1: Signal<Local, Bit>,
-    cont_v3: Signal<Local, Bit>,
     n_evicted: Signal<Local, Bits<2>>,
     sel_v6: Signal<Local, Bit>,
     pair_write: Signal<Local, Bit>,
@@ -339,21 +332,7 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     fa2_next: Signal<Local, EntryBits>,
     /// The class and silence of `fa` at this item's time, from the register (not after
     /// the aging in the predecessor's C2).
-    fa_evict: EvictionClass,
-    fa_class: Signal<Local, Bits<2>>,
-    fa_age: Signal<Local, Bits<TIME_BITS>>,
     fa_next: Signal<Local, EntryBits>,
-    patch: Signal<Local, Bit>,
-    pw0: Signal<Local, Bit>,
-    pw1: Signal<Local, Bit>,
-    pw2: Signal<Local, Bit>,
-    pw3: Signal<Local, Bit>,
-    view0: Signal<Local, EntryBits>,
-    view1: Signal<Local, EntryBits>,
-    view2: Signal<Local, EntryBits>,
-    view3: Signal<Local, EntryBits>,
-    hit: Signal<Local, Bit>,
-    hit_way: Signal<Local, Bits<2>>,
     // victim order, pairwise: (class, age), lowest class then oldest then lowest way
     is_invalid: Signal<Local, Bit>,
     is_rst: Signal<Local, Bit>,
@@ -362,7 +341,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     refused: Signal<Local, Bit>,
     applied: Signal<Local, Bit>,
     sel_way: Signal<Local, Bits<2>>,
-    sel_entry: Signal<Local, EntryBits>,
     expired_n: Signal<Local, Bits<3>>,
     write_en: Signal<Local, Bit>,
     w0: Signal<Local, EntryBits>,
@@ -498,6 +476,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             hasher: Default::default(),
             pairs: Default::default(),
             age4: Default::default(),
+            view: Default::default(),
             choice: Default::default(),
             rams: Default::default(),
             apply: Default::default(),
@@ -544,7 +523,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             fwd: Default::default(),
             c1_hit: Default::default(),
             c1_hit_way: Default::default(),
-            hit_entry: Default::default(),
             c1_same_key: Default::default(),
             c1_key: Default::default(),
             a_desc: Default::default(),
@@ -559,8 +537,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             a_same_key: Default::default(),
             a_hit: Default::default(),
             a_hit_way: Default::default(),
-            trk_fa_lo: Default::default(),
-            trk_fa_hi: Default::default(),
             trk_out_lo: Default::default(),
             trk_out_hi: Default::default(),
             trk_o_lo: Default::default(),
@@ -568,21 +544,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             pt_valid: Default::default(),
             pt_way: Default::default(),
             fa: Default::default(),
-            fa_evict: Default::default(),
-            fa_class: Default::default(),
-            fa_age: Default::default(),
             fa_next: Default::default(),
-            patch: Default::default(),
-            pw0: Default::default(),
-            pw1: Default::default(),
-            pw2: Default::default(),
-            pw3: Default::default(),
-            view0: Default::default(),
-            view1: Default::default(),
-            view2: Default::default(),
-            view3: Default::default(),
-            hit: Default::default(),
-            hit_way: Default::default(),
             is_invalid: Default::default(),
             is_rst: Default::default(),
             created: Default::default(),
@@ -590,7 +552,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             refused: Default::default(),
             applied: Default::default(),
             sel_way: Default::default(),
-            sel_entry: Default::default(),
             expired_n: Default::default(),
             write_en: Default::default(),
             w0: Default::default(),
@@ -640,13 +601,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             c_ev_top: Default::default(),
             pt2_valid: Default::default(),
             fa2: Default::default(),
-            patch2: Default::default(),
-            pv1: Default::default(),
-            pv3: Default::default(),
-            pre1: Default::default(),
-            pre3: Default::default(),
-            cont_v1: Default::default(),
-            cont_v3: Default::default(),
             n_evicted: Default::default(),
             sel_v6: Default::default(),
             pair_write: Default::default(),
@@ -892,99 +846,23 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.a_hit.d.next = self.c1_hit.val();
         self.a_hit_way.d.next = self.c1_hit_way.val();
 
-        // ---- C2: the item ahead's change. It wrote this bucket last cycle (`a_same_b`);
-        // C1 read the bucket before that write, which differs from it by aging alone
-        // (composable: C1 aged it to this item's time) except in the way the item ahead
-        // applied a segment to and changed (`pt_*`): that way is `fa`, its new entry aged to
-        // this item's time.
-        self.patch.next = self.a_same_b.q.val() && self.pt_valid.q.val();
-        self.trk_fa_lo.next = self.fa.q.val().lo;
-        self.trk_fa_hi.next = self.fa.q.val().hi;
-        self.fa_evict.lo_state.next = self.trk_fa_lo.val().state;
-        self.fa_evict.hi_state.next = self.trk_fa_hi.val().state;
-        self.fa_class.next = self.fa_evict.evict_class.val();
-        self.fa_age.next = self.a_now.q.val() - self.fa.q.val().last_seen;
-        self.pw0.next = self.patch.val() && (self.pt_way.q.val() == self.way0.val());
-        self.pw1.next = self.patch.val() && (self.pt_way.q.val() == self.way1.val());
-        self.pw2.next = self.patch.val() && (self.pt_way.q.val() == self.way2.val());
-        self.pw3.next = self.patch.val() && (self.pt_way.q.val() == self.way3.val());
-        self.view0.next = self.pairs[0].even_aged.val();
-        if self.pw0.val() {
-            self.view0.next = self.fa.q.val();
-        }
-        // The way after the patched one when the item ahead changed a pair (`pt2`).
-        self.patch2.next = self.a_same_b.q.val() && self.pt2_valid.q.val();
-        self.pv1.next = self.patch2.val() && (self.pt_way.q.val() == self.way0.val());
-        self.pv3.next = self.patch2.val() && (self.pt_way.q.val() == self.way2.val());
-        self.pre1.next = self.pairs[0].odd_aged.val();
-        if self.pw1.val() {
-            self.pre1.next = self.fa.q.val();
-        }
-        if self.pv1.val() {
-            self.pre1.next = self.fa2.q.val();
-        }
-        self.view2.next = self.pairs[1].even_aged.val();
-        if self.pw2.val() {
-            self.view2.next = self.fa.q.val();
-        }
-        self.pre3.next = self.pairs[1].odd_aged.val();
-        if self.pw3.val() {
-            self.pre3.next = self.fa.q.val();
-        }
-        if self.pv3.val() {
-            self.pre3.next = self.fa2.q.val();
-        }
-        // A continuation is valid exactly while its head is in the patched view: the head
-        // may have died there (evicted by the item ahead), or come back to life (C1 aged the
-        // head as the RAM held it, before the item ahead refreshed it just in time, so C1
-        // took the continuation for dead with it). Which odd ways are continuations: the
-        // item ahead's pair word where it wrote one (`pv*`), nothing where it wrote an IPv4
-        // entry into the odd way (`pw*`), else what C1 read; and its head must be IPv6 (an
-        // IPv4 entry may have taken the even way of a dead pair).
-        self.cont_v1.next = self.pairs[0].odd_cont.val() && !self.pw1.val();
-        if self.pv1.val() {
-            self.cont_v1.next = self.fa2.q.val().valid;
-        }
-        self.cont_v3.next = self.pairs[1].odd_cont.val() && !self.pw3.val();
-        if self.pv3.val() {
-            self.cont_v3.next = self.fa2.q.val().valid;
-        }
-        self.view1.next = self.pre1.val();
-        if self.cont_v1.val() {
-            self.view1.next.valid = self.view0.val().valid && self.view0.val().v6;
-        }
-        self.view3.next = self.pre3.val();
-        if self.cont_v3.val() {
-            self.view3.next.valid = self.view2.val().valid && self.view2.val().v6;
-        }
-        // The way C1 found the key in, as C1 aged it: selected here from the registered ways
-        // (a 4:1 mux of registers, outside the loop through `fa`) rather than in C1, where it
-        // merged into the aging logic and cost a register more (about 850 LUTs, 470 FFs).
-        self.hit_entry.next = self.pairs[0].even_aged.val();
-        if self.a_hit_way.q.val() == self.way1.val() {
-            self.hit_entry.next = self.pairs[0].odd_aged.val();
-        }
-        if self.a_hit_way.q.val() == self.way2.val() {
-            self.hit_entry.next = self.pairs[1].even_aged.val();
-        }
-        if self.a_hit_way.q.val() == self.way3.val() {
-            self.hit_entry.next = self.pairs[1].odd_aged.val();
-        }
-        // The match: the same connection as the item ahead finds its entry in the patched
-        // way (if it is still alive); a match C1 found in the patched way is gone (the item
-        // ahead evicted it); any other match C1 found stands.
-        if self.patch.val() && self.a_same_key.q.val() {
-            self.hit.next = self.fa.q.val().valid;
-            self.hit_way.next = self.pt_way.q.val();
-            self.sel_entry.next = self.fa.q.val();
-        } else {
-            self.hit.next = self.a_hit.q.val()
-                && !(self.patch.val() && (self.a_hit_way.q.val() == self.pt_way.q.val()))
-                && !(self.pv1.val() && (self.a_hit_way.q.val() == self.way1.val()))
-                && !(self.pv3.val() && (self.a_hit_way.q.val() == self.way3.val()));
-            self.hit_way.next = self.a_hit_way.q.val();
-            self.sel_entry.next = self.hit_entry.val();
-        }
+        // ---- C2: the bucket as the item ahead left it, and this item's match (`patched_view`)
+        self.view.aged0.next = self.pairs[0].even_aged.val();
+        self.view.aged1.next = self.pairs[0].odd_aged.val();
+        self.view.aged2.next = self.pairs[1].even_aged.val();
+        self.view.aged3.next = self.pairs[1].odd_aged.val();
+        self.view.cont1.next = self.pairs[0].odd_cont.val();
+        self.view.cont3.next = self.pairs[1].odd_cont.val();
+        self.view.c1_hit.next = self.a_hit.q.val();
+        self.view.c1_hit_way.next = self.a_hit_way.q.val();
+        self.view.same_bucket.next = self.a_same_b.q.val();
+        self.view.same_key.next = self.a_same_key.q.val();
+        self.view.pt_valid.next = self.pt_valid.q.val();
+        self.view.pt2_valid.next = self.pt2_valid.q.val();
+        self.view.pt_way.next = self.pt_way.q.val();
+        self.view.fa.next = self.fa.q.val();
+        self.view.fa2.next = self.fa2.q.val();
+        self.view.now.next = self.a_now.q.val();
 
         // ---- C2: where a new entry goes (`way_choice`): a free way or pair, else the victim
         self.choice.v6.next = self.a.q.val().v6;
@@ -992,22 +870,21 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.choice.rank1.next = self.pairs[0].odd_rank.val();
         self.choice.rank2.next = self.pairs[1].even_rank.val();
         self.choice.rank3.next = self.pairs[1].odd_rank.val();
-        self.choice.fa_rank.next.class = self.fa_class.val();
-        self.choice.fa_rank.next.age = self.fa_age.val();
-        self.choice.patched0.next = self.pw0.val();
-        self.choice.patched1.next = self.pw1.val();
-        self.choice.patched2.next = self.pw2.val();
-        self.choice.patched3.next = self.pw3.val();
-        self.choice.cont_patched1.next = self.pv1.val();
-        self.choice.cont_patched3.next = self.pv3.val();
-        self.choice.slot0.next.valid = self.view0.val().valid;
-        self.choice.slot0.next.v6 = self.view0.val().v6;
-        self.choice.slot1.next.valid = self.view1.val().valid;
-        self.choice.slot1.next.v6 = self.view1.val().v6;
-        self.choice.slot2.next.valid = self.view2.val().valid;
-        self.choice.slot2.next.v6 = self.view2.val().v6;
-        self.choice.slot3.next.valid = self.view3.val().valid;
-        self.choice.slot3.next.v6 = self.view3.val().v6;
+        self.choice.fa_rank.next = self.view.fa_rank.val();
+        self.choice.patched0.next = self.view.patched0.val();
+        self.choice.patched1.next = self.view.patched1.val();
+        self.choice.patched2.next = self.view.patched2.val();
+        self.choice.patched3.next = self.view.patched3.val();
+        self.choice.cont_patched1.next = self.view.cont_patched1.val();
+        self.choice.cont_patched3.next = self.view.cont_patched3.val();
+        self.choice.slot0.next.valid = self.view.view0.val().valid;
+        self.choice.slot0.next.v6 = self.view.view0.val().v6;
+        self.choice.slot1.next.valid = self.view.view1.val().valid;
+        self.choice.slot1.next.v6 = self.view.view1.val().v6;
+        self.choice.slot2.next.valid = self.view.view2.val().valid;
+        self.choice.slot2.next.v6 = self.view.view2.val().v6;
+        self.choice.slot3.next.valid = self.view.view3.val().valid;
+        self.choice.slot3.next.v6 = self.view.view3.val().v6;
 
         // ---- C2: decide
         // The RST bit is examined before the flag policy: a RST in an invalid combination
@@ -1017,7 +894,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.is_invalid.next =
             (self.a.q.val().flag_class == self.class_invalid.val()) && !self.is_rst.val();
         self.created.next = self.a_desc.q.val()
-            && !self.hit.val()
+            && !self.view.hit.val()
             && !self.is_invalid.val()
             && !self.is_rst.val()
             && (self.choice.free_any.val() || self.choice.victim_ok.val());
@@ -1030,15 +907,16 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             }
         }
         self.refused.next = self.a_desc.q.val()
-            && !self.hit.val()
+            && !self.view.hit.val()
             && !self.is_invalid.val()
             && !self.is_rst.val()
             && !self.choice.free_any.val()
             && !self.choice.victim_ok.val();
-        self.applied.next =
-            self.a_desc.q.val() && !self.is_invalid.val() && (self.hit.val() || self.created.val());
-        if self.hit.val() {
-            self.sel_way.next = self.hit_way.val();
+        self.applied.next = self.a_desc.q.val()
+            && !self.is_invalid.val()
+            && (self.view.hit.val() || self.created.val());
+        if self.view.hit.val() {
+            self.sel_way.next = self.view.hit_way.val();
         } else if self.choice.free_any.val() {
             self.sel_way.next = self.choice.free_way.val();
         } else {
@@ -1046,8 +924,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         }
 
         // ---- C2: apply
-        self.apply.entry_in.next = self.sel_entry.val();
-        self.apply.hit.next = self.hit.val();
+        self.apply.entry_in.next = self.view.hit_entry.val();
+        self.apply.hit.next = self.view.hit.val();
         self.apply.sender_is_lo.next = self.a.q.val().src_is_lo;
         self.apply.seq.next = self.a.q.val().seq;
         self.apply.ack.next = self.a.q.val().ack;
@@ -1069,10 +947,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.apply.now.next = self.a.q.val().now;
 
         // ---- C2: write back (descriptors and sweeps; a host read writes nothing)
-        self.w0.next = self.view0.val();
-        self.w1.next = self.view1.val();
-        self.w2.next = self.view2.val();
-        self.w3.next = self.view3.val();
+        self.w0.next = self.view.view0.val();
+        self.w1.next = self.view.view1.val();
+        self.w2.next = self.view.view2.val();
+        self.w3.next = self.view.view3.val();
         if self.applied.val() {
             if self.sel_way.val() == self.way0.val() {
                 self.w0.next = self.apply.entry_out.val();
@@ -1095,9 +973,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.new_cont.next.hi_ip_top = self.a.q.val().hi_top;
         self.new_cont.next.zero = self.zero_pad.val();
         self.as_entry.cont.next = self.new_cont.val();
-        self.sel_v6.next = self.view0.val().v6;
+        self.sel_v6.next = self.view.view0.val().v6;
         if self.sel_way.val() == self.way2.val() {
-            self.sel_v6.next = self.view2.val().v6;
+            self.sel_v6.next = self.view.view2.val().v6;
         }
         self.pair_write.next = self.created.val() && self.a.q.val().v6;
         self.pair_clear.next = self.created.val()
@@ -1160,10 +1038,10 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.fa2.d.next = self.fa2_next.val();
 
         // ---- C2: expired count (dead ways removed by a descriptor or a sweep: `gauge_snap`)
-        self.gauges.alive0.next = self.view0.val().valid;
-        self.gauges.alive1.next = self.view1.val().valid;
-        self.gauges.alive2.next = self.view2.val().valid;
-        self.gauges.alive3.next = self.view3.val().valid;
+        self.gauges.alive0.next = self.view.view0.val().valid;
+        self.gauges.alive1.next = self.view.view1.val().valid;
+        self.gauges.alive2.next = self.view.view2.val().valid;
+        self.gauges.alive3.next = self.view.view3.val().valid;
         self.expired_n.next = self.gauges.expired.val();
 
         // ---- C2: verdict and state changes
@@ -1185,19 +1063,19 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         }
 
         // ---- host read: the aged way
-        self.rd_sel.next = self.view0.val();
-        self.rd_sel_alive.next = self.view0.val().valid;
+        self.rd_sel.next = self.view.view0.val();
+        self.rd_sel_alive.next = self.view.view0.val().valid;
         if self.a_way.q.val() == self.way1.val() {
-            self.rd_sel.next = self.view1.val();
-            self.rd_sel_alive.next = self.view1.val().valid;
+            self.rd_sel.next = self.view.view1.val();
+            self.rd_sel_alive.next = self.view.view1.val().valid;
         }
         if self.a_way.q.val() == self.way2.val() {
-            self.rd_sel.next = self.view2.val();
-            self.rd_sel_alive.next = self.view2.val().valid;
+            self.rd_sel.next = self.view.view2.val();
+            self.rd_sel_alive.next = self.view.view2.val().valid;
         }
         if self.a_way.q.val() == self.way3.val() {
-            self.rd_sel.next = self.view3.val();
-            self.rd_sel_alive.next = self.view3.val().valid;
+            self.rd_sel.next = self.view.view3.val();
+            self.rd_sel_alive.next = self.view.view3.val().valid;
         }
 
         // ---- O: registered outputs

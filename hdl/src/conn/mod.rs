@@ -15,6 +15,7 @@ pub mod event_queue;
 pub mod flag_decode;
 pub mod flow_key;
 pub mod gauge_snap;
+pub mod patched_view;
 pub mod segment_apply;
 pub mod toeplitz_hash;
 pub mod way_choice;
