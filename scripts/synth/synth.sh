@@ -38,7 +38,7 @@ flags="-family $family -flatten -abc9 -nowidelut -top top"
 uram=""
 if [ "$family" = xcup ]; then
   uram="synth_xilinx $flags -run :map_memory
-    setattr -set ram_style \"ultra\" t:\$mem_v2 n:*ram?.mem %i
+    setattr -set ram_style \"ultra\" t:\$mem_v2 n:*rams*.mem %i
     synth_xilinx $flags -run map_memory:"
 else
   uram="synth_xilinx $flags"
