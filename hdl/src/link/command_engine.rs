@@ -70,6 +70,7 @@ use crate::conn::entry_age::TIMEOUT_BITS;
 use crate::conn::flow_key::FlowKey;
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::toeplitz_hash::{INPUT_BITS, KEY_BITS};
+use crate::link::engine::LookupHasher;
 use crate::link::hdlc::{LEN_BITS, STATUS_BITS, STATUS_OK};
 use crate::link::uart::{divisors, DIVISOR_BITS};
 use rust_hdl::prelude::*;
@@ -619,8 +620,9 @@ pub struct CommandEngine<const B: usize> {
     lk_hi_ip: DFF<Bits<32>>,
     lk_hi_top: DFF<Bits<TOP_IP_BITS>>,
     lk_hi_port: DFF<Bits<16>>,
-    xsr: DFF<Bits<INPUT_BITS>>,
-    ksr: DFF<Bits<KEY_BITS>>,
+    /// `LOOKUP`'s hash of the tuple (`toeplitz_hash::input_word` of it: IPv6 or IPv4).
+    hasher: LookupHasher,
+    hash_in: Signal<Local, Bits<INPUT_BITS>>,
     lk_cont: DFF<EntryPiece>,
     lk_top_match: Signal<Local, Bit>,
     lk_family_ok: Signal<Local, Bit>,
@@ -648,8 +650,6 @@ pub struct CommandEngine<const B: usize> {
     s_lk_wait2: Constant<Bits<ST_BITS>>,
     s_lk_body2: Constant<Bits<ST_BITS>>,
     s_ev_body2: Constant<Bits<ST_BITS>>,
-    hacc: DFF<Bits<32>>,
-    hcnt: DFF<Bits<9>>,
     lk_found: DFF<Bit>,
     lk_piece: DFF<LookupPiece>,
     hash_word: Signal<Local, HashWord>,
@@ -717,9 +717,6 @@ pub struct CommandEngine<const B: usize> {
     way_last: Constant<Bits<2>>,
     way_zero: Constant<Bits<2>>,
     way_one: Constant<Bits<2>>,
-    hcnt_zero: Constant<Bits<9>>,
-    hcnt_one: Constant<Bits<9>>,
-    hcnt_done: Constant<Bits<9>>,
     one_b: Constant<Bits<B>>,
     one_link: Constant<Bits<LINK_BITS>>,
     zero_link: Constant<Bits<LINK_BITS>>,
@@ -1024,8 +1021,8 @@ impl<const B: usize> CommandEngine<B> {
             lk_hi_ip: Default::default(),
             lk_hi_top: Default::default(),
             lk_hi_port: Default::default(),
-            xsr: Default::default(),
-            ksr: Default::default(),
+            hasher: Default::default(),
+            hash_in: Default::default(),
             lk_cont: Default::default(),
             lk_top_match: Default::default(),
             lk_family_ok: Default::default(),
@@ -1053,8 +1050,6 @@ impl<const B: usize> CommandEngine<B> {
             s_lk_wait2: c(st::LK_WAIT2),
             s_lk_body2: c(st::LK_BODY2),
             s_ev_body2: c(st::EV_BODY2),
-            hacc: Default::default(),
-            hcnt: Default::default(),
             lk_found: Default::default(),
             lk_piece: Default::default(),
             hash_word: Default::default(),
@@ -1119,9 +1114,6 @@ impl<const B: usize> CommandEngine<B> {
             way_last: c(3),
             way_zero: c(0),
             way_one: c(1),
-            hcnt_zero: c(0),
-            hcnt_one: c(1),
-            hcnt_done: c(INPUT_BITS as u64),
             one_b: c(1),
             one_link: c(1),
             zero_link: c(0),
@@ -1261,10 +1253,6 @@ impl<const B: usize> Logic for CommandEngine<B> {
             ev_v6,
             ev_lo6,
             ev_hi6,
-            xsr,
-            ksr,
-            hacc,
-            hcnt,
             lk_found,
             lk_piece,
             ev_piece,
@@ -1279,6 +1267,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.pram.write_clock.next = self.clock.val();
         self.dbuf.read_clock.next = self.clock.val();
         self.dbuf.write_clock.next = self.clock.val();
+        self.hasher.clock.next = self.clock.val();
 
         // ---- outputs: the transmit register's low byte; the core's host ports
         self.m_data.next = self.tx_sr.q.val().get_bits::<8>(0);
@@ -1451,6 +1440,13 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.hash_word4.next.hi_ip = self.fkey.hi_ip.val().get_bits::<32>(0);
         self.hash_word4.next.lo_port = self.fkey.lo_port.val();
         self.hash_word4.next.hi_port = self.fkey.hi_port.val();
+        self.hash_in.next = self.hash_word4.val().into();
+        if self.pl.q.val().get_bit(32) {
+            self.hash_in.next = self.hash_word.val().into();
+        }
+        self.hasher.data.next = self.hash_in.val();
+        self.hasher.key.next = self.key_word.val();
+        self.hasher.start.next = false;
 
         // ---- pieces
         self.free.next = (self.tx_n.q.val() == self.n_zero.val()) & !self.wait_q.q.val();
@@ -1682,14 +1678,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                     self.lk_hi_ip.d.next = self.fkey.hi_ip.val().get_bits::<32>(0);
                     self.lk_hi_top.d.next = self.fkey.hi_ip.val().get_bits::<TOP_IP_BITS>(32);
                     self.lk_hi_port.d.next = self.fkey.hi_port.val();
-                    if self.pl.q.val().get_bit(32) {
-                        self.xsr.d.next = self.hash_word.val().into();
-                    } else {
-                        self.xsr.d.next = self.hash_word4.val().into();
-                    }
-                    self.ksr.d.next = self.key_word.val();
-                    self.hacc.d.next = self.zero32.val();
-                    self.hcnt.d.next = self.hcnt_zero.val();
+                    self.hasher.start.next = true;
                     self.state.d.next = self.s_lk_hash.val();
                 }
             } else if self.op.val() == self.op_get_config.val() {
@@ -1975,19 +1964,11 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 self.state.d.next = self.s_done.val();
             }
         } else if self.state.q.val() == self.s_lk_hash.val() {
-            // Bit-serial Toeplitz: input MSB first; a set bit XORs in the key's top 32 bits,
-            // and the key shifts left a bit per input bit (`hash::toeplitz`).
-            if self.hcnt.q.val() == self.hcnt_done.val() {
-                self.cur_bucket.d.next = self.hacc.q.val().get_bits::<B>(0);
+            // The bit-serial hash (`LookupHasher`) places the tuple's bucket.
+            if self.hasher.done.val() {
+                self.cur_bucket.d.next = self.hasher.hash.val().get_bits::<B>(0);
                 self.cur_way.d.next = self.way_zero.val();
                 self.state.d.next = self.s_lk_read.val();
-            } else {
-                if self.xsr.q.val().get_bit(287) {
-                    self.hacc.d.next = self.hacc.q.val() ^ self.ksr.q.val().get_bits::<32>(288);
-                }
-                self.ksr.d.next = self.ksr.q.val() << 1;
-                self.xsr.d.next = self.xsr.q.val() << 1;
-                self.hcnt.d.next = self.hcnt.q.val() + self.hcnt_one.val();
             }
         } else if self.state.q.val() == self.s_lk_read.val() {
             self.core_rd_req.next = true;
