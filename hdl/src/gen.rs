@@ -68,6 +68,7 @@ pub const TOPS: &[Top] = &[
     Top::any("uart_tx", uart_tx_verilog),
     Top::any("hdlc_deframer", hdlc_deframer_verilog),
     Top::any("hdlc_framer", hdlc_framer_verilog),
+    Top::any("lookup_hasher", lookup_hasher_verilog),
     Top {
         name: "arty_a7_35",
         verilog: arty_a7_35_verilog,
@@ -276,6 +277,15 @@ pub fn hdlc_framer_verilog() -> String {
         u.s_valid.connect();
         u.m_ready.connect();
     })
+}
+
+/// The command engine's bit-serial `LOOKUP` hash, alone (simulated against the model's hash).
+pub fn lookup_hasher_verilog() -> String {
+    generate(
+        "lookup_hasher",
+        crate::link::engine::lookup_hasher::connected(),
+        |_| {},
+    )
 }
 
 /// The connection-state core of the 35T: 512 buckets × 4 ways (`TableShape::ARTY_35T`).

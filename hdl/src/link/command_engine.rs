@@ -42,7 +42,8 @@
 //!   head is).
 //! * `LOOKUP`: the tuple ordered as `FlowKey::of` ([`FlowKey`]), hashed bit-serially with the
 //!   keyed Toeplitz hash (288 cycles: each set input bit, MSB first, XORs in the key window
-//!   starting there — `hash::toeplitz`; an IPv4 key's 96 bits come first, then zeros), then
+//!   starting there — `hash::toeplitz`; an IPv4 key's 96 bits come first, then zeros: the
+//!   [`LookupHasher`](crate::link::engine::LookupHasher)), then
 //!   the bucket's ways read and their keys compared: an IPv4 key in any way, an IPv6 key in an
 //!   even way (its head) and, when the head matches, in the way after it (its continuation).
 //!   The answer is the slot and the entry's ways (IPv6: head, then continuation).
@@ -58,7 +59,8 @@
 //! FIFO is popped. A record whose kinds are all outside the event mask is dropped (records of
 //! expiry only have none); past `event_rate` frames in the current millisecond it is dropped and
 //! counted in `events_rate_limited`; otherwise it goes out as an `EVENT` frame with its own
-//! sequence number. Defaults: every kind, no rate limit.
+//! sequence number. Defaults: every kind, no rate limit. The
+//! [`EventResponder`](crate::link::engine::EventResponder) keeps the record and decides.
 //!
 //! `reset` (synchronous) returns to idle and clears the engine's counters and configuration to
 //! the defaults, except the hash key, which (as in the core) survives a reset.
@@ -70,13 +72,13 @@ use crate::conn::flow_key::FlowKey;
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::toeplitz_hash::{HashWord, HashWord4};
 use crate::conn::toeplitz_hash::{INPUT_BITS, KEY_BITS};
+pub use crate::link::engine::event_responder::{Event6PieceA, Event6PieceB, EventPiece};
+use crate::link::engine::{EventResponder, LookupHasher};
 use crate::link::hdlc::{LEN_BITS, STATUS_BITS, STATUS_OK};
 use crate::link::uart::{divisors, DIVISOR_BITS};
 use rust_hdl::prelude::*;
 use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_KEY_BYTES};
-use synscope_model::protocol::payload::{
-    event_bits, Identity, EVENT_RECORD_BYTES, EVENT_RECORD_BYTES_V6, LOOKUP_BYTES,
-};
+use synscope_model::protocol::payload::{event_bits, Identity, LOOKUP_BYTES};
 use synscope_model::protocol::{
     ConfigItem, ErrorCode, Kind, LinkCounter, Op, DUMP_ENTRIES_PER_FRAME, ENTRY_BYTES,
     HEADER_BYTES, VERSION,
@@ -221,31 +223,6 @@ pub struct EntryPiece {
     pub entry: Bits<{ ENTRY_BYTES * 8 }>,
 }
 
-/// An IPv6 `EVENT`, first piece: up to the lo address (`EventRecord::encode`).
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct Event6PieceA {
-    pub what: Bits<8>,
-    pub slot: Bits<16>,
-    pub lo_after: Bits<STATE_BITS>,
-    pub lo_before: Bits<STATE_BITS>,
-    pub hi_after: Bits<STATE_BITS>,
-    pub hi_before: Bits<STATE_BITS>,
-    pub lo_ip: Bits<128>,
-}
-
-/// An IPv6 `EVENT`, second piece: the rest.
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct Event6PieceB {
-    pub lo_port: Bits<16>,
-    pub hi_ip: Bits<128>,
-    pub hi_port: Bits<16>,
-    /// As [`EventPiece::time`].
-    pub time: Bits<16>,
-    /// As [`EventPiece::client_is_lo`]: the last byte.
-    pub client_is_lo: Bit,
-    pub role_zero: Bits<7>,
-}
-
 /// A dumped slot (`DumpChunk::encode`), as the dump buffer stores it.
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
 pub struct SlotPiece {
@@ -301,40 +278,6 @@ pub struct PhyPiece {
 
 const _: () = assert!(PhyPiece::BITS == synscope_model::protocol::phy::PHY_STATUS_BYTES * 8);
 
-/// The `what` byte of an event (`event_bits`).
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct WhatBits {
-    pub created: Bit,
-    pub refused: Bit,
-    pub evicted: Bit,
-    pub reincarnated: Bit,
-    pub lo_changed: Bit,
-    pub hi_changed: Bit,
-    /// `event_bits::IPV6`: not a kind.
-    pub v6: Bit,
-    pub zero: Bit,
-}
-
-/// An `EVENT` frame's payload (`EventRecord::encode`).
-#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
-pub struct EventPiece {
-    pub what: Bits<8>,
-    pub slot: Bits<16>,
-    pub lo_after: Bits<STATE_BITS>,
-    pub lo_before: Bits<STATE_BITS>,
-    pub hi_after: Bits<STATE_BITS>,
-    pub hi_before: Bits<STATE_BITS>,
-    pub lo_ip: Bits<32>,
-    pub lo_port: Bits<16>,
-    pub hi_ip: Bits<32>,
-    pub hi_port: Bits<16>,
-    /// Low 16 bits of the board's seconds (the record's tick time without its 4 fraction bits).
-    pub time: Bits<16>,
-    /// The last byte: bit 0 `client_is_lo`, bits 1..7 zero.
-    pub client_is_lo: Bit,
-    pub role_zero: Bits<7>,
-}
-
 /// The hash key word (`toeplitz_hash::key_word`: the first wire byte is the most significant)
 /// of the key bytes in wire order.
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
@@ -382,9 +325,7 @@ pub struct KeyWord {
 }
 
 const _: () = assert!(SlotPiece::BITS == SLOT_BYTES * 8);
-const _: () = assert!(EventPiece::BITS == EVENT_RECORD_BYTES * 8);
 const _: () = assert!(ConfigPiece::BITS + 2 * KeyHalfPiece::BITS == (4 + HASH_KEY_BYTES) * 8);
-const _: () = assert!(Event6PieceA::BITS + Event6PieceB::BITS == EVENT_RECORD_BYTES_V6 * 8);
 const _: () = assert!(Event6PieceB::BITS <= TX_BITS && EntryPiece::BITS <= TX_BITS);
 const _: () = assert!(KEY_HALF_BYTES * 8 == 160);
 const _: () = assert!(LookupPiece::BITS <= TX_BITS);
@@ -392,8 +333,6 @@ const _: () = assert!(LinkPieceA::BITS + LinkPieceB::BITS == LinkCounter::COUNT 
 
 /// Bits of `HdlcDeframer`'s counters.
 const LINK_BITS: usize = crate::link::hdlc::COUNTER_BITS;
-/// Width of the event-rate window counter (1 ms at up to 255 MHz).
-const MS_BITS: usize = 18;
 
 fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
     Constant::new(v.to_bits())
@@ -595,8 +534,6 @@ pub struct CommandEngine<const B: usize> {
     n_unknown_op: DFF<Bits<LINK_BITS>>,
     n_bad_length: DFF<Bits<LINK_BITS>>,
     n_responses: DFF<Bits<LINK_BITS>>,
-    n_events_sent: DFF<Bits<LINK_BITS>>,
-    n_rate_limited: DFF<Bits<LINK_BITS>>,
     link_a: Signal<Local, LinkPieceA>,
     link_b: Signal<Local, LinkPieceB>,
     // ---- dump
@@ -619,19 +556,14 @@ pub struct CommandEngine<const B: usize> {
     lk_hi_ip: DFF<Bits<32>>,
     lk_hi_top: DFF<Bits<TOP_IP_BITS>>,
     lk_hi_port: DFF<Bits<16>>,
-    xsr: DFF<Bits<INPUT_BITS>>,
-    ksr: DFF<Bits<KEY_BITS>>,
+    /// `LOOKUP`'s hash of the tuple (`toeplitz_hash::input_word` of it: IPv6 or IPv4).
+    hasher: LookupHasher,
+    hash_in: Signal<Local, Bits<INPUT_BITS>>,
     lk_cont: DFF<EntryPiece>,
     lk_top_match: Signal<Local, Bit>,
     lk_family_ok: Signal<Local, Bit>,
     rd_cont: AsCont,
     hash_word4: Signal<Local, HashWord4>,
-    ev_v6: DFF<Bit>,
-    ev_lo6: DFF<Bits<128>>,
-    ev_hi6: DFF<Bits<128>>,
-    ev6a: Signal<Local, Event6PieceA>,
-    ev6b: Signal<Local, Event6PieceB>,
-    ev_kinds: Signal<Local, Bits<8>>,
     key_half0: Signal<Local, KeyHalfPiece>,
     key_half1: Signal<Local, KeyHalfPiece>,
     zero96: Constant<Bits<TOP_IP_BITS>>,
@@ -648,19 +580,12 @@ pub struct CommandEngine<const B: usize> {
     s_lk_wait2: Constant<Bits<ST_BITS>>,
     s_lk_body2: Constant<Bits<ST_BITS>>,
     s_ev_body2: Constant<Bits<ST_BITS>>,
-    hacc: DFF<Bits<32>>,
-    hcnt: DFF<Bits<9>>,
     lk_found: DFF<Bit>,
     lk_piece: DFF<LookupPiece>,
     hash_word: Signal<Local, HashWord>,
     lk_match: Signal<Local, Bit>,
     // ---- events
-    ev_piece: DFF<EventPiece>,
-    ev_what: Signal<Local, WhatBits>,
-    ev_what_bits: Signal<Local, Bits<8>>,
-    ev_seq: DFF<Bits<8>>,
-    ms_cnt: DFF<Bits<MS_BITS>>,
-    ev_in_ms: DFF<Bits<16>>,
+    events: EventResponder<B>,
     // ---- pieces
     hdr_piece: Signal<Local, HeaderPiece>,
     err_piece: Signal<Local, ErrorPiece>,
@@ -668,7 +593,6 @@ pub struct CommandEngine<const B: usize> {
     cfg_rest: Signal<Local, ConfigPiece>,
     // ---- constants
     ident: Constant<Bits<{ IDENT_BYTES * 8 }>>,
-    ms_last: Constant<Bits<MS_BITS>>,
     div0: Constant<Bits<DIVISOR_BITS>>,
     div1: Constant<Bits<DIVISOR_BITS>>,
     div2: Constant<Bits<DIVISOR_BITS>>,
@@ -717,9 +641,6 @@ pub struct CommandEngine<const B: usize> {
     way_last: Constant<Bits<2>>,
     way_zero: Constant<Bits<2>>,
     way_one: Constant<Bits<2>>,
-    hcnt_zero: Constant<Bits<9>>,
-    hcnt_one: Constant<Bits<9>>,
-    hcnt_done: Constant<Bits<9>>,
     one_b: Constant<Bits<B>>,
     one_link: Constant<Bits<LINK_BITS>>,
     zero_link: Constant<Bits<LINK_BITS>>,
@@ -728,10 +649,7 @@ pub struct CommandEngine<const B: usize> {
     zero3: Constant<Bits<3>>,
     one8: Constant<Bits<8>>,
     zero16: Constant<Bits<16>>,
-    one16: Constant<Bits<16>>,
     zero32: Constant<Bits<32>>,
-    ms_zero: Constant<Bits<MS_BITS>>,
-    ms_one: Constant<Bits<MS_BITS>>,
     version: Constant<Bits<4>>,
     kind_request: Constant<Bits<4>>,
     vk_response: Constant<Bits<8>>,
@@ -825,8 +743,6 @@ impl<const B: usize> CommandEngine<B> {
         let hz = clock_mhz as u32 * 1_000_000;
         let d = divisors(hz);
         let vk = |k: Kind| ((VERSION << 4) | k as u8) as u64;
-        let ms = clock_mhz as u64 * 1000 - 1;
-        assert!(ms < 1 << MS_BITS);
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -1002,8 +918,6 @@ impl<const B: usize> CommandEngine<B> {
             n_unknown_op: Default::default(),
             n_bad_length: Default::default(),
             n_responses: Default::default(),
-            n_events_sent: Default::default(),
-            n_rate_limited: Default::default(),
             link_a: Default::default(),
             link_b: Default::default(),
             cur_bucket: Default::default(),
@@ -1024,19 +938,13 @@ impl<const B: usize> CommandEngine<B> {
             lk_hi_ip: Default::default(),
             lk_hi_top: Default::default(),
             lk_hi_port: Default::default(),
-            xsr: Default::default(),
-            ksr: Default::default(),
+            hasher: Default::default(),
+            hash_in: Default::default(),
             lk_cont: Default::default(),
             lk_top_match: Default::default(),
             lk_family_ok: Default::default(),
             rd_cont: Default::default(),
             hash_word4: Default::default(),
-            ev_v6: Default::default(),
-            ev_lo6: Default::default(),
-            ev_hi6: Default::default(),
-            ev6a: Default::default(),
-            ev6b: Default::default(),
-            ev_kinds: Default::default(),
             key_half0: Default::default(),
             key_half1: Default::default(),
             zero96: Constant::new(Default::default()),
@@ -1053,24 +961,16 @@ impl<const B: usize> CommandEngine<B> {
             s_lk_wait2: c(st::LK_WAIT2),
             s_lk_body2: c(st::LK_BODY2),
             s_ev_body2: c(st::EV_BODY2),
-            hacc: Default::default(),
-            hcnt: Default::default(),
             lk_found: Default::default(),
             lk_piece: Default::default(),
             hash_word: Default::default(),
             lk_match: Default::default(),
-            ev_piece: Default::default(),
-            ev_what: Default::default(),
-            ev_what_bits: Default::default(),
-            ev_seq: Default::default(),
-            ms_cnt: Default::default(),
-            ev_in_ms: Default::default(),
+            events: EventResponder::new(clock_mhz),
             hdr_piece: Default::default(),
             err_piece: Default::default(),
             cfg_t: Default::default(),
             cfg_rest: Default::default(),
             ident: Constant::new(le_word(&id)),
-            ms_last: c(ms),
             div0: c(d[0] as u64),
             div1: c(d[1] as u64),
             div2: c(d[2] as u64),
@@ -1119,9 +1019,6 @@ impl<const B: usize> CommandEngine<B> {
             way_last: c(3),
             way_zero: c(0),
             way_one: c(1),
-            hcnt_zero: c(0),
-            hcnt_one: c(1),
-            hcnt_done: c(INPUT_BITS as u64),
             one_b: c(1),
             one_link: c(1),
             zero_link: c(0),
@@ -1130,10 +1027,7 @@ impl<const B: usize> CommandEngine<B> {
             zero3: c(0),
             one8: c(1),
             zero16: c(0),
-            one16: c(1),
             zero32: c(0),
-            ms_zero: c(0),
-            ms_one: c(1),
             version: c(VERSION as u64),
             kind_request: c(Kind::Request as u64),
             vk_response: c(vk(Kind::Response)),
@@ -1241,8 +1135,6 @@ impl<const B: usize> Logic for CommandEngine<B> {
             n_unknown_op,
             n_bad_length,
             n_responses,
-            n_events_sent,
-            n_rate_limited,
             cur_bucket,
             cur_way,
             scan_done,
@@ -1258,19 +1150,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
             lk_hi_top,
             lk_hi_port,
             lk_cont,
-            ev_v6,
-            ev_lo6,
-            ev_hi6,
-            xsr,
-            ksr,
-            hacc,
-            hcnt,
             lk_found,
             lk_piece,
-            ev_piece,
-            ev_seq,
-            ms_cnt,
-            ev_in_ms,
             t_need_q,
             t_fields_q,
             t_ok_q
@@ -1279,6 +1160,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.pram.write_clock.next = self.clock.val();
         self.dbuf.read_clock.next = self.clock.val();
         self.dbuf.write_clock.next = self.clock.val();
+        self.hasher.clock.next = self.clock.val();
 
         // ---- outputs: the transmit register's low byte; the core's host ports
         self.m_data.next = self.tx_sr.q.val().get_bits::<8>(0);
@@ -1451,6 +1333,13 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.hash_word4.next.hi_ip = self.fkey.hi_ip.val().get_bits::<32>(0);
         self.hash_word4.next.lo_port = self.fkey.lo_port.val();
         self.hash_word4.next.hi_port = self.fkey.hi_port.val();
+        self.hash_in.next = self.hash_word4.val().into();
+        if self.pl.q.val().get_bit(32) {
+            self.hash_in.next = self.hash_word.val().into();
+        }
+        self.hasher.data.next = self.hash_in.val();
+        self.hasher.key.next = self.key_word.val();
+        self.hasher.start.next = false;
 
         // ---- pieces
         self.free.next = (self.tx_n.q.val() == self.n_zero.val()) & !self.wait_q.q.val();
@@ -1478,8 +1367,8 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.link_b.next.unknown_op = self.n_unknown_op.q.val();
         self.link_b.next.bad_length = self.n_bad_length.q.val();
         self.link_b.next.responses = self.n_responses.q.val();
-        self.link_b.next.events_sent = self.n_events_sent.q.val();
-        self.link_b.next.events_rate_limited = self.n_rate_limited.q.val();
+        self.link_b.next.events_sent = self.events.events_sent.val();
+        self.link_b.next.events_rate_limited = self.events.events_rate_limited.val();
         self.link_b.next.too_short = self.too_short.val();
         self.phy_piece.next.found = self.phy_found.val();
         self.phy_piece.next.zero7 = self.zero7.val();
@@ -1508,34 +1397,35 @@ impl<const B: usize> Logic for CommandEngine<B> {
             & (self.core_rd_entry.val().lo_port == self.lk_lo_port.q.val())
             & (self.core_rd_entry.val().hi_ip == self.lk_hi_ip.q.val())
             & (self.core_rd_entry.val().hi_port == self.lk_hi_port.q.val());
-        self.ev_what.next.created = self.core_ev_created.val();
-        self.ev_what.next.refused = self.core_ev_refused.val();
-        self.ev_what.next.evicted = self.core_ev_evicted.val();
-        self.ev_what.next.reincarnated = self.core_ev_reincarnated.val();
-        self.ev_what.next.lo_changed = self.core_ev_lo_changed.val();
-        self.ev_what.next.hi_changed = self.core_ev_hi_changed.val();
         self.rd_cont.word.next = self.core_rd_entry.val();
         self.lk_top_match.next = (self.rd_cont.cont.val().lo_ip_top == self.lk_lo_top.q.val())
             & (self.rd_cont.cont.val().hi_ip_top == self.lk_hi_top.q.val());
-        self.ev_what.next.v6 = false;
-        self.ev_what.next.zero = false;
-        self.ev_kinds.next = self.ev_what.val().into();
-        self.ev_what.next.v6 = self.core_ev_v6.val();
-        self.ev_what_bits.next = self.ev_what.val().into();
-        // An IPv6 event's two pieces.
-        self.ev6a.next.what = self.ev_piece.q.val().what;
-        self.ev6a.next.slot = self.ev_piece.q.val().slot;
-        self.ev6a.next.lo_after = self.ev_piece.q.val().lo_after;
-        self.ev6a.next.lo_before = self.ev_piece.q.val().lo_before;
-        self.ev6a.next.hi_after = self.ev_piece.q.val().hi_after;
-        self.ev6a.next.hi_before = self.ev_piece.q.val().hi_before;
-        self.ev6a.next.lo_ip = self.ev_lo6.q.val();
-        self.ev6b.next.lo_port = self.ev_piece.q.val().lo_port;
-        self.ev6b.next.hi_ip = self.ev_hi6.q.val();
-        self.ev6b.next.hi_port = self.ev_piece.q.val().hi_port;
-        self.ev6b.next.time = self.ev_piece.q.val().time;
-        self.ev6b.next.client_is_lo = self.ev_piece.q.val().client_is_lo;
-        self.ev6b.next.role_zero = self.ev_piece.q.val().role_zero;
+        // ---- events: the core's oldest record into the responder, which decides as the
+        // sequencer pops it
+        self.events.clock.next = self.clock.val();
+        self.events.reset.next = self.reset.val();
+        self.events.take.next = false;
+        self.events.mask.next = self.mask_q.q.val();
+        self.events.rate.next = self.rate_q.q.val();
+        self.events.ev_created.next = self.core_ev_created.val();
+        self.events.ev_refused.next = self.core_ev_refused.val();
+        self.events.ev_evicted.next = self.core_ev_evicted.val();
+        self.events.ev_reincarnated.next = self.core_ev_reincarnated.val();
+        self.events.ev_lo_changed.next = self.core_ev_lo_changed.val();
+        self.events.ev_hi_changed.next = self.core_ev_hi_changed.val();
+        self.events.ev_bucket.next = self.core_ev_bucket.val();
+        self.events.ev_way.next = self.core_ev_way.val();
+        self.events.ev_lo_before.next = self.core_ev_lo_before.val();
+        self.events.ev_hi_before.next = self.core_ev_hi_before.val();
+        self.events.ev_lo_after.next = self.core_ev_lo_after.val();
+        self.events.ev_hi_after.next = self.core_ev_hi_after.val();
+        self.events.ev_v6.next = self.core_ev_v6.val();
+        self.events.ev_lo_ip.next = self.core_ev_lo_ip.val();
+        self.events.ev_lo_port.next = self.core_ev_lo_port.val();
+        self.events.ev_hi_ip.next = self.core_ev_hi_ip.val();
+        self.events.ev_hi_port.next = self.core_ev_hi_port.val();
+        self.events.ev_time.next = self.core_ev_time.val();
+        self.events.ev_client_is_lo.next = self.core_ev_client_is_lo.val();
 
         // ---- transmit: a byte a cycle from the low end of the piece
         if (self.tx_n.q.val() != self.n_zero.val()) & self.m_ready.val() {
@@ -1569,42 +1459,17 @@ impl<const B: usize> Logic for CommandEngine<B> {
             if self.held.q.val() {
                 self.state.d.next = self.s_decode.val();
             } else if self.core_ev_valid.val() {
-                // The oldest event record, decided as it is popped: outside the mask (or
-                // expiry only), dropped; past the rate, dropped and counted; else sent.
+                // The oldest event record: the responder keeps it and says whether it goes out.
                 self.core_ev_pop.next = true;
-                self.ev_piece.d.next.what = self.ev_what_bits.val();
-                self.ev_piece.d.next.slot = (bit_cast::<16, B>(self.core_ev_bucket.val()) << 2)
-                    | bit_cast::<16, 2>(self.core_ev_way.val());
-                self.ev_piece.d.next.lo_before = self.core_ev_lo_before.val();
-                self.ev_piece.d.next.lo_after = self.core_ev_lo_after.val();
-                self.ev_piece.d.next.hi_before = self.core_ev_hi_before.val();
-                self.ev_piece.d.next.hi_after = self.core_ev_hi_after.val();
-                self.ev_piece.d.next.lo_ip = self.core_ev_lo_ip.val().get_bits::<32>(0);
-                self.ev_piece.d.next.lo_port = self.core_ev_lo_port.val();
-                self.ev_piece.d.next.hi_ip = self.core_ev_hi_ip.val().get_bits::<32>(0);
-                self.ev_v6.d.next = self.core_ev_v6.val();
-                self.ev_lo6.d.next = self.core_ev_lo_ip.val();
-                self.ev_hi6.d.next = self.core_ev_hi_ip.val();
-                self.ev_piece.d.next.hi_port = self.core_ev_hi_port.val();
-                self.ev_piece.d.next.time = self.core_ev_time.val().get_bits::<16>(4);
-                self.ev_piece.d.next.client_is_lo = self.core_ev_client_is_lo.val();
-                if (self.ev_kinds.val() & self.mask_q.q.val()) == self.zero8.val() {
-                    // Not a kind the host asked for.
-                } else if (self.rate_q.q.val() != self.zero16.val())
-                    & (self.ev_in_ms.q.val() >= self.rate_q.q.val())
-                {
-                    self.n_rate_limited.d.next = self.n_rate_limited.q.val() + self.one_link.val();
-                } else {
+                self.events.take.next = true;
+                if self.events.send.val() {
                     self.kind_q.d.next = self.vk_event.val();
-                    self.seq_q.d.next = self.ev_seq.q.val();
+                    self.seq_q.d.next = self.events.seq.val();
                     self.op_q.d.next = self.op_event.val();
                     self.flags_q.d.next = self.zero8.val();
                     self.hdr_final.d.next = false;
                     self.ret_q.d.next = self.s_ev_body.val();
                     self.state.d.next = self.s_hdr.val();
-                    self.ev_seq.d.next = self.ev_seq.q.val() + self.one8.val();
-                    self.n_events_sent.d.next = self.n_events_sent.q.val() + self.one_link.val();
-                    self.ev_in_ms.d.next = self.ev_in_ms.q.val() + self.one16.val();
                 }
             }
         } else if self.state.q.val() == self.s_decode.val() {
@@ -1682,14 +1547,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                     self.lk_hi_ip.d.next = self.fkey.hi_ip.val().get_bits::<32>(0);
                     self.lk_hi_top.d.next = self.fkey.hi_ip.val().get_bits::<TOP_IP_BITS>(32);
                     self.lk_hi_port.d.next = self.fkey.hi_port.val();
-                    if self.pl.q.val().get_bit(32) {
-                        self.xsr.d.next = self.hash_word.val().into();
-                    } else {
-                        self.xsr.d.next = self.hash_word4.val().into();
-                    }
-                    self.ksr.d.next = self.key_word.val();
-                    self.hacc.d.next = self.zero32.val();
-                    self.hcnt.d.next = self.hcnt_zero.val();
+                    self.hasher.start.next = true;
                     self.state.d.next = self.s_lk_hash.val();
                 }
             } else if self.op.val() == self.op_get_config.val() {
@@ -1975,19 +1833,11 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 self.state.d.next = self.s_done.val();
             }
         } else if self.state.q.val() == self.s_lk_hash.val() {
-            // Bit-serial Toeplitz: input MSB first; a set bit XORs in the key's top 32 bits,
-            // and the key shifts left a bit per input bit (`hash::toeplitz`).
-            if self.hcnt.q.val() == self.hcnt_done.val() {
-                self.cur_bucket.d.next = self.hacc.q.val().get_bits::<B>(0);
+            // The bit-serial hash (`LookupHasher`) places the tuple's bucket.
+            if self.hasher.done.val() {
+                self.cur_bucket.d.next = self.hasher.hash.val().get_bits::<B>(0);
                 self.cur_way.d.next = self.way_zero.val();
                 self.state.d.next = self.s_lk_read.val();
-            } else {
-                if self.xsr.q.val().get_bit(287) {
-                    self.hacc.d.next = self.hacc.q.val() ^ self.ksr.q.val().get_bits::<32>(288);
-                }
-                self.ksr.d.next = self.ksr.q.val() << 1;
-                self.xsr.d.next = self.xsr.q.val() << 1;
-                self.hcnt.d.next = self.hcnt.q.val() + self.hcnt_one.val();
             }
         } else if self.state.q.val() == self.s_lk_read.val() {
             self.core_rd_req.next = true;
@@ -2065,7 +1915,7 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 self.tx_n.d.next = self.n_event.val();
                 self.tx_final.d.next = true;
                 self.state.d.next = self.s_idle.val();
-                if self.ev_v6.q.val() {
+                if self.events.v6.val() {
                     self.ld_event.next = false;
                     self.ld_event6a.next = true;
                     self.tx_n.d.next = self.n_event6a.val();
@@ -2179,17 +2029,17 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.tx_event.next = self.tx_none.val();
         if self.ld_event.val() {
             self.tx_event.next =
-                bit_cast::<TX_BITS, { EventPiece::BITS }>(self.ev_piece.q.val().into());
+                bit_cast::<TX_BITS, { EventPiece::BITS }>(self.events.piece.val().into());
         }
         self.tx_event6a.next = self.tx_none.val();
         if self.ld_event6a.val() {
             self.tx_event6a.next =
-                bit_cast::<TX_BITS, { Event6PieceA::BITS }>(self.ev6a.val().into());
+                bit_cast::<TX_BITS, { Event6PieceA::BITS }>(self.events.piece6a.val().into());
         }
         self.tx_event6b.next = self.tx_none.val();
         if self.ld_event6b.val() {
             self.tx_event6b.next =
-                bit_cast::<TX_BITS, { Event6PieceB::BITS }>(self.ev6b.val().into());
+                bit_cast::<TX_BITS, { Event6PieceB::BITS }>(self.events.piece6b.val().into());
         }
         self.tx_load.next = self.ld_hdr.val()
             | self.ld_err.val()
@@ -2236,14 +2086,6 @@ impl<const B: usize> Logic for CommandEngine<B> {
                 | self.tx_event6b.val();
         }
 
-        // ---- the event-rate window: one millisecond
-        if self.ms_cnt.q.val() == self.ms_last.val() {
-            self.ms_cnt.d.next = self.ms_zero.val();
-            self.ev_in_ms.d.next = self.zero16.val();
-        } else {
-            self.ms_cnt.d.next = self.ms_cnt.q.val() + self.ms_one.val();
-        }
-
         // ---- synchronous reset (last: it wins)
         if self.reset.val() {
             self.state.d.next = self.s_idle.val();
@@ -2267,11 +2109,6 @@ impl<const B: usize> Logic for CommandEngine<B> {
             self.n_unknown_op.d.next = self.zero_link.val();
             self.n_bad_length.d.next = self.zero_link.val();
             self.n_responses.d.next = self.zero_link.val();
-            self.n_events_sent.d.next = self.zero_link.val();
-            self.n_rate_limited.d.next = self.zero_link.val();
-            self.ev_seq.d.next = self.zero8.val();
-            self.ms_cnt.d.next = self.ms_zero.val();
-            self.ev_in_ms.d.next = self.zero16.val();
         }
     }
 }

@@ -3,6 +3,7 @@
 //! answers requests from the core's host ports and sends its events.
 
 pub mod command_engine;
+pub mod engine;
 pub mod hdlc;
 pub mod uart;
 pub mod uart_rx;

@@ -1,0 +1,320 @@
+//! `EventResponder`: the engine's `EVENT` frames (docs/protocol.md, "Events").
+//!
+//! When the sequencer is idle (no request held, nothing being sent) and the core's event FIFO
+//! has a record, it pops it (`take`); this block decides, in that same cycle, whether the record
+//! goes out (`send`):
+//! * a record whose kinds are all outside the event mask (`SET_CONFIG` `EVENT_MASK`) is dropped
+//!   (records of expiry only have none);
+//! * past `rate` frames in the current millisecond (`EVENT_RATE`, 0: no limit) it is dropped and
+//!   counted in `events_rate_limited` (`LinkCounter::EventsRateLimited`);
+//! * otherwise it is sent with its own sequence number (`seq`, a count of the `EVENT` frames
+//!   sent, from 0 after reset) and counted in `events_sent`.
+//!
+//! The record popped is kept as the frame's payload: [`EventPiece`] (IPv4), or, for an IPv6
+//! record (`v6`), [`Event6PieceA`] then [`Event6PieceB`] (`EventRecord::encode`; each piece's
+//! fields are declared in wire order). The sequencer sends the header, then the pieces.
+//!
+//! `reset` (synchronous) clears the counters, the sequence number and the millisecond window.
+
+use crate::conn::entry::{STATE_BITS, TIME_BITS};
+use crate::conn::flow_key::IP_BITS;
+use crate::link::hdlc::COUNTER_BITS as LINK_BITS;
+use rust_hdl::prelude::*;
+use synscope_model::protocol::payload::{EVENT_RECORD_BYTES, EVENT_RECORD_BYTES_V6};
+
+/// Width of the event-rate window counter (1 ms at up to 255 MHz).
+const MS_BITS: usize = 18;
+
+/// An `EVENT` frame's payload (`EventRecord::encode`).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct EventPiece {
+    pub what: Bits<8>,
+    pub slot: Bits<16>,
+    pub lo_after: Bits<STATE_BITS>,
+    pub lo_before: Bits<STATE_BITS>,
+    pub hi_after: Bits<STATE_BITS>,
+    pub hi_before: Bits<STATE_BITS>,
+    pub lo_ip: Bits<32>,
+    pub lo_port: Bits<16>,
+    pub hi_ip: Bits<32>,
+    pub hi_port: Bits<16>,
+    /// Low 16 bits of the board's seconds (the record's tick time without its 4 fraction bits).
+    pub time: Bits<16>,
+    /// The last byte: bit 0 `client_is_lo`, bits 1..7 zero.
+    pub client_is_lo: Bit,
+    pub role_zero: Bits<7>,
+}
+
+/// An IPv6 `EVENT`, first piece: up to the lo address (`EventRecord::encode`).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct Event6PieceA {
+    pub what: Bits<8>,
+    pub slot: Bits<16>,
+    pub lo_after: Bits<STATE_BITS>,
+    pub lo_before: Bits<STATE_BITS>,
+    pub hi_after: Bits<STATE_BITS>,
+    pub hi_before: Bits<STATE_BITS>,
+    pub lo_ip: Bits<128>,
+}
+
+/// An IPv6 `EVENT`, second piece: the rest.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct Event6PieceB {
+    pub lo_port: Bits<16>,
+    pub hi_ip: Bits<128>,
+    pub hi_port: Bits<16>,
+    /// As [`EventPiece::time`].
+    pub time: Bits<16>,
+    /// As [`EventPiece::client_is_lo`]: the last byte.
+    pub client_is_lo: Bit,
+    pub role_zero: Bits<7>,
+}
+
+/// The `what` byte of an event (`event_bits`).
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct WhatBits {
+    pub created: Bit,
+    pub refused: Bit,
+    pub evicted: Bit,
+    pub reincarnated: Bit,
+    pub lo_changed: Bit,
+    pub hi_changed: Bit,
+    /// `event_bits::IPV6`: not a kind.
+    pub v6: Bit,
+    pub zero: Bit,
+}
+
+const _: () = assert!(EventPiece::BITS == EVENT_RECORD_BYTES * 8);
+const _: () = assert!(Event6PieceA::BITS + Event6PieceB::BITS == EVENT_RECORD_BYTES_V6 * 8);
+
+/// The event responder of an engine whose core has `2^B` buckets.
+#[derive(LogicBlock)]
+pub struct EventResponder<const B: usize> {
+    pub clock: Signal<In, Clock>,
+    /// Synchronous.
+    pub reset: Signal<In, Bit>,
+    /// The sequencer pops the core's oldest record in this cycle.
+    pub take: Signal<In, Bit>,
+    /// The configuration: the kinds to send (`event_bits`) and the frames per millisecond.
+    pub mask: Signal<In, Bits<8>>,
+    pub rate: Signal<In, Bits<16>>,
+    // ---- the core's oldest record (its event FIFO's output)
+    pub ev_created: Signal<In, Bit>,
+    pub ev_refused: Signal<In, Bit>,
+    pub ev_evicted: Signal<In, Bit>,
+    pub ev_reincarnated: Signal<In, Bit>,
+    pub ev_lo_changed: Signal<In, Bit>,
+    pub ev_hi_changed: Signal<In, Bit>,
+    pub ev_bucket: Signal<In, Bits<B>>,
+    pub ev_way: Signal<In, Bits<2>>,
+    pub ev_lo_before: Signal<In, Bits<STATE_BITS>>,
+    pub ev_hi_before: Signal<In, Bits<STATE_BITS>>,
+    pub ev_lo_after: Signal<In, Bits<STATE_BITS>>,
+    pub ev_hi_after: Signal<In, Bits<STATE_BITS>>,
+    pub ev_v6: Signal<In, Bit>,
+    pub ev_lo_ip: Signal<In, Bits<IP_BITS>>,
+    pub ev_lo_port: Signal<In, Bits<16>>,
+    pub ev_hi_ip: Signal<In, Bits<IP_BITS>>,
+    pub ev_hi_port: Signal<In, Bits<16>>,
+    pub ev_time: Signal<In, Bits<TIME_BITS>>,
+    pub ev_client_is_lo: Signal<In, Bit>,
+    /// The record taken in this cycle is to be sent (with `take` only).
+    pub send: Signal<Out, Bit>,
+    /// Its frame's sequence number.
+    pub seq: Signal<Out, Bits<8>>,
+    /// The record taken last: IPv6 (`piece6a`, `piece6b`) or IPv4 (`piece`).
+    pub v6: Signal<Out, Bit>,
+    pub piece: Signal<Out, EventPiece>,
+    pub piece6a: Signal<Out, Event6PieceA>,
+    pub piece6b: Signal<Out, Event6PieceB>,
+    /// `LinkCounter::EventsSent` and `EventsRateLimited`.
+    pub events_sent: Signal<Out, Bits<LINK_BITS>>,
+    pub events_rate_limited: Signal<Out, Bits<LINK_BITS>>,
+    ev_piece: DFF<EventPiece>,
+    v6_q: DFF<Bit>,
+    ev_lo6: DFF<Bits<128>>,
+    ev_hi6: DFF<Bits<128>>,
+    ev_what: Signal<Local, WhatBits>,
+    ev_what_bits: Signal<Local, Bits<8>>,
+    ev_kinds: Signal<Local, Bits<8>>,
+    ev_seq: DFF<Bits<8>>,
+    /// Clock cycles into the current millisecond, and the frames sent in it.
+    ms_cnt: DFF<Bits<MS_BITS>>,
+    ev_in_ms: DFF<Bits<16>>,
+    n_events_sent: DFF<Bits<LINK_BITS>>,
+    n_rate_limited: DFF<Bits<LINK_BITS>>,
+    ms_last: Constant<Bits<MS_BITS>>,
+    ms_zero: Constant<Bits<MS_BITS>>,
+    ms_one: Constant<Bits<MS_BITS>>,
+    zero8: Constant<Bits<8>>,
+    one8: Constant<Bits<8>>,
+    zero16: Constant<Bits<16>>,
+    one16: Constant<Bits<16>>,
+    zero_link: Constant<Bits<LINK_BITS>>,
+    one_link: Constant<Bits<LINK_BITS>>,
+}
+
+impl<const B: usize> EventResponder<B> {
+    /// The responder of an engine clocked at `clock_mhz` (its millisecond).
+    pub fn new(clock_mhz: u8) -> Self {
+        let ms = clock_mhz as u64 * 1000 - 1;
+        assert!(ms < 1 << MS_BITS);
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            take: Default::default(),
+            mask: Default::default(),
+            rate: Default::default(),
+            ev_created: Default::default(),
+            ev_refused: Default::default(),
+            ev_evicted: Default::default(),
+            ev_reincarnated: Default::default(),
+            ev_lo_changed: Default::default(),
+            ev_hi_changed: Default::default(),
+            ev_bucket: Default::default(),
+            ev_way: Default::default(),
+            ev_lo_before: Default::default(),
+            ev_hi_before: Default::default(),
+            ev_lo_after: Default::default(),
+            ev_hi_after: Default::default(),
+            ev_v6: Default::default(),
+            ev_lo_ip: Default::default(),
+            ev_lo_port: Default::default(),
+            ev_hi_ip: Default::default(),
+            ev_hi_port: Default::default(),
+            ev_time: Default::default(),
+            ev_client_is_lo: Default::default(),
+            send: Default::default(),
+            seq: Default::default(),
+            v6: Default::default(),
+            piece: Default::default(),
+            piece6a: Default::default(),
+            piece6b: Default::default(),
+            events_sent: Default::default(),
+            events_rate_limited: Default::default(),
+            ev_piece: Default::default(),
+            v6_q: Default::default(),
+            ev_lo6: Default::default(),
+            ev_hi6: Default::default(),
+            ev_what: Default::default(),
+            ev_what_bits: Default::default(),
+            ev_kinds: Default::default(),
+            ev_seq: Default::default(),
+            ms_cnt: Default::default(),
+            ev_in_ms: Default::default(),
+            n_events_sent: Default::default(),
+            n_rate_limited: Default::default(),
+            ms_last: Constant::new(ms.to_bits()),
+            ms_zero: Constant::new(0u64.to_bits()),
+            ms_one: Constant::new(1u64.to_bits()),
+            zero8: Constant::new(0u64.to_bits()),
+            one8: Constant::new(1u64.to_bits()),
+            zero16: Constant::new(0u64.to_bits()),
+            one16: Constant::new(1u64.to_bits()),
+            zero_link: Constant::new(0u64.to_bits()),
+            one_link: Constant::new(1u64.to_bits()),
+        }
+    }
+}
+
+impl<const B: usize> Logic for EventResponder<B> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            ev_piece,
+            v6_q,
+            ev_lo6,
+            ev_hi6,
+            ev_seq,
+            ms_cnt,
+            ev_in_ms,
+            n_events_sent,
+            n_rate_limited
+        );
+        self.seq.next = self.ev_seq.q.val();
+        self.v6.next = self.v6_q.q.val();
+        self.piece.next = self.ev_piece.q.val();
+        self.events_sent.next = self.n_events_sent.q.val();
+        self.events_rate_limited.next = self.n_rate_limited.q.val();
+        // The record's kinds (for the mask), then its `what` byte.
+        self.ev_what.next.created = self.ev_created.val();
+        self.ev_what.next.refused = self.ev_refused.val();
+        self.ev_what.next.evicted = self.ev_evicted.val();
+        self.ev_what.next.reincarnated = self.ev_reincarnated.val();
+        self.ev_what.next.lo_changed = self.ev_lo_changed.val();
+        self.ev_what.next.hi_changed = self.ev_hi_changed.val();
+        self.ev_what.next.v6 = false;
+        self.ev_what.next.zero = false;
+        self.ev_kinds.next = self.ev_what.val().into();
+        self.ev_what.next.v6 = self.ev_v6.val();
+        self.ev_what_bits.next = self.ev_what.val().into();
+        // An IPv6 event's two pieces.
+        self.piece6a.next.what = self.ev_piece.q.val().what;
+        self.piece6a.next.slot = self.ev_piece.q.val().slot;
+        self.piece6a.next.lo_after = self.ev_piece.q.val().lo_after;
+        self.piece6a.next.lo_before = self.ev_piece.q.val().lo_before;
+        self.piece6a.next.hi_after = self.ev_piece.q.val().hi_after;
+        self.piece6a.next.hi_before = self.ev_piece.q.val().hi_before;
+        self.piece6a.next.lo_ip = self.ev_lo6.q.val();
+        self.piece6b.next.lo_port = self.ev_piece.q.val().lo_port;
+        self.piece6b.next.hi_ip = self.ev_hi6.q.val();
+        self.piece6b.next.hi_port = self.ev_piece.q.val().hi_port;
+        self.piece6b.next.time = self.ev_piece.q.val().time;
+        self.piece6b.next.client_is_lo = self.ev_piece.q.val().client_is_lo;
+        self.piece6b.next.role_zero = self.ev_piece.q.val().role_zero;
+
+        // The record taken, decided as it is popped: outside the mask (or expiry only),
+        // dropped; past the rate, dropped and counted; else sent.
+        self.send.next = false;
+        if self.take.val() {
+            self.ev_piece.d.next.what = self.ev_what_bits.val();
+            self.ev_piece.d.next.slot = (bit_cast::<16, B>(self.ev_bucket.val()) << 2)
+                | bit_cast::<16, 2>(self.ev_way.val());
+            self.ev_piece.d.next.lo_before = self.ev_lo_before.val();
+            self.ev_piece.d.next.lo_after = self.ev_lo_after.val();
+            self.ev_piece.d.next.hi_before = self.ev_hi_before.val();
+            self.ev_piece.d.next.hi_after = self.ev_hi_after.val();
+            self.ev_piece.d.next.lo_ip = self.ev_lo_ip.val().get_bits::<32>(0);
+            self.ev_piece.d.next.lo_port = self.ev_lo_port.val();
+            self.ev_piece.d.next.hi_ip = self.ev_hi_ip.val().get_bits::<32>(0);
+            self.v6_q.d.next = self.ev_v6.val();
+            self.ev_lo6.d.next = self.ev_lo_ip.val();
+            self.ev_hi6.d.next = self.ev_hi_ip.val();
+            self.ev_piece.d.next.hi_port = self.ev_hi_port.val();
+            self.ev_piece.d.next.time = self.ev_time.val().get_bits::<16>(4);
+            self.ev_piece.d.next.client_is_lo = self.ev_client_is_lo.val();
+            if (self.ev_kinds.val() & self.mask.val()) == self.zero8.val() {
+                // Not a kind the host asked for.
+            } else if (self.rate.val() != self.zero16.val())
+                & (self.ev_in_ms.q.val() >= self.rate.val())
+            {
+                self.n_rate_limited.d.next = self.n_rate_limited.q.val() + self.one_link.val();
+            } else {
+                self.send.next = true;
+                self.ev_seq.d.next = self.ev_seq.q.val() + self.one8.val();
+                self.n_events_sent.d.next = self.n_events_sent.q.val() + self.one_link.val();
+                self.ev_in_ms.d.next = self.ev_in_ms.q.val() + self.one16.val();
+            }
+        }
+
+        // The event-rate window: one millisecond (a new one wins over a frame sent at its
+        // boundary).
+        if self.ms_cnt.q.val() == self.ms_last.val() {
+            self.ms_cnt.d.next = self.ms_zero.val();
+            self.ev_in_ms.d.next = self.zero16.val();
+        } else {
+            self.ms_cnt.d.next = self.ms_cnt.q.val() + self.ms_one.val();
+        }
+
+        // Synchronous reset (last: it wins).
+        if self.reset.val() {
+            self.n_events_sent.d.next = self.zero_link.val();
+            self.n_rate_limited.d.next = self.zero_link.val();
+            self.ev_seq.d.next = self.zero8.val();
+            self.ms_cnt.d.next = self.ms_zero.val();
+            self.ev_in_ms.d.next = self.zero16.val();
+        }
+    }
+}
