@@ -13,6 +13,7 @@ mod common;
 
 use common::{seed, Rng};
 use synscope_hdl::conn::entry::{u32s_of_words, words_of_u32s, EntryBits};
+use synscope_hdl::conn::entry_age::TIMEOUT_BITS;
 use synscope_model::entry::{Aux, EndpointTrack, Entry, SeqKnown};
 use synscope_model::time::{elapsed, secs};
 use synscope_model::timeouts::{expire, handshake_silence, Aged, MAX_TIMEOUT_S};
@@ -25,6 +26,15 @@ const AGE_MAX: u32 = (1 << 20) - 1;
 const PORT_WORDS: usize = 15;
 
 /// `Entry::eviction_class` of a pair of states.
+/// The `timeouts` port (`TimeoutBits`): the five timeouts packed least significant first, in
+/// declaration order.
+fn timeout_word(t: &Timeouts) -> u128 {
+    [t.time_wait, t.handshake, t.fin_wait_2, t.idle, t.linger]
+        .iter()
+        .enumerate()
+        .fold(0, |w, (i, v)| w | u128::from(*v) << (i * TIMEOUT_BITS))
+}
+
 fn eviction_class(states: [TcpState; 2]) -> Option<u8> {
     let any = Endpoint::v4(0, 0);
     Entry {
@@ -108,11 +118,7 @@ impl Dut {
 
     fn timeouts(&mut self, t: &Timeouts) {
         if self.t != Some(*t) {
-            self.m.set_time_wait(t.time_wait as u64);
-            self.m.set_handshake(t.handshake as u64);
-            self.m.set_fin_wait_2(t.fin_wait_2 as u64);
-            self.m.set_idle(t.idle as u64);
-            self.m.set_linger(t.linger as u64);
+            self.m.set_timeouts(timeout_word(t));
             self.t = Some(*t);
         }
     }

@@ -75,7 +75,7 @@ use crate::conn::desc_in::{Desc, DescIn};
 use crate::conn::entry::{
     AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS,
 };
-use crate::conn::entry_age::{EntryAge, TIMEOUT_BITS};
+use crate::conn::entry_age::{EntryAge, TimeoutBits, TIMEOUT_BITS};
 use crate::conn::event_queue::{EventQueue, EventRecord, EventTop};
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::gauge_snap::GaugeSnap;
@@ -107,10 +107,6 @@ pub const EVENT_FIFO_BITS_35T: usize = 6;
 pub const EVENT_FIFO_BITS_SMALL: usize = 4;
 
 const _: () = assert!(BUCKET_BITS_35T == 9 && BUCKET_BITS_100T == 11);
-
-fn timeout(v: u32) -> Bits<TIMEOUT_BITS> {
-    (v as u64).to_bits()
-}
 
 /// The core, with `2^B` buckets × 4 ways and an event FIFO of `2^E` records (`EP1 = E + 1`).
 #[derive(LogicBlock)]
@@ -241,16 +237,9 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     epoch_q: DFF<Bit>,
     stale: Signal<Local, Bit>,
     // ---- configuration registers
-    tw_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
-    hs_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
-    fw2_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
-    idle_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
-    linger_q: DFFWithInit<Bits<TIMEOUT_BITS>>,
-    tw_default: Constant<Bits<TIMEOUT_BITS>>,
-    hs_default: Constant<Bits<TIMEOUT_BITS>>,
-    fw2_default: Constant<Bits<TIMEOUT_BITS>>,
-    idle_default: Constant<Bits<TIMEOUT_BITS>>,
-    linger_default: Constant<Bits<TIMEOUT_BITS>>,
+    /// The timeouts in force, and their power-on and reset values (`Timeouts::default`).
+    timeouts_q: DFFWithInit<TimeoutBits>,
+    timeouts_default: Constant<TimeoutBits>,
     // ---- S0
     /// `now_q` holds a time seen (times compare modulo 2^32: the first one sets it).
     /// `seg_time − now_q`: its sign says whether the segment's time is later.
@@ -486,16 +475,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             ep_ram: Default::default(),
             epoch_q: Default::default(),
             stale: Default::default(),
-            tw_q: DFFWithInit::new(timeout(t.time_wait)),
-            hs_q: DFFWithInit::new(timeout(t.handshake)),
-            fw2_q: DFFWithInit::new(timeout(t.fin_wait_2)),
-            idle_q: DFFWithInit::new(timeout(t.idle)),
-            linger_q: DFFWithInit::new(timeout(t.linger)),
-            tw_default: Constant::new(timeout(t.time_wait)),
-            hs_default: Constant::new(timeout(t.handshake)),
-            fw2_default: Constant::new(timeout(t.fin_wait_2)),
-            idle_default: Constant::new(timeout(t.idle)),
-            linger_default: Constant::new(timeout(t.linger)),
+            timeouts_q: DFFWithInit::new(TimeoutBits::of(&t)),
+            timeouts_default: Constant::new(TimeoutBits::of(&t)),
             a_flags: Default::default(),
             p1_valid: Default::default(),
             p2_valid: Default::default(),
@@ -618,11 +599,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         dff_setup!(
             self,
             clock,
-            tw_q,
-            hs_q,
-            fw2_q,
-            idle_q,
-            linger_q,
+            timeouts_q,
             p1_valid,
             p2_valid,
             p3_valid,
@@ -704,11 +681,11 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
 
         // ---- configuration
         if self.timeouts_load.val() {
-            self.tw_q.d.next = self.time_wait.val();
-            self.hs_q.d.next = self.handshake.val();
-            self.fw2_q.d.next = self.fin_wait_2.val();
-            self.idle_q.d.next = self.idle.val();
-            self.linger_q.d.next = self.linger.val();
+            self.timeouts_q.d.next.time_wait = self.time_wait.val();
+            self.timeouts_q.d.next.handshake = self.handshake.val();
+            self.timeouts_q.d.next.fin_wait_2 = self.fin_wait_2.val();
+            self.timeouts_q.d.next.idle = self.idle.val();
+            self.timeouts_q.d.next.linger = self.linger.val();
         }
 
         // ---- S0 (`desc_in`): the descriptor registered, decoded, its key, time and hash input
@@ -794,11 +771,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.pairs[p].use_fwd.next = self.use_fwd.q.val();
             self.pairs[p].stale.next = self.stale.val();
             self.pairs[p].now.next = self.c_now.q.val();
-            self.pairs[p].time_wait.next = self.tw_q.q.val();
-            self.pairs[p].handshake.next = self.hs_q.q.val();
-            self.pairs[p].fin_wait_2.next = self.fw2_q.q.val();
-            self.pairs[p].idle.next = self.idle_q.q.val();
-            self.pairs[p].linger.next = self.linger_q.q.val();
+            self.pairs[p].timeouts.next = self.timeouts_q.q.val();
             self.pairs[p].key.next = self.c1_key.val();
         }
         self.c1_hit.next = self.pairs[0].even_match.val()
@@ -1024,11 +997,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.pt_way.d.next = self.sel_way.val();
         self.age4.entry.next = self.apply.entry_out.val();
         self.age4.now.next = self.c_now.q.val();
-        self.age4.time_wait.next = self.tw_q.q.val();
-        self.age4.handshake.next = self.hs_q.q.val();
-        self.age4.fin_wait_2.next = self.fw2_q.q.val();
-        self.age4.idle.next = self.idle_q.q.val();
-        self.age4.linger.next = self.linger_q.q.val();
+        self.age4.timeouts.next = self.timeouts_q.q.val();
         self.fa_next.next = self.age4.aged.val();
         self.fa.d.next = self.fa_next.val();
         self.pt2_valid.d.next =
@@ -1253,11 +1222,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.o_count.d.next.expired = self.zero3.val();
             self.rd_pending.d.next = false;
             self.now_r.d.next = self.zero16.val();
-            self.tw_q.d.next = self.tw_default.val();
-            self.hs_q.d.next = self.hs_default.val();
-            self.fw2_q.d.next = self.fw2_default.val();
-            self.idle_q.d.next = self.idle_default.val();
-            self.linger_q.d.next = self.linger_default.val();
+            self.timeouts_q.d.next = self.timeouts_default.val();
         }
         // ---- hash key load: the table is emptied (new epoch; no forwarding of a bucket
         // written under the old one). Not undone by reset.

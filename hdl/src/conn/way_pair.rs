@@ -20,7 +20,7 @@
 
 use crate::conn::counter_bank::WaySnap;
 use crate::conn::entry::{AsCont, EntryBits, TrackBits, TIME_BITS, TOP_IP_BITS};
-use crate::conn::entry_age::{EntryAge, CLASS_BITS, CLASS_NEVER, TIMEOUT_BITS};
+use crate::conn::entry_age::{EntryAge, TimeoutBits, CLASS_BITS, CLASS_NEVER};
 use crate::conn::way_choice::Ranked;
 use rust_hdl::prelude::*;
 
@@ -54,11 +54,7 @@ pub struct WayPair {
     pub stale: Signal<In, Bit>,
     /// The item's time, and the timeouts (`Timeouts`, seconds).
     pub now: Signal<In, Bits<TIME_BITS>>,
-    pub time_wait: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub handshake: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub fin_wait_2: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub idle: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub linger: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub timeouts: Signal<In, TimeoutBits>,
     /// The key of the item in C1.
     pub key: Signal<In, WayKey>,
     // ---- C1 outputs (this cycle)
@@ -123,11 +119,7 @@ impl Default for WayPair {
             use_fwd: Default::default(),
             stale: Default::default(),
             now: Default::default(),
-            time_wait: Default::default(),
-            handshake: Default::default(),
-            fin_wait_2: Default::default(),
-            idle: Default::default(),
-            linger: Default::default(),
+            timeouts: Default::default(),
             key: Default::default(),
             even_keq: Default::default(),
             odd_keq: Default::default(),
@@ -197,18 +189,10 @@ impl Logic for WayPair {
         // ---- age both ways
         self.even_ager.entry.next = self.even_raw.val();
         self.even_ager.now.next = self.now.val();
-        self.even_ager.time_wait.next = self.time_wait.val();
-        self.even_ager.handshake.next = self.handshake.val();
-        self.even_ager.fin_wait_2.next = self.fin_wait_2.val();
-        self.even_ager.idle.next = self.idle.val();
-        self.even_ager.linger.next = self.linger.val();
+        self.even_ager.timeouts.next = self.timeouts.val();
         self.odd_ager.entry.next = self.odd_raw.val();
         self.odd_ager.now.next = self.now.val();
-        self.odd_ager.time_wait.next = self.time_wait.val();
-        self.odd_ager.handshake.next = self.handshake.val();
-        self.odd_ager.fin_wait_2.next = self.fin_wait_2.val();
-        self.odd_ager.idle.next = self.idle.val();
-        self.odd_ager.linger.next = self.linger.val();
+        self.odd_ager.timeouts.next = self.timeouts.val();
         self.even_alive.next = self.even_raw.val().valid && self.even_ager.alive.val();
         self.odd_alive.next = self.odd_raw.val().valid && self.odd_ager.alive.val();
         self.odd_aged_c1.next = self.odd_ager.aged.val();

@@ -96,6 +96,47 @@ pub(super) fn state(s: TcpState) -> Constant<Bits<STATE_BITS>> {
     Constant::new((s.bits() as u64).to_bits())
 }
 
+/// The five timeouts (seconds, `Timeouts`) as one signal: what the core's configuration holds
+/// and every aging block reads.
+#[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]
+pub struct TimeoutBits {
+    pub time_wait: Bits<TIMEOUT_BITS>,
+    pub handshake: Bits<TIMEOUT_BITS>,
+    pub fin_wait_2: Bits<TIMEOUT_BITS>,
+    pub idle: Bits<TIMEOUT_BITS>,
+    pub linger: Bits<TIMEOUT_BITS>,
+}
+
+/// Bitwise, field by field (`DFFWithInit` holds its power-on value this way).
+impl std::ops::BitXor for TimeoutBits {
+    type Output = TimeoutBits;
+
+    fn bitxor(self, rhs: TimeoutBits) -> TimeoutBits {
+        TimeoutBits {
+            time_wait: self.time_wait ^ rhs.time_wait,
+            handshake: self.handshake ^ rhs.handshake,
+            fin_wait_2: self.fin_wait_2 ^ rhs.fin_wait_2,
+            idle: self.idle ^ rhs.idle,
+            linger: self.linger ^ rhs.linger,
+        }
+    }
+}
+
+impl TimeoutBits {
+    /// `t` as the hardware holds it (each value fits: `Timeouts::validate` bounds it by
+    /// `MAX_TIMEOUT_S`).
+    pub fn of(t: &synscope_model::Timeouts) -> TimeoutBits {
+        let bits = |v: u32| (v as u64).to_bits();
+        TimeoutBits {
+            time_wait: bits(t.time_wait),
+            handshake: bits(t.handshake),
+            fin_wait_2: bits(t.fin_wait_2),
+            idle: bits(t.idle),
+            linger: bits(t.linger),
+        }
+    }
+}
+
 #[derive(LogicBlock)]
 pub struct EntryAge {
     /// The stored entry (its `valid` passes through to `aged.valid`).
@@ -103,11 +144,7 @@ pub struct EntryAge {
     /// Low `TIME_BITS` of the tick counter.
     pub now: Signal<In, Bits<TIME_BITS>>,
     /// `Timeouts` (seconds).
-    pub time_wait: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub handshake: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub fin_wait_2: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub idle: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub linger: Signal<In, Bits<TIMEOUT_BITS>>,
+    pub timeouts: Signal<In, TimeoutBits>,
     /// The entry after aging; `valid` = `entry.valid && alive`.
     pub aged: Signal<Out, EntryBits>,
     /// The entry survives (`expire` returns `Alive`).
@@ -146,11 +183,7 @@ impl Default for EntryAge {
         Self {
             entry: Default::default(),
             now: Default::default(),
-            time_wait: Default::default(),
-            handshake: Default::default(),
-            fin_wait_2: Default::default(),
-            idle: Default::default(),
-            linger: Default::default(),
+            timeouts: Default::default(),
             aged: Default::default(),
             alive: Default::default(),
             age: Default::default(),
@@ -185,19 +218,19 @@ impl Logic for EntryAge {
     fn update(&mut self) {
         // The timeouts in ticks (configuration only).
         self.t_tw.next.frac = self.zero_frac.val();
-        self.t_tw.next.secs = self.time_wait.val();
+        self.t_tw.next.secs = self.timeouts.val().time_wait;
         self.t_tw.next.top = self.zero_top.val();
         self.t_hs.next.frac = self.zero_frac.val();
-        self.t_hs.next.secs = self.handshake.val();
+        self.t_hs.next.secs = self.timeouts.val().handshake;
         self.t_hs.next.top = self.zero_top.val();
         self.t_fw2.next.frac = self.zero_frac.val();
-        self.t_fw2.next.secs = self.fin_wait_2.val();
+        self.t_fw2.next.secs = self.timeouts.val().fin_wait_2;
         self.t_fw2.next.top = self.zero_top.val();
         self.t_idle.next.frac = self.zero_frac.val();
-        self.t_idle.next.secs = self.idle.val();
+        self.t_idle.next.secs = self.timeouts.val().idle;
         self.t_idle.next.top = self.zero_top.val();
         self.t_linger.next.frac = self.zero_frac.val();
-        self.t_linger.next.secs = self.linger.val();
+        self.t_linger.next.secs = self.timeouts.val().linger;
         self.t_linger.next.top = self.zero_top.val();
         self.ls_age.next = self.now.val() - self.entry.val().last_seen;
 
@@ -264,11 +297,7 @@ pub fn connected_entry_age() -> EntryAge {
     let mut uut = EntryAge::default();
     uut.entry.connect();
     uut.now.connect();
-    uut.time_wait.connect();
-    uut.handshake.connect();
-    uut.fin_wait_2.connect();
-    uut.idle.connect();
-    uut.linger.connect();
+    uut.timeouts.connect();
     uut
 }
 
