@@ -182,3 +182,21 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for EventQueue<B, E
         self.head.next = self.records.data_out.val();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_queue_is_synthesizable() {
+        let mut uut = EventQueue::<6, 4, 5>::default();
+        uut.clock.connect();
+        uut.valid.connect();
+        uut.record.connect();
+        uut.bucket.connect();
+        uut.top.connect();
+        uut.pop.connect();
+        uut.connect_all();
+        yosys_validate("synscope_event_queue", &generate_verilog(&uut)).unwrap();
+    }
+}

@@ -280,3 +280,35 @@ impl Logic for GaugeSnap {
         self.new3.next = self.r_new3.q.val();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gauge_snap_is_synthesizable() {
+        let mut uut = GaugeSnap::default();
+        uut.clock.connect();
+        uut.read0.connect();
+        uut.read1.connect();
+        uut.read2.connect();
+        uut.read3.connect();
+        uut.fwd0.connect();
+        uut.fwd1.connect();
+        uut.fwd2.connect();
+        uut.fwd3.connect();
+        uut.same_bucket.connect();
+        uut.alive0.connect();
+        uut.alive1.connect();
+        uut.alive2.connect();
+        uut.alive3.connect();
+        uut.written0.connect();
+        uut.written1.connect();
+        uut.written2.connect();
+        uut.written3.connect();
+        uut.write.connect();
+        uut.discard.connect();
+        uut.connect_all();
+        yosys_validate("synscope_gauge_snap", &generate_verilog(&uut)).unwrap();
+    }
+}

@@ -221,3 +221,31 @@ impl Logic for PatchedView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patched_view_is_synthesizable() {
+        let mut uut = PatchedView::default();
+        uut.aged0.connect();
+        uut.aged1.connect();
+        uut.aged2.connect();
+        uut.aged3.connect();
+        uut.cont1.connect();
+        uut.cont3.connect();
+        uut.c1_hit.connect();
+        uut.c1_hit_way.connect();
+        uut.same_bucket.connect();
+        uut.same_key.connect();
+        uut.pt_valid.connect();
+        uut.pt2_valid.connect();
+        uut.pt_way.connect();
+        uut.fa.connect();
+        uut.fa2.connect();
+        uut.now.connect();
+        uut.connect_all();
+        yosys_validate("synscope_patched_view", &generate_verilog(&uut)).unwrap();
+    }
+}

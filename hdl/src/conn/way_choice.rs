@@ -465,3 +465,31 @@ impl Logic for WayChoice {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn way_choice_is_synthesizable() {
+        let mut uut = WayChoice::default();
+        uut.v6.connect();
+        uut.rank0.connect();
+        uut.rank1.connect();
+        uut.rank2.connect();
+        uut.rank3.connect();
+        uut.fa_rank.connect();
+        uut.patched0.connect();
+        uut.patched1.connect();
+        uut.patched2.connect();
+        uut.patched3.connect();
+        uut.cont_patched1.connect();
+        uut.cont_patched3.connect();
+        uut.slot0.connect();
+        uut.slot1.connect();
+        uut.slot2.connect();
+        uut.slot3.connect();
+        uut.connect_all();
+        yosys_validate("synscope_way_choice", &generate_verilog(&uut)).unwrap();
+    }
+}

@@ -259,3 +259,25 @@ impl Logic for WayPair {
         self.odd_cont.next = self.r_odd_cont.q.val();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn way_pair_is_synthesizable() {
+        let mut uut = WayPair::default();
+        uut.clock.connect();
+        uut.even_read.connect();
+        uut.odd_read.connect();
+        uut.even_fwd.connect();
+        uut.odd_fwd.connect();
+        uut.use_fwd.connect();
+        uut.stale.connect();
+        uut.now.connect();
+        uut.timeouts.connect();
+        uut.key.connect();
+        uut.connect_all();
+        yosys_validate("synscope_way_pair", &generate_verilog(&uut)).unwrap();
+    }
+}
