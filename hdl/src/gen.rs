@@ -61,6 +61,7 @@ pub const TOPS: &[Top] = &[
     Top::any("entry_age", entry_age_verilog),
     Top::any("eviction_class", eviction_class_verilog),
     Top::any("way_choice", way_choice_verilog),
+    Top::any("event_queue", event_queue_verilog),
     Top::any("segment_apply", segment_apply_verilog),
     Top::any("mii_rx", mii_rx_verilog),
     Top::any("frame_parser", frame_parser_verilog),
@@ -216,6 +217,23 @@ pub fn way_choice_verilog() -> String {
         u.slot2.connect();
         u.slot3.connect();
     })
+}
+
+/// The event FIFO at a test size: 2^6 buckets, 2^6 records (more than the side FIFO's 32, so
+/// that fills first).
+pub fn event_queue_verilog() -> String {
+    generate(
+        "event_queue",
+        crate::conn::event_queue::EventQueue::<6, 6, 7>::default(),
+        |u| {
+            u.clock.connect();
+            u.valid.connect();
+            u.record.connect();
+            u.bucket.connect();
+            u.tops_in.connect();
+            u.pop.connect();
+        },
+    )
 }
 
 pub fn segment_apply_verilog() -> String {

@@ -1119,7 +1119,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.events.valid.next = self.a_desc.q.val();
         self.events.record.next = self.c_ev.val();
         self.events.bucket.next = self.a_bucket.q.val();
-        self.events.top.next = self.c_ev_top.val();
+        self.events.tops_in.next = self.c_ev_top.val();
         self.events.pop.next = self.ev_pop.val();
         self.ev_valid.next = self.events.head_valid.val();
         self.ev_bucket.next = self.events.head_bucket.val();

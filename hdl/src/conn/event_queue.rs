@@ -76,7 +76,7 @@ pub struct EventQueue<const B: usize, const E: usize, const EP1: usize> {
     pub valid: Signal<In, Bit>,
     pub record: Signal<In, EventRecord>,
     pub bucket: Signal<In, Bits<B>>,
-    pub top: Signal<In, EventTop>,
+    pub tops_in: Signal<In, EventTop>,
     /// A reportable record found the queue full (the O stage).
     pub dropped: Signal<Out, Bit>,
     /// The oldest record, its bucket and its full addresses; `pop` removes it.
@@ -109,7 +109,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for EventQueue<B,
             valid: Default::default(),
             record: Default::default(),
             bucket: Default::default(),
-            top: Default::default(),
+            tops_in: Default::default(),
             dropped: Default::default(),
             pop: Default::default(),
             head_valid: Default::default(),
@@ -144,7 +144,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for EventQueue<B, E
         self.o_valid.d.next = self.valid.val();
         self.o_record.d.next = self.record.val();
         self.o_bucket.d.next = self.bucket.val();
-        self.o_top.d.next = self.top.val();
+        self.o_top.d.next = self.tops_in.val();
 
         // ---- push; a full FIFO drops the record (never a stall)
         // Reportable (decided here from the registered record, not after the apply in C2).
@@ -194,7 +194,7 @@ mod tests {
         uut.valid.connect();
         uut.record.connect();
         uut.bucket.connect();
-        uut.top.connect();
+        uut.tops_in.connect();
         uut.pop.connect();
         uut.connect_all();
         yosys_validate("synscope_event_queue", &generate_verilog(&uut)).unwrap();
