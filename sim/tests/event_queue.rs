@@ -197,7 +197,8 @@ fn event_queue_pushes_only_reportable_records_of_a_descriptor() {
     let mut m = EventQueue::new();
     let mut want = Vec::new();
     for i in 0..200 {
-        let mut r = random_rec(&mut rng, rng.chance(1, 4));
+        let v6 = rng.chance(1, 4);
+        let mut r = random_rec(&mut rng, v6);
         // Kinds and expiries drawn so that every combination occurs, evicted alone included.
         r.kinds = rng.next_u64() & 0b11_1111;
         r.expired = if rng.chance(1, 2) { 0 } else { rng.below(5) };
