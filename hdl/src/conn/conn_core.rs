@@ -31,7 +31,7 @@
 //!
 //! **Forwarding** (docs/core.md): C2 writes a bucket; the item one behind it (in C1 then) read
 //! the RAM before that write, the item two behind read it in the cycle of the write. So:
-//! * two behind: C1 takes the copy of the last write kept in `fwd*` instead of the RAM output;
+//! * two behind: C1 takes the copy of the last write kept in `fwd` instead of the RAM output;
 //! * one behind: C1 works on the bucket as it was before the write. That differs from the
 //!   written one by aging (which C1 redoes to its own, later, time: aging composes) and in at
 //!   most one way, the one whose entry the item ahead changed. C2 of the item ahead leaves that
@@ -984,7 +984,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.ep_ram.write_enable.next = self.write_en.val();
         self.ep_ram.write_address.next = self.a_bucket.q.val();
         self.ep_ram.write_data.next = self.epoch_q.q.val();
-        // The item read in R at this edge reads the RAM before this write: C1 takes `fwd*`.
+        // The item read in R at this edge reads the RAM before this write: C1 takes `fwd`.
         self.use_fwd.d.next = self.write_en.val() && (self.a_bucket.q.val() == self.r_bucket.val());
         self.fwd[0].d.next = self.w0.val();
         self.fwd[1].d.next = self.w1.val();

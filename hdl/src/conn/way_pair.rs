@@ -16,7 +16,8 @@
 //! The compares (`*_keq`, `*_match`) are outputs of this cycle (the core selects the way that
 //! holds the key from them); the aged ways, their eviction class and age and the snapshot of
 //! their states as read (for the gauges) are registered at the C1→C2 edge (`a_*` in the core's
-//! legend: `a_aged*`, `a_class*`, `a_age*`, `a_old*`), with `odd_cont`: the odd way held a continuation when C1 read it.
+//! legend: the `a_*` registers of the item in C2), with `odd_cont`: the odd way held a
+//! continuation when C1 read it.
 
 use crate::conn::counter_bank::WaySnap;
 use crate::conn::entry::{AsCont, EntryBits, TrackBits, TIME_BITS, TOP_IP_BITS};
