@@ -13,6 +13,8 @@
 //! 4. `OUT_DIR/models.rs`: a safe `!Send` Rust type per model whose port accessors read and write
 //!    the model's port fields directly; `eval`, `ticks` and the batches cross into C++.
 
+#[path = "build/skip.rs"]
+mod skip;
 #[path = "build/verilog.rs"]
 mod verilog;
 
@@ -112,6 +114,15 @@ struct Model {
     /// Root members of the clocks' last levels, where a falling edge needs no evaluation.
     clock_prev: Option<String>,
     rx_clk_prev: Option<String>,
+    /// The board's shim may skip the cycles in which nothing changes: the root members it
+    /// compares (`build/skip.rs`).
+    state_members: Option<Vec<String>>,
+}
+
+/// The top has the transmitter's fast-forward ports the skip needs (`Station`).
+fn has_skip_ports(ports: &[Port]) -> bool {
+    let has = |name: &str, input: bool| ports.iter().any(|p| p.name == name && p.input == input);
+    has("tx_fast_forward", true) && has("tx_timer", false) && has("tx_sending", false)
 }
 
 fn main() {
@@ -261,10 +272,20 @@ fn main() {
         }
         let root_h = fs::read_to_string(mdir.join(format!("V{name}___024root.h")))
             .expect("reading the model's root header");
+        let board_pins = has_board_pins(&ports);
+        let state_members = (board_pins && has_skip_ports(&ports))
+            .then(|| skip::state_members(&root_h))
+            .flatten();
+        if board_pins && state_members.is_none() {
+            println!(
+                "cargo:warning={name}: no transmitter bit timer found in the model; it will not skip idle cycles"
+            );
+        }
         let model = Model {
             name,
             verilog: file,
-            board_pins: has_board_pins(&ports),
+            board_pins,
+            state_members,
             fifo_entry: job.fifo_entry,
             ports,
             // Only where the Verilog has no falling-edge logic may the falling edge skip its
@@ -364,6 +385,14 @@ fn shim_cpp(m: &Model) -> String {
     }
     if let Some(member) = &m.rx_clk_prev {
         let _ = writeln!(s, "#define SYNSCOPE_RX_CLK_PREV {member}");
+    }
+    if let Some(members) = &m.state_members {
+        let _ = writeln!(s, "#define SYNSCOPE_SKIP 1");
+        s.push_str("#define SYNSCOPE_STATE_MEMBERS(X)");
+        for member in members {
+            let _ = write!(s, " \\\n    X({member})");
+        }
+        s.push('\n');
     }
     s.push_str("#define SYNSCOPE_PORT_CASES");
     for (i, port) in m.ports.iter().enumerate() {
@@ -617,10 +646,14 @@ pub mod {n} {{
         fn divisor(&self) -> u32 {{
             {ty}::divisor(self) as u32
         }}
+        fn can_skip(&self) -> bool {{
+            {can_skip}
+        }}
         fn open_vcd(&mut self, path: &std::path::Path) -> std::io::Result<()> {{
             {ty}::open_vcd(self, path)
         }}
-"#
+"#,
+                can_skip = m.state_members.is_some()
             );
             if m.fifo_entry {
                 let _ = write!(

@@ -274,6 +274,7 @@ pub fn uart_tx_verilog() -> String {
         u.divisor.connect();
         u.data.connect();
         u.valid.connect();
+        u.fast_forward.connect();
     })
 }
 
@@ -368,6 +369,7 @@ pub fn board_sim_verilog() -> String {
         u.uart_rx.connect();
         u.phy_ready.connect();
         u.mdio_i.connect();
+        u.tx_fast_forward.connect();
     })
 }
 

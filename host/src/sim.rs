@@ -56,6 +56,11 @@ pub struct SimArgs {
     /// Where frames enter the board: its MII pins, or its receive FIFO (faster).
     #[arg(long, value_enum, default_value_t = Entry::Mii)]
     pub entry: Entry,
+    /// Evaluate every cycle one by one. By default the cycles in which nothing in the board
+    /// changes but its UART transmitter's bit timer are run in one step: the results are the
+    /// same, cycle for cycle (this switch is there to compare).
+    #[arg(long)]
+    pub no_skip: bool,
     /// Keep the simulated board running on a pseudo-terminal (its path is the first line of
     /// stdout) until interrupted: any synscope command works on it with `--port`. The global
     /// `--baud` is the line rate the board is switched to before serving.
@@ -80,6 +85,7 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
     for_each_frame(&bytes, |_| total += 1)
         .with_context(|| format!("cannot read {}", a.capture.display()))?;
     let mut board = BoardSim::with_entry(a.entry.frame_entry());
+    board.set_skip(!a.no_skip);
     trace(&mut board, a)?;
     board
         .set_baud(FASTEST_BAUD)
@@ -114,6 +120,7 @@ pub fn run(a: &SimArgs, baud: u32) -> Result<()> {
         .context("reading the simulated board's counters")?;
     progress.finish();
     run.cycles = board.cycles();
+    run.skipped = board.cycles_skipped();
     run.secs = t0.elapsed().as_secs_f64();
     let text = if a.json {
         let mut s = serde_json::to_string_pretty(&document(
@@ -140,6 +147,8 @@ struct RunFigures {
     frame_cycles: u64,
     /// Every cycle, the read-out through the UART included.
     cycles: u64,
+    /// Of `cycles`, those run in skips (nothing changed but the UART's bit timer).
+    skipped: u64,
     secs: f64,
 }
 
@@ -233,7 +242,8 @@ fn table_text(
     let _ = writeln!(
         s,
         "simulated {} frames entering at the {} in {} cycles at 100 MHz ({:.2} cycles per wire byte; \
-         {} more to read the results out at 3 Mbaud) in {:.1} s: {:.0} frames/s, {:.2} Mcycles/s",
+         {} more to read the results out at 3 Mbaud; {} skipped as idle) in {:.1} s: {:.0} frames/s, \
+         {:.2} Mcycles/s",
         run.frames,
         match entry {
             Entry::Mii => "MII pins",
@@ -242,6 +252,7 @@ fn table_text(
         run.frame_cycles,
         per_byte,
         run.cycles - run.frame_cycles,
+        run.skipped,
         run.secs,
         run.frames as f64 / run.secs,
         run.cycles as f64 / run.secs / 1e6

@@ -137,6 +137,10 @@ pub struct BoardSim {
     inbound: Inbound,
     /// Scratch: a batch's edges.
     edges: Vec<u32>,
+    /// Skip the cycles in which nothing changes ([`BoardSim::set_skip`]).
+    skip: bool,
+    /// Of `cycles`, those run in skips.
+    skipped: u64,
 }
 
 /// Frames waiting to enter the board, oldest first: at the MII pins as nibbles (bits 0–3 RXD,
@@ -219,6 +223,8 @@ impl BoardSim {
             phy,
             inbound: Inbound::default(),
             edges: vec![0; EDGES_PER_BATCH],
+            skip: true,
+            skipped: 0,
         };
         b.run(2);
         b.m.set_reset(false);
@@ -239,6 +245,24 @@ impl BoardSim {
         b.set_baud(FASTEST_BAUD)?;
         b.set_config(ConfigItem::EventMask, &[0])?;
         Ok(b)
+    }
+
+    /// Skip the cycles in which nothing in the board changes but its transmitter's bit timer
+    /// (on by default; docs/hdl.md, "Skipping the cycles in which nothing changes"). Every
+    /// output, count and table is the same either way, cycle for cycle: only the time taken
+    /// differs.
+    pub fn set_skip(&mut self, on: bool) {
+        self.skip = on;
+    }
+
+    /// Cycles skips may be used for: on, and the model has what the shim needs.
+    pub fn skips(&self) -> bool {
+        self.skip && self.m.can_skip()
+    }
+
+    /// Of [`BoardSim::cycles`], those run in skips rather than one by one.
+    pub fn cycles_skipped(&self) -> u64 {
+        self.skipped
     }
 
     /// Where frames enter this board.
@@ -304,6 +328,11 @@ impl BoardSim {
         let mut stalled = 0u64;
         while left > 0 && !(until_in && self.inbound.frames() == 0) {
             let fed = self.feed_fifo();
+            if until_in && self.inbound.frames() == 0 {
+                // Every frame is in (at the FIFO entry, in the receive FIFO): no batch is due,
+                // and none would end soon (nothing else may be about to happen).
+                break;
+            }
             let mut max = self.line.steady_cycles().map_or(left, |s| s.min(left));
             if !self.inbound.fifo.is_empty() {
                 // Look for room in the FIFO again soon.
@@ -319,6 +348,7 @@ impl BoardSim {
                 inb.phase,
                 &mut self.edges,
             );
+            b.skip = u8::from(self.skip);
             self.m.batch(&mut b);
             self.inbound.sent_up_to(b.nibble_pos, b.phase);
             if b.mdc_rose != 0 {
@@ -376,6 +406,7 @@ impl BoardSim {
         self.divisor = b.divisor_end;
         self.done += b.frames_done;
         self.cycles += b.cycles;
+        self.skipped += b.skipped;
     }
 
     /// Put the board's time at `ticks` (`synscope_model::time`; never backwards, modulo 2³²),

@@ -5,6 +5,10 @@
 //! the line model ([`crate::uart::UartLine`]) to replay, and the MDIO line is resolved there
 //! every cycle from the board's driver and the PHY's level; a batch ends at a rising edge of
 //! MDC, where the PHY model ([`crate::phy::PhyModel`]) acts.
+//!
+//! With `skip`, the shim runs in one step the cycles in which nothing in the board changes but
+//! its transmitter's bit timer (docs/hdl.md, "Skipping the cycles in which nothing changes"):
+//! the batch's outputs are exactly those of running every cycle.
 
 use std::io;
 use std::path::Path;
@@ -28,6 +32,8 @@ pub struct Batch {
     pub cycles: u64,
     /// Out: `frame_done` pulses seen.
     pub frames_done: u64,
+    /// Out: of `cycles`, those run in a skip (not evaluated one by one).
+    pub skipped: u64,
     /// In and out: the system cycle within the current nibble (0..=3).
     pub phase: u32,
     /// Out: the board's `divisor` after the last cycle.
@@ -46,6 +52,8 @@ pub struct Batch {
     /// Out: the board's `mdio_oe` and `mdio_o` after the last cycle.
     pub mdio_oe: u8,
     pub mdio_o: u8,
+    /// Skip the cycles in which nothing changes (where the model can: `BoardPins::can_skip`).
+    pub skip: u8,
 }
 
 /// Why a batch ended.
@@ -86,6 +94,7 @@ impl Batch {
             tx_edge_count: 0,
             cycles: 0,
             frames_done: 0,
+            skipped: 0,
             phase,
             divisor_end: 0,
             uart_rx: u8::from(uart_rx),
@@ -95,6 +104,7 @@ impl Batch {
             mdc_rose: 0,
             mdio_oe: 0,
             mdio_o: 0,
+            skip: 0,
         }
     }
 
@@ -131,4 +141,6 @@ pub trait BoardPins {
     fn fifo_len(&self) -> usize {
         0
     }
+    /// The model may skip the cycles in which nothing changes (its shim has the state list).
+    fn can_skip(&self) -> bool;
 }

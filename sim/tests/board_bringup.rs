@@ -1,7 +1,8 @@
 //! The simulated board's bring-up risks (issue 13), through its pins as on the Arty:
 //! * the MDIO master finds the PHY (a DP83848J model on the MDIO pins, `synscope_sim::phy`) by
-//!   scanning addresses, reads its identifier, and keeps its link state current; the host reads
-//!   it with `READ_PHY`;
+//!   scanning addresses, reads its identifier, and keeps its link state current (a poll round
+//!   each tick of the board's time); the host reads it with `READ_PHY`;
+//! * between rounds the MDIO master is still: MDC stands low;
 //! * `READ_COUNTERS` is one snapshot taken at one clock edge: read again and again while frames
 //!   (good and bad) flow through the MII pins, every answer holds `frames = processed + Σ drops`.
 //!
@@ -17,12 +18,15 @@ use synscope_sim::board::{BoardSim, FrameEntry, FASTEST_BAUD};
 use synscope_sim::phy::{PhyModel, DP83848_ID1, DP83848_ID2};
 
 /// Run until the MDIO master has completed `rounds` more poll rounds than `after` (bounded).
+/// The master polls once after finding the PHY, then once a tick of the board's time: the
+/// time moves on a tick each time round.
 fn poll_rounds(board: &mut BoardSim, after: u16, rounds: u16) -> PhyStatus {
     for _ in 0..200 {
         let s = board.phy_status().expect("READ_PHY answered");
         if s.polls.wrapping_sub(after) >= rounds && s.known() {
             return s;
         }
+        board.set_time(board.now().wrapping_add(1));
         board.run(20_000);
     }
     panic!("the MDIO master completed no poll round");
@@ -134,4 +138,23 @@ fn one_snapshot_while_frames_flow(entry: FrameEntry) {
     let get = |k: Counter| c.iter().find(|(x, _)| *x == k).unwrap().1;
     assert_eq!(get(Counter::Frames), board.frames_sent());
     assert!(get(Counter::DropBadFcs) > 0);
+}
+
+#[test]
+fn mdio_master_is_still_between_poll_rounds() {
+    let mut board = BoardSim::quiet_with(FrameEntry::Mii).expect("the board answers");
+    poll_rounds(&mut board, 0, 1);
+    // Any round the last tick started is over after this.
+    board.run(100_000);
+    let before = board.phy_status().expect("READ_PHY answered");
+    let reads = board.phy.reads;
+    board.run(400_000);
+    let after = board.phy_status().expect("READ_PHY answered");
+    assert_eq!(after.polls, before.polls, "a round without a tick");
+    assert_eq!(board.phy.reads, reads, "MDIO frames without a tick");
+    board.set_time(board.now().wrapping_add(1));
+    board.run(20_000);
+    let ticked = board.phy_status().expect("READ_PHY answered");
+    assert_eq!(ticked.polls, before.polls.wrapping_add(1));
+    assert_eq!(board.phy.reads, reads + 2, "BMSR and PHYSTS, once each");
 }

@@ -49,8 +49,11 @@
 //! first cycle R has no descriptor; `rd_entry` (the entry aged to `now_r`, `valid` = `rd_alive`)
 //! appears with `rd_valid` three edges later. It writes nothing.
 //!
-//! **Sweep**: every cycle R has neither a descriptor nor a read, the next bucket in order goes
-//! through C1 and C2: aged, written back, dead entries counted as `expired`.
+//! **Sweep**: every cycle R has neither a descriptor nor a read while a pass is due, the next
+//! bucket in order goes through C1 and C2: aged, written back, dead entries counted as
+//! `expired`. A pass (every bucket once) is due after the time moves, the timeouts or the key
+//! change, and after reset; then the sweep stops, since visiting a bucket again at the same
+//! time and configuration writes it back unchanged (docs/core.md, "Sharing the table").
 //!
 //! **Events**: a descriptor that created, refused, evicted, reincarnated, moved an endpoint or
 //! removed dead ways of its bucket pushes one [`EventRecord`] (and its bucket) into the event
@@ -259,6 +262,11 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     rd_bucket_q: DFF<Bits<B>>,
     rd_way_q: DFF<Bits<2>>,
     sweep_ptr: DFF<Bits<B>>,
+    /// A sweep pass is due: it visits every bucket once, ending before `sweep_end`.
+    sweep_due: DFF<Bit>,
+    sweep_end: DFF<Bits<B>>,
+    /// `sweep_ptr` after this cycle.
+    sweep_next: Signal<Local, Bits<B>>,
     one_b: Constant<Bits<B>>,
     r_bucket: Signal<Local, Bits<B>>,
     // ---- C (registered at the R→C edge)
@@ -491,6 +499,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             rd_bucket_q: Default::default(),
             rd_way_q: Default::default(),
             sweep_ptr: Default::default(),
+            sweep_due: Default::default(),
+            sweep_end: Default::default(),
+            sweep_next: Default::default(),
             one_b: Constant::new(1u64.to_bits()),
             r_bucket: Default::default(),
             c_desc: Default::default(),
@@ -613,6 +624,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             rd_bucket_q,
             rd_way_q,
             sweep_ptr,
+            sweep_due,
+            sweep_end,
             c_desc,
             c_read,
             c_sweep,
@@ -742,8 +755,27 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.rd_pending.d.next = false;
         } else {
             self.r_bucket.next = self.sweep_ptr.q.val();
+        }
+        self.sweep_next.next = self.sweep_ptr.q.val();
+        if !self.p4_valid.q.val() && !self.rd_pending.q.val() && self.sweep_due.q.val() {
             self.c_sweep.d.next = true;
-            self.sweep_ptr.d.next = self.sweep_ptr.q.val() + self.one_b.val();
+            self.sweep_next.next = self.sweep_ptr.q.val() + self.one_b.val();
+            if self.sweep_next.val() == self.sweep_end.q.val() {
+                self.sweep_due.d.next = false;
+            }
+        }
+        self.sweep_ptr.d.next = self.sweep_next.val();
+        // A pass is due whenever a visit could change a bucket: the time moved, the timeouts
+        // or the key changed, or after reset (a visit at an unchanged time and configuration
+        // rewrites every bucket as it is). It starts over from the next bucket, so a bucket
+        // visited in this cycle under the old time or configuration is visited again.
+        if (self.p4_valid.q.val() && (self.p4.q.val().now != self.now_r.q.val()))
+            || self.timeouts_load.val()
+            || self.key_load.val()
+            || self.reset.val()
+        {
+            self.sweep_due.d.next = true;
+            self.sweep_end.d.next = self.sweep_next.val();
         }
         self.c_bucket.d.next = self.r_bucket.val();
         for w in 0..WAYS {

@@ -7,7 +7,9 @@
 //!  PRE (32 × 1) | ST 01 | OP 10 | PHYAD (5) | REGAD (5) | TA z0 | DATA (16, MSB first) | idle z
 //! ```
 //! MDC is the system clock divided by `2 × MDC_HALF` (100 MHz / 40 = 2.5 MHz, the clause's
-//! maximum: 22.2.2.13, a 400 ns period; the DP83848J takes up to 25 MHz). The master changes MDIO
+//! maximum: 22.2.2.13, a 400 ns period; the DP83848J takes up to 25 MHz) while a frame is
+//! due or on the wire, and stands low between frames (22.2.2.13: MDC is aperiodic and has no
+//! maximum high or low time). The master changes MDIO
 //! on MDC's falling edge (the PHY wants ≥ 10 ns setup and hold around the rising edge) and
 //! samples the PHY's bits on the rising edge (the PHY drives them 0–300 ns after the previous
 //! rising edge, clause 22.3.4), through a two-flop synchronizer. It releases MDIO (`mdio_oe`
@@ -20,7 +22,9 @@
 //!    PHYAD straps: board.md, "scan rather than trust address 1"); then PHYIDR2 (register 3).
 //! 3. The poll, for ever: BMSR (register 1: bit 2 link status, latching low; bit 5
 //!    auto-negotiation complete) and PHYSTS (register 0x10: bit 0 link, bit 1 10 Mb/s, bit 2
-//!    full duplex), each round counted in `polls`, a gap of `2^GAP_BITS` cycles between rounds.
+//!    full duplex), each round counted in `polls`: the first right after the scan, then one
+//!    round each time `poll` pulses (the board: each tick of its time, 1/16 s, where Linux's
+//!    PHY state machine polls once a second). Between rounds the master changes no register.
 //!
 //! `reset` (synchronous) restarts from step 1; the board holds it while the PHY is in reset.
 
@@ -30,8 +34,6 @@ use rust_hdl::prelude::*;
 pub const MDC_HALF: u64 = 20;
 /// Cycles waited after reset before the first frame: 2^12 = 41 µs at 100 MHz.
 pub const START_BITS: usize = 12;
-/// Cycles between two poll rounds: 2^10 = 10 µs at 100 MHz.
-pub const GAP_BITS: usize = 10;
 /// Bits of a read frame: 32 preamble, 2 start, 2 op, 5 + 5 address, 2 turnaround, 16 data.
 pub const FRAME_BITS: u64 = 64;
 /// Clause 22 registers read.
@@ -78,6 +80,8 @@ pub struct MdioMaster {
     pub mdio_o: Signal<Out, Bit>,
     pub mdio_oe: Signal<Out, Bit>,
     pub mdio_i: Signal<In, Bit>,
+    /// Start the next poll round (a pulse; one that comes while a round runs is not kept).
+    pub poll: Signal<In, Bit>,
     // ---- what was read
     /// A PHY answered the scan; `addr` is its address.
     pub found: Signal<Out, Bit>,
@@ -130,7 +134,6 @@ pub struct MdioMaster {
     wait_zero: Constant<Bits<START_BITS>>,
     wait_one: Constant<Bits<START_BITS>>,
     wait_last: Constant<Bits<START_BITS>>,
-    gap_start: Constant<Bits<START_BITS>>,
     first_addr: Constant<Bits<5>>,
     ones16: Constant<Bits<16>>,
     zero16: Constant<Bits<16>>,
@@ -159,6 +162,7 @@ impl Default for MdioMaster {
             mdio_o: Default::default(),
             mdio_oe: Default::default(),
             mdio_i: Default::default(),
+            poll: Default::default(),
             found: Default::default(),
             addr: Default::default(),
             id1: Default::default(),
@@ -203,7 +207,6 @@ impl Default for MdioMaster {
             wait_zero: k(0),
             wait_one: k(1),
             wait_last: k((1 << START_BITS) - 1),
-            gap_start: k((1 << START_BITS) - (1 << GAP_BITS)),
             first_addr: k(FIRST_ADDR),
             ones16: k(0xffff),
             zero16: k(0),
@@ -246,15 +249,20 @@ impl Logic for MdioMaster {
         self.physts.next = self.physts_q.q.val();
         self.polls.next = self.polls_q.q.val();
 
-        // ---- MDC: a free-running divider; `rise`/`fall` are the cycles MDC changes at
+        // ---- MDC: a divider that runs while a frame is due or on the wire (not while waiting
+        // after reset or between poll rounds); `rise`/`fall` are the cycles MDC changes at
         self.rise.next = false;
         self.fall.next = false;
-        self.div.d.next = self.div.q.val() + self.one5.val();
-        if self.div.q.val() == self.half_last.val() {
-            self.div.d.next = self.zero5.val();
-            self.mdc_q.d.next = !self.mdc_q.q.val();
-            self.rise.next = !self.mdc_q.q.val();
-            self.fall.next = self.mdc_q.q.val();
+        if self.busy.q.val()
+            || !(self.step_q.q.val() == self.s_wait.val() || self.step_q.q.val() == self.s_gap.val())
+        {
+            self.div.d.next = self.div.q.val() + self.one5.val();
+            if self.div.q.val() == self.half_last.val() {
+                self.div.d.next = self.zero5.val();
+                self.mdc_q.d.next = !self.mdc_q.q.val();
+                self.rise.next = !self.mdc_q.q.val();
+                self.fall.next = self.mdc_q.q.val();
+            }
         }
 
         // ---- the register the current step reads
@@ -306,14 +314,15 @@ impl Logic for MdioMaster {
         }
 
         // ---- the sequencer: wait, scan, poll
-        if self.step_q.q.val() == self.s_wait.val() || self.step_q.q.val() == self.s_gap.val() {
+        if self.step_q.q.val() == self.s_wait.val() {
             self.wait_q.d.next = self.wait_q.q.val() + self.wait_one.val();
             if self.wait_q.q.val() == self.wait_last.val() {
                 self.wait_q.d.next = self.wait_zero.val();
+                self.step_q.d.next = self.s_id1.val();
+            }
+        } else if self.step_q.q.val() == self.s_gap.val() {
+            if self.poll.val() {
                 self.step_q.d.next = self.s_bmsr.val();
-                if !self.found_q.q.val() {
-                    self.step_q.d.next = self.s_id1.val();
-                }
             }
         } else if !self.busy.q.val() && self.fall.val() {
             // Start a frame at a falling edge: bit 0 of the preamble goes out now.
@@ -343,7 +352,6 @@ impl Logic for MdioMaster {
                 self.physts_q.d.next = self.shift_in.q.val();
                 self.polls_q.d.next = self.polls_q.q.val() + self.one16.val();
                 self.step_q.d.next = self.s_gap.val();
-                self.wait_q.d.next = self.gap_start.val();
             }
         }
 
@@ -371,6 +379,7 @@ pub fn connected() -> MdioMaster {
     u.clock.connect();
     u.reset.connect();
     u.mdio_i.connect();
+    u.poll.connect();
     u.connect_all();
     u
 }

@@ -6,6 +6,13 @@
 //! `divisor` cycles, and `ready` is high in the last cycle of the stop bit, so back-to-back bytes
 //! take exactly 10 × `divisor` cycles each. `txd` is a register (no glitches) and idles high.
 //!
+//! The bit timer runs only while a byte is being sent: an idle transmitter changes no register.
+//!
+//! `fast_forward` is for the simulator alone (the Arty top ties it to 0, and synthesis removes
+//! it): a cycle with `fast_forward = k` advances the bit timer as `k + 1` cycles would. The
+//! simulated board (`synscope_sim`) asserts it only where it has seen every other register of
+//! the board hold still, and never past the cycle in which `timer` reaches 0, so the line's
+//! timing is exactly that of the cycles it stands for.
 //!
 //! `reset` (synchronous) returns it to idle.
 
@@ -25,6 +32,12 @@ pub struct UartTx {
     pub ready: Signal<Out, Bit>,
     /// The serial line (idles high).
     pub txd: Signal<Out, Bit>,
+    /// Simulation only, 0 on the board: extra cycles this cycle stands for (at most `timer`).
+    pub fast_forward: Signal<In, Bits<DIVISOR_BITS>>,
+    /// While `sending`: cycles before the bit timer acts (it acts in the cycle it reads 0).
+    pub timer: Signal<Out, Bits<DIVISOR_BITS>>,
+    /// A byte is on the line.
+    pub sending: Signal<Out, Bit>,
     /// Sending a byte.
     busy: DFF<Bit>,
     count: DFF<Bits<DIVISOR_BITS>>,
@@ -57,6 +70,9 @@ impl Default for UartTx {
             valid: Default::default(),
             ready: Default::default(),
             txd: Default::default(),
+            fast_forward: Default::default(),
+            timer: Default::default(),
+            sending: Default::default(),
             busy: Default::default(),
             count: Default::default(),
             div: Default::default(),
@@ -81,9 +97,13 @@ impl Logic for UartTx {
     fn update(&mut self) {
         dff_setup!(self, clock, busy, count, div, nbits, shift, txd_n);
         self.txd.next = !self.txd_n.q.val();
-        // The bit timer: counts down, the bit ends in the cycle it is zero.
+        self.timer.next = self.count.q.val();
+        self.sending.next = self.busy.q.val();
+        // The bit timer: counts down while sending, the bit ends in the cycle it is zero.
         self.count_zero.next = self.count.q.val() == self.zero_div.val();
-        self.count.d.next = self.count.q.val() - self.one_div.val();
+        if self.busy.q.val() {
+            self.count.d.next = self.count.q.val() - self.one_div.val() - self.fast_forward.val();
+        }
         self.last_bit_done.next =
             self.busy.q.val() & self.count_zero.val() & (self.nbits.q.val() == self.nine4.val());
         // Ready when idle, or in the last cycle of a stop bit (back to back).
@@ -129,6 +149,7 @@ mod tests {
         u.divisor.connect();
         u.data.connect();
         u.valid.connect();
+        u.fast_forward.connect();
         u.connect_all();
         yosys_validate("synscope_uart_tx", &generate_verilog(&u)).unwrap();
     }

@@ -2,7 +2,7 @@
 //! the PHY's reset and straps, the MDIO buffer, the time base and the LEDs.
 
 use crate::front::frame_parser::NOW_BITS;
-use crate::link::uart::CLOCK_HZ;
+use crate::link::uart::{CLOCK_HZ, DIVISOR_BITS};
 use crate::tops::station::Station;
 use rust_hdl::prelude::*;
 use synscope_model::time::TICKS_PER_SECOND;
@@ -71,6 +71,7 @@ pub struct ArtyTop<const B: usize, const E: usize, const EP1: usize> {
     leds: Signal<Local, Leds>,
     one2: Constant<Bits<2>>,
     zero4: Constant<Bits<4>>,
+    zero_div: Constant<Bits<DIVISOR_BITS>>,
     one23: Constant<Bits<LED_STRETCH_BITS>>,
     zero23: Constant<Bits<LED_STRETCH_BITS>>,
     one24: Constant<Bits<PHY_RESET_BITS>>,
@@ -120,6 +121,7 @@ impl<const B: usize, const E: usize, const EP1: usize> ArtyTop<B, E, EP1> {
             leds: Default::default(),
             one2: Constant::new(Bits::from(1u64)),
             zero4: Constant::new(Bits::from(0u64)),
+            zero_div: Constant::new(Bits::from(0u64)),
             one23: Constant::new(Bits::from(1u64)),
             zero23: Constant::new(Bits::from(0u64)),
             one24: Constant::new(Bits::from(1u64)),
@@ -184,6 +186,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ArtyTop<B, E, E
         self.station.rxd.next = self.eth_rxd.val();
         self.station.uart_rx.next = self.uart_txd_in.val();
         self.uart_rxd_out.next = self.station.uart_tx.val();
+        // The transmitter's fast-forward is the simulator's alone.
+        self.station.tx_fast_forward.next = self.zero_div.val();
         // LEDs: stretched pulses.
         if self.led_frame.q.val() != self.zero23.val() {
             self.led_frame.d.next = self.led_frame.q.val() - self.one23.val();

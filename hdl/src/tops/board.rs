@@ -81,6 +81,8 @@ pub struct Board<const B: usize, const E: usize, const EP1: usize> {
     /// Between the engine and the framer: cuts the ready chain UART → framer → engine.
     tx_slice: ByteSlice,
     framer: HdlcFramer,
+    /// `now` a cycle ago: the MDIO master polls the PHY once a tick of time.
+    now_seen: DFF<Bits<NOW_BITS>>,
 }
 
 impl<const B: usize, const E: usize, const EP1: usize> Board<B, E, EP1> {
@@ -119,6 +121,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Board<B, E, EP1> {
             engine: CommandEngine::new(board, clock_mhz),
             tx_slice: Default::default(),
             framer: Default::default(),
+            now_seen: Default::default(),
         }
     }
 }
@@ -256,6 +259,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.mdio.clock.next = self.clock.val();
         self.mdio.reset.next = self.reset.val() || !self.phy_ready.val();
         self.mdio.mdio_i.next = self.mdio_i.val();
+        self.now_seen.clock.next = self.clock.val();
+        self.now_seen.d.next = self.now.val();
+        self.mdio.poll.next = self.now.val() != self.now_seen.q.val();
         self.mdc.next = self.mdio.mdc.val();
         self.mdio_o.next = self.mdio.mdio_o.val();
         self.mdio_oe.next = self.mdio.mdio_oe.val();

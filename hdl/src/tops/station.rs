@@ -50,6 +50,12 @@ pub struct Station<const B: usize, const E: usize, const EP1: usize> {
     pub mdio_o: Signal<Out, Bit>,
     pub mdio_oe: Signal<Out, Bit>,
     pub mdio_i: Signal<In, Bit>,
+    // ---- for the simulator (the Arty top ties `tx_fast_forward` to 0 and leaves the others)
+    /// The transmitter's bit timer advances `1 + tx_fast_forward` this cycle ([`UartTx`]).
+    pub tx_fast_forward: Signal<In, Bits<DIVISOR_BITS>>,
+    /// While `tx_sending`: cycles before the transmitter's bit timer acts.
+    pub tx_timer: Signal<Out, Bits<DIVISOR_BITS>>,
+    pub tx_sending: Signal<Out, Bit>,
     board: Board<B, E, EP1>,
     urx: UartRx,
     utx: UartTx,
@@ -78,6 +84,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Station<B, E, EP1> {
             mdio_o: Default::default(),
             mdio_oe: Default::default(),
             mdio_i: Default::default(),
+            tx_fast_forward: Default::default(),
+            tx_timer: Default::default(),
+            tx_sending: Default::default(),
             board: Board::new(board, clock_mhz),
             urx: Default::default(),
             utx: Default::default(),
@@ -111,6 +120,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Station<B, E, E
         self.board.tx_ready.next = self.utx.ready.val();
         self.board.tx_idle.next = self.utx.ready.val();
         self.uart_tx.next = self.utx.txd.val();
+        self.utx.fast_forward.next = self.tx_fast_forward.val();
+        self.tx_timer.next = self.utx.timer.val();
+        self.tx_sending.next = self.utx.sending.val();
         self.divisor.next = self.board.divisor.val();
         self.frame_done.next = self.board.frame_done.val();
         self.state_changed.next = self.board.state_changed.val();

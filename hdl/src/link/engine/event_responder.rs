@@ -5,8 +5,10 @@
 //! goes out (`send`):
 //! * a record whose kinds are all outside the event mask (`SET_CONFIG` `EVENT_MASK`) is dropped
 //!   (records of expiry only have none);
-//! * past `rate` frames in the current millisecond (`EVENT_RATE`, 0: no limit) it is dropped and
-//!   counted in `events_rate_limited` (`LinkCounter::EventsRateLimited`);
+//! * past `rate` frames in the current millisecond window (`EVENT_RATE`, 0: no limit) it is
+//!   dropped and counted in `events_rate_limited` (`LinkCounter::EventsRateLimited`); a window
+//!   opens with the first frame sent and lasts one millisecond, and none is open (its counter
+//!   stands still) until a frame is sent;
 //! * otherwise it is sent with its own sequence number (`seq`, a count of the `EVENT` frames
 //!   sent, from 0 after reset) and counted in `events_sent`.
 //!
@@ -138,7 +140,8 @@ pub struct EventResponder<const B: usize> {
     ev_what_bits: Signal<Local, Bits<8>>,
     ev_kinds: Signal<Local, Bits<8>>,
     ev_seq: DFF<Bits<8>>,
-    /// Clock cycles into the current millisecond, and the frames sent in it.
+    /// Clock cycles into the current millisecond window, and the frames sent in it (0: no
+    /// window open).
     ms_cnt: DFF<Bits<MS_BITS>>,
     ev_in_ms: DFF<Bits<16>>,
     n_events_sent: DFF<Bits<LINK_BITS>>,
@@ -299,13 +302,16 @@ impl<const B: usize> Logic for EventResponder<B> {
             }
         }
 
-        // The event-rate window: one millisecond (a new one wins over a frame sent at its
-        // boundary).
-        if self.ms_cnt.q.val() == self.ms_last.val() {
-            self.ms_cnt.d.next = self.ms_zero.val();
-            self.ev_in_ms.d.next = self.zero16.val();
-        } else {
-            self.ms_cnt.d.next = self.ms_cnt.q.val() + self.ms_one.val();
+        // The event-rate window: one millisecond from the first frame sent in it (a frame
+        // sent in the window's last cycle is not counted in the next one). No window is open
+        // while no frame was sent: the counter stands still.
+        if self.ev_in_ms.q.val() != self.zero16.val() {
+            if self.ms_cnt.q.val() == self.ms_last.val() {
+                self.ms_cnt.d.next = self.ms_zero.val();
+                self.ev_in_ms.d.next = self.zero16.val();
+            } else {
+                self.ms_cnt.d.next = self.ms_cnt.q.val() + self.ms_one.val();
+            }
         }
 
         // Synchronous reset (last: it wins).
