@@ -27,7 +27,7 @@ const TX_TIMER_REGISTER: &str = "utx__DOT__count__024q";
 /// name;` … (ports are `VL_IN8(name,0,0);` and memories `VlUnpacked<…> name;`: not matched).
 fn member(line: &str) -> Option<&str> {
     let line = line.trim();
-    let ty_end = line.find(|c: char| c == '/' || c == ' ')?;
+    let ty_end = line.find(['/', ' '])?;
     let ty = &line[..ty_end];
     let scalar = matches!(ty, "CData" | "SData" | "IData" | "QData" | "EData")
         || (ty.starts_with("VlWide<") && ty.ends_with('>'));

@@ -33,7 +33,7 @@ fn sample(per_capture: usize) -> Vec<(u32, Vec<u8>)> {
     let mut seen: Vec<(String, usize)> = Vec::new();
     let mut out = Vec::new();
     for (name, ticks, f) in capture_frames() {
-        if seen.last().is_none_or(|(n, _)| *n != name) {
+        if seen.last().map(|(n, _)| n) != Some(&name) {
             seen.push((name, 0));
         }
         let count = &mut seen.last_mut().unwrap().1;
@@ -91,7 +91,10 @@ fn same_with_and_without_skipping(entry: FrameEntry, per_capture: usize, min_sha
     let (every, none_skipped) = run(entry, false, per_capture);
     let (skipping, skipped) = run(entry, true, per_capture);
     assert!(every.table.len() > 10 && every.phy_polls > 1, "{every:?}");
-    assert!(every.line.iter().any(|(_, b)| !b.is_empty()), "no events sent");
+    assert!(
+        every.line.iter().any(|(_, b)| !b.is_empty()),
+        "no events sent"
+    );
     assert_eq!(every, skipping);
     assert_eq!(none_skipped, 0);
     assert!(

@@ -7,10 +7,9 @@
 //!  PRE (32 × 1) | ST 01 | OP 10 | PHYAD (5) | REGAD (5) | TA z0 | DATA (16, MSB first) | idle z
 //! ```
 //! MDC is the system clock divided by `2 × MDC_HALF` (100 MHz / 40 = 2.5 MHz, the clause's
-//! maximum: 22.2.2.13, a 400 ns period; the DP83848J takes up to 25 MHz) while a frame is
-//! due or on the wire, and stands low between frames (22.2.2.13: MDC is aperiodic and has no
-//! maximum high or low time). The master changes MDIO
-//! on MDC's falling edge (the PHY wants ≥ 10 ns setup and hold around the rising edge) and
+//! maximum: 22.2.2.13, a 400 ns period; the DP83848J takes up to 25 MHz) while a frame is due
+//! or on the wire, and stands low between frames (22.2.2.13: MDC is aperiodic and has no
+//! maximum high or low time). The master changes MDIO on MDC's falling edge (the PHY wants ≥ 10 ns setup and hold around the rising edge) and
 //! samples the PHY's bits on the rising edge (the PHY drives them 0–300 ns after the previous
 //! rising edge, clause 22.3.4), through a two-flop synchronizer. It releases MDIO (`mdio_oe`
 //! low) from the turnaround on; the pin's pull-up makes a missing PHY read as all ones.
@@ -254,7 +253,8 @@ impl Logic for MdioMaster {
         self.rise.next = false;
         self.fall.next = false;
         if self.busy.q.val()
-            || !(self.step_q.q.val() == self.s_wait.val() || self.step_q.q.val() == self.s_gap.val())
+            || !(self.step_q.q.val() == self.s_wait.val()
+                || self.step_q.q.val() == self.s_gap.val())
         {
             self.div.d.next = self.div.q.val() + self.one5.val();
             if self.div.q.val() == self.half_last.val() {
