@@ -9,9 +9,10 @@
 //! MDC is the system clock divided by `2 × MDC_HALF` (100 MHz / 40 = 2.5 MHz, the clause's
 //! maximum: 22.2.2.13, a 400 ns period; the DP83848J takes up to 25 MHz) while a frame is due
 //! or on the wire, and stands low between frames (22.2.2.13: MDC is aperiodic and has no
-//! maximum high or low time). The master changes MDIO on MDC's falling edge (the PHY wants ≥ 10 ns setup and hold around the rising edge) and
-//! samples the PHY's bits on the rising edge (the PHY drives them 0–300 ns after the previous
-//! rising edge, clause 22.3.4), through a two-flop synchronizer. It releases MDIO (`mdio_oe`
+//! maximum high or low time). The master changes MDIO on MDC's falling edge (the PHY wants
+//! ≥ 10 ns setup and hold around the rising edge) and samples the PHY's bits on the rising edge
+//! (the PHY drives them 0–300 ns after the previous rising edge, clause 22.3.4), through a
+//! two-flop synchronizer. It releases MDIO (`mdio_oe`
 //! low) from the turnaround on; the pin's pull-up makes a missing PHY read as all ones.
 //!
 //! ## What it reads (TI DP83848J data sheet, "Register Block")
