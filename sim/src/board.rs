@@ -34,6 +34,11 @@
 //! [`BoardSim::counters`], …) are that client's, with the silence it tolerates counted in
 //! cycles at the line's rate.
 //!
+//! Cycles in which nothing in the board changes but its transmitter's bit timer (the read-out
+//! at 3 Mbaud waits 330 cycles a byte) are run in one step ([`BoardSim::set_skip`], on by
+//! default; docs/hdl.md, "Skipping the cycles in which nothing changes"): the board's outputs,
+//! cycle for cycle, are the same as without.
+//!
 //! Cycles are run in batches inside the model's C++ shim ([`crate::drive`]): the MII nibbles,
 //! the `frame_done` count and the transmit pin's edges cross the FFI once per batch; a batch
 //! lasts while the receive pin's level does (the line model's [`UartLine::steady_cycles`]) and
