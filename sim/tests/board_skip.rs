@@ -49,6 +49,11 @@ fn sample(per_capture: usize) -> Vec<(u32, Vec<u8>)> {
 fn run(entry: FrameEntry, skip: bool, per_capture: usize) -> (Transcript, u64) {
     let mut board = BoardSim::with_entry(entry);
     board.set_skip(skip);
+    assert_eq!(
+        board.skips(),
+        skip,
+        "this model cannot skip: see build.rs's warning"
+    );
     board.set_baud(FASTEST_BAUD).expect("SET_CONFIG baud");
     // Two events a millisecond: most are rate-limited, and the window opens and closes.
     board
