@@ -7,7 +7,10 @@
 //! 2. `verilator --cc -Wall -Wno-fatal` (with `hdl/lint.vlt`) turns each into C++ under `OUT_DIR/<name>`,
 //!    class `V<name>`, so several models link into one library.
 //! 3. A thin C shim per model (`csrc/synscope_shim.inc`: new, delete, eval, ticks, port
-//!    pointers, VCD, and for the board's pins a batch of cycles) and the model C++ are compiled
+//!    pointers, VCD, and for the board's pins a batch of cycles, which skips the cycles in which
+//!    nothing changes, comparing the state members `build/skip.rs` lists from the root header
+//!    Verilator wrote; it names the transmitter's bit timer as `Station` and `UartTx` do, and
+//!    `tests/board_skip.rs` fails if the model cannot skip) and the model C++ are compiled
 //!    with the `cc` crate at `-O2`, whatever the cargo profile: a debug model is an order of
 //!    magnitude slower.
 //! 4. `OUT_DIR/models.rs`: a safe `!Send` Rust type per model whose port accessors read and write
