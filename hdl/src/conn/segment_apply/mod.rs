@@ -195,7 +195,7 @@ pub struct SegmentApply {
     syn: SynCases,
     special: SpecialPaths,
     deliver: Deliver,
-    wnd: SendWindow,
+    send_window: SendWindow,
     tables: TransitionLookup,
     // ---- class and flags
     is_syn: Signal<Local, Bit>,
@@ -331,7 +331,7 @@ impl SegmentApply {
             syn: Default::default(),
             special: Default::default(),
             deliver: Default::default(),
-            wnd: Default::default(),
+            send_window: Default::default(),
             tables: TransitionLookup::with_tables(sender, receiver),
             is_syn: Default::default(),
             is_synack: Default::default(),
@@ -582,13 +582,13 @@ impl Logic for SegmentApply {
         self.deliver.f_fin.next = self.f_fin.val();
         self.deliver.handshake.next = self.handshake.val();
         self.deliver.taken.next = self.taken.val();
-        self.wnd.sender.next = self.base.sender.val();
-        self.wnd.receiver_wscale.next = self.base.receiver.val().wscale;
-        self.wnd.picked_up.next = self.base.picked_up.val();
-        self.wnd.handshake.next = self.handshake.val();
-        self.wnd.reinc.next = self.syn.cases.val().reinc;
-        self.wnd.window.next = self.window.val();
-        self.wnd.ack.next = self.ack.val();
+        self.send_window.sender.next = self.base.sender.val();
+        self.send_window.receiver_wscale.next = self.base.receiver.val().wscale;
+        self.send_window.picked_up.next = self.base.picked_up.val();
+        self.send_window.handshake.next = self.handshake.val();
+        self.send_window.reinc.next = self.syn.cases.val().reinc;
+        self.send_window.window.next = self.window.val();
+        self.send_window.ack.next = self.ack.val();
 
         // ---- the sender's ACK: how far it has received the receiver's stream
         self.infer.next = self.syn.cases.val().reinc
@@ -659,9 +659,9 @@ impl Logic for SegmentApply {
                 self.g_s.next.fin = self.deliver.out.val().fin;
             }
         }
-        if self.f_ack.val() && self.wnd.newer.val() {
+        if self.f_ack.val() && self.send_window.newer.val() {
             self.g_s.next.wnd_left = self.ack.val();
-            self.g_s.next.wnd_right = self.wnd.right.val();
+            self.g_s.next.wnd_right = self.send_window.right.val();
             self.g_s.next.wnd_known = true;
         }
         self.g_s.next.stalled = false;

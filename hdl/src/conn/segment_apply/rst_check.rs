@@ -13,11 +13,10 @@
 //! with RST (sequence unknown, never synchronized) holds no connection and closes.
 
 use super::base_endpoints::{ReceiverView, SenderView};
-use super::codes::state_code;
 use super::seq_compare::SeqCompares;
 use super::{rst_code, VERDICT_BITS, V_RST};
 use rust_hdl::prelude::*;
-use synscope_model::{RstClass, TcpState};
+use synscope_model::RstClass;
 
 #[derive(LogicBlock)]
 pub struct RstCheck {
@@ -36,7 +35,6 @@ pub struct RstCheck {
     in_window: Constant<Bits<VERDICT_BITS>>,
     out_of_window: Constant<Bits<VERDICT_BITS>>,
     unverified: Constant<Bits<VERDICT_BITS>>,
-    st_closed: Constant<Bits<4>>,
 }
 
 impl Default for RstCheck {
@@ -54,7 +52,6 @@ impl Default for RstCheck {
             in_window: v(RstClass::InWindow),
             out_of_window: v(RstClass::OutOfWindow),
             unverified: v(RstClass::Unverified),
-            st_closed: state_code(TcpState::Closed),
         }
     }
 }
