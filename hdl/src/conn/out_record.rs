@@ -413,6 +413,44 @@ mod tests {
     #[test]
     fn out_record_is_synthesizable() {
         let mut uut = OutRecord::<6>::default();
+        uut.clock.connect();
+        uut.reset.connect();
+        uut.desc.connect();
+        uut.read.connect();
+        uut.rd_way.connect();
+        uut.bucket.connect();
+        uut.flags.connect();
+        uut.flag_class.connect();
+        uut.src_is_lo.connect();
+        uut.v6.connect();
+        uut.lo_ip.connect();
+        uut.lo_top.connect();
+        uut.lo_port.connect();
+        uut.hi_ip.connect();
+        uut.hi_top.connect();
+        uut.hi_port.connect();
+        uut.now.connect();
+        uut.applied.connect();
+        uut.created.connect();
+        uut.evicted.connect();
+        uut.n_evicted.connect();
+        uut.refused.connect();
+        uut.sel_way.connect();
+        uut.expired.connect();
+        uut.verdict.connect();
+        uut.lo_before.connect();
+        uut.hi_before.connect();
+        uut.lo_changed.connect();
+        uut.hi_changed.connect();
+        uut.reincarnated.connect();
+        uut.fin_held.connect();
+        uut.window_probe.connect();
+        uut.handshake_lost.connect();
+        uut.entry_out.connect();
+        uut.view0.connect();
+        uut.view1.connect();
+        uut.view2.connect();
+        uut.view3.connect();
         uut.connect_all();
         yosys_validate("synscope_out_record", &generate_verilog(&uut)).unwrap();
     }
