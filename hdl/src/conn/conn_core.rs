@@ -14,11 +14,19 @@
 //!      the new entry to the successor's time (`fa`)
 //!  O   output registers (per-descriptor record, host read data); counters count from them
 //! ```
+//! **Blocks** (one per file, docs/core.md, "Blocks"), by stage: S0 `desc_in`; S1..S4
+//! `toeplitz_hash` and `desc_delay` beside it; R `read_arbiter` (with `table_sweep`); C1
+//! `way_pair` × [`PAIRS`] and `key_match`; C2 `patched_view`, `way_choice`, `entry_route`,
+//! `segment_apply`, `write_back` (with `gauge_snap` and `age4`); C2→O `out_record`; O
+//! `event_queue`, `counter_bank`. This block holds the way RAMs, the table epoch, the timeouts
+//! and the wiring between the stages.
+//!
 //! **Names** (the stage an item is in when a register holds it; docs/core.md, "Pipeline"):
 //! `s0*` S0; `p1..p4` beside the hash (S1..S4); `r_*` R; `c_*`/`c` the item in C1 (loaded at
-//! R), `c1_*` what C1 computes; `a_*`/`a` the item in C2 (loaded by C1; each way as C1 aged
-//! it is in its `pairs[p]`' registers: `*_aged`, `*_rank`, `*_old`); `o_*` the O stage's
-//! output registers. Beside the stages: `fwd`/`use_fwd` the last write-back kept for the item
+//! R: `read_arbiter`'s outputs), `c1_*` what C1 computes; `a_*`/`a` the item in C2 (loaded by
+//! C1: `key_match`'s outputs; each way as C1 aged it is in its `pairs[p]`' registers:
+//! `*_aged`, `*_rank`, `*_old`); `o_*` the O stage's output registers (`out_record`). Beside
+//! the stages (`write_back`'s outputs): `fwd`/`use_fwd` the last write-back kept for the item
 //! two behind; `pt_*` the item ahead's change, `fa` its new entry aged to the successor's time
 //! and `fa2` the second way of a pair it wrote; `pw*`/`pv*` "this way is patched by
 //! `fa`/`fa2`"; `view*` the bucket as the item ahead wrote it (`way_choice` ranks it).
@@ -73,25 +81,27 @@
 //! point (no descriptor in the last `LATENCY` cycles): a descriptor in flight was hashed with
 //! the old key and would be placed by it in the new table.
 
-use crate::conn::counter_bank::{CountRecord, CounterBank, COUNTER_BITS, COUNTER_INDEX_BITS};
-use crate::conn::desc_in::{Desc, DescIn};
-use crate::conn::entry::{
-    AsEntry, ContBits, EntryBits, TrackBits, ENTRY_BITS, STATE_BITS, TIME_BITS,
-};
-use crate::conn::entry_age::{EntryAge, TimeoutBits, TIMEOUT_BITS};
-use crate::conn::event_queue::{EventQueue, EventRecord, EventTop};
+use crate::conn::counter_bank::{CounterBank, COUNTER_BITS, COUNTER_INDEX_BITS};
+use crate::conn::desc_delay::DescDelay;
+use crate::conn::desc_in::DescIn;
+use crate::conn::entry::{EntryBits, ENTRY_BITS, STATE_BITS, TIME_BITS};
+use crate::conn::entry_age::{TimeoutBits, TIMEOUT_BITS};
+use crate::conn::entry_route::EntryRoute;
+use crate::conn::event_queue::EventQueue;
 use crate::conn::flow_key::IP_BITS;
-use crate::conn::gauge_snap::GaugeSnap;
+use crate::conn::key_match::KeyMatch;
+use crate::conn::out_record::OutRecord;
 use crate::conn::patched_view::PatchedView;
+use crate::conn::read_arbiter::ReadArbiter;
 use crate::conn::segment_apply::SegmentApply;
 use crate::conn::toeplitz_hash::{ToeplitzHash, KEY_BITS};
 use crate::conn::way_choice::WayChoice;
-use crate::conn::way_pair::{WayKey, WayPair};
-use crate::conn::{OUT_VERDICT_BITS, PAIRS, V_REFUSED, WAYS};
+use crate::conn::way_pair::WayPair;
+use crate::conn::write_back::WriteBack;
+use crate::conn::{OUT_VERDICT_BITS, PAIRS, WAYS};
 use rust_hdl::prelude::*;
 use synscope_model::timeouts::Timeouts;
 use synscope_model::TableShape;
-use synscope_model::{FlagClass, TcpFlags};
 
 /// Ticks from the one that samples a descriptor to the one after which `out_valid` shows it.
 pub const LATENCY: usize = 8;
@@ -217,23 +227,31 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     /// S0: the descriptor in.
     desc_in: DescIn,
     hasher: ToeplitzHash,
+    /// S1..S4: the descriptor beside the hash.
+    delay: DescDelay,
+    /// R: descriptor, host read or sweep visit; the item loaded into C1.
+    arb: ReadArbiter<B>,
     /// C1 of each pair of ways: forward, age, key compare (its results registered for C2).
     pairs: [WayPair; PAIRS],
-    /// C2: the applied entry aged to the time of the item in C1 (its successor).
-    age4: EntryAge,
+    /// C1: the key, where it is, the item ahead's bucket and connection; the item loaded into
+    /// C2.
+    km: KeyMatch<B>,
     /// C2: the bucket as the item ahead left it.
     view: PatchedView,
     /// C2: the free way or the victim for a new entry.
     choice: WayChoice,
+    /// C2: where the segment is applied (its entry, a new one, none).
+    route: EntryRoute,
     apply: SegmentApply,
+    /// C2: the bucket written back, `fwd` and the patch for the successor.
+    wb: WriteBack<B>,
+    /// C2→O: the verdict, the event record, the output registers, the counters' record.
+    rec: OutRecord<B>,
     /// One RAM per way (docs/core.md, "Table"), addressed by bucket.
     rams: [RAM<EntryBits, B>; WAYS],
     bank: CounterBank,
     /// The event FIFO (O stage on).
     events: EventQueue<B, E, EP1>,
-    /// The gauges' view of each write-back (before, after).
-    gauges: GaugeSnap,
-    c_ev_top: Signal<Local, EventTop>,
     // ---- table epoch: a bucket whose epoch bit is not `epoch_q` is empty (a key load flips
     // `epoch_q`: the whole table is emptied at once)
     ep_ram: crate::parts::ram::StyledRam<Bit, B>,
@@ -243,149 +261,10 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     /// The timeouts in force, and their power-on and reset values (`Timeouts::default`).
     timeouts_q: DFFWithInit<TimeoutBits>,
     timeouts_default: Constant<TimeoutBits>,
-    // ---- S0
-    /// `now_q` holds a time seen (times compare modulo 2^32: the first one sets it).
-    /// `seg_time − now_q`: its sign says whether the segment's time is later.
-    a_flags: Signal<Local, Bits<9>>,
-    // ---- S1..S4
-    p1_valid: DFF<Bit>,
-    p2_valid: DFF<Bit>,
-    p3_valid: DFF<Bit>,
-    p4_valid: DFF<Bit>,
-    p1: DFF<Desc>,
-    p2: DFF<Desc>,
-    p3: DFF<Desc>,
-    p4: DFF<Desc>,
-    // ---- R
-    now_r: DFF<Bits<TIME_BITS>>,
-    rd_pending: DFF<Bit>,
-    rd_bucket_q: DFF<Bits<B>>,
-    rd_way_q: DFF<Bits<2>>,
-    sweep_ptr: DFF<Bits<B>>,
-    /// A sweep pass is due: it visits every bucket once, ending before `sweep_end`.
-    sweep_due: DFF<Bit>,
-    sweep_end: DFF<Bits<B>>,
-    /// `sweep_ptr` after this cycle.
-    sweep_next: Signal<Local, Bits<B>>,
-    one_b: Constant<Bits<B>>,
-    r_bucket: Signal<Local, Bits<B>>,
-    // ---- C (registered at the R→C edge)
-    c_desc: DFF<Bit>,
-    c_read: DFF<Bit>,
-    c_sweep: DFF<Bit>,
-    c_bucket: DFF<Bits<B>>,
-    c_way: DFF<Bits<2>>,
-    c_now: DFF<Bits<TIME_BITS>>,
-    c: DFF<Desc>,
-    // forwarding: the bucket C2 wrote last cycle
-    /// C1 takes `fwd`: registered in R (the bucket read is the one C2 writes at that edge).
-    use_fwd: DFF<Bit>,
-    /// The ways of the last write-back.
-    fwd: [DFF<EntryBits>; WAYS],
-    c1_hit: Signal<Local, Bit>,
-    c1_hit_way: Signal<Local, Bits<2>>,
-    c1_same_key: Signal<Local, Bit>,
-    /// The key of the item in C1, for the way pairs' compares.
-    c1_key: Signal<Local, WayKey>,
-    // ---- C2 (registered at the C1→C2 edge)
-    a_desc: DFF<Bit>,
-    a_read: DFF<Bit>,
-    a_sweep: DFF<Bit>,
-    /// A key load happened while this item was in C1: its view is of the old table, so it
-    /// writes nothing.
-    a_kill: DFF<Bit>,
-    a_bucket: DFF<Bits<B>>,
-    a_way: DFF<Bits<2>>,
-    a_now: DFF<Bits<TIME_BITS>>,
-    a: DFF<Desc>,
-    /// The item ahead (in C2 while this one was in C1) wrote this bucket.
-    a_same_b: DFF<Bit>,
-    /// ... and is a descriptor of the same connection.
-    a_same_key: DFF<Bit>,
-    a_hit: DFF<Bit>,
-    a_hit_way: DFF<Bits<2>>,
-    // endpoints of entries whose states feed the gauges and the outputs (`trk_*`: a field of a
-    // field cannot be read in one step, so the endpoint is copied and its state read)
-    trk_out_lo: Signal<Local, TrackBits>,
-    trk_out_hi: Signal<Local, TrackBits>,
-    trk_o_lo: Signal<Local, TrackBits>,
-    trk_o_hi: Signal<Local, TrackBits>,
-    // the patch C2 leaves for its successor: the way it applied a segment to (an entry it
-    // changed), that entry aged to the successor's time
-    pt_valid: DFF<Bit>,
-    pt_way: DFF<Bits<2>>,
-    fa: DFF<EntryBits>,
-    /// ... and the way after it (`pt_way` even): an IPv6 entry's new continuation, or a
-    /// continuation an IPv4 entry evicted (then not valid).
-    pt2_valid: DFF<Bit>,
-    fa2: DFF<EntryBits>,
-    /// Way 1 / way 3 of the patched view is an IPv6 continuation.
-    n_evicted: Signal<Local, Bits<2>>,
-    sel_v6: Signal<Local, Bit>,
-    pair_write: Signal<Local, Bit>,
-    pair_clear: Signal<Local, Bit>,
-    new_cont: Signal<Local, ContBits>,
-    as_entry: AsEntry,
-    fa2_next: Signal<Local, EntryBits>,
-    /// The class and silence of `fa` at this item's time, from the register (not after
-    /// the aging in the predecessor's C2).
-    fa_next: Signal<Local, EntryBits>,
-    // victim order, pairwise: (class, age), lowest class then oldest then lowest way
-    is_invalid: Signal<Local, Bit>,
-    is_rst: Signal<Local, Bit>,
-    created: Signal<Local, Bit>,
-    evicted: Signal<Local, Bit>,
-    refused: Signal<Local, Bit>,
-    applied: Signal<Local, Bit>,
-    sel_way: Signal<Local, Bits<2>>,
-    expired_n: Signal<Local, Bits<3>>,
+    // ---- C2
+    /// This item writes its bucket back (a descriptor or a sweep visit; not a host read, nor
+    /// an item a key load killed).
     write_en: Signal<Local, Bit>,
-    w0: Signal<Local, EntryBits>,
-    w1: Signal<Local, EntryBits>,
-    w2: Signal<Local, EntryBits>,
-    w3: Signal<Local, EntryBits>,
-    rd_sel: Signal<Local, EntryBits>,
-    rd_sel_alive: Signal<Local, Bit>,
-    c_verdict: Signal<Local, Bits<OUT_VERDICT_BITS>>,
-    v_refused: Constant<Bits<OUT_VERDICT_BITS>>,
-    changes: Signal<Local, Bits<2>>,
-    ch_lo: Signal<Local, Bits<2>>,
-    ch_hi: Signal<Local, Bits<2>>,
-    class_invalid: Constant<Bits<3>>,
-    way0: Constant<Bits<2>>,
-    way1: Constant<Bits<2>>,
-    way2: Constant<Bits<2>>,
-    way3: Constant<Bits<2>>,
-    zero3: Constant<Bits<3>>,
-    zero2: Constant<Bits<2>>,
-    zero16: Constant<Bits<TIME_BITS>>,
-    zero_pad: Constant<Bits<{ ENTRY_BITS - crate::conn::entry::CONT_BITS }>>,
-    b_rst: Constant<Bits<4>>,
-    one2: Constant<Bits<2>>,
-    // ---- O
-    o_valid: DFF<Bit>,
-    o_verdict: DFF<Bits<OUT_VERDICT_BITS>>,
-    o_has_entry: DFF<Bit>,
-    o_created: DFF<Bit>,
-    o_evicted: DFF<Bit>,
-    o_refused: DFF<Bit>,
-    o_reincarnated: DFF<Bit>,
-    o_expired: DFF<Bits<3>>,
-    o_lo_before: DFF<Bits<STATE_BITS>>,
-    o_hi_before: DFF<Bits<STATE_BITS>>,
-    o_lo_changed: DFF<Bit>,
-    o_hi_changed: DFF<Bit>,
-    o_src_is_lo: DFF<Bit>,
-    o_bucket: DFF<Bits<B>>,
-    o_way: DFF<Bits<2>>,
-    o_entry: DFF<EntryBits>,
-    o_rd_valid: DFF<Bit>,
-    o_rd_entry: DFF<EntryBits>,
-    o_rd_alive: DFF<Bit>,
-    o_count: DFF<CountRecord>,
-    // event record and gauge snapshots (C2 → O)
-    c_ev: Signal<Local, EventRecord>,
-    zero4: Constant<Bits<STATE_BITS>>,
 }
 
 impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E, EP1> {
@@ -471,135 +350,25 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             ev_client_is_lo: Default::default(),
             desc_in: Default::default(),
             hasher: Default::default(),
+            delay: Default::default(),
+            arb: Default::default(),
             pairs: Default::default(),
-            age4: Default::default(),
+            km: Default::default(),
             view: Default::default(),
             choice: Default::default(),
-            rams: Default::default(),
+            route: Default::default(),
             apply: Default::default(),
+            wb: Default::default(),
+            rec: Default::default(),
+            rams: Default::default(),
             bank: Default::default(),
             events: Default::default(),
-            gauges: Default::default(),
             ep_ram: Default::default(),
             epoch_q: Default::default(),
             stale: Default::default(),
             timeouts_q: DFFWithInit::new(TimeoutBits::of(&t)),
             timeouts_default: Constant::new(TimeoutBits::of(&t)),
-            a_flags: Default::default(),
-            p1_valid: Default::default(),
-            p2_valid: Default::default(),
-            p3_valid: Default::default(),
-            p4_valid: Default::default(),
-            p1: Default::default(),
-            p2: Default::default(),
-            p3: Default::default(),
-            p4: Default::default(),
-            now_r: Default::default(),
-            rd_pending: Default::default(),
-            rd_bucket_q: Default::default(),
-            rd_way_q: Default::default(),
-            sweep_ptr: Default::default(),
-            sweep_due: Default::default(),
-            sweep_end: Default::default(),
-            sweep_next: Default::default(),
-            one_b: Constant::new(1u64.to_bits()),
-            r_bucket: Default::default(),
-            c_desc: Default::default(),
-            c_read: Default::default(),
-            c_sweep: Default::default(),
-            c_bucket: Default::default(),
-            c_way: Default::default(),
-            c_now: Default::default(),
-            c: Default::default(),
-            use_fwd: Default::default(),
-            fwd: Default::default(),
-            c1_hit: Default::default(),
-            c1_hit_way: Default::default(),
-            c1_same_key: Default::default(),
-            c1_key: Default::default(),
-            a_desc: Default::default(),
-            a_read: Default::default(),
-            a_sweep: Default::default(),
-            a_kill: Default::default(),
-            a_bucket: Default::default(),
-            a_way: Default::default(),
-            a_now: Default::default(),
-            a: Default::default(),
-            a_same_b: Default::default(),
-            a_same_key: Default::default(),
-            a_hit: Default::default(),
-            a_hit_way: Default::default(),
-            trk_out_lo: Default::default(),
-            trk_out_hi: Default::default(),
-            trk_o_lo: Default::default(),
-            trk_o_hi: Default::default(),
-            pt_valid: Default::default(),
-            pt_way: Default::default(),
-            fa: Default::default(),
-            fa_next: Default::default(),
-            is_invalid: Default::default(),
-            is_rst: Default::default(),
-            created: Default::default(),
-            evicted: Default::default(),
-            refused: Default::default(),
-            applied: Default::default(),
-            sel_way: Default::default(),
-            expired_n: Default::default(),
             write_en: Default::default(),
-            w0: Default::default(),
-            w1: Default::default(),
-            w2: Default::default(),
-            w3: Default::default(),
-            rd_sel: Default::default(),
-            rd_sel_alive: Default::default(),
-            c_verdict: Default::default(),
-            v_refused: Constant::new(V_REFUSED.to_bits()),
-            changes: Default::default(),
-            ch_lo: Default::default(),
-            ch_hi: Default::default(),
-            class_invalid: Constant::new((FlagClass::Invalid as u64).to_bits()),
-            way0: Constant::new(0u64.to_bits()),
-            way1: Constant::new(1u64.to_bits()),
-            way2: Constant::new(2u64.to_bits()),
-            way3: Constant::new(3u64.to_bits()),
-            zero3: Constant::new(0u64.to_bits()),
-            zero2: Constant::new(0u64.to_bits()),
-            zero16: Constant::new(0u64.to_bits()),
-            zero_pad: Constant::new(Default::default()),
-            b_rst: Constant::new((TcpFlags::RST.trailing_zeros() as u64).to_bits()),
-            one2: Constant::new(1u64.to_bits()),
-            o_valid: Default::default(),
-            o_verdict: Default::default(),
-            o_has_entry: Default::default(),
-            o_created: Default::default(),
-            o_evicted: Default::default(),
-            o_refused: Default::default(),
-            o_reincarnated: Default::default(),
-            o_expired: Default::default(),
-            o_lo_before: Default::default(),
-            o_hi_before: Default::default(),
-            o_lo_changed: Default::default(),
-            o_hi_changed: Default::default(),
-            o_src_is_lo: Default::default(),
-            o_bucket: Default::default(),
-            o_way: Default::default(),
-            o_entry: Default::default(),
-            o_rd_valid: Default::default(),
-            o_rd_entry: Default::default(),
-            o_rd_alive: Default::default(),
-            o_count: Default::default(),
-            c_ev: Default::default(),
-            zero4: Constant::new(0u64.to_bits()),
-            c_ev_top: Default::default(),
-            pt2_valid: Default::default(),
-            fa2: Default::default(),
-            n_evicted: Default::default(),
-            sel_v6: Default::default(),
-            pair_write: Default::default(),
-            pair_clear: Default::default(),
-            new_cont: Default::default(),
-            as_entry: Default::default(),
-            fa2_next: Default::default(),
         }
     }
 }
@@ -607,78 +376,21 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
 impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, EP1> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self,
-            clock,
-            timeouts_q,
-            p1_valid,
-            p2_valid,
-            p3_valid,
-            p4_valid,
-            p1,
-            p2,
-            p3,
-            p4,
-            now_r,
-            rd_pending,
-            rd_bucket_q,
-            rd_way_q,
-            sweep_ptr,
-            sweep_due,
-            sweep_end,
-            c_desc,
-            c_read,
-            c_sweep,
-            c_bucket,
-            c_way,
-            c_now,
-            c,
-            use_fwd,
-            a_desc,
-            a_read,
-            a_sweep,
-            a_kill,
-            a_bucket,
-            a_way,
-            a_now,
-            a,
-            a_same_b,
-            a_same_key,
-            a_hit,
-            a_hit_way,
-            pt_valid,
-            pt_way,
-            fa,
-            pt2_valid,
-            fa2,
-            o_valid,
-            o_verdict,
-            o_has_entry,
-            o_created,
-            o_evicted,
-            o_refused,
-            o_reincarnated,
-            o_expired,
-            o_lo_before,
-            o_hi_before,
-            o_lo_changed,
-            o_hi_changed,
-            o_src_is_lo,
-            o_bucket,
-            o_way,
-            o_entry,
-            o_rd_valid,
-            o_rd_entry,
-            o_rd_alive,
-            o_count,
-            epoch_q
-        );
+        dff_setup!(self, clock, timeouts_q, epoch_q);
         for w in 0..WAYS {
             self.rams[w].read_clock.next = self.clock.val();
             self.rams[w].write_clock.next = self.clock.val();
-            self.fwd[w].clock.next = self.clock.val();
-            self.fwd[w].d.next = self.fwd[w].q.val();
         }
+        self.arb.clock.next = self.clock.val();
+        self.arb.reset.next = self.reset.val();
+        self.km.clock.next = self.clock.val();
+        self.km.reset.next = self.reset.val();
+        self.km.key_load.next = self.key_load.val();
+        self.wb.clock.next = self.clock.val();
+        self.wb.reset.next = self.reset.val();
+        self.wb.key_load.next = self.key_load.val();
+        self.rec.clock.next = self.clock.val();
+        self.rec.reset.next = self.reset.val();
         self.hasher.clock.next = self.clock.val();
         self.hasher.reset.next = self.reset.val();
         self.hasher.key.next = self.hash_key.val();
@@ -722,134 +434,59 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.hasher.data.next = self.desc_in.hash_input.val();
         self.hasher.in_valid.next = self.desc_in.valid.val();
 
-        // ---- S1..S4 beside the hash
-        self.p1_valid.d.next = self.desc_in.valid.val();
-        self.p1.d.next = self.desc_in.desc.val();
-        self.p2_valid.d.next = self.p1_valid.q.val();
-        self.p2.d.next = self.p1.q.val();
-        self.p3_valid.d.next = self.p2_valid.q.val();
-        self.p3.d.next = self.p2.q.val();
-        self.p4_valid.d.next = self.p3_valid.q.val();
-        self.p4.d.next = self.p3.q.val();
+        // ---- S1..S4 beside the hash (`desc_delay`)
+        self.delay.clock.next = self.clock.val();
+        self.delay.reset.next = self.reset.val();
+        self.delay.in_valid.next = self.desc_in.valid.val();
+        self.delay.desc_in.next = self.desc_in.desc.val();
 
-        // ---- R: arbitration (descriptor, host read, sweep)
-        if self.rd_req.val() && !self.rd_pending.q.val() {
-            self.rd_pending.d.next = true;
-            self.rd_bucket_q.d.next = self.rd_bucket.val();
-            self.rd_way_q.d.next = self.rd_way.val();
-        }
-        self.c.d.next = self.p4.q.val();
-        self.c_desc.d.next = false;
-        self.c_read.d.next = false;
-        self.c_sweep.d.next = false;
-        self.c_way.d.next = self.rd_way_q.q.val();
-        self.c_now.d.next = self.now_r.q.val();
-        if self.p4_valid.q.val() {
-            self.r_bucket.next = self.hasher.hash.val().get_bits::<B>(0);
-            self.c_desc.d.next = true;
-            self.c_now.d.next = self.p4.q.val().now;
-            self.now_r.d.next = self.p4.q.val().now;
-        } else if self.rd_pending.q.val() {
-            self.r_bucket.next = self.rd_bucket_q.q.val();
-            self.c_read.d.next = true;
-            self.rd_pending.d.next = false;
-        } else {
-            self.r_bucket.next = self.sweep_ptr.q.val();
-        }
-        self.sweep_next.next = self.sweep_ptr.q.val();
-        if !self.p4_valid.q.val() && !self.rd_pending.q.val() && self.sweep_due.q.val() {
-            self.c_sweep.d.next = true;
-            self.sweep_next.next = self.sweep_ptr.q.val() + self.one_b.val();
-            if self.sweep_next.val() == self.sweep_end.q.val() {
-                self.sweep_due.d.next = false;
-            }
-        }
-        self.sweep_ptr.d.next = self.sweep_next.val();
-        // A pass is due whenever a visit could change a bucket: the time moved, the timeouts
-        // or the key changed, or after reset (a visit at an unchanged time and configuration
-        // rewrites every bucket as it is). It starts over from the next bucket, so a bucket
-        // visited in this cycle under the old time or configuration is visited again.
-        if (self.p4_valid.q.val() && (self.p4.q.val().now != self.now_r.q.val()))
-            || self.timeouts_load.val()
-            || self.key_load.val()
-            || self.reset.val()
-        {
-            self.sweep_due.d.next = true;
-            self.sweep_end.d.next = self.sweep_next.val();
-        }
-        self.c_bucket.d.next = self.r_bucket.val();
+        // ---- R (`read_arbiter`): descriptor, host read or sweep visit; the bucket read
+        self.arb.p4_valid.next = self.delay.p4_valid.val();
+        self.arb.p4.next = self.delay.p4.val();
+        self.arb.hash_bucket.next = self.hasher.hash.val().get_bits::<B>(0);
+        self.arb.rd_req.next = self.rd_req.val();
+        self.arb.rd_bucket.next = self.rd_bucket.val();
+        self.arb.rd_way.next = self.rd_way.val();
+        self.arb.timeouts_load.next = self.timeouts_load.val();
+        self.arb.key_load.next = self.key_load.val();
         for w in 0..WAYS {
-            self.rams[w].read_address.next = self.r_bucket.val();
+            self.rams[w].read_address.next = self.arb.bucket.val();
         }
-        self.ep_ram.read_address.next = self.r_bucket.val();
+        self.ep_ram.read_address.next = self.arb.bucket.val();
 
-        // ---- C1: forward, age and compare each pair of ways (`way_pair`)
+        // ---- C1: forward, age and compare each pair of ways (`way_pair`); the match
+        // (`key_match`)
         // A bucket last written before the latest key load is empty.
         self.stale.next =
-            !self.use_fwd.q.val() && (self.ep_ram.read_data.val() != self.epoch_q.q.val());
-        self.c1_key.next.v6 = self.c.q.val().v6;
-        self.c1_key.next.lo_ip = self.c.q.val().lo_ip;
-        self.c1_key.next.lo_top = self.c.q.val().lo_top;
-        self.c1_key.next.lo_port = self.c.q.val().lo_port;
-        self.c1_key.next.hi_ip = self.c.q.val().hi_ip;
-        self.c1_key.next.hi_top = self.c.q.val().hi_top;
-        self.c1_key.next.hi_port = self.c.q.val().hi_port;
+            !self.wb.use_fwd.val() && (self.ep_ram.read_data.val() != self.epoch_q.q.val());
         for p in 0..PAIRS {
             self.pairs[p].clock.next = self.clock.val();
             self.pairs[p].even_read.next = self.rams[2 * p].read_data.val();
             self.pairs[p].odd_read.next = self.rams[2 * p + 1].read_data.val();
-            self.pairs[p].even_fwd.next = self.fwd[2 * p].q.val();
-            self.pairs[p].odd_fwd.next = self.fwd[2 * p + 1].q.val();
-            self.pairs[p].use_fwd.next = self.use_fwd.q.val();
+            self.pairs[p].use_fwd.next = self.wb.use_fwd.val();
             self.pairs[p].stale.next = self.stale.val();
-            self.pairs[p].now.next = self.c_now.q.val();
+            self.pairs[p].now.next = self.arb.c_now.val();
             self.pairs[p].timeouts.next = self.timeouts_q.q.val();
-            self.pairs[p].key.next = self.c1_key.val();
+            self.pairs[p].key.next = self.km.key.val();
         }
-        self.c1_hit.next = self.pairs[0].even_match.val()
-            || self.pairs[0].odd_match.val()
-            || self.pairs[1].even_match.val()
-            || self.pairs[1].odd_match.val();
-        // The way that holds the key, from the key compare alone (a key is in at most one
-        // valid way: a write-back keeps live ways and removes dead ones, and a new entry
-        // goes in only when no live way holds its key), so the select does not wait for
-        // the aging; `c1_hit` says whether that entry is alive.
-        self.c1_hit_way.next = self.way0.val();
-        if self.pairs[0].odd_keq.val() {
-            self.c1_hit_way.next = self.way1.val();
-        }
-        if self.pairs[1].even_keq.val() {
-            self.c1_hit_way.next = self.way2.val();
-        }
-        if self.pairs[1].odd_keq.val() {
-            self.c1_hit_way.next = self.way3.val();
-        }
-        // The item in C2 now, against this one: same connection, same bucket written.
-        self.c1_same_key.next = (self.c.q.val().lo_ip == self.a.q.val().lo_ip)
-            && (self.c.q.val().hi_ip == self.a.q.val().hi_ip)
-            && (self.c.q.val().v6 == self.a.q.val().v6)
-            && (self.c.q.val().lo_top == self.a.q.val().lo_top)
-            && (self.c.q.val().hi_top == self.a.q.val().hi_top)
-            && (self.c.q.val().lo_port == self.a.q.val().lo_port)
-            && (self.c.q.val().hi_port == self.a.q.val().hi_port);
-
-        // ---- C1 → C2
-        self.a_desc.d.next = self.c_desc.q.val();
-        self.a_read.d.next = self.c_read.q.val();
-        self.a_sweep.d.next = self.c_sweep.q.val();
-        self.a_kill.d.next = self.key_load.val();
-        self.a_bucket.d.next = self.c_bucket.q.val();
-        self.a_way.d.next = self.c_way.q.val();
-        self.a_now.d.next = self.c_now.q.val();
-        self.a.d.next = self.c.q.val();
-        self.a_same_b.d.next = (self.a_desc.q.val() || self.a_sweep.q.val())
-            && !self.a_kill.q.val()
-            && !self.key_load.val()
-            && (self.a_bucket.q.val() == self.c_bucket.q.val());
-        self.a_same_key.d.next =
-            self.c_desc.q.val() && self.a_desc.q.val() && self.c1_same_key.val();
-        self.a_hit.d.next = self.c1_hit.val();
-        self.a_hit_way.d.next = self.c1_hit_way.val();
+        self.pairs[0].even_fwd.next = self.wb.fwd0.val();
+        self.pairs[0].odd_fwd.next = self.wb.fwd1.val();
+        self.pairs[1].even_fwd.next = self.wb.fwd2.val();
+        self.pairs[1].odd_fwd.next = self.wb.fwd3.val();
+        self.km.c_desc.next = self.arb.c_desc.val();
+        self.km.c_read.next = self.arb.c_read.val();
+        self.km.c_sweep.next = self.arb.c_sweep.val();
+        self.km.c_bucket.next = self.arb.c_bucket.val();
+        self.km.c_way.next = self.arb.c_way.val();
+        self.km.c_now.next = self.arb.c_now.val();
+        self.km.c.next = self.arb.c.val();
+        self.km.match0.next = self.pairs[0].even_match.val();
+        self.km.match1.next = self.pairs[0].odd_match.val();
+        self.km.match2.next = self.pairs[1].even_match.val();
+        self.km.match3.next = self.pairs[1].odd_match.val();
+        self.km.keq1.next = self.pairs[0].odd_keq.val();
+        self.km.keq2.next = self.pairs[1].even_keq.val();
+        self.km.keq3.next = self.pairs[1].odd_keq.val();
 
         // ---- C2: the bucket as the item ahead left it, and this item's match (`patched_view`)
         self.view.aged0.next = self.pairs[0].even_aged.val();
@@ -858,19 +495,19 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.view.aged3.next = self.pairs[1].odd_aged.val();
         self.view.cont1.next = self.pairs[0].odd_cont.val();
         self.view.cont3.next = self.pairs[1].odd_cont.val();
-        self.view.c1_hit.next = self.a_hit.q.val();
-        self.view.c1_hit_way.next = self.a_hit_way.q.val();
-        self.view.same_bucket.next = self.a_same_b.q.val();
-        self.view.same_key.next = self.a_same_key.q.val();
-        self.view.pt_valid.next = self.pt_valid.q.val();
-        self.view.pt2_valid.next = self.pt2_valid.q.val();
-        self.view.pt_way.next = self.pt_way.q.val();
-        self.view.fa.next = self.fa.q.val();
-        self.view.fa2.next = self.fa2.q.val();
-        self.view.now.next = self.a_now.q.val();
+        self.view.c1_hit.next = self.km.a_hit.val();
+        self.view.c1_hit_way.next = self.km.a_hit_way.val();
+        self.view.same_bucket.next = self.km.a_same_b.val();
+        self.view.same_key.next = self.km.a_same_key.val();
+        self.view.pt_valid.next = self.wb.pt_valid.val();
+        self.view.pt2_valid.next = self.wb.pt2_valid.val();
+        self.view.pt_way.next = self.wb.pt_way.val();
+        self.view.fa.next = self.wb.fa.val();
+        self.view.fa2.next = self.wb.fa2.val();
+        self.view.now.next = self.km.a_now.val();
 
         // ---- C2: where a new entry goes (`way_choice`): a free way or pair, else the victim
-        self.choice.v6.next = self.a.q.val().v6;
+        self.choice.v6.next = self.km.a.val().v6;
         self.choice.rank0.next = self.pairs[0].even_rank.val();
         self.choice.rank1.next = self.pairs[0].odd_rank.val();
         self.choice.rank2.next = self.pairs[1].even_rank.val();
@@ -891,267 +528,136 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.choice.slot3.next.valid = self.view.view3.val().valid;
         self.choice.slot3.next.v6 = self.view.view3.val().v6;
 
-        // ---- C2: decide
-        // The RST bit is examined before the flag policy: a RST in an invalid combination
-        // looks its connection up (and, without one, opens none).
-        self.a_flags.next = self.a.q.val().flags;
-        self.is_rst.next = self.a_flags.val().get_bit(self.b_rst.val().index());
-        self.is_invalid.next =
-            (self.a.q.val().flag_class == self.class_invalid.val()) && !self.is_rst.val();
-        self.created.next = self.a_desc.q.val()
-            && !self.view.hit.val()
-            && !self.is_invalid.val()
-            && !self.is_rst.val()
-            && (self.choice.free_any.val() || self.choice.victim_ok.val());
-        self.evicted.next = self.created.val() && !self.choice.free_any.val();
-        self.n_evicted.next = self.zero2.val();
-        if self.evicted.val() {
-            self.n_evicted.next = self.one2.val();
-            if self.a.q.val().v6 {
-                self.n_evicted.next = self.choice.victim_entries.val();
-            }
-        }
-        self.refused.next = self.a_desc.q.val()
-            && !self.view.hit.val()
-            && !self.is_invalid.val()
-            && !self.is_rst.val()
-            && !self.choice.free_any.val()
-            && !self.choice.victim_ok.val();
-        self.applied.next = self.a_desc.q.val()
-            && !self.is_invalid.val()
-            && (self.view.hit.val() || self.created.val());
-        if self.view.hit.val() {
-            self.sel_way.next = self.view.hit_way.val();
-        } else if self.choice.free_any.val() {
-            self.sel_way.next = self.choice.free_way.val();
-        } else {
-            self.sel_way.next = self.choice.victim_way.val();
-        }
+        // ---- C2: decide (`entry_route`): the entry hit, a new one, or none
+        self.route.desc.next = self.km.a_desc.val();
+        self.route.flags.next = self.km.a.val().flags;
+        self.route.flag_class.next = self.km.a.val().flag_class;
+        self.route.v6.next = self.km.a.val().v6;
+        self.route.hit.next = self.view.hit.val();
+        self.route.hit_way.next = self.view.hit_way.val();
+        self.route.free_any.next = self.choice.free_any.val();
+        self.route.free_way.next = self.choice.free_way.val();
+        self.route.victim_ok.next = self.choice.victim_ok.val();
+        self.route.victim_way.next = self.choice.victim_way.val();
+        self.route.victim_entries.next = self.choice.victim_entries.val();
 
         // ---- C2: apply
         self.apply.entry_in.next = self.view.hit_entry.val();
         self.apply.hit.next = self.view.hit.val();
-        self.apply.sender_is_lo.next = self.a.q.val().src_is_lo;
-        self.apply.seq.next = self.a.q.val().seq;
-        self.apply.ack.next = self.a.q.val().ack;
-        self.apply.seq_end.next = self.a.q.val().seq_end;
-        self.apply.seq_plus1.next = self.a.q.val().seq_plus1;
-        self.apply.seq_end_plus1.next = self.a.q.val().seq_end_plus1;
-        self.apply.tsval.next = self.a.q.val().tsval;
-        self.apply.ts_ok.next = self.a.q.val().ts_ok;
-        self.apply.flags.next = self.a.q.val().flags;
-        self.apply.flag_class.next = self.a.q.val().flag_class;
-        self.apply.window.next = self.a.q.val().window;
-        self.apply.wscale.next = self.a.q.val().wscale;
-        self.apply.payload_len.next = self.a.q.val().payload_len;
-        self.apply.v6.next = self.a.q.val().v6;
-        self.apply.lo_ip.next = self.a.q.val().lo_ip;
-        self.apply.lo_port.next = self.a.q.val().lo_port;
-        self.apply.hi_ip.next = self.a.q.val().hi_ip;
-        self.apply.hi_port.next = self.a.q.val().hi_port;
-        self.apply.now.next = self.a.q.val().now;
+        self.apply.sender_is_lo.next = self.km.a.val().src_is_lo;
+        self.apply.seq.next = self.km.a.val().seq;
+        self.apply.ack.next = self.km.a.val().ack;
+        self.apply.seq_end.next = self.km.a.val().seq_end;
+        self.apply.seq_plus1.next = self.km.a.val().seq_plus1;
+        self.apply.seq_end_plus1.next = self.km.a.val().seq_end_plus1;
+        self.apply.tsval.next = self.km.a.val().tsval;
+        self.apply.ts_ok.next = self.km.a.val().ts_ok;
+        self.apply.flags.next = self.km.a.val().flags;
+        self.apply.flag_class.next = self.km.a.val().flag_class;
+        self.apply.window.next = self.km.a.val().window;
+        self.apply.wscale.next = self.km.a.val().wscale;
+        self.apply.payload_len.next = self.km.a.val().payload_len;
+        self.apply.v6.next = self.km.a.val().v6;
+        self.apply.lo_ip.next = self.km.a.val().lo_ip;
+        self.apply.lo_port.next = self.km.a.val().lo_port;
+        self.apply.hi_ip.next = self.km.a.val().hi_ip;
+        self.apply.hi_port.next = self.km.a.val().hi_port;
+        self.apply.now.next = self.km.a.val().now;
 
-        // ---- C2: write back (descriptors and sweeps; a host read writes nothing)
-        self.w0.next = self.view.view0.val();
-        self.w1.next = self.view.view1.val();
-        self.w2.next = self.view.view2.val();
-        self.w3.next = self.view.view3.val();
-        if self.applied.val() {
-            if self.sel_way.val() == self.way0.val() {
-                self.w0.next = self.apply.entry_out.val();
-            }
-            if self.sel_way.val() == self.way1.val() {
-                self.w1.next = self.apply.entry_out.val();
-            }
-            if self.sel_way.val() == self.way2.val() {
-                self.w2.next = self.apply.entry_out.val();
-            }
-            if self.sel_way.val() == self.way3.val() {
-                self.w3.next = self.apply.entry_out.val();
-            }
-        }
-        // The partner of a new entry in an even way: an IPv6 entry's continuation; an IPv4 one
-        // that evicted an IPv6 entry frees its continuation.
-        self.new_cont.next.valid = true;
-        self.new_cont.next.v6 = true;
-        self.new_cont.next.lo_ip_top = self.a.q.val().lo_top;
-        self.new_cont.next.hi_ip_top = self.a.q.val().hi_top;
-        self.new_cont.next.zero = self.zero_pad.val();
-        self.as_entry.cont.next = self.new_cont.val();
-        self.sel_v6.next = self.view.view0.val().v6;
-        if self.sel_way.val() == self.way2.val() {
-            self.sel_v6.next = self.view.view2.val().v6;
-        }
-        self.pair_write.next = self.created.val() && self.a.q.val().v6;
-        self.pair_clear.next = self.created.val()
-            && !self.a.q.val().v6
-            && self.evicted.val()
-            && self.sel_v6.val()
-            && !self.sel_way.val().get_bit(0);
-        if self.pair_write.val() {
-            if self.sel_way.val() == self.way0.val() {
-                self.w1.next = self.as_entry.word.val();
-            }
-            if self.sel_way.val() == self.way2.val() {
-                self.w3.next = self.as_entry.word.val();
-            }
-        }
-        if self.pair_clear.val() {
-            if self.sel_way.val() == self.way0.val() {
-                self.w1.next.valid = false;
-            }
-            if self.sel_way.val() == self.way2.val() {
-                self.w3.next.valid = false;
-            }
-        }
-        self.write_en.next = (self.a_desc.q.val() || self.a_sweep.q.val()) && !self.a_kill.q.val();
+        // ---- C2: write back (`write_back`; descriptors and sweeps, a host read writes
+        // nothing), `fwd` and the patch for the successor
+        self.write_en.next =
+            (self.km.a_desc.val() || self.km.a_sweep.val()) && !self.km.a_kill.val();
+        self.wb.write.next = self.write_en.val();
+        self.wb.bucket.next = self.km.a_bucket.val();
+        self.wb.r_bucket.next = self.arb.bucket.val();
+        self.wb.view0.next = self.view.view0.val();
+        self.wb.view1.next = self.view.view1.val();
+        self.wb.view2.next = self.view.view2.val();
+        self.wb.view3.next = self.view.view3.val();
+        self.wb.applied.next = self.route.applied.val();
+        self.wb.created.next = self.route.created.val();
+        self.wb.evicted.next = self.route.evicted.val();
+        self.wb.sel_way.next = self.route.sel_way.val();
+        self.wb.v6.next = self.km.a.val().v6;
+        self.wb.lo_top.next = self.km.a.val().lo_top;
+        self.wb.hi_top.next = self.km.a.val().hi_top;
+        self.wb.entry_out.next = self.apply.entry_out.val();
+        self.wb.kept.next = self.apply.kept.val();
+        self.wb.next_now.next = self.arb.c_now.val();
+        self.wb.timeouts.next = self.timeouts_q.q.val();
+        self.wb.read0.next = self.pairs[0].even_old.val();
+        self.wb.read1.next = self.pairs[0].odd_old.val();
+        self.wb.read2.next = self.pairs[1].even_old.val();
+        self.wb.read3.next = self.pairs[1].odd_old.val();
+        self.wb.same_bucket.next = self.km.a_same_b.val();
         for w in 0..WAYS {
             self.rams[w].write_enable.next = self.write_en.val();
-            self.rams[w].write_address.next = self.a_bucket.q.val();
+            self.rams[w].write_address.next = self.km.a_bucket.val();
         }
-        self.rams[0].write_data.next = self.w0.val();
-        self.rams[1].write_data.next = self.w1.val();
-        self.rams[2].write_data.next = self.w2.val();
-        self.rams[3].write_data.next = self.w3.val();
+        self.rams[0].write_data.next = self.wb.written0.val();
+        self.rams[1].write_data.next = self.wb.written1.val();
+        self.rams[2].write_data.next = self.wb.written2.val();
+        self.rams[3].write_data.next = self.wb.written3.val();
         self.ep_ram.write_enable.next = self.write_en.val();
-        self.ep_ram.write_address.next = self.a_bucket.q.val();
+        self.ep_ram.write_address.next = self.km.a_bucket.val();
         self.ep_ram.write_data.next = self.epoch_q.q.val();
-        // The item read in R at this edge reads the RAM before this write: C1 takes `fwd`.
-        self.use_fwd.d.next = self.write_en.val() && (self.a_bucket.q.val() == self.r_bucket.val());
-        self.fwd[0].d.next = self.w0.val();
-        self.fwd[1].d.next = self.w1.val();
-        self.fwd[2].d.next = self.w2.val();
-        self.fwd[3].d.next = self.w3.val();
-        // The patch for the successor (the item now in C1): the way this item changed, its
-        // new entry aged to the successor's time. An entry the segment kept unchanged needs no
-        // patch: the successor's view of it is this item's, aged further (aging composes).
-        self.pt_valid.d.next = self.write_en.val() && self.applied.val() && !self.apply.kept.val();
-        self.pt_way.d.next = self.sel_way.val();
-        self.age4.entry.next = self.apply.entry_out.val();
-        self.age4.now.next = self.c_now.q.val();
-        self.age4.timeouts.next = self.timeouts_q.q.val();
-        self.fa_next.next = self.age4.aged.val();
-        self.fa.d.next = self.fa_next.val();
-        self.pt2_valid.d.next =
-            self.write_en.val() && (self.pair_write.val() || self.pair_clear.val());
-        self.fa2_next.next = self.as_entry.word.val();
-        self.fa2_next.next.valid = self.pair_write.val() && self.age4.alive.val();
-        self.fa2.d.next = self.fa2_next.val();
 
-        // ---- C2: expired count (dead ways removed by a descriptor or a sweep: `gauge_snap`)
-        self.gauges.alive0.next = self.view.view0.val().valid;
-        self.gauges.alive1.next = self.view.view1.val().valid;
-        self.gauges.alive2.next = self.view.view2.val().valid;
-        self.gauges.alive3.next = self.view.view3.val().valid;
-        self.expired_n.next = self.gauges.expired.val();
+        // ---- O: the gauges (`counter_bank`), from the write-back's snapshots (`gauge_snap`)
+        self.bank.gvalid.next = self.wb.gauge_valid.val();
+        self.bank.old0.next = self.wb.old0.val();
+        self.bank.old1.next = self.wb.old1.val();
+        self.bank.old2.next = self.wb.old2.val();
+        self.bank.old3.next = self.wb.old3.val();
+        self.bank.new0.next = self.wb.new0.val();
+        self.bank.new1.next = self.wb.new1.val();
+        self.bank.new2.next = self.wb.new2.val();
+        self.bank.new3.next = self.wb.new3.val();
 
-        // ---- C2: verdict and state changes
-        self.c_verdict.next = self.apply.verdict.val();
-        if self.refused.val() {
-            self.c_verdict.next = self.v_refused.val();
-        }
-        self.ch_lo.next = self.zero2.val();
-        self.ch_hi.next = self.zero2.val();
-        if self.apply.lo_changed.val() {
-            self.ch_lo.next = self.one2.val();
-        }
-        if self.apply.hi_changed.val() {
-            self.ch_hi.next = self.one2.val();
-        }
-        self.changes.next = self.zero2.val();
-        if self.applied.val() {
-            self.changes.next = self.ch_lo.val() + self.ch_hi.val();
-        }
-
-        // ---- host read: the aged way
-        self.rd_sel.next = self.view.view0.val();
-        self.rd_sel_alive.next = self.view.view0.val().valid;
-        if self.a_way.q.val() == self.way1.val() {
-            self.rd_sel.next = self.view.view1.val();
-            self.rd_sel_alive.next = self.view.view1.val().valid;
-        }
-        if self.a_way.q.val() == self.way2.val() {
-            self.rd_sel.next = self.view.view2.val();
-            self.rd_sel_alive.next = self.view.view2.val().valid;
-        }
-        if self.a_way.q.val() == self.way3.val() {
-            self.rd_sel.next = self.view.view3.val();
-            self.rd_sel_alive.next = self.view.view3.val().valid;
-        }
-
-        // ---- O: registered outputs
-        self.o_valid.d.next = self.a_desc.q.val();
-        self.o_verdict.d.next = self.c_verdict.val();
-        self.o_has_entry.d.next = self.applied.val();
-        self.o_created.d.next = self.created.val();
-        self.o_evicted.d.next = self.evicted.val();
-        self.o_refused.d.next = self.refused.val();
-        self.o_reincarnated.d.next = self.applied.val() && self.apply.reincarnated.val();
-        self.o_expired.d.next = self.expired_n.val();
-        self.o_lo_before.d.next = self.apply.lo_before.val();
-        self.o_hi_before.d.next = self.apply.hi_before.val();
-        self.o_lo_changed.d.next = self.applied.val() && self.apply.lo_changed.val();
-        self.o_hi_changed.d.next = self.applied.val() && self.apply.hi_changed.val();
-        self.o_src_is_lo.d.next = self.a.q.val().src_is_lo;
-        self.o_bucket.d.next = self.a_bucket.q.val();
-        self.o_way.d.next = self.sel_way.val();
-        self.o_entry.d.next = self.apply.entry_out.val();
-        self.o_rd_valid.d.next = self.a_read.q.val();
-        self.o_rd_entry.d.next = self.rd_sel.val();
-        self.o_rd_alive.d.next = self.rd_sel_alive.val();
-        self.o_count.d.next.desc = self.a_desc.q.val();
-        self.o_count.d.next.flags = self.a.q.val().flags;
-        self.o_count.d.next.flag_class = self.a.q.val().flag_class;
-        self.o_count.d.next.verdict = self.c_verdict.val();
-        self.o_count.d.next.reincarnated = self.applied.val() && self.apply.reincarnated.val();
-        self.o_count.d.next.picked_up = self.created.val() && self.apply.entry_out.val().picked_up;
-        self.o_count.d.next.created = self.created.val();
-        self.o_count.d.next.state_changes = self.changes.val();
-        self.o_count.d.next.evicted = self.n_evicted.val();
-        self.o_count.d.next.refused = self.refused.val();
-        self.o_count.d.next.expired = self.expired_n.val();
-        self.o_count.d.next.fin_held = self.applied.val() && self.apply.fin_held.val();
-        self.o_count.d.next.window_probe = self.applied.val() && self.apply.window_probe.val();
-        self.o_count.d.next.handshake_lost = self.applied.val() && self.apply.handshake_lost.val();
-
-        // ---- C2: the event record
-        self.trk_out_lo.next = self.apply.entry_out.val().lo;
-        self.trk_out_hi.next = self.apply.entry_out.val().hi;
-        self.c_ev.next.created = self.created.val();
-        self.c_ev.next.refused = self.refused.val();
-        self.c_ev.next.evicted = self.evicted.val();
-        self.c_ev.next.reincarnated = self.applied.val() && self.apply.reincarnated.val();
-        self.c_ev.next.lo_changed = self.applied.val() && self.apply.lo_changed.val();
-        self.c_ev.next.hi_changed = self.applied.val() && self.apply.hi_changed.val();
-        self.c_ev.next.expired = self.expired_n.val();
-        self.c_ev.next.way = self.way0.val();
-        self.c_ev.next.lo_before = self.zero4.val();
-        self.c_ev.next.hi_before = self.zero4.val();
-        self.c_ev.next.lo_after = self.zero4.val();
-        self.c_ev.next.hi_after = self.zero4.val();
-        if self.applied.val() {
-            self.c_ev.next.way = self.sel_way.val();
-            self.c_ev.next.lo_before = self.apply.lo_before.val();
-            self.c_ev.next.hi_before = self.apply.hi_before.val();
-            self.c_ev.next.lo_after = self.trk_out_lo.val().state;
-            self.c_ev.next.hi_after = self.trk_out_hi.val().state;
-        }
-        self.c_ev.next.v6 = self.a.q.val().v6;
-        self.c_ev_top.next.lo_top = self.a.q.val().lo_top;
-        self.c_ev_top.next.hi_top = self.a.q.val().hi_top;
-        self.c_ev.next.lo_ip = self.a.q.val().lo_ip;
-        self.c_ev.next.lo_port = self.a.q.val().lo_port;
-        self.c_ev.next.hi_ip = self.a.q.val().hi_ip;
-        self.c_ev.next.hi_port = self.a.q.val().hi_port;
-        self.c_ev.next.time = self.a.q.val().now;
-        self.c_ev.next.client_is_lo = self.apply.entry_out.val().client_is_lo;
+        // ---- C2→O: the records (`out_record`)
+        self.rec.desc.next = self.km.a_desc.val();
+        self.rec.read.next = self.km.a_read.val();
+        self.rec.rd_way.next = self.km.a_way.val();
+        self.rec.bucket.next = self.km.a_bucket.val();
+        self.rec.flags.next = self.km.a.val().flags;
+        self.rec.flag_class.next = self.km.a.val().flag_class;
+        self.rec.src_is_lo.next = self.km.a.val().src_is_lo;
+        self.rec.v6.next = self.km.a.val().v6;
+        self.rec.lo_ip.next = self.km.a.val().lo_ip;
+        self.rec.lo_top.next = self.km.a.val().lo_top;
+        self.rec.lo_port.next = self.km.a.val().lo_port;
+        self.rec.hi_ip.next = self.km.a.val().hi_ip;
+        self.rec.hi_top.next = self.km.a.val().hi_top;
+        self.rec.hi_port.next = self.km.a.val().hi_port;
+        self.rec.now.next = self.km.a.val().now;
+        self.rec.applied.next = self.route.applied.val();
+        self.rec.created.next = self.route.created.val();
+        self.rec.evicted.next = self.route.evicted.val();
+        self.rec.n_evicted.next = self.route.n_evicted.val();
+        self.rec.refused.next = self.route.refused.val();
+        self.rec.sel_way.next = self.route.sel_way.val();
+        self.rec.expired.next = self.wb.expired.val();
+        self.rec.verdict.next = self.apply.verdict.val();
+        self.rec.lo_before.next = self.apply.lo_before.val();
+        self.rec.hi_before.next = self.apply.hi_before.val();
+        self.rec.lo_changed.next = self.apply.lo_changed.val();
+        self.rec.hi_changed.next = self.apply.hi_changed.val();
+        self.rec.reincarnated.next = self.apply.reincarnated.val();
+        self.rec.fin_held.next = self.apply.fin_held.val();
+        self.rec.window_probe.next = self.apply.window_probe.val();
+        self.rec.handshake_lost.next = self.apply.handshake_lost.val();
+        self.rec.entry_out.next = self.apply.entry_out.val();
+        self.rec.view0.next = self.view.view0.val();
+        self.rec.view1.next = self.view.view1.val();
+        self.rec.view2.next = self.view.view2.val();
+        self.rec.view3.next = self.view.view3.val();
 
         // ---- O: the event queue (`event_queue`: registers the record, pushes it if reportable)
         self.events.clock.next = self.clock.val();
-        self.events.valid.next = self.a_desc.q.val();
-        self.events.record.next = self.c_ev.val();
-        self.events.bucket.next = self.a_bucket.q.val();
-        self.events.tops_in.next = self.c_ev_top.val();
+        self.events.valid.next = self.km.a_desc.val();
+        self.events.record.next = self.rec.ev.val();
+        self.events.bucket.next = self.km.a_bucket.val();
+        self.events.tops_in.next = self.rec.ev_top.val();
         self.events.pop.next = self.ev_pop.val();
         self.ev_valid.next = self.events.head_valid.val();
         self.ev_bucket.next = self.events.head_bucket.val();
@@ -1175,93 +681,41 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.ev_time.next = self.events.head.val().time;
         self.ev_client_is_lo.next = self.events.head.val().client_is_lo;
 
-        // ---- C2: the gauges' snapshots of the bucket before and after the write-back
-        // (`gauge_snap`, registered for the O stage).
-        self.gauges.clock.next = self.clock.val();
-        self.gauges.read0.next = self.pairs[0].even_old.val();
-        self.gauges.read1.next = self.pairs[0].odd_old.val();
-        self.gauges.read2.next = self.pairs[1].even_old.val();
-        self.gauges.read3.next = self.pairs[1].odd_old.val();
-        self.gauges.fwd0.next = self.fwd[0].q.val();
-        self.gauges.fwd1.next = self.fwd[1].q.val();
-        self.gauges.fwd2.next = self.fwd[2].q.val();
-        self.gauges.fwd3.next = self.fwd[3].q.val();
-        self.gauges.same_bucket.next = self.a_same_b.q.val();
-        self.gauges.written0.next = self.w0.val();
-        self.gauges.written1.next = self.w1.val();
-        self.gauges.written2.next = self.w2.val();
-        self.gauges.written3.next = self.w3.val();
-        self.gauges.write.next = self.write_en.val();
-        self.gauges.discard.next = self.key_load.val();
-        self.bank.gvalid.next = self.gauges.valid.val();
-        self.bank.old0.next = self.gauges.old0.val();
-        self.bank.old1.next = self.gauges.old1.val();
-        self.bank.old2.next = self.gauges.old2.val();
-        self.bank.old3.next = self.gauges.old3.val();
-        self.bank.new0.next = self.gauges.new0.val();
-        self.bank.new1.next = self.gauges.new1.val();
-        self.bank.new2.next = self.gauges.new2.val();
-        self.bank.new3.next = self.gauges.new3.val();
-
-        self.bank.record.next = self.o_count.q.val();
+        // ---- O: the counters (`counter_bank`) and the outputs
+        self.bank.record.next = self.rec.count.val();
         self.bank.record.next.events_dropped = self.events.dropped.val();
         self.bank.index.next = self.counter_index.val();
         self.counter_value.next = self.bank.value.val();
-
-        self.out_valid.next = self.o_valid.q.val();
-        self.out_verdict.next = self.o_verdict.q.val();
-        self.out_has_entry.next = self.o_has_entry.q.val();
-        self.out_created.next = self.o_created.q.val();
-        self.out_evicted.next = self.o_evicted.q.val();
-        self.out_refused.next = self.o_refused.q.val();
-        self.out_reincarnated.next = self.o_reincarnated.q.val();
-        self.out_expired.next = self.o_expired.q.val();
-        self.out_lo_before.next = self.o_lo_before.q.val();
-        self.out_hi_before.next = self.o_hi_before.q.val();
-        self.trk_o_lo.next = self.o_entry.q.val().lo;
-        self.trk_o_hi.next = self.o_entry.q.val().hi;
-        self.out_lo_after.next = self.trk_o_lo.val().state;
-        self.out_hi_after.next = self.trk_o_hi.val().state;
-        self.out_lo_changed.next = self.o_lo_changed.q.val();
-        self.out_hi_changed.next = self.o_hi_changed.q.val();
-        self.out_src_is_lo.next = self.o_src_is_lo.q.val();
-        self.out_bucket.next = self.o_bucket.q.val();
-        self.out_way.next = self.o_way.q.val();
-        self.out_entry.next = self.o_entry.q.val();
-        self.rd_valid.next = self.o_rd_valid.q.val();
-        self.rd_entry.next = self.o_rd_entry.q.val();
-        self.rd_alive.next = self.o_rd_alive.q.val();
+        self.out_valid.next = self.rec.out_valid.val();
+        self.out_verdict.next = self.rec.out_verdict.val();
+        self.out_has_entry.next = self.rec.out_has_entry.val();
+        self.out_created.next = self.rec.out_created.val();
+        self.out_evicted.next = self.rec.out_evicted.val();
+        self.out_refused.next = self.rec.out_refused.val();
+        self.out_reincarnated.next = self.rec.out_reincarnated.val();
+        self.out_expired.next = self.rec.out_expired.val();
+        self.out_lo_before.next = self.rec.out_lo_before.val();
+        self.out_hi_before.next = self.rec.out_hi_before.val();
+        self.out_lo_after.next = self.rec.out_lo_after.val();
+        self.out_hi_after.next = self.rec.out_hi_after.val();
+        self.out_lo_changed.next = self.rec.out_lo_changed.val();
+        self.out_hi_changed.next = self.rec.out_hi_changed.val();
+        self.out_src_is_lo.next = self.rec.out_src_is_lo.val();
+        self.out_bucket.next = self.rec.out_bucket.val();
+        self.out_way.next = self.rec.out_way.val();
+        self.out_entry.next = self.rec.out_entry.val();
+        self.rd_valid.next = self.rec.rd_valid.val();
+        self.rd_entry.next = self.rec.rd_entry.val();
+        self.rd_alive.next = self.rec.rd_alive.val();
 
         // ---- synchronous reset (last: it wins)
         if self.reset.val() {
-            self.p1_valid.d.next = false;
-            self.p2_valid.d.next = false;
-            self.p3_valid.d.next = false;
-            self.p4_valid.d.next = false;
-            self.c_desc.d.next = false;
-            self.c_read.d.next = false;
-            self.c_sweep.d.next = false;
-            self.a_desc.d.next = false;
-            self.a_read.d.next = false;
-            self.a_sweep.d.next = false;
-            self.a_same_b.d.next = false;
-            self.use_fwd.d.next = false;
-            self.pt_valid.d.next = false;
-            self.pt2_valid.d.next = false;
-            self.o_valid.d.next = false;
-            self.o_rd_valid.d.next = false;
-            self.o_count.d.next.desc = false;
-            self.o_count.d.next.expired = self.zero3.val();
-            self.rd_pending.d.next = false;
-            self.now_r.d.next = self.zero16.val();
             self.timeouts_q.d.next = self.timeouts_default.val();
         }
-        // ---- hash key load: the table is emptied (new epoch; no forwarding of a bucket
+        // ---- hash key load: the table is emptied (new epoch; `write_back` forwards no bucket
         // written under the old one). Not undone by reset.
         if self.key_load.val() {
-            self.pt2_valid.d.next = false;
             self.epoch_q.d.next = !self.epoch_q.q.val();
-            self.use_fwd.d.next = false;
         }
     }
 }

@@ -8,18 +8,25 @@ use segment_apply::{VERDICT_BITS, V_UNACCEPTABLE};
 
 pub mod conn_core;
 pub mod counter_bank;
+pub mod desc_delay;
 pub mod desc_in;
 pub mod entry;
 pub mod entry_age;
+pub mod entry_route;
 pub mod event_queue;
 pub mod flag_decode;
 pub mod flow_key;
 pub mod gauge_snap;
+pub mod key_match;
+pub mod out_record;
 pub mod patched_view;
+pub mod read_arbiter;
 pub mod segment_apply;
+pub mod table_sweep;
 pub mod toeplitz_hash;
 pub mod way_choice;
 pub mod way_pair;
+pub mod write_back;
 
 /// Width of the verdict output (segment_apply's codes + `V_REFUSED`).
 pub const OUT_VERDICT_BITS: usize = VERDICT_BITS;
