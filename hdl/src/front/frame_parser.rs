@@ -9,12 +9,12 @@
 //! 1. the receiver's own verdict (a status entry with `STATUS_DROP`: passed through), then length
 //!    (`< 60` Runt, `> 1522` Oversize);
 //! 2. Ethernet II EtherType at 12, up to two VLAN tags skipped (TPID 0x8100, 0x88A8, 0x9100); a
-//!    third → Unsupported; neither IPv4 nor IPv6 → NotIp (IPv6: its fixed header and
-//!    extension-header chain, RFC 8200 §4, in [`parser::ipv6_walk`](crate::front::parser::ipv6_walk));
+//!    third → Unsupported; neither IPv4 nor IPv6 → NotIp (IPv6's fixed header and its
+//!    extension-header chain, RFC 8200 §3 and §4, are checked in `parser::ipv6_walk`);
 //! 3. IPv4 (RFC 791 §3.1): version, IHL ≥ 5, IHL·4 ≤ total length ≤ bytes present →
 //!    BadIpHeader; header checksum (RFC 1071, summed a 16-bit word at a time with end-around
 //!    carry while the bytes pass) → BadIpChecksum; MF or fragment offset → IpFragment;
-//!    protocol ≠ 6 → NotTcp;
+//!    protocol AH or ESP → Ipsec, ≠ 6 → NotTcp;
 //! 4. TCP (RFC 9293 §3.1): IP payload ≥ 20, data offset ≥ 5 and ·4 ≤ IP payload →
 //!    BadTcpHeader. The options between byte 20 and the data offset are walked as they pass for
 //!    the window-scale option (RFC 7323 §2.2) and the Timestamps option (§3.2: kind 8, length
@@ -33,7 +33,6 @@
 //! waits): `out_drop` with `out_reason` (the `DropReason` encoding), or the descriptor fields,
 //! `seg_time` = `now` when the status entry was read. `reset` (synchronous) starts a new frame
 //! and empties the output.
-
 //!
 //! ## Blocks
 //! The work is split along the headers into the blocks of [`crate::front::parser`], one per

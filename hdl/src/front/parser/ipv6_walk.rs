@@ -1,21 +1,23 @@
-//! `ipv6_walk`: the IPv6 header's next header and the extension-header chain (RFC 8200 §4),
+//! `ipv6_walk`: the IPv6 header's next header and its extension-header chain (RFC 8200 §4),
 //! walked as the bytes pass, to where TCP starts or to what stops the walk; and IPv6's checks.
 //!
 //! `hdr_at` is where the header of type `nh` starts (from the IP header; the first at 40,
-//! after the fixed header), `hdr_end` where it ends once its length byte is in ((len + 1)·8
-//! bytes; a Fragment header is 8). At `hdr_end` the next header starts (`trans`), of type
-//! `nx` (its first byte). The header starting at a byte (`start`) is TCP (the walk ends
-//! there), an extension header to walk (hop-by-hop only first; at most `MAX_EXT_HEADERS`; its
-//! end inside the payload), or the end: AH/ESP → Ipsec, No Next Header → NoNextHeader, too
-//! many → ExtHeaderLimit, anything else → NotTcp. A Fragment header (RFC 8200 §4.5) with an
-//! offset or M set stops it (IpFragment); an atomic fragment has neither (RFC 6946) and is
-//! walked through. A jumbogram is payload length 0 with a hop-by-hop header (RFC 2675):
-//! Unsupported.
+//! after the fixed header of §3), `hdr_end` where it ends once its length byte is in
+//! ((length + 1)·8 bytes; a Fragment header is 8). At `hdr_end` the next header starts
+//! (`trans`), of the type the header before it named in its first byte (`nx`). The header
+//! starting at a byte (`start`) is TCP (the walk ends there), an extension header to walk
+//! (hop-by-hop, routing, destination options, fragment), or the end: AH or ESP → Ipsec, no
+//! next header (59) → NoNextHeader, anything else → NotTcp. An extension header is
+//! BadIpHeader when it is a hop-by-hop one not first (§4.3), when fewer than 8 bytes of the
+//! payload are left for it, or when it runs past the payload; the `MAX_EXT_HEADERS`+1-th is
+//! ExtHeaderLimit; a Fragment header with an offset or M set (§4.5) is IpFragment, while an
+//! atomic fragment has neither (RFC 6946) and is walked through.
 //!
 //! IPv6's checks at the status entry, in `parse_frame`'s order: 40 bytes present, version 6,
-//! the payload inside the frame → BadIpHeader; a jumbogram → Unsupported; then, unless TCP was
-//! found, what stopped the walk (or the header starting where the frame ends; BadIpHeader when
-//! the chain ends inside a header).
+//! 40 + payload length ≤ bytes present → BadIpHeader; payload length 0 with a hop-by-hop
+//! header (a jumbogram, RFC 2675) → Unsupported; then, unless TCP was found (or starts where
+//! the frame ends), what stopped the walk, or what the header starting where the frame ends
+//! is (BadIpHeader otherwise).
 
 use super::{k, Ext11to17, Ext16to17, Units8};
 use crate::front::frame_parser::POS_BITS;
