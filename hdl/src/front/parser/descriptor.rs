@@ -272,3 +272,42 @@ impl Logic for Descriptor {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptor_is_synthesizable() {
+        let mut uut = Descriptor::default();
+        uut.clock.connect();
+        uut.reset.connect();
+        uut.fin.connect();
+        uut.status.connect();
+        uut.pos.connect();
+        uut.now.connect();
+        uut.et_unsupported.connect();
+        uut.et_not_ip.connect();
+        uut.is_v6.connect();
+        uut.v6_drop.connect();
+        uut.v6_reason.connect();
+        uut.v4_drop.connect();
+        uut.v4_reason.connect();
+        uut.tcp_bad.connect();
+        uut.in_src_ip.connect();
+        uut.in_dst_ip.connect();
+        uut.in_src_port.connect();
+        uut.in_dst_port.connect();
+        uut.in_seq.connect();
+        uut.in_ack.connect();
+        uut.in_flags.connect();
+        uut.in_window.connect();
+        uut.in_wscale.connect();
+        uut.in_payload_len.connect();
+        uut.in_tsval.connect();
+        uut.in_ts_ok.connect();
+        uut.out_ready.connect();
+        uut.connect_all();
+        yosys_validate("synscope_descriptor", &generate_verilog(&uut)).unwrap();
+    }
+}

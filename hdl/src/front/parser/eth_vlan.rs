@@ -165,3 +165,20 @@ impl Logic for EthVlan {
         self.v6.next = self.is_v6.q.val();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eth_vlan_is_synthesizable() {
+        let mut uut = EthVlan::default();
+        uut.clock.connect();
+        uut.clear.connect();
+        uut.step.connect();
+        uut.pos.connect();
+        uut.byte_in.connect();
+        uut.connect_all();
+        yosys_validate("synscope_eth_vlan", &generate_verilog(&uut)).unwrap();
+    }
+}

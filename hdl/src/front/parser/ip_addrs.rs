@@ -101,3 +101,21 @@ impl Logic for IpAddrs {
         self.dst_ip.next = self.r_dst_ip.q.val();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_addrs_is_synthesizable() {
+        let mut uut = IpAddrs::default();
+        uut.clock.connect();
+        uut.clear.connect();
+        uut.en.connect();
+        uut.v6.connect();
+        uut.ipo.connect();
+        uut.byte_in.connect();
+        uut.connect_all();
+        yosys_validate("synscope_ip_addrs", &generate_verilog(&uut)).unwrap();
+    }
+}

@@ -277,3 +277,21 @@ impl Logic for Ipv4Header {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv4_header_is_synthesizable() {
+        let mut uut = Ipv4Header::default();
+        uut.clock.connect();
+        uut.clear.connect();
+        uut.en.connect();
+        uut.v6.connect();
+        uut.ipo.connect();
+        uut.byte_in.connect();
+        uut.connect_all();
+        yosys_validate("synscope_ipv4_header", &generate_verilog(&uut)).unwrap();
+    }
+}

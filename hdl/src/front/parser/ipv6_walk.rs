@@ -389,3 +389,25 @@ impl Logic for Ipv6Walk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_walk_is_synthesizable() {
+        let mut uut = Ipv6Walk::default();
+        uut.clock.connect();
+        uut.clear.connect();
+        uut.en.connect();
+        uut.decided.connect();
+        uut.decided_v6.connect();
+        uut.v6.connect();
+        uut.ipo.connect();
+        uut.byte_in.connect();
+        uut.version.connect();
+        uut.length.connect();
+        uut.connect_all();
+        yosys_validate("synscope_ipv6_walk", &generate_verilog(&uut)).unwrap();
+    }
+}

@@ -260,3 +260,25 @@ impl Logic for TcpHeader {
         self.window.next = self.r_window.q.val().into();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tcp_header_is_synthesizable() {
+        let mut uut = TcpHeader::default();
+        uut.clock.connect();
+        uut.en.connect();
+        uut.eth_done.connect();
+        uut.v6.connect();
+        uut.ipo.connect();
+        uut.byte_in.connect();
+        uut.ihl_bytes.connect();
+        uut.l4_at6.connect();
+        uut.tcp_here6.connect();
+        uut.ip_end.connect();
+        uut.connect_all();
+        yosys_validate("synscope_tcp_header", &generate_verilog(&uut)).unwrap();
+    }
+}

@@ -200,3 +200,21 @@ impl Logic for TcpOptions {
         self.ts_ok.next = self.ts_found.q.val();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tcp_options_is_synthesizable() {
+        let mut uut = TcpOptions::default();
+        uut.clock.connect();
+        uut.clear.connect();
+        uut.opt_en.connect();
+        uut.opt_left.connect();
+        uut.byte_in.connect();
+        uut.syn.connect();
+        uut.connect_all();
+        yosys_validate("synscope_tcp_options", &generate_verilog(&uut)).unwrap();
+    }
+}
