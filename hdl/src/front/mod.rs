@@ -7,3 +7,4 @@ pub mod frame_parser;
 pub mod front_counters;
 pub mod mdio;
 pub mod mii_rx;
+pub mod parser;
