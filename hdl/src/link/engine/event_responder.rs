@@ -13,13 +13,16 @@
 //!   sent, from 0 after reset) and counted in `events_sent`.
 //!
 //! The record popped is kept as the frame's payload: [`EventPiece`] (IPv4), or, for an IPv6
-//! record (`v6`), [`Event6PieceA`] then [`Event6PieceB`] (`EventRecord::encode`; each piece's
-//! fields are declared in wire order). The sequencer sends the header, then the pieces.
+//! record, [`Event6PieceA`] then [`Event6PieceB`] (`EventRecord::encode`; each piece's fields
+//! are declared in wire order). The sequencer sends the header, then lets the responder run
+//! (`active`): it loads its pieces (`ld`, `n`, `last`) when the transmit register is `free`,
+//! `done` with the last one.
 //!
 //! `reset` (synchronous) clears the counters, the sequence number and the millisecond window.
 
 use crate::conn::entry::{STATE_BITS, TIME_BITS};
 use crate::conn::flow_key::IP_BITS;
+use crate::link::engine::{PIECE_N_BITS, TX_BITS};
 use crate::link::hdlc::COUNTER_BITS as LINK_BITS;
 use rust_hdl::prelude::*;
 use synscope_model::protocol::payload::{EVENT_RECORD_BYTES, EVENT_RECORD_BYTES_V6};
@@ -88,6 +91,16 @@ pub struct WhatBits {
 
 const _: () = assert!(EventPiece::BITS == EVENT_RECORD_BYTES * 8);
 const _: () = assert!(Event6PieceA::BITS + Event6PieceB::BITS == EVENT_RECORD_BYTES_V6 * 8);
+const _: () = assert!(Event6PieceA::BITS <= TX_BITS && Event6PieceB::BITS <= TX_BITS);
+
+/// The responder's steps in sending a frame's body.
+#[derive(Copy, Clone, Debug, PartialEq, LogicState)]
+pub enum EventStep {
+    /// The record (IPv4), or an IPv6 record's first piece.
+    Body,
+    /// An IPv6 record's second piece.
+    Body2,
+}
 
 /// The event responder of an engine whose core has `2^B` buckets.
 #[derive(LogicBlock)]
@@ -124,15 +137,24 @@ pub struct EventResponder<const B: usize> {
     pub send: Signal<Out, Bit>,
     /// Its frame's sequence number.
     pub seq: Signal<Out, Bits<8>>,
-    /// The record taken last: IPv6 (`piece6a`, `piece6b`) or IPv4 (`piece`).
-    pub v6: Signal<Out, Bit>,
-    pub piece: Signal<Out, EventPiece>,
-    pub piece6a: Signal<Out, Event6PieceA>,
-    pub piece6b: Signal<Out, Event6PieceB>,
+    /// The sequencer has handed the transmit register to this responder (after the header).
+    pub active: Signal<In, Bit>,
+    /// The transmit register takes a piece in this cycle.
+    pub free: Signal<In, Bit>,
+    /// Load `piece` (zero unless `ld`), `n` bytes of it; `last`: the frame's last piece.
+    pub ld: Signal<Out, Bit>,
+    pub piece: Signal<Out, Bits<TX_BITS>>,
+    pub n: Signal<Out, Bits<PIECE_N_BITS>>,
+    pub last: Signal<Out, Bit>,
+    /// The frame's last piece is loaded.
+    pub done: Signal<Out, Bit>,
     /// `LinkCounter::EventsSent` and `EventsRateLimited`.
     pub events_sent: Signal<Out, Bits<LINK_BITS>>,
     pub events_rate_limited: Signal<Out, Bits<LINK_BITS>>,
+    step: DFF<EventStep>,
     ev_piece: DFF<EventPiece>,
+    piece6a: Signal<Local, Event6PieceA>,
+    piece6b: Signal<Local, Event6PieceB>,
     v6_q: DFF<Bit>,
     ev_lo6: DFF<Bits<128>>,
     ev_hi6: DFF<Bits<128>>,
@@ -155,6 +177,11 @@ pub struct EventResponder<const B: usize> {
     one16: Constant<Bits<16>>,
     zero_link: Constant<Bits<LINK_BITS>>,
     one_link: Constant<Bits<LINK_BITS>>,
+    tx_none: Constant<Bits<TX_BITS>>,
+    n_zero: Constant<Bits<PIECE_N_BITS>>,
+    n_event: Constant<Bits<PIECE_N_BITS>>,
+    n_event6a: Constant<Bits<PIECE_N_BITS>>,
+    n_event6b: Constant<Bits<PIECE_N_BITS>>,
 }
 
 impl<const B: usize> EventResponder<B> {
@@ -189,13 +216,19 @@ impl<const B: usize> EventResponder<B> {
             ev_client_is_lo: Default::default(),
             send: Default::default(),
             seq: Default::default(),
-            v6: Default::default(),
+            active: Default::default(),
+            free: Default::default(),
+            ld: Default::default(),
             piece: Default::default(),
-            piece6a: Default::default(),
-            piece6b: Default::default(),
+            n: Default::default(),
+            last: Default::default(),
+            done: Default::default(),
             events_sent: Default::default(),
             events_rate_limited: Default::default(),
+            step: Default::default(),
             ev_piece: Default::default(),
+            piece6a: Default::default(),
+            piece6b: Default::default(),
             v6_q: Default::default(),
             ev_lo6: Default::default(),
             ev_hi6: Default::default(),
@@ -216,6 +249,11 @@ impl<const B: usize> EventResponder<B> {
             one16: Constant::new(1u64.to_bits()),
             zero_link: Constant::new(0u64.to_bits()),
             one_link: Constant::new(1u64.to_bits()),
+            tx_none: Constant::new(Bits::<TX_BITS>::default()),
+            n_zero: Constant::new(0u64.to_bits()),
+            n_event: Constant::new((EventPiece::BITS as u64 / 8).to_bits()),
+            n_event6a: Constant::new((Event6PieceA::BITS as u64 / 8).to_bits()),
+            n_event6b: Constant::new((Event6PieceB::BITS as u64 / 8).to_bits()),
         }
     }
 }
@@ -226,6 +264,7 @@ impl<const B: usize> Logic for EventResponder<B> {
         dff_setup!(
             self,
             clock,
+            step,
             ev_piece,
             v6_q,
             ev_lo6,
@@ -237,8 +276,6 @@ impl<const B: usize> Logic for EventResponder<B> {
             n_rate_limited
         );
         self.seq.next = self.ev_seq.q.val();
-        self.v6.next = self.v6_q.q.val();
-        self.piece.next = self.ev_piece.q.val();
         self.events_sent.next = self.n_events_sent.q.val();
         self.events_rate_limited.next = self.n_rate_limited.q.val();
         // The record's kinds (for the mask), then its `what` byte.
@@ -296,9 +333,43 @@ impl<const B: usize> Logic for EventResponder<B> {
                 self.n_rate_limited.d.next = self.n_rate_limited.q.val() + self.one_link.val();
             } else {
                 self.send.next = true;
+                self.step.d.next = EventStep::Body;
                 self.ev_seq.d.next = self.ev_seq.q.val() + self.one8.val();
                 self.n_events_sent.d.next = self.n_events_sent.q.val() + self.one_link.val();
                 self.ev_in_ms.d.next = self.ev_in_ms.q.val() + self.one16.val();
+            }
+        }
+
+        // The frame's body, once the sequencer has sent the header.
+        self.ld.next = false;
+        self.piece.next = self.tx_none.val();
+        self.n.next = self.n_zero.val();
+        self.last.next = false;
+        self.done.next = false;
+        if self.active.val() & self.free.val() {
+            self.ld.next = true;
+            match self.step.q.val() {
+                EventStep::Body => {
+                    if self.v6_q.q.val() {
+                        self.piece.next =
+                            bit_cast::<TX_BITS, { Event6PieceA::BITS }>(self.piece6a.val().into());
+                        self.n.next = self.n_event6a.val();
+                        self.step.d.next = EventStep::Body2;
+                    } else {
+                        self.piece.next =
+                            bit_cast::<TX_BITS, { EventPiece::BITS }>(self.ev_piece.q.val().into());
+                        self.n.next = self.n_event.val();
+                        self.last.next = true;
+                        self.done.next = true;
+                    }
+                }
+                EventStep::Body2 => {
+                    self.piece.next =
+                        bit_cast::<TX_BITS, { Event6PieceB::BITS }>(self.piece6b.val().into());
+                    self.n.next = self.n_event6b.val();
+                    self.last.next = true;
+                    self.done.next = true;
+                }
             }
         }
 
