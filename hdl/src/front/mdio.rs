@@ -28,6 +28,7 @@
 //!
 //! `reset` (synchronous) restarts from step 1; the board holds it while the PHY is in reset.
 
+use crate::parts::konst::konst as k;
 use rust_hdl::prelude::*;
 
 /// System clock cycles per MDC half period (100 MHz / 40 = 2.5 MHz).
@@ -64,10 +65,6 @@ pub struct ReadHeader {
     pub addr: Bits<5>,
     pub op: Bits<2>,
     pub st: Bits<2>,
-}
-
-fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
 }
 
 #[derive(LogicBlock)]

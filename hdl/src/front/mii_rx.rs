@@ -64,6 +64,7 @@
 //! fall-through, from the RAM's read register: `head_valid` says it holds the entry at
 //! `rd_ptr`); `read` while not empty takes it.
 
+use crate::parts::konst::konst as k;
 use crate::parts::ram::GatedRam;
 use crate::parts::reset_sync::ResetSync;
 use rust_hdl::prelude::*;
@@ -129,10 +130,6 @@ pub struct FifoEntry {
 pub struct NibblePair {
     pub lo: Bits<4>,
     pub hi: Bits<4>,
-}
-
-fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
 }
 
 #[derive(LogicBlock)]

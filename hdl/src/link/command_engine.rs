@@ -94,6 +94,7 @@ use crate::link::engine::{
 };
 use crate::link::hdlc::{LEN_BITS, STATUS_BITS};
 use crate::link::uart::DIVISOR_BITS;
+use crate::parts::konst::konst as c;
 use rust_hdl::prelude::*;
 use synscope_model::protocol::payload::Identity;
 use synscope_model::protocol::{Kind, Op, VERSION};
@@ -144,10 +145,6 @@ pub struct HeaderPiece {
 
 /// Bits of `HdlcDeframer`'s counters.
 const LINK_BITS: usize = crate::link::hdlc::COUNTER_BITS;
-
-fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
-}
 
 /// The command engine for a core of `2^B` buckets.
 #[derive(LogicBlock)]

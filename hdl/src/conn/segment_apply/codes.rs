@@ -32,6 +32,4 @@ pub fn seq_code(s: SeqKnown) -> Constant<Bits<2>> {
 }
 
 /// Any constant of `N` bits.
-pub fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
-}
+pub use crate::parts::konst::konst as c;

@@ -41,9 +41,7 @@ pub mod walk {
     pub const DONE: u64 = 4;
 }
 
-pub(crate) fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
-}
+pub(crate) use crate::parts::konst::konst as k;
 
 /// A 32-bit value shifted left by a byte with `b0` coming in (a big-endian field arriving).
 #[derive(LogicStruct, Copy, Clone, Default, PartialEq, Debug)]

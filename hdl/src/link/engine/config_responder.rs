@@ -25,6 +25,7 @@ use crate::conn::toeplitz_hash::KEY_BITS;
 use crate::link::engine::request_front::SETTING_BITS;
 use crate::link::engine::{le_word, PIECE_N_BITS, TX_BITS};
 use crate::link::uart::{divisors, DIVISOR_BITS};
+use crate::parts::konst::konst as c;
 use rust_hdl::prelude::*;
 use synscope_model::hash::{DEFAULT_HASH_KEY, HASH_KEY_BYTES};
 use synscope_model::protocol::payload::event_bits;
@@ -118,10 +119,6 @@ pub enum ConfigStep {
     Key2,
     /// `SET_CONFIG` of the baud: wait for the line to be idle, then switch.
     BaudWait,
-}
-
-fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
 }
 
 /// The configuration responder.

@@ -19,6 +19,7 @@
 use crate::conn::counter_bank::{COUNTER_BITS, COUNTER_INDEX_BITS, FIRST_GAUGE, GAUGES};
 use crate::link::engine::{PIECE_N_BITS, TX_BITS};
 use crate::link::hdlc::LEN_BITS;
+use crate::parts::konst::konst as c;
 use rust_hdl::prelude::*;
 use synscope_model::Counter;
 
@@ -31,10 +32,6 @@ pub enum CounterStep {
     Counters,
     /// `READ_HISTOGRAM`: a gauge a piece.
     Gauges,
-}
-
-fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
 }
 
 /// The counters and histogram responder.

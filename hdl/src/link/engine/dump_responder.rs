@@ -16,6 +16,7 @@
 
 use crate::conn::entry::EntryBits;
 use crate::link::engine::{PIECE_N_BITS, TX_BITS};
+use crate::parts::konst::konst as c;
 use rust_hdl::prelude::*;
 use synscope_model::protocol::{DUMP_ENTRIES_PER_FRAME, ENTRY_BYTES};
 
@@ -48,10 +49,6 @@ pub enum DumpStep {
     Body,
     /// The frame has gone: scan on, or done.
     Next,
-}
-
-fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
 }
 
 /// The table dump responder of an engine whose core has `2^B` buckets.

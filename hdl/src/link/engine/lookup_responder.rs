@@ -19,6 +19,7 @@ use crate::conn::flow_key::FlowKey;
 use crate::conn::toeplitz_hash::{HashWord, HashWord4, INPUT_BITS, KEY_BITS};
 use crate::link::engine::request_front::TUPLE_BITS;
 use crate::link::engine::{LookupHasher, PIECE_N_BITS, TX_BITS};
+use crate::parts::konst::konst as c;
 use rust_hdl::prelude::*;
 use synscope_model::protocol::ENTRY_BYTES;
 
@@ -54,10 +55,6 @@ pub enum LookupStep {
     /// The answer, then (IPv6 found) its continuation.
     Body,
     Body2,
-}
-
-fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
 }
 
 /// The lookup responder of an engine whose core has `2^B` buckets.

@@ -24,6 +24,7 @@
 
 use crate::conn::entry::TOP_IP_BITS;
 use crate::link::hdlc::{COUNTER_BITS as LINK_BITS, LEN_BITS, STATUS_BITS, STATUS_OK};
+use crate::parts::konst::konst as c;
 use rust_hdl::prelude::*;
 use synscope_model::hash::HASH_KEY_BYTES;
 use synscope_model::protocol::payload::LOOKUP_BYTES;
@@ -67,10 +68,6 @@ const _: () = assert!(pl_at(LOOKUP_BYTES, 19) == 184 && pl_at(LOOKUP_BYTES, 35) 
 const _: () = assert!(PL_BITS - 8 == 320 && pl_at(LOOKUP_BYTES, 5) == 72);
 const _: () = assert!(pl_at(LOOKUP_BYTES, 23) == 216);
 const _: () = assert!(synscope_model::protocol::MAX_PAYLOAD <= 1 << PAYLOAD_ADDR_BITS);
-
-fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
-}
 
 /// The request front end of an engine whose core has `2^B` buckets.
 #[derive(LogicBlock)]

@@ -17,6 +17,7 @@
 
 use crate::link::engine::{PIECE_N_BITS, TX_BITS};
 use crate::link::hdlc::{COUNTER_BITS as LINK_BITS, LEN_BITS};
+use crate::parts::konst::konst as c;
 use rust_hdl::prelude::*;
 use synscope_model::protocol::LinkCounter;
 
@@ -80,10 +81,6 @@ pub enum ShortStep {
     LinkA,
     LinkB,
     Phy,
-}
-
-fn c<const N: usize>(v: u64) -> Constant<Bits<N>> {
-    Constant::new(v.to_bits())
 }
 
 /// The responder of the short answers.
