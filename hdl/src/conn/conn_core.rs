@@ -28,8 +28,8 @@
 //! `*_aged`, `*_rank`, `*_old`); `o_*` the O stage's output registers (`out_record`). Beside
 //! the stages (`write_back`'s outputs): `fwd`/`use_fwd` the last write-back kept for the item
 //! two behind; `pt_*` the item ahead's change, `fa` its new entry aged to the successor's time
-//! and `fa2` the second way of a pair it wrote; `pw*`/`pv*` "this way is patched by
-//! `fa`/`fa2`"; `view*` the bucket as the item ahead wrote it (`way_choice` ranks it).
+//! and `fa2` the second way of a pair it wrote; `patched*`/`cont_patched*` "this way is
+//! patched by `fa`/`fa2`" (`patched_view`); `view*` the bucket as the item ahead wrote it (`way_choice` ranks it).
 //!
 //! **Latency**: a descriptor presented with `in_valid` before clock edge *n* appears on `out_*`
 //! with `out_valid` after edge *n + 7* ([`LATENCY`] = 8 `tick()`s including the one that

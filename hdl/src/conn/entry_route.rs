@@ -38,7 +38,6 @@ pub struct EntryRoute {
     pub sel_way: Signal<Out, Bits<2>>,
     is_invalid: Signal<Local, Bit>,
     is_rst: Signal<Local, Bit>,
-    new_ok: Signal<Local, Bit>,
     l_created: Signal<Local, Bit>,
     l_evicted: Signal<Local, Bit>,
     class_invalid: Constant<Bits<3>>,
@@ -69,7 +68,6 @@ impl Default for EntryRoute {
             sel_way: Default::default(),
             is_invalid: Default::default(),
             is_rst: Default::default(),
-            new_ok: Default::default(),
             l_created: Default::default(),
             l_evicted: Default::default(),
             class_invalid: Constant::new((FlagClass::Invalid as u64).to_bits()),
@@ -88,10 +86,11 @@ impl Logic for EntryRoute {
         self.is_rst.next = self.flags.val().get_bit(self.b_rst.val().index());
         self.is_invalid.next =
             (self.flag_class.val() == self.class_invalid.val()) && !self.is_rst.val();
-        // A descriptor without a live entry that may open one.
-        self.new_ok.next =
-            self.desc.val() && !self.hit.val() && !self.is_invalid.val() && !self.is_rst.val();
-        self.l_created.next = self.new_ok.val() && (self.free_any.val() || self.victim_ok.val());
+        self.l_created.next = self.desc.val()
+            && !self.hit.val()
+            && !self.is_invalid.val()
+            && !self.is_rst.val()
+            && (self.free_any.val() || self.victim_ok.val());
         self.l_evicted.next = self.l_created.val() && !self.free_any.val();
         self.n_evicted.next = self.zero2.val();
         if self.l_evicted.val() {
@@ -100,7 +99,12 @@ impl Logic for EntryRoute {
                 self.n_evicted.next = self.victim_entries.val();
             }
         }
-        self.refused.next = self.new_ok.val() && !self.free_any.val() && !self.victim_ok.val();
+        self.refused.next = self.desc.val()
+            && !self.hit.val()
+            && !self.is_invalid.val()
+            && !self.is_rst.val()
+            && !self.free_any.val()
+            && !self.victim_ok.val();
         self.applied.next =
             self.desc.val() && !self.is_invalid.val() && (self.hit.val() || self.l_created.val());
         if self.hit.val() {
