@@ -47,6 +47,12 @@ pub struct Deliver {
     /// The receiver takes the segment at all (`takes_handshake`).
     pub taken: Signal<In, Bit>,
     pub out: Signal<Out, Delivery>,
+    // The outputs' fields are computed in these first and packed at the end: a struct written
+    // field by field and read back in one process is a loop to Verilator (UNOPTFLAT).
+    in_seq: Signal<Local, Bit>,
+    probe: Signal<Local, Bit>,
+    take: Signal<Local, Bit>,
+    fin: Signal<Local, Bit>,
     queued: Signal<Local, Bit>,
     go: Signal<Local, Bit>,
     jump: Signal<Local, Bit>,
@@ -55,43 +61,46 @@ pub struct Deliver {
 impl Logic for Deliver {
     #[hdl_gen]
     fn update(&mut self) {
-        self.out.next.in_seq = self.cmp.val().seq_le_snxt && self.cmp.val().end_gt_snxt;
+        self.in_seq.next = self.cmp.val().seq_le_snxt && self.cmp.val().end_gt_snxt;
         self.queued.next = self.cmp.val().seq_gt_snxt
             && (!self.receiver_wnd_known.val() || self.cmp.val().seq_lt_right);
         self.go.next = !self.len_zero.val()
-            && (self.out.val().in_seq || self.queued.val())
+            && (self.in_seq.val() || self.queued.val())
             && !(self.sender.val().fin && (self.sender.val().nxt == self.sender.val().max));
         // A closed window (right edge at s.nxt) takes no data but a bare FIN.
-        self.out.next.probe = self.go.val()
-            && self.out.val().in_seq
+        self.probe.next = self.go.val()
+            && self.in_seq.val()
             && self.receiver_wnd_known.val()
             && !self.cmp.val().rright_gt_snxt
             && (!self.f_fin.val() || self.plen_nz.val());
-        self.out.next.take = self.go.val() && !self.out.val().probe && self.taken.val();
+        self.take.next = self.go.val() && !self.probe.val() && self.taken.val();
         // Data past a held FIN: that FIN was not the end of the stream.
-        self.out.next.fin =
-            (self.sender.val().fin && !self.cmp.val().end_gt_smax) || self.f_fin.val();
+        self.fin.next = (self.sender.val().fin && !self.cmp.val().end_gt_smax) || self.f_fin.val();
         self.out.next.max = self.sender.val().max;
         if self.cmp.val().end_gt_smax {
             self.out.next.max = self.seq_end.val();
         }
         // In sequence up to just before a held FIN: the FIN takes effect now.
         self.jump.next =
-            !self.cmp.val().end_gt_smax && self.out.val().fin && self.cmp.val().end1_eq_smax;
+            !self.cmp.val().end_gt_smax && self.fin.val() && self.cmp.val().end1_eq_smax;
         self.out.next.nxt = self.sender.val().nxt;
-        if self.out.val().in_seq {
+        if self.in_seq.val() {
             self.out.next.nxt = self.seq_end.val();
             if self.jump.val() {
                 self.out.next.nxt = self.sender.val().max;
             }
         }
         self.out.next.fin_now = !self.handshake.val()
-            && self.out.val().take
-            && self.out.val().in_seq
+            && self.take.val()
+            && self.in_seq.val()
             && ((self.cmp.val().end_gt_smax && self.f_fin.val())
                 || (!self.cmp.val().end_gt_smax
-                    && self.out.val().fin
+                    && self.fin.val()
                     && (self.cmp.val().end1_eq_smax || self.cmp.val().end_eq_smax)));
         self.out.next.fin_genuine = self.f_fin.val() && !self.cmp.val().end_lt_smax;
+        self.out.next.in_seq = self.in_seq.val();
+        self.out.next.probe = self.probe.val();
+        self.out.next.take = self.take.val();
+        self.out.next.fin = self.fin.val();
     }
 }

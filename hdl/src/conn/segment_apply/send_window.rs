@@ -38,6 +38,8 @@ pub struct SendWindow {
     shift: Signal<Local, Bits<4>>,
     wnd32: Signal<Local, Zext32>,
     wnd: Signal<Local, Bits<32>>,
+    /// `right`, read back here (an output read in its own process is a loop to Verilator).
+    w_right: Signal<Local, Bits<32>>,
     sgn_sleft_ack: Signal<Local, Bits<32>>,
     sgn_sright_wright: Signal<Local, Bits<32>>,
     ws_none: Constant<Bits<4>>,
@@ -63,6 +65,7 @@ impl Default for SendWindow {
             shift: Default::default(),
             wnd32: Default::default(),
             wnd: Default::default(),
+            w_right: Default::default(),
             sgn_sleft_ack: Default::default(),
             sgn_sright_wright: Default::default(),
             ws_none: c(WSCALE_NONE as u64),
@@ -92,9 +95,10 @@ impl Logic for SendWindow {
         } else {
             self.wnd.next = bit_cast::<32, 32>(self.wnd32.val().into()) << self.shift.val();
         }
-        self.right.next = self.ack.val() + self.wnd.val();
+        self.w_right.next = self.ack.val() + self.wnd.val();
+        self.right.next = self.w_right.val();
         self.sgn_sleft_ack.next = self.sender.val().wnd_left - self.ack.val();
-        self.sgn_sright_wright.next = self.sender.val().wnd_right - self.right.val();
+        self.sgn_sright_wright.next = self.sender.val().wnd_right - self.w_right.val();
         self.newer.next = self.reinc.val()
             || !self.sender.val().wnd_known
             || self.sgn_sleft_ack.val().get_bit(31)
