@@ -100,9 +100,22 @@ fn has_board_pins(ports: &[Port]) -> bool {
 
 /// One port of a top module.
 struct Port {
+    /// As the Verilog names it: a field of a typed interface is `interface$field`.
     name: String,
     width: usize,
     input: bool,
+}
+
+impl Port {
+    /// The Rust accessor's name: an interface field's `$` becomes `_` (`desc$seq` → `desc_seq`).
+    fn rust_name(&self) -> String {
+        self.name.replace('$', "_")
+    }
+
+    /// The member Verilator gives the port in the model class (`$` is encoded as `__024`).
+    fn cxx_name(&self) -> String {
+        self.name.replace('$', "__024")
+    }
 }
 
 struct Model {
@@ -362,6 +375,11 @@ fn top_ports(text: &str, file: &Path) -> Vec<Port> {
         ports.push(Port { name, width, input });
     }
     assert!(!ports.is_empty(), "{}: top has no ports", file.display());
+    let mut names: Vec<String> = ports.iter().map(Port::rust_name).collect();
+    names.sort();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        panic!("{}: two ports are both `{}` in Rust", file.display(), w[0]);
+    }
     ports
 }
 
@@ -402,7 +420,7 @@ fn shim_cpp(m: &Model) -> String {
         let _ = write!(
             s,
             " \\\n    case {i}: return static_cast<void*>(&m->{});",
-            port.name
+            port.cxx_name()
         );
     }
     s.push_str("\n#include \"synscope_shim.inc\"\n");
@@ -599,31 +617,32 @@ pub mod {n} {{
         }
         for (i, p) in m.ports.iter().enumerate() {
             let (t, f) = rust_type(p.width);
-            let id = ident(&p.name);
+            let name = p.rust_name();
+            let id = ident(&name);
             let w = p.width;
             if p.input {
                 let _ = write!(
                     s,
                     r#"
-        /// Input `{name}` ({w} bits); takes effect at the next `eval`/`tick`.
+        /// Input `{verilog}` ({w} bits); takes effect at the next `eval`/`tick`.
         pub fn set_{name}(&mut self, value: {t}) {{
             // SAFETY: the pointer is the model's port field of this width.
             unsafe {{ crate::port::write_{f}(self.ports[{i}], {w}, value) }}
         }}
 "#,
-                    name = p.name
+                    verilog = p.name
                 );
             } else {
                 let _ = write!(
                     s,
                     r#"
-        /// Output `{name}` ({w} bits).
+        /// Output `{verilog}` ({w} bits).
         pub fn {id}(&self) -> {t} {{
             // SAFETY: the pointer is the model's port field of this width.
             unsafe {{ crate::port::read_{f}(self.ports[{i}], {w}) }}
         }}
 "#,
-                    name = p.name
+                    verilog = p.name
                 );
             }
         }
