@@ -272,8 +272,7 @@ pub fn uart_tx_verilog() -> String {
         u.clock.connect();
         u.reset.connect();
         u.divisor.connect();
-        u.data.connect();
-        u.valid.connect();
+        u.s.link_connect_dest();
         u.fast_forward.connect();
     })
 }
@@ -282,8 +281,7 @@ pub fn hdlc_deframer_verilog() -> String {
     generate("hdlc_deframer", HdlcDeframer::default(), |u| {
         u.clock.connect();
         u.reset.connect();
-        u.s_data.connect();
-        u.s_valid.connect();
+        u.s.link_connect_dest();
     })
 }
 
@@ -291,10 +289,8 @@ pub fn hdlc_framer_verilog() -> String {
     generate("hdlc_framer", HdlcFramer::default(), |u| {
         u.clock.connect();
         u.reset.connect();
-        u.s_data.connect();
-        u.s_last.connect();
-        u.s_valid.connect();
-        u.m_ready.connect();
+        u.s.link_connect_dest();
+        u.m.link_connect_dest();
     })
 }
 

@@ -14,6 +14,7 @@ pub mod gen;
 pub mod link;
 pub mod parts;
 pub mod pins;
+pub mod ports;
 pub mod tops;
 
 pub use conn::conn_core::ConnCore;

@@ -372,7 +372,7 @@ macro_rules! core_top {
                 <$t>::set_reset(self, v)
             }
             fn set_in_valid(&mut self, v: bool) {
-                <$t>::set_in_valid(self, v)
+                <$t>::set_desc_valid(self, v)
             }
             fn set_descriptor(&mut self, d: &SegmentDescriptor) {
                 crate::set_descriptor!(self, d);
@@ -501,33 +501,33 @@ fn run_rusthdl(descs: &[SegmentDescriptor]) -> Result<(Duration, Vec<u8>), Bench
 
     let mut outputs = Vec::with_capacity(descs.len());
     let t0 = Instant::now();
-    u.in_valid.next = true;
+    u.desc.valid.next = true;
     for (k, d) in descs.iter().enumerate() {
-        u.v6.next = d.src.is_v6();
-        u.src_ip.next = d.src.addr_bits().to_bits();
-        u.dst_ip.next = d.dst.addr_bits().to_bits();
-        u.src_port.next = d.src.port.to_bits();
-        u.dst_port.next = d.dst.port.to_bits();
-        u.seq.next = d.seq.to_bits();
-        u.ack.next = d.ack.to_bits();
-        u.flags.next = d.flags.bits().to_bits();
-        u.window.next = d.window.to_bits();
-        u.wscale.next = d.wscale.to_bits();
-        u.payload_len.next = d.payload_len.to_bits();
-        u.tsval.next = d.tsval.unwrap_or(0).to_bits();
-        u.ts_ok.next = d.tsval.is_some();
-        u.seg_time.next = d.time.to_bits();
+        u.desc.v6.next = d.src.is_v6();
+        u.desc.src_ip.next = d.src.addr_bits().to_bits();
+        u.desc.dst_ip.next = d.dst.addr_bits().to_bits();
+        u.desc.src_port.next = d.src.port.to_bits();
+        u.desc.dst_port.next = d.dst.port.to_bits();
+        u.desc.seq.next = d.seq.to_bits();
+        u.desc.ack.next = d.ack.to_bits();
+        u.desc.flags.next = d.flags.bits().to_bits();
+        u.desc.window.next = d.window.to_bits();
+        u.desc.wscale.next = d.wscale.to_bits();
+        u.desc.payload_len.next = d.payload_len.to_bits();
+        u.desc.tsval.next = d.tsval.unwrap_or(0).to_bits();
+        u.desc.ts_ok.next = d.tsval.is_some();
+        u.desc.seg_time.next = d.time.to_bits();
         rusthdl_tick(&mut u)?;
         let tick = k + 1;
         let want = tick >= LATENCY;
-        if u.out_valid.val() != want {
+        if u.out.valid.val() != want {
             return err(format!(
                 "rust-hdl: out_valid is {} after tick {tick} (expected from tick {LATENCY} on)",
-                u.out_valid.val()
+                u.out.valid.val()
             ));
         }
         if want {
-            outputs.push(u.out_verdict.val().to_u64() as u8);
+            outputs.push(u.out.verdict.val().to_u64() as u8);
         }
     }
     Ok((t0.elapsed(), outputs))

@@ -63,19 +63,19 @@ pub fn be_words<const W: usize>(bytes: &[u8]) -> [u32; W] {
 macro_rules! set_descriptor {
     ($hw:expr, $d:expr) => {{
         let d: &synscope_model::SegmentDescriptor = $d;
-        $hw.set_v6(d.src.is_v6());
-        $hw.set_src_ip(d.src.addr_bits());
-        $hw.set_dst_ip(d.dst.addr_bits());
-        $hw.set_src_port(d.src.port as u64);
-        $hw.set_dst_port(d.dst.port as u64);
-        $hw.set_seq(d.seq as u64);
-        $hw.set_ack(d.ack as u64);
-        $hw.set_flags(d.flags.bits() as u64);
-        $hw.set_window(d.window as u64);
-        $hw.set_wscale(d.wscale as u64);
-        $hw.set_payload_len(d.payload_len as u64);
-        $hw.set_tsval(d.tsval.unwrap_or(0) as u64);
-        $hw.set_ts_ok(d.tsval.is_some());
-        $hw.set_seg_time(d.time as u64);
+        $hw.set_desc_v6(d.src.is_v6());
+        $hw.set_desc_src_ip(d.src.addr_bits());
+        $hw.set_desc_dst_ip(d.dst.addr_bits());
+        $hw.set_desc_src_port(d.src.port as u64);
+        $hw.set_desc_dst_port(d.dst.port as u64);
+        $hw.set_desc_seq(d.seq as u64);
+        $hw.set_desc_ack(d.ack as u64);
+        $hw.set_desc_flags(d.flags.bits() as u64);
+        $hw.set_desc_window(d.window as u64);
+        $hw.set_desc_wscale(d.wscale as u64);
+        $hw.set_desc_payload_len(d.payload_len as u64);
+        $hw.set_desc_tsval(d.tsval.unwrap_or(0) as u64);
+        $hw.set_desc_ts_ok(d.tsval.is_some());
+        $hw.set_desc_seg_time(d.time as u64);
     }};
 }

@@ -189,23 +189,23 @@ impl Harness {
         hw.set_reset(true);
         hw.tick();
         hw.set_reset(false);
-        hw.set_time_wait(timeouts.time_wait as u64);
-        hw.set_handshake(timeouts.handshake as u64);
-        hw.set_fin_wait_2(timeouts.fin_wait_2 as u64);
-        hw.set_idle(timeouts.idle as u64);
-        hw.set_linger(timeouts.linger as u64);
-        hw.set_timeouts_load(true);
-        hw.set_hash_key(be_words(&DEFAULT_HASH_KEY));
-        hw.set_key_load(true);
+        hw.set_host_time_wait(timeouts.time_wait as u64);
+        hw.set_host_handshake(timeouts.handshake as u64);
+        hw.set_host_fin_wait_2(timeouts.fin_wait_2 as u64);
+        hw.set_host_idle(timeouts.idle as u64);
+        hw.set_host_linger(timeouts.linger as u64);
+        hw.set_host_timeouts_load(true);
+        hw.set_host_hash_key(be_words(&DEFAULT_HASH_KEY));
+        hw.set_host_key_load(true);
         hw.tick();
-        hw.set_timeouts_load(false);
-        hw.set_key_load(false);
+        hw.set_host_timeouts_load(false);
+        hw.set_host_key_load(false);
         if opts.sabotage {
-            hw.set_time_wait(timeouts.time_wait as u64 + 3);
-            hw.set_handshake(timeouts.handshake as u64 + 3);
-            hw.set_timeouts_load(true);
+            hw.set_host_time_wait(timeouts.time_wait as u64 + 3);
+            hw.set_host_handshake(timeouts.handshake as u64 + 3);
+            hw.set_host_timeouts_load(true);
             hw.tick();
-            hw.set_timeouts_load(false);
+            hw.set_host_timeouts_load(false);
         }
         let mut h = Harness {
             hw,
@@ -253,7 +253,7 @@ impl Harness {
         self.open_trace();
         if self.opts.pop {
             let head = self.ev_head();
-            self.hw.set_ev_pop(head.is_some());
+            self.hw.set_host_ev_pop(head.is_some());
             if let Some((rec, expired)) = head {
                 self.take_record(rec, expired)?;
             }
@@ -264,28 +264,28 @@ impl Harness {
     /// The FIFO's head record (and its `ev_expired`), if any.
     fn ev_head(&self) -> Option<(EvRec, u64)> {
         let hw = &self.hw;
-        hw.ev_valid().then(|| {
+        hw.host_ev_valid().then(|| {
             (
                 EvRec {
-                    created: hw.ev_created(),
-                    refused: hw.ev_refused(),
-                    evicted: hw.ev_evicted(),
-                    reincarnated: hw.ev_reincarnated(),
-                    lo_changed: hw.ev_lo_changed(),
-                    hi_changed: hw.ev_hi_changed(),
-                    bucket: hw.ev_bucket(),
-                    way: hw.ev_way(),
-                    lo_before: hw.ev_lo_before(),
-                    hi_before: hw.ev_hi_before(),
-                    lo_after: hw.ev_lo_after(),
-                    hi_after: hw.ev_hi_after(),
-                    v6: hw.ev_v6(),
-                    lo_ip: hw.ev_lo_ip(),
-                    lo_port: hw.ev_lo_port(),
-                    hi_ip: hw.ev_hi_ip(),
-                    hi_port: hw.ev_hi_port(),
-                    time: hw.ev_time(),
-                    client_is_lo: hw.ev_client_is_lo(),
+                    created: hw.host_ev_created(),
+                    refused: hw.host_ev_refused(),
+                    evicted: hw.host_ev_evicted(),
+                    reincarnated: hw.host_ev_reincarnated(),
+                    lo_changed: hw.host_ev_lo_changed(),
+                    hi_changed: hw.host_ev_hi_changed(),
+                    bucket: hw.host_ev_bucket(),
+                    way: hw.host_ev_way(),
+                    lo_before: hw.host_ev_lo_before(),
+                    hi_before: hw.host_ev_hi_before(),
+                    lo_after: hw.host_ev_lo_after(),
+                    hi_after: hw.host_ev_hi_after(),
+                    v6: hw.host_ev_v6(),
+                    lo_ip: hw.host_ev_lo_ip(),
+                    lo_port: hw.host_ev_lo_port(),
+                    hi_ip: hw.host_ev_hi_ip(),
+                    hi_port: hw.host_ev_hi_port(),
+                    time: hw.host_ev_time(),
+                    client_is_lo: hw.host_ev_client_is_lo(),
                 },
                 hw.ev_expired(),
             )
@@ -336,23 +336,23 @@ impl Harness {
         match d {
             Some(d) => {
                 let hw = &mut self.hw;
-                hw.set_in_valid(true);
+                hw.set_desc_valid(true);
                 synscope_sim::set_descriptor!(hw, d);
                 let e = self.expect(d)?;
                 self.pending.push_back(Some(e));
                 self.fed += 1;
             }
             None => {
-                self.hw.set_in_valid(false);
+                self.hw.set_desc_valid(false);
                 self.pending.push_back(None);
             }
         }
         if let Some(k) = self.key_load {
-            self.hw.set_hash_key(be_words(&k));
-            self.hw.set_key_load(true);
+            self.hw.set_host_hash_key(be_words(&k));
+            self.hw.set_host_key_load(true);
         }
         self.tick()?;
-        self.hw.set_key_load(false);
+        self.hw.set_host_key_load(false);
         if let Some(k) = self.key_load.take() {
             self.model.set_hash_key(k);
         }
@@ -587,15 +587,15 @@ impl Harness {
         self.model.finish(&mut ());
         let n = self.fed;
         for slot in 0..BUCKETS * WAYS {
-            self.hw.set_rd_req(true);
-            self.hw.set_rd_bucket((slot / WAYS) as u64);
-            self.hw.set_rd_way((slot % WAYS) as u64);
+            self.hw.set_host_rd_req(true);
+            self.hw.set_host_rd_bucket((slot / WAYS) as u64);
+            self.hw.set_host_rd_way((slot % WAYS) as u64);
             let mut waited = 0;
             loop {
                 self.tick()?;
-                self.hw.set_rd_req(false);
+                self.hw.set_host_rd_req(false);
                 waited += 1;
-                if self.hw.rd_valid() {
+                if self.hw.host_rd_valid() {
                     break;
                 }
                 assert!(waited < 10, "rd_valid never came for slot {slot}");
@@ -608,7 +608,7 @@ impl Harness {
                     .and_then(ContBits::of)
                     .map(|c| c.as_entry())
             });
-            let alive = self.hw.rd_alive();
+            let alive = self.hw.host_rd_alive();
             if alive != want.is_some() {
                 return Err(self.fail(
                     n,
@@ -618,7 +618,7 @@ impl Harness {
                 ));
             }
             if let Some(want) = want {
-                let got = entry_of(self.hw.rd_entry());
+                let got = entry_of(self.hw.host_rd_entry());
                 if got != want {
                     return Err(self.fail(
                         n,
@@ -675,11 +675,11 @@ impl Harness {
             }
         }
         if self.opts.pop {
-            if self.hw.ev_valid() || !self.ev_expected.is_empty() {
+            if self.hw.host_ev_valid() || !self.ev_expected.is_empty() {
                 return Err(self.fail(
                     n,
                     "event records left (end of stream)",
-                    format!("ev_valid {}", self.hw.ev_valid()),
+                    format!("ev_valid {}", self.hw.host_ev_valid()),
                     format!("{} not popped", self.ev_expected.len()),
                 ));
             }
@@ -688,9 +688,9 @@ impl Harness {
             let mut kept = 0;
             while let Some((rec, expired)) = self.ev_head() {
                 self.take_record(rec, expired)?;
-                self.hw.set_ev_pop(true);
+                self.hw.set_host_ev_pop(true);
                 self.tick()?;
-                self.hw.set_ev_pop(false);
+                self.hw.set_host_ev_pop(false);
                 kept += 1;
             }
             let want = self.summary.records.min(EVENT_DEPTH);

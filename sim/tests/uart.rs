@@ -91,15 +91,15 @@ fn transmit(m: &mut UartTx, bytes: &[u8], gaps: &[usize], divisor: u16) -> Vec<b
     let mut line = vec![m.txd()];
     for (i, &b) in bytes.iter().enumerate() {
         for _ in 0..gaps[i] {
-            m.set_valid(false);
+            m.set_s_valid(false);
             m.tick();
             line.push(m.txd());
         }
-        m.set_data(b as u64);
-        m.set_valid(true);
+        m.set_s_data(b as u64);
+        m.set_s_valid(true);
         let mut waited = 0;
         loop {
-            let ready = m.ready();
+            let ready = m.s_ready();
             m.tick();
             line.push(m.txd());
             if ready {
@@ -108,7 +108,7 @@ fn transmit(m: &mut UartTx, bytes: &[u8], gaps: &[usize], divisor: u16) -> Vec<b
             waited += 1;
             assert!(waited < 11 * divisor as usize, "byte {i}: ready never came");
         }
-        m.set_valid(false);
+        m.set_s_valid(false);
     }
     for _ in 0..12 * divisor as usize {
         m.tick();
@@ -201,8 +201,8 @@ fn receive(m: &mut UartRx, line: &[bool]) -> (Vec<u8>, u64) {
     for &l in line {
         m.set_rxd(l);
         m.tick();
-        if m.valid() {
-            got.push(m.data() as u8);
+        if m.m_valid() {
+            got.push(m.m_data() as u8);
         }
         errors += m.framing_error() as u64;
     }
@@ -258,16 +258,16 @@ fn uart_loopback_every_byte_value_at_every_baud_code() {
         let mut next = 0;
         let mut cycles = 0usize;
         while got.len() < bytes.len() {
-            tx.set_valid(next < bytes.len());
-            tx.set_data(*bytes.get(next).unwrap_or(&0) as u64);
-            if tx.ready() && next < bytes.len() {
+            tx.set_s_valid(next < bytes.len());
+            tx.set_s_data(*bytes.get(next).unwrap_or(&0) as u64);
+            if tx.s_ready() && next < bytes.len() {
                 next += 1;
             }
             tx.tick();
             rx.set_rxd(tx.txd());
             rx.tick();
-            if rx.valid() {
-                got.push(rx.data() as u8);
+            if rx.m_valid() {
+                got.push(rx.m_data() as u8);
             }
             assert!(!rx.framing_error(), "code {code}: framing error");
             cycles += 1;

@@ -31,7 +31,7 @@
 //! and `fa2` the second way of a pair it wrote; `patched*`/`cont_patched*` "this way is
 //! patched by `fa`/`fa2`" (`patched_view`); `view*` the bucket as the item ahead wrote it (`way_choice` ranks it).
 //!
-//! **Latency**: a descriptor presented with `in_valid` before clock edge *n* appears on `out_*`
+//! **Latency**: a descriptor presented with `desc.valid` before clock edge *n* appears on `out_*`
 //! with `out_valid` after edge *n + 7* ([`LATENCY`] = 8 `tick()`s including the one that
 //! samples it). The counters include it one edge later (*n + 8*); `counter_value` is
 //! registered (one more edge after `counter_index`) and reads the snapshot bank, which follows
@@ -84,21 +84,23 @@
 use crate::conn::counter_bank::{CounterBank, COUNTER_BITS, COUNTER_INDEX_BITS};
 use crate::conn::desc_delay::DescDelay;
 use crate::conn::desc_in::DescIn;
-use crate::conn::entry::{EntryBits, ENTRY_BITS, STATE_BITS, TIME_BITS};
-use crate::conn::entry_age::{TimeoutBits, TIMEOUT_BITS};
+use crate::conn::entry::{EntryBits, ENTRY_BITS};
+use crate::conn::entry_age::TimeoutBits;
 use crate::conn::entry_route::EntryRoute;
 use crate::conn::event_queue::EventQueue;
-use crate::conn::flow_key::IP_BITS;
 use crate::conn::key_match::KeyMatch;
 use crate::conn::out_record::OutRecord;
 use crate::conn::patched_view::PatchedView;
 use crate::conn::read_arbiter::ReadArbiter;
 use crate::conn::segment_apply::SegmentApply;
-use crate::conn::toeplitz_hash::{ToeplitzHash, KEY_BITS};
+use crate::conn::toeplitz_hash::ToeplitzHash;
 use crate::conn::way_choice::WayChoice;
 use crate::conn::way_pair::WayPair;
 use crate::conn::write_back::WriteBack;
-use crate::conn::{OUT_VERDICT_BITS, PAIRS, WAYS};
+use crate::conn::{PAIRS, WAYS};
+use crate::ports::core_host::CoreHost;
+use crate::ports::segment_desc::SegmentDescIn;
+use crate::ports::segment_record::SegmentRecord;
 use rust_hdl::prelude::*;
 use synscope_model::timeouts::Timeouts;
 use synscope_model::TableShape;
@@ -128,44 +130,12 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     /// Synchronous: clears the pipeline, the time, the counters and the timeouts (to their
     /// defaults); not the table nor the hash key.
     pub reset: Signal<In, Bit>,
-    // ---- descriptor in
-    pub in_valid: Signal<In, Bit>,
-    /// The endpoints are IPv6 (else IPv4, in the addresses' low 32 bits).
-    pub v6: Signal<In, Bit>,
-    pub src_ip: Signal<In, Bits<IP_BITS>>,
-    pub dst_ip: Signal<In, Bits<IP_BITS>>,
-    pub src_port: Signal<In, Bits<16>>,
-    pub dst_port: Signal<In, Bits<16>>,
-    pub seq: Signal<In, Bits<32>>,
-    pub ack: Signal<In, Bits<32>>,
-    pub flags: Signal<In, Bits<9>>,
-    pub window: Signal<In, Bits<16>>,
-    pub wscale: Signal<In, Bits<4>>,
-    pub payload_len: Signal<In, Bits<16>>,
-    /// TSval of the Timestamps option (`SegmentDescriptor::tsval`), when `ts_ok`.
-    pub tsval: Signal<In, Bits<32>>,
-    pub ts_ok: Signal<In, Bit>,
-    /// Capture time in ticks (`SegmentDescriptor::time`, `synscope_model::time`).
-    pub seg_time: Signal<In, Bits<32>>,
+    /// The descriptor stream in.
+    pub desc: SegmentDescIn,
     // ---- configuration
     /// `toeplitz_hash::key_word` of the key, taken when `key_load` is high.
-    pub hash_key: Signal<In, Bits<KEY_BITS>>,
-    pub key_load: Signal<In, Bit>,
-    /// The five timeouts (seconds), taken when `timeouts_load` is high; power-on and reset
-    /// values are `Timeouts::default()`.
-    pub time_wait: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub handshake: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub fin_wait_2: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub idle: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub linger: Signal<In, Bits<TIMEOUT_BITS>>,
-    pub timeouts_load: Signal<In, Bit>,
-    // ---- host table read
-    pub rd_req: Signal<In, Bit>,
-    pub rd_bucket: Signal<In, Bits<B>>,
-    pub rd_way: Signal<In, Bits<2>>,
-    pub rd_valid: Signal<Out, Bit>,
-    pub rd_entry: Signal<Out, EntryBits>,
-    pub rd_alive: Signal<Out, Bit>,
+    /// The host port (configuration, table read, time, events): the command engine's.
+    pub host: CoreHost<B>,
     // ---- counters
     pub counter_index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
     pub counter_value: Signal<Out, Bits<COUNTER_BITS>>,
@@ -173,56 +143,12 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub counter_snap: Signal<In, Bit>,
     /// `counter_value` reads the snapshot bank (else the live counters).
     pub counter_frozen: Signal<In, Bit>,
-    /// Synchronous: clears the counters only (not the time, timeouts, pipeline or gauges).
-    pub clear_counters: Signal<In, Bit>,
-    /// The core's time: the latest descriptor time seen, in ticks (`Tracker::now`).
-    pub now: Signal<Out, Bits<32>>,
     // ---- per-descriptor record
-    pub out_valid: Signal<Out, Bit>,
-    pub out_verdict: Signal<Out, Bits<OUT_VERDICT_BITS>>,
-    /// The segment was applied to an entry (hit, or created).
-    pub out_has_entry: Signal<Out, Bit>,
-    pub out_created: Signal<Out, Bit>,
-    pub out_evicted: Signal<Out, Bit>,
-    pub out_refused: Signal<Out, Bit>,
-    pub out_reincarnated: Signal<Out, Bit>,
-    /// Dead entries of this bucket removed (`expired`) by this descriptor's aging.
-    pub out_expired: Signal<Out, Bits<3>>,
-    pub out_lo_before: Signal<Out, Bits<STATE_BITS>>,
-    pub out_hi_before: Signal<Out, Bits<STATE_BITS>>,
-    pub out_lo_after: Signal<Out, Bits<STATE_BITS>>,
-    pub out_hi_after: Signal<Out, Bits<STATE_BITS>>,
-    pub out_lo_changed: Signal<Out, Bit>,
-    pub out_hi_changed: Signal<Out, Bit>,
-    pub out_src_is_lo: Signal<Out, Bit>,
-    pub out_bucket: Signal<Out, Bits<B>>,
-    pub out_way: Signal<Out, Bits<2>>,
-    /// The entry after the segment (meaningful with `out_has_entry`).
-    pub out_entry: Signal<Out, EntryBits>,
+    /// The per-descriptor record.
+    pub out: SegmentRecord<B>,
     // ---- event FIFO read side (first-word fall-through: `ev_*` show the oldest record while
     // `ev_valid`; `ev_pop` removes it at the clock edge)
-    pub ev_pop: Signal<In, Bit>,
-    pub ev_valid: Signal<Out, Bit>,
-    pub ev_created: Signal<Out, Bit>,
-    pub ev_refused: Signal<Out, Bit>,
-    pub ev_evicted: Signal<Out, Bit>,
-    pub ev_reincarnated: Signal<Out, Bit>,
-    pub ev_lo_changed: Signal<Out, Bit>,
-    pub ev_hi_changed: Signal<Out, Bit>,
     pub ev_expired: Signal<Out, Bits<3>>,
-    pub ev_bucket: Signal<Out, Bits<B>>,
-    pub ev_way: Signal<Out, Bits<2>>,
-    pub ev_lo_before: Signal<Out, Bits<STATE_BITS>>,
-    pub ev_hi_before: Signal<Out, Bits<STATE_BITS>>,
-    pub ev_lo_after: Signal<Out, Bits<STATE_BITS>>,
-    pub ev_hi_after: Signal<Out, Bits<STATE_BITS>>,
-    pub ev_v6: Signal<Out, Bit>,
-    pub ev_lo_ip: Signal<Out, Bits<IP_BITS>>,
-    pub ev_lo_port: Signal<Out, Bits<16>>,
-    pub ev_hi_ip: Signal<Out, Bits<IP_BITS>>,
-    pub ev_hi_port: Signal<Out, Bits<16>>,
-    pub ev_time: Signal<Out, Bits<TIME_BITS>>,
-    pub ev_client_is_lo: Signal<Out, Bit>,
     // ---- blocks
     /// S0: the descriptor in.
     desc_in: DescIn,
@@ -273,81 +199,14 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            in_valid: Default::default(),
-            v6: Default::default(),
-            src_ip: Default::default(),
-            dst_ip: Default::default(),
-            src_port: Default::default(),
-            dst_port: Default::default(),
-            seq: Default::default(),
-            ack: Default::default(),
-            flags: Default::default(),
-            window: Default::default(),
-            wscale: Default::default(),
-            payload_len: Default::default(),
-            tsval: Default::default(),
-            ts_ok: Default::default(),
-            seg_time: Default::default(),
-            hash_key: Default::default(),
-            key_load: Default::default(),
-            time_wait: Default::default(),
-            handshake: Default::default(),
-            fin_wait_2: Default::default(),
-            idle: Default::default(),
-            linger: Default::default(),
-            timeouts_load: Default::default(),
-            rd_req: Default::default(),
-            rd_bucket: Default::default(),
-            rd_way: Default::default(),
-            rd_valid: Default::default(),
-            rd_entry: Default::default(),
-            rd_alive: Default::default(),
+            desc: Default::default(),
+            host: Default::default(),
+            out: Default::default(),
             counter_index: Default::default(),
             counter_value: Default::default(),
             counter_snap: Default::default(),
             counter_frozen: Default::default(),
-            clear_counters: Default::default(),
-            now: Default::default(),
-            out_valid: Default::default(),
-            out_verdict: Default::default(),
-            out_has_entry: Default::default(),
-            out_created: Default::default(),
-            out_evicted: Default::default(),
-            out_refused: Default::default(),
-            out_reincarnated: Default::default(),
-            out_expired: Default::default(),
-            out_lo_before: Default::default(),
-            out_hi_before: Default::default(),
-            out_lo_after: Default::default(),
-            out_hi_after: Default::default(),
-            out_lo_changed: Default::default(),
-            out_hi_changed: Default::default(),
-            out_src_is_lo: Default::default(),
-            out_bucket: Default::default(),
-            out_way: Default::default(),
-            out_entry: Default::default(),
-            ev_pop: Default::default(),
-            ev_valid: Default::default(),
-            ev_created: Default::default(),
-            ev_refused: Default::default(),
-            ev_evicted: Default::default(),
-            ev_reincarnated: Default::default(),
-            ev_lo_changed: Default::default(),
-            ev_hi_changed: Default::default(),
             ev_expired: Default::default(),
-            ev_bucket: Default::default(),
-            ev_way: Default::default(),
-            ev_lo_before: Default::default(),
-            ev_hi_before: Default::default(),
-            ev_lo_after: Default::default(),
-            ev_hi_after: Default::default(),
-            ev_v6: Default::default(),
-            ev_lo_ip: Default::default(),
-            ev_lo_port: Default::default(),
-            ev_hi_ip: Default::default(),
-            ev_hi_port: Default::default(),
-            ev_time: Default::default(),
-            ev_client_is_lo: Default::default(),
             desc_in: Default::default(),
             hasher: Default::default(),
             delay: Default::default(),
@@ -385,52 +244,38 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.arb.reset.next = self.reset.val();
         self.km.clock.next = self.clock.val();
         self.km.reset.next = self.reset.val();
-        self.km.key_load.next = self.key_load.val();
+        self.km.key_load.next = self.host.key_load.val();
         self.wb.clock.next = self.clock.val();
         self.wb.reset.next = self.reset.val();
-        self.wb.key_load.next = self.key_load.val();
+        self.wb.key_load.next = self.host.key_load.val();
         self.rec.clock.next = self.clock.val();
         self.rec.reset.next = self.reset.val();
         self.hasher.clock.next = self.clock.val();
         self.hasher.reset.next = self.reset.val();
-        self.hasher.key.next = self.hash_key.val();
-        self.hasher.key_load.next = self.key_load.val();
+        self.hasher.key.next = self.host.hash_key.val();
+        self.hasher.key_load.next = self.host.key_load.val();
         self.bank.clock.next = self.clock.val();
-        self.bank.reset.next = self.reset.val() | self.clear_counters.val();
+        self.bank.reset.next = self.reset.val() | self.host.clear_counters.val();
         self.bank.snap.next = self.counter_snap.val();
         self.bank.frozen.next = self.counter_frozen.val();
-        self.now.next = self.desc_in.now.val();
-        self.bank.clear.next = self.key_load.val();
+        self.host.now.next = self.desc_in.now.val();
+        self.bank.clear.next = self.host.key_load.val();
         self.ep_ram.read_clock.next = self.clock.val();
         self.ep_ram.write_clock.next = self.clock.val();
 
         // ---- configuration
-        if self.timeouts_load.val() {
-            self.timeouts_q.d.next.time_wait = self.time_wait.val();
-            self.timeouts_q.d.next.handshake = self.handshake.val();
-            self.timeouts_q.d.next.fin_wait_2 = self.fin_wait_2.val();
-            self.timeouts_q.d.next.idle = self.idle.val();
-            self.timeouts_q.d.next.linger = self.linger.val();
+        if self.host.timeouts_load.val() {
+            self.timeouts_q.d.next.time_wait = self.host.time_wait.val();
+            self.timeouts_q.d.next.handshake = self.host.handshake.val();
+            self.timeouts_q.d.next.fin_wait_2 = self.host.fin_wait_2.val();
+            self.timeouts_q.d.next.idle = self.host.idle.val();
+            self.timeouts_q.d.next.linger = self.host.linger.val();
         }
 
         // ---- S0 (`desc_in`): the descriptor registered, decoded, its key, time and hash input
         self.desc_in.clock.next = self.clock.val();
         self.desc_in.reset.next = self.reset.val();
-        self.desc_in.in_valid.next = self.in_valid.val();
-        self.desc_in.v6.next = self.v6.val();
-        self.desc_in.src_ip.next = self.src_ip.val();
-        self.desc_in.dst_ip.next = self.dst_ip.val();
-        self.desc_in.src_port.next = self.src_port.val();
-        self.desc_in.dst_port.next = self.dst_port.val();
-        self.desc_in.seq.next = self.seq.val();
-        self.desc_in.ack.next = self.ack.val();
-        self.desc_in.flags.next = self.flags.val();
-        self.desc_in.window.next = self.window.val();
-        self.desc_in.wscale.next = self.wscale.val();
-        self.desc_in.payload_len.next = self.payload_len.val();
-        self.desc_in.tsval.next = self.tsval.val();
-        self.desc_in.ts_ok.next = self.ts_ok.val();
-        self.desc_in.seg_time.next = self.seg_time.val();
+        SegmentDescIn::link(&mut self.desc, &mut self.desc_in.seg);
         self.hasher.data.next = self.desc_in.hash_input.val();
         self.hasher.in_valid.next = self.desc_in.valid.val();
 
@@ -444,11 +289,11 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.arb.p4_valid.next = self.delay.p4_valid.val();
         self.arb.p4.next = self.delay.p4.val();
         self.arb.hash_bucket.next = self.hasher.hash.val().get_bits::<B>(0);
-        self.arb.rd_req.next = self.rd_req.val();
-        self.arb.rd_bucket.next = self.rd_bucket.val();
-        self.arb.rd_way.next = self.rd_way.val();
-        self.arb.timeouts_load.next = self.timeouts_load.val();
-        self.arb.key_load.next = self.key_load.val();
+        self.arb.rd_req.next = self.host.rd_req.val();
+        self.arb.rd_bucket.next = self.host.rd_bucket.val();
+        self.arb.rd_way.next = self.host.rd_way.val();
+        self.arb.timeouts_load.next = self.host.timeouts_load.val();
+        self.arb.key_load.next = self.host.key_load.val();
         for w in 0..WAYS {
             self.rams[w].read_address.next = self.arb.bucket.val();
         }
@@ -658,55 +503,38 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.events.record.next = self.rec.ev.val();
         self.events.bucket.next = self.km.a_bucket.val();
         self.events.tops_in.next = self.rec.ev_top.val();
-        self.events.pop.next = self.ev_pop.val();
-        self.ev_valid.next = self.events.head_valid.val();
-        self.ev_bucket.next = self.events.head_bucket.val();
-        self.ev_lo_ip.next = self.events.head_lo_ip.val();
-        self.ev_hi_ip.next = self.events.head_hi_ip.val();
-        self.ev_created.next = self.events.head.val().created;
-        self.ev_refused.next = self.events.head.val().refused;
-        self.ev_evicted.next = self.events.head.val().evicted;
-        self.ev_reincarnated.next = self.events.head.val().reincarnated;
-        self.ev_lo_changed.next = self.events.head.val().lo_changed;
-        self.ev_hi_changed.next = self.events.head.val().hi_changed;
+        self.events.pop.next = self.host.ev_pop.val();
+        self.host.ev_valid.next = self.events.head_valid.val();
+        self.host.ev_bucket.next = self.events.head_bucket.val();
+        self.host.ev_lo_ip.next = self.events.head_lo_ip.val();
+        self.host.ev_hi_ip.next = self.events.head_hi_ip.val();
+        self.host.ev_created.next = self.events.head.val().created;
+        self.host.ev_refused.next = self.events.head.val().refused;
+        self.host.ev_evicted.next = self.events.head.val().evicted;
+        self.host.ev_reincarnated.next = self.events.head.val().reincarnated;
+        self.host.ev_lo_changed.next = self.events.head.val().lo_changed;
+        self.host.ev_hi_changed.next = self.events.head.val().hi_changed;
         self.ev_expired.next = self.events.head.val().expired;
-        self.ev_way.next = self.events.head.val().way;
-        self.ev_lo_before.next = self.events.head.val().lo_before;
-        self.ev_hi_before.next = self.events.head.val().hi_before;
-        self.ev_lo_after.next = self.events.head.val().lo_after;
-        self.ev_hi_after.next = self.events.head.val().hi_after;
-        self.ev_v6.next = self.events.head.val().v6;
-        self.ev_lo_port.next = self.events.head.val().lo_port;
-        self.ev_hi_port.next = self.events.head.val().hi_port;
-        self.ev_time.next = self.events.head.val().time;
-        self.ev_client_is_lo.next = self.events.head.val().client_is_lo;
+        self.host.ev_way.next = self.events.head.val().way;
+        self.host.ev_lo_before.next = self.events.head.val().lo_before;
+        self.host.ev_hi_before.next = self.events.head.val().hi_before;
+        self.host.ev_lo_after.next = self.events.head.val().lo_after;
+        self.host.ev_hi_after.next = self.events.head.val().hi_after;
+        self.host.ev_v6.next = self.events.head.val().v6;
+        self.host.ev_lo_port.next = self.events.head.val().lo_port;
+        self.host.ev_hi_port.next = self.events.head.val().hi_port;
+        self.host.ev_time.next = self.events.head.val().time;
+        self.host.ev_client_is_lo.next = self.events.head.val().client_is_lo;
 
         // ---- O: the counters (`counter_bank`) and the outputs
         self.bank.record.next = self.rec.count.val();
         self.bank.record.next.events_dropped = self.events.dropped.val();
         self.bank.index.next = self.counter_index.val();
         self.counter_value.next = self.bank.value.val();
-        self.out_valid.next = self.rec.out_valid.val();
-        self.out_verdict.next = self.rec.out_verdict.val();
-        self.out_has_entry.next = self.rec.out_has_entry.val();
-        self.out_created.next = self.rec.out_created.val();
-        self.out_evicted.next = self.rec.out_evicted.val();
-        self.out_refused.next = self.rec.out_refused.val();
-        self.out_reincarnated.next = self.rec.out_reincarnated.val();
-        self.out_expired.next = self.rec.out_expired.val();
-        self.out_lo_before.next = self.rec.out_lo_before.val();
-        self.out_hi_before.next = self.rec.out_hi_before.val();
-        self.out_lo_after.next = self.rec.out_lo_after.val();
-        self.out_hi_after.next = self.rec.out_hi_after.val();
-        self.out_lo_changed.next = self.rec.out_lo_changed.val();
-        self.out_hi_changed.next = self.rec.out_hi_changed.val();
-        self.out_src_is_lo.next = self.rec.out_src_is_lo.val();
-        self.out_bucket.next = self.rec.out_bucket.val();
-        self.out_way.next = self.rec.out_way.val();
-        self.out_entry.next = self.rec.out_entry.val();
-        self.rd_valid.next = self.rec.rd_valid.val();
-        self.rd_entry.next = self.rec.rd_entry.val();
-        self.rd_alive.next = self.rec.rd_alive.val();
+        SegmentRecord::<B>::link(&mut self.out, &mut self.rec.out);
+        self.host.rd_valid.next = self.rec.rd_valid.val();
+        self.host.rd_entry.next = self.rec.rd_entry.val();
+        self.host.rd_alive.next = self.rec.rd_alive.val();
 
         // ---- synchronous reset (last: it wins)
         if self.reset.val() {
@@ -714,7 +542,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         }
         // ---- hash key load: the table is emptied (new epoch; `write_back` forwards no bucket
         // written under the old one). Not undone by reset.
-        if self.key_load.val() {
+        if self.host.key_load.val() {
             self.epoch_q.d.next = !self.epoch_q.q.val();
         }
     }
@@ -745,37 +573,11 @@ pub fn connected<const B: usize, const E: usize, const EP1: usize>() -> ConnCore
     let mut u = ConnCore::<B, E, EP1>::default();
     u.clock.connect();
     u.reset.connect();
-    u.in_valid.connect();
-    u.v6.connect();
-    u.src_ip.connect();
-    u.dst_ip.connect();
-    u.src_port.connect();
-    u.dst_port.connect();
-    u.seq.connect();
-    u.ack.connect();
-    u.flags.connect();
-    u.window.connect();
-    u.wscale.connect();
-    u.payload_len.connect();
-    u.tsval.connect();
-    u.ts_ok.connect();
-    u.seg_time.connect();
-    u.hash_key.connect();
-    u.key_load.connect();
-    u.time_wait.connect();
-    u.handshake.connect();
-    u.fin_wait_2.connect();
-    u.idle.connect();
-    u.linger.connect();
-    u.timeouts_load.connect();
-    u.rd_req.connect();
-    u.rd_bucket.connect();
-    u.rd_way.connect();
+    u.desc.link_connect_dest();
+    u.host.link_connect_dest();
     u.counter_index.connect();
     u.counter_snap.connect();
     u.counter_frozen.connect();
-    u.clear_counters.connect();
-    u.ev_pop.connect();
     u
 }
 

@@ -12,6 +12,7 @@ use crate::conn::flag_decode::FlagDecode;
 use crate::conn::flow_key::{FlowKey, IP_BITS};
 use crate::conn::segment_apply::Zext32;
 use crate::conn::toeplitz_hash::{HashWord, HashWord4, INPUT_BITS};
+use crate::ports::segment_desc::SegmentDescIn;
 use rust_hdl::prelude::*;
 use synscope_model::TcpFlags;
 
@@ -69,24 +70,8 @@ pub struct DescIn {
     pub clock: Signal<In, Clock>,
     /// Synchronous: forgets the time (the next descriptor sets it) and the descriptor held.
     pub reset: Signal<In, Bit>,
-    pub in_valid: Signal<In, Bit>,
-    /// The endpoints are IPv6 (else IPv4, in the addresses' low 32 bits).
-    pub v6: Signal<In, Bit>,
-    pub src_ip: Signal<In, Bits<IP_BITS>>,
-    pub dst_ip: Signal<In, Bits<IP_BITS>>,
-    pub src_port: Signal<In, Bits<16>>,
-    pub dst_port: Signal<In, Bits<16>>,
-    pub seq: Signal<In, Bits<32>>,
-    pub ack: Signal<In, Bits<32>>,
-    pub flags: Signal<In, Bits<9>>,
-    pub window: Signal<In, Bits<16>>,
-    pub wscale: Signal<In, Bits<4>>,
-    pub payload_len: Signal<In, Bits<16>>,
-    /// TSval of the Timestamps option (`SegmentDescriptor::tsval`), when `ts_ok`.
-    pub tsval: Signal<In, Bits<32>>,
-    pub ts_ok: Signal<In, Bit>,
-    /// Capture time in ticks (`SegmentDescriptor::time`, `synscope_model::time`).
-    pub seg_time: Signal<In, Bits<32>>,
+    /// The descriptor stream in.
+    pub seg: SegmentDescIn,
     /// Registered (S0): a descriptor, decoded; the hash's input word for its key.
     pub valid: Signal<Out, Bit>,
     pub desc: Signal<Out, Desc>,
@@ -122,21 +107,7 @@ impl Default for DescIn {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            in_valid: Default::default(),
-            v6: Default::default(),
-            src_ip: Default::default(),
-            dst_ip: Default::default(),
-            src_port: Default::default(),
-            dst_port: Default::default(),
-            seq: Default::default(),
-            ack: Default::default(),
-            flags: Default::default(),
-            window: Default::default(),
-            wscale: Default::default(),
-            payload_len: Default::default(),
-            tsval: Default::default(),
-            ts_ok: Default::default(),
-            seg_time: Default::default(),
+            seg: Default::default(),
             valid: Default::default(),
             desc: Default::default(),
             hash_input: Default::default(),
@@ -169,21 +140,21 @@ impl Logic for DescIn {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, s0_valid, s0, now_q, clock_set);
-        self.s0_valid.d.next = self.in_valid.val();
-        self.s0.d.next.v6 = self.v6.val();
-        self.s0.d.next.src_ip = self.src_ip.val();
-        self.s0.d.next.dst_ip = self.dst_ip.val();
-        self.s0.d.next.src_port = self.src_port.val();
-        self.s0.d.next.dst_port = self.dst_port.val();
-        self.s0.d.next.seq = self.seq.val();
-        self.s0.d.next.ack = self.ack.val();
-        self.s0.d.next.flags = self.flags.val();
-        self.s0.d.next.window = self.window.val();
-        self.s0.d.next.wscale = self.wscale.val();
-        self.s0.d.next.payload_len = self.payload_len.val();
-        self.s0.d.next.tsval = self.tsval.val();
-        self.s0.d.next.ts_ok = self.ts_ok.val();
-        self.s0.d.next.seg_time = self.seg_time.val();
+        self.s0_valid.d.next = self.seg.valid.val();
+        self.s0.d.next.v6 = self.seg.v6.val();
+        self.s0.d.next.src_ip = self.seg.src_ip.val();
+        self.s0.d.next.dst_ip = self.seg.dst_ip.val();
+        self.s0.d.next.src_port = self.seg.src_port.val();
+        self.s0.d.next.dst_port = self.seg.dst_port.val();
+        self.s0.d.next.seq = self.seg.seq.val();
+        self.s0.d.next.ack = self.seg.ack.val();
+        self.s0.d.next.flags = self.seg.flags.val();
+        self.s0.d.next.window = self.seg.window.val();
+        self.s0.d.next.wscale = self.seg.wscale.val();
+        self.s0.d.next.payload_len = self.seg.payload_len.val();
+        self.s0.d.next.tsval = self.seg.tsval.val();
+        self.s0.d.next.ts_ok = self.seg.ts_ok.val();
+        self.s0.d.next.seg_time = self.seg.seg_time.val();
 
         self.decode.flags.next = self.s0.q.val().flags;
         self.key.src_ip.next = self.s0.q.val().src_ip;
@@ -279,21 +250,7 @@ mod tests {
         let mut uut = DescIn::default();
         uut.clock.connect();
         uut.reset.connect();
-        uut.in_valid.connect();
-        uut.v6.connect();
-        uut.src_ip.connect();
-        uut.dst_ip.connect();
-        uut.src_port.connect();
-        uut.dst_port.connect();
-        uut.seq.connect();
-        uut.ack.connect();
-        uut.flags.connect();
-        uut.window.connect();
-        uut.wscale.connect();
-        uut.payload_len.connect();
-        uut.tsval.connect();
-        uut.ts_ok.connect();
-        uut.seg_time.connect();
+        uut.seg.link_connect_dest();
         uut.connect_all();
         yosys_validate("synscope_desc_in", &generate_verilog(&uut)).unwrap();
     }

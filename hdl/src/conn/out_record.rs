@@ -9,6 +9,7 @@ use crate::conn::counter_bank::CountRecord;
 use crate::conn::entry::{EntryBits, TrackBits, STATE_BITS, TIME_BITS, TOP_IP_BITS};
 use crate::conn::event_queue::{EventRecord, EventTop};
 use crate::conn::{OUT_VERDICT_BITS, V_REFUSED};
+use crate::ports::segment_record::SegmentRecord;
 use rust_hdl::prelude::*;
 
 /// The C2 item's records, and their O registers, for `2^B` buckets.
@@ -65,24 +66,8 @@ pub struct OutRecord<const B: usize> {
     pub ev: Signal<Out, EventRecord>,
     pub ev_top: Signal<Out, EventTop>,
     // ---- O: registered
-    pub out_valid: Signal<Out, Bit>,
-    pub out_verdict: Signal<Out, Bits<OUT_VERDICT_BITS>>,
-    pub out_has_entry: Signal<Out, Bit>,
-    pub out_created: Signal<Out, Bit>,
-    pub out_evicted: Signal<Out, Bit>,
-    pub out_refused: Signal<Out, Bit>,
-    pub out_reincarnated: Signal<Out, Bit>,
-    pub out_expired: Signal<Out, Bits<3>>,
-    pub out_lo_before: Signal<Out, Bits<STATE_BITS>>,
-    pub out_hi_before: Signal<Out, Bits<STATE_BITS>>,
-    pub out_lo_after: Signal<Out, Bits<STATE_BITS>>,
-    pub out_hi_after: Signal<Out, Bits<STATE_BITS>>,
-    pub out_lo_changed: Signal<Out, Bit>,
-    pub out_hi_changed: Signal<Out, Bit>,
-    pub out_src_is_lo: Signal<Out, Bit>,
-    pub out_bucket: Signal<Out, Bits<B>>,
-    pub out_way: Signal<Out, Bits<2>>,
-    pub out_entry: Signal<Out, EntryBits>,
+    /// O: the per-descriptor record, registered.
+    pub out: SegmentRecord<B>,
     pub rd_valid: Signal<Out, Bit>,
     pub rd_entry: Signal<Out, EntryBits>,
     pub rd_alive: Signal<Out, Bit>,
@@ -174,24 +159,7 @@ impl<const B: usize> Default for OutRecord<B> {
             view3: Default::default(),
             ev: Default::default(),
             ev_top: Default::default(),
-            out_valid: Default::default(),
-            out_verdict: Default::default(),
-            out_has_entry: Default::default(),
-            out_created: Default::default(),
-            out_evicted: Default::default(),
-            out_refused: Default::default(),
-            out_reincarnated: Default::default(),
-            out_expired: Default::default(),
-            out_lo_before: Default::default(),
-            out_hi_before: Default::default(),
-            out_lo_after: Default::default(),
-            out_hi_after: Default::default(),
-            out_lo_changed: Default::default(),
-            out_hi_changed: Default::default(),
-            out_src_is_lo: Default::default(),
-            out_bucket: Default::default(),
-            out_way: Default::default(),
-            out_entry: Default::default(),
+            out: Default::default(),
             rd_valid: Default::default(),
             rd_entry: Default::default(),
             rd_alive: Default::default(),
@@ -371,26 +339,26 @@ impl<const B: usize> Logic for OutRecord<B> {
         self.ev.next = self.c_ev.val();
 
         // ---- O: the outputs
-        self.out_valid.next = self.o_valid.q.val();
-        self.out_verdict.next = self.o_verdict.q.val();
-        self.out_has_entry.next = self.o_has_entry.q.val();
-        self.out_created.next = self.o_created.q.val();
-        self.out_evicted.next = self.o_evicted.q.val();
-        self.out_refused.next = self.o_refused.q.val();
-        self.out_reincarnated.next = self.o_reincarnated.q.val();
-        self.out_expired.next = self.o_expired.q.val();
-        self.out_lo_before.next = self.o_lo_before.q.val();
-        self.out_hi_before.next = self.o_hi_before.q.val();
+        self.out.valid.next = self.o_valid.q.val();
+        self.out.verdict.next = self.o_verdict.q.val();
+        self.out.has_entry.next = self.o_has_entry.q.val();
+        self.out.created.next = self.o_created.q.val();
+        self.out.evicted.next = self.o_evicted.q.val();
+        self.out.refused.next = self.o_refused.q.val();
+        self.out.reincarnated.next = self.o_reincarnated.q.val();
+        self.out.expired.next = self.o_expired.q.val();
+        self.out.lo_before.next = self.o_lo_before.q.val();
+        self.out.hi_before.next = self.o_hi_before.q.val();
         self.trk_o_lo.next = self.o_entry.q.val().lo;
         self.trk_o_hi.next = self.o_entry.q.val().hi;
-        self.out_lo_after.next = self.trk_o_lo.val().state;
-        self.out_hi_after.next = self.trk_o_hi.val().state;
-        self.out_lo_changed.next = self.o_lo_changed.q.val();
-        self.out_hi_changed.next = self.o_hi_changed.q.val();
-        self.out_src_is_lo.next = self.o_src_is_lo.q.val();
-        self.out_bucket.next = self.o_bucket.q.val();
-        self.out_way.next = self.o_way.q.val();
-        self.out_entry.next = self.o_entry.q.val();
+        self.out.lo_after.next = self.trk_o_lo.val().state;
+        self.out.hi_after.next = self.trk_o_hi.val().state;
+        self.out.lo_changed.next = self.o_lo_changed.q.val();
+        self.out.hi_changed.next = self.o_hi_changed.q.val();
+        self.out.src_is_lo.next = self.o_src_is_lo.q.val();
+        self.out.bucket.next = self.o_bucket.q.val();
+        self.out.way.next = self.o_way.q.val();
+        self.out.entry.next = self.o_entry.q.val();
         self.rd_valid.next = self.o_rd_valid.q.val();
         self.rd_entry.next = self.o_rd_entry.q.val();
         self.rd_alive.next = self.o_rd_alive.q.val();

@@ -49,6 +49,7 @@ use crate::front::parser::ipv6_walk::Ipv6Walk;
 use crate::front::parser::k;
 use crate::front::parser::tcp_header::TcpHeader;
 use crate::front::parser::tcp_options::TcpOptions;
+use crate::ports::segment_desc::SegmentDescOut;
 use rust_hdl::prelude::*;
 use synscope_model::drop::DropReason;
 use synscope_model::flags::TcpFlags;
@@ -78,22 +79,8 @@ pub struct FrameParser {
     pub out_valid: Signal<Out, Bit>,
     pub out_drop: Signal<Out, Bit>,
     pub out_reason: Signal<Out, Bits<{ DropReason::BITS }>>,
-    /// The descriptor is IPv6 (else IPv4: the addresses' low 32 bits).
-    pub v6: Signal<Out, Bit>,
-    pub src_ip: Signal<Out, Bits<128>>,
-    pub dst_ip: Signal<Out, Bits<128>>,
-    pub src_port: Signal<Out, Bits<16>>,
-    pub dst_port: Signal<Out, Bits<16>>,
-    pub seq: Signal<Out, Bits<32>>,
-    pub ack: Signal<Out, Bits<32>>,
-    pub flags: Signal<Out, Bits<9>>,
-    pub window: Signal<Out, Bits<16>>,
-    pub wscale: Signal<Out, Bits<4>>,
-    pub payload_len: Signal<Out, Bits<16>>,
-    /// TSval of the Timestamps option, when `ts_ok` (`SegmentDescriptor::tsval`).
-    pub tsval: Signal<Out, Bits<32>>,
-    pub ts_ok: Signal<Out, Bit>,
-    pub seg_time: Signal<Out, Bits<NOW_BITS>>,
+    /// The descriptor of a frame not dropped.
+    pub desc: SegmentDescOut,
 
     // ---- the blocks, in the order a frame's bytes reach them
     eth: EthVlan,
@@ -135,20 +122,7 @@ impl Default for FrameParser {
             out_valid: Default::default(),
             out_drop: Default::default(),
             out_reason: Default::default(),
-            v6: Default::default(),
-            src_ip: Default::default(),
-            dst_ip: Default::default(),
-            src_port: Default::default(),
-            dst_port: Default::default(),
-            seq: Default::default(),
-            ack: Default::default(),
-            flags: Default::default(),
-            window: Default::default(),
-            wscale: Default::default(),
-            payload_len: Default::default(),
-            tsval: Default::default(),
-            ts_ok: Default::default(),
-            seg_time: Default::default(),
+            desc: Default::default(),
             eth: Default::default(),
             ip4: Default::default(),
             addrs: Default::default(),
@@ -281,20 +255,7 @@ impl Logic for FrameParser {
         self.out_valid.next = self.result.out_valid.val();
         self.out_drop.next = self.result.out_drop.val();
         self.out_reason.next = self.result.out_reason.val();
-        self.v6.next = self.result.v6.val();
-        self.src_ip.next = self.result.src_ip.val();
-        self.dst_ip.next = self.result.dst_ip.val();
-        self.src_port.next = self.result.src_port.val();
-        self.dst_port.next = self.result.dst_port.val();
-        self.seq.next = self.result.seq.val();
-        self.ack.next = self.result.ack.val();
-        self.flags.next = self.result.flags.val();
-        self.window.next = self.result.window.val();
-        self.wscale.next = self.result.wscale.val();
-        self.payload_len.next = self.result.payload_len.val();
-        self.tsval.next = self.result.tsval.val();
-        self.ts_ok.next = self.result.ts_ok.val();
-        self.seg_time.next = self.result.seg_time.val();
+        SegmentDescOut::link(&mut self.desc, &mut self.result.desc);
     }
 }
 

@@ -73,10 +73,6 @@
 //! the defaults, except the hash key, which (as in the core) survives a reset.
 
 use crate::conn::counter_bank::{COUNTER_BITS, COUNTER_INDEX_BITS};
-use crate::conn::entry::{EntryBits, STATE_BITS, TIME_BITS};
-use crate::conn::entry_age::TIMEOUT_BITS;
-use crate::conn::flow_key::IP_BITS;
-use crate::conn::toeplitz_hash::KEY_BITS;
 pub use crate::link::engine::config_responder::{
     ConfigPiece, KeyHalfPiece, KeyWord, TimeoutsPiece, KEY_HALF_BYTES,
 };
@@ -92,9 +88,11 @@ use crate::link::engine::{
     le_word, ConfigResponder, CounterResponder, DumpResponder, EventResponder, LookupResponder,
     RequestFrontEnd, ShortResponder, PIECE_N_BITS, TX_BITS,
 };
-use crate::link::hdlc::{LEN_BITS, STATUS_BITS};
+use crate::link::hdlc::LEN_BITS;
 use crate::link::uart::DIVISOR_BITS;
 use crate::parts::konst::konst as c;
+use crate::ports::byte_stream::{FrameBytesIn, PacketOut};
+use crate::ports::core_host::CoreClient;
 use rust_hdl::prelude::*;
 use synscope_model::protocol::payload::Identity;
 use synscope_model::protocol::{Kind, Op, VERSION};
@@ -153,11 +151,8 @@ pub struct CommandEngine<const B: usize> {
     /// Synchronous.
     pub reset: Signal<In, Bit>,
     // ---- requests from the deframer
-    pub s_data: Signal<In, Bits<8>>,
-    pub s_valid: Signal<In, Bit>,
-    pub s_first: Signal<In, Bit>,
-    pub s_end: Signal<In, Bit>,
-    pub s_status: Signal<In, Bits<STATUS_BITS>>,
+    /// Request frames from the deframer.
+    pub s: FrameBytesIn,
     /// The deframer's counters (`READ_LINK`).
     pub frames_ok: Signal<In, Bits<LINK_BITS>>,
     pub bad_fcs: Signal<In, Bits<LINK_BITS>>,
@@ -166,56 +161,19 @@ pub struct CommandEngine<const B: usize> {
     pub aborted: Signal<In, Bits<LINK_BITS>>,
     pub too_short: Signal<In, Bits<LINK_BITS>>,
     // ---- frames to the framer
-    pub m_data: Signal<Out, Bits<8>>,
-    pub m_last: Signal<Out, Bit>,
-    pub m_valid: Signal<Out, Bit>,
-    pub m_ready: Signal<In, Bit>,
+    /// Answer frames to the framer.
+    pub m: PacketOut,
     /// The line has sent everything (framer and transmitter idle): a new baud rate may apply.
     pub tx_idle: Signal<In, Bit>,
     /// Clock cycles per bit for the UART (`uart::divisor` of the baud code).
     pub divisor: Signal<Out, Bits<DIVISOR_BITS>>,
     // ---- core ports
-    pub core_hash_key: Signal<Out, Bits<KEY_BITS>>,
-    pub core_key_load: Signal<Out, Bit>,
-    pub core_time_wait: Signal<Out, Bits<TIMEOUT_BITS>>,
-    pub core_handshake: Signal<Out, Bits<TIMEOUT_BITS>>,
-    pub core_fin_wait_2: Signal<Out, Bits<TIMEOUT_BITS>>,
-    pub core_idle: Signal<Out, Bits<TIMEOUT_BITS>>,
-    pub core_linger: Signal<Out, Bits<TIMEOUT_BITS>>,
-    pub core_timeouts_load: Signal<Out, Bit>,
-    pub core_clear_counters: Signal<Out, Bit>,
-    pub core_rd_req: Signal<Out, Bit>,
-    pub core_rd_bucket: Signal<Out, Bits<B>>,
-    pub core_rd_way: Signal<Out, Bits<2>>,
-    pub core_rd_valid: Signal<In, Bit>,
-    pub core_rd_entry: Signal<In, EntryBits>,
-    pub core_rd_alive: Signal<In, Bit>,
+    /// The core's host port (configuration, table read, time, events).
+    pub core: CoreClient<B>,
     pub core_counter_index: Signal<Out, Bits<COUNTER_INDEX_BITS>>,
     pub core_counter_value: Signal<In, Bits<COUNTER_BITS>>,
     pub core_counter_snap: Signal<Out, Bit>,
     pub core_counter_frozen: Signal<Out, Bit>,
-    pub core_now: Signal<In, Bits<32>>,
-    pub core_ev_pop: Signal<Out, Bit>,
-    pub core_ev_valid: Signal<In, Bit>,
-    pub core_ev_created: Signal<In, Bit>,
-    pub core_ev_refused: Signal<In, Bit>,
-    pub core_ev_evicted: Signal<In, Bit>,
-    pub core_ev_reincarnated: Signal<In, Bit>,
-    pub core_ev_lo_changed: Signal<In, Bit>,
-    pub core_ev_hi_changed: Signal<In, Bit>,
-    pub core_ev_bucket: Signal<In, Bits<B>>,
-    pub core_ev_way: Signal<In, Bits<2>>,
-    pub core_ev_lo_before: Signal<In, Bits<STATE_BITS>>,
-    pub core_ev_hi_before: Signal<In, Bits<STATE_BITS>>,
-    pub core_ev_lo_after: Signal<In, Bits<STATE_BITS>>,
-    pub core_ev_hi_after: Signal<In, Bits<STATE_BITS>>,
-    pub core_ev_v6: Signal<In, Bit>,
-    pub core_ev_lo_ip: Signal<In, Bits<IP_BITS>>,
-    pub core_ev_lo_port: Signal<In, Bits<16>>,
-    pub core_ev_hi_ip: Signal<In, Bits<IP_BITS>>,
-    pub core_ev_hi_port: Signal<In, Bits<16>>,
-    pub core_ev_time: Signal<In, Bits<TIME_BITS>>,
-    pub core_ev_client_is_lo: Signal<In, Bit>,
     // ---- the PHY as the MDIO master last read it (`READ_PHY`)
     pub phy_found: Signal<In, Bit>,
     pub phy_addr: Signal<In, Bits<5>>,
@@ -304,64 +262,21 @@ impl<const B: usize> CommandEngine<B> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            s_data: Default::default(),
-            s_valid: Default::default(),
-            s_first: Default::default(),
-            s_end: Default::default(),
-            s_status: Default::default(),
+            s: Default::default(),
             frames_ok: Default::default(),
             bad_fcs: Default::default(),
             too_long: Default::default(),
             too_short: Default::default(),
             garbage: Default::default(),
             aborted: Default::default(),
-            m_data: Default::default(),
-            m_last: Default::default(),
-            m_valid: Default::default(),
-            m_ready: Default::default(),
+            m: Default::default(),
             tx_idle: Default::default(),
             divisor: Default::default(),
-            core_hash_key: Default::default(),
-            core_key_load: Default::default(),
-            core_time_wait: Default::default(),
-            core_handshake: Default::default(),
-            core_fin_wait_2: Default::default(),
-            core_idle: Default::default(),
-            core_linger: Default::default(),
-            core_timeouts_load: Default::default(),
-            core_clear_counters: Default::default(),
-            core_rd_req: Default::default(),
-            core_rd_bucket: Default::default(),
-            core_rd_way: Default::default(),
-            core_rd_valid: Default::default(),
-            core_rd_entry: Default::default(),
-            core_rd_alive: Default::default(),
+            core: Default::default(),
             core_counter_index: Default::default(),
             core_counter_value: Default::default(),
             core_counter_snap: Default::default(),
             core_counter_frozen: Default::default(),
-            core_now: Default::default(),
-            core_ev_pop: Default::default(),
-            core_ev_valid: Default::default(),
-            core_ev_created: Default::default(),
-            core_ev_refused: Default::default(),
-            core_ev_evicted: Default::default(),
-            core_ev_reincarnated: Default::default(),
-            core_ev_lo_changed: Default::default(),
-            core_ev_hi_changed: Default::default(),
-            core_ev_bucket: Default::default(),
-            core_ev_way: Default::default(),
-            core_ev_lo_before: Default::default(),
-            core_ev_hi_before: Default::default(),
-            core_ev_lo_after: Default::default(),
-            core_ev_hi_after: Default::default(),
-            core_ev_v6: Default::default(),
-            core_ev_lo_ip: Default::default(),
-            core_ev_lo_port: Default::default(),
-            core_ev_hi_ip: Default::default(),
-            core_ev_hi_port: Default::default(),
-            core_ev_time: Default::default(),
-            core_ev_client_is_lo: Default::default(),
             phy_found: Default::default(),
             phy_addr: Default::default(),
             phy_id1: Default::default(),
@@ -445,11 +360,11 @@ impl<const B: usize> Logic for CommandEngine<B> {
         // ---- the blocks' clocks and inputs
         self.front.clock.next = self.clock.val();
         self.front.reset.next = self.reset.val();
-        self.front.s_data.next = self.s_data.val();
-        self.front.s_valid.next = self.s_valid.val();
-        self.front.s_first.next = self.s_first.val();
-        self.front.s_end.next = self.s_end.val();
-        self.front.s_status.next = self.s_status.val();
+        self.front.s_data.next = self.s.data.val();
+        self.front.s_valid.next = self.s.valid.val();
+        self.front.s_first.next = self.s.first.val();
+        self.front.s_end.next = self.s.end.val();
+        self.front.s_status.next = self.s.status.val();
         self.front.rd_addr.next = self.short.rd_addr.val();
         self.short.clock.next = self.clock.val();
         self.short.err.next = self.front.err.val();
@@ -477,20 +392,20 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.counters.clock.next = self.clock.val();
         self.counters.reset.next = self.reset.val();
         self.counters.counter_value.next = self.core_counter_value.val();
-        self.counters.now.next = self.core_now.val();
+        self.counters.now.next = self.core.now.val();
         self.dump.clock.next = self.clock.val();
         self.dump.first_bucket.next = self.front.first_bucket.val();
-        self.dump.rd_valid.next = self.core_rd_valid.val();
-        self.dump.rd_entry.next = self.core_rd_entry.val();
-        self.dump.rd_alive.next = self.core_rd_alive.val();
-        self.dump.now.next = self.core_now.val();
+        self.dump.rd_valid.next = self.core.rd_valid.val();
+        self.dump.rd_entry.next = self.core.rd_entry.val();
+        self.dump.rd_alive.next = self.core.rd_alive.val();
+        self.dump.now.next = self.core.now.val();
         self.lookup.clock.next = self.clock.val();
         self.lookup.tuple_v6.next = self.front.tuple_v6.val();
         self.lookup.tuple.next = self.front.tuple.val();
         self.lookup.key.next = self.settings.key_word.val();
-        self.lookup.rd_valid.next = self.core_rd_valid.val();
-        self.lookup.rd_entry.next = self.core_rd_entry.val();
-        self.lookup.rd_alive.next = self.core_rd_alive.val();
+        self.lookup.rd_valid.next = self.core.rd_valid.val();
+        self.lookup.rd_entry.next = self.core.rd_entry.val();
+        self.lookup.rd_alive.next = self.core.rd_alive.val();
         self.settings.clock.next = self.clock.val();
         self.settings.reset.next = self.reset.val();
         self.settings.item.next = self.front.item.val();
@@ -502,55 +417,55 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.events.reset.next = self.reset.val();
         self.events.mask.next = self.settings.event_mask.val();
         self.events.rate.next = self.settings.event_rate.val();
-        self.events.ev_created.next = self.core_ev_created.val();
-        self.events.ev_refused.next = self.core_ev_refused.val();
-        self.events.ev_evicted.next = self.core_ev_evicted.val();
-        self.events.ev_reincarnated.next = self.core_ev_reincarnated.val();
-        self.events.ev_lo_changed.next = self.core_ev_lo_changed.val();
-        self.events.ev_hi_changed.next = self.core_ev_hi_changed.val();
-        self.events.ev_bucket.next = self.core_ev_bucket.val();
-        self.events.ev_way.next = self.core_ev_way.val();
-        self.events.ev_lo_before.next = self.core_ev_lo_before.val();
-        self.events.ev_hi_before.next = self.core_ev_hi_before.val();
-        self.events.ev_lo_after.next = self.core_ev_lo_after.val();
-        self.events.ev_hi_after.next = self.core_ev_hi_after.val();
-        self.events.ev_v6.next = self.core_ev_v6.val();
-        self.events.ev_lo_ip.next = self.core_ev_lo_ip.val();
-        self.events.ev_lo_port.next = self.core_ev_lo_port.val();
-        self.events.ev_hi_ip.next = self.core_ev_hi_ip.val();
-        self.events.ev_hi_port.next = self.core_ev_hi_port.val();
-        self.events.ev_time.next = self.core_ev_time.val();
-        self.events.ev_client_is_lo.next = self.core_ev_client_is_lo.val();
+        self.events.ev_created.next = self.core.ev_created.val();
+        self.events.ev_refused.next = self.core.ev_refused.val();
+        self.events.ev_evicted.next = self.core.ev_evicted.val();
+        self.events.ev_reincarnated.next = self.core.ev_reincarnated.val();
+        self.events.ev_lo_changed.next = self.core.ev_lo_changed.val();
+        self.events.ev_hi_changed.next = self.core.ev_hi_changed.val();
+        self.events.ev_bucket.next = self.core.ev_bucket.val();
+        self.events.ev_way.next = self.core.ev_way.val();
+        self.events.ev_lo_before.next = self.core.ev_lo_before.val();
+        self.events.ev_hi_before.next = self.core.ev_hi_before.val();
+        self.events.ev_lo_after.next = self.core.ev_lo_after.val();
+        self.events.ev_hi_after.next = self.core.ev_hi_after.val();
+        self.events.ev_v6.next = self.core.ev_v6.val();
+        self.events.ev_lo_ip.next = self.core.ev_lo_ip.val();
+        self.events.ev_lo_port.next = self.core.ev_lo_port.val();
+        self.events.ev_hi_ip.next = self.core.ev_hi_ip.val();
+        self.events.ev_hi_port.next = self.core.ev_hi_port.val();
+        self.events.ev_time.next = self.core.ev_time.val();
+        self.events.ev_client_is_lo.next = self.core.ev_client_is_lo.val();
 
         // ---- outputs: the blocks' core ports; the transmit register's low byte
         self.divisor.next = self.settings.divisor.val();
-        self.core_hash_key.next = self.settings.key_word.val();
-        self.core_key_load.next = self.settings.core_key_load.val();
-        self.core_time_wait.next = self.settings.core_time_wait.val();
-        self.core_handshake.next = self.settings.core_handshake.val();
-        self.core_fin_wait_2.next = self.settings.core_fin_wait_2.val();
-        self.core_idle.next = self.settings.core_idle.val();
-        self.core_linger.next = self.settings.core_linger.val();
-        self.core_timeouts_load.next = self.settings.core_timeouts_load.val();
-        self.core_clear_counters.next = self.settings.core_clear_counters.val();
+        self.core.hash_key.next = self.settings.key_word.val();
+        self.core.key_load.next = self.settings.core_key_load.val();
+        self.core.time_wait.next = self.settings.core_time_wait.val();
+        self.core.handshake.next = self.settings.core_handshake.val();
+        self.core.fin_wait_2.next = self.settings.core_fin_wait_2.val();
+        self.core.idle.next = self.settings.core_idle.val();
+        self.core.linger.next = self.settings.core_linger.val();
+        self.core.timeouts_load.next = self.settings.core_timeouts_load.val();
+        self.core.clear_counters.next = self.settings.core_clear_counters.val();
         self.core_counter_index.next = self.counters.counter_index.val();
         self.core_counter_snap.next = self.counters.counter_snap.val();
         self.core_counter_frozen.next = self.counters.counter_frozen.val();
         // The core's read port: the dump's, or the lookup's while it runs.
-        self.core_rd_req.next = self.dump.rd_req.val() | self.lookup.rd_req.val();
-        self.core_rd_bucket.next = self.dump.rd_bucket.val();
-        self.core_rd_way.next = self.dump.rd_way.val();
+        self.core.rd_req.next = self.dump.rd_req.val() | self.lookup.rd_req.val();
+        self.core.rd_bucket.next = self.dump.rd_bucket.val();
+        self.core.rd_way.next = self.dump.rd_way.val();
         if self.state.q.val() == EngineState::Lookup {
-            self.core_rd_bucket.next = self.lookup.rd_bucket.val();
-            self.core_rd_way.next = self.lookup.rd_way.val();
+            self.core.rd_bucket.next = self.lookup.rd_bucket.val();
+            self.core.rd_way.next = self.lookup.rd_way.val();
         }
-        self.m_data.next = self.tx_sr.q.val().get_bits::<8>(0);
-        self.m_valid.next = self.tx_n.q.val() != self.n_zero.val();
-        self.m_last.next = self.tx_final.q.val() & (self.tx_n.q.val() == self.n_one.val());
+        self.m.data.next = self.tx_sr.q.val().get_bits::<8>(0);
+        self.m.valid.next = self.tx_n.q.val() != self.n_zero.val();
+        self.m.last.next = self.tx_final.q.val() & (self.tx_n.q.val() == self.n_one.val());
         self.wait_q.d.next = false;
 
         // ---- transmit: a byte a cycle from the low end of the piece
-        if (self.tx_n.q.val() != self.n_zero.val()) & self.m_ready.val() {
+        if (self.tx_n.q.val() != self.n_zero.val()) & self.m.ready.val() {
             self.tx_sr.d.next = self.tx_sr.q.val() >> 8;
             self.tx_n.d.next = self.tx_n.q.val() - self.n_one.val();
         }
@@ -589,16 +504,16 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.settings.clear.next = false;
         self.settings.reload_key.next = false;
         self.events.take.next = false;
-        self.core_ev_pop.next = false;
+        self.core.ev_pop.next = false;
         self.ld_hdr.next = false;
         match self.state.q.val() {
             EngineState::Idle => {
                 if self.front.held.val() {
                     self.state.d.next = EngineState::Decode;
-                } else if self.core_ev_valid.val() {
+                } else if self.core.ev_valid.val() {
                     // The oldest event record: the responder keeps it and says whether it
                     // goes out.
-                    self.core_ev_pop.next = true;
+                    self.core.ev_pop.next = true;
                     self.events.take.next = true;
                     if self.events.send.val() {
                         self.kind_q.d.next = self.vk_event.val();
@@ -779,44 +694,17 @@ pub fn connected<const B: usize>(board: u8, clock_mhz: u8) -> CommandEngine<B> {
     let mut u = CommandEngine::<B>::new(board, clock_mhz);
     u.clock.connect();
     u.reset.connect();
-    u.s_data.connect();
-    u.s_valid.connect();
-    u.s_first.connect();
-    u.s_end.connect();
-    u.s_status.connect();
+    u.s.link_connect_dest();
     u.frames_ok.connect();
     u.bad_fcs.connect();
     u.too_long.connect();
     u.too_short.connect();
     u.garbage.connect();
     u.aborted.connect();
-    u.m_ready.connect();
+    u.m.link_connect_dest();
     u.tx_idle.connect();
-    u.core_rd_valid.connect();
-    u.core_rd_entry.connect();
-    u.core_rd_alive.connect();
+    u.core.link_connect_dest();
     u.core_counter_value.connect();
-    u.core_now.connect();
-    u.core_ev_valid.connect();
-    u.core_ev_created.connect();
-    u.core_ev_refused.connect();
-    u.core_ev_evicted.connect();
-    u.core_ev_reincarnated.connect();
-    u.core_ev_lo_changed.connect();
-    u.core_ev_hi_changed.connect();
-    u.core_ev_bucket.connect();
-    u.core_ev_way.connect();
-    u.core_ev_lo_before.connect();
-    u.core_ev_hi_before.connect();
-    u.core_ev_lo_after.connect();
-    u.core_ev_hi_after.connect();
-    u.core_ev_v6.connect();
-    u.core_ev_lo_ip.connect();
-    u.core_ev_lo_port.connect();
-    u.core_ev_hi_ip.connect();
-    u.core_ev_hi_port.connect();
-    u.core_ev_time.connect();
-    u.core_ev_client_is_lo.connect();
     u.phy_found.connect();
     u.phy_addr.connect();
     u.phy_id1.connect();

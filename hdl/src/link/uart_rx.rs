@@ -18,6 +18,7 @@
 
 use crate::link::uart::{COUNTER_BITS, DIVISOR_BITS};
 use crate::parts::sync_flop::SyncFlop;
+use crate::ports::byte_stream::ByteFlowOut;
 use rust_hdl::prelude::*;
 
 /// Receiver states (plain bit constants: a `LogicState` enum in a `DFF` leaves unused
@@ -44,10 +45,8 @@ pub struct UartRx {
     pub divisor: Signal<In, Bits<DIVISOR_BITS>>,
     /// The serial line (asynchronous).
     pub rxd: Signal<In, Bit>,
-    /// The last byte received; valid with `valid`.
-    pub data: Signal<Out, Bits<8>>,
-    /// One cycle: `data` is a new byte.
-    pub valid: Signal<Out, Bit>,
+    /// The bytes received.
+    pub m: ByteFlowOut,
     /// One cycle: a byte ended with a low stop bit (it is not delivered).
     pub framing_error: Signal<Out, Bit>,
     /// Framing errors since reset (wraps).
@@ -92,8 +91,7 @@ impl Default for UartRx {
             reset: Default::default(),
             divisor: Default::default(),
             rxd: Default::default(),
-            data: Default::default(),
-            valid: Default::default(),
+            m: Default::default(),
             framing_error: Default::default(),
             framing_errors: Default::default(),
             sync1: Default::default(),
@@ -141,8 +139,8 @@ impl Logic for UartRx {
         self.sync2.d.next = self.sync1.q.val();
         self.line.next = self.sync2.q.val();
         // Outputs are registers.
-        self.data.next = self.data_q.q.val();
-        self.valid.next = self.valid_q.q.val();
+        self.m.data.next = self.data_q.q.val();
+        self.m.valid.next = self.valid_q.q.val();
         self.framing_error.next = self.ferr_q.q.val();
         self.framing_errors.next = self.ferr_count.q.val();
         self.valid_q.d.next = false;

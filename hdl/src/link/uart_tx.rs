@@ -17,6 +17,7 @@
 //! `reset` (synchronous) returns it to idle.
 
 use crate::link::uart::DIVISOR_BITS;
+use crate::ports::byte_stream::ByteIn;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -26,10 +27,8 @@ pub struct UartTx {
     pub reset: Signal<In, Bit>,
     /// Clock cycles per bit (≥ 2), taken when a byte is accepted.
     pub divisor: Signal<In, Bits<DIVISOR_BITS>>,
-    /// The byte to send, moved when `valid` and `ready` are both high.
-    pub data: Signal<In, Bits<8>>,
-    pub valid: Signal<In, Bit>,
-    pub ready: Signal<Out, Bit>,
+    /// The bytes to send.
+    pub s: ByteIn,
     /// The serial line (idles high).
     pub txd: Signal<Out, Bit>,
     /// Simulation only, 0 on the board: extra cycles this cycle stands for (at most `timer`).
@@ -66,9 +65,7 @@ impl Default for UartTx {
             clock: Default::default(),
             reset: Default::default(),
             divisor: Default::default(),
-            data: Default::default(),
-            valid: Default::default(),
-            ready: Default::default(),
+            s: Default::default(),
             txd: Default::default(),
             fast_forward: Default::default(),
             timer: Default::default(),
@@ -107,8 +104,8 @@ impl Logic for UartTx {
         self.last_bit_done.next =
             self.busy.q.val() & self.count_zero.val() & (self.nbits.q.val() == self.nine4.val());
         // Ready when idle, or in the last cycle of a stop bit (back to back).
-        self.ready.next = !self.busy.q.val() | self.last_bit_done.val();
-        self.accept.next = self.valid.val() & (!self.busy.q.val() | self.last_bit_done.val());
+        self.s.ready.next = !self.busy.q.val() | self.last_bit_done.val();
+        self.accept.next = self.s.valid.val() & (!self.busy.q.val() | self.last_bit_done.val());
         if self.busy.q.val() & self.count_zero.val() {
             if self.last_bit_done.val() {
                 // The stop bit is out: idle (the line stays high).
@@ -124,7 +121,7 @@ impl Logic for UartTx {
             // The start bit goes out at this edge; data bits LSB first, then the stop bit.
             self.busy.d.next = true;
             self.txd_n.d.next = true;
-            self.shift.d.next = self.data.val();
+            self.shift.d.next = self.s.data.val();
             self.nbits.d.next = self.zero4.val();
             self.div.d.next = self.divisor.val();
             self.count.d.next = self.divisor.val() - self.one_div.val();
@@ -147,8 +144,7 @@ mod tests {
         u.clock.connect();
         u.reset.connect();
         u.divisor.connect();
-        u.data.connect();
-        u.valid.connect();
+        u.s.link_connect_dest();
         u.fast_forward.connect();
         u.connect_all();
         yosys_validate("synscope_uart_tx", &generate_verilog(&u)).unwrap();

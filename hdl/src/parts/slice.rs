@@ -4,6 +4,7 @@
 //! ready chain UART → framer → engine (a long path in the board top's timing). Half rate at
 //! most (one byte every two cycles), which is far above any UART's.
 
+use crate::ports::byte_stream::{PacketIn, PacketOut};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock, Default)]
@@ -11,14 +12,10 @@ pub struct ByteSlice {
     pub clock: Signal<In, Clock>,
     /// Synchronous: empties the slice.
     pub reset: Signal<In, Bit>,
-    pub s_data: Signal<In, Bits<8>>,
-    pub s_last: Signal<In, Bit>,
-    pub s_valid: Signal<In, Bit>,
-    pub s_ready: Signal<Out, Bit>,
-    pub m_data: Signal<Out, Bits<8>>,
-    pub m_last: Signal<Out, Bit>,
-    pub m_valid: Signal<Out, Bit>,
-    pub m_ready: Signal<In, Bit>,
+    /// In.
+    pub s: PacketIn,
+    /// Out, one register later.
+    pub m: PacketOut,
     data: DFF<Bits<8>>,
     last: DFF<Bit>,
     full: DFF<Bit>,
@@ -28,17 +25,17 @@ impl Logic for ByteSlice {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, data, last, full);
-        self.s_ready.next = !self.full.q.val();
-        self.m_valid.next = self.full.q.val();
-        self.m_data.next = self.data.q.val();
-        self.m_last.next = self.last.q.val();
+        self.s.ready.next = !self.full.q.val();
+        self.m.valid.next = self.full.q.val();
+        self.m.data.next = self.data.q.val();
+        self.m.last.next = self.last.q.val();
         if self.full.q.val() {
-            if self.m_ready.val() {
+            if self.m.ready.val() {
                 self.full.d.next = false;
             }
-        } else if self.s_valid.val() {
-            self.data.d.next = self.s_data.val();
-            self.last.d.next = self.s_last.val();
+        } else if self.s.valid.val() {
+            self.data.d.next = self.s.data.val();
+            self.last.d.next = self.s.last.val();
             self.full.d.next = true;
         }
         if self.reset.val() {
@@ -56,10 +53,8 @@ mod tests {
         let mut u = ByteSlice::default();
         u.clock.connect();
         u.reset.connect();
-        u.s_data.connect();
-        u.s_last.connect();
-        u.s_valid.connect();
-        u.m_ready.connect();
+        u.s.link_connect_dest();
+        u.m.link_connect_dest();
         u.connect_all();
         yosys_validate("synscope_byte_slice", &generate_verilog(&u)).unwrap();
     }
@@ -77,22 +72,22 @@ mod tests {
         while got.len() < bytes.len() && cycle < 1000 {
             let offer = sent < bytes.len() && cycle % 3 != 1;
             let take = cycle % 5 != 2;
-            u.s_valid.next = offer;
-            u.s_data.next = (bytes[sent.min(bytes.len() - 1)] as u64).to_bits();
-            u.s_last.next = sent + 1 == bytes.len();
-            u.m_ready.next = take;
+            u.s.valid.next = offer;
+            u.s.data.next = (bytes[sent.min(bytes.len() - 1)] as u64).to_bits();
+            u.s.last.next = sent + 1 == bytes.len();
+            u.m.ready.next = take;
             u.clock.next = Clock::from(false);
             simulate(&mut u, 10);
-            let accepted = offer && u.s_ready.val();
-            if u.m_valid.val() && take {
-                got.push(u.m_data.val().to_u64() as u8);
+            let accepted = offer && u.s.ready.val();
+            if u.m.valid.val() && take {
+                got.push(u.m.data.val().to_u64() as u8);
             }
             u.clock.next = Clock::from(true);
             simulate(&mut u, 10);
             if accepted {
                 sent += 1;
             }
-            valid |= u.m_valid.val();
+            valid |= u.m.valid.val();
             cycle += 1;
         }
         assert!(valid);

@@ -19,6 +19,9 @@ use crate::link::command_engine::CommandEngine;
 use crate::link::hdlc::{HdlcDeframer, HdlcFramer};
 use crate::link::uart::DIVISOR_BITS;
 use crate::parts::slice::ByteSlice;
+use crate::ports::byte_stream::{ByteFlowIn, ByteOut, FrameBytesOut, PacketOut};
+use crate::ports::core_host::CoreClient;
+use crate::ports::segment_desc::SegmentDescOut;
 use rust_hdl::prelude::*;
 
 /// The data path and the link: MII in, request/answer bytes in and out. `2^B` buckets × 4
@@ -48,11 +51,10 @@ pub struct Board<const B: usize, const E: usize, const EP1: usize> {
     pub rxd: Signal<In, Bits<4>>,
     // ---- the link: request bytes in (at most one a cycle, as the receiver delivers them),
     // answer and event bytes out (as the transmitter takes them)
-    pub rx_data: Signal<In, Bits<8>>,
-    pub rx_valid: Signal<In, Bit>,
-    pub tx_data: Signal<Out, Bits<8>>,
-    pub tx_valid: Signal<Out, Bit>,
-    pub tx_ready: Signal<In, Bit>,
+    /// Bytes from the UART receiver.
+    pub rx: ByteFlowIn,
+    /// Bytes to the UART transmitter.
+    pub tx: ByteOut,
     /// The transmitter has sent its last byte (a new baud rate may take effect).
     pub tx_idle: Signal<In, Bit>,
     /// The UART's cycles per bit (`SET_CONFIG baud`).
@@ -97,11 +99,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Board<B, E, EP1> {
             rx_dv: Default::default(),
             rx_er: Default::default(),
             rxd: Default::default(),
-            rx_data: Default::default(),
-            rx_valid: Default::default(),
-            tx_data: Default::default(),
-            tx_valid: Default::default(),
-            tx_ready: Default::default(),
+            rx: Default::default(),
+            tx: Default::default(),
             tx_idle: Default::default(),
             divisor: Default::default(),
             frame_done: Default::default(),
@@ -147,7 +146,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.parser.out_ready.next = true;
         // Front-end counters: cleared with the core's by `CLEAR_COUNTERS`.
         self.front.clock.next = self.clock.val();
-        self.front.reset.next = self.reset.val() || self.engine.core_clear_counters.val();
+        self.front.reset.next = self.reset.val() || self.engine.core.clear_counters.val();
         self.front.done.next = self.parser.out_valid.val();
         self.front.dropped.next = self.parser.out_drop.val();
         self.front.reason.next = self.parser.out_reason.val();
@@ -157,21 +156,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         // Core: descriptors from the parser.
         self.core.clock.next = self.clock.val();
         self.core.reset.next = self.reset.val();
-        self.core.in_valid.next = self.parser.out_valid.val() && !self.parser.out_drop.val();
-        self.core.v6.next = self.parser.v6.val();
-        self.core.src_ip.next = self.parser.src_ip.val();
-        self.core.dst_ip.next = self.parser.dst_ip.val();
-        self.core.src_port.next = self.parser.src_port.val();
-        self.core.dst_port.next = self.parser.dst_port.val();
-        self.core.seq.next = self.parser.seq.val();
-        self.core.ack.next = self.parser.ack.val();
-        self.core.flags.next = self.parser.flags.val();
-        self.core.window.next = self.parser.window.val();
-        self.core.wscale.next = self.parser.wscale.val();
-        self.core.payload_len.next = self.parser.payload_len.val();
-        self.core.tsval.next = self.parser.tsval.val();
-        self.core.ts_ok.next = self.parser.ts_ok.val();
-        self.core.seg_time.next = self.parser.seg_time.val();
+        SegmentDescOut::join(&mut self.parser.desc, &mut self.core.desc);
         // The link: bytes → deframer → engine → framer → bytes.
         self.deframer.clock.next = self.clock.val();
         self.engine.clock.next = self.clock.val();
@@ -179,13 +164,12 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.deframer.reset.next = self.reset.val();
         self.engine.reset.next = self.reset.val();
         self.framer.reset.next = self.reset.val();
-        self.deframer.s_data.next = self.rx_data.val();
-        self.deframer.s_valid.next = self.rx_valid.val();
-        self.engine.s_data.next = self.deframer.m_data.val();
-        self.engine.s_valid.next = self.deframer.m_valid.val();
-        self.engine.s_first.next = self.deframer.m_first.val();
-        self.engine.s_end.next = self.deframer.m_end.val();
-        self.engine.s_status.next = self.deframer.m_status.val();
+        // The link, each stream joined: line bytes → deframer → engine → slice → framer → line.
+        ByteFlowIn::link(&mut self.rx, &mut self.deframer.s);
+        FrameBytesOut::join(&mut self.deframer.m, &mut self.engine.s);
+        PacketOut::join(&mut self.engine.m, &mut self.tx_slice.s);
+        PacketOut::join(&mut self.tx_slice.m, &mut self.framer.s);
+        ByteOut::link(&mut self.tx, &mut self.framer.m);
         self.engine.frames_ok.next = self.deframer.frames_ok.val();
         self.engine.bad_fcs.next = self.deframer.bad_fcs.val();
         self.engine.too_long.next = self.deframer.too_long.val();
@@ -194,37 +178,12 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.engine.aborted.next = self.deframer.aborted.val();
         self.tx_slice.clock.next = self.clock.val();
         self.tx_slice.reset.next = self.reset.val();
-        self.tx_slice.s_data.next = self.engine.m_data.val();
-        self.tx_slice.s_last.next = self.engine.m_last.val();
-        self.tx_slice.s_valid.next = self.engine.m_valid.val();
-        self.engine.m_ready.next = self.tx_slice.s_ready.val();
-        self.framer.s_data.next = self.tx_slice.m_data.val();
-        self.framer.s_last.next = self.tx_slice.m_last.val();
-        self.framer.s_valid.next = self.tx_slice.m_valid.val();
-        self.tx_slice.m_ready.next = self.framer.s_ready.val();
-        self.tx_data.next = self.framer.m_data.val();
-        self.tx_valid.next = self.framer.m_valid.val();
-        self.framer.m_ready.next = self.tx_ready.val();
         // The line is idle when the framer has nothing left and the transmitter is done.
         self.engine.tx_idle.next =
-            self.tx_idle.val() && !self.framer.m_valid.val() && !self.tx_slice.m_valid.val();
+            self.tx_idle.val() && !self.tx.valid.val() && !self.tx_slice.m.valid.val();
         self.divisor.next = self.engine.divisor.val();
         // Engine ↔ core host ports (counter indices 0..=17 answered by the front end).
-        self.core.hash_key.next = self.engine.core_hash_key.val();
-        self.core.key_load.next = self.engine.core_key_load.val();
-        self.core.time_wait.next = self.engine.core_time_wait.val();
-        self.core.handshake.next = self.engine.core_handshake.val();
-        self.core.fin_wait_2.next = self.engine.core_fin_wait_2.val();
-        self.core.idle.next = self.engine.core_idle.val();
-        self.core.linger.next = self.engine.core_linger.val();
-        self.core.timeouts_load.next = self.engine.core_timeouts_load.val();
-        self.core.clear_counters.next = self.engine.core_clear_counters.val();
-        self.core.rd_req.next = self.engine.core_rd_req.val();
-        self.core.rd_bucket.next = self.engine.core_rd_bucket.val();
-        self.core.rd_way.next = self.engine.core_rd_way.val();
-        self.engine.core_rd_valid.next = self.core.rd_valid.val();
-        self.engine.core_rd_entry.next = self.core.rd_entry.val();
-        self.engine.core_rd_alive.next = self.core.rd_alive.val();
+        CoreClient::<B>::join(&mut self.engine.core, &mut self.core.host);
         self.core.counter_index.next = self.engine.core_counter_index.val();
         self.core.counter_snap.next = self.engine.core_counter_snap.val();
         self.core.counter_frozen.next = self.engine.core_counter_frozen.val();
@@ -232,28 +191,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         if self.front.selected.val() {
             self.engine.core_counter_value.next = self.front.value.val();
         }
-        self.engine.core_now.next = self.core.now.val();
-        self.core.ev_pop.next = self.engine.core_ev_pop.val();
-        self.engine.core_ev_valid.next = self.core.ev_valid.val();
-        self.engine.core_ev_created.next = self.core.ev_created.val();
-        self.engine.core_ev_refused.next = self.core.ev_refused.val();
-        self.engine.core_ev_evicted.next = self.core.ev_evicted.val();
-        self.engine.core_ev_reincarnated.next = self.core.ev_reincarnated.val();
-        self.engine.core_ev_lo_changed.next = self.core.ev_lo_changed.val();
-        self.engine.core_ev_hi_changed.next = self.core.ev_hi_changed.val();
-        self.engine.core_ev_bucket.next = self.core.ev_bucket.val();
-        self.engine.core_ev_way.next = self.core.ev_way.val();
-        self.engine.core_ev_lo_before.next = self.core.ev_lo_before.val();
-        self.engine.core_ev_hi_before.next = self.core.ev_hi_before.val();
-        self.engine.core_ev_lo_after.next = self.core.ev_lo_after.val();
-        self.engine.core_ev_hi_after.next = self.core.ev_hi_after.val();
-        self.engine.core_ev_v6.next = self.core.ev_v6.val();
-        self.engine.core_ev_lo_ip.next = self.core.ev_lo_ip.val();
-        self.engine.core_ev_lo_port.next = self.core.ev_lo_port.val();
-        self.engine.core_ev_hi_ip.next = self.core.ev_hi_ip.val();
-        self.engine.core_ev_hi_port.next = self.core.ev_hi_port.val();
-        self.engine.core_ev_time.next = self.core.ev_time.val();
-        self.engine.core_ev_client_is_lo.next = self.core.ev_client_is_lo.val();
         // PHY management: the MDIO master starts once the PHY is out of reset; the engine
         // answers `READ_PHY` from what it read.
         self.mdio.clock.next = self.clock.val();
@@ -274,9 +211,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Board<B, E, EP1
         self.engine.phy_polls.next = self.mdio.polls.val();
         // Activity.
         self.frame_done.next = self.parser.out_valid.val();
-        self.state_changed.next = self.core.out_valid.val()
-            && (self.core.out_lo_changed.val() || self.core.out_hi_changed.val());
-        self.table_pressure.next = self.core.out_valid.val()
-            && (self.core.out_evicted.val() || self.core.out_refused.val());
+        self.state_changed.next = self.core.out.valid.val()
+            && (self.core.out.lo_changed.val() || self.core.out.hi_changed.val());
+        self.table_pressure.next = self.core.out.valid.val()
+            && (self.core.out.evicted.val() || self.core.out.refused.val());
     }
 }

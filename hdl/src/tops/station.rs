@@ -16,6 +16,7 @@ use crate::front::frame_parser::NOW_BITS;
 use crate::link::uart::DIVISOR_BITS;
 use crate::link::uart_rx::UartRx;
 use crate::link::uart_tx::UartTx;
+use crate::ports::byte_stream::{ByteFlowOut, ByteOut};
 use crate::tops::board::Board;
 use rust_hdl::prelude::*;
 
@@ -111,14 +112,11 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for Station<B, E, E
         // Line in → bytes → the board.
         self.urx.divisor.next = self.board.divisor.val();
         self.urx.rxd.next = self.uart_rx.val();
-        self.board.rx_data.next = self.urx.data.val();
-        self.board.rx_valid.next = self.urx.valid.val();
+        ByteFlowOut::join(&mut self.urx.m, &mut self.board.rx);
         // The board's bytes → line out.
         self.utx.divisor.next = self.board.divisor.val();
-        self.utx.data.next = self.board.tx_data.val();
-        self.utx.valid.next = self.board.tx_valid.val();
-        self.board.tx_ready.next = self.utx.ready.val();
-        self.board.tx_idle.next = self.utx.ready.val();
+        ByteOut::join(&mut self.board.tx, &mut self.utx.s);
+        self.board.tx_idle.next = self.utx.s.ready.val();
         self.uart_tx.next = self.utx.txd.val();
         self.utx.fast_forward.next = self.tx_fast_forward.val();
         self.tx_timer.next = self.utx.timer.val();

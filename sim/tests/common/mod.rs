@@ -1,32 +1,32 @@
 //! Helpers shared by the differential tests (each test file uses a subset).
 #![allow(dead_code)]
 
-/// The segment descriptor on a generated model's output ports (`v6`, `src_ip` … `seg_time`, the
-/// parser's names, which every top with a parser output shares). An IPv4 address must come
+/// The segment descriptor on a generated model's output ports (`desc$v6` … `desc$seg_time`, the
+/// parser's `SegmentDescOut`, which every top with a parser output shares). An IPv4 address must come
 /// out in the low 32 bits, the rest zero (checked: a wider value would not fit `Endpoint::v4`
 /// and the comparison with the model fails).
 #[macro_export]
 macro_rules! descriptor_out {
     ($m:expr) => {
         synscope_model::SegmentDescriptor {
-            src: if $m.v6() {
-                synscope_model::Endpoint::v6($m.src_ip(), $m.src_port() as u16)
+            src: if $m.desc_v6() {
+                synscope_model::Endpoint::v6($m.desc_src_ip(), $m.desc_src_port() as u16)
             } else {
-                synscope_model::Endpoint::v4($m.src_ip() as u32, $m.src_port() as u16)
+                synscope_model::Endpoint::v4($m.desc_src_ip() as u32, $m.desc_src_port() as u16)
             },
-            dst: if $m.v6() {
-                synscope_model::Endpoint::v6($m.dst_ip(), $m.dst_port() as u16)
+            dst: if $m.desc_v6() {
+                synscope_model::Endpoint::v6($m.desc_dst_ip(), $m.desc_dst_port() as u16)
             } else {
-                synscope_model::Endpoint::v4($m.dst_ip() as u32, $m.dst_port() as u16)
+                synscope_model::Endpoint::v4($m.desc_dst_ip() as u32, $m.desc_dst_port() as u16)
             },
-            seq: $m.seq() as u32,
-            ack: $m.ack() as u32,
-            flags: synscope_model::TcpFlags::new($m.flags() as u16),
-            window: $m.window() as u16,
-            wscale: $m.wscale() as u8,
-            payload_len: $m.payload_len() as u16,
-            tsval: $m.ts_ok().then_some($m.tsval() as u32),
-            time: $m.seg_time() as u32,
+            seq: $m.desc_seq() as u32,
+            ack: $m.desc_ack() as u32,
+            flags: synscope_model::TcpFlags::new($m.desc_flags() as u16),
+            window: $m.desc_window() as u16,
+            wscale: $m.desc_wscale() as u8,
+            payload_len: $m.desc_payload_len() as u16,
+            tsval: $m.desc_ts_ok().then_some($m.desc_tsval() as u32),
+            time: $m.desc_seg_time() as u32,
         }
     };
 }

@@ -11,6 +11,7 @@
 use super::k;
 use crate::front::frame_parser::{NOW_BITS, POS_BITS};
 use crate::front::mii_rx::STATUS_OK;
+use crate::ports::segment_desc::SegmentDescOut;
 use rust_hdl::prelude::*;
 use synscope_model::drop::DropReason;
 use synscope_model::frame::{MAX_FRAME_LEN, MIN_FRAME_LEN};
@@ -53,20 +54,8 @@ pub struct Descriptor {
     pub out_valid: Signal<Out, Bit>,
     pub out_drop: Signal<Out, Bit>,
     pub out_reason: Signal<Out, Bits<{ DropReason::BITS }>>,
-    pub v6: Signal<Out, Bit>,
-    pub src_ip: Signal<Out, Bits<128>>,
-    pub dst_ip: Signal<Out, Bits<128>>,
-    pub src_port: Signal<Out, Bits<16>>,
-    pub dst_port: Signal<Out, Bits<16>>,
-    pub seq: Signal<Out, Bits<32>>,
-    pub ack: Signal<Out, Bits<32>>,
-    pub flags: Signal<Out, Bits<9>>,
-    pub window: Signal<Out, Bits<16>>,
-    pub wscale: Signal<Out, Bits<4>>,
-    pub payload_len: Signal<Out, Bits<16>>,
-    pub tsval: Signal<Out, Bits<32>>,
-    pub ts_ok: Signal<Out, Bit>,
-    pub seg_time: Signal<Out, Bits<NOW_BITS>>,
+    /// The descriptor of a frame not dropped (`valid` = `out_valid` and not `out_drop`).
+    pub desc: SegmentDescOut,
     o_valid: DFF<Bit>,
     o_drop: DFF<Bit>,
     o_reason: DFF<Bits<4>>,
@@ -129,20 +118,7 @@ impl Default for Descriptor {
             out_valid: Default::default(),
             out_drop: Default::default(),
             out_reason: Default::default(),
-            v6: Default::default(),
-            src_ip: Default::default(),
-            dst_ip: Default::default(),
-            src_port: Default::default(),
-            dst_port: Default::default(),
-            seq: Default::default(),
-            ack: Default::default(),
-            flags: Default::default(),
-            window: Default::default(),
-            wscale: Default::default(),
-            payload_len: Default::default(),
-            tsval: Default::default(),
-            ts_ok: Default::default(),
-            seg_time: Default::default(),
+            desc: Default::default(),
             o_valid: Default::default(),
             o_drop: Default::default(),
             o_reason: Default::default(),
@@ -251,20 +227,21 @@ impl Logic for Descriptor {
         self.out_valid.next = self.o_valid.q.val();
         self.out_drop.next = self.o_drop.q.val();
         self.out_reason.next = self.o_reason.q.val();
-        self.v6.next = self.o_v6.q.val();
-        self.src_ip.next = self.o_src_ip.q.val();
-        self.dst_ip.next = self.o_dst_ip.q.val();
-        self.src_port.next = self.o_src_port.q.val();
-        self.dst_port.next = self.o_dst_port.q.val();
-        self.seq.next = self.o_seq.q.val();
-        self.ack.next = self.o_ack.q.val();
-        self.flags.next = self.o_flags.q.val();
-        self.window.next = self.o_window.q.val();
-        self.wscale.next = self.o_wscale.q.val();
-        self.payload_len.next = self.o_payload_len.q.val();
-        self.tsval.next = self.o_tsval.q.val();
-        self.ts_ok.next = self.o_ts_ok.q.val();
-        self.seg_time.next = self.o_time.q.val();
+        self.desc.valid.next = self.o_valid.q.val() && !self.o_drop.q.val();
+        self.desc.v6.next = self.o_v6.q.val();
+        self.desc.src_ip.next = self.o_src_ip.q.val();
+        self.desc.dst_ip.next = self.o_dst_ip.q.val();
+        self.desc.src_port.next = self.o_src_port.q.val();
+        self.desc.dst_port.next = self.o_dst_port.q.val();
+        self.desc.seq.next = self.o_seq.q.val();
+        self.desc.ack.next = self.o_ack.q.val();
+        self.desc.flags.next = self.o_flags.q.val();
+        self.desc.window.next = self.o_window.q.val();
+        self.desc.wscale.next = self.o_wscale.q.val();
+        self.desc.payload_len.next = self.o_payload_len.q.val();
+        self.desc.tsval.next = self.o_tsval.q.val();
+        self.desc.ts_ok.next = self.o_ts_ok.q.val();
+        self.desc.seg_time.next = self.o_time.q.val();
 
         // ---- synchronous reset (last: it wins)
         if self.reset.val() {

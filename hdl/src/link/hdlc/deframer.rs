@@ -1,6 +1,7 @@
 //! `hdlc_deframer`: octet-stuffed frames in, unstuffed and FCS-checked bytes out (see [`super`]).
 
 use super::*;
+use crate::ports::byte_stream::{ByteFlowIn, FrameBytesOut};
 use rust_hdl::prelude::*;
 use synscope_model::protocol::{ESCAPE, ESCAPE_XOR, FCS_BYTES, FLAG, HEADER_BYTES};
 
@@ -9,17 +10,10 @@ pub struct HdlcDeframer {
     pub clock: Signal<In, Clock>,
     /// Synchronous.
     pub reset: Signal<In, Bit>,
-    /// A byte from the line.
-    pub s_data: Signal<In, Bits<8>>,
-    pub s_valid: Signal<In, Bit>,
-    /// An unstuffed content byte (header or payload) of the current frame.
-    pub m_data: Signal<Out, Bits<8>>,
-    pub m_valid: Signal<Out, Bit>,
-    /// With `m_valid`: the frame's first byte.
-    pub m_first: Signal<Out, Bit>,
-    /// One cycle: the current frame ended, `m_status` says how.
-    pub m_end: Signal<Out, Bit>,
-    pub m_status: Signal<Out, Bits<STATUS_BITS>>,
+    /// Bytes from the line.
+    pub s: ByteFlowIn,
+    /// The frame's unstuffed content bytes (header and payload), then its end and status.
+    pub m: FrameBytesOut,
     pub frames_ok: Signal<Out, Bits<COUNTER_BITS>>,
     pub bad_fcs: Signal<Out, Bits<COUNTER_BITS>>,
     pub too_long: Signal<Out, Bits<COUNTER_BITS>>,
@@ -78,13 +72,8 @@ impl Default for HdlcDeframer {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            s_data: Default::default(),
-            s_valid: Default::default(),
-            m_data: Default::default(),
-            m_valid: Default::default(),
-            m_first: Default::default(),
-            m_end: Default::default(),
-            m_status: Default::default(),
+            s: Default::default(),
+            m: Default::default(),
             frames_ok: Default::default(),
             bad_fcs: Default::default(),
             too_long: Default::default(),
@@ -166,11 +155,11 @@ impl Logic for HdlcDeframer {
             n_garbage
         );
         // Outputs are registers.
-        self.m_data.next = self.out_data.q.val();
-        self.m_valid.next = self.out_valid.q.val();
-        self.m_first.next = self.out_first.q.val();
-        self.m_end.next = self.out_end.q.val();
-        self.m_status.next = self.out_status.q.val();
+        self.m.data.next = self.out_data.q.val();
+        self.m.valid.next = self.out_valid.q.val();
+        self.m.first.next = self.out_first.q.val();
+        self.m.end.next = self.out_end.q.val();
+        self.m.status.next = self.out_status.q.val();
         self.frames_ok.next = self.n_ok.q.val();
         self.bad_fcs.next = self.n_bad_fcs.q.val();
         self.too_long.next = self.n_too_long.q.val();
@@ -180,10 +169,10 @@ impl Logic for HdlcDeframer {
         self.out_valid.d.next = false;
         self.out_end.d.next = false;
         // Stage 1: register the byte and classify it (flag, escape).
-        self.in_data.d.next = self.s_data.val();
-        self.in_valid.d.next = self.s_valid.val();
-        self.in_flag.d.next = self.s_data.val() == self.flag_c.val();
-        self.in_escape.d.next = self.s_data.val() == self.escape_c.val();
+        self.in_data.d.next = self.s.data.val();
+        self.in_valid.d.next = self.s.valid.val();
+        self.in_flag.d.next = self.s.data.val() == self.flag_c.val();
+        self.in_escape.d.next = self.s.data.val() == self.escape_c.val();
         // Stage 2: the model `Decoder::push`. The byte after an escape is XORed (§4.2).
         self.unstuffed.next = self.in_data.q.val();
         if self.escaped.q.val() {
@@ -272,8 +261,7 @@ mod tests {
         let mut u = HdlcDeframer::default();
         u.clock.connect();
         u.reset.connect();
-        u.s_data.connect();
-        u.s_valid.connect();
+        u.s.link_connect_dest();
         u.connect_all();
         u
     }

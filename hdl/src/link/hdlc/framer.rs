@@ -1,6 +1,7 @@
 //! `hdlc_framer`: frame bytes in, flagged, stuffed and FCS-terminated bytes out (see [`super`]).
 
 use super::*;
+use crate::ports::byte_stream::{ByteOut, PacketIn};
 use rust_hdl::prelude::*;
 use synscope_model::protocol::{ESCAPE, ESCAPE_XOR, FLAG};
 
@@ -27,16 +28,10 @@ pub struct HdlcFramer {
     pub clock: Signal<In, Clock>,
     /// Synchronous.
     pub reset: Signal<In, Bit>,
-    /// A content byte (header or payload).
-    pub s_data: Signal<In, Bits<8>>,
-    /// With `s_data`: the frame's last byte.
-    pub s_last: Signal<In, Bit>,
-    pub s_valid: Signal<In, Bit>,
-    pub s_ready: Signal<Out, Bit>,
-    /// A byte for the line.
-    pub m_data: Signal<Out, Bits<8>>,
-    pub m_valid: Signal<Out, Bit>,
-    pub m_ready: Signal<In, Bit>,
+    /// A frame's content bytes (header and payload), `last` on the final one.
+    pub s: PacketIn,
+    /// Bytes to the line.
+    pub m: ByteOut,
     state: DFF<Bits<3>>,
     out_data: DFF<Bits<8>>,
     out_valid: DFF<Bit>,
@@ -74,13 +69,8 @@ impl Default for HdlcFramer {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            s_data: Default::default(),
-            s_last: Default::default(),
-            s_valid: Default::default(),
-            s_ready: Default::default(),
-            m_data: Default::default(),
-            m_valid: Default::default(),
-            m_ready: Default::default(),
+            s: Default::default(),
+            m: Default::default(),
             state: Default::default(),
             out_data: Default::default(),
             out_valid: Default::default(),
@@ -116,47 +106,47 @@ impl Logic for HdlcFramer {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, state, out_data, out_valid, pending, last, fcs);
-        self.m_data.next = self.out_data.q.val();
-        self.m_valid.next = self.out_valid.q.val();
-        self.s_ready.next = false;
+        self.m.data.next = self.out_data.q.val();
+        self.m.valid.next = self.out_valid.q.val();
+        self.s.ready.next = false;
         // The output register is free, or its byte leaves this cycle.
-        self.load.next = !self.out_valid.q.val() | self.m_ready.val();
+        self.load.next = !self.out_valid.q.val() | self.m.ready.val();
         // The FCS is the ones' complement of the register, low byte first (RFC 1662 §C.2).
         self.fcs_out.next = self.fcs.q.val() ^ self.ones16.val();
         self.fcs_lo.next = self.fcs_out.val().get_bits::<8>(0);
         self.fcs_hi.next = self.fcs_out.val().get_bits::<8>(8);
         self.in_special.next =
-            (self.s_data.val() == self.flag_c.val()) | (self.s_data.val() == self.escape_c.val());
+            (self.s.data.val() == self.flag_c.val()) | (self.s.data.val() == self.escape_c.val());
         self.lo_special.next =
             (self.fcs_lo.val() == self.flag_c.val()) | (self.fcs_lo.val() == self.escape_c.val());
         self.hi_special.next =
             (self.fcs_hi.val() == self.flag_c.val()) | (self.fcs_hi.val() == self.escape_c.val());
         self.fcs_unit.fcs.next = self.fcs.q.val();
-        self.fcs_unit.octet.next = self.s_data.val();
+        self.fcs_unit.octet.next = self.s.data.val();
         if self.load.val() {
             self.out_valid.d.next = false;
             if self.state.q.val() == self.st_idle.val() {
                 // A frame is waiting: its opening flag (its first byte stays for DATA).
-                if self.s_valid.val() {
+                if self.s.valid.val() {
                     self.out_data.d.next = self.flag_c.val();
                     self.out_valid.d.next = true;
                     self.fcs.d.next = self.fcs_init.val();
                     self.state.d.next = self.st_data.val();
                 }
             } else if self.state.q.val() == self.st_data.val() {
-                if self.s_valid.val() {
-                    self.s_ready.next = true;
+                if self.s.valid.val() {
+                    self.s.ready.next = true;
                     self.fcs.d.next = self.fcs_unit.fcs_next.val();
-                    self.last.d.next = self.s_last.val();
+                    self.last.d.next = self.s.last.val();
                     self.out_valid.d.next = true;
                     if self.in_special.val() {
                         // RFC 1662 §4.2: escape, then the byte XOR 0x20.
                         self.out_data.d.next = self.escape_c.val();
-                        self.pending.d.next = self.s_data.val() ^ self.xor_c.val();
+                        self.pending.d.next = self.s.data.val() ^ self.xor_c.val();
                         self.state.d.next = self.st_data_esc.val();
                     } else {
-                        self.out_data.d.next = self.s_data.val();
-                        if self.s_last.val() {
+                        self.out_data.d.next = self.s.data.val();
+                        if self.s.last.val() {
                             self.state.d.next = self.st_fcs_lo.val();
                         }
                     }
@@ -208,7 +198,7 @@ impl Logic for HdlcFramer {
         if self.reset.val() {
             self.state.d.next = self.st_idle.val();
             self.out_valid.d.next = false;
-            self.s_ready.next = false;
+            self.s.ready.next = false;
         }
     }
 }
@@ -221,10 +211,8 @@ mod tests {
         let mut u = HdlcFramer::default();
         u.clock.connect();
         u.reset.connect();
-        u.s_data.connect();
-        u.s_last.connect();
-        u.s_valid.connect();
-        u.m_ready.connect();
+        u.s.link_connect_dest();
+        u.m.link_connect_dest();
         u.connect_all();
         u
     }
