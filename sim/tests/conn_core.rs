@@ -1,5 +1,5 @@
-//! conn_core (64 buckets × 4 ways) under Verilator, in lock-step with the model's `Tracker`
-//! (same bucket count, 4 ways, same hash key and timeouts): every per-descriptor output as it
+//! conn_core (64 buckets × `WAYS` ways) under Verilator, in lock-step with the model's `Tracker`
+//! (same bucket count and ways, same hash key and timeouts): every per-descriptor output as it
 //! comes out, then, after a full sweep and `Tracker::finish`, every table slot through the read
 //! port and every counter the core owns. The first mismatch stops the test with the descriptor
 //! index, the field, both values and the seed (`SYNSCOPE_SEED=N` replays it).
@@ -516,7 +516,7 @@ impl Harness {
         cmp!("reincarnated", hw.out_reincarnated(), e.reincarnated);
         if e.has_entry {
             let slot = hw.out_bucket() as usize * WAYS + hw.out_way() as usize;
-            cmp!("slot (bucket*4+way)", slot, e.slot);
+            cmp!("slot (bucket*WAYS+way)", slot, e.slot);
             cmp!("lo state before", hw.out_lo_before(), e.lo_before);
             cmp!("hi state before", hw.out_hi_before(), e.hi_before);
             let want = e.entry.expect("entry");
@@ -1619,7 +1619,7 @@ fn colliding(key: &Key, bucket: usize, n: usize) -> Vec<(Endpoint, Endpoint)> {
 #[test]
 fn hostile_hash_flood_is_spread_by_a_random_key() {
     // Issue 6.3: with the default (known) key an attacker aims 200 handshakes at one bucket:
-    // 4 ways hold, the rest are refused. With a key the host loaded (an idle point, as
+    // `WAYS` ways hold, the rest are refused. With a key the host loaded (an idle point, as
     // `config --hash-key random` does) the same tuples spread over the table.
     let s = seed(0x4a54);
     let aimed = colliding(&DEFAULT_HASH_KEY, 7, 200);

@@ -43,7 +43,7 @@
 //!   16-record buffer; a frame is sent when the buffer holds `DUMP_ENTRIES_PER_FRAME + 1` of
 //!   them (so `MORE` is known before the header: the extra one opens the next frame) or the scan
 //!   has reached the end (the last frame, `MORE` clear; an empty table is one frame with `now`
-//!   only). Each slot is `DumpChunk::encode`'s: `bucket << 2 | way`, then the `ENTRY_BYTES` (59)
+//!   only). Each slot is `DumpChunk::encode`'s: `bucket << WAY_BITS | way`, then the `ENTRY_BYTES` (59)
 //!   entry bytes; an IPv6 entry is two slots, its head and its continuation (alive while its
 //!   head is) ([`DumpResponder`]).
 //! * `LOOKUP`: the tuple ordered as `FlowKey::of` ([`FlowKey`](crate::conn::flow_key::FlowKey)),
@@ -77,6 +77,7 @@ use crate::conn::entry::{EntryBits, STATE_BITS, TIME_BITS};
 use crate::conn::entry_age::TIMEOUT_BITS;
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::toeplitz_hash::KEY_BITS;
+use crate::conn::WAY_BITS;
 pub use crate::link::engine::config_responder::{
     ConfigPiece, KeyHalfPiece, KeyWord, TimeoutsPiece, KEY_HALF_BYTES,
 };
@@ -186,7 +187,7 @@ pub struct CommandEngine<const B: usize> {
     pub core_clear_counters: Signal<Out, Bit>,
     pub core_rd_req: Signal<Out, Bit>,
     pub core_rd_bucket: Signal<Out, Bits<B>>,
-    pub core_rd_way: Signal<Out, Bits<2>>,
+    pub core_rd_way: Signal<Out, Bits<WAY_BITS>>,
     pub core_rd_valid: Signal<In, Bit>,
     pub core_rd_entry: Signal<In, EntryBits>,
     pub core_rd_alive: Signal<In, Bit>,
@@ -204,7 +205,7 @@ pub struct CommandEngine<const B: usize> {
     pub core_ev_lo_changed: Signal<In, Bit>,
     pub core_ev_hi_changed: Signal<In, Bit>,
     pub core_ev_bucket: Signal<In, Bits<B>>,
-    pub core_ev_way: Signal<In, Bits<2>>,
+    pub core_ev_way: Signal<In, Bits<WAY_BITS>>,
     pub core_ev_lo_before: Signal<In, Bits<STATE_BITS>>,
     pub core_ev_hi_before: Signal<In, Bits<STATE_BITS>>,
     pub core_ev_lo_after: Signal<In, Bits<STATE_BITS>>,
