@@ -211,7 +211,7 @@ impl<const B: usize> Logic for WriteBack<B> {
             && !self.v6.val()
             && self.evicted.val()
             && self.sel_v6.val()
-            && !self.sel_way.val().get_bit(0);
+            && ((self.sel_way.val() & self.way_no[1].val()) == self.way_no[0].val());
         for p in 0..PAIRS {
             self.freed[p].entry.next = self.view[2 * p + 1].val();
             self.freed[p].valid.next = false;

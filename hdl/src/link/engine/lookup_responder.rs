@@ -226,7 +226,8 @@ impl<const B: usize> Logic for LookupResponder<B> {
             bit_cast::<{ ENTRY_BYTES * 8 }, { EntryBits::BITS }>(self.rd_entry.val().into());
         self.head_match.next = self.rd_alive.val()
             & (self.rd_entry.val().v6 == self.v6.q.val())
-            & (!self.v6.q.val() | !self.cur_way.q.val().get_bit(0))
+            & (!self.v6.q.val()
+                | ((self.cur_way.q.val() & self.way_one.val()) == self.way_zero.val()))
             & (self.rd_entry.val().lo_ip == self.lo_ip.q.val())
             & (self.rd_entry.val().lo_port == self.lo_port.q.val())
             & (self.rd_entry.val().hi_ip == self.hi_ip.q.val())
