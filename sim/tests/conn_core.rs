@@ -24,7 +24,7 @@
 
 mod common;
 
-use common::{seeded, Rng};
+use common::{seeded, PortValue, Rng};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -274,7 +274,7 @@ impl Harness {
                     lo_changed: hw.ev_lo_changed(),
                     hi_changed: hw.ev_hi_changed(),
                     bucket: hw.ev_bucket(),
-                    way: hw.ev_way(),
+                    way: hw.ev_way().to_u64(),
                     lo_before: hw.ev_lo_before(),
                     hi_before: hw.ev_hi_before(),
                     lo_after: hw.ev_lo_after(),
@@ -589,7 +589,8 @@ impl Harness {
         for slot in 0..BUCKETS * WAYS {
             self.hw.set_rd_req(true);
             self.hw.set_rd_bucket((slot / WAYS) as u64);
-            self.hw.set_rd_way((slot % WAYS) as u64);
+            self.hw
+                .set_rd_way(PortValue::from_u64((slot % WAYS) as u64));
             let mut waited = 0;
             loop {
                 self.tick()?;
@@ -1338,6 +1339,34 @@ fn established(n: usize, rng: &mut Rng) -> (Vec<Item>, Vec<Conn>) {
     (items, conns)
 }
 
+/// `established`'s connections less those of any bucket that gets more than `WAYS` of them
+/// (some do at 2 ways; none does at 4 with the tests' seeds): every one kept has its entry.
+fn established_fitting(n: usize, rng: &mut Rng) -> (Vec<Item>, Vec<Conn>) {
+    let (items, conns) = established(n, rng);
+    let mut t = synscope_model::table::Table::new(TableShape::Bounded {
+        buckets: BUCKETS,
+        ways: WAYS,
+    });
+    t.set_hash_key(DEFAULT_HASH_KEY);
+    let bucket = |c: &Conn| t.bucket_of(&FlowKey::of(c.0, c.1).0);
+    let mut per = vec![0; BUCKETS];
+    conns.iter().for_each(|c| per[bucket(c)] += 1);
+    let keep: Vec<bool> = conns.iter().map(|c| per[bucket(c)] <= WAYS).collect();
+    let items = items
+        .chunks(3)
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .flat_map(|(i, _)| i.iter().copied())
+        .collect();
+    let conns = conns
+        .into_iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| c)
+        .collect();
+    (items, conns)
+}
+
 fn both_established(entries: &[synscope_model::Entry]) -> usize {
     entries
         .iter()
@@ -1419,7 +1448,7 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
     // by class. Then in-window (not exact) RSTs: challenged, no teardown; exact ones close.
     let s = seed(0xb11d);
     let mut rng = seeded(s);
-    let (mut items, conns) = established(64, &mut rng);
+    let (mut items, conns) = established_fitting(64, &mut rng);
     for i in 0..10_000usize {
         let (c, srv, c_nxt, s_nxt) = conns[rng.below(conns.len() as u64) as usize];
         let (src, dst, rcv_nxt) = if i % 2 == 0 {
@@ -1440,17 +1469,20 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
     let k = sum.counters.unwrap();
     let live = both_established(&sum.entries);
     eprintln!(
-        "blind: 5000 RST + 5000 SYN; established {live}/64; rst_out_of_window {} syn_in_sync {}",
+        "blind: 5000 RST + 5000 SYN; established {live}/{}; rst_out_of_window {} syn_in_sync {}",
+        conns.len(),
         k.get(Counter::RstOutOfWindow),
         k.get(Counter::SynInSync)
     );
-    assert_eq!(live, 64);
+    assert!(conns.len() >= 48, "{} connections fit", conns.len());
+    assert_eq!(live, conns.len());
     assert_eq!(k.get(Counter::RstOutOfWindow), 5_000);
     assert_eq!(k.get(Counter::SynInSync), 5_000);
 
     // In-window but not exact: challenge ACK, nothing closes; exact: the connection closes.
-    let (mut items, conns) = established(32, &mut rng);
-    for (c, srv, c_nxt, _) in &conns[..16] {
+    let (mut items, conns) = established_fitting(32, &mut rng);
+    let half = conns.len() / 2;
+    for (c, srv, c_nxt, _) in &conns[..half] {
         items.push(Item::Seg(seg(
             *c,
             *srv,
@@ -1460,7 +1492,7 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
             3,
         )));
     }
-    for (c, srv, c_nxt, _) in &conns[16..] {
+    for (c, srv, c_nxt, _) in &conns[half..] {
         items.push(Item::Seg(seg(*c, *srv, *c_nxt, 0, TcpFlags::RST, 3)));
     }
     let sum = run_opts(
@@ -1471,9 +1503,10 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
         POP,
     );
     let k = sum.counters.unwrap();
-    assert_eq!(k.get(Counter::RstInWindow), 16);
-    assert_eq!(k.get(Counter::RstExact), 16);
-    assert_eq!(both_established(&sum.entries), 16);
+    assert!(conns.len() >= 24, "{} connections fit", conns.len());
+    assert_eq!(k.get(Counter::RstInWindow), half as u64);
+    assert_eq!(k.get(Counter::RstExact), (conns.len() - half) as u64);
+    assert_eq!(both_established(&sum.entries), half);
 }
 
 /// `n` live connections as `model/tests/blind_injection.rs` builds them: a scaled window of
@@ -1684,7 +1717,9 @@ fn hostile_hash_flood_is_spread_by_a_random_key() {
     );
     assert_eq!(known.entries.len(), WAYS);
     assert!(k1.get(Counter::TableFull) >= 190);
-    assert!(random.entries.len() >= 180, "{}", random.entries.len());
+    // 180 of 200 (at 2 ways the table holds 128: 90 % of it).
+    let spread = 180.min(BUCKETS * WAYS * 9 / 10);
+    assert!(random.entries.len() >= spread, "{}", random.entries.len());
 }
 
 #[test]

@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{seed, seeded, Rng};
+use common::{seed, seeded, PortValue, Rng};
 use synscope_hdl::conn::entry::TIME_BITS;
 use synscope_hdl::conn::entry_age::{CLASS_BITS, CLASS_NEVER};
 use synscope_hdl::conn::{PAIRS, WAYS};
@@ -180,9 +180,9 @@ fn drive(m: &mut WayChoice, rng: &mut Rng, v6: bool, ways: &[Way; WAYS], patch: 
 /// The block's answer, with the victim's fields cleared where they mean nothing.
 fn answer(m: &WayChoice) -> Choice {
     if m.free_any() {
-        (true, m.free_way(), false, 0, 0)
+        (true, m.free_way().to_u64(), false, 0, 0)
     } else if m.victim_ok() {
-        (false, 0, true, m.victim_way(), m.victim_entries())
+        (false, 0, true, m.victim_way().to_u64(), m.victim_entries())
     } else {
         (false, 0, false, 0, 0)
     }
