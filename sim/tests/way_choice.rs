@@ -170,8 +170,8 @@ fn drive(m: &mut WayChoice, rng: &mut Rng, v6: bool, ways: &[Way; WAYS], patch: 
         m.set_slot_valid_at(w, ways[w].valid);
         m.set_slot_v6_at(w, ways[w].v6);
     }
-    for p in 0..PAIRS {
-        m.set_cont_patched_at(p, cont_patched[p]);
+    for (p, c) in cont_patched.into_iter().enumerate() {
+        m.set_cont_patched_at(p, c);
     }
     m.set_fa_rank(u64::from(fa_rank.0) | u64::from(fa_rank.1) << CLASS_BITS);
     m.eval();
