@@ -16,6 +16,9 @@
 #   make program        openFPGALoader loads it (FLASH=1: into the SPI flash)
 #   make synth-check    checks the logic-depth and timing measurements on designs of known depth
 #   make diff-long      conn_core vs the model on 10^6 random segments (SYNSCOPE_LONG=1)
+#   make diff-ways      the core built with 2 and with 8 ways per bucket (SYNSCOPE_WAYS, in
+#                       target/ways2, target/ways8): way_choice and the conn_core differential
+#                       test at each (not in `make test`: each is a full simulator build)
 #   make dump-figure    the 8K-entry table dump through the simulated UART: time and efficiency
 #   make planted-bug    builds the sim with one FSM rule changed in the hardware's copy
 #                       (SYNSCOPE_PLANTED_BUG=1) and checks the differential test catches it
@@ -28,7 +31,7 @@ SYNTH_DIR    ?= build/synth/$(BOARD)
 TIMING_DIR   ?= build/timing/$(BOARD)
 HDL_LINT_VLT := hdl/lint.vlt
 
-.PHONY: bitstream program constraints verilog lint synth synth-check timing vivado diff-long dump-figure planted-bug
+.PHONY: bitstream program constraints verilog lint synth synth-check timing vivado diff-long diff-ways dump-figure planted-bug
 
 verilog:
 	$(CARGO) run -q -p synscope-hdl --bin synscope-hdl -- $(VERILOG_DIR)
@@ -75,6 +78,17 @@ dump-figure:
 
 diff-long:
 	SYNSCOPE_LONG=1 $(CARGO) test -p synscope-sim --test conn_core conn_core_long_run -- --nocapture
+
+# `WAYS` is a build parameter (`SYNSCOPE_WAYS`, hdl/src/conn/mod.rs; 4 when unset): the core
+# at 2 and at 8 ways against the model with the same shape. Own target dirs: each build
+# re-verilates every model, and the normal (4-way) build must not pick it up.
+DIFF_WAYS ?= 2 8
+diff-ways:
+	@set -e; for w in $(DIFF_WAYS); do \
+	  echo "== $$w ways per bucket"; \
+	  SYNSCOPE_WAYS=$$w CARGO_TARGET_DIR=target/ways$$w $(CARGO) test -p synscope-sim \
+	    --test way_choice --test conn_core; \
+	done
 
 # Own target dir: the planted build re-verilates every model, and the normal build must not
 # pick it up.

@@ -109,7 +109,7 @@ struct Port {
 impl Port {
     /// The Rust accessor's name: an interface field's `$` becomes `_` (`desc$seq` → `desc_seq`).
     fn rust_name(&self) -> String {
-        self.name.replace('$', "_")
+        rust_port(&self.name)
     }
 
     /// The member Verilator gives the port in the model class (`$` is encoded as `__024`).
@@ -148,6 +148,8 @@ fn main() {
     let waivers = manifest.join("../hdl/lint.vlt");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=SYNSCOPE_PLANTED_BUG");
+    // The ways per bucket (`synscope_hdl::conn::WAYS`): the generated Verilog changes with them.
+    println!("cargo:rerun-if-env-changed=SYNSCOPE_WAYS");
     println!("cargo:rerun-if-changed=csrc");
     println!("cargo:rerun-if-changed=rtl");
     println!("cargo:rerun-if-changed=../hdl/src");
@@ -454,6 +456,12 @@ fn ident(name: &str) -> String {
     }
 }
 
+/// The Rust name of a port: an array element's (`rank_class$0`, rust-hdl's name of element 0
+/// of the field `rank_class`; Verilator's member `rank_class__0240`) is `rank_class_0`.
+fn rust_port(name: &str) -> String {
+    name.replace('$', "_")
+}
+
 /// The Rust type of a port value, and the `port` module function pair that moves it. Ports
 /// wider than 128 bits are arrays of 32-bit words, least significant first (Verilator's layout).
 fn rust_type(width: usize) -> (String, &'static str) {
@@ -643,6 +651,60 @@ pub mod {n} {{
         }}
 "#,
                     verilog = p.name
+                );
+            }
+        }
+        // An array field of the top (ports `field$0`, `field$1`, ...): its elements by index,
+        // `set_field_at(k, v)` / `field_at(k)`, so that a test loops over them.
+        let mut arrays: Vec<(&str, Vec<usize>)> = Vec::new();
+        for (i, p) in m.ports.iter().enumerate() {
+            if let Some((field, k)) = p.name.split_once('$') {
+                if k.parse::<usize>().is_ok_and(|k| {
+                    k == arrays
+                        .iter()
+                        .find(|a| a.0 == field)
+                        .map_or(0, |a| a.1.len())
+                }) {
+                    match arrays.iter_mut().find(|a| a.0 == field) {
+                        Some(a) => a.1.push(i),
+                        None => arrays.push((field, vec![i])),
+                    }
+                }
+            }
+        }
+        for (field, idx) in &arrays {
+            let p = &m.ports[idx[0]];
+            let (t, f) = rust_type(p.width);
+            let w = p.width;
+            let list = idx
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let n = idx.len();
+            if p.input {
+                let _ = write!(
+                    s,
+                    r#"
+        /// Input `{field}${{k}}` ({w} bits), `k` < {n}; takes effect at the next `eval`/`tick`.
+        pub fn set_{field}_at(&mut self, k: usize, value: {t}) {{
+            let i = [{list}][k];
+            // SAFETY: the pointer is the model's port field of this width.
+            unsafe {{ crate::port::write_{f}(self.ports[i], {w}, value) }}
+        }}
+"#
+                );
+            } else {
+                let _ = write!(
+                    s,
+                    r#"
+        /// Output `{field}${{k}}` ({w} bits), `k` < {n}.
+        pub fn {field}_at(&self, k: usize) -> {t} {{
+            let i = [{list}][k];
+            // SAFETY: the pointer is the model's port field of this width.
+            unsafe {{ crate::port::read_{f}(self.ports[i], {w}) }}
+        }}
+"#
                 );
             }
         }

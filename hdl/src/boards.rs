@@ -4,9 +4,11 @@
 //! `scripts/synth/boards.sh` holds the parts and clocks for the shell side; a test keeps the two
 //! in step.
 //!
-//! The ways are structural in today's core (`conn_core::WAYS` way memories, one
-//! `segment_apply` per C2 way choice), so a board can choose its bucket count freely and its
-//! ways only as `WAYS` (asserted at compile time below).
+//! The ways are a build parameter of the core (`conn::WAYS`: 4, or `SYNSCOPE_WAYS` = 2 | 4 | 8 at
+//! build time; one way memory each), the same for every board built at once (asserted at
+//! compile time below). The Arty shapes are sized for 4 (docs/core.md, "Block RAM and depth":
+//! 8 ways of 512 buckets would not fit the 35T's block RAM); the UltraScale+ point keeps 2^19
+//! connections whatever the ways.
 
 use crate::conn::conn_core::{BUCKET_BITS_100T, BUCKET_BITS_35T};
 use crate::conn::WAYS;
@@ -68,7 +70,7 @@ pub const XCVU13P: Board = Board {
     name: "xcvu13p",
     part: "xcvu13p-fhga2104-1-e",
     family: "xcup",
-    bucket_bits: 17,
+    bucket_bits: 19 - crate::conn::WAY_BITS,
     ways: WAYS,
     event_fifo_bits: EVENT_FIFO_BITS_ARTY,
 };

@@ -199,24 +199,11 @@ pub fn eviction_class_verilog() -> String {
 }
 
 pub fn way_choice_verilog() -> String {
-    generate("way_choice", WayChoice::default(), |u| {
-        u.v6.connect();
-        u.rank0.connect();
-        u.rank1.connect();
-        u.rank2.connect();
-        u.rank3.connect();
-        u.fa_rank.connect();
-        u.patched0.connect();
-        u.patched1.connect();
-        u.patched2.connect();
-        u.patched3.connect();
-        u.cont_patched1.connect();
-        u.cont_patched3.connect();
-        u.slot0.connect();
-        u.slot1.connect();
-        u.slot2.connect();
-        u.slot3.connect();
-    })
+    generate(
+        "way_choice",
+        WayChoice::default(),
+        crate::conn::way_choice::connect_inputs,
+    )
 }
 
 /// The event FIFO at a test size: 2^6 buckets, 2^6 records (more than the side FIFO's 32, so

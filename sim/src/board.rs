@@ -603,8 +603,8 @@ impl BoardSim {
         Ok(slots
             .iter()
             .map(|s| SlotEntry {
-                bucket: usize::from(s.slot >> 2),
-                way: usize::from(s.slot & 3),
+                bucket: usize::from(s.slot) / WAYS,
+                way: usize::from(s.slot) % WAYS,
                 entry: s.entry,
             })
             .collect())

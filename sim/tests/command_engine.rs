@@ -787,7 +787,7 @@ impl Pair {
         let what = what | if key.is_v6() { event_bits::IPV6 } else { 0 };
         Some(EventRecord {
             what,
-            slot: (bucket << 2 | way) as u16,
+            slot: (bucket * WAYS + way) as u16,
             lo_before,
             lo_after,
             hi_before,

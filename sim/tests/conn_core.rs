@@ -1,5 +1,5 @@
-//! conn_core (64 buckets × 4 ways) under Verilator, in lock-step with the model's `Tracker`
-//! (same bucket count, 4 ways, same hash key and timeouts): every per-descriptor output as it
+//! conn_core (64 buckets × `WAYS` ways) under Verilator, in lock-step with the model's `Tracker`
+//! (same bucket count and ways, same hash key and timeouts): every per-descriptor output as it
 //! comes out, then, after a full sweep and `Tracker::finish`, every table slot through the read
 //! port and every counter the core owns. The first mismatch stops the test with the descriptor
 //! index, the field, both values and the seed (`SYNSCOPE_SEED=N` replays it).
@@ -24,7 +24,7 @@
 
 mod common;
 
-use common::{seeded, Rng};
+use common::{seeded, PortValue, Rng};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -274,7 +274,7 @@ impl Harness {
                     lo_changed: hw.host_ev_lo_changed(),
                     hi_changed: hw.host_ev_hi_changed(),
                     bucket: hw.host_ev_bucket(),
-                    way: hw.host_ev_way(),
+                    way: hw.host_ev_way().to_u64(),
                     lo_before: hw.host_ev_lo_before(),
                     hi_before: hw.host_ev_hi_before(),
                     lo_after: hw.host_ev_lo_after(),
@@ -516,7 +516,7 @@ impl Harness {
         cmp!("reincarnated", hw.out_reincarnated(), e.reincarnated);
         if e.has_entry {
             let slot = hw.out_bucket() as usize * WAYS + hw.out_way() as usize;
-            cmp!("slot (bucket*4+way)", slot, e.slot);
+            cmp!("slot (bucket*WAYS+way)", slot, e.slot);
             cmp!("lo state before", hw.out_lo_before(), e.lo_before);
             cmp!("hi state before", hw.out_hi_before(), e.hi_before);
             let want = e.entry.expect("entry");
@@ -589,7 +589,8 @@ impl Harness {
         for slot in 0..BUCKETS * WAYS {
             self.hw.set_host_rd_req(true);
             self.hw.set_host_rd_bucket((slot / WAYS) as u64);
-            self.hw.set_host_rd_way((slot % WAYS) as u64);
+            self.hw
+                .set_host_rd_way(PortValue::from_u64((slot % WAYS) as u64));
             let mut waited = 0;
             loop {
                 self.tick()?;
@@ -967,7 +968,9 @@ fn conn_core_matches_the_model_ipv4_only_and_ipv6_only() {
 fn conn_core_ipv4_and_ipv6_keys_alike_in_one_bucket() {
     // IPv6 keys whose heads hold exactly an IPv4 key's bits (the low 32 bits of each address,
     // the ports), in the same bucket: neither is taken for the other, pairs are evicted whole,
-    // IPv4 connections fill around them, one segment per clock.
+    // IPv4 connections fill around them, one segment per clock. More connections than ways:
+    // `ALIKE` IPv6 ones (3 of 4 ways' worth of pairs), the IPv4 key and `WAYS` neighbours.
+    const ALIKE: usize = 3 * WAYS / 4;
     let mut t = synscope_model::table::Table::new(TableShape::Bounded {
         buckets: BUCKETS,
         ways: WAYS,
@@ -987,13 +990,13 @@ fn conn_core_ipv4_and_ipv6_keys_alike_in_one_bucket() {
             )
         })
         .filter(|(c, s)| t.bucket_of(&FlowKey::of(*c, *s).0) == bucket)
-        .take(3)
+        .take(ALIKE)
         .collect();
     // IPv4 neighbours in the same bucket.
     let others: Vec<(Endpoint, Endpoint)> = (1024..u16::MAX)
         .map(|p| (Endpoint::v4(0x0a00_0001, p), s4))
         .filter(|(c, s)| t.bucket_of(&FlowKey::of(*c, *s).0) == bucket)
-        .take(4)
+        .take(WAYS)
         .collect();
     let handshake = |c: Endpoint, s: Endpoint, t0: u32, v: &mut Vec<Item>| {
         v.push(Item::Seg(seg(c, s, 100, 0, TcpFlags::SYN, t0)));
@@ -1067,7 +1070,7 @@ fn conn_core_ipv4_and_ipv6_keys_alike_in_one_bucket() {
         k.get(Counter::Evicted),
         k.get(Counter::TableFull)
     );
-    assert_eq!(alike.len(), 3);
+    assert_eq!(alike.len(), ALIKE);
     assert!(k.get(Counter::Evicted) > 0 && k.get(Counter::TableFull) > 0);
 }
 
@@ -1336,6 +1339,34 @@ fn established(n: usize, rng: &mut Rng) -> (Vec<Item>, Vec<Conn>) {
     (items, conns)
 }
 
+/// `established`'s connections less those of any bucket that gets more than `WAYS` of them
+/// (some do at 2 ways; none does at 4 with the tests' seeds): every one kept has its entry.
+fn established_fitting(n: usize, rng: &mut Rng) -> (Vec<Item>, Vec<Conn>) {
+    let (items, conns) = established(n, rng);
+    let mut t = synscope_model::table::Table::new(TableShape::Bounded {
+        buckets: BUCKETS,
+        ways: WAYS,
+    });
+    t.set_hash_key(DEFAULT_HASH_KEY);
+    let bucket = |c: &Conn| t.bucket_of(&FlowKey::of(c.0, c.1).0);
+    let mut per = vec![0; BUCKETS];
+    conns.iter().for_each(|c| per[bucket(c)] += 1);
+    let keep: Vec<bool> = conns.iter().map(|c| per[bucket(c)] <= WAYS).collect();
+    let items = items
+        .chunks(3)
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .flat_map(|(i, _)| i.iter().copied())
+        .collect();
+    let conns = conns
+        .into_iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| c)
+        .collect();
+    (items, conns)
+}
+
 fn both_established(entries: &[synscope_model::Entry]) -> usize {
     entries
         .iter()
@@ -1352,7 +1383,13 @@ fn hostile_syn_flood_keeps_every_established_connection() {
     // back to back and checks every output against the model).
     let s = seed(0x5f1d);
     let mut rng = seeded(s);
-    let (mut items, _) = established(96, &mut rng);
+    // Enough established connections that some buckets fill with them (the flood is refused
+    // there): 96 at 4 ways.
+    let n_established = match WAYS {
+        8 => 320,
+        w => 24 * w,
+    };
+    let (mut items, _) = established(n_established, &mut rng);
     let n = 100_000;
     let server = Endpoint::v4(0x0a01_0001, 443);
     for _ in 0..n {
@@ -1370,7 +1407,7 @@ fn hostile_syn_flood_keeps_every_established_connection() {
         "syn flood: before",
         s,
         Timeouts::default(),
-        &items[..288],
+        &items[..3 * n_established],
         POP,
     );
     let before = both_established(&pre.entries);
@@ -1390,7 +1427,10 @@ fn hostile_syn_flood_keeps_every_established_connection() {
         sum.entries.len(),
         BUCKETS * WAYS
     );
-    assert!(before > 80, "{before} established before the flood");
+    assert!(
+        before > n_established * 5 / 6,
+        "{before} established before the flood"
+    );
     assert_eq!(after, before, "established connections lost to the flood");
     assert!(k.get(Counter::TableFull) > 0 && k.get(Counter::Evicted) > 0);
     // Every flood SYN either made an entry (maybe by evicting a half-open one) or was refused.
@@ -1408,7 +1448,7 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
     // by class. Then in-window (not exact) RSTs: challenged, no teardown; exact ones close.
     let s = seed(0xb11d);
     let mut rng = seeded(s);
-    let (mut items, conns) = established(64, &mut rng);
+    let (mut items, conns) = established_fitting(64, &mut rng);
     for i in 0..10_000usize {
         let (c, srv, c_nxt, s_nxt) = conns[rng.below(conns.len() as u64) as usize];
         let (src, dst, rcv_nxt) = if i % 2 == 0 {
@@ -1429,17 +1469,20 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
     let k = sum.counters.unwrap();
     let live = both_established(&sum.entries);
     eprintln!(
-        "blind: 5000 RST + 5000 SYN; established {live}/64; rst_out_of_window {} syn_in_sync {}",
+        "blind: 5000 RST + 5000 SYN; established {live}/{}; rst_out_of_window {} syn_in_sync {}",
+        conns.len(),
         k.get(Counter::RstOutOfWindow),
         k.get(Counter::SynInSync)
     );
-    assert_eq!(live, 64);
+    assert!(conns.len() >= 48, "{} connections fit", conns.len());
+    assert_eq!(live, conns.len());
     assert_eq!(k.get(Counter::RstOutOfWindow), 5_000);
     assert_eq!(k.get(Counter::SynInSync), 5_000);
 
     // In-window but not exact: challenge ACK, nothing closes; exact: the connection closes.
-    let (mut items, conns) = established(32, &mut rng);
-    for (c, srv, c_nxt, _) in &conns[..16] {
+    let (mut items, conns) = established_fitting(32, &mut rng);
+    let half = conns.len() / 2;
+    for (c, srv, c_nxt, _) in &conns[..half] {
         items.push(Item::Seg(seg(
             *c,
             *srv,
@@ -1449,7 +1492,7 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
             3,
         )));
     }
-    for (c, srv, c_nxt, _) in &conns[16..] {
+    for (c, srv, c_nxt, _) in &conns[half..] {
         items.push(Item::Seg(seg(*c, *srv, *c_nxt, 0, TcpFlags::RST, 3)));
     }
     let sum = run_opts(
@@ -1460,9 +1503,10 @@ fn hostile_blind_rst_and_syn_tear_down_nothing() {
         POP,
     );
     let k = sum.counters.unwrap();
-    assert_eq!(k.get(Counter::RstInWindow), 16);
-    assert_eq!(k.get(Counter::RstExact), 16);
-    assert_eq!(both_established(&sum.entries), 16);
+    assert!(conns.len() >= 24, "{} connections fit", conns.len());
+    assert_eq!(k.get(Counter::RstInWindow), half as u64);
+    assert_eq!(k.get(Counter::RstExact), (conns.len() - half) as u64);
+    assert_eq!(both_established(&sum.entries), half);
 }
 
 /// `n` live connections as `model/tests/blind_injection.rs` builds them: a scaled window of
@@ -1619,7 +1663,7 @@ fn colliding(key: &Key, bucket: usize, n: usize) -> Vec<(Endpoint, Endpoint)> {
 #[test]
 fn hostile_hash_flood_is_spread_by_a_random_key() {
     // Issue 6.3: with the default (known) key an attacker aims 200 handshakes at one bucket:
-    // 4 ways hold, the rest are refused. With a key the host loaded (an idle point, as
+    // `WAYS` ways hold, the rest are refused. With a key the host loaded (an idle point, as
     // `config --hash-key random` does) the same tuples spread over the table.
     let s = seed(0x4a54);
     let aimed = colliding(&DEFAULT_HASH_KEY, 7, 200);
@@ -1673,7 +1717,9 @@ fn hostile_hash_flood_is_spread_by_a_random_key() {
     );
     assert_eq!(known.entries.len(), WAYS);
     assert!(k1.get(Counter::TableFull) >= 190);
-    assert!(random.entries.len() >= 180, "{}", random.entries.len());
+    // 180 of 200 (at 2 ways the table holds 128: 90 % of it).
+    let spread = 180.min(BUCKETS * WAYS * 9 / 10);
+    assert!(random.entries.len() >= spread, "{}", random.entries.len());
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! way_choice under Verilator against the rule of `Table::make_room` (model/src/table.rs),
-//! written out here for one 4-way bucket: IPv4 takes a free way whose partner is taken, else
+//! written out here for one bucket of `WAYS` ways: IPv4 takes a free way whose partner is taken, else
 //! the lowest free way, else the way that ranks first as a victim (lowest eviction class, then
 //! oldest, then lowest way); IPv6 takes the lowest free pair, else the pair whose last-ranked
 //! occupant ranks first, every occupant evictable (an IPv6 pair ranked by its head).
@@ -12,9 +12,10 @@
 
 mod common;
 
-use common::{seed, seeded, Rng};
+use common::{seed, seeded, PortValue, Rng};
 use synscope_hdl::conn::entry::TIME_BITS;
-use synscope_hdl::conn::entry_age::CLASS_NEVER;
+use synscope_hdl::conn::entry_age::{CLASS_BITS, CLASS_NEVER};
+use synscope_hdl::conn::{PAIRS, WAYS};
 use synscope_sim::models::WayChoice;
 
 const CASES: usize = 200_000;
@@ -50,21 +51,21 @@ impl Way {
 type Choice = (bool, u64, bool, u64, u64);
 
 /// `Table::make_room`'s choice for a key of family `v6` in `ways`.
-fn reference(v6: bool, ways: &[Way; 4]) -> Choice {
+fn reference(v6: bool, ways: &[Way; WAYS]) -> Choice {
     let free = |w: usize| !ways[w].valid;
     if !v6 {
-        let way = (0..4)
+        let way = (0..WAYS)
             .find(|&w| free(w) && !free(w ^ 1))
-            .or_else(|| (0..4).find(|&w| free(w)));
+            .or_else(|| (0..WAYS).find(|&w| free(w)));
         if let Some(w) = way {
             return (true, w as u64, false, 0, 0);
         }
-        return match (0..4).filter_map(|w| ways[w].rank(w)).min() {
+        return match (0..WAYS).filter_map(|w| ways[w].rank(w)).min() {
             Some((_, _, w)) => (false, 0, true, w as u64, 1),
             None => (false, 0, false, 0, 0),
         };
     }
-    if let Some(p) = (0..2).find(|&p| free(2 * p) && free(2 * p + 1)) {
+    if let Some(p) = (0..PAIRS).find(|&p| free(2 * p) && free(2 * p + 1)) {
         return (true, 2 * p as u64, false, 0, 0);
     }
     let pair_rank = |p: usize| {
@@ -76,7 +77,10 @@ fn reference(v6: bool, ways: &[Way; 4]) -> Choice {
             .into_iter()
             .max()
     };
-    match (0..2).filter_map(|p| pair_rank(p).map(|r| (r, p))).min() {
+    match (0..PAIRS)
+        .filter_map(|p| pair_rank(p).map(|r| (r, p)))
+        .min()
+    {
         Some((_, p)) => {
             let n = [2 * p, 2 * p + 1]
                 .into_iter()
@@ -106,9 +110,9 @@ fn age(rng: &mut Rng) -> u32 {
 }
 
 /// A bucket as the table may hold it, and whether the item ahead wrote a pair at `pair_at`.
-fn bucket(rng: &mut Rng) -> [Way; 4] {
-    let mut ways = [Way::default(); 4];
-    for p in 0..2 {
+fn bucket(rng: &mut Rng) -> [Way; WAYS] {
+    let mut ways = [Way::default(); WAYS];
+    for p in 0..PAIRS {
         match rng.below(4) {
             0 => {
                 // An IPv6 entry: its head, and its continuation (never evicted on its own).
@@ -144,47 +148,41 @@ fn bucket(rng: &mut Rng) -> [Way; 4] {
 /// Drive the block with `ways`, where the item ahead (if `patch` names a way) changed that
 /// way: C1's rank of it is garbage and `fa_rank` holds the true one (a pair written: its
 /// continuation's rank is garbage too and it is marked).
-fn drive(m: &mut WayChoice, rng: &mut Rng, v6: bool, ways: &[Way; 4], patch: Option<usize>) {
-    let pack = |class: u8, age: u32| u64::from(class) | u64::from(age) << 2;
-    let mut rank = ways.map(|w| pack(w.class, w.age));
-    let mut patched = [false; 4];
-    let mut cont_patched = [false; 4];
-    let mut fa_rank = pack(class(rng), age(rng));
+fn drive(m: &mut WayChoice, rng: &mut Rng, v6: bool, ways: &[Way; WAYS], patch: Option<usize>) {
+    let mut rank = ways.map(|w| (w.class, w.age));
+    let mut patched = [false; WAYS];
+    let mut cont_patched = [false; PAIRS];
+    let mut fa_rank = (class(rng), age(rng));
     if let Some(w) = patch {
         fa_rank = rank[w];
-        rank[w] = pack(class(rng), age(rng));
+        rank[w] = (class(rng), age(rng));
         patched[w] = true;
         if ways[w].v6 {
-            rank[w + 1] = pack(class(rng), age(rng));
-            cont_patched[w + 1] = true;
+            rank[w + 1] = (class(rng), age(rng));
+            cont_patched[w / 2] = true;
         }
     }
     m.set_v6(v6);
-    m.set_rank0(rank[0]);
-    m.set_rank1(rank[1]);
-    m.set_rank2(rank[2]);
-    m.set_rank3(rank[3]);
-    m.set_fa_rank(fa_rank);
-    m.set_patched0(patched[0]);
-    m.set_patched1(patched[1]);
-    m.set_patched2(patched[2]);
-    m.set_patched3(patched[3]);
-    m.set_cont_patched1(cont_patched[1]);
-    m.set_cont_patched3(cont_patched[3]);
-    let slot = |w: &Way| u64::from(w.valid) | u64::from(w.v6) << 1;
-    m.set_slot0(slot(&ways[0]));
-    m.set_slot1(slot(&ways[1]));
-    m.set_slot2(slot(&ways[2]));
-    m.set_slot3(slot(&ways[3]));
+    for w in 0..WAYS {
+        m.set_rank_class_at(w, rank[w].0.into());
+        m.set_rank_age_at(w, rank[w].1.into());
+        m.set_patched_at(w, patched[w]);
+        m.set_slot_valid_at(w, ways[w].valid);
+        m.set_slot_v6_at(w, ways[w].v6);
+    }
+    for (p, c) in cont_patched.into_iter().enumerate() {
+        m.set_cont_patched_at(p, c);
+    }
+    m.set_fa_rank(u64::from(fa_rank.0) | u64::from(fa_rank.1) << CLASS_BITS);
     m.eval();
 }
 
 /// The block's answer, with the victim's fields cleared where they mean nothing.
 fn answer(m: &WayChoice) -> Choice {
     if m.free_any() {
-        (true, m.free_way(), false, 0, 0)
+        (true, m.free_way().to_u64(), false, 0, 0)
     } else if m.victim_ok() {
-        (false, 0, true, m.victim_way(), m.victim_entries())
+        (false, 0, true, m.victim_way().to_u64(), m.victim_entries())
     } else {
         (false, 0, false, 0, 0)
     }
@@ -199,7 +197,7 @@ fn way_choice_matches_make_room_on_random_buckets() {
         let ways = bucket(&mut rng);
         let v6 = rng.chance(1, 3);
         // The item ahead changed an entry of its own (a pair's head for IPv6).
-        let owned: Vec<usize> = (0..4).filter(|&w| ways[w].occupant(w)).collect();
+        let owned: Vec<usize> = (0..WAYS).filter(|&w| ways[w].occupant(w)).collect();
         let patch = (!owned.is_empty() && rng.chance(1, 2))
             .then(|| owned[rng.below(owned.len() as u64) as usize]);
         drive(&mut m, &mut rng, v6, &ways, patch);

@@ -1,13 +1,13 @@
 //! `conn_core`: the connection-state core (docs/core.md) — segment descriptors in, one per
-//! clock, both endpoints' RFC 9293 states tracked in a bounded 4-way set-associative table,
-//! exactly as `synscope_model::tracker::Tracker::process` with
-//! `TableShape::Bounded { buckets: 2^B, ways: 4 }`.
+//! clock, both endpoints' RFC 9293 states tracked in a bounded [`WAYS`]-way set-associative
+//! table, exactly as `synscope_model::tracker::Tracker::process` with
+//! `TableShape::Bounded { buckets: 2^B, ways: WAYS }`.
 //!
 //! ## Pipeline (II = 1, never stalls)
 //! ```text
 //!  S0  input register; flag_decode; flow_key; now = max(now, time); hash input
 //!  S1..S4  toeplitz_hash (latency 4); the decoded descriptor travels beside it
-//!  R   arbitration (descriptor > host read > sweep); bucket address to the 4 way RAMs
+//!  R   arbitration (descriptor > host read > sweep); bucket address to the way RAMs
 //!  C1  per pair of ways (way_pair): forward (`fwd`) · age (entry_age) · key compare;
 //!      which way holds the key
 //!  C2  patch (`pt_*`/`fa`) · free/victim (way_choice) · segment_apply · write back · age
@@ -97,7 +97,7 @@ use crate::conn::toeplitz_hash::ToeplitzHash;
 use crate::conn::way_choice::WayChoice;
 use crate::conn::way_pair::WayPair;
 use crate::conn::write_back::WriteBack;
-use crate::conn::{PAIRS, WAYS};
+use crate::conn::{PAIRS, WAYS, WAY_COUNT_BITS};
 use crate::ports::core_host::CoreHost;
 use crate::ports::segment_desc::SegmentDescIn;
 use crate::ports::segment_record::SegmentRecord;
@@ -123,7 +123,7 @@ pub const EVENT_FIFO_BITS_SMALL: usize = 4;
 
 const _: () = assert!(BUCKET_BITS_35T == 9 && BUCKET_BITS_100T == 11);
 
-/// The core, with `2^B` buckets × 4 ways and an event FIFO of `2^E` records (`EP1 = E + 1`).
+/// The core, with `2^B` buckets × [`WAYS`] ways and an event FIFO of `2^E` records (`EP1 = E + 1`).
 #[derive(LogicBlock)]
 pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub clock: Signal<In, Clock>,
@@ -132,8 +132,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub reset: Signal<In, Bit>,
     /// The descriptor stream in.
     pub desc: SegmentDescIn,
-    // ---- configuration
-    /// `toeplitz_hash::key_word` of the key, taken when `key_load` is high.
     /// The host port (configuration, table read, time, events): the command engine's.
     pub host: CoreHost<B>,
     // ---- counters
@@ -148,7 +146,8 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     pub out: SegmentRecord<B>,
     // ---- event FIFO read side (first-word fall-through: `ev_*` show the oldest record while
     // `ev_valid`; `ev_pop` removes it at the clock edge)
-    pub ev_expired: Signal<Out, Bits<3>>,
+    /// The oldest event record's `expired` (not in the host port: only the tests read it).
+    pub ev_expired: Signal<Out, Bits<WAY_COUNT_BITS>>,
     // ---- blocks
     /// S0: the descriptor in.
     desc_in: DescIn,
@@ -313,11 +312,27 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
             self.pairs[p].now.next = self.arb.c_now.val();
             self.pairs[p].timeouts.next = self.timeouts_q.q.val();
             self.pairs[p].key.next = self.km.key.val();
+            self.pairs[p].even_fwd.next = self.wb.fwd[2 * p].val();
+            self.pairs[p].odd_fwd.next = self.wb.fwd[2 * p + 1].val();
+            // C1's match (`key_match`; way 0's key compare is not needed: it is the default)
+            self.km.matched[2 * p].next = self.pairs[p].even_match.val();
+            self.km.matched[2 * p + 1].next = self.pairs[p].odd_match.val();
+            self.km.keq[2 * p].next = self.pairs[p].odd_keq.val();
+            // C2: the bucket as C1 aged it (`patched_view`), the ranks (`way_choice`), the
+            // states as read (`write_back`, for the gauges)
+            self.view.aged[2 * p].next = self.pairs[p].even_aged.val();
+            self.view.aged[2 * p + 1].next = self.pairs[p].odd_aged.val();
+            self.view.cont[p].next = self.pairs[p].odd_cont.val();
+            self.choice.rank_class[2 * p].next = self.pairs[p].even_class.val();
+            self.choice.rank_age[2 * p].next = self.pairs[p].even_age.val();
+            self.choice.rank_class[2 * p + 1].next = self.pairs[p].odd_class.val();
+            self.choice.rank_age[2 * p + 1].next = self.pairs[p].odd_age.val();
+            self.wb.read[2 * p].next = self.pairs[p].even_old.val();
+            self.wb.read[2 * p + 1].next = self.pairs[p].odd_old.val();
         }
-        self.pairs[0].even_fwd.next = self.wb.fwd0.val();
-        self.pairs[0].odd_fwd.next = self.wb.fwd1.val();
-        self.pairs[1].even_fwd.next = self.wb.fwd2.val();
-        self.pairs[1].odd_fwd.next = self.wb.fwd3.val();
+        for p in 1..PAIRS {
+            self.km.keq[2 * p - 1].next = self.pairs[p].even_keq.val();
+        }
         self.km.c_desc.next = self.arb.c_desc.val();
         self.km.c_read.next = self.arb.c_read.val();
         self.km.c_sweep.next = self.arb.c_sweep.val();
@@ -325,21 +340,8 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.km.c_way.next = self.arb.c_way.val();
         self.km.c_now.next = self.arb.c_now.val();
         self.km.c.next = self.arb.c.val();
-        self.km.match0.next = self.pairs[0].even_match.val();
-        self.km.match1.next = self.pairs[0].odd_match.val();
-        self.km.match2.next = self.pairs[1].even_match.val();
-        self.km.match3.next = self.pairs[1].odd_match.val();
-        self.km.keq1.next = self.pairs[0].odd_keq.val();
-        self.km.keq2.next = self.pairs[1].even_keq.val();
-        self.km.keq3.next = self.pairs[1].odd_keq.val();
 
         // ---- C2: the bucket as the item ahead left it, and this item's match (`patched_view`)
-        self.view.aged0.next = self.pairs[0].even_aged.val();
-        self.view.aged1.next = self.pairs[0].odd_aged.val();
-        self.view.aged2.next = self.pairs[1].even_aged.val();
-        self.view.aged3.next = self.pairs[1].odd_aged.val();
-        self.view.cont1.next = self.pairs[0].odd_cont.val();
-        self.view.cont3.next = self.pairs[1].odd_cont.val();
         self.view.c1_hit.next = self.km.a_hit.val();
         self.view.c1_hit_way.next = self.km.a_hit_way.val();
         self.view.same_bucket.next = self.km.a_same_b.val();
@@ -353,25 +355,15 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
 
         // ---- C2: where a new entry goes (`way_choice`): a free way or pair, else the victim
         self.choice.v6.next = self.km.a.val().v6;
-        self.choice.rank0.next = self.pairs[0].even_rank.val();
-        self.choice.rank1.next = self.pairs[0].odd_rank.val();
-        self.choice.rank2.next = self.pairs[1].even_rank.val();
-        self.choice.rank3.next = self.pairs[1].odd_rank.val();
         self.choice.fa_rank.next = self.view.fa_rank.val();
-        self.choice.patched0.next = self.view.patched0.val();
-        self.choice.patched1.next = self.view.patched1.val();
-        self.choice.patched2.next = self.view.patched2.val();
-        self.choice.patched3.next = self.view.patched3.val();
-        self.choice.cont_patched1.next = self.view.cont_patched1.val();
-        self.choice.cont_patched3.next = self.view.cont_patched3.val();
-        self.choice.slot0.next.valid = self.view.view0.val().valid;
-        self.choice.slot0.next.v6 = self.view.view0.val().v6;
-        self.choice.slot1.next.valid = self.view.view1.val().valid;
-        self.choice.slot1.next.v6 = self.view.view1.val().v6;
-        self.choice.slot2.next.valid = self.view.view2.val().valid;
-        self.choice.slot2.next.v6 = self.view.view2.val().v6;
-        self.choice.slot3.next.valid = self.view.view3.val().valid;
-        self.choice.slot3.next.v6 = self.view.view3.val().v6;
+        for w in 0..WAYS {
+            self.choice.patched[w].next = self.view.patched[w].val();
+            self.choice.slot_valid[w].next = self.view.slot_valid[w].val();
+            self.choice.slot_v6[w].next = self.view.slot_v6[w].val();
+        }
+        for p in 0..PAIRS {
+            self.choice.cont_patched[p].next = self.view.cont_patched[p].val();
+        }
 
         // ---- C2: decide (`entry_route`): the entry hit, a new one, or none
         self.route.desc.next = self.km.a_desc.val();
@@ -416,10 +408,13 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.wb.write.next = self.write_en.val();
         self.wb.bucket.next = self.km.a_bucket.val();
         self.wb.r_bucket.next = self.arb.bucket.val();
-        self.wb.view0.next = self.view.view0.val();
-        self.wb.view1.next = self.view.view1.val();
-        self.wb.view2.next = self.view.view2.val();
-        self.wb.view3.next = self.view.view3.val();
+        for w in 0..WAYS {
+            self.wb.view[w].next = self.view.view[w].val();
+            self.wb.alive[w].next = self.view.slot_valid[w].val();
+        }
+        for p in 0..PAIRS {
+            self.wb.head_v6[p].next = self.view.slot_v6[2 * p].val();
+        }
         self.wb.applied.next = self.route.applied.val();
         self.wb.created.next = self.route.created.val();
         self.wb.evicted.next = self.route.evicted.val();
@@ -431,33 +426,22 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.wb.kept.next = self.apply.kept.val();
         self.wb.next_now.next = self.arb.c_now.val();
         self.wb.timeouts.next = self.timeouts_q.q.val();
-        self.wb.read0.next = self.pairs[0].even_old.val();
-        self.wb.read1.next = self.pairs[0].odd_old.val();
-        self.wb.read2.next = self.pairs[1].even_old.val();
-        self.wb.read3.next = self.pairs[1].odd_old.val();
         self.wb.same_bucket.next = self.km.a_same_b.val();
         for w in 0..WAYS {
             self.rams[w].write_enable.next = self.write_en.val();
             self.rams[w].write_address.next = self.km.a_bucket.val();
+            self.rams[w].write_data.next = self.wb.written[w].val();
         }
-        self.rams[0].write_data.next = self.wb.written0.val();
-        self.rams[1].write_data.next = self.wb.written1.val();
-        self.rams[2].write_data.next = self.wb.written2.val();
-        self.rams[3].write_data.next = self.wb.written3.val();
         self.ep_ram.write_enable.next = self.write_en.val();
         self.ep_ram.write_address.next = self.km.a_bucket.val();
         self.ep_ram.write_data.next = self.epoch_q.q.val();
 
         // ---- O: the gauges (`counter_bank`), from the write-back's snapshots (`gauge_snap`)
         self.bank.gvalid.next = self.wb.gauge_valid.val();
-        self.bank.old0.next = self.wb.old0.val();
-        self.bank.old1.next = self.wb.old1.val();
-        self.bank.old2.next = self.wb.old2.val();
-        self.bank.old3.next = self.wb.old3.val();
-        self.bank.new0.next = self.wb.new0.val();
-        self.bank.new1.next = self.wb.new1.val();
-        self.bank.new2.next = self.wb.new2.val();
-        self.bank.new3.next = self.wb.new3.val();
+        for w in 0..WAYS {
+            self.bank.snap_old[w].next = self.wb.snap_old[w].val();
+            self.bank.snap_new[w].next = self.wb.snap_new[w].val();
+        }
 
         // ---- C2→O: the records (`out_record`)
         self.rec.desc.next = self.km.a_desc.val();
@@ -492,10 +476,9 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.rec.window_probe.next = self.apply.window_probe.val();
         self.rec.handshake_lost.next = self.apply.handshake_lost.val();
         self.rec.entry_out.next = self.apply.entry_out.val();
-        self.rec.view0.next = self.view.view0.val();
-        self.rec.view1.next = self.view.view1.val();
-        self.rec.view2.next = self.view.view2.val();
-        self.rec.view3.next = self.view.view3.val();
+        for w in 0..WAYS {
+            self.rec.view[w].next = self.view.view[w].val();
+        }
 
         // ---- O: the event queue (`event_queue`: registers the record, pushes it if reportable)
         self.events.clock.next = self.clock.val();
@@ -548,12 +531,12 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
     }
 }
 
-/// The 35T core: 512 buckets × 4 ways, 512 event records.
+/// The 35T core: 512 buckets × [`WAYS`] ways (4 on the board), 512 event records.
 pub type ConnCore35T = ConnCore<BUCKET_BITS_35T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }>;
-/// The 100T core: 2048 buckets × 4 ways, 512 event records.
+/// The 100T core: 2048 buckets × [`WAYS`] ways (4 on the board), 512 event records.
 pub type ConnCore100T =
     ConnCore<BUCKET_BITS_100T, EVENT_FIFO_BITS_35T, { EVENT_FIFO_BITS_35T + 1 }>;
-/// The simulation core: 64 buckets × 4 ways, 16 event records.
+/// The simulation core: 64 buckets × [`WAYS`] ways, 16 event records.
 pub type ConnCoreSmall =
     ConnCore<BUCKET_BITS_SMALL, EVENT_FIFO_BITS_SMALL, { EVENT_FIFO_BITS_SMALL + 1 }>;
 

@@ -2,7 +2,7 @@
 //! (docs/core.md, "Counters" and "Snapshot").
 
 use super::segment_apply::{V_RST, V_SYN_CHALLENGED, V_UNACCEPTABLE, V_UNTRACKED};
-use super::{OUT_VERDICT_BITS, WAYS};
+use super::{OUT_VERDICT_BITS, WAYS, WAY_COUNT_BITS};
 use crate::conn::entry::STATE_BITS;
 use rust_hdl::core::timing::TimingInfo;
 use rust_hdl::prelude::*;
@@ -52,7 +52,7 @@ pub struct CountRecord {
     pub window_probe: Bit,
     pub handshake_lost: Bit,
     /// Dead entries removed by a descriptor or a sweep visit.
-    pub expired: Bits<3>,
+    pub expired: Bits<WAY_COUNT_BITS>,
     /// An event record was dropped (the event FIFO was full).
     pub events_dropped: Bit,
 }
@@ -139,7 +139,7 @@ pub fn increments(r: &CountRecord) -> [u64; CORE_COUNTERS] {
 
 /// The counter bank: [`CORE_COUNTERS`] 48-bit counters, each incremented from one registered
 /// [`CountRecord`] per clock; [`GAUGES`] live state gauges, each moved by the change one
-/// write-back makes to its bucket (`gvalid`, the four ways before `old*` and after `new*`: a
+/// write-back makes to its bucket (`gvalid`, the ways before, `snap_old`, and after, `snap_new`: a
 /// delta register, then the add, so a gauge follows its write-back two edges later); and a
 /// registered read port indexed by the model's `Counter` discriminant, then the gauges (0 for
 /// anything else). `reset` clears the counters, not the gauges (they describe the table, which
@@ -158,14 +158,8 @@ pub struct CounterBank {
     pub record: Signal<In, CountRecord>,
     pub clear: Signal<In, Bit>,
     pub gvalid: Signal<In, Bit>,
-    pub old0: Signal<In, WaySnap>,
-    pub old1: Signal<In, WaySnap>,
-    pub old2: Signal<In, WaySnap>,
-    pub old3: Signal<In, WaySnap>,
-    pub new0: Signal<In, WaySnap>,
-    pub new1: Signal<In, WaySnap>,
-    pub new2: Signal<In, WaySnap>,
-    pub new3: Signal<In, WaySnap>,
+    pub snap_old: [Signal<In, WaySnap>; WAYS],
+    pub snap_new: [Signal<In, WaySnap>; WAYS],
     pub index: Signal<In, Bits<COUNTER_INDEX_BITS>>,
     /// Copy every counter and gauge into the snapshot at this edge.
     pub snap: Signal<In, Bit>,
@@ -187,14 +181,8 @@ impl Default for CounterBank {
             record: Default::default(),
             clear: Default::default(),
             gvalid: Default::default(),
-            old0: Default::default(),
-            old1: Default::default(),
-            old2: Default::default(),
-            old3: Default::default(),
-            new0: Default::default(),
-            new1: Default::default(),
-            new2: Default::default(),
-            new3: Default::default(),
+            snap_old: Default::default(),
+            snap_new: Default::default(),
             index: Default::default(),
             snap: Default::default(),
             frozen: Default::default(),
@@ -241,18 +229,8 @@ impl Logic for CounterBank {
                 for (g, d) in self._gauges.iter_mut().zip(self._deltas) {
                     *g = g.wrapping_add(d as u64) & ((1 << GAUGE_BITS) - 1);
                 }
-                let old = [
-                    self.old0.val(),
-                    self.old1.val(),
-                    self.old2.val(),
-                    self.old3.val(),
-                ];
-                let new = [
-                    self.new0.val(),
-                    self.new1.val(),
-                    self.new2.val(),
-                    self.new3.val(),
-                ];
+                let old = self.snap_old.each_ref().map(|s| s.val());
+                let new = self.snap_new.each_ref().map(|s| s.val());
                 self._deltas = gauge_deltas(self.gvalid.val(), &old, &new);
             }
         }
@@ -328,7 +306,7 @@ impl Logic for CounterBank {
             ),
             2,
         ));
-        incs.push((f(r.get_my_offset_expired(), 3), 3));
+        incs.push((f(r.get_my_offset_expired(), WAY_COUNT_BITS), WAY_COUNT_BITS));
         incs.push((
             format!("{{2{{{desc}}}}} & {}", f(r.get_my_offset_evicted(), 2)),
             2,
@@ -345,34 +323,42 @@ impl Logic for CounterBank {
                 w - 1
             ));
         }
-        // Gauges: per gauge, how many ways match after minus before (a 4-bit two's
-        // complement delta, registered), then the add.
+        // Gauges: per gauge, how many ways match after minus before (a two's complement
+        // delta of `WAY_COUNT_BITS + 1` bits, registered), then the add.
         let ws = WaySnap::default();
         let (sv, sc) = (ws.get_my_offset_valid(), ws.get_my_offset_client_is_lo());
         let (slo, shi) = (ws.get_my_offset_lo_state(), ws.get_my_offset_hi_state());
         let sb = STATE_BITS;
         let g = GAUGE_BITS;
+        // A count of ways: `WAY_COUNT_BITS` bits (a delta one more).
+        let cb = WAY_COUNT_BITS;
         for k in 0..GAUGES {
             let (s, client) = (k % STATES, k < STATES);
             let m = |x: &str| {
                 let lo = format!("{x}[{}:{slo}]", slo + sb - 1);
                 let hi = format!("{x}[{}:{shi}]", shi + sb - 1);
                 let (a, b) = if client { (lo, hi) } else { (hi, lo) };
-                format!("{{2'd0, {x}[{sv}] & (({x}[{sc}] ? {a} : {b}) == {sb}'d{s})}}")
+                format!(
+                    "{{{}'d0, {x}[{sv}] & (({x}[{sc}] ? {a} : {b}) == {sb}'d{s})}}",
+                    cb - 1
+                )
             };
             let sum = |p: &str| {
                 (0..WAYS)
-                    .map(|w| m(&format!("{p}{w}")))
+                    .map(|w| m(&format!("{p}${w}")))
                     .collect::<Vec<_>>()
                     .join(" + ")
             };
             v.push_str(&format!(
                 "reg [{}:0] gauge_{k};\ninitial gauge_{k} = {g}'d0;\n\
-                 reg [3:0] gd_{k};\ninitial gd_{k} = 4'd0;\n\
-                 wire [2:0] gnew_{k} = {};\nwire [2:0] gold_{k} = {};\n",
+                 reg [{cb}:0] gd_{k};\ninitial gd_{k} = {}'d0;\n\
+                 wire [{}:0] gnew_{k} = {};\nwire [{}:0] gold_{k} = {};\n",
                 g - 1,
-                sum("new"),
-                sum("old")
+                cb + 1,
+                cb - 1,
+                sum("snap_new"),
+                cb - 1,
+                sum("snap_old")
             ));
         }
         // The snapshot: a copy of every counter and gauge taken at one edge (`snap`).
@@ -405,9 +391,10 @@ impl Logic for CounterBank {
         }
         for k in 0..GAUGES {
             v.push_str(&format!(
-                "   gd_{k} <= (clear | ~gvalid) ? 4'd0 : {{1'b0, gnew_{k}}} - {{1'b0, gold_{k}}};\n\
-                 \x20  gauge_{k} <= clear ? {g}'d0 : gauge_{k} + {{{{{}{{gd_{k}[3]}}}}, gd_{k}}};\n",
-                g - 4
+                "   gd_{k} <= (clear | ~gvalid) ? {}'d0 : {{1'b0, gnew_{k}}} - {{1'b0, gold_{k}}};\n\
+                 \x20  gauge_{k} <= clear ? {g}'d0 : gauge_{k} + {{{{{}{{gd_{k}[{cb}]}}}}, gd_{k}}};\n",
+                cb + 1,
+                g - cb - 1
             ));
         }
         v.push_str("   case (index)\n");
@@ -441,15 +428,11 @@ impl Logic for CounterBank {
                 "reset".into(),
                 "clear".into(),
                 "gvalid".into(),
-                "old0".into(),
-                "old1".into(),
-                "old2".into(),
-                "old3".into(),
-                "new0".into(),
-                "new1".into(),
-                "new2".into(),
-                "new3".into(),
-            ],
+            ]
+            .into_iter()
+            .chain((0..WAYS).map(|w| format!("snap_old${w}")))
+            .chain((0..WAYS).map(|w| format!("snap_new${w}")))
+            .collect(),
             outputs: vec!["value".into()],
         }]
     }

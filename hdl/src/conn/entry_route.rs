@@ -5,6 +5,7 @@
 //! invalid flag combination applies to nothing; a RST looks its connection up but opens none
 //! (RFC 9293 §3.10.7.4, RFC 5961 §3.2: the RST bit is examined before the flag policy).
 
+use crate::conn::WAY_BITS;
 use rust_hdl::prelude::*;
 use synscope_model::{FlagClass, TcpFlags};
 
@@ -19,13 +20,13 @@ pub struct EntryRoute {
     pub v6: Signal<In, Bit>,
     /// The patched view's match (`patched_view`): its entry is alive in way `hit_way`.
     pub hit: Signal<In, Bit>,
-    pub hit_way: Signal<In, Bits<2>>,
+    pub hit_way: Signal<In, Bits<WAY_BITS>>,
     /// `way_choice`: a free way (pair) and which; else a victim and which, and how many
     /// entries it clears (an IPv6 entry may clear a pair of IPv4 ones).
     pub free_any: Signal<In, Bit>,
-    pub free_way: Signal<In, Bits<2>>,
+    pub free_way: Signal<In, Bits<WAY_BITS>>,
     pub victim_ok: Signal<In, Bit>,
-    pub victim_way: Signal<In, Bits<2>>,
+    pub victim_way: Signal<In, Bits<WAY_BITS>>,
     pub victim_entries: Signal<In, Bits<2>>,
     /// A new entry opened (`evicted`: in place of a victim, clearing `n_evicted` entries), or
     /// none possible (`refused`).
@@ -35,7 +36,7 @@ pub struct EntryRoute {
     pub refused: Signal<Out, Bit>,
     /// The segment is applied to an entry (hit or created), the one in way `sel_way`.
     pub applied: Signal<Out, Bit>,
-    pub sel_way: Signal<Out, Bits<2>>,
+    pub sel_way: Signal<Out, Bits<WAY_BITS>>,
     is_invalid: Signal<Local, Bit>,
     is_rst: Signal<Local, Bit>,
     l_created: Signal<Local, Bit>,

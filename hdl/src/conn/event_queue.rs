@@ -12,6 +12,7 @@
 
 use crate::conn::entry::{STATE_BITS, TIME_BITS, TOP_IP_BITS};
 use crate::conn::flow_key::IP_BITS;
+use crate::conn::{WAY_BITS, WAY_COUNT_BITS};
 use rust_hdl::prelude::*;
 
 /// Address bits of the side FIFO of IPv6 events' address top bits (32 records of 192 bits, in
@@ -45,10 +46,10 @@ pub struct EventRecord {
     pub reincarnated: Bit,
     pub lo_changed: Bit,
     pub hi_changed: Bit,
-    /// Dead ways of the bucket removed by this descriptor's aging (0..4).
-    pub expired: Bits<3>,
+    /// Dead ways of the bucket removed by this descriptor's aging (0..=WAYS).
+    pub expired: Bits<WAY_COUNT_BITS>,
     /// The way (0 when no entry was applied: refused, or expiry only without an entry).
-    pub way: Bits<2>,
+    pub way: Bits<WAY_BITS>,
     /// The key is IPv6 (its addresses' top bits are in the side FIFO).
     pub v6: Bit,
     /// States before/after (0 = CLOSED when no entry was applied).
@@ -98,7 +99,7 @@ pub struct EventQueue<const B: usize, const E: usize, const EP1: usize> {
     fits: Signal<Local, Bit>,
     lo_split: Signal<Local, SplitIp>,
     hi_split: Signal<Local, SplitIp>,
-    zero3: Constant<Bits<3>>,
+    zero3: Constant<Bits<WAY_COUNT_BITS>>,
     zero96: Constant<Bits<TOP_IP_BITS>>,
 }
 

@@ -10,7 +10,9 @@
 //! time (`Tracker::expire`).
 
 use crate::conn::counter_bank::WaySnap;
-use crate::conn::entry::{EntryBits, TrackBits};
+use crate::conn::entry::EntryBits;
+use crate::conn::way_fields::{SnapOf, SnapValid};
+use crate::conn::{PAIRS, WAYS, WAY_COUNT_BITS};
 use rust_hdl::prelude::*;
 
 /// The before and after snapshots of a written-back bucket, one clock later.
@@ -18,156 +20,63 @@ use rust_hdl::prelude::*;
 pub struct GaugeSnap {
     pub clock: Signal<In, Clock>,
     /// The ways as C1 read them (`WayPair`'s `*_old`).
-    pub read0: Signal<In, WaySnap>,
-    pub read1: Signal<In, WaySnap>,
-    pub read2: Signal<In, WaySnap>,
-    pub read3: Signal<In, WaySnap>,
+    pub read: [Signal<In, WaySnap>; WAYS],
     /// The ways of the last write-back, and whether it was of this bucket (then they are the
     /// bucket before this write-back, not what C1 read).
-    pub fwd0: Signal<In, EntryBits>,
-    pub fwd1: Signal<In, EntryBits>,
-    pub fwd2: Signal<In, EntryBits>,
-    pub fwd3: Signal<In, EntryBits>,
+    pub fwd: [Signal<In, EntryBits>; WAYS],
     pub same_bucket: Signal<In, Bit>,
     /// The ways aged to this item's time, as the item ahead left them: alive or not.
-    pub alive0: Signal<In, Bit>,
-    pub alive1: Signal<In, Bit>,
-    pub alive2: Signal<In, Bit>,
-    pub alive3: Signal<In, Bit>,
+    pub alive: [Signal<In, Bit>; WAYS],
     /// The ways as this write-back writes them.
-    pub written0: Signal<In, EntryBits>,
-    pub written1: Signal<In, EntryBits>,
-    pub written2: Signal<In, EntryBits>,
-    pub written3: Signal<In, EntryBits>,
+    pub written: [Signal<In, EntryBits>; WAYS],
     /// A write-back happens; a key load discards it with the table (it carries the old
     /// epoch), so it moves no gauge.
     pub write: Signal<In, Bit>,
     pub discard: Signal<In, Bit>,
     /// This cycle: the dead ways the write-back removes.
-    pub expired: Signal<Out, Bits<3>>,
+    pub expired: Signal<Out, Bits<WAY_COUNT_BITS>>,
     /// Registered: a write-back happened, and the snapshots before and after it.
     pub valid: Signal<Out, Bit>,
-    pub old0: Signal<Out, WaySnap>,
-    pub old1: Signal<Out, WaySnap>,
-    pub old2: Signal<Out, WaySnap>,
-    pub old3: Signal<Out, WaySnap>,
-    pub new0: Signal<Out, WaySnap>,
-    pub new1: Signal<Out, WaySnap>,
-    pub new2: Signal<Out, WaySnap>,
-    pub new3: Signal<Out, WaySnap>,
-    sn_old0: Signal<Local, WaySnap>,
-    sn_old1: Signal<Local, WaySnap>,
-    sn_old2: Signal<Local, WaySnap>,
-    sn_old3: Signal<Local, WaySnap>,
-    sn_new0: Signal<Local, WaySnap>,
-    sn_new1: Signal<Local, WaySnap>,
-    sn_new2: Signal<Local, WaySnap>,
-    sn_new3: Signal<Local, WaySnap>,
-    trk_fwd_lo0: Signal<Local, TrackBits>,
-    trk_fwd_hi0: Signal<Local, TrackBits>,
-    trk_fwd_lo1: Signal<Local, TrackBits>,
-    trk_fwd_hi1: Signal<Local, TrackBits>,
-    trk_fwd_lo2: Signal<Local, TrackBits>,
-    trk_fwd_hi2: Signal<Local, TrackBits>,
-    trk_fwd_lo3: Signal<Local, TrackBits>,
-    trk_fwd_hi3: Signal<Local, TrackBits>,
-    trk_w_lo0: Signal<Local, TrackBits>,
-    trk_w_hi0: Signal<Local, TrackBits>,
-    trk_w_lo1: Signal<Local, TrackBits>,
-    trk_w_hi1: Signal<Local, TrackBits>,
-    trk_w_lo2: Signal<Local, TrackBits>,
-    trk_w_hi2: Signal<Local, TrackBits>,
-    trk_w_lo3: Signal<Local, TrackBits>,
-    trk_w_hi3: Signal<Local, TrackBits>,
-    dead0: Signal<Local, Bits<3>>,
-    dead1: Signal<Local, Bits<3>>,
-    dead2: Signal<Local, Bits<3>>,
-    dead3: Signal<Local, Bits<3>>,
-    zero3: Constant<Bits<3>>,
-    one3: Constant<Bits<3>>,
+    pub snap_old: [Signal<Out, WaySnap>; WAYS],
+    pub snap_new: [Signal<Out, WaySnap>; WAYS],
+    /// The snapshots of the last write-back's ways and of the ways written.
+    fwd_snap: [SnapOf; WAYS],
+    new_snap: [SnapOf; WAYS],
+    sn_old: [Signal<Local, WaySnap>; WAYS],
+    old_valid: [SnapValid; WAYS],
+    dead: Signal<Local, Bits<WAY_COUNT_BITS>>,
+    zero: Constant<Bits<WAY_COUNT_BITS>>,
+    one: Constant<Bits<WAY_COUNT_BITS>>,
     r_valid: DFF<Bit>,
-    r_old0: DFF<WaySnap>,
-    r_old1: DFF<WaySnap>,
-    r_old2: DFF<WaySnap>,
-    r_old3: DFF<WaySnap>,
-    r_new0: DFF<WaySnap>,
-    r_new1: DFF<WaySnap>,
-    r_new2: DFF<WaySnap>,
-    r_new3: DFF<WaySnap>,
+    r_old: [DFF<WaySnap>; WAYS],
+    r_new: [DFF<WaySnap>; WAYS],
 }
 
 impl Default for GaugeSnap {
     fn default() -> Self {
         Self {
             clock: Default::default(),
-            read0: Default::default(),
-            read1: Default::default(),
-            read2: Default::default(),
-            read3: Default::default(),
-            fwd0: Default::default(),
-            fwd1: Default::default(),
-            fwd2: Default::default(),
-            fwd3: Default::default(),
+            read: Default::default(),
+            fwd: Default::default(),
             same_bucket: Default::default(),
-            alive0: Default::default(),
-            alive1: Default::default(),
-            alive2: Default::default(),
-            alive3: Default::default(),
-            written0: Default::default(),
-            written1: Default::default(),
-            written2: Default::default(),
-            written3: Default::default(),
+            alive: Default::default(),
+            written: Default::default(),
             write: Default::default(),
             discard: Default::default(),
             expired: Default::default(),
             valid: Default::default(),
-            old0: Default::default(),
-            old1: Default::default(),
-            old2: Default::default(),
-            old3: Default::default(),
-            new0: Default::default(),
-            new1: Default::default(),
-            new2: Default::default(),
-            new3: Default::default(),
-            sn_old0: Default::default(),
-            sn_old1: Default::default(),
-            sn_old2: Default::default(),
-            sn_old3: Default::default(),
-            sn_new0: Default::default(),
-            sn_new1: Default::default(),
-            sn_new2: Default::default(),
-            sn_new3: Default::default(),
-            trk_fwd_lo0: Default::default(),
-            trk_fwd_hi0: Default::default(),
-            trk_fwd_lo1: Default::default(),
-            trk_fwd_hi1: Default::default(),
-            trk_fwd_lo2: Default::default(),
-            trk_fwd_hi2: Default::default(),
-            trk_fwd_lo3: Default::default(),
-            trk_fwd_hi3: Default::default(),
-            trk_w_lo0: Default::default(),
-            trk_w_hi0: Default::default(),
-            trk_w_lo1: Default::default(),
-            trk_w_hi1: Default::default(),
-            trk_w_lo2: Default::default(),
-            trk_w_hi2: Default::default(),
-            trk_w_lo3: Default::default(),
-            trk_w_hi3: Default::default(),
-            dead0: Default::default(),
-            dead1: Default::default(),
-            dead2: Default::default(),
-            dead3: Default::default(),
-            zero3: Constant::new(0u64.to_bits()),
-            one3: Constant::new(1u64.to_bits()),
+            snap_old: Default::default(),
+            snap_new: Default::default(),
+            fwd_snap: Default::default(),
+            new_snap: Default::default(),
+            sn_old: Default::default(),
+            old_valid: Default::default(),
+            dead: Default::default(),
+            zero: Constant::new(0u64.to_bits()),
+            one: Constant::new(1u64.to_bits()),
             r_valid: Default::default(),
-            r_old0: Default::default(),
-            r_old1: Default::default(),
-            r_old2: Default::default(),
-            r_old3: Default::default(),
-            r_new0: Default::default(),
-            r_new1: Default::default(),
-            r_new2: Default::default(),
-            r_new3: Default::default(),
+            r_old: Default::default(),
+            r_new: Default::default(),
         }
     }
 }
@@ -175,109 +84,42 @@ impl Default for GaugeSnap {
 impl Logic for GaugeSnap {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self, clock, r_valid, r_old0, r_old1, r_old2, r_old3, r_new0, r_new1, r_new2, r_new3
-        );
-        self.trk_fwd_lo0.next = self.fwd0.val().lo;
-        self.trk_fwd_hi0.next = self.fwd0.val().hi;
-        self.trk_fwd_lo1.next = self.fwd1.val().lo;
-        self.trk_fwd_hi1.next = self.fwd1.val().hi;
-        self.trk_fwd_lo2.next = self.fwd2.val().lo;
-        self.trk_fwd_hi2.next = self.fwd2.val().hi;
-        self.trk_fwd_lo3.next = self.fwd3.val().lo;
-        self.trk_fwd_hi3.next = self.fwd3.val().hi;
-        self.sn_old0.next = self.read0.val();
-        if self.same_bucket.val() {
-            self.sn_old0.next.valid = self.fwd0.val().valid;
-            self.sn_old0.next.client_is_lo = self.fwd0.val().client_is_lo;
-            self.sn_old0.next.lo_state = self.trk_fwd_lo0.val().state;
-            self.sn_old0.next.hi_state = self.trk_fwd_hi0.val().state;
+        dff_setup!(self, clock, r_valid);
+        for w in 0..WAYS {
+            self.r_old[w].clock.next = self.clock.val();
+            self.r_new[w].clock.next = self.clock.val();
+            self.fwd_snap[w].entry.next = self.fwd[w].val();
+            self.new_snap[w].entry.next = self.written[w].val();
         }
-        self.sn_old1.next = self.read1.val();
-        if self.same_bucket.val() {
-            self.sn_old1.next.valid = self.fwd1.val().valid && !self.fwd1.val().v6;
-            self.sn_old1.next.client_is_lo = self.fwd1.val().client_is_lo;
-            self.sn_old1.next.lo_state = self.trk_fwd_lo1.val().state;
-            self.sn_old1.next.hi_state = self.trk_fwd_hi1.val().state;
+        // An odd way holding a continuation is no entry.
+        for p in 0..PAIRS {
+            self.fwd_snap[2 * p].head.next = true;
+            self.fwd_snap[2 * p + 1].head.next = false;
+            self.new_snap[2 * p].head.next = true;
+            self.new_snap[2 * p + 1].head.next = false;
         }
-        self.sn_old2.next = self.read2.val();
-        if self.same_bucket.val() {
-            self.sn_old2.next.valid = self.fwd2.val().valid;
-            self.sn_old2.next.client_is_lo = self.fwd2.val().client_is_lo;
-            self.sn_old2.next.lo_state = self.trk_fwd_lo2.val().state;
-            self.sn_old2.next.hi_state = self.trk_fwd_hi2.val().state;
-        }
-        self.sn_old3.next = self.read3.val();
-        if self.same_bucket.val() {
-            self.sn_old3.next.valid = self.fwd3.val().valid && !self.fwd3.val().v6;
-            self.sn_old3.next.client_is_lo = self.fwd3.val().client_is_lo;
-            self.sn_old3.next.lo_state = self.trk_fwd_lo3.val().state;
-            self.sn_old3.next.hi_state = self.trk_fwd_hi3.val().state;
-        }
-        self.sn_new0.next.valid = self.written0.val().valid;
-        self.sn_new0.next.client_is_lo = self.written0.val().client_is_lo;
-        self.trk_w_lo0.next = self.written0.val().lo;
-        self.trk_w_hi0.next = self.written0.val().hi;
-        self.sn_new0.next.lo_state = self.trk_w_lo0.val().state;
-        self.sn_new0.next.hi_state = self.trk_w_hi0.val().state;
-        self.sn_new1.next.valid = self.written1.val().valid && !self.written1.val().v6;
-        self.sn_new1.next.client_is_lo = self.written1.val().client_is_lo;
-        self.trk_w_lo1.next = self.written1.val().lo;
-        self.trk_w_hi1.next = self.written1.val().hi;
-        self.sn_new1.next.lo_state = self.trk_w_lo1.val().state;
-        self.sn_new1.next.hi_state = self.trk_w_hi1.val().state;
-        self.sn_new2.next.valid = self.written2.val().valid;
-        self.sn_new2.next.client_is_lo = self.written2.val().client_is_lo;
-        self.trk_w_lo2.next = self.written2.val().lo;
-        self.trk_w_hi2.next = self.written2.val().hi;
-        self.sn_new2.next.lo_state = self.trk_w_lo2.val().state;
-        self.sn_new2.next.hi_state = self.trk_w_hi2.val().state;
-        self.sn_new3.next.valid = self.written3.val().valid && !self.written3.val().v6;
-        self.sn_new3.next.client_is_lo = self.written3.val().client_is_lo;
-        self.trk_w_lo3.next = self.written3.val().lo;
-        self.trk_w_hi3.next = self.written3.val().hi;
-        self.sn_new3.next.lo_state = self.trk_w_lo3.val().state;
-        self.sn_new3.next.hi_state = self.trk_w_hi3.val().state;
         self.r_valid.d.next = self.write.val() && !self.discard.val();
         // Dead ways removed: valid before, dead now.
-        self.dead0.next = self.zero3.val();
-        self.dead1.next = self.zero3.val();
-        self.dead2.next = self.zero3.val();
-        self.dead3.next = self.zero3.val();
-        if self.sn_old0.val().valid && !self.alive0.val() {
-            self.dead0.next = self.one3.val();
+        self.dead.next = self.zero.val();
+        for w in 0..WAYS {
+            self.sn_old[w].next = self.read[w].val();
+            if self.same_bucket.val() {
+                self.sn_old[w].next = self.fwd_snap[w].snap.val();
+            }
+            self.old_valid[w].snap.next = self.sn_old[w].val();
+            if self.old_valid[w].valid.val() && !self.alive[w].val() {
+                self.dead.next = self.dead.val() + self.one.val();
+            }
+            self.r_old[w].d.next = self.sn_old[w].val();
+            self.r_new[w].d.next = self.new_snap[w].snap.val();
+            self.snap_old[w].next = self.r_old[w].q.val();
+            self.snap_new[w].next = self.r_new[w].q.val();
         }
-        if self.sn_old1.val().valid && !self.alive1.val() {
-            self.dead1.next = self.one3.val();
-        }
-        if self.sn_old2.val().valid && !self.alive2.val() {
-            self.dead2.next = self.one3.val();
-        }
-        if self.sn_old3.val().valid && !self.alive3.val() {
-            self.dead3.next = self.one3.val();
-        }
-        self.expired.next = self.zero3.val();
+        self.expired.next = self.zero.val();
         if self.write.val() {
-            self.expired.next =
-                self.dead0.val() + self.dead1.val() + self.dead2.val() + self.dead3.val();
+            self.expired.next = self.dead.val();
         }
-        self.r_old0.d.next = self.sn_old0.val();
-        self.r_old1.d.next = self.sn_old1.val();
-        self.r_old2.d.next = self.sn_old2.val();
-        self.r_old3.d.next = self.sn_old3.val();
-        self.r_new0.d.next = self.sn_new0.val();
-        self.r_new1.d.next = self.sn_new1.val();
-        self.r_new2.d.next = self.sn_new2.val();
-        self.r_new3.d.next = self.sn_new3.val();
         self.valid.next = self.r_valid.q.val();
-        self.old0.next = self.r_old0.q.val();
-        self.old1.next = self.r_old1.q.val();
-        self.old2.next = self.r_old2.q.val();
-        self.old3.next = self.r_old3.q.val();
-        self.new0.next = self.r_new0.q.val();
-        self.new1.next = self.r_new1.q.val();
-        self.new2.next = self.r_new2.q.val();
-        self.new3.next = self.r_new3.q.val();
     }
 }
 
@@ -289,23 +131,13 @@ mod tests {
     fn gauge_snap_is_synthesizable() {
         let mut uut = GaugeSnap::default();
         uut.clock.connect();
-        uut.read0.connect();
-        uut.read1.connect();
-        uut.read2.connect();
-        uut.read3.connect();
-        uut.fwd0.connect();
-        uut.fwd1.connect();
-        uut.fwd2.connect();
-        uut.fwd3.connect();
+        for w in 0..WAYS {
+            uut.read[w].connect();
+            uut.fwd[w].connect();
+            uut.alive[w].connect();
+            uut.written[w].connect();
+        }
         uut.same_bucket.connect();
-        uut.alive0.connect();
-        uut.alive1.connect();
-        uut.alive2.connect();
-        uut.alive3.connect();
-        uut.written0.connect();
-        uut.written1.connect();
-        uut.written2.connect();
-        uut.written3.connect();
         uut.write.connect();
         uut.discard.connect();
         uut.connect_all();

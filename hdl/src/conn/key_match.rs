@@ -10,6 +10,7 @@
 use crate::conn::desc_in::Desc;
 use crate::conn::entry::TIME_BITS;
 use crate::conn::way_pair::WayKey;
+use crate::conn::{WAYS, WAY_BITS};
 use rust_hdl::prelude::*;
 
 /// Stage C1's match for `2^B` buckets, with the C1→C2 registers.
@@ -25,18 +26,13 @@ pub struct KeyMatch<const B: usize> {
     pub c_read: Signal<In, Bit>,
     pub c_sweep: Signal<In, Bit>,
     pub c_bucket: Signal<In, Bits<B>>,
-    pub c_way: Signal<In, Bits<2>>,
+    pub c_way: Signal<In, Bits<WAY_BITS>>,
     pub c_now: Signal<In, Bits<TIME_BITS>>,
     pub c: Signal<In, Desc>,
-    /// The way pairs' results: the key in a valid way (`*_keq`; way 0's is the default) and
-    /// alive there (`*_match`).
-    pub match0: Signal<In, Bit>,
-    pub match1: Signal<In, Bit>,
-    pub match2: Signal<In, Bit>,
-    pub match3: Signal<In, Bit>,
-    pub keq1: Signal<In, Bit>,
-    pub keq2: Signal<In, Bit>,
-    pub keq3: Signal<In, Bit>,
+    /// The way pairs' results: the key alive in way `w` (`matched[w]`), and in a valid way
+    /// `w` = 1.. (`keq[w - 1]`; way 0 is the default).
+    pub matched: [Signal<In, Bit>; WAYS],
+    pub keq: [Signal<In, Bit>; WAYS - 1],
     /// The key of the item in C1, for the way pairs' compares.
     pub key: Signal<Out, WayKey>,
     /// The item in C2 (registered at the C1→C2 edge).
@@ -47,7 +43,7 @@ pub struct KeyMatch<const B: usize> {
     /// writes nothing.
     pub a_kill: Signal<Out, Bit>,
     pub a_bucket: Signal<Out, Bits<B>>,
-    pub a_way: Signal<Out, Bits<2>>,
+    pub a_way: Signal<Out, Bits<WAY_BITS>>,
     pub a_now: Signal<Out, Bits<TIME_BITS>>,
     pub a: Signal<Out, Desc>,
     /// The item ahead (in C2 while this one was in C1) wrote this bucket.
@@ -56,9 +52,9 @@ pub struct KeyMatch<const B: usize> {
     pub a_same_key: Signal<Out, Bit>,
     /// C1's match: the key is in way `a_hit_way`, alive (`a_hit`).
     pub a_hit: Signal<Out, Bit>,
-    pub a_hit_way: Signal<Out, Bits<2>>,
+    pub a_hit_way: Signal<Out, Bits<WAY_BITS>>,
     c1_hit: Signal<Local, Bit>,
-    c1_hit_way: Signal<Local, Bits<2>>,
+    c1_hit_way: Signal<Local, Bits<WAY_BITS>>,
     c1_same_key: Signal<Local, Bit>,
     // the C2 registers behind `a_*`
     r_desc: DFF<Bit>,
@@ -66,17 +62,14 @@ pub struct KeyMatch<const B: usize> {
     r_sweep: DFF<Bit>,
     r_kill: DFF<Bit>,
     r_bucket: DFF<Bits<B>>,
-    r_way: DFF<Bits<2>>,
+    r_way: DFF<Bits<WAY_BITS>>,
     r_now: DFF<Bits<TIME_BITS>>,
     r_a: DFF<Desc>,
     r_same_b: DFF<Bit>,
     r_same_key: DFF<Bit>,
     r_hit: DFF<Bit>,
-    r_hit_way: DFF<Bits<2>>,
-    way0: Constant<Bits<2>>,
-    way1: Constant<Bits<2>>,
-    way2: Constant<Bits<2>>,
-    way3: Constant<Bits<2>>,
+    r_hit_way: DFF<Bits<WAY_BITS>>,
+    way_no: [Constant<Bits<WAY_BITS>>; WAYS],
 }
 
 impl<const B: usize> Default for KeyMatch<B> {
@@ -92,13 +85,8 @@ impl<const B: usize> Default for KeyMatch<B> {
             c_way: Default::default(),
             c_now: Default::default(),
             c: Default::default(),
-            match0: Default::default(),
-            match1: Default::default(),
-            match2: Default::default(),
-            match3: Default::default(),
-            keq1: Default::default(),
-            keq2: Default::default(),
-            keq3: Default::default(),
+            matched: Default::default(),
+            keq: Default::default(),
             key: Default::default(),
             a_desc: Default::default(),
             a_read: Default::default(),
@@ -127,10 +115,7 @@ impl<const B: usize> Default for KeyMatch<B> {
             r_same_key: Default::default(),
             r_hit: Default::default(),
             r_hit_way: Default::default(),
-            way0: Constant::new(0u64.to_bits()),
-            way1: Constant::new(1u64.to_bits()),
-            way2: Constant::new(2u64.to_bits()),
-            way3: Constant::new(3u64.to_bits()),
+            way_no: std::array::from_fn(|w| Constant::new((w as u64).to_bits())),
         }
     }
 }
@@ -149,21 +134,19 @@ impl<const B: usize> Logic for KeyMatch<B> {
         self.key.next.hi_ip = self.c.val().hi_ip;
         self.key.next.hi_top = self.c.val().hi_top;
         self.key.next.hi_port = self.c.val().hi_port;
-        self.c1_hit.next =
-            self.match0.val() || self.match1.val() || self.match2.val() || self.match3.val();
+        self.c1_hit.next = false;
+        for w in 0..WAYS {
+            self.c1_hit.next = self.c1_hit.val() || self.matched[w].val();
+        }
         // The way that holds the key, from the key compare alone (a key is in at most one
         // valid way: a write-back keeps live ways and removes dead ones, and a new entry
         // goes in only when no live way holds its key), so the select does not wait for
         // the aging; `c1_hit` says whether that entry is alive.
-        self.c1_hit_way.next = self.way0.val();
-        if self.keq1.val() {
-            self.c1_hit_way.next = self.way1.val();
-        }
-        if self.keq2.val() {
-            self.c1_hit_way.next = self.way2.val();
-        }
-        if self.keq3.val() {
-            self.c1_hit_way.next = self.way3.val();
+        self.c1_hit_way.next = self.way_no[0].val();
+        for w in 1..WAYS {
+            if self.keq[w - 1].val() {
+                self.c1_hit_way.next = self.way_no[w].val();
+            }
         }
         // The item in C2 now, against this one: same connection, same bucket written.
         self.c1_same_key.next = (self.c.val().lo_ip == self.r_a.q.val().lo_ip)
@@ -232,13 +215,12 @@ mod tests {
         uut.c_way.connect();
         uut.c_now.connect();
         uut.c.connect();
-        uut.match0.connect();
-        uut.match1.connect();
-        uut.match2.connect();
-        uut.match3.connect();
-        uut.keq1.connect();
-        uut.keq2.connect();
-        uut.keq3.connect();
+        for m in &mut uut.matched {
+            m.connect();
+        }
+        for k in &mut uut.keq {
+            k.connect();
+        }
         uut.connect_all();
         yosys_validate("synscope_key_match", &generate_verilog(&uut)).unwrap();
     }

@@ -25,6 +25,7 @@ pub mod segment_apply;
 pub mod table_sweep;
 pub mod toeplitz_hash;
 pub mod way_choice;
+pub mod way_fields;
 pub mod way_pair;
 pub mod write_back;
 
@@ -32,10 +33,32 @@ pub mod write_back;
 pub const OUT_VERDICT_BITS: usize = VERDICT_BITS;
 /// A new connection refused: every way of its bucket holds a live connection.
 pub const V_REFUSED: u64 = V_UNACCEPTABLE + 4;
-/// Ways per bucket.
-pub const WAYS: usize = 4;
+/// Ways per bucket: 4, or what `SYNSCOPE_WAYS` says at build time (2, 4 or 8; cargo rebuilds
+/// when it changes). Every block of the core is written for `WAYS` (arrays and loops over the
+/// ways and their pairs); the boards are sized for 4 (docs/core.md, "Block RAM and depth").
+pub const WAYS: usize = ways_of(option_env!("SYNSCOPE_WAYS"));
+/// Bits of a way index (`rd_way`, `out_way`, `ev_way`, the slot `bucket << WAY_BITS | way`).
+pub const WAY_BITS: usize = WAYS.trailing_zeros() as usize;
+/// Bits of a count of ways, `0..=WAYS` (`expired`).
+pub const WAY_COUNT_BITS: usize = WAY_BITS + 1;
 /// Pairs of ways per bucket (an IPv6 entry takes a pair: its head in the even way, its
 /// continuation in the odd one).
 pub const PAIRS: usize = WAYS / 2;
+
+/// `SYNSCOPE_WAYS` at build time: unset is 4; 2, 4 and 8 are built and tested (`make
+/// diff-ways`); anything else stops the build.
+const fn ways_of(var: Option<&str>) -> usize {
+    match var {
+        None => 4,
+        Some(s) => match s.as_bytes() {
+            b"2" => 2,
+            b"4" => 4,
+            b"8" => 8,
+            _ => panic!("SYNSCOPE_WAYS must be 2, 4 or 8"),
+        },
+    }
+}
+
+const _: () = assert!(WAYS == 1 << WAY_BITS && WAYS >= 2);
 
 const _: () = assert!(V_REFUSED < 1 << OUT_VERDICT_BITS);

@@ -8,7 +8,7 @@
 use crate::conn::counter_bank::CountRecord;
 use crate::conn::entry::{EntryBits, TrackBits, STATE_BITS, TIME_BITS, TOP_IP_BITS};
 use crate::conn::event_queue::{EventRecord, EventTop};
-use crate::conn::{OUT_VERDICT_BITS, V_REFUSED};
+use crate::conn::{OUT_VERDICT_BITS, V_REFUSED, WAYS, WAY_BITS, WAY_COUNT_BITS};
 use crate::ports::segment_record::SegmentRecord;
 use rust_hdl::prelude::*;
 
@@ -22,7 +22,7 @@ pub struct OutRecord<const B: usize> {
     /// A descriptor (else a host read, `read`, of way `rd_way`, or a sweep visit), its bucket.
     pub desc: Signal<In, Bit>,
     pub read: Signal<In, Bit>,
-    pub rd_way: Signal<In, Bits<2>>,
+    pub rd_way: Signal<In, Bits<WAY_BITS>>,
     pub bucket: Signal<In, Bits<B>>,
     /// The descriptor's flags, class, direction, key and time.
     pub flags: Signal<In, Bits<9>>,
@@ -43,9 +43,9 @@ pub struct OutRecord<const B: usize> {
     pub evicted: Signal<In, Bit>,
     pub n_evicted: Signal<In, Bits<2>>,
     pub refused: Signal<In, Bit>,
-    pub sel_way: Signal<In, Bits<2>>,
+    pub sel_way: Signal<In, Bits<WAY_BITS>>,
     /// Dead ways of the bucket removed (`gauge_snap`).
-    pub expired: Signal<In, Bits<3>>,
+    pub expired: Signal<In, Bits<WAY_COUNT_BITS>>,
     /// `segment_apply`'s results.
     pub verdict: Signal<In, Bits<OUT_VERDICT_BITS>>,
     pub lo_before: Signal<In, Bits<STATE_BITS>>,
@@ -58,10 +58,7 @@ pub struct OutRecord<const B: usize> {
     pub handshake_lost: Signal<In, Bit>,
     pub entry_out: Signal<In, EntryBits>,
     /// The bucket as the item ahead left it (`patched_view`), for a host read.
-    pub view0: Signal<In, EntryBits>,
-    pub view1: Signal<In, EntryBits>,
-    pub view2: Signal<In, EntryBits>,
-    pub view3: Signal<In, EntryBits>,
+    pub view: [Signal<In, EntryBits>; WAYS],
     // ---- C2: the event record (to `event_queue`)
     pub ev: Signal<Out, EventRecord>,
     pub ev_top: Signal<Out, EventTop>,
@@ -92,27 +89,24 @@ pub struct OutRecord<const B: usize> {
     o_evicted: DFF<Bit>,
     o_refused: DFF<Bit>,
     o_reincarnated: DFF<Bit>,
-    o_expired: DFF<Bits<3>>,
+    o_expired: DFF<Bits<WAY_COUNT_BITS>>,
     o_lo_before: DFF<Bits<STATE_BITS>>,
     o_hi_before: DFF<Bits<STATE_BITS>>,
     o_lo_changed: DFF<Bit>,
     o_hi_changed: DFF<Bit>,
     o_src_is_lo: DFF<Bit>,
     o_bucket: DFF<Bits<B>>,
-    o_way: DFF<Bits<2>>,
+    o_way: DFF<Bits<WAY_BITS>>,
     o_entry: DFF<EntryBits>,
     o_rd_valid: DFF<Bit>,
     o_rd_entry: DFF<EntryBits>,
     o_rd_alive: DFF<Bit>,
     o_count: DFF<CountRecord>,
     v_refused: Constant<Bits<OUT_VERDICT_BITS>>,
-    way0: Constant<Bits<2>>,
-    way1: Constant<Bits<2>>,
-    way2: Constant<Bits<2>>,
-    way3: Constant<Bits<2>>,
+    way_no: [Constant<Bits<WAY_BITS>>; WAYS],
     zero2: Constant<Bits<2>>,
     one2: Constant<Bits<2>>,
-    zero3: Constant<Bits<3>>,
+    zero3: Constant<Bits<WAY_COUNT_BITS>>,
     zero4: Constant<Bits<STATE_BITS>>,
 }
 
@@ -153,10 +147,7 @@ impl<const B: usize> Default for OutRecord<B> {
             window_probe: Default::default(),
             handshake_lost: Default::default(),
             entry_out: Default::default(),
-            view0: Default::default(),
-            view1: Default::default(),
-            view2: Default::default(),
-            view3: Default::default(),
+            view: Default::default(),
             ev: Default::default(),
             ev_top: Default::default(),
             out: Default::default(),
@@ -196,10 +187,7 @@ impl<const B: usize> Default for OutRecord<B> {
             o_rd_alive: Default::default(),
             o_count: Default::default(),
             v_refused: Constant::new(V_REFUSED.to_bits()),
-            way0: Constant::new(0u64.to_bits()),
-            way1: Constant::new(1u64.to_bits()),
-            way2: Constant::new(2u64.to_bits()),
-            way3: Constant::new(3u64.to_bits()),
+            way_no: std::array::from_fn(|w| Constant::new((w as u64).to_bits())),
             zero2: Constant::new(0u64.to_bits()),
             one2: Constant::new(1u64.to_bits()),
             zero3: Constant::new(0u64.to_bits()),
@@ -255,20 +243,13 @@ impl<const B: usize> Logic for OutRecord<B> {
         }
 
         // ---- host read: the aged way
-        self.rd_sel.next = self.view0.val();
-        self.rd_sel_alive.next = self.view0.val().valid;
-        if self.rd_way.val() == self.way1.val() {
-            self.rd_sel.next = self.view1.val();
-            self.rd_sel_alive.next = self.view1.val().valid;
+        self.rd_sel.next = self.view[0].val();
+        for w in 1..WAYS {
+            if self.rd_way.val() == self.way_no[w].val() {
+                self.rd_sel.next = self.view[w].val();
+            }
         }
-        if self.rd_way.val() == self.way2.val() {
-            self.rd_sel.next = self.view2.val();
-            self.rd_sel_alive.next = self.view2.val().valid;
-        }
-        if self.rd_way.val() == self.way3.val() {
-            self.rd_sel.next = self.view3.val();
-            self.rd_sel_alive.next = self.view3.val().valid;
-        }
+        self.rd_sel_alive.next = self.rd_sel.val().valid;
 
         // ---- O: registered outputs
         self.o_valid.d.next = self.desc.val();
@@ -315,7 +296,7 @@ impl<const B: usize> Logic for OutRecord<B> {
         self.c_ev.next.lo_changed = self.applied.val() && self.lo_changed.val();
         self.c_ev.next.hi_changed = self.applied.val() && self.hi_changed.val();
         self.c_ev.next.expired = self.expired.val();
-        self.c_ev.next.way = self.way0.val();
+        self.c_ev.next.way = self.way_no[0].val();
         self.c_ev.next.lo_before = self.zero4.val();
         self.c_ev.next.hi_before = self.zero4.val();
         self.c_ev.next.lo_after = self.zero4.val();
@@ -415,10 +396,9 @@ mod tests {
         uut.window_probe.connect();
         uut.handshake_lost.connect();
         uut.entry_out.connect();
-        uut.view0.connect();
-        uut.view1.connect();
-        uut.view2.connect();
-        uut.view3.connect();
+        for v in &mut uut.view {
+            v.connect();
+        }
         uut.connect_all();
         yosys_validate("synscope_out_record", &generate_verilog(&uut)).unwrap();
     }

@@ -10,22 +10,20 @@
 use crate::conn::entry::{EntryBits, TrackBits, TIME_BITS};
 use crate::conn::entry_age::EvictionClass;
 use crate::conn::way_choice::Ranked;
+use crate::conn::way_fields::{Occupancy, WithValid};
+use crate::conn::{PAIRS, WAYS, WAY_BITS};
 use rust_hdl::prelude::*;
 
 /// The bucket as the item ahead left it, and this item's match in it.
 #[derive(LogicBlock)]
 pub struct PatchedView {
-    /// The ways as C1 aged them (`WayPair`'s `*_aged`), and whether the odd ways held IPv6
-    /// continuations when C1 read them.
-    pub aged0: Signal<In, EntryBits>,
-    pub aged1: Signal<In, EntryBits>,
-    pub aged2: Signal<In, EntryBits>,
-    pub aged3: Signal<In, EntryBits>,
-    pub cont1: Signal<In, Bit>,
-    pub cont3: Signal<In, Bit>,
+    /// The ways as C1 aged them (`WayPair`'s `*_aged`), and whether each pair's odd way held
+    /// an IPv6 continuation when C1 read it.
+    pub aged: [Signal<In, EntryBits>; WAYS],
+    pub cont: [Signal<In, Bit>; PAIRS],
     /// C1's match: the key is in way `c1_hit_way`; `c1_hit`: that entry is alive.
     pub c1_hit: Signal<In, Bit>,
-    pub c1_hit_way: Signal<In, Bits<2>>,
+    pub c1_hit_way: Signal<In, Bits<WAY_BITS>>,
     /// The item ahead wrote this bucket last cycle, and is a descriptor of the same
     /// connection.
     pub same_bucket: Signal<In, Bit>,
@@ -34,53 +32,52 @@ pub struct PatchedView {
     /// or freed a pair (`pt2_valid`), the way after it to `fa2`; this item's time.
     pub pt_valid: Signal<In, Bit>,
     pub pt2_valid: Signal<In, Bit>,
-    pub pt_way: Signal<In, Bits<2>>,
+    pub pt_way: Signal<In, Bits<WAY_BITS>>,
     pub fa: Signal<In, EntryBits>,
     pub fa2: Signal<In, EntryBits>,
     pub now: Signal<In, Bits<TIME_BITS>>,
-    /// The bucket as the item ahead left it, aged to this item's time.
-    pub view0: Signal<Out, EntryBits>,
-    pub view1: Signal<Out, EntryBits>,
-    pub view2: Signal<Out, EntryBits>,
-    pub view3: Signal<Out, EntryBits>,
-    /// Which way holds `fa`, which `fa2` (a continuation), and `fa`'s rank as a victim.
-    pub patched0: Signal<Out, Bit>,
-    pub patched1: Signal<Out, Bit>,
-    pub patched2: Signal<Out, Bit>,
-    pub patched3: Signal<Out, Bit>,
-    pub cont_patched1: Signal<Out, Bit>,
-    pub cont_patched3: Signal<Out, Bit>,
+    /// The bucket as the item ahead left it, aged to this item's time, and what holds each
+    /// way (`way_choice`'s occupancy).
+    pub view: [Signal<Out, EntryBits>; WAYS],
+    pub slot_valid: [Signal<Out, Bit>; WAYS],
+    pub slot_v6: [Signal<Out, Bit>; WAYS],
+    /// Which way holds `fa`, which pair's odd way `fa2` (a continuation), and `fa`'s rank as a
+    /// victim.
+    pub patched: [Signal<Out, Bit>; WAYS],
+    pub cont_patched: [Signal<Out, Bit>; PAIRS],
     pub fa_rank: Signal<Out, Ranked>,
     /// This item's entry: alive in way `hit_way` of the view (`hit`), as `hit_entry`.
     pub hit: Signal<Out, Bit>,
-    pub hit_way: Signal<Out, Bits<2>>,
+    pub hit_way: Signal<Out, Bits<WAY_BITS>>,
     pub hit_entry: Signal<Out, EntryBits>,
     fa_evict: EvictionClass,
     trk_fa_lo: Signal<Local, TrackBits>,
     trk_fa_hi: Signal<Local, TrackBits>,
     patch: Signal<Local, Bit>,
     patch2: Signal<Local, Bit>,
-    pre1: Signal<Local, EntryBits>,
-    pre3: Signal<Local, EntryBits>,
-    cont_v1: Signal<Local, Bit>,
-    cont_v3: Signal<Local, Bit>,
-    /// The way C1 found the key in, as C1 aged it.
+    pat: [Signal<Local, Bit>; WAYS],
+    cpat: [Signal<Local, Bit>; PAIRS],
+    /// Each way with the item ahead's words in, before a continuation's `valid` follows its
+    /// head's; the view.
+    pre: [Signal<Local, EntryBits>; WAYS],
+    vw: [Signal<Local, EntryBits>; WAYS],
+    cont_v: [Signal<Local, Bit>; PAIRS],
+    /// What holds each way of the view (a pair's even way: its head, before the odd way's
+    /// `valid` follows it), and each pair's odd way with its head's liveness as `valid`.
+    occ: [Occupancy; WAYS],
+    follow: [WithValid; PAIRS],
+    /// The way C1 found the key in, as C1 aged it; C1's match gone because the item ahead
+    /// wrote a continuation over it.
     c1_entry: Signal<Local, EntryBits>,
-    way0: Constant<Bits<2>>,
-    way1: Constant<Bits<2>>,
-    way2: Constant<Bits<2>>,
-    way3: Constant<Bits<2>>,
+    c1_gone: Signal<Local, Bit>,
+    way_no: [Constant<Bits<WAY_BITS>>; WAYS],
 }
 
 impl Default for PatchedView {
     fn default() -> Self {
         Self {
-            aged0: Default::default(),
-            aged1: Default::default(),
-            aged2: Default::default(),
-            aged3: Default::default(),
-            cont1: Default::default(),
-            cont3: Default::default(),
+            aged: Default::default(),
+            cont: Default::default(),
             c1_hit: Default::default(),
             c1_hit_way: Default::default(),
             same_bucket: Default::default(),
@@ -91,16 +88,11 @@ impl Default for PatchedView {
             fa: Default::default(),
             fa2: Default::default(),
             now: Default::default(),
-            view0: Default::default(),
-            view1: Default::default(),
-            view2: Default::default(),
-            view3: Default::default(),
-            patched0: Default::default(),
-            patched1: Default::default(),
-            patched2: Default::default(),
-            patched3: Default::default(),
-            cont_patched1: Default::default(),
-            cont_patched3: Default::default(),
+            view: Default::default(),
+            slot_valid: Default::default(),
+            slot_v6: Default::default(),
+            patched: Default::default(),
+            cont_patched: Default::default(),
             fa_rank: Default::default(),
             hit: Default::default(),
             hit_way: Default::default(),
@@ -110,15 +102,16 @@ impl Default for PatchedView {
             trk_fa_hi: Default::default(),
             patch: Default::default(),
             patch2: Default::default(),
-            pre1: Default::default(),
-            pre3: Default::default(),
-            cont_v1: Default::default(),
-            cont_v3: Default::default(),
+            pat: Default::default(),
+            cpat: Default::default(),
+            pre: Default::default(),
+            vw: Default::default(),
+            cont_v: Default::default(),
+            occ: Default::default(),
+            follow: Default::default(),
             c1_entry: Default::default(),
-            way0: Constant::new(0u64.to_bits()),
-            way1: Constant::new(1u64.to_bits()),
-            way2: Constant::new(2u64.to_bits()),
-            way3: Constant::new(3u64.to_bits()),
+            c1_gone: Default::default(),
+            way_no: std::array::from_fn(|w| Constant::new((w as u64).to_bits())),
         }
     }
 }
@@ -138,88 +131,99 @@ impl Logic for PatchedView {
         self.fa_evict.hi_state.next = self.trk_fa_hi.val().state;
         self.fa_rank.next.class = self.fa_evict.evict_class.val();
         self.fa_rank.next.age = self.now.val() - self.fa.val().last_seen;
-        self.patched0.next = self.patch.val() && (self.pt_way.val() == self.way0.val());
-        self.patched1.next = self.patch.val() && (self.pt_way.val() == self.way1.val());
-        self.patched2.next = self.patch.val() && (self.pt_way.val() == self.way2.val());
-        self.patched3.next = self.patch.val() && (self.pt_way.val() == self.way3.val());
-        self.view0.next = self.aged0.val();
-        if self.patched0.val() {
-            self.view0.next = self.fa.val();
+        for w in 0..WAYS {
+            self.pat[w].next = self.patch.val() && (self.pt_way.val() == self.way_no[w].val());
+            self.pre[w].next = self.aged[w].val();
+            if self.pat[w].val() {
+                self.pre[w].next = self.fa.val();
+            }
         }
         // The way after the patched one when the item ahead changed a pair (`pt2`).
         self.patch2.next = self.same_bucket.val() && self.pt2_valid.val();
-        self.cont_patched1.next = self.patch2.val() && (self.pt_way.val() == self.way0.val());
-        self.cont_patched3.next = self.patch2.val() && (self.pt_way.val() == self.way2.val());
-        self.pre1.next = self.aged1.val();
-        if self.patched1.val() {
-            self.pre1.next = self.fa.val();
-        }
-        if self.cont_patched1.val() {
-            self.pre1.next = self.fa2.val();
-        }
-        self.view2.next = self.aged2.val();
-        if self.patched2.val() {
-            self.view2.next = self.fa.val();
-        }
-        self.pre3.next = self.aged3.val();
-        if self.patched3.val() {
-            self.pre3.next = self.fa.val();
-        }
-        if self.cont_patched3.val() {
-            self.pre3.next = self.fa2.val();
-        }
         // A continuation is valid exactly while its head is in the patched view: the head
         // may have died there (evicted by the item ahead), or come back to life (C1 aged the
         // head as the RAM held it, before the item ahead refreshed it just in time, so C1
         // took the continuation for dead with it). Which odd ways are continuations: the
-        // item ahead's pair word where it wrote one (`cont_patched*`), nothing where it wrote an IPv4
-        // entry into the odd way (`patched*`), else what C1 read; and its head must be IPv6 (an
-        // IPv4 entry may have taken the even way of a dead pair).
-        self.cont_v1.next = self.cont1.val() && !self.patched1.val();
-        if self.cont_patched1.val() {
-            self.cont_v1.next = self.fa2.val().valid;
+        // item ahead's pair word where it wrote one (`cont_patched`), nothing where it wrote an
+        // IPv4 entry into the odd way (`patched`), else what C1 read; and its head must be IPv6
+        // (an IPv4 entry may have taken the even way of a dead pair).
+        for p in 0..PAIRS {
+            self.cpat[p].next =
+                self.patch2.val() && (self.pt_way.val() == self.way_no[2 * p].val());
+            if self.cpat[p].val() {
+                self.pre[2 * p + 1].next = self.fa2.val();
+            }
+            self.cont_v[p].next = self.cont[p].val() && !self.pat[2 * p + 1].val();
+            if self.cpat[p].val() {
+                self.cont_v[p].next = self.fa2.val().valid;
+            }
+            self.occ[2 * p].entry.next = self.pre[2 * p].val();
+            self.follow[p].entry.next = self.pre[2 * p + 1].val();
+            self.follow[p].valid.next = self.occ[2 * p].valid.val() && self.occ[2 * p].v6.val();
+            self.vw[2 * p].next = self.pre[2 * p].val();
+            self.vw[2 * p + 1].next = self.pre[2 * p + 1].val();
+            if self.cont_v[p].val() {
+                self.vw[2 * p + 1].next = self.follow[p].out.val();
+            }
+            self.occ[2 * p + 1].entry.next = self.vw[2 * p + 1].val();
         }
-        self.cont_v3.next = self.cont3.val() && !self.patched3.val();
-        if self.cont_patched3.val() {
-            self.cont_v3.next = self.fa2.val().valid;
+        for w in 0..WAYS {
+            self.view[w].next = self.vw[w].val();
+            self.slot_valid[w].next = self.occ[w].valid.val();
+            self.slot_v6[w].next = self.occ[w].v6.val();
+            self.patched[w].next = self.pat[w].val();
         }
-        self.view1.next = self.pre1.val();
-        if self.cont_v1.val() {
-            self.view1.next.valid = self.view0.val().valid && self.view0.val().v6;
-        }
-        self.view3.next = self.pre3.val();
-        if self.cont_v3.val() {
-            self.view3.next.valid = self.view2.val().valid && self.view2.val().v6;
+        for p in 0..PAIRS {
+            self.cont_patched[p].next = self.cpat[p].val();
         }
         // The way C1 found the key in, as C1 aged it: selected here from the registered ways
-        // (a 4:1 mux of registers, outside the loop through `fa`) rather than in C1, where it
+        // (a mux of registers, outside the loop through `fa`) rather than in C1, where it
         // merged into the aging logic and cost a register more (about 850 LUTs, 470 FFs).
-        self.c1_entry.next = self.aged0.val();
-        if self.c1_hit_way.val() == self.way1.val() {
-            self.c1_entry.next = self.aged1.val();
-        }
-        if self.c1_hit_way.val() == self.way2.val() {
-            self.c1_entry.next = self.aged2.val();
-        }
-        if self.c1_hit_way.val() == self.way3.val() {
-            self.c1_entry.next = self.aged3.val();
+        self.c1_entry.next = self.aged[0].val();
+        for w in 1..WAYS {
+            if self.c1_hit_way.val() == self.way_no[w].val() {
+                self.c1_entry.next = self.aged[w].val();
+            }
         }
         // The match: the same connection as the item ahead finds its entry in the patched
         // way (if it is still alive); a match C1 found in the patched way is gone (the item
-        // ahead evicted it); any other match C1 found stands.
+        // ahead evicted it, or wrote a continuation over it); any other match C1 found stands.
+        self.c1_gone.next = self.patch.val() && (self.c1_hit_way.val() == self.pt_way.val());
+        for p in 0..PAIRS {
+            if self.cpat[p].val() && (self.c1_hit_way.val() == self.way_no[2 * p + 1].val()) {
+                self.c1_gone.next = true;
+            }
+        }
         if self.patch.val() && self.same_key.val() {
             self.hit.next = self.fa.val().valid;
             self.hit_way.next = self.pt_way.val();
             self.hit_entry.next = self.fa.val();
         } else {
-            self.hit.next = self.c1_hit.val()
-                && !(self.patch.val() && (self.c1_hit_way.val() == self.pt_way.val()))
-                && !(self.cont_patched1.val() && (self.c1_hit_way.val() == self.way1.val()))
-                && !(self.cont_patched3.val() && (self.c1_hit_way.val() == self.way3.val()));
+            self.hit.next = self.c1_hit.val() && !self.c1_gone.val();
             self.hit_way.next = self.c1_hit_way.val();
             self.hit_entry.next = self.c1_entry.val();
         }
     }
+}
+
+/// Every input of `u` driven from outside (a test).
+pub fn connect_inputs(u: &mut PatchedView) {
+    for a in &mut u.aged {
+        a.connect();
+    }
+    for c in &mut u.cont {
+        c.connect();
+    }
+    u.c1_hit.connect();
+    u.c1_hit_way.connect();
+    u.same_bucket.connect();
+    u.same_key.connect();
+    u.pt_valid.connect();
+    u.pt2_valid.connect();
+    u.pt_way.connect();
+    u.fa.connect();
+    u.fa2.connect();
+    u.now.connect();
 }
 
 #[cfg(test)]
@@ -229,22 +233,7 @@ mod tests {
     #[test]
     fn patched_view_is_synthesizable() {
         let mut uut = PatchedView::default();
-        uut.aged0.connect();
-        uut.aged1.connect();
-        uut.aged2.connect();
-        uut.aged3.connect();
-        uut.cont1.connect();
-        uut.cont3.connect();
-        uut.c1_hit.connect();
-        uut.c1_hit_way.connect();
-        uut.same_bucket.connect();
-        uut.same_key.connect();
-        uut.pt_valid.connect();
-        uut.pt2_valid.connect();
-        uut.pt_way.connect();
-        uut.fa.connect();
-        uut.fa2.connect();
-        uut.now.connect();
+        connect_inputs(&mut uut);
         uut.connect_all();
         yosys_validate("synscope_patched_view", &generate_verilog(&uut)).unwrap();
     }

@@ -14,6 +14,7 @@
 use crate::conn::desc_in::Desc;
 use crate::conn::entry::TIME_BITS;
 use crate::conn::table_sweep::TableSweep;
+use crate::conn::WAY_BITS;
 use rust_hdl::prelude::*;
 
 /// Stage R for `2^B` buckets, with the R→C1 registers.
@@ -29,7 +30,7 @@ pub struct ReadArbiter<const B: usize> {
     /// The host's table read.
     pub rd_req: Signal<In, Bit>,
     pub rd_bucket: Signal<In, Bits<B>>,
-    pub rd_way: Signal<In, Bits<2>>,
+    pub rd_way: Signal<In, Bits<WAY_BITS>>,
     /// The timeouts or the key are loaded at this edge: a sweep pass is due.
     pub timeouts_load: Signal<In, Bit>,
     pub key_load: Signal<In, Bit>,
@@ -42,21 +43,21 @@ pub struct ReadArbiter<const B: usize> {
     pub c_read: Signal<Out, Bit>,
     pub c_sweep: Signal<Out, Bit>,
     pub c_bucket: Signal<Out, Bits<B>>,
-    pub c_way: Signal<Out, Bits<2>>,
+    pub c_way: Signal<Out, Bits<WAY_BITS>>,
     pub c_now: Signal<Out, Bits<TIME_BITS>>,
     pub c: Signal<Out, Desc>,
     sweep: TableSweep<B>,
     now_r: DFF<Bits<TIME_BITS>>,
     rd_pending: DFF<Bit>,
     rd_bucket_q: DFF<Bits<B>>,
-    rd_way_q: DFF<Bits<2>>,
+    rd_way_q: DFF<Bits<WAY_BITS>>,
     r_bucket: Signal<Local, Bits<B>>,
     // the C1 registers behind `c_*`
     r_desc: DFF<Bit>,
     r_read: DFF<Bit>,
     r_sweep: DFF<Bit>,
     r_c_bucket: DFF<Bits<B>>,
-    r_way: DFF<Bits<2>>,
+    r_way: DFF<Bits<WAY_BITS>>,
     r_now: DFF<Bits<TIME_BITS>>,
     r_c: DFF<Desc>,
     zero16: Constant<Bits<TIME_BITS>>,

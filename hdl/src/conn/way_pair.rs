@@ -71,8 +71,10 @@ pub struct WayPair {
     pub odd_aged: Signal<Out, EntryBits>,
     /// Its rank as a victim: eviction class (`eviction_class`; `CLASS_NEVER` for a
     /// continuation) and age (time since it was last seen).
-    pub even_rank: Signal<Out, Ranked>,
-    pub odd_rank: Signal<Out, Ranked>,
+    pub even_class: Signal<Out, Bits<CLASS_BITS>>,
+    pub even_age: Signal<Out, Bits<TIME_BITS>>,
+    pub odd_class: Signal<Out, Bits<CLASS_BITS>>,
+    pub odd_age: Signal<Out, Bits<TIME_BITS>>,
     /// Its states as read, before aging (for the gauges; a continuation is no entry).
     pub even_old: Signal<Out, WaySnap>,
     pub odd_old: Signal<Out, WaySnap>,
@@ -128,8 +130,10 @@ impl Default for WayPair {
             odd_match: Default::default(),
             even_aged: Default::default(),
             odd_aged: Default::default(),
-            even_rank: Default::default(),
-            odd_rank: Default::default(),
+            even_class: Default::default(),
+            even_age: Default::default(),
+            odd_class: Default::default(),
+            odd_age: Default::default(),
             even_old: Default::default(),
             odd_old: Default::default(),
             odd_cont: Default::default(),
@@ -253,8 +257,10 @@ impl Logic for WayPair {
 
         self.even_aged.next = self.r_even_aged.q.val();
         self.odd_aged.next = self.r_odd_aged.q.val();
-        self.even_rank.next = self.r_even_rank.q.val();
-        self.odd_rank.next = self.r_odd_rank.q.val();
+        self.even_class.next = self.r_even_rank.q.val().class;
+        self.even_age.next = self.r_even_rank.q.val().age;
+        self.odd_class.next = self.r_odd_rank.q.val().class;
+        self.odd_age.next = self.r_odd_rank.q.val().age;
         self.even_old.next = self.r_even_old.q.val();
         self.odd_old.next = self.r_odd_old.q.val();
         self.odd_cont.next = self.r_odd_cont.q.val();

@@ -18,6 +18,8 @@ use crate::conn::counter_bank::WaySnap;
 use crate::conn::entry::{AsEntry, ContBits, EntryBits, ENTRY_BITS, TIME_BITS, TOP_IP_BITS};
 use crate::conn::entry_age::{EntryAge, TimeoutBits};
 use crate::conn::gauge_snap::GaugeSnap;
+use crate::conn::way_fields::WithValid;
+use crate::conn::{PAIRS, WAYS, WAY_BITS, WAY_COUNT_BITS};
 use rust_hdl::prelude::*;
 
 /// The write-back of a bucket of `2^B`, with its forwarding registers.
@@ -33,17 +35,18 @@ pub struct WriteBack<const B: usize> {
     pub write: Signal<In, Bit>,
     pub bucket: Signal<In, Bits<B>>,
     pub r_bucket: Signal<In, Bits<B>>,
-    /// The bucket as the item ahead left it, aged to this item's time (`patched_view`).
-    pub view0: Signal<In, EntryBits>,
-    pub view1: Signal<In, EntryBits>,
-    pub view2: Signal<In, EntryBits>,
-    pub view3: Signal<In, EntryBits>,
+    /// The bucket as the item ahead left it, aged to this item's time (`patched_view`): the
+    /// ways, which are alive (`valid`), and which pairs hold an IPv6 head (`v6` of the even
+    /// way).
+    pub view: [Signal<In, EntryBits>; WAYS],
+    pub alive: [Signal<In, Bit>; WAYS],
+    pub head_v6: [Signal<In, Bit>; PAIRS],
     /// `entry_route`: the segment applied to the entry in way `sel_way`, a new one
     /// (`created`), in place of a victim (`evicted`).
     pub applied: Signal<In, Bit>,
     pub created: Signal<In, Bit>,
     pub evicted: Signal<In, Bit>,
-    pub sel_way: Signal<In, Bits<2>>,
+    pub sel_way: Signal<In, Bits<WAY_BITS>>,
     /// The key is IPv6, and its addresses' top bits (a new continuation's).
     pub v6: Signal<In, Bit>,
     pub lo_top: Signal<In, Bits<TOP_IP_BITS>>,
@@ -55,40 +58,25 @@ pub struct WriteBack<const B: usize> {
     pub next_now: Signal<In, Bits<TIME_BITS>>,
     pub timeouts: Signal<In, TimeoutBits>,
     /// The ways as C1 read them (`WayPair`'s `*_old`), and whether the item ahead wrote this
-    /// bucket (then the bucket before this write is `fwd*`), for the gauges.
-    pub read0: Signal<In, WaySnap>,
-    pub read1: Signal<In, WaySnap>,
-    pub read2: Signal<In, WaySnap>,
-    pub read3: Signal<In, WaySnap>,
+    /// bucket (then the bucket before this write is `fwd`), for the gauges.
+    pub read: [Signal<In, WaySnap>; WAYS],
     pub same_bucket: Signal<In, Bit>,
     /// This cycle: the dead ways the write-back removes.
-    pub expired: Signal<Out, Bits<3>>,
+    pub expired: Signal<Out, Bits<WAY_COUNT_BITS>>,
     /// Registered (O): a write-back happened, the bucket's snapshots before and after it.
     pub gauge_valid: Signal<Out, Bit>,
-    pub old0: Signal<Out, WaySnap>,
-    pub old1: Signal<Out, WaySnap>,
-    pub old2: Signal<Out, WaySnap>,
-    pub old3: Signal<Out, WaySnap>,
-    pub new0: Signal<Out, WaySnap>,
-    pub new1: Signal<Out, WaySnap>,
-    pub new2: Signal<Out, WaySnap>,
-    pub new3: Signal<Out, WaySnap>,
+    pub snap_old: [Signal<Out, WaySnap>; WAYS],
+    pub snap_new: [Signal<Out, WaySnap>; WAYS],
     /// The ways as written back.
-    pub written0: Signal<Out, EntryBits>,
-    pub written1: Signal<Out, EntryBits>,
-    pub written2: Signal<Out, EntryBits>,
-    pub written3: Signal<Out, EntryBits>,
+    pub written: [Signal<Out, EntryBits>; WAYS],
     /// Registered: the last write-back's ways, and C1 takes them (the bucket it reads is
     /// the one written at that edge).
     pub use_fwd: Signal<Out, Bit>,
-    pub fwd0: Signal<Out, EntryBits>,
-    pub fwd1: Signal<Out, EntryBits>,
-    pub fwd2: Signal<Out, EntryBits>,
-    pub fwd3: Signal<Out, EntryBits>,
+    pub fwd: [Signal<Out, EntryBits>; WAYS],
     /// Registered: the patch for the successor: the way this item changed (`pt_valid`), its
     /// new entry aged to the successor's time (`fa`); the way after it (`pt2_valid`, `fa2`).
     pub pt_valid: Signal<Out, Bit>,
-    pub pt_way: Signal<Out, Bits<2>>,
+    pub pt_way: Signal<Out, Bits<WAY_BITS>>,
     pub fa: Signal<Out, EntryBits>,
     pub pt2_valid: Signal<Out, Bit>,
     pub fa2: Signal<Out, EntryBits>,
@@ -96,10 +84,10 @@ pub struct WriteBack<const B: usize> {
     age4: EntryAge,
     /// The gauges' view of the write-back (before, after).
     gauges: GaugeSnap,
-    w0: Signal<Local, EntryBits>,
-    w1: Signal<Local, EntryBits>,
-    w2: Signal<Local, EntryBits>,
-    w3: Signal<Local, EntryBits>,
+    w: [Signal<Local, EntryBits>; WAYS],
+    /// Each pair's odd way freed (an IPv4 entry evicting an IPv6 one frees its
+    /// continuation).
+    freed: [WithValid; PAIRS],
     sel_v6: Signal<Local, Bit>,
     pair_write: Signal<Local, Bit>,
     pair_clear: Signal<Local, Bit>,
@@ -110,19 +98,13 @@ pub struct WriteBack<const B: usize> {
     /// the aging in the predecessor's C2).
     fa_next: Signal<Local, EntryBits>,
     r_use_fwd: DFF<Bit>,
-    r_fwd0: DFF<EntryBits>,
-    r_fwd1: DFF<EntryBits>,
-    r_fwd2: DFF<EntryBits>,
-    r_fwd3: DFF<EntryBits>,
+    r_fwd: [DFF<EntryBits>; WAYS],
     r_pt_valid: DFF<Bit>,
-    r_pt_way: DFF<Bits<2>>,
+    r_pt_way: DFF<Bits<WAY_BITS>>,
     r_fa: DFF<EntryBits>,
     r_pt2_valid: DFF<Bit>,
     r_fa2: DFF<EntryBits>,
-    way0: Constant<Bits<2>>,
-    way1: Constant<Bits<2>>,
-    way2: Constant<Bits<2>>,
-    way3: Constant<Bits<2>>,
+    way_no: [Constant<Bits<WAY_BITS>>; WAYS],
     zero_pad: Constant<Bits<{ ENTRY_BITS - crate::conn::entry::CONT_BITS }>>,
 }
 
@@ -135,10 +117,9 @@ impl<const B: usize> Default for WriteBack<B> {
             write: Default::default(),
             bucket: Default::default(),
             r_bucket: Default::default(),
-            view0: Default::default(),
-            view1: Default::default(),
-            view2: Default::default(),
-            view3: Default::default(),
+            view: Default::default(),
+            alive: Default::default(),
+            head_v6: Default::default(),
             applied: Default::default(),
             created: Default::default(),
             evicted: Default::default(),
@@ -150,30 +131,15 @@ impl<const B: usize> Default for WriteBack<B> {
             kept: Default::default(),
             next_now: Default::default(),
             timeouts: Default::default(),
-            read0: Default::default(),
-            read1: Default::default(),
-            read2: Default::default(),
-            read3: Default::default(),
+            read: Default::default(),
             same_bucket: Default::default(),
             expired: Default::default(),
             gauge_valid: Default::default(),
-            old0: Default::default(),
-            old1: Default::default(),
-            old2: Default::default(),
-            old3: Default::default(),
-            new0: Default::default(),
-            new1: Default::default(),
-            new2: Default::default(),
-            new3: Default::default(),
-            written0: Default::default(),
-            written1: Default::default(),
-            written2: Default::default(),
-            written3: Default::default(),
+            snap_old: Default::default(),
+            snap_new: Default::default(),
+            written: Default::default(),
             use_fwd: Default::default(),
-            fwd0: Default::default(),
-            fwd1: Default::default(),
-            fwd2: Default::default(),
-            fwd3: Default::default(),
+            fwd: Default::default(),
             pt_valid: Default::default(),
             pt_way: Default::default(),
             fa: Default::default(),
@@ -181,10 +147,8 @@ impl<const B: usize> Default for WriteBack<B> {
             fa2: Default::default(),
             age4: Default::default(),
             gauges: Default::default(),
-            w0: Default::default(),
-            w1: Default::default(),
-            w2: Default::default(),
-            w3: Default::default(),
+            w: Default::default(),
+            freed: Default::default(),
             sel_v6: Default::default(),
             pair_write: Default::default(),
             pair_clear: Default::default(),
@@ -193,19 +157,13 @@ impl<const B: usize> Default for WriteBack<B> {
             fa2_next: Default::default(),
             fa_next: Default::default(),
             r_use_fwd: Default::default(),
-            r_fwd0: Default::default(),
-            r_fwd1: Default::default(),
-            r_fwd2: Default::default(),
-            r_fwd3: Default::default(),
+            r_fwd: Default::default(),
             r_pt_valid: Default::default(),
             r_pt_way: Default::default(),
             r_fa: Default::default(),
             r_pt2_valid: Default::default(),
             r_fa2: Default::default(),
-            way0: Constant::new(0u64.to_bits()),
-            way1: Constant::new(1u64.to_bits()),
-            way2: Constant::new(2u64.to_bits()),
-            way3: Constant::new(3u64.to_bits()),
+            way_no: std::array::from_fn(|w| Constant::new((w as u64).to_bits())),
             zero_pad: Constant::new(Default::default()),
         }
     }
@@ -218,33 +176,20 @@ impl<const B: usize> Logic for WriteBack<B> {
             self,
             clock,
             r_use_fwd,
-            r_fwd0,
-            r_fwd1,
-            r_fwd2,
-            r_fwd3,
             r_pt_valid,
             r_pt_way,
             r_fa,
             r_pt2_valid,
             r_fa2
         );
+        for w in 0..WAYS {
+            self.r_fwd[w].clock.next = self.clock.val();
+        }
         // ---- the words written (descriptors and sweeps; a host read writes nothing)
-        self.w0.next = self.view0.val();
-        self.w1.next = self.view1.val();
-        self.w2.next = self.view2.val();
-        self.w3.next = self.view3.val();
-        if self.applied.val() {
-            if self.sel_way.val() == self.way0.val() {
-                self.w0.next = self.entry_out.val();
-            }
-            if self.sel_way.val() == self.way1.val() {
-                self.w1.next = self.entry_out.val();
-            }
-            if self.sel_way.val() == self.way2.val() {
-                self.w2.next = self.entry_out.val();
-            }
-            if self.sel_way.val() == self.way3.val() {
-                self.w3.next = self.entry_out.val();
+        for w in 0..WAYS {
+            self.w[w].next = self.view[w].val();
+            if self.applied.val() && (self.sel_way.val() == self.way_no[w].val()) {
+                self.w[w].next = self.entry_out.val();
             }
         }
         // The partner of a new entry in an even way: an IPv6 entry's continuation; an IPv4 one
@@ -255,44 +200,40 @@ impl<const B: usize> Logic for WriteBack<B> {
         self.new_cont.next.hi_ip_top = self.hi_top.val();
         self.new_cont.next.zero = self.zero_pad.val();
         self.as_entry.cont.next = self.new_cont.val();
-        self.sel_v6.next = self.view0.val().v6;
-        if self.sel_way.val() == self.way2.val() {
-            self.sel_v6.next = self.view2.val().v6;
+        self.sel_v6.next = self.head_v6[0].val();
+        for p in 1..PAIRS {
+            if self.sel_way.val() == self.way_no[2 * p].val() {
+                self.sel_v6.next = self.head_v6[p].val();
+            }
         }
         self.pair_write.next = self.created.val() && self.v6.val();
         self.pair_clear.next = self.created.val()
             && !self.v6.val()
             && self.evicted.val()
             && self.sel_v6.val()
-            && !self.sel_way.val().get_bit(0);
-        if self.pair_write.val() {
-            if self.sel_way.val() == self.way0.val() {
-                self.w1.next = self.as_entry.word.val();
-            }
-            if self.sel_way.val() == self.way2.val() {
-                self.w3.next = self.as_entry.word.val();
-            }
-        }
-        if self.pair_clear.val() {
-            if self.sel_way.val() == self.way0.val() {
-                self.w1.next.valid = false;
-            }
-            if self.sel_way.val() == self.way2.val() {
-                self.w3.next.valid = false;
+            && ((self.sel_way.val() & self.way_no[1].val()) == self.way_no[0].val());
+        for p in 0..PAIRS {
+            self.freed[p].entry.next = self.view[2 * p + 1].val();
+            self.freed[p].valid.next = false;
+            if self.sel_way.val() == self.way_no[2 * p].val() {
+                if self.pair_write.val() {
+                    self.w[2 * p + 1].next = self.as_entry.word.val();
+                }
+                if self.pair_clear.val() {
+                    self.w[2 * p + 1].next = self.freed[p].out.val();
+                }
             }
         }
-        self.written0.next = self.w0.val();
-        self.written1.next = self.w1.val();
-        self.written2.next = self.w2.val();
-        self.written3.next = self.w3.val();
+        for w in 0..WAYS {
+            self.written[w].next = self.w[w].val();
+        }
 
         // ---- forwarding: the item read in R at this edge reads the RAM before this write:
         // C1 takes `fwd`.
         self.r_use_fwd.d.next = self.write.val() && (self.bucket.val() == self.r_bucket.val());
-        self.r_fwd0.d.next = self.w0.val();
-        self.r_fwd1.d.next = self.w1.val();
-        self.r_fwd2.d.next = self.w2.val();
-        self.r_fwd3.d.next = self.w3.val();
+        for w in 0..WAYS {
+            self.r_fwd[w].d.next = self.w[w].val();
+        }
         // The patch for the successor (the item now in C1): the way this item changed, its
         // new entry aged to the successor's time. An entry the segment kept unchanged needs no
         // patch: the successor's view of it is this item's, aged further (aging composes).
@@ -309,10 +250,9 @@ impl<const B: usize> Logic for WriteBack<B> {
         self.fa2_next.next.valid = self.pair_write.val() && self.age4.alive.val();
         self.r_fa2.d.next = self.fa2_next.val();
         self.use_fwd.next = self.r_use_fwd.q.val();
-        self.fwd0.next = self.r_fwd0.q.val();
-        self.fwd1.next = self.r_fwd1.q.val();
-        self.fwd2.next = self.r_fwd2.q.val();
-        self.fwd3.next = self.r_fwd3.q.val();
+        for w in 0..WAYS {
+            self.fwd[w].next = self.r_fwd[w].q.val();
+        }
         self.pt_valid.next = self.r_pt_valid.q.val();
         self.pt_way.next = self.r_pt_way.q.val();
         self.fa.next = self.r_fa.q.val();
@@ -323,35 +263,19 @@ impl<const B: usize> Logic for WriteBack<B> {
         // (`gauge_snap`, registered for the O stage), and the expired count (dead ways removed
         // by a descriptor or a sweep)
         self.gauges.clock.next = self.clock.val();
-        self.gauges.read0.next = self.read0.val();
-        self.gauges.read1.next = self.read1.val();
-        self.gauges.read2.next = self.read2.val();
-        self.gauges.read3.next = self.read3.val();
-        self.gauges.fwd0.next = self.r_fwd0.q.val();
-        self.gauges.fwd1.next = self.r_fwd1.q.val();
-        self.gauges.fwd2.next = self.r_fwd2.q.val();
-        self.gauges.fwd3.next = self.r_fwd3.q.val();
+        for w in 0..WAYS {
+            self.gauges.read[w].next = self.read[w].val();
+            self.gauges.fwd[w].next = self.r_fwd[w].q.val();
+            self.gauges.alive[w].next = self.alive[w].val();
+            self.gauges.written[w].next = self.w[w].val();
+            self.snap_old[w].next = self.gauges.snap_old[w].val();
+            self.snap_new[w].next = self.gauges.snap_new[w].val();
+        }
         self.gauges.same_bucket.next = self.same_bucket.val();
-        self.gauges.alive0.next = self.view0.val().valid;
-        self.gauges.alive1.next = self.view1.val().valid;
-        self.gauges.alive2.next = self.view2.val().valid;
-        self.gauges.alive3.next = self.view3.val().valid;
-        self.gauges.written0.next = self.w0.val();
-        self.gauges.written1.next = self.w1.val();
-        self.gauges.written2.next = self.w2.val();
-        self.gauges.written3.next = self.w3.val();
         self.gauges.write.next = self.write.val();
         self.gauges.discard.next = self.key_load.val();
         self.expired.next = self.gauges.expired.val();
         self.gauge_valid.next = self.gauges.valid.val();
-        self.old0.next = self.gauges.old0.val();
-        self.old1.next = self.gauges.old1.val();
-        self.old2.next = self.gauges.old2.val();
-        self.old3.next = self.gauges.old3.val();
-        self.new0.next = self.gauges.new0.val();
-        self.new1.next = self.gauges.new1.val();
-        self.new2.next = self.gauges.new2.val();
-        self.new3.next = self.gauges.new3.val();
 
         // ---- synchronous reset (last: it wins); a key load: no forwarding of a bucket
         // written under the old key (not undone by reset)
@@ -380,10 +304,14 @@ mod tests {
         uut.write.connect();
         uut.bucket.connect();
         uut.r_bucket.connect();
-        uut.view0.connect();
-        uut.view1.connect();
-        uut.view2.connect();
-        uut.view3.connect();
+        for w in 0..WAYS {
+            uut.view[w].connect();
+            uut.alive[w].connect();
+            uut.read[w].connect();
+        }
+        for p in 0..PAIRS {
+            uut.head_v6[p].connect();
+        }
         uut.applied.connect();
         uut.created.connect();
         uut.evicted.connect();
@@ -395,10 +323,6 @@ mod tests {
         uut.kept.connect();
         uut.next_now.connect();
         uut.timeouts.connect();
-        uut.read0.connect();
-        uut.read1.connect();
-        uut.read2.connect();
-        uut.read3.connect();
         uut.same_bucket.connect();
         uut.connect_all();
         yosys_validate("synscope_write_back", &generate_verilog(&uut)).unwrap();

@@ -43,7 +43,7 @@
 //!   16-record buffer; a frame is sent when the buffer holds `DUMP_ENTRIES_PER_FRAME + 1` of
 //!   them (so `MORE` is known before the header: the extra one opens the next frame) or the scan
 //!   has reached the end (the last frame, `MORE` clear; an empty table is one frame with `now`
-//!   only). Each slot is `DumpChunk::encode`'s: `bucket << 2 | way`, then the `ENTRY_BYTES` (59)
+//!   only). Each slot is `DumpChunk::encode`'s: `bucket << WAY_BITS | way`, then the `ENTRY_BYTES` (59)
 //!   entry bytes; an IPv6 entry is two slots, its head and its continuation (alive while its
 //!   head is) ([`DumpResponder`]).
 //! * `LOOKUP`: the tuple ordered as `FlowKey::of` ([`FlowKey`](crate::conn::flow_key::FlowKey)),

@@ -8,6 +8,7 @@ use crate::conn::entry::{EntryBits, STATE_BITS, TIME_BITS};
 use crate::conn::entry_age::TIMEOUT_BITS;
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::toeplitz_hash::KEY_BITS;
+use crate::conn::WAY_BITS;
 use crate::interface_pair;
 use rust_hdl::prelude::*;
 
@@ -36,7 +37,7 @@ interface_pair! {
         // ---- table read: `rd_req` with `rd_bucket`/`rd_way`, held until `rd_valid`
         rd_req: drive Bit,
         rd_bucket: drive Bits<B>,
-        rd_way: drive Bits<2>,
+        rd_way: drive Bits<WAY_BITS>,
         rd_valid: take Bit,
         /// The entry aged to the core's time; `rd_alive`: it holds a connection.
         rd_entry: take EntryBits,
@@ -54,7 +55,7 @@ interface_pair! {
         ev_lo_changed: take Bit,
         ev_hi_changed: take Bit,
         ev_bucket: take Bits<B>,
-        ev_way: take Bits<2>,
+        ev_way: take Bits<WAY_BITS>,
         ev_lo_before: take Bits<STATE_BITS>,
         ev_hi_before: take Bits<STATE_BITS>,
         ev_lo_after: take Bits<STATE_BITS>,

@@ -5,7 +5,7 @@
 //! and the change bits for its activity LEDs.
 
 use crate::conn::entry::{EntryBits, STATE_BITS};
-use crate::conn::OUT_VERDICT_BITS;
+use crate::conn::{OUT_VERDICT_BITS, WAY_BITS, WAY_COUNT_BITS};
 use rust_hdl::prelude::*;
 
 /// One record; the core passes `out_record`'s up (`SegmentRecord::link`).
@@ -20,7 +20,7 @@ pub struct SegmentRecord<const B: usize> {
     pub refused: Signal<Out, Bit>,
     pub reincarnated: Signal<Out, Bit>,
     /// Dead entries of this bucket removed (`expired`) by this descriptor's aging.
-    pub expired: Signal<Out, Bits<3>>,
+    pub expired: Signal<Out, Bits<WAY_COUNT_BITS>>,
     pub lo_before: Signal<Out, Bits<STATE_BITS>>,
     pub hi_before: Signal<Out, Bits<STATE_BITS>>,
     pub lo_after: Signal<Out, Bits<STATE_BITS>>,
@@ -29,7 +29,7 @@ pub struct SegmentRecord<const B: usize> {
     pub hi_changed: Signal<Out, Bit>,
     pub src_is_lo: Signal<Out, Bit>,
     pub bucket: Signal<Out, Bits<B>>,
-    pub way: Signal<Out, Bits<2>>,
+    pub way: Signal<Out, Bits<WAY_BITS>>,
     /// The entry after the segment (meaningful with `has_entry`).
     pub entry: Signal<Out, EntryBits>,
 }

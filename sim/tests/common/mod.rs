@@ -265,3 +265,29 @@ pub fn compare_board(
         k.get(synscope_model::Counter::Processed) + k.dropped()
     );
 }
+
+/// A port value of a way index or count, whatever its width: the generated accessors take
+/// and give a 1-bit port (a way index at 2 ways, `SYNSCOPE_WAYS=2`) as `bool`, a wider one as
+/// an integer.
+pub trait PortValue: Copy {
+    fn from_u64(v: u64) -> Self;
+    fn to_u64(self) -> u64;
+}
+
+impl PortValue for bool {
+    fn from_u64(v: u64) -> bool {
+        v != 0
+    }
+    fn to_u64(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+impl PortValue for u64 {
+    fn from_u64(v: u64) -> u64 {
+        v
+    }
+    fn to_u64(self) -> u64 {
+        self
+    }
+}

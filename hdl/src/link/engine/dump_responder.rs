@@ -1,11 +1,11 @@
 //! `DumpResponder`: `DUMP_TABLE` (docs/protocol.md, "Operations").
 //!
-//! From the first bucket in the request to the last, ways 0..3, through the core's read
+//! From the first bucket in the request to the last, every way, through the core's read
 //! port (aged entries; dead and empty ways skipped). Live slots go into a 16-record buffer; a
 //! frame is sent when the buffer holds `DUMP_ENTRIES_PER_FRAME + 1` of them (so `MORE` is
 //! known before the header: the extra one opens the next frame) or the scan has reached the
 //! end (the last frame, `MORE` clear; an empty table is one frame with `now` only). Each slot
-//! is `DumpChunk::encode`'s ([`SlotPiece`]): `bucket << 2 | way`, then the `ENTRY_BYTES` (59)
+//! is `DumpChunk::encode`'s ([`SlotPiece`]): `bucket << WAY_BITS | way`, then the `ENTRY_BYTES` (59)
 //! entry bytes; an IPv6 entry is two slots, its head and its continuation (alive while its
 //! head is).
 //!
@@ -15,6 +15,7 @@
 //! `hold` after each: the buffer's read is registered). `done` when the last frame has gone.
 
 use crate::conn::entry::EntryBits;
+use crate::conn::{WAYS, WAY_BITS};
 use crate::link::engine::{PIECE_N_BITS, TX_BITS};
 use crate::parts::konst::konst as c;
 use rust_hdl::prelude::*;
@@ -65,7 +66,7 @@ pub struct DumpResponder<const B: usize> {
     // ---- the core's read port and time
     pub rd_req: Signal<Out, Bit>,
     pub rd_bucket: Signal<Out, Bits<B>>,
-    pub rd_way: Signal<Out, Bits<2>>,
+    pub rd_way: Signal<Out, Bits<WAY_BITS>>,
     pub rd_valid: Signal<In, Bit>,
     pub rd_entry: Signal<In, EntryBits>,
     pub rd_alive: Signal<In, Bit>,
@@ -85,7 +86,7 @@ pub struct DumpResponder<const B: usize> {
     pub done: Signal<Out, Bit>,
     step: DFF<DumpStep>,
     cur_bucket: DFF<Bits<B>>,
-    cur_way: DFF<Bits<2>>,
+    cur_way: DFF<Bits<WAY_BITS>>,
     scan_done: DFF<Bit>,
     fcount: DFF<Bits<DUMP_BUF_BITS>>,
     nent_m1: DFF<Bits<DUMP_BUF_BITS>>,
@@ -103,9 +104,10 @@ pub struct DumpResponder<const B: usize> {
     db_one: Constant<Bits<DUMP_BUF_BITS>>,
     db_frame: Constant<Bits<DUMP_BUF_BITS>>,
     db_full: Constant<Bits<DUMP_BUF_BITS>>,
-    way_last: Constant<Bits<2>>,
-    way_zero: Constant<Bits<2>>,
-    way_one: Constant<Bits<2>>,
+    way_last: Constant<Bits<WAY_BITS>>,
+    way_zero: Constant<Bits<WAY_BITS>>,
+    way_one: Constant<Bits<WAY_BITS>>,
+    way_shift: Constant<Bits<4>>,
     last_bucket: Constant<Bits<B>>,
     one_b: Constant<Bits<B>>,
     zero8: Constant<Bits<8>>,
@@ -154,9 +156,10 @@ impl<const B: usize> Default for DumpResponder<B> {
             db_one: c(1),
             db_frame: c(DUMP_ENTRIES_PER_FRAME as u64 - 1),
             db_full: c(DUMP_ENTRIES_PER_FRAME as u64 + 1),
-            way_last: c(3),
+            way_last: c(WAYS as u64 - 1),
             way_zero: c(0),
             way_one: c(1),
+            way_shift: c(WAY_BITS as u64),
             last_bucket: c((1 << B) - 1),
             one_b: c(1),
             zero8: c(0),
@@ -176,8 +179,9 @@ impl<const B: usize> Logic for DumpResponder<B> {
         self.rd_req.next = false;
         self.rd_bucket.next = self.cur_bucket.q.val();
         self.rd_way.next = self.cur_way.q.val();
-        self.rd_rec.next.slot = (bit_cast::<16, B>(self.cur_bucket.q.val()) << 2)
-            | bit_cast::<16, 2>(self.cur_way.q.val());
+        self.rd_rec.next.slot = (bit_cast::<16, B>(self.cur_bucket.q.val())
+            << self.way_shift.val())
+            | bit_cast::<16, WAY_BITS>(self.cur_way.q.val());
         self.rd_rec.next.entry =
             bit_cast::<{ ENTRY_BYTES * 8 }, { EntryBits::BITS }>(self.rd_entry.val().into());
         self.dbuf.write_enable.next = false;

@@ -22,6 +22,7 @@
 
 use crate::conn::entry::{STATE_BITS, TIME_BITS};
 use crate::conn::flow_key::IP_BITS;
+use crate::conn::WAY_BITS;
 use crate::link::engine::{PIECE_N_BITS, TX_BITS};
 use crate::link::hdlc::COUNTER_BITS as LINK_BITS;
 use rust_hdl::prelude::*;
@@ -121,7 +122,7 @@ pub struct EventResponder<const B: usize> {
     pub ev_lo_changed: Signal<In, Bit>,
     pub ev_hi_changed: Signal<In, Bit>,
     pub ev_bucket: Signal<In, Bits<B>>,
-    pub ev_way: Signal<In, Bits<2>>,
+    pub ev_way: Signal<In, Bits<WAY_BITS>>,
     pub ev_lo_before: Signal<In, Bits<STATE_BITS>>,
     pub ev_hi_before: Signal<In, Bits<STATE_BITS>>,
     pub ev_lo_after: Signal<In, Bits<STATE_BITS>>,
@@ -160,6 +161,7 @@ pub struct EventResponder<const B: usize> {
     ev_hi6: DFF<Bits<128>>,
     ev_what: Signal<Local, WhatBits>,
     ev_what_bits: Signal<Local, Bits<8>>,
+    way_shift: Constant<Bits<4>>,
     ev_kinds: Signal<Local, Bits<8>>,
     ev_seq: DFF<Bits<8>>,
     /// Clock cycles into the current millisecond window, and the frames sent in it (0: no
@@ -234,6 +236,7 @@ impl<const B: usize> EventResponder<B> {
             ev_hi6: Default::default(),
             ev_what: Default::default(),
             ev_what_bits: Default::default(),
+            way_shift: Constant::new((WAY_BITS as u64).to_bits()),
             ev_kinds: Default::default(),
             ev_seq: Default::default(),
             ms_cnt: Default::default(),
@@ -310,8 +313,9 @@ impl<const B: usize> Logic for EventResponder<B> {
         self.send.next = false;
         if self.take.val() {
             self.ev_piece.d.next.what = self.ev_what_bits.val();
-            self.ev_piece.d.next.slot = (bit_cast::<16, B>(self.ev_bucket.val()) << 2)
-                | bit_cast::<16, 2>(self.ev_way.val());
+            self.ev_piece.d.next.slot = (bit_cast::<16, B>(self.ev_bucket.val())
+                << self.way_shift.val())
+                | bit_cast::<16, WAY_BITS>(self.ev_way.val());
             self.ev_piece.d.next.lo_before = self.ev_lo_before.val();
             self.ev_piece.d.next.lo_after = self.ev_lo_after.val();
             self.ev_piece.d.next.hi_before = self.ev_hi_before.val();

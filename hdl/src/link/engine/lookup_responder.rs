@@ -17,6 +17,7 @@
 use crate::conn::entry::{AsCont, EntryBits, TOP_IP_BITS};
 use crate::conn::flow_key::FlowKey;
 use crate::conn::toeplitz_hash::{HashWord, HashWord4, INPUT_BITS, KEY_BITS};
+use crate::conn::{WAYS, WAY_BITS};
 use crate::link::engine::request_front::TUPLE_BITS;
 use crate::link::engine::{LookupHasher, PIECE_N_BITS, TX_BITS};
 use crate::parts::konst::konst as c;
@@ -75,7 +76,7 @@ pub struct LookupResponder<const B: usize> {
     // ---- the core's read port
     pub rd_req: Signal<Out, Bit>,
     pub rd_bucket: Signal<Out, Bits<B>>,
-    pub rd_way: Signal<Out, Bits<2>>,
+    pub rd_way: Signal<Out, Bits<WAY_BITS>>,
     pub rd_valid: Signal<In, Bit>,
     pub rd_entry: Signal<In, EntryBits>,
     pub rd_alive: Signal<In, Bit>,
@@ -104,7 +105,7 @@ pub struct LookupResponder<const B: usize> {
     hash_word4: Signal<Local, HashWord4>,
     hash_in: Signal<Local, Bits<INPUT_BITS>>,
     cur_bucket: DFF<Bits<B>>,
-    cur_way: DFF<Bits<2>>,
+    cur_way: DFF<Bits<WAY_BITS>>,
     rd_bits: Signal<Local, Bits<{ ENTRY_BYTES * 8 }>>,
     rd_cont: AsCont,
     /// A head (IPv6: an even way) or an IPv4 entry holding the key's low bits and ports; a
@@ -120,9 +121,10 @@ pub struct LookupResponder<const B: usize> {
     n_one: Constant<Bits<PIECE_N_BITS>>,
     n_lookup: Constant<Bits<PIECE_N_BITS>>,
     n_entry: Constant<Bits<PIECE_N_BITS>>,
-    way_last: Constant<Bits<2>>,
-    way_zero: Constant<Bits<2>>,
-    way_one: Constant<Bits<2>>,
+    way_last: Constant<Bits<WAY_BITS>>,
+    way_zero: Constant<Bits<WAY_BITS>>,
+    way_one: Constant<Bits<WAY_BITS>>,
+    way_shift: Constant<Bits<4>>,
     zero8: Constant<Bits<8>>,
     one8: Constant<Bits<8>>,
 }
@@ -177,9 +179,10 @@ impl<const B: usize> Default for LookupResponder<B> {
             n_one: c(1),
             n_lookup: c(LookupPiece::BITS as u64 / 8),
             n_entry: c(ENTRY_BYTES as u64),
-            way_last: c(3),
+            way_last: c(WAYS as u64 - 1),
             way_zero: c(0),
             way_one: c(1),
+            way_shift: c(WAY_BITS as u64),
             zero8: c(0),
             one8: c(1),
         }
@@ -223,7 +226,8 @@ impl<const B: usize> Logic for LookupResponder<B> {
             bit_cast::<{ ENTRY_BYTES * 8 }, { EntryBits::BITS }>(self.rd_entry.val().into());
         self.head_match.next = self.rd_alive.val()
             & (self.rd_entry.val().v6 == self.v6.q.val())
-            & (!self.v6.q.val() | !self.cur_way.q.val().get_bit(0))
+            & (!self.v6.q.val()
+                | ((self.cur_way.q.val() & self.way_one.val()) == self.way_zero.val()))
             & (self.rd_entry.val().lo_ip == self.lo_ip.q.val())
             & (self.rd_entry.val().lo_port == self.lo_port.q.val())
             & (self.rd_entry.val().hi_ip == self.hi_ip.q.val())
@@ -262,8 +266,9 @@ impl<const B: usize> Logic for LookupResponder<B> {
                 }
                 LookupStep::Wait => {
                     if self.rd_valid.val() {
-                        self.answer.d.next.slot = (bit_cast::<16, B>(self.cur_bucket.q.val()) << 2)
-                            | bit_cast::<16, 2>(self.cur_way.q.val());
+                        self.answer.d.next.slot = (bit_cast::<16, B>(self.cur_bucket.q.val())
+                            << self.way_shift.val())
+                            | bit_cast::<16, WAY_BITS>(self.cur_way.q.val());
                         self.answer.d.next.entry = self.rd_bits.val();
                         if self.head_match.val() & self.v6.q.val() {
                             // The head of an IPv6 entry with the key's low bits: its
