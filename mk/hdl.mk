@@ -17,8 +17,9 @@
 #   make synth-check    checks the logic-depth and timing measurements on designs of known depth
 #   make diff-long      conn_core vs the model on 10^6 random segments (SYNSCOPE_LONG=1)
 #   make diff-ways      the core built with 2 and with 8 ways per bucket (SYNSCOPE_WAYS, in
-#                       target/ways2, target/ways8): way_choice and the conn_core differential
-#                       test at each (not in `make test`: each is a full simulator build)
+#                       target/ways2, target/ways8): the hdl crate's tests, way_choice and the
+#                       conn_core differential test at each (not in `make test`: each is a
+#                       full simulator build)
 #   make dump-figure    the 8K-entry table dump through the simulated UART: time and efficiency
 #   make planted-bug    builds the sim with one FSM rule changed in the hardware's copy
 #                       (SYNSCOPE_PLANTED_BUG=1) and checks the differential test catches it
@@ -86,6 +87,7 @@ DIFF_WAYS ?= 2 8
 diff-ways:
 	@set -e; for w in $(DIFF_WAYS); do \
 	  echo "== $$w ways per bucket"; \
+	  SYNSCOPE_WAYS=$$w CARGO_TARGET_DIR=target/ways$$w $(CARGO) test -p synscope-hdl; \
 	  SYNSCOPE_WAYS=$$w CARGO_TARGET_DIR=target/ways$$w $(CARGO) test -p synscope-sim \
 	    --test way_choice --test conn_core; \
 	done

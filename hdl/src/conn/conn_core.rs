@@ -573,8 +573,16 @@ mod tests {
 
     #[test]
     fn conn_core_small_is_synthesizable() {
-        let mut u: ConnCoreSmall = connected();
-        u.connect_all();
-        yosys_validate("synscope_conn_core_small", &generate_verilog(&u)).unwrap();
+        // The block is built on the stack: at 8 ways it needs more than a test thread's 2 MiB.
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(|| {
+                let mut u: ConnCoreSmall = connected();
+                u.connect_all();
+                yosys_validate("synscope_conn_core_small", &generate_verilog(&u)).unwrap();
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 }

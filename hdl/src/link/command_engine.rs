@@ -732,6 +732,6 @@ mod tests {
         let id = identity(11, BOARD_35T, 100);
         assert_eq!(id.encode().len(), IDENT_BYTES);
         assert_eq!(Identity::decode(&id.encode()), Some(id));
-        assert_eq!(id.capacity(), 8192);
+        assert_eq!(id.capacity(), 2048 * crate::conn::WAYS);
     }
 }
