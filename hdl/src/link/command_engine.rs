@@ -38,7 +38,7 @@
 //!   gauges from the same kind of snapshot ([`CounterResponder`]).
 //! * `READ_LINK`: `LinkCounter` order: the deframer's five counters, then the engine's own
 //!   (`responses` counts frames sent in answer to requests, errors and each dump frame included).
-//! * `DUMP_TABLE`: from the first bucket in the request to the last, ways 0..3, through the
+//! * `DUMP_TABLE`: from the first bucket in the request to the last, ways 0..WAYS, through the
 //!   core's read port (aged entries; dead and empty ways skipped). Live slots go into a
 //!   16-record buffer; a frame is sent when the buffer holds `DUMP_ENTRIES_PER_FRAME + 1` of
 //!   them (so `MORE` is known before the header: the extra one opens the next frame) or the scan
