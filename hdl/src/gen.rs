@@ -60,7 +60,9 @@ pub const TOPS: &[Top] = &[
     Top::any("toeplitz_hash", toeplitz_hash_verilog),
     Top::any("entry_age", entry_age_verilog),
     Top::any("eviction_class", eviction_class_verilog),
+    Top::any("way_pair", way_pair_verilog),
     Top::any("way_choice", way_choice_verilog),
+    Top::any("counter_bank", counter_bank_verilog),
     Top::any("event_queue", event_queue_verilog),
     Top::any("segment_apply", segment_apply_verilog),
     Top::any("mii_rx", mii_rx_verilog),
@@ -196,6 +198,22 @@ pub fn eviction_class_verilog() -> String {
         u.lo_state.connect();
         u.hi_state.connect();
     })
+}
+
+pub fn way_pair_verilog() -> String {
+    generate(
+        "way_pair",
+        crate::conn::way_pair::WayPair::default(),
+        crate::conn::way_pair::connect_inputs,
+    )
+}
+
+pub fn counter_bank_verilog() -> String {
+    generate(
+        "counter_bank",
+        crate::conn::counter_bank::CounterBank::default(),
+        crate::conn::counter_bank::connect_inputs,
+    )
 }
 
 pub fn way_choice_verilog() -> String {

@@ -267,6 +267,20 @@ impl Logic for WayPair {
     }
 }
 
+/// Connect the block's inputs (a top of its own: the synthesis check, the Verilator test).
+pub fn connect_inputs(u: &mut WayPair) {
+    u.clock.connect();
+    u.even_read.connect();
+    u.odd_read.connect();
+    u.even_fwd.connect();
+    u.odd_fwd.connect();
+    u.use_fwd.connect();
+    u.stale.connect();
+    u.now.connect();
+    u.timeouts.connect();
+    u.key.connect();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,16 +288,7 @@ mod tests {
     #[test]
     fn way_pair_is_synthesizable() {
         let mut uut = WayPair::default();
-        uut.clock.connect();
-        uut.even_read.connect();
-        uut.odd_read.connect();
-        uut.even_fwd.connect();
-        uut.odd_fwd.connect();
-        uut.use_fwd.connect();
-        uut.stale.connect();
-        uut.now.connect();
-        uut.timeouts.connect();
-        uut.key.connect();
+        connect_inputs(&mut uut);
         uut.connect_all();
         yosys_validate("synscope_way_pair", &generate_verilog(&uut)).unwrap();
     }
