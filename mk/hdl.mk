@@ -17,7 +17,7 @@
 #   make synth-check    checks the logic-depth and timing measurements on designs of known depth
 #   make diff-long      conn_core vs the model on 10^6 random segments (SYNSCOPE_LONG=1)
 #   make diff-ways      the core built with 2 and with 8 ways per bucket (SYNSCOPE_WAYS, in
-#                       target/ways2, target/ways8): the hdl crate's tests, way_choice and the
+#                       target/ways2, target/ways8): the hdl crate's tests, way_choice, counter_bank and the
 #                       conn_core differential test at each (not in `make test`: each is a
 #                       full simulator build)
 #   make dump-figure    the 8K-entry table dump through the simulated UART: time and efficiency
@@ -89,7 +89,7 @@ diff-ways:
 	  echo "== $$w ways per bucket"; \
 	  SYNSCOPE_WAYS=$$w CARGO_TARGET_DIR=target/ways$$w $(CARGO) test -p synscope-hdl; \
 	  SYNSCOPE_WAYS=$$w CARGO_TARGET_DIR=target/ways$$w $(CARGO) test -p synscope-sim \
-	    --test way_choice --test conn_core; \
+	    --test way_choice --test counter_bank --test conn_core; \
 	done
 
 # Own target dir: the planted build re-verilates every model, and the normal build must not
