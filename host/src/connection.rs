@@ -13,6 +13,7 @@
 //! `{before, after}`): they keep their own shape (events.rs).
 
 use serde::{Serialize, Serializer};
+use synscope_model::protocol::slot::SlotPos;
 use synscope_model::{Endpoint, Entry, TcpState};
 
 /// One connection's JSON object.
@@ -71,11 +72,11 @@ pub struct SlotJson {
 }
 
 impl SlotJson {
-    /// Slot `slot` (bucket × 4 + way).
-    pub fn of(slot: usize) -> SlotJson {
+    /// A slot's bucket and way (split by the board's `SlotLayout`).
+    pub fn of(pos: SlotPos) -> SlotJson {
         SlotJson {
-            bucket: slot >> 2,
-            way: slot & 3,
+            bucket: pos.bucket,
+            way: pos.way,
         }
     }
 }

@@ -26,6 +26,7 @@ use synscope_model::protocol::payload::{
     encode_timeouts, Config, CounterSnapshot, Histogram, Identity, Slot,
 };
 use synscope_model::protocol::phy::PhyStatus;
+use synscope_model::protocol::slot::{SlotLayout, SlotPos};
 use synscope_model::protocol::{ConfigItem, LinkCounter, Op, BAUD_RATES};
 use synscope_model::time::{elapsed, whole_secs};
 use synscope_model::timeouts::removal_time;
@@ -166,18 +167,23 @@ pub fn run(cmd: &BoardCommand, port: &PortArgs) -> Result<()> {
         _ => None,
     };
     let (mut link, id) = port.connect()?;
+    // The board's way count splits its slot numbers (checked when it identified).
+    let layout = id.layout()?;
     match cmd {
         BoardCommand::Ping(a) => ping(&mut link, &id, a.json),
         BoardCommand::Stats(a) => stats(&mut link, &id, a),
         BoardCommand::Table(a) => table(
             &mut link,
             &id,
+            layout,
             table_format.unwrap_or(Format::Table),
             &a.filter,
         ),
-        BoardCommand::Lookup(a) => lookup(&mut link, a),
+        BoardCommand::Lookup(a) => lookup(&mut link, a, layout),
         BoardCommand::Config(a) => config(&mut link, a),
-        BoardCommand::Events(a) => events(&mut link, a, table_format.unwrap_or(Format::Table)),
+        BoardCommand::Events(a) => {
+            events(&mut link, a, table_format.unwrap_or(Format::Table), layout)
+        }
     }
 }
 
@@ -423,10 +429,11 @@ struct Tracks {
     server: Value,
 }
 
-fn slot_json(now: u32, s: &Slot, t: Option<&Timeouts>) -> ConnectionJson<Held> {
+/// A dumped or looked-up slot as JSON; `layout` splits its slot number.
+fn slot_json(now: u32, s: &Slot, t: Option<&Timeouts>, layout: SlotLayout) -> ConnectionJson<Held> {
     let e = &s.entry;
     let held = Held {
-        slot: SlotJson::of(usize::from(s.slot)),
+        slot: SlotJson::of(layout.pos(s.slot)),
         idle_s: whole_secs(elapsed(now, e.last_seen)),
         expires_in: t.map(|t| expires_in(e, now, t)),
         tracks: Tracks {
@@ -469,7 +476,13 @@ fn track_notes(e: &Entry) -> String {
     v
 }
 
-fn table(link: &mut Link, id: &Identity, format: Format, filter: &FilterArgs) -> Result<()> {
+fn table(
+    link: &mut Link,
+    id: &Identity,
+    layout: SlotLayout,
+    format: Format,
+    filter: &FilterArgs,
+) -> Result<()> {
     let timeouts = read_config(link)?.timeouts;
     let (now, slots) = dump(link, id)?;
     let rows: Vec<&Slot> = slots
@@ -487,14 +500,17 @@ fn table(link: &mut Link, id: &Identity, format: Format, filter: &FilterArgs) ->
                     "now": whole_secs(now),
                     "now_ticks": now,
                     "connection_count": rows.len(),
-                    "connections": rows.iter().map(|s| slot_json(now, s, t)).collect::<Vec<_>>(),
+                    "connections": rows
+                        .iter()
+                        .map(|s| slot_json(now, s, t, layout))
+                        .collect::<Vec<_>>(),
                 });
                 serde_json::to_writer_pretty(&mut *out, &doc)?;
                 writeln!(out)?;
             }
             Format::Ndjson => {
                 for s in &rows {
-                    serde_json::to_writer(&mut *out, &slot_json(now, s, t))?;
+                    serde_json::to_writer(&mut *out, &slot_json(now, s, t, layout))?;
                     writeln!(out)?;
                 }
             }
@@ -513,14 +529,15 @@ fn table(link: &mut Link, id: &Identity, format: Format, filter: &FilterArgs) ->
                 ])?;
                 for s in &rows {
                     let e = &s.entry;
+                    let pos = layout.pos(s.slot);
                     w.write_record([
                         e.client().to_string(),
                         e.server().to_string(),
                         e.client_state().name().to_string(),
                         e.server_state().name().to_string(),
                         e.picked_up.to_string(),
-                        (s.slot >> 2).to_string(),
-                        (s.slot & 3).to_string(),
+                        pos.bucket.to_string(),
+                        pos.way.to_string(),
                         whole_secs(elapsed(now, e.last_seen)).to_string(),
                         expires_in(e, now, &timeouts).to_string(),
                     ])?;
@@ -528,7 +545,8 @@ fn table(link: &mut Link, id: &Identity, format: Format, filter: &FilterArgs) ->
                 w.flush()?;
             }
             _ => {
-                let mut s = entry_lines(now, rows.iter().map(|x| (x.slot as usize, &x.entry)), t);
+                let mut s =
+                    entry_lines(now, rows.iter().map(|x| (layout.pos(x.slot), &x.entry)), t);
                 let _ = writeln!(
                     s,
                     "\n{} of {} entries in use{}; board time {}",
@@ -548,9 +566,9 @@ fn table(link: &mut Link, id: &Identity, format: Format, filter: &FilterArgs) ->
     })
 }
 
-/// The table as text, like `ss -tan` on both hosts at once: one line per entry (`slot` =
-/// bucket × 4 + way), idle time against the board's `now`. Shared by `table` and `sim`.
-pub fn table_lines<'a>(now: u32, entries: impl Iterator<Item = (usize, &'a Entry)>) -> String {
+/// The table as text, like `ss -tan` on both hosts at once: one line per entry (its slot as
+/// `bucket/way`), idle time against the board's `now`. Shared by `table` and `sim`.
+pub fn table_lines<'a>(now: u32, entries: impl Iterator<Item = (SlotPos, &'a Entry)>) -> String {
     entry_lines(now, entries, None)
 }
 
@@ -558,10 +576,10 @@ pub fn table_lines<'a>(now: u32, entries: impl Iterator<Item = (usize, &'a Entry
 /// known.
 fn entry_lines<'a>(
     now: u32,
-    entries: impl Iterator<Item = (usize, &'a Entry)>,
+    entries: impl Iterator<Item = (SlotPos, &'a Entry)>,
     t: Option<&Timeouts>,
 ) -> String {
-    let entries: Vec<(usize, &Entry)> = entries.collect();
+    let entries: Vec<(SlotPos, &Entry)> = entries.collect();
     let w = entries
         .iter()
         .map(|(_, e)| {
@@ -580,15 +598,14 @@ fn entry_lines<'a>(
     for (slot, e) in entries {
         let _ = writeln!(
             s,
-            "{:<w$} {:<w$} {:<12} {:<12} {:>7} {:>7}  {}/{}{}{}",
+            "{:<w$} {:<w$} {:<12} {:<12} {:>7} {:>7}  {}{}{}",
             e.client().to_string(),
             e.server().to_string(),
             e.client_state().name(),
             e.server_state().name(),
             human::seconds(whole_secs(elapsed(now, e.last_seen)) as u64),
             t.map_or("-".to_string(), |t| expires_in(e, now, t).to_string()),
-            slot >> 2,
-            slot & 3,
+            slot,
             if e.picked_up { " picked-up" } else { "" },
             track_notes(e)
         );
@@ -624,7 +641,7 @@ pub fn parse_pair(src: &str, dst: &str) -> Result<(Endpoint, Endpoint)> {
     Ok((a, b))
 }
 
-fn lookup(link: &mut Link, a: &LookupArgs) -> Result<()> {
+fn lookup(link: &mut Link, a: &LookupArgs, layout: SlotLayout) -> Result<()> {
     let (src, dst) = parse_pair(&a.src, &a.dst)?;
     let now = CounterSnapshot::decode(&link.request(Op::ReadCounters, vec![])?)
         .map(|c| c.now)
@@ -633,7 +650,10 @@ fn lookup(link: &mut Link, a: &LookupArgs) -> Result<()> {
     let timeouts = read_config(link)?.timeouts;
     if a.json {
         print_json(&match &found {
-            Some(s) => json!({"found": true, "connection": slot_json(now, s, Some(&timeouts))}),
+            Some(s) => json!({
+                "found": true,
+                "connection": slot_json(now, s, Some(&timeouts), layout),
+            }),
             None => json!({"found": false}),
         })?;
     } else {
@@ -642,13 +662,12 @@ fn lookup(link: &mut Link, a: &LookupArgs) -> Result<()> {
             Some(s) => {
                 let e = &s.entry;
                 format!(
-                    "{} {} -> {} {}  (slot {}/{}, idle {}, expires in {} s{})\n",
+                    "{} {} -> {} {}  (slot {}, idle {}, expires in {} s{})\n",
                     e.client(),
                     e.client_state().name(),
                     e.server(),
                     e.server_state().name(),
-                    s.slot >> 2,
-                    s.slot & 3,
+                    layout.pos(s.slot),
                     human::seconds(whole_secs(elapsed(now, e.last_seen)) as u64),
                     expires_in(e, now, &timeouts),
                     if e.picked_up { ", picked up" } else { "" }
@@ -757,7 +776,7 @@ fn config(link: &mut Link, a: &ConfigArgs) -> Result<()> {
 /// events it could not send.
 const EVENTS_CHECK: Duration = Duration::from_secs(1);
 
-fn events(link: &mut Link, a: &EventsArgs, format: Format) -> Result<()> {
+fn events(link: &mut Link, a: &EventsArgs, format: Format, layout: SlotLayout) -> Result<()> {
     enable_all(link)?;
     signals::stop_on_interrupt();
     let mut stream = EventStream::new();
@@ -810,7 +829,7 @@ fn events(link: &mut Link, a: &EventsArgs, format: Format) -> Result<()> {
         if r.lost_before > 0 {
             eprintln!("synscope: {}", lost_line(r.lost_before as u64));
         }
-        let e = ConnEvent::of_record(&r.record, SystemTime::now(), Some(now));
+        let e = ConnEvent::of_record(&r.record, SystemTime::now(), Some(now), layout);
         if !e.matches(&a.filter) {
             continue;
         }
@@ -830,8 +849,8 @@ fn events(link: &mut Link, a: &EventsArgs, format: Format) -> Result<()> {
                         cs.1.name().to_string(),
                         ss.0.name().to_string(),
                         ss.1.name().to_string(),
-                        e.slot.map_or(String::new(), |s| (s >> 2).to_string()),
-                        e.slot.map_or(String::new(), |s| (s & 3).to_string()),
+                        e.slot.map_or(String::new(), |s| s.bucket.to_string()),
+                        e.slot.map_or(String::new(), |s| s.way.to_string()),
                     ])?;
                     if let Err(err) = w.flush() {
                         if err.kind() == std::io::ErrorKind::BrokenPipe {
@@ -844,5 +863,67 @@ fn events(link: &mut Link, a: &EventsArgs, format: Format) -> Result<()> {
             Format::Json | Format::Ndjson => write_stdout(format!("{}\n", e.json()).as_bytes())?,
             _ => write_stdout(format!("{}\n", e.line(None)).as_bytes())?,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synscope_model::time::secs;
+    use synscope_model::FlowKey;
+
+    fn layout(ways: usize) -> SlotLayout {
+        SlotLayout::new(ways).unwrap()
+    }
+
+    /// An established connection in slot `slot`, idle 3 s at `now`.
+    fn slot(slot: u16, now: u32) -> Slot {
+        let (key, client_is_lo) = FlowKey::of(
+            Endpoint::v4(0x0a00_0001, 40000),
+            Endpoint::v4(0x0a00_0002, 80),
+        );
+        Slot {
+            slot,
+            entry: Entry {
+                key,
+                client_is_lo,
+                picked_up: false,
+                ends: [
+                    EndpointTrack::new(TcpState::Established),
+                    EndpointTrack::new(TcpState::Established),
+                ],
+                last_seen: now - secs(3),
+            },
+        }
+    }
+
+    #[test]
+    fn table_outputs_split_slots_by_the_boards_way_count() {
+        let now = secs(5000);
+        // 0x1235: bucket 0x48d = 1165, way 1 at 4 ways; bucket 0x246 = 582, way 5 at 8.
+        let s = slot(0x1235, now);
+        for (ways, bucket, way) in [(2, 2330, 1), (4, 1165, 1), (8, 582, 5)] {
+            let l = layout(ways);
+            let text = table_lines(now, std::iter::once((l.pos(s.slot), &s.entry)));
+            let line = text.lines().nth(1).unwrap();
+            assert!(
+                line.ends_with(&format!("  {bucket}/{way}")),
+                "{ways} ways: {line}"
+            );
+            let j = serde_json::to_value(slot_json(now, &s, None, l)).unwrap();
+            assert_eq!((&j["bucket"], &j["way"]), (&json!(bucket), &json!(way)));
+            assert_eq!(j["idle_s"], 3);
+        }
+    }
+
+    #[test]
+    fn table_text_at_four_ways_is_as_before() {
+        let now = secs(5000);
+        let s = slot(4 << 2 | 3, now);
+        assert_eq!(
+            table_lines(now, std::iter::once((layout(4).pos(s.slot), &s.entry))),
+            "CLIENT         SERVER         CLIENT       SERVER          IDLE EXPIRES  SLOT\n\
+             10.0.0.1:40000 10.0.0.2:80    ESTABLISHED  ESTABLISHED       3s       -  4/3\n"
+        );
     }
 }

@@ -79,10 +79,11 @@ pub fn run(a: &DemoArgs) -> Result<()> {
 /// `count` plain-text snapshots, `every` apart.
 fn snapshots(port: &PortArgs, count: u32, every: Duration) -> Result<()> {
     let (mut link, id) = port.connect()?;
+    let layout = id.layout()?;
     for i in 0..count {
         let t0 = Instant::now();
         let mut view = View::new(link.name(), link.baud(), id);
-        once::snapshot(&mut link, &mut view)?;
+        once::snapshot(&mut link, &mut view, layout)?;
         let head = format!("=== snapshot {} of {count} ===\n", i + 1);
         write_stdout(format!("{head}{}\n", once::text(&view)).as_bytes())?;
         if i + 1 < count {

@@ -11,6 +11,7 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::time::SystemTime;
 use synscope_model::protocol::payload::{event_bits, CounterSnapshot, EventRecord};
+use synscope_model::protocol::slot::{SlotLayout, SlotPos};
 use synscope_model::protocol::{ConfigItem, Frame, LinkCounter, Op};
 use synscope_model::{Counter, Endpoint, TcpState};
 
@@ -42,14 +43,20 @@ pub struct ConnEvent {
     /// Before and after.
     pub client_states: (TcpState, TcpState),
     pub server_states: (TcpState, TcpState),
-    /// `bucket << 2 | way` on a board.
-    pub slot: Option<u16>,
+    /// Where the board holds it (none for the model's table).
+    pub slot: Option<SlotPos>,
 }
 
 impl ConnEvent {
     /// A board's event record received at `at`; `now` is a recent reading of the board's
-    /// clock, in ticks (its record keeps 16 bits of its whole seconds).
-    pub fn of_record(r: &EventRecord, at: SystemTime, now: Option<u32>) -> ConnEvent {
+    /// clock, in ticks (its record keeps 16 bits of its whole seconds); `layout` splits its
+    /// slot (the board's `IDENTIFY`).
+    pub fn of_record(
+        r: &EventRecord,
+        at: SystemTime,
+        now: Option<u32>,
+        layout: SlotLayout,
+    ) -> ConnEvent {
         ConnEvent {
             at,
             board_time: now
@@ -59,7 +66,7 @@ impl ConnEvent {
             server: r.server(),
             client_states: r.client_states(),
             server_states: r.server_states(),
-            slot: Some(r.slot),
+            slot: Some(layout.pos(r.slot)),
         }
     }
 
@@ -108,10 +115,7 @@ impl ConnEvent {
             s.0.name(),
             s.1.name()
         );
-        let slot = self
-            .slot
-            .map(|x| format!("  slot {}/{}", x >> 2, x & 3))
-            .unwrap_or_default();
+        let slot = self.slot.map(|x| format!("  slot {x}")).unwrap_or_default();
         let forms = [
             format!("{head}{states}{slot}"),
             format!("{head}{states}"),
@@ -139,7 +143,7 @@ impl ConnEvent {
             "server": self.server.to_string(),
             "client_state": state(self.client_states),
             "server_state": state(self.server_states),
-            "slot": self.slot.map(|s| json!({"bucket": s >> 2, "way": s & 3})),
+            "slot": self.slot.map(|s| json!({"bucket": s.bucket, "way": s.way})),
         })
     }
 }
@@ -276,12 +280,17 @@ mod tests {
         UNIX_EPOCH + Duration::from_secs(1_700_000_000)
     }
 
+    fn ways(n: usize) -> SlotLayout {
+        SlotLayout::new(n).unwrap()
+    }
+
     #[test]
     fn lines_name_the_kind_and_the_roles() {
         let e = ConnEvent::of_record(
             &record(event_bits::CREATED | event_bits::LO_CHANGED, true),
             at(),
             Some(70_000 * 16),
+            ways(4),
         );
         let l = e.line(None);
         assert!(
@@ -293,7 +302,8 @@ mod tests {
         );
         assert_eq!(e.board_time, Some(65_536 + 12));
         // The client is the key's hi endpoint: the roles follow the record's bit.
-        let flipped = ConnEvent::of_record(&record(event_bits::HI_CHANGED, false), at(), None);
+        let flipped =
+            ConnEvent::of_record(&record(event_bits::HI_CHANGED, false), at(), None, ways(4));
         assert_eq!(flipped.client.to_string(), "10.0.0.2:80");
         assert_eq!(flipped.client_states, (TcpState::Closed, TcpState::Listen));
         assert_eq!(flipped.kinds(), ["UPDATE"]);
@@ -301,6 +311,7 @@ mod tests {
             &record(event_bits::EVICTED | event_bits::REINCARNATED, true),
             at(),
             None,
+            ways(4),
         );
         assert_eq!(two.kinds().join(","), "EVICTED,REUSED");
         let j = two.json();
@@ -310,8 +321,26 @@ mod tests {
     }
 
     #[test]
+    fn the_slot_is_split_by_the_boards_way_count() {
+        // Slot 4 << 2 | 1 = 17: bucket 4, way 1 at 4 ways; bucket 8, way 1 at 2; bucket 2,
+        // way 1 at 8.
+        for (n, bucket, way) in [(2, 8, 1), (4, 4, 1), (8, 2, 1)] {
+            let e = ConnEvent::of_record(&record(event_bits::CREATED, true), at(), None, ways(n));
+            assert!(
+                e.line(None).ends_with(&format!("  slot {bucket}/{way}")),
+                "{n}: {}",
+                e.line(None)
+            );
+            let j = e.json();
+            assert_eq!(j["slot"], json!({"bucket": bucket, "way": way}), "{n}");
+        }
+        let e = ConnEvent::of_record(&record(event_bits::CREATED, true), at(), None, ways(8));
+        assert_eq!(e.slot, Some(SlotPos { bucket: 2, way: 1 }));
+    }
+
+    #[test]
     fn narrow_lines_keep_whole_endpoints() {
-        let e = ConnEvent::of_record(&record(event_bits::CREATED, true), at(), None);
+        let e = ConnEvent::of_record(&record(event_bits::CREATED, true), at(), None, ways(4));
         let least = e.line(Some(0)).chars().count();
         for w in [40, 60, 70, 80, 100, 200] {
             let l = e.line(Some(w));

@@ -75,10 +75,12 @@ fn probe(link: &mut Link) -> Result<(u32, Identity)> {
                 return Ok((at, id));
             }
             // Text is no synscope at any rate; the link failing (unplugged) is the same at
-            // every rate.
-            Err(e @ (Error::NotSynscope { text: true, .. } | Error::Io { .. })) => {
-                return Err(e.into())
-            }
+            // every rate; a synscope whose way count makes no table answered at this one.
+            Err(
+                e @ (Error::NotSynscope { text: true, .. }
+                | Error::Io { .. }
+                | Error::BadWays { .. }),
+            ) => return Err(e.into()),
             // A wrong rate: silence, or the board's bytes garbled.
             Err(e) => last = Some(e),
         }

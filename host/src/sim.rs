@@ -174,10 +174,7 @@ pub(crate) fn trace(board: &mut BoardSim, a: &SimArgs) -> Result<()> {
 }
 
 fn connection(s: &SlotEntry) -> ConnectionJson<SimSlot> {
-    let slot = SlotJson {
-        bucket: s.bucket,
-        way: s.way,
-    };
+    let slot = SlotJson::of(s.pos());
     ConnectionJson::of_entry(&s.entry, SimSlot { slot })
 }
 
@@ -218,7 +215,7 @@ fn table_text(
     entry: Entry,
     run: &RunFigures,
 ) -> String {
-    let mut s = crate::console::table_lines(now, table.iter().map(|x| (x.slot(), &x.entry)));
+    let mut s = crate::console::table_lines(now, table.iter().map(|x| (x.pos(), &x.entry)));
     let get = |c: Counter| {
         counters
             .iter()

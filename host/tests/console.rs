@@ -6,10 +6,11 @@
 
 mod common;
 
-use common::{known_table, Chatter, Chattering, ScriptedBoard};
+use common::{identity, known_table, Chatter, Chattering, ScriptedBoard};
 use serde_json::Value;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use synscope_model::protocol::payload::Identity;
 
 const BIN: &str = env!("CARGO_BIN_EXE_synscope");
 
@@ -310,4 +311,65 @@ fn events_name_roles_and_report_what_the_board_lost() {
     ]);
     assert!(none.status.success());
     assert!(none.stdout.is_empty());
+}
+
+#[test]
+fn an_eight_way_board_s_slots_are_split_by_eight() {
+    // The scripted board's slots are the table's indices: 10.0.0.1:40009 is slot 9, bucket 1
+    // way 1 at 8 ways (bucket 2 way 1 at 4); its events are of slot 5, bucket 0 way 5.
+    let id = Identity {
+        ways: 8,
+        ..identity()
+    };
+    let board = ScriptedBoard::start_as(id, known_table(), Duration::from_secs(60));
+    let p = board.path.as_str();
+    let json = synscope(&["--port", p, "table", "--json"]);
+    assert!(json.status.success(), "{}", stderr(&json));
+    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["board"]["ways"], 8);
+    let c = &v["connections"][9];
+    assert_eq!(c["client"], "10.0.0.1:40009");
+    assert_eq!((&c["bucket"], &c["way"]), (&1.into(), &1.into()));
+    let csv = synscope(&["--port", p, "table", "--format", "csv", "--sport", "40009"]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("10.0.0.1:40009,10.0.0.2:80,ESTABLISHED,ESTABLISHED,false,1,1,"),
+        "{csv}"
+    );
+    let text = synscope(&["--port", p, "table", "--sport", "40009"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.lines().nth(1).unwrap().ends_with("  1/1"), "{text}");
+    let look = synscope(&["--port", p, "lookup", "10.0.0.1:40009", "10.0.0.2:80"]);
+    let look = String::from_utf8(look.stdout).unwrap();
+    assert!(look.contains("(slot 1/1, "), "{look}");
+    let ev = synscope(&["--port", p, "events", "--count", "1"]);
+    let ev = String::from_utf8(ev.stdout).unwrap();
+    assert!(ev.trim_end().ends_with("  slot 0/5"), "{ev}");
+    let ev = synscope(&["--port", p, "events", "--count", "1", "--format", "ndjson"]);
+    let e: Value = serde_json::from_slice(&ev.stdout).unwrap();
+    assert_eq!(e["slot"], serde_json::json!({"bucket": 0, "way": 5}));
+}
+
+#[test]
+fn a_board_whose_way_count_makes_no_table_is_refused() {
+    let id = Identity {
+        ways: 3,
+        ..identity()
+    };
+    let board = ScriptedBoard::start_as(id, known_table(), Duration::from_secs(60));
+    let out = synscope(&["--port", &board.path, "table"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("answered as a synscope whose table has 3 ways per bucket"),
+        "{err}"
+    );
+    // Found at the first line rate it answered at, not probed at every other.
+    assert!(!err.contains("at any line rate"), "{err}");
+    eprintln!("{err}");
+    assert!(out.stdout.is_empty());
 }

@@ -18,6 +18,7 @@ use synscope::monitor::state::{Action, Update, View};
 use synscope::monitor::table::{visible, Row, SortKey};
 use synscope::monitor::{once, render};
 use synscope_model::protocol::payload::{CounterSnapshot, EventRecord, Identity};
+use synscope_model::protocol::slot::SlotLayout;
 use synscope_model::protocol::Frame;
 use synscope_model::{Counter, TcpState};
 
@@ -27,10 +28,15 @@ fn id() -> Identity {
     common::identity()
 }
 
+/// How the scripted board's slots split (its `IDENTIFY`: 4 ways).
+fn layout() -> SlotLayout {
+    id().layout().unwrap()
+}
+
 fn rows() -> Vec<Row> {
     slots(&known_table())
         .iter()
-        .map(|s| Row::of(BOARD_NOW, s))
+        .map(|s| Row::of(BOARD_NOW, s, layout()))
         .collect()
 }
 
@@ -78,7 +84,10 @@ fn full_view() -> View {
 
 /// The rows of `conns` as dumped at `BOARD_NOW`.
 fn table_of(conns: &[common::Conn]) -> Vec<Row> {
-    slots(conns).iter().map(|s| Row::of(BOARD_NOW, s)).collect()
+    slots(conns)
+        .iter()
+        .map(|s| Row::of(BOARD_NOW, s, layout()))
+        .collect()
 }
 
 /// The scripted board's event, as received.
@@ -87,6 +96,7 @@ fn the_event() -> ConnEvent {
         &event_record(),
         std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
         Some(BOARD_NOW),
+        layout(),
     )
 }
 

@@ -59,6 +59,7 @@ use synscope_hdl::link::uart::{CLOCK_HZ, DIVISORS_100MHZ};
 use synscope_model::frame::{mac_receive, pad_to_minimum, with_fcs, MIN_FRAME_LEN};
 use synscope_model::protocol::client::{Client, Error, Session, Transport};
 use synscope_model::protocol::phy::PhyStatus;
+use synscope_model::protocol::slot::{SlotLayout, SlotPos};
 use synscope_model::protocol::{ConfigItem, Frame, Op, BAUD_RATES, MAX_FRAME};
 use synscope_model::{Counter, Entry};
 
@@ -71,6 +72,12 @@ const SFD: u8 = 0xd5;
 pub const IFG_NIBBLES: usize = 24;
 /// Buckets of the simulated board's table.
 pub const BUCKETS: usize = 1 << BUCKET_BITS_35T;
+/// How the simulated board's slots split into bucket and way: its `WAYS` (the way count it
+/// was built with, `SYNSCOPE_WAYS`, and reports in `IDENTIFY`).
+pub const SLOT_LAYOUT: SlotLayout = match SlotLayout::new(WAYS) {
+    Ok(l) => l,
+    Err(_) => panic!("WAYS makes no slot layout"),
+};
 /// `BAUD_RATES` index of the fastest rate (3 Mbaud), which drivers switch to first.
 pub const FASTEST_BAUD: u8 = (BAUD_RATES.len() - 1) as u8;
 /// Cycles a request may wait in silence beyond the wire time of a request and of an answer
@@ -117,6 +124,14 @@ impl SlotEntry {
     /// The slot number, bucket × ways + way (the model's `entries_with_slot` numbering).
     pub fn slot(&self) -> usize {
         self.bucket * WAYS + self.way
+    }
+
+    /// Bucket and way.
+    pub fn pos(&self) -> SlotPos {
+        SlotPos {
+            bucket: self.bucket,
+            way: self.way,
+        }
     }
 }
 
@@ -602,10 +617,13 @@ impl BoardSim {
         let (_, slots) = self.client(|c| c.dump_with(|_| {}))?;
         Ok(slots
             .iter()
-            .map(|s| SlotEntry {
-                bucket: usize::from(s.slot) / WAYS,
-                way: usize::from(s.slot) % WAYS,
-                entry: s.entry,
+            .map(|s| {
+                let SlotPos { bucket, way } = SLOT_LAYOUT.pos(s.slot);
+                SlotEntry {
+                    bucket,
+                    way,
+                    entry: s.entry,
+                }
             })
             .collect())
     }

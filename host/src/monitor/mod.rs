@@ -88,7 +88,7 @@ pub fn run(a: &MonitorArgs, port: &PortArgs) -> Result<()> {
         let mut view = View::new(link.name(), link.baud(), id);
         view.filter = a.filter.clone();
         view.select = a.select.clone();
-        once::snapshot(&mut link, &mut view)?;
+        once::snapshot(&mut link, &mut view, id.layout()?)?;
         return write_stdout(once::text(&view).as_bytes());
     }
     let start = Instant::now();

@@ -12,13 +12,15 @@ use anyhow::Result;
 use std::fmt::Write as _;
 use std::time::SystemTime;
 use std::time::{Duration, Instant};
+use synscope_model::protocol::slot::SlotLayout;
 use synscope_model::{Counter, TcpState};
 
 /// The shortest time between the two counter readings that give the rates.
 const RATE_SPAN: Duration = Duration::from_secs(1);
 
-/// Read one snapshot from `link` into `view`: counters and states, the table, counters again.
-pub fn snapshot(link: &mut Link, view: &mut View) -> Result<()> {
+/// Read one snapshot from `link` into `view`: counters and states, the table, counters again;
+/// `layout` splits the board's slots (its `IDENTIFY`).
+pub fn snapshot(link: &mut Link, view: &mut View, layout: SlotLayout) -> Result<()> {
     let start = Instant::now();
     let stats = |link: &mut Link| -> Result<Update> {
         let (counters, histogram) = read_states(link)?;
@@ -35,7 +37,7 @@ pub fn snapshot(link: &mut Link, view: &mut View) -> Result<()> {
     let (now, slots) = dump_with(link, |_| {})?;
     view.apply(Update::Table {
         now,
-        rows: slots.iter().map(|s| Row::of(now, s)).collect(),
+        rows: slots.iter().map(|s| Row::of(now, s, layout)).collect(),
         took: t0.elapsed(),
         at: start.elapsed(),
     });
@@ -48,7 +50,7 @@ pub fn snapshot(link: &mut Link, view: &mut View) -> Result<()> {
             if r.lost_before > 0 {
                 view.apply(Update::Lost(r.lost_before as u64));
             }
-            let e = ConnEvent::of_record(&r.record, SystemTime::now(), board_now);
+            let e = ConnEvent::of_record(&r.record, SystemTime::now(), board_now, layout);
             view.apply(Update::Event(e));
         }
     }

@@ -5,6 +5,7 @@ use crate::human;
 use std::cmp::Ordering;
 use synscope_model::entry::Entry;
 use synscope_model::protocol::payload::Slot;
+use synscope_model::protocol::slot::{SlotLayout, SlotPos};
 use synscope_model::time::{elapsed, whole_secs};
 use synscope_model::{Endpoint, TcpState, Timeouts};
 
@@ -20,20 +21,21 @@ pub struct Row {
     /// Seconds until the entry leaves the table without new segments (conntrack's countdown),
     /// when the timeouts are known.
     pub expires: Option<u64>,
-    /// `bucket << 2 | way` on a board; none for the model's unbounded table.
-    pub slot: Option<u16>,
+    /// Where a board holds it; none for the model's unbounded table.
+    pub slot: Option<SlotPos>,
     /// First seen mid-stream: the roles were inferred.
     pub picked_up: bool,
 }
 
 impl Row {
-    /// The row of a dumped slot, its idle time measured at the board's `now`.
-    pub fn of(now: u32, s: &Slot) -> Row {
-        Row::of_entry(now, &s.entry, Some(s.slot), None)
+    /// The row of a dumped slot, its idle time measured at the board's `now`; `layout` splits
+    /// its slot (the board's `IDENTIFY`).
+    pub fn of(now: u32, s: &Slot, layout: SlotLayout) -> Row {
+        Row::of_entry(now, &s.entry, Some(layout.pos(s.slot)), None)
     }
 
     /// The row of an entry at `now`, with its time left when the timeouts `t` are known.
-    pub fn of_entry(now: u32, e: &Entry, slot: Option<u16>, t: Option<&Timeouts>) -> Row {
+    pub fn of_entry(now: u32, e: &Entry, slot: Option<SlotPos>, t: Option<&Timeouts>) -> Row {
         Row {
             client: e.client(),
             server: e.server(),
@@ -151,12 +153,7 @@ pub fn cells(r: &Row) -> [String; 7] {
         r.server_state.name().to_string(),
         human::seconds(r.idle as u64),
         r.slot.map_or("-".to_string(), |s| {
-            format!(
-                "{}/{}{}",
-                s >> 2,
-                s & 3,
-                if r.picked_up { " picked-up" } else { "" }
-            )
+            format!("{s}{}", if r.picked_up { " picked-up" } else { "" })
         }),
         r.expires.map_or("-".to_string(), |s| s.to_string()),
     ]
@@ -208,4 +205,36 @@ pub fn fit(rows: &[&Row], width: usize) -> Vec<(usize, usize)> {
 /// The width the essential columns of `rows` need (with their gaps).
 pub fn essential_width(rows: &[&Row]) -> usize {
     fit(rows, 0).iter().map(|(_, w)| w + 1).sum::<usize>() - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synscope_model::entry::EndpointTrack;
+    use synscope_model::FlowKey;
+
+    #[test]
+    fn the_slot_cell_is_bucket_and_way_of_the_boards_layout() {
+        let (key, client_is_lo) = FlowKey::of(
+            Endpoint::v4(0x0a00_0001, 40000),
+            Endpoint::v4(0x0a00_0002, 80),
+        );
+        let s = Slot {
+            slot: 0x1235,
+            entry: Entry {
+                key,
+                client_is_lo,
+                picked_up: true,
+                ends: [
+                    EndpointTrack::new(TcpState::Established),
+                    EndpointTrack::new(TcpState::Established),
+                ],
+                last_seen: 0,
+            },
+        };
+        for (ways, cell) in [(2, "2330/1"), (4, "1165/1"), (8, "582/5")] {
+            let r = Row::of(0, &s, SlotLayout::new(ways).unwrap());
+            assert_eq!(cells(&r)[5], format!("{cell} picked-up"), "{ways} ways");
+        }
+    }
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 use synscope_model::protocol::payload::{Config, Histogram};
+use synscope_model::protocol::slot::SlotLayout;
 use synscope_model::protocol::Op;
 
 /// The longest wait for events before the worker looks at its switches again.
@@ -119,6 +120,7 @@ pub fn spawn(port: PortArgs, timing: Timing, start: Instant) -> Worker {
             events: EventStream::new(),
             now: None,
             timeouts,
+            layout: id.layout()?,
         };
         w.run().map_err(|e| e.context("lost the board"))
     })
@@ -135,6 +137,8 @@ struct Run {
     now: Option<u32>,
     /// The board's timeouts (each entry's time left).
     timeouts: Option<synscope_model::Timeouts>,
+    /// How the board's slots split into bucket and way.
+    layout: SlotLayout,
 }
 
 impl Run {
@@ -201,7 +205,10 @@ impl Run {
         })?;
         let rows = slots
             .iter()
-            .map(|s| Row::of_entry(now, &s.entry, Some(s.slot), self.timeouts.as_ref()))
+            .map(|s| {
+                let slot = Some(self.layout.pos(s.slot));
+                Row::of_entry(now, &s.entry, slot, self.timeouts.as_ref())
+            })
             .collect();
         Ok(self.send(Update::Table {
             now,
@@ -219,7 +226,7 @@ impl Run {
                 if r.lost_before > 0 && self.send(Update::Lost(r.lost_before as u64)) {
                     return Ok(true);
                 }
-                let e = ConnEvent::of_record(&r.record, SystemTime::now(), self.now);
+                let e = ConnEvent::of_record(&r.record, SystemTime::now(), self.now, self.layout);
                 if self.send(Update::Event(e)) {
                     return Ok(true);
                 }

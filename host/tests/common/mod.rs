@@ -225,12 +225,17 @@ impl ScriptedBoard {
     /// DUMP_TABLE, GET/SET_CONFIG), sending one event after every counter read, for at most
     /// `limit`.
     pub fn start(conns: Vec<Conn>, limit: Duration) -> ScriptedBoard {
+        ScriptedBoard::start_as(identity(), conns, limit)
+    }
+
+    /// `start`, the board answering `IDENTIFY` with `id` (another way count).
+    pub fn start_as(id: Identity, conns: Vec<Conn>, limit: Duration) -> ScriptedBoard {
         let (mut master, slave) = TTYPort::pair().expect("a pseudo-terminal pair");
         master.set_timeout(Duration::from_millis(20)).unwrap();
         let path = slave.name().expect("the slave's path");
         let stop = Arc::new(AtomicBool::new(false));
         let s = stop.clone();
-        let handle = thread::spawn(move || serve(&mut master, &conns, &s, limit));
+        let handle = thread::spawn(move || serve(&mut master, id, &conns, &s, limit));
         ScriptedBoard {
             path,
             stop,
@@ -254,7 +259,7 @@ impl Drop for ScriptedBoard {
     }
 }
 
-fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duration) {
+fn serve(master: &mut TTYPort, id: Identity, conns: &[Conn], stop: &AtomicBool, limit: Duration) {
     let mut d = Decoder::new();
     let mut buf = [0u8; 512];
     let t0 = Instant::now();
@@ -275,7 +280,7 @@ fn serve(master: &mut TTYPort, conns: &[Conn], stop: &AtomicBool, limit: Duratio
             let Ok(req) = Frame::parse(&c) else { continue };
             let mut out = Vec::new();
             match Op::from_u8(req.header.op) {
-                Some(Op::Identify) => out = respond(&req, identity().encode()),
+                Some(Op::Identify) => out = respond(&req, id.encode()),
                 Some(Op::Ping) => out = respond(&req, req.payload.clone()),
                 Some(Op::ReadCounters) => {
                     reads += 1;

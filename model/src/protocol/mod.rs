@@ -6,6 +6,7 @@
 //!   that resynchronises after garbage.
 //! * [`message`]: the typed requests, responses, errors and events carried in frames.
 //! * [`payload`], [`phy`]: each operation's payload, encoded and decoded.
+//! * [`slot`]: a table slot number as bucket and way, for the board's way count.
 //! * [`client`]: the host's side of a conversation, over any transport (a serial port, the
 //!   simulated board), with one error type.
 
@@ -14,6 +15,7 @@ pub mod framing;
 pub mod message;
 pub mod payload;
 pub mod phy;
+pub mod slot;
 
 pub use framing::{encode_frame, Decoder, FrameError};
 pub use message::{Frame, Header, Kind};

@@ -3,6 +3,7 @@
 //! A payload too short for its type decodes to `None`, never a panic.
 
 use super::message::{put_uint, Reader};
+use super::slot::{BadWays, SlotLayout};
 use super::{ENTRY_BYTES, MAGIC};
 use crate::counters::Counter;
 use crate::descriptor::{Endpoint, FlowKey};
@@ -32,6 +33,12 @@ impl Identity {
             2 => "Arty A7-100T",
             _ => "unknown board",
         }
+    }
+
+    /// How the board's slot numbers split into bucket and way; an error when its way count
+    /// makes no table (the client refuses such an answer: `Error::BadWays`).
+    pub fn layout(&self) -> Result<SlotLayout, BadWays> {
+        SlotLayout::new(self.ways as usize)
     }
 
     pub fn capacity(&self) -> usize {
@@ -163,8 +170,8 @@ pub fn entry_words(bytes: &[u8]) -> Option<[u64; layout::WORDS]> {
     Some(w)
 }
 
-/// A table slot: `bucket << 2 | way` and its entry (an IPv6 entry's continuation is in the
-/// next way).
+/// A table slot: `bucket << WAY_BITS | way` (split by [`SlotLayout`]) and its entry (an IPv6
+/// entry's continuation is in the next way).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slot {
     pub slot: u16,
@@ -186,7 +193,7 @@ impl Slot {
     }
 }
 
-/// One way of the table as `DUMP_TABLE` sends it: `bucket << 2 | way` and its word.
+/// One way of the table as `DUMP_TABLE` sends it: `bucket << WAY_BITS | way` and its word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DumpedWay {
     pub slot: u16,
@@ -426,6 +433,7 @@ pub const EVENT_RECORD_BYTES_V6: usize = EVENT_RECORD_BYTES + 2 * 12;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventRecord {
     pub what: u8,
+    /// `bucket << WAY_BITS | way` ([`SlotLayout`]).
     pub slot: u16,
     pub lo_before: TcpState,
     pub lo_after: TcpState,

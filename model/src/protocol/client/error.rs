@@ -93,6 +93,15 @@ pub enum Error {
     #[error("{port} answered, but not as a synscope")]
     NotIdentified { port: String },
 
+    /// The board's `IDENTIFY` answer gives a way count that makes no table (`ways`: not a
+    /// power of two, or fewer than 2): its slot numbers could not be split into bucket and way.
+    #[error(
+        "{port} answered as a synscope whose table has {ways} ways per bucket, which no \
+         synscope has (a power of two, at least 2: 2, 4 or 8); update the host tool or the \
+         bitstream"
+    )]
+    BadWays { port: String, ways: usize },
+
     /// The board answered in another protocol version (`theirs`).
     #[error(
         "protocol version mismatch: {port} speaks version {theirs}, this synscope {}; update \

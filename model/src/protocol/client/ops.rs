@@ -20,12 +20,18 @@ pub fn baud_code(baud: u32) -> Result<u8, Error> {
 }
 
 impl<T: Transport> Client<T> {
-    /// Ask who is there (`IDENTIFY`); fails clearly when it is not a synscope.
+    /// Ask who is there (`IDENTIFY`); fails clearly when it is not a synscope, or one whose
+    /// way count makes no table (so every identity it returns has a [`Identity::layout`]).
     pub fn identify(&mut self) -> Result<Identity, Error> {
         let p = self.request(Op::Identify, Vec::new())?;
-        Identity::decode(&p).ok_or_else(|| Error::NotIdentified {
+        let id = Identity::decode(&p).ok_or_else(|| Error::NotIdentified {
             port: self.name().to_string(),
-        })
+        })?;
+        id.layout().map_err(|e| Error::BadWays {
+            port: self.name().to_string(),
+            ways: e.ways,
+        })?;
+        Ok(id)
     }
 
     /// Every counter and the board's time (`READ_COUNTERS`).

@@ -286,6 +286,35 @@ fn an_answer_without_the_magic_is_not_identified() {
 }
 
 #[test]
+fn a_way_count_that_makes_no_table_is_a_typed_error() {
+    for ways in [0u8, 1, 3, 6, 255] {
+        let mut c = client(Script::new(move |req| {
+            respond(req, Identity { ways, ..identity() }.encode())
+        }));
+        let e = c.identify().unwrap_err();
+        assert!(
+            matches!(e, Error::BadWays { ways: w, .. } if w == ways as usize),
+            "{ways}: {e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "pty answered as a synscope whose table has {ways} ways per bucket, which no \
+                 synscope has (a power of two, at least 2: 2, 4 or 8); update the host tool or \
+                 the bitstream"
+            )
+        );
+    }
+    for ways in [2u8, 4, 8] {
+        let id = Identity { ways, ..identity() };
+        let mut c = client(Script::new(move |req| respond(req, id.encode())));
+        let got = c.identify().unwrap();
+        assert_eq!(got, id);
+        assert_eq!(got.layout().unwrap().ways(), ways as usize);
+    }
+}
+
+#[test]
 fn another_protocol_version_is_named() {
     let mut c = client(Script::new(|req| {
         let mut f = Frame::new(Kind::Response, req.header.seq, Op::Identify, 0, vec![]);
