@@ -75,11 +75,12 @@ fn probe(link: &mut Link) -> Result<(u32, Identity)> {
                 return Ok((at, id));
             }
             // Text is no synscope at any rate; the link failing (unplugged) is the same at
-            // every rate; a synscope whose way count makes no table answered at this one.
+            // every rate; a synscope whose table geometry makes no slots answered at this one.
             Err(
                 e @ (Error::NotSynscope { text: true, .. }
                 | Error::Io { .. }
-                | Error::BadWays { .. }),
+                | Error::BadWays { .. }
+                | Error::BadBuckets { .. }),
             ) => return Err(e.into()),
             // A wrong rate: silence, or the board's bytes garbled.
             Err(e) => last = Some(e),

@@ -272,11 +272,14 @@ fn descriptor() -> CountRecord {
     }
 }
 
+/// A record and the counters it must move, by name.
+type NamedCase = (&'static str, CountRecord, Vec<(Counter, u64)>);
+
 #[test]
 fn each_record_field_feeds_its_named_counter() {
     let syn = 1u64 << 1;
     let ack = 1u64 << 4;
-    let cases: Vec<(&str, CountRecord, Vec<(Counter, u64)>)> = vec![
+    let cases: Vec<NamedCase> = vec![
         (
             "a SYN of class Syn",
             CountRecord {

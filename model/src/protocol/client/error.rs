@@ -102,6 +102,18 @@ pub enum Error {
     )]
     BadWays { port: String, ways: usize },
 
+    /// The board's `IDENTIFY` answer gives more buckets than a slot number can name (a slot
+    /// is 16 bits: `bucket_bits` plus the way bits must fit).
+    #[error(
+        "{port} answered as a synscope whose table has 2^{bucket_bits} buckets of {ways} ways, \
+         more than a 16-bit slot number can name; update the host tool or the bitstream"
+    )]
+    BadBuckets {
+        port: String,
+        bucket_bits: u8,
+        ways: usize,
+    },
+
     /// The board answered in another protocol version (`theirs`).
     #[error(
         "protocol version mismatch: {port} speaks version {theirs}, this synscope {}; update \

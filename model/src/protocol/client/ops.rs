@@ -21,16 +21,24 @@ pub fn baud_code(baud: u32) -> Result<u8, Error> {
 
 impl<T: Transport> Client<T> {
     /// Ask who is there (`IDENTIFY`); fails clearly when it is not a synscope, or one whose
-    /// way count makes no table (so every identity it returns has a [`Identity::layout`]).
+    /// way count makes no table or whose buckets a slot number cannot name (so every identity
+    /// it returns has a [`Identity::layout`] and a capacity that fits a slot).
     pub fn identify(&mut self) -> Result<Identity, Error> {
         let p = self.request(Op::Identify, Vec::new())?;
         let id = Identity::decode(&p).ok_or_else(|| Error::NotIdentified {
             port: self.name().to_string(),
         })?;
-        id.layout().map_err(|e| Error::BadWays {
+        let layout = id.layout().map_err(|e| Error::BadWays {
             port: self.name().to_string(),
             ways: e.ways,
         })?;
+        if u32::from(id.bucket_bits) + layout.way_bits() > u16::BITS {
+            return Err(Error::BadBuckets {
+                port: self.name().to_string(),
+                bucket_bits: id.bucket_bits,
+                ways: layout.ways(),
+            });
+        }
         Ok(id)
     }
 

@@ -508,3 +508,43 @@ fn a_session_goes_on_over_another_transport() {
     c.request(Op::Ping, vec![]).unwrap();
     assert_eq!(seen.get(), 2, "the sequence goes on");
 }
+
+#[test]
+fn more_buckets_than_a_slot_names_is_a_typed_error() {
+    for (bucket_bits, ways, ok) in [
+        (14u8, 4u8, true),
+        (15, 4, false),
+        (13, 8, true),
+        (40, 2, false),
+    ] {
+        let mut c = client(Script::new(move |req| {
+            respond(
+                req,
+                Identity {
+                    bucket_bits,
+                    ways,
+                    ..identity()
+                }
+                .encode(),
+            )
+        }));
+        let got = c.identify();
+        if ok {
+            assert_eq!(got.unwrap().capacity(), 1 << 16);
+            continue;
+        }
+        let e = got.unwrap_err();
+        assert!(
+            matches!(e, Error::BadBuckets { bucket_bits: b, .. } if b == bucket_bits),
+            "{bucket_bits}: {e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "pty answered as a synscope whose table has 2^{bucket_bits} buckets of {ways} \
+                 ways, more than a 16-bit slot number can name; update the host tool or the \
+                 bitstream"
+            )
+        );
+    }
+}
