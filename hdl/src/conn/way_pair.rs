@@ -20,10 +20,9 @@
 //! continuation when C1 read it.
 
 use crate::conn::counter_bank::WaySnap;
-use crate::conn::entry::{AsCont, EntryBits, TIME_BITS, TOP_IP_BITS};
+use crate::conn::entry::{AsCont, EntryBits, TrackBits, TIME_BITS, TOP_IP_BITS};
 use crate::conn::entry_age::{EntryAge, TimeoutBits, CLASS_BITS, CLASS_NEVER};
 use crate::conn::way_choice::Ranked;
-use crate::conn::way_fields::SnapOf;
 use rust_hdl::prelude::*;
 
 /// The key an item looks for, as `FlowKey::of` orders it: each address's low 32 bits (what a
@@ -86,9 +85,6 @@ pub struct WayPair {
     odd_ager: EntryAge,
     /// The odd way read as a continuation.
     as_cont: AsCont,
-    /// The gauges' snapshot of each way as read (the odd way: no entry if a continuation).
-    even_snap: SnapOf,
-    odd_snap: SnapOf,
     class_never: Constant<Bits<CLASS_BITS>>,
     // ---- C1
     even_raw: Signal<Local, EntryBits>,
@@ -100,6 +96,11 @@ pub struct WayPair {
     cont: Signal<Local, Bit>,
     /// The continuation holds the item's top address bits.
     top_eq: Signal<Local, Bit>,
+    // endpoints copied so that their state can be read (a field of a field is not one step)
+    trk_even_lo: Signal<Local, TrackBits>,
+    trk_even_hi: Signal<Local, TrackBits>,
+    trk_odd_lo: Signal<Local, TrackBits>,
+    trk_odd_hi: Signal<Local, TrackBits>,
     // ---- C1→C2 registers
     r_even_aged: DFF<EntryBits>,
     r_odd_aged: DFF<EntryBits>,
@@ -139,8 +140,6 @@ impl Default for WayPair {
             even_ager: Default::default(),
             odd_ager: Default::default(),
             as_cont: Default::default(),
-            even_snap: Default::default(),
-            odd_snap: Default::default(),
             class_never: Constant::new(CLASS_NEVER.to_bits()),
             even_raw: Default::default(),
             odd_raw: Default::default(),
@@ -149,6 +148,10 @@ impl Default for WayPair {
             odd_aged_c1: Default::default(),
             cont: Default::default(),
             top_eq: Default::default(),
+            trk_even_lo: Default::default(),
+            trk_even_hi: Default::default(),
+            trk_odd_lo: Default::default(),
+            trk_odd_hi: Default::default(),
             r_even_aged: Default::default(),
             r_odd_aged: Default::default(),
             r_even_rank: Default::default(),
@@ -239,12 +242,21 @@ impl Logic for WayPair {
         self.r_even_rank.d.next.age = self.even_ager.age.val();
         self.r_odd_rank.d.next.age = self.odd_ager.age.val();
         self.r_odd_cont.d.next = self.cont.val();
-        self.even_snap.entry.next = self.even_raw.val();
-        self.even_snap.head.next = true;
-        self.odd_snap.entry.next = self.odd_raw.val();
-        self.odd_snap.head.next = false;
-        self.r_even_old.d.next = self.even_snap.snap.val();
-        self.r_odd_old.d.next = self.odd_snap.snap.val();
+        // The gauges' snapshot, written out rather than through two `way_fields::SnapOf`
+        // (the same rule): with the blocks the Verilated core ran 1.0 % more instructions
+        // (callgrind, conn_core's random-stream test: 1,095 M against 1,084 M).
+        self.trk_even_lo.next = self.even_raw.val().lo;
+        self.trk_even_hi.next = self.even_raw.val().hi;
+        self.r_even_old.d.next.valid = self.even_raw.val().valid;
+        self.r_even_old.d.next.client_is_lo = self.even_raw.val().client_is_lo;
+        self.r_even_old.d.next.lo_state = self.trk_even_lo.val().state;
+        self.r_even_old.d.next.hi_state = self.trk_even_hi.val().state;
+        self.trk_odd_lo.next = self.odd_raw.val().lo;
+        self.trk_odd_hi.next = self.odd_raw.val().hi;
+        self.r_odd_old.d.next.valid = self.odd_raw.val().valid && !self.odd_raw.val().v6;
+        self.r_odd_old.d.next.client_is_lo = self.odd_raw.val().client_is_lo;
+        self.r_odd_old.d.next.lo_state = self.trk_odd_lo.val().state;
+        self.r_odd_old.d.next.hi_state = self.trk_odd_hi.val().state;
 
         self.even_aged.next = self.r_even_aged.q.val();
         self.odd_aged.next = self.r_odd_aged.q.val();
