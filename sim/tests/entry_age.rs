@@ -11,9 +11,8 @@
 
 mod common;
 
-use common::{seed, Rng};
+use common::{seed, timeout_word, Rng};
 use synscope_hdl::conn::entry::{u32s_of_words, words_of_u32s, EntryBits};
-use synscope_hdl::conn::entry_age::TIMEOUT_BITS;
 use synscope_model::entry::{Aux, EndpointTrack, Entry, SeqKnown};
 use synscope_model::time::{elapsed, secs};
 use synscope_model::timeouts::{expire, handshake_silence, Aged, MAX_TIMEOUT_S};
@@ -26,15 +25,6 @@ const AGE_MAX: u32 = (1 << 20) - 1;
 const PORT_WORDS: usize = 15;
 
 /// `Entry::eviction_class` of a pair of states.
-/// The `timeouts` port (`TimeoutBits`): the five timeouts packed least significant first, in
-/// declaration order.
-fn timeout_word(t: &Timeouts) -> u128 {
-    [t.time_wait, t.handshake, t.fin_wait_2, t.idle, t.linger]
-        .iter()
-        .enumerate()
-        .fold(0, |w, (i, v)| w | u128::from(*v) << (i * TIMEOUT_BITS))
-}
-
 fn eviction_class(states: [TcpState; 2]) -> Option<u8> {
     let any = Endpoint::v4(0, 0);
     Entry {

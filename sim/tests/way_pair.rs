@@ -15,13 +15,13 @@
 
 mod common;
 
-use common::{seed, seeded, Rng};
+use common::{seed, seeded, timeout_word, Rng};
 use rust_hdl::prelude::{Bits, Synth, ToBits};
 use synscope_hdl::conn::counter_bank::WaySnap;
 use synscope_hdl::conn::entry::{
     u32s_of_words, unpack_bits, words_of_u32s, ContBits, EntryBits, STATE_BITS, TIME_BITS, WORDS,
 };
-use synscope_hdl::conn::entry_age::{CLASS_NEVER, TIMEOUT_BITS};
+use synscope_hdl::conn::entry_age::CLASS_NEVER;
 use synscope_hdl::conn::way_pair::WayKey;
 use synscope_model::entry::{Aux, EndpointTrack, Entry, SeqKnown};
 use synscope_model::time::{elapsed, secs};
@@ -57,13 +57,6 @@ enum Held {
 struct Pair {
     even: Option<Entry>,
     odd: Held,
-}
-
-fn timeout_word(t: &Timeouts) -> u128 {
-    [t.time_wait, t.handshake, t.fin_wait_2, t.idle, t.linger]
-        .iter()
-        .enumerate()
-        .fold(0, |w, (i, v)| w | u128::from(*v) << (i * TIMEOUT_BITS))
 }
 
 /// `b` as Verilator's 32-bit words, least significant first.

@@ -291,3 +291,13 @@ impl PortValue for u64 {
         self
     }
 }
+
+/// The `timeouts` port of the aging blocks (`entry_age::TimeoutBits`): the five timeouts packed
+/// least significant first, in declaration order.
+pub fn timeout_word(t: &synscope_model::Timeouts) -> u128 {
+    use synscope_hdl::conn::entry_age::TIMEOUT_BITS;
+    [t.time_wait, t.handshake, t.fin_wait_2, t.idle, t.linger]
+        .iter()
+        .enumerate()
+        .fold(0, |w, (i, v)| w | u128::from(*v) << (i * TIMEOUT_BITS))
+}
