@@ -346,7 +346,9 @@ fn top_ports(text: &str, file: &Path) -> Vec<Port> {
     let body = &body[..body.find("endmodule").expect("endmodule")];
     let mut ports = Vec::new();
     for line in body.lines() {
-        let mut words = line
+        // Drop a trailing `/*verilator …*/` (the `isolate_assignments` pass marks output regs).
+        let code = line.split("/*").next().unwrap_or(line);
+        let mut words = code
             .trim()
             .trim_end_matches(';')
             .split_whitespace()

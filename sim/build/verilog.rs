@@ -1,7 +1,8 @@
 //! Simulation-only passes over the generated Verilog (the copies in `OUT_DIR` that Verilator
 //! reads; `hdl/` and `make verilog` are untouched). Neither changes what the design does.
 
-/// Marks every scalar or vector `reg` declaration `/*verilator isolate_assignments*/`.
+/// Marks every scalar or vector `reg` declaration, the `output reg` ports included,
+/// `/*verilator isolate_assignments*/`.
 ///
 /// rust-hdl emits each block's `update()` as one `always @(*)` that drives its sub-blocks'
 /// inputs and reads their outputs. Verilator orders whole blocks, so it sees circular logic
@@ -13,11 +14,16 @@
 /// instructions per cycle (docs/hdl.md, "Where the cycles go"). Memories (`reg [w] m[n];`)
 /// and declarations with an initialiser are left alone. Line numbers are kept, so messages
 /// (`$fatal`, lint) still point at the generated file's lines.
+///
+/// Output ports count: a block that drives an `output reg` and reads it back in the same
+/// `always` (the segment engine computes `entry_out`, then reads its two tracker halves) is a
+/// loop until the port's assignments are a block of their own. With the ports marked, the
+/// core and the board have no UNOPTFLAT loop left (3 and 4 before).
 pub fn isolate_assignments(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for line in text.split_inclusive('\n') {
         let body = line.trim_end();
-        if is_plain_reg(body) {
+        if is_reg_declaration(body) {
             out.push_str(&body[..body.len() - 1]);
             out.push_str(" /*verilator isolate_assignments*/;");
             out.push_str(&line[body.len()..]);
@@ -28,9 +34,15 @@ pub fn isolate_assignments(text: &str) -> String {
     out
 }
 
-/// `reg name;` or `reg [msb:lsb] name;` (any spacing), nothing else.
-fn is_plain_reg(line: &str) -> bool {
-    let Some(rest) = line.trim_start().strip_prefix("reg") else {
+/// `reg name;` or `reg [msb:lsb] name;` (any spacing), or the same after `output`; nothing else.
+fn is_reg_declaration(line: &str) -> bool {
+    let line = line.trim_start();
+    let line = match line.strip_prefix("output") {
+        Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start(),
+        Some(_) => return false,
+        None => line,
+    };
+    let Some(rest) = line.strip_prefix("reg") else {
         return false;
     };
     let Some(rest) = rest.strip_suffix(';') else {
