@@ -14,7 +14,7 @@
 //! Events: the model's events of each descriptor become one expected record (created,
 //! refused, evicted, reincarnated, which endpoints changed, slot, states, key, time) and the
 //! records popped from the core's event FIFO (popped every cycle) are compared in order. The
-//! hardware also reports dead ways its descriptor's aging removed (`ev_expired`); the model
+//! hardware also reports dead ways its descriptor's aging removed (the record's `expired`); the model
 //! counts expiry in its per-second sweep, so that field is not compared and a record with only
 //! expiry in it is skipped. Gauges: the 22 live state gauges against `Tracker::state_histogram`
 //! at the end of every stream.
@@ -31,6 +31,7 @@ use std::time::Instant;
 use synscope_hdl::conn::conn_core::{BUCKET_BITS_SMALL, EVENT_FIFO_BITS_SMALL, LATENCY};
 use synscope_hdl::conn::counter_bank::{FIRST_COUNTER, FIRST_GAUGE, LAST_COUNTER, STATES};
 use synscope_hdl::conn::entry::{unpack_bits, words_of_u32s, ContBits, EntryBits};
+use synscope_hdl::conn::event_queue::EventRecord;
 use synscope_hdl::conn::WAYS;
 use synscope_model::descriptor::{SegmentDescriptor, WSCALE_NONE};
 use synscope_model::flags::TcpFlags;
@@ -63,6 +64,14 @@ fn entry_of(w: [u32; 15]) -> EntryBits {
     unpack_bits(&words_of_u32s(&w))
 }
 
+/// `width` (at most 64) bits of a wide port's words, from bit `at` (bit 0: word 0's LSB).
+fn bits_at(words: &[u32], at: usize, width: usize) -> u64 {
+    (0..width).fold(0, |v, i| {
+        let bit = at + i;
+        v | u64::from(words[bit / 32] >> (bit % 32) & 1) << i
+    })
+}
+
 /// What the model says about one descriptor.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Expect {
@@ -88,7 +97,7 @@ enum Item {
     KeyLoad(Key),
 }
 
-/// One event record, as compared (`ev_expired` is not: see the module doc).
+/// One event record, as compared (`expired` is not: see the module doc).
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct EvRec {
     created: bool,
@@ -261,33 +270,38 @@ impl Harness {
         Ok(())
     }
 
-    /// The FIFO's head record (and its `ev_expired`), if any.
+    /// The FIFO's head record (and its `expired`), if any: `ev_record` read field by field
+    /// at the offsets of hdl's `EventRecord`, with the bucket and the whole addresses.
     fn ev_head(&self) -> Option<(EvRec, u64)> {
         let hw = &self.hw;
         hw.host_ev_valid().then(|| {
+            let words = hw.host_ev_record();
+            let r = EventRecord::default();
+            let field = |at: usize, width: usize| bits_at(&words, at, width);
+            let flag = |at: usize| field(at, 1) == 1;
             (
                 EvRec {
-                    created: hw.host_ev_created(),
-                    refused: hw.host_ev_refused(),
-                    evicted: hw.host_ev_evicted(),
-                    reincarnated: hw.host_ev_reincarnated(),
-                    lo_changed: hw.host_ev_lo_changed(),
-                    hi_changed: hw.host_ev_hi_changed(),
+                    created: flag(r.get_my_offset_created()),
+                    refused: flag(r.get_my_offset_refused()),
+                    evicted: flag(r.get_my_offset_evicted()),
+                    reincarnated: flag(r.get_my_offset_reincarnated()),
+                    lo_changed: flag(r.get_my_offset_lo_changed()),
+                    hi_changed: flag(r.get_my_offset_hi_changed()),
                     bucket: hw.host_ev_bucket(),
-                    way: hw.host_ev_way().to_u64(),
-                    lo_before: hw.host_ev_lo_before(),
-                    hi_before: hw.host_ev_hi_before(),
-                    lo_after: hw.host_ev_lo_after(),
-                    hi_after: hw.host_ev_hi_after(),
-                    v6: hw.host_ev_v6(),
+                    way: field(r.get_my_offset_way(), r.get_my_width_way()),
+                    lo_before: field(r.get_my_offset_lo_before(), r.get_my_width_lo_before()),
+                    hi_before: field(r.get_my_offset_hi_before(), r.get_my_width_hi_before()),
+                    lo_after: field(r.get_my_offset_lo_after(), r.get_my_width_lo_after()),
+                    hi_after: field(r.get_my_offset_hi_after(), r.get_my_width_hi_after()),
+                    v6: flag(r.get_my_offset_v6()),
                     lo_ip: hw.host_ev_lo_ip(),
-                    lo_port: hw.host_ev_lo_port(),
+                    lo_port: field(r.get_my_offset_lo_port(), r.get_my_width_lo_port()),
                     hi_ip: hw.host_ev_hi_ip(),
-                    hi_port: hw.host_ev_hi_port(),
-                    time: hw.host_ev_time(),
-                    client_is_lo: hw.host_ev_client_is_lo(),
+                    hi_port: field(r.get_my_offset_hi_port(), r.get_my_width_hi_port()),
+                    time: field(r.get_my_offset_time(), r.get_my_width_time()),
+                    client_is_lo: flag(r.get_my_offset_client_is_lo()),
                 },
-                hw.ev_expired(),
+                field(r.get_my_offset_expired(), r.get_my_width_expired()),
             )
         })
     }

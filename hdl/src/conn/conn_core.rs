@@ -66,7 +66,8 @@
 //! **Events**: a descriptor that created, refused, evicted, reincarnated, moved an endpoint or
 //! removed dead ways of its bucket pushes one [`EventRecord`] (and its bucket) into the event
 //! FIFO at the O stage; when the FIFO is full the record is dropped and `events_dropped`
-//! counts it. The host side is first-word fall-through: `ev_valid`, `ev_*`, `ev_pop`.
+//! counts it. The host side is first-word fall-through: `ev_valid`, then `ev_record` (the
+//! [`EventRecord`]) with its bucket and whole addresses, and `ev_pop`.
 //!
 //! **Gauges**: [`GAUGES`] counters of live entries per (client | server) state, moved by every
 //! write-back (old bucket vs new), read at `counter_index` `FIRST_GAUGE..`.
@@ -97,7 +98,7 @@ use crate::conn::toeplitz_hash::ToeplitzHash;
 use crate::conn::way_choice::WayChoice;
 use crate::conn::way_pair::WayPair;
 use crate::conn::write_back::WriteBack;
-use crate::conn::{PAIRS, WAYS, WAY_COUNT_BITS};
+use crate::conn::{PAIRS, WAYS};
 use crate::ports::core_host::CoreHost;
 use crate::ports::segment_desc::SegmentDescIn;
 use crate::ports::segment_record::SegmentRecord;
@@ -144,10 +145,6 @@ pub struct ConnCore<const B: usize, const E: usize, const EP1: usize> {
     // ---- per-descriptor record
     /// The per-descriptor record.
     pub out: SegmentRecord<B>,
-    // ---- event FIFO read side (first-word fall-through: `ev_*` show the oldest record while
-    // `ev_valid`; `ev_pop` removes it at the clock edge)
-    /// The oldest event record's `expired` (not in the host port: only the tests read it).
-    pub ev_expired: Signal<Out, Bits<WAY_COUNT_BITS>>,
     // ---- blocks
     /// S0: the descriptor in.
     desc_in: DescIn,
@@ -205,7 +202,6 @@ impl<const B: usize, const E: usize, const EP1: usize> Default for ConnCore<B, E
             counter_value: Default::default(),
             counter_snap: Default::default(),
             counter_frozen: Default::default(),
-            ev_expired: Default::default(),
             desc_in: Default::default(),
             hasher: Default::default(),
             delay: Default::default(),
@@ -491,23 +487,7 @@ impl<const B: usize, const E: usize, const EP1: usize> Logic for ConnCore<B, E, 
         self.host.ev_bucket.next = self.events.head_bucket.val();
         self.host.ev_lo_ip.next = self.events.head_lo_ip.val();
         self.host.ev_hi_ip.next = self.events.head_hi_ip.val();
-        self.host.ev_created.next = self.events.head.val().created;
-        self.host.ev_refused.next = self.events.head.val().refused;
-        self.host.ev_evicted.next = self.events.head.val().evicted;
-        self.host.ev_reincarnated.next = self.events.head.val().reincarnated;
-        self.host.ev_lo_changed.next = self.events.head.val().lo_changed;
-        self.host.ev_hi_changed.next = self.events.head.val().hi_changed;
-        self.ev_expired.next = self.events.head.val().expired;
-        self.host.ev_way.next = self.events.head.val().way;
-        self.host.ev_lo_before.next = self.events.head.val().lo_before;
-        self.host.ev_hi_before.next = self.events.head.val().hi_before;
-        self.host.ev_lo_after.next = self.events.head.val().lo_after;
-        self.host.ev_hi_after.next = self.events.head.val().hi_after;
-        self.host.ev_v6.next = self.events.head.val().v6;
-        self.host.ev_lo_port.next = self.events.head.val().lo_port;
-        self.host.ev_hi_port.next = self.events.head.val().hi_port;
-        self.host.ev_time.next = self.events.head.val().time;
-        self.host.ev_client_is_lo.next = self.events.head.val().client_is_lo;
+        self.host.ev_record.next = self.events.head.val();
 
         // ---- O: the counters (`counter_bank`) and the outputs
         self.bank.record.next = self.rec.count.val();

@@ -417,25 +417,10 @@ impl<const B: usize> Logic for CommandEngine<B> {
         self.events.reset.next = self.reset.val();
         self.events.mask.next = self.settings.event_mask.val();
         self.events.rate.next = self.settings.event_rate.val();
-        self.events.ev_created.next = self.core.ev_created.val();
-        self.events.ev_refused.next = self.core.ev_refused.val();
-        self.events.ev_evicted.next = self.core.ev_evicted.val();
-        self.events.ev_reincarnated.next = self.core.ev_reincarnated.val();
-        self.events.ev_lo_changed.next = self.core.ev_lo_changed.val();
-        self.events.ev_hi_changed.next = self.core.ev_hi_changed.val();
+        self.events.ev_record.next = self.core.ev_record.val();
         self.events.ev_bucket.next = self.core.ev_bucket.val();
-        self.events.ev_way.next = self.core.ev_way.val();
-        self.events.ev_lo_before.next = self.core.ev_lo_before.val();
-        self.events.ev_hi_before.next = self.core.ev_hi_before.val();
-        self.events.ev_lo_after.next = self.core.ev_lo_after.val();
-        self.events.ev_hi_after.next = self.core.ev_hi_after.val();
-        self.events.ev_v6.next = self.core.ev_v6.val();
         self.events.ev_lo_ip.next = self.core.ev_lo_ip.val();
-        self.events.ev_lo_port.next = self.core.ev_lo_port.val();
         self.events.ev_hi_ip.next = self.core.ev_hi_ip.val();
-        self.events.ev_hi_port.next = self.core.ev_hi_port.val();
-        self.events.ev_time.next = self.core.ev_time.val();
-        self.events.ev_client_is_lo.next = self.core.ev_client_is_lo.val();
 
         // ---- outputs: the blocks' core ports; the transmit register's low byte
         self.divisor.next = self.settings.divisor.val();

@@ -4,8 +4,9 @@
 //! the counter index range from the front end's counters, so it routes those four signals
 //! itself.
 
-use crate::conn::entry::{EntryBits, STATE_BITS, TIME_BITS};
+use crate::conn::entry::EntryBits;
 use crate::conn::entry_age::TIMEOUT_BITS;
+use crate::conn::event_queue::EventRecord;
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::toeplitz_hash::KEY_BITS;
 use crate::conn::WAY_BITS;
@@ -48,24 +49,13 @@ interface_pair! {
         // while `ev_valid`; `ev_pop` removes it at the clock edge)
         ev_pop: drive Bit,
         ev_valid: take Bit,
-        ev_created: take Bit,
-        ev_refused: take Bit,
-        ev_evicted: take Bit,
-        ev_reincarnated: take Bit,
-        ev_lo_changed: take Bit,
-        ev_hi_changed: take Bit,
+        /// The record as the event FIFO stores it (its `lo_ip`/`hi_ip` are the addresses'
+        /// low 32 bits).
+        ev_record: take EventRecord,
+        /// The record's bucket (a `LogicStruct` cannot be generic over its width).
         ev_bucket: take Bits<B>,
-        ev_way: take Bits<WAY_BITS>,
-        ev_lo_before: take Bits<STATE_BITS>,
-        ev_hi_before: take Bits<STATE_BITS>,
-        ev_lo_after: take Bits<STATE_BITS>,
-        ev_hi_after: take Bits<STATE_BITS>,
-        ev_v6: take Bit,
+        /// The whole addresses (an IPv4 address in the low 32 bits, the rest zero).
         ev_lo_ip: take Bits<IP_BITS>,
-        ev_lo_port: take Bits<16>,
         ev_hi_ip: take Bits<IP_BITS>,
-        ev_hi_port: take Bits<16>,
-        ev_time: take Bits<TIME_BITS>,
-        ev_client_is_lo: take Bit,
     }
 }

@@ -21,6 +21,7 @@
 //! `reset` (synchronous) clears the counters, the sequence number and the millisecond window.
 
 use crate::conn::entry::{STATE_BITS, TIME_BITS};
+use crate::conn::event_queue::EventRecord;
 use crate::conn::flow_key::IP_BITS;
 use crate::conn::WAY_BITS;
 use crate::link::engine::{PIECE_N_BITS, TX_BITS};
@@ -115,25 +116,11 @@ pub struct EventResponder<const B: usize> {
     pub mask: Signal<In, Bits<8>>,
     pub rate: Signal<In, Bits<16>>,
     // ---- the core's oldest record (its event FIFO's output)
-    pub ev_created: Signal<In, Bit>,
-    pub ev_refused: Signal<In, Bit>,
-    pub ev_evicted: Signal<In, Bit>,
-    pub ev_reincarnated: Signal<In, Bit>,
-    pub ev_lo_changed: Signal<In, Bit>,
-    pub ev_hi_changed: Signal<In, Bit>,
+    /// The record (`ev_record`), its bucket and its whole addresses, as the host port has them.
+    pub ev_record: Signal<In, EventRecord>,
     pub ev_bucket: Signal<In, Bits<B>>,
-    pub ev_way: Signal<In, Bits<WAY_BITS>>,
-    pub ev_lo_before: Signal<In, Bits<STATE_BITS>>,
-    pub ev_hi_before: Signal<In, Bits<STATE_BITS>>,
-    pub ev_lo_after: Signal<In, Bits<STATE_BITS>>,
-    pub ev_hi_after: Signal<In, Bits<STATE_BITS>>,
-    pub ev_v6: Signal<In, Bit>,
     pub ev_lo_ip: Signal<In, Bits<IP_BITS>>,
-    pub ev_lo_port: Signal<In, Bits<16>>,
     pub ev_hi_ip: Signal<In, Bits<IP_BITS>>,
-    pub ev_hi_port: Signal<In, Bits<16>>,
-    pub ev_time: Signal<In, Bits<TIME_BITS>>,
-    pub ev_client_is_lo: Signal<In, Bit>,
     /// The record taken in this cycle is to be sent (with `take` only).
     pub send: Signal<Out, Bit>,
     /// Its frame's sequence number.
@@ -159,6 +146,8 @@ pub struct EventResponder<const B: usize> {
     v6_q: DFF<Bit>,
     ev_lo6: DFF<Bits<128>>,
     ev_hi6: DFF<Bits<128>>,
+    /// The record's time (a local: yosys 0.23 takes no part-select of a struct field's).
+    ev_time: Signal<Local, Bits<TIME_BITS>>,
     ev_what: Signal<Local, WhatBits>,
     ev_what_bits: Signal<Local, Bits<8>>,
     way_shift: Constant<Bits<4>>,
@@ -197,25 +186,10 @@ impl<const B: usize> EventResponder<B> {
             take: Default::default(),
             mask: Default::default(),
             rate: Default::default(),
-            ev_created: Default::default(),
-            ev_refused: Default::default(),
-            ev_evicted: Default::default(),
-            ev_reincarnated: Default::default(),
-            ev_lo_changed: Default::default(),
-            ev_hi_changed: Default::default(),
+            ev_record: Default::default(),
             ev_bucket: Default::default(),
-            ev_way: Default::default(),
-            ev_lo_before: Default::default(),
-            ev_hi_before: Default::default(),
-            ev_lo_after: Default::default(),
-            ev_hi_after: Default::default(),
-            ev_v6: Default::default(),
             ev_lo_ip: Default::default(),
-            ev_lo_port: Default::default(),
             ev_hi_ip: Default::default(),
-            ev_hi_port: Default::default(),
-            ev_time: Default::default(),
-            ev_client_is_lo: Default::default(),
             send: Default::default(),
             seq: Default::default(),
             active: Default::default(),
@@ -234,6 +208,7 @@ impl<const B: usize> EventResponder<B> {
             v6_q: Default::default(),
             ev_lo6: Default::default(),
             ev_hi6: Default::default(),
+            ev_time: Default::default(),
             ev_what: Default::default(),
             ev_what_bits: Default::default(),
             way_shift: Constant::new((WAY_BITS as u64).to_bits()),
@@ -282,16 +257,17 @@ impl<const B: usize> Logic for EventResponder<B> {
         self.events_sent.next = self.n_events_sent.q.val();
         self.events_rate_limited.next = self.n_rate_limited.q.val();
         // The record's kinds (for the mask), then its `what` byte.
-        self.ev_what.next.created = self.ev_created.val();
-        self.ev_what.next.refused = self.ev_refused.val();
-        self.ev_what.next.evicted = self.ev_evicted.val();
-        self.ev_what.next.reincarnated = self.ev_reincarnated.val();
-        self.ev_what.next.lo_changed = self.ev_lo_changed.val();
-        self.ev_what.next.hi_changed = self.ev_hi_changed.val();
+        self.ev_time.next = self.ev_record.val().time;
+        self.ev_what.next.created = self.ev_record.val().created;
+        self.ev_what.next.refused = self.ev_record.val().refused;
+        self.ev_what.next.evicted = self.ev_record.val().evicted;
+        self.ev_what.next.reincarnated = self.ev_record.val().reincarnated;
+        self.ev_what.next.lo_changed = self.ev_record.val().lo_changed;
+        self.ev_what.next.hi_changed = self.ev_record.val().hi_changed;
         self.ev_what.next.v6 = false;
         self.ev_what.next.zero = false;
         self.ev_kinds.next = self.ev_what.val().into();
-        self.ev_what.next.v6 = self.ev_v6.val();
+        self.ev_what.next.v6 = self.ev_record.val().v6;
         self.ev_what_bits.next = self.ev_what.val().into();
         // An IPv6 event's two pieces.
         self.piece6a.next.what = self.ev_piece.q.val().what;
@@ -315,20 +291,20 @@ impl<const B: usize> Logic for EventResponder<B> {
             self.ev_piece.d.next.what = self.ev_what_bits.val();
             self.ev_piece.d.next.slot = (bit_cast::<16, B>(self.ev_bucket.val())
                 << self.way_shift.val())
-                | bit_cast::<16, WAY_BITS>(self.ev_way.val());
-            self.ev_piece.d.next.lo_before = self.ev_lo_before.val();
-            self.ev_piece.d.next.lo_after = self.ev_lo_after.val();
-            self.ev_piece.d.next.hi_before = self.ev_hi_before.val();
-            self.ev_piece.d.next.hi_after = self.ev_hi_after.val();
-            self.ev_piece.d.next.lo_ip = self.ev_lo_ip.val().get_bits::<32>(0);
-            self.ev_piece.d.next.lo_port = self.ev_lo_port.val();
-            self.ev_piece.d.next.hi_ip = self.ev_hi_ip.val().get_bits::<32>(0);
-            self.v6_q.d.next = self.ev_v6.val();
+                | bit_cast::<16, WAY_BITS>(self.ev_record.val().way);
+            self.ev_piece.d.next.lo_before = self.ev_record.val().lo_before;
+            self.ev_piece.d.next.lo_after = self.ev_record.val().lo_after;
+            self.ev_piece.d.next.hi_before = self.ev_record.val().hi_before;
+            self.ev_piece.d.next.hi_after = self.ev_record.val().hi_after;
+            self.ev_piece.d.next.lo_ip = self.ev_record.val().lo_ip;
+            self.ev_piece.d.next.lo_port = self.ev_record.val().lo_port;
+            self.ev_piece.d.next.hi_ip = self.ev_record.val().hi_ip;
+            self.v6_q.d.next = self.ev_record.val().v6;
             self.ev_lo6.d.next = self.ev_lo_ip.val();
             self.ev_hi6.d.next = self.ev_hi_ip.val();
-            self.ev_piece.d.next.hi_port = self.ev_hi_port.val();
+            self.ev_piece.d.next.hi_port = self.ev_record.val().hi_port;
             self.ev_piece.d.next.time = self.ev_time.val().get_bits::<16>(4);
-            self.ev_piece.d.next.client_is_lo = self.ev_client_is_lo.val();
+            self.ev_piece.d.next.client_is_lo = self.ev_record.val().client_is_lo;
             if (self.ev_kinds.val() & self.mask.val()) == self.zero8.val() {
                 // Not a kind the host asked for.
             } else if (self.rate.val() != self.zero16.val())
