@@ -675,16 +675,15 @@ mod tests {
 
     fn seg(flags: u16, payload_len: u16, window: u16) -> SegmentDescriptor {
         SegmentDescriptor {
-            src: Endpoint::v4(1, 1),
-            dst: Endpoint::v4(2, 2),
-            seq: 0,
-            ack: 0,
-            flags: TcpFlags::new(flags),
             window,
-            wscale: crate::descriptor::WSCALE_NONE,
             payload_len,
-            tsval: None,
-            time: 0,
+            ..SegmentDescriptor::new(
+                Endpoint::v4(1, 1),
+                Endpoint::v4(2, 2),
+                0,
+                0,
+                TcpFlags::new(flags),
+            )
         }
     }
 

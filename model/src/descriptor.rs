@@ -219,6 +219,25 @@ pub struct SegmentDescriptor {
 }
 
 impl SegmentDescriptor {
+    /// A bare segment from `src` to `dst`: these numbers and flags, a 65,535-byte window with no
+    /// window-scale option ([`WSCALE_NONE`]), no payload, no Timestamps option, at time 0. The
+    /// starting point of tests and generators, which set the rest with struct update syntax
+    /// (`SegmentDescriptor { payload_len: 100, ..SegmentDescriptor::new(..) }`).
+    pub fn new(src: Endpoint, dst: Endpoint, seq: u32, ack: u32, flags: TcpFlags) -> Self {
+        Self {
+            src,
+            dst,
+            seq,
+            ack,
+            flags,
+            window: u16::MAX,
+            wscale: WSCALE_NONE,
+            payload_len: 0,
+            tsval: None,
+            time: 0,
+        }
+    }
+
     /// Sequence space this segment occupies: payload, plus one for SYN and one for FIN
     /// (RFC 9293 §3.4).
     pub fn seg_len(&self) -> u32 {

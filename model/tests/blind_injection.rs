@@ -4,7 +4,6 @@
 //! forged FINs change no endpoint's state; every forged segment is counted by the class its
 //! receiver puts it in.
 
-use synscope_model::descriptor::WSCALE_NONE;
 use synscope_model::rng::Rng;
 use synscope_model::time::secs;
 use synscope_model::{
@@ -29,16 +28,10 @@ fn seg(
     len: u16,
 ) -> SegmentDescriptor {
     SegmentDescriptor {
-        src,
-        dst,
-        seq,
-        ack,
-        flags: TcpFlags::new(flags),
         window: 502,
-        wscale: WSCALE_NONE,
         payload_len: len,
-        tsval: None,
         time: secs(1_000),
+        ..SegmentDescriptor::new(src, dst, seq, ack, TcpFlags::new(flags))
     }
 }
 

@@ -24,16 +24,8 @@ fn tracker() -> Tracker {
 
 fn seg(src: Endpoint, dst: Endpoint, seq: u32, ack: u32, flags: u16) -> SegmentDescriptor {
     SegmentDescriptor {
-        src,
-        dst,
-        seq,
-        ack,
-        flags: TcpFlags::new(flags),
-        window: 65535,
-        wscale: synscope_model::descriptor::WSCALE_NONE,
-        payload_len: 0,
-        tsval: None,
         time: 100,
+        ..SegmentDescriptor::new(src, dst, seq, ack, TcpFlags::new(flags))
     }
 }
 

@@ -558,11 +558,6 @@ fn seg(
     time: u32,
 ) -> SegmentDescriptor {
     SegmentDescriptor {
-        src,
-        dst,
-        seq,
-        ack,
-        flags: TcpFlags::new(flags),
         window: 502,
         wscale: if flags & TcpFlags::SYN != 0 {
             7
@@ -573,6 +568,7 @@ fn seg(
         // Timestamps on every segment, as Linux sends them (RFC 7323 §3): a 1 kHz clock.
         tsval: Some(time.wrapping_mul(1000 / synscope_model::time::TICKS_PER_SECOND)),
         time,
+        ..SegmentDescriptor::new(src, dst, seq, ack, TcpFlags::new(flags))
     }
 }
 

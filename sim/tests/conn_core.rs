@@ -1306,16 +1306,8 @@ fn seg(
     time: u32,
 ) -> SegmentDescriptor {
     SegmentDescriptor {
-        src,
-        dst,
-        seq,
-        ack,
-        flags: TcpFlags::new(flags),
-        window: 65_535,
-        wscale: WSCALE_NONE,
-        payload_len: 0,
-        tsval: None,
         time,
+        ..SegmentDescriptor::new(src, dst, seq, ack, TcpFlags::new(flags))
     }
 }
 
