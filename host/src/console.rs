@@ -43,6 +43,10 @@ pub struct PortArgs {
     /// to the fastest reliable one (3000000) for the command, then puts it back.
     #[arg(long, global = true, env = "SYNSCOPE_BAUD")]
     pub baud: Option<u32>,
+    /// How long an answer may pause before the board counts as silent; `None`: a board's
+    /// (`ANSWER_TIMEOUT`). `demo` waits longer for the simulated board it starts.
+    #[arg(skip)]
+    pub answer_timeout: Option<Duration>,
 }
 
 impl PortArgs {
@@ -56,7 +60,7 @@ impl PortArgs {
 
     /// Open the link at the board's fastest reliable rate and identify the board.
     pub fn connect(&self) -> Result<(Link, Identity)> {
-        negotiate::connect(&self.name()?, self.baud)
+        negotiate::connect(&self.name()?, self.baud, self.answer_timeout)
     }
 }
 

@@ -46,12 +46,20 @@ pub struct DemoArgs {
     pub every: f64,
 }
 
+/// How long the demo's console waits through a silent line. A board pauses for microseconds;
+/// the simulated one runs about 100 times slower than a board, in a process that shares the
+/// CPU with everything else, and on a loaded machine (`make demo` beside a build, load 4 on
+/// 2 cores) it once held an answer back for more than a board's 1.5 s. A simulated board that
+/// has stopped still ends the wait, and its own last words are shown (`SimBoard::explain`).
+pub const SIMULATED_ANSWER_TIMEOUT: Duration = Duration::from_secs(15);
+
 pub fn run(a: &DemoArgs) -> Result<()> {
     let capture = resolve_capture(a.capture.as_deref())?;
     let mut board = SimBoard::start(&capture, a.speed)?;
     let port = PortArgs {
         port: Some(board.serial.clone()),
         baud: None,
+        answer_timeout: Some(SIMULATED_ANSWER_TIMEOUT),
     };
     let result = if std::io::stdout().is_terminal() {
         monitor::run(

@@ -14,6 +14,7 @@
 
 use crate::link::{Error, Link, Patience};
 use anyhow::{anyhow, Result};
+use std::time::Duration;
 use synscope_model::protocol::payload::Identity;
 use synscope_model::protocol::{client, ConfigItem, Op, BAUD_RATES};
 
@@ -34,14 +35,25 @@ fn probe_order() -> Vec<u32> {
 
 /// Open `name`, find the board's rate (or use `baud` as given: no probing, no change) and, if
 /// not given, raise it to the fastest reliable one.
-pub fn connect(name: &str, baud: Option<u32>) -> Result<(Link, Identity)> {
+pub fn connect(
+    name: &str,
+    baud: Option<u32>,
+    answer_timeout: Option<Duration>,
+) -> Result<(Link, Identity)> {
+    let open = |rate| -> Result<Link> {
+        let mut link = Link::open(name, rate)?;
+        if let Some(t) = answer_timeout {
+            link.set_timeout(t);
+        }
+        Ok(link)
+    };
     if let Some(b) = baud {
         baud_code(b)?;
-        let mut link = Link::open(name, b)?;
+        let mut link = open(b)?;
         let id = identify(&mut link)?;
         return Ok((link, id));
     }
-    let mut link = Link::open(name, RESET_BAUD)?;
+    let mut link = open(RESET_BAUD)?;
     let (found, id) = probe(&mut link)?;
     raise(&mut link, found)?;
     Ok((link, id))

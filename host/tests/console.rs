@@ -171,6 +171,28 @@ fn the_rate_is_negotiated_and_put_back_and_the_environment_is_read() {
     );
 }
 
+/// `PortArgs::answer_timeout` reaches the link whichever way it is opened (negotiated, or at
+/// `--baud`); without it the link waits a board's `ANSWER_TIMEOUT`.
+#[test]
+fn the_answer_timeout_reaches_the_link() {
+    use synscope::console::PortArgs;
+    use synscope_model::protocol::client::ANSWER_TIMEOUT;
+    let board = ScriptedBoard::start(known_table(), Duration::from_secs(60));
+    let long = Duration::from_secs(7);
+    for baud in [None, Some(115_200)] {
+        let args = |answer_timeout| PortArgs {
+            port: Some(board.path.clone()),
+            baud,
+            answer_timeout,
+        };
+        let (link, _) = args(Some(long)).connect().expect("connect");
+        assert_eq!(link.timeout(), long, "at {baud:?}");
+        drop(link);
+        let (link, _) = args(None).connect().expect("connect");
+        assert_eq!(link.timeout(), ANSWER_TIMEOUT, "at {baud:?}");
+    }
+}
+
 #[test]
 fn a_port_in_use_says_so() {
     let board = ScriptedBoard::start(known_table(), Duration::from_secs(60));
