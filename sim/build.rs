@@ -148,6 +148,8 @@ fn main() {
     let waivers = manifest.join("../hdl/lint.vlt");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=SYNSCOPE_PLANTED_BUG");
+    // Extra Verilator arguments for profiling (`--prof-cfuncs`, say), whitespace-separated.
+    println!("cargo:rerun-if-env-changed=SYNSCOPE_VERILATOR_ARGS");
     // The ways per bucket (`synscope_hdl::conn::WAYS`): the generated Verilog changes with them.
     println!("cargo:rerun-if-env-changed=SYNSCOPE_WAYS");
     println!("cargo:rerun-if-changed=csrc");
@@ -268,6 +270,9 @@ fn main() {
             .arg(&mdir);
         if vcd {
             cmd.arg("--trace");
+        }
+        if let Some(extra) = env::var_os("SYNSCOPE_VERILATOR_ARGS") {
+            cmd.args(extra.to_string_lossy().split_whitespace());
         }
         cmd.arg(&waivers).arg(&file);
         let status = cmd

@@ -570,19 +570,13 @@ pub fn analyze_capture(
 /// Frames go through an [`Analyzer`] in order, a few frames behind the reader: each
 /// connection's lookup is started when its frame is read, and its entry and statistics
 /// halfway, so none of them waits for memory when the frame's turn comes (unbounded tables:
-/// a bounded one stays in the cache). On a shard ([`Ahead::cold`]) the frames were read by
-/// another thread, so their bytes are loaded first and the rest follows further behind.
+/// a bounded one stays in the cache). The frames were just read on this thread, so their bytes
+/// are in its cache already.
 pub struct Ahead<'a> {
     ring: [Option<Due<'a>>; Ahead::RING],
     /// Beside each frame of `ring`: what its lookup's prefetch found, once started.
     hints: [Option<LookupHint>; Ahead::RING],
     n: usize,
-    /// Frames in flight (a power of two, at most `RING`), and the ages at which a frame's
-    /// lookup and connection are loaded.
-    len: usize,
-    lookup_at: usize,
-    connection_at: usize,
-    load_bytes: bool,
 }
 
 impl Default for Ahead<'_> {
@@ -592,60 +586,34 @@ impl Default for Ahead<'_> {
 }
 
 impl<'a> Ahead<'a> {
-    const RING: usize = 16;
+    /// Frames in flight (a power of two).
+    const RING: usize = 8;
+    /// The age at which a frame's connection (entry and statistics) is loaded.
+    const CONNECTION_AT: usize = 4;
 
-    /// Frames just read on this thread (their bytes are in the cache): 8 in flight.
     pub fn new() -> Self {
         Ahead {
             ring: [None; Ahead::RING],
             hints: [None; Ahead::RING],
             n: 0,
-            len: 8,
-            lookup_at: 0,
-            connection_at: 4,
-            load_bytes: false,
-        }
-    }
-
-    /// Frames read by another thread: their first bytes are loaded as they come, the lookup
-    /// 5 frames later, the connection 10 frames later; 16 in flight.
-    pub fn cold() -> Self {
-        Ahead {
-            len: 16,
-            lookup_at: 5,
-            connection_at: 10,
-            load_bytes: true,
-            ..Ahead::new()
         }
     }
 
     /// The ring index of the frame read `age` frames before the one being pushed.
     #[inline]
     fn aged(&self, age: usize) -> usize {
-        self.n.wrapping_sub(age) & (self.len - 1)
+        self.n.wrapping_sub(age) & (Ahead::RING - 1)
     }
 
-    /// Read `f`: start loading what it needs; the frame read `len` before it is taken.
+    /// Read `f`: start loading its lookup and the connection of the frame read
+    /// [`Ahead::CONNECTION_AT`] before it; the frame read [`Ahead::RING`] before it is taken.
     #[inline]
     pub fn push(&mut self, a: &mut Analyzer, f: Due<'a>) {
-        if self.load_bytes {
-            prefetch(f.data);
-            if let Some(x) = f.data.get(64) {
-                prefetch(x);
-            }
-        }
-        let at = self.n & (self.len - 1);
+        let at = self.n & (Ahead::RING - 1);
         // The frame leaving the ring, and what its lookup's prefetch found.
         let (due, due_hint) = (self.ring[at].take(), self.hints[at].take());
-        if self.lookup_at == 0 {
-            self.hints[at] = a.prefetch_lookup(f.data);
-        } else {
-            let i = self.aged(self.lookup_at);
-            self.hints[i] = self.ring[i]
-                .as_ref()
-                .and_then(|x| a.prefetch_lookup(x.data));
-        }
-        if let Some(hint) = self.hints[self.aged(self.connection_at)] {
+        self.hints[at] = a.prefetch_lookup(f.data);
+        if let Some(hint) = self.hints[self.aged(Ahead::CONNECTION_AT)] {
             a.prefetch_connection(hint);
         }
         self.ring[at] = Some(f);
@@ -657,8 +625,8 @@ impl<'a> Ahead<'a> {
 
     /// Take the frames still waiting, in order.
     pub fn flush(&mut self, a: &mut Analyzer) {
-        for i in self.n..self.n + self.len {
-            let at = i & (self.len - 1);
+        for i in self.n..self.n + Ahead::RING {
+            let at = i & (Ahead::RING - 1);
             if let Some(due) = self.ring[at].take() {
                 a.take_hinted(&due, self.hints[at]);
             }

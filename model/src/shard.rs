@@ -7,26 +7,27 @@
 //! connection's segments go to one shard, in capture order, and a bounded table's bucket
 //! belongs to one shard whole (its ways, evictions and sweep visits stay together).
 //!
-//! One thread reads the capture and deals the frames out in batches; each shard runs its own
-//! [`Analyzer`] on its frames. What a single tracker would know that a shard does not is the
-//! clock: a shard's tracker is advanced, before each of its frames, to the time the single
-//! tracker would have (the latest second of the frames before it that the tracker took), and
-//! its records to the capture's clock; both are carried with the frame. Which frames the
-//! tracker takes (they parse) matters only for a frame that would move the clock, so the
-//! reader parses only those (at most one frame per new second in a capture in time order),
-//! and the frames whose endpoints the quick look (`peek_endpoints`) cannot find, to shard them
-//! by their parsed key.
+//! Each shard reads the whole capture on its own thread and keeps the frames of its
+//! connections; it runs its own [`Analyzer`] on them. What a single tracker would know that a
+//! shard does not is the clock: a shard's tracker is advanced, before each of its frames, to
+//! the time the single tracker would have (the latest second of the frames before it that the
+//! tracker took), and its records to the capture's clock; every shard works both out from the
+//! frames it reads, its own and the others'. Which frames the tracker takes (they parse)
+//! matters only for a frame that would move the clock, so a shard parses another's frame only
+//! then (at most one frame per new second in a capture in time order), and the frames whose
+//! endpoints the quick look (`peek_endpoints`) cannot find, to shard them by their parsed key.
 //!
 //! At the end each shard is aged to the same clock; the reports are merged: counters summed,
 //! listeners united, connections in order of the frame that created them (each shard's list is
 //! already in that order), so the merged report is the single tracker's, connection for
 //! connection (`tests/shard.rs` holds it to that on every thread count).
 //!
-//! Scaling: the reader's work per frame (the record header, a look at the endpoints, 12 table
-//! lookups of the hash, a copy into a batch) is a small fraction of a shard's (parse, lookup,
-//! aging, the state machines, statistics), so shards scale with cores until the reader's
-//! thread or memory bandwidth is the limit; on a machine with as many cores as shards plus one
-//! the shards run side by side, on fewer they share cores with the reader.
+//! Scaling: besides its share of the frames, a shard pays for a look at every frame of the
+//! capture (the record header, the endpoints, 12 table lookups of the hash), a small fraction
+//! of what a frame of its own costs (parse, lookup, aging, the state machines, statistics).
+//! There is no reader thread to wait on or to share a core with, and each shard takes its
+//! frames while their bytes are still in its own cache: shards scale with cores until memory
+//! bandwidth (every shard reads every byte) is the limit.
 
 use crate::analysis::{Ahead, AnalysisReport, Analyzer, ConnectionReport, Due};
 use crate::capture::{cut_short, for_each_frame, CaptureError};
@@ -35,14 +36,7 @@ use crate::frame::{pad_to_minimum, parse_captured, parse_frame, peek_endpoints, 
 use crate::hash::{ToeplitzTable, DEFAULT_HASH_KEY};
 use crate::table::TableShape;
 use crate::tracker::TrackerConfig;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::time::Duration;
-
-/// Frames per batch handed to a shard (small enough that their bytes, read by the reader, are
-/// still in the shared cache when the shard takes them).
-const BATCH: usize = 1024;
-/// Batches in flight per shard (the reader waits beyond).
-const IN_FLIGHT: usize = 4;
 
 /// Which shard a frame goes to: the bucket of its connection under the hardware's keyed hash,
 /// modulo the number of shards.
@@ -108,9 +102,6 @@ impl Sharder {
     }
 }
 
-/// A batch of frames for one shard.
-type Batch<'a> = Vec<Due<'a>>;
-
 /// Analyze a capture held in memory on `threads` shards (1: [`crate::analysis::analyze_capture`]
 /// on this thread). The report is the single tracker's.
 pub fn analyze_capture_sharded(
@@ -121,30 +112,33 @@ pub fn analyze_capture_sharded(
     if threads <= 1 {
         return crate::analysis::analyze_capture(bytes, config);
     }
-    std::thread::scope(|scope| {
-        let mut senders = Vec::with_capacity(threads);
-        let mut workers = Vec::with_capacity(threads);
-        for k in 0..threads {
-            let (tx, rx) = sync_channel::<Batch<'_>>(IN_FLIGHT);
-            senders.push(tx);
-            let worker = std::thread::Builder::new()
-                .name(format!("shard {k}"))
-                .spawn_scoped(scope, move || shard(config, rx))
-                .expect("starting a shard thread");
-            workers.push(worker);
-        }
-        let read = deal(bytes, config, &senders);
-        drop(senders);
-        let shards: Vec<Analyzer> = workers
+    let shards: Vec<Result<(Part, Read), CaptureError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|k| {
+                std::thread::Builder::new()
+                    .name(format!("shard {k}"))
+                    .spawn_scoped(scope, move || shard(bytes, config, k, threads))
+                    .expect("starting a shard thread")
+            })
+            .collect();
+        workers
             .into_iter()
             .map(|w| w.join().expect("a shard thread panicked"))
-            .collect();
-        let read = read?;
-        Ok(merge(shards, &read))
-    })
+            .collect()
+    });
+    let mut parts = Vec::with_capacity(threads);
+    let mut read = None;
+    for s in shards {
+        // Every shard read the same bytes: the same error, or the same `Read`.
+        let (part, r) = s?;
+        parts.push(part);
+        read.get_or_insert(r);
+    }
+    let read = read.expect("at least two shards");
+    Ok(merge(parts, &read))
 }
 
-/// What the reader saw of the whole capture.
+/// What a shard saw of the whole capture (every shard sees the same).
 struct Read {
     /// The capture's clock at the end (latest timestamp).
     now: Duration,
@@ -154,83 +148,63 @@ struct Read {
     cut_short: bool,
 }
 
-/// Read the capture and deal its frames out to the shards.
-fn deal<'a>(
-    bytes: &'a [u8],
+/// A shard's report, and beside each of its connections the index of the frame that created it.
+type Part = (AnalysisReport, Vec<u64>);
+
+/// Shard `k` of `shards`: read the whole capture, keep the clocks a single tracker would keep,
+/// and run the frames of this shard's connections through its own analyzer (loading ahead on
+/// an unbounded table; the bytes were just read on this thread, so they are in its cache); at
+/// the end, age the shard to the single tracker's clock and report.
+fn shard(
+    bytes: &[u8],
     config: TrackerConfig,
-    senders: &[SyncSender<Batch<'a>>],
-) -> Result<Read, CaptureError> {
-    let mut sharder = Sharder::new(config.shape, senders.len());
-    let mut batches: Vec<Batch<'a>> = (0..senders.len())
-        .map(|_| Vec::with_capacity(BATCH))
-        .collect();
+    k: usize,
+    shards: usize,
+) -> Result<(Part, Read), CaptureError> {
+    let mut sharder = Sharder::new(config.shape, shards);
+    let mut a = Analyzer::new(config);
+    let bounded = config.shape.capacity().is_some();
+    let mut ahead = Ahead::new();
     let mut read = Read {
         now: Duration::ZERO,
         tracker_now: None,
         cut_short: false,
     };
     let mut index = 0u64;
-    let send = |k: usize, batch: &mut Batch<'a>| {
-        let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
-        // A shard that stopped (it panicked) is reported when it is joined.
-        let _ = senders[k].send(full);
-    };
     let cut = cut_short(for_each_frame(bytes, |f| {
         let i = index;
         index += 1;
         read.now = read.now.max(f.timestamp);
-        let k = sharder.of_frame(f.data, f.orig_len);
         let tracker_now = read.tracker_now;
         let time = crate::time::ticks(f.timestamp);
-        let ahead = read.tracker_now.is_none_or(|t| crate::time::later(time, t));
-        if ahead && sharder.taken(f.data, f.orig_len) {
+        let ahead_of_tracker = read.tracker_now.is_none_or(|t| crate::time::later(time, t));
+        if ahead_of_tracker && sharder.taken(f.data, f.orig_len) {
             read.tracker_now = Some(time);
         }
-        batches[k].push(Due {
+        if sharder.of_frame(f.data, f.orig_len) != k {
+            return;
+        }
+        let due = Due {
             index: i,
             timestamp: f.timestamp,
             now: read.now,
             tracker_now,
             data: f.data,
             orig_len: f.orig_len,
-        });
-        if batches[k].len() == BATCH {
-            send(k, &mut batches[k]);
+        };
+        if bounded {
+            a.take(&due);
+        } else {
+            ahead.push(&mut a, due);
         }
     }))?;
-    read.cut_short = cut;
-    for (k, b) in batches.iter_mut().enumerate() {
-        if !b.is_empty() {
-            send(k, b);
-        }
-    }
-    Ok(read)
-}
-
-/// Run one shard's frames through its own analyzer (loading ahead on an unbounded table).
-fn shard(config: TrackerConfig, rx: Receiver<Batch<'_>>) -> Analyzer {
-    let mut a = Analyzer::new(config);
-    let bounded = config.shape.capacity().is_some();
-    let mut ahead = Ahead::cold();
-    for batch in rx {
-        for f in batch {
-            if bounded {
-                a.take(&f);
-            } else {
-                ahead.push(&mut a, f);
-            }
-        }
-    }
     ahead.flush(&mut a);
-    a
+    read.cut_short = cut;
+    Ok((a.finish_at(read.now, read.tracker_now), read))
 }
 
 /// One report from the shards' reports: as a single tracker's.
-fn merge(shards: Vec<Analyzer>, read: &Read) -> AnalysisReport {
-    let mut parts: Vec<(AnalysisReport, Vec<u64>)> = shards
-        .into_iter()
-        .map(|a| a.finish_at(read.now, read.tracker_now))
-        .collect();
+fn merge(mut parts: Vec<Part>, read: &Read) -> AnalysisReport {
     let mut counters = crate::Counters::default();
     let mut listeners = Vec::new();
     let mut total = 0;
