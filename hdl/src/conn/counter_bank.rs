@@ -332,6 +332,9 @@ impl Logic for CounterBank {
         let g = GAUGE_BITS;
         // A count of ways: `WAY_COUNT_BITS` bits (a delta one more).
         let cb = WAY_COUNT_BITS;
+        // Each gauge's delta, written where it is registered (under `gvalid`, so that the
+        // simulator evaluates it only then).
+        let mut deltas = Vec::with_capacity(GAUGES);
         for k in 0..GAUGES {
             let (s, client) = (k % STATES, k < STATES);
             let m = |x: &str| {
@@ -351,13 +354,13 @@ impl Logic for CounterBank {
             };
             v.push_str(&format!(
                 "reg [{}:0] gauge_{k};\ninitial gauge_{k} = {g}'d0;\n\
-                 reg [{cb}:0] gd_{k};\ninitial gd_{k} = {}'d0;\n\
-                 wire [{}:0] gnew_{k} = {};\nwire [{}:0] gold_{k} = {};\n",
+                 reg [{cb}:0] gd_{k};\ninitial gd_{k} = {}'d0;\n",
                 g - 1,
                 cb + 1,
-                cb - 1,
+            ));
+            deltas.push(format!(
+                "({{1'b0, {}}} - {{1'b0, {}}})",
                 sum("snap_new"),
-                cb - 1,
                 sum("snap_old")
             ));
         }
@@ -374,29 +377,55 @@ impl Logic for CounterBank {
                 g - 1
             ));
         }
+        // Registers load only where they change, so that the bank holds still (and the
+        // simulator does no work) on an idle cycle: a counter when a record counts anything
+        // (every increment but `expired`'s and `events_dropped`'s is gated by `desc`), a
+        // delta when a write-back is reported or the delta in flight is to be zeroed, a gauge
+        // when a delta is in flight (`gd_any`: every delta is zero otherwise), and the
+        // snapshot when it would copy and something changed since its last copy (`stale`:
+        // while it is low the snapshot equals the live values, so a copy would change nothing).
+        // The enables are the flip-flops' CE pins.
+        let counts = format!(
+            "{desc} | (|{}) | {}",
+            f(r.get_my_offset_expired(), WAY_COUNT_BITS),
+            f(r.get_my_offset_events_dropped(), 1)
+        );
+        v.push_str(&format!(
+            "wire counts = {counts};\nwire copies = snap | ~frozen;\n\
+             reg stale;\ninitial stale = 1'b0;\nreg gd_any;\ninitial gd_any = 1'b0;\n"
+        ));
         v.push_str("always @(posedge clock) begin\n");
-        v.push_str("   if (snap | ~frozen) begin\n");
+        v.push_str("   stale <= reset | counts | clear | gd_any | (stale & ~copies);\n");
+        v.push_str("   gd_any <= gvalid & ~clear;\n");
+        v.push_str("   if (copies & stale) begin\n");
         for k in 0..CORE_COUNTERS {
             v.push_str(&format!("      snap_cnt_{k} <= cnt_{k};\n"));
         }
         for k in 0..GAUGES {
             v.push_str(&format!("      snap_gauge_{k} <= gauge_{k};\n"));
         }
-        v.push_str("   end\n");
+        v.push_str("   end\n   if (reset | counts) begin\n");
         for (k, (_, w)) in incs.iter().enumerate() {
             v.push_str(&format!(
-                "   cnt_{k} <= reset ? {n}'d0 : cnt_{k} + {{{}'d0, inc_{k}}};\n",
+                "      cnt_{k} <= reset ? {n}'d0 : cnt_{k} + {{{}'d0, inc_{k}}};\n",
                 n - w
             ));
         }
+        v.push_str("   end\n   if (clear | gvalid | gd_any) begin\n");
+        for (k, delta) in deltas.iter().enumerate() {
+            v.push_str(&format!(
+                "      gd_{k} <= (clear | ~gvalid) ? {}'d0 : {delta};\n",
+                cb + 1
+            ));
+        }
+        v.push_str("   end\n   if (clear | gd_any) begin\n");
         for k in 0..GAUGES {
             v.push_str(&format!(
-                "   gd_{k} <= (clear | ~gvalid) ? {}'d0 : {{1'b0, gnew_{k}}} - {{1'b0, gold_{k}}};\n\
-                 \x20  gauge_{k} <= clear ? {g}'d0 : gauge_{k} + {{{{{}{{gd_{k}[{cb}]}}}}, gd_{k}}};\n",
-                cb + 1,
+                "      gauge_{k} <= clear ? {g}'d0 : gauge_{k} + {{{{{}{{gd_{k}[{cb}]}}}}, gd_{k}}};\n",
                 g - cb - 1
             ));
         }
+        v.push_str("   end\n");
         v.push_str("   case (index)\n");
         for k in 0..CORE_COUNTERS {
             v.push_str(&format!(
