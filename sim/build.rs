@@ -150,6 +150,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=SYNSCOPE_PLANTED_BUG");
     // Extra Verilator arguments for profiling (`--prof-cfuncs`, say), whitespace-separated.
     println!("cargo:rerun-if-env-changed=SYNSCOPE_VERILATOR_ARGS");
+    // Which Verilator builds the models (`Verilator::find`).
     println!("cargo:rerun-if-env-changed=SYNSCOPE_VERILATOR");
     // The ways per bucket (`synscope_hdl::conn::WAYS`): the generated Verilog changes with them.
     println!("cargo:rerun-if-env-changed=SYNSCOPE_WAYS");

@@ -37,10 +37,15 @@ impl Logic for ToeplitzPartials {
     }
 
     fn hdl(&self) -> Verilog {
+        // Key bit 0 is in no window (the lowest window starts at bit 1); the `unused` name tells
+        // Verilator's lint that this is deliberate.
         let mut v = format!(
             "wire unused_key_lsb = key[0];\ninitial partials = {PARTIAL_BITS}'d0;\n\
              always @(posedge clock) if (en) begin\n"
         );
+        // Word g, bit j: XOR over t of data[lo+t] & key[lo+t+j+1], written a word at a time
+        // (one statement per partial word simulates far faster in Verilator than one per bit;
+        // each bit is still the same 6-input function for the synthesizer).
         for g in 0..GROUPS {
             let lo = g * GROUP_BITS;
             let terms: Vec<String> = (0..GROUP_BITS)
